@@ -1,0 +1,1413 @@
+//! The single pass over a resource body.
+//!
+//! The body is read once, as a serde `Deserializer` (JSON bytes, a parsed `Value`, or a binding's
+//! own objects such as Python dicts), and every value is visited against the compiled schema of
+//! the attribute it belongs to. No tree is built: strings are borrowed from the input where the
+//! deserializer allows, and locations live on the stack ([`Loc`]). What the Atlassian rules need
+//! after the walk (the schemas listed, the extensions used, the emails) is gathered as it passes.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use super::fix::Fix;
+use super::loc::Loc;
+use crate::email;
+use crate::profile::Profile;
+use crate::report::{Issue, Severity};
+use crate::rules::{self, Rule};
+use crate::schema::{self, AttrType, Attribute, Mutability, ResourceKind, ResourceType};
+
+/// Extension URNs that clients send with the wrong version, and the URN Atlassian uses
+/// (reference/atlassian-scim.md §2.1, contradiction 5).
+const URN_ALIASES: [(&str, &str); 2] = [
+    (
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.1:User",
+        schema::ENTERPRISE_URN,
+    ),
+    (
+        "urn:scim:schemas:extension:atlassian-external:1.1",
+        schema::ATLASSIAN_EXTERNAL_URN,
+    ),
+];
+
+/// Atlassian's OpenAPI also lists these enterprise attributes at the top level of a User.
+const TOP_LEVEL_ENTERPRISE: [&str; 2] = ["department", "organization"];
+
+/// What the walk learned about the top-level object, for the rules that run after it.
+#[derive(Debug, Default)]
+pub(crate) struct TopFacts<'de> {
+    /// The `schemas` member: its key as written and the canonical URNs it lists.
+    pub schemas: Option<(String, Vec<&'static str>)>,
+    /// Canonical URNs of the extension objects present in the body.
+    pub extensions_used: Vec<&'static str>,
+    /// Canonical paths of the attributes present (collected only when a rule needs them).
+    pub present: Vec<String>,
+    /// Top-level `department` / `organization` (key as written, value), in that order.
+    pub enterprise_top: [Option<(String, Cow<'de, str>)>; 2],
+    /// The same attributes inside the enterprise extension.
+    pub enterprise_ext: [Option<Cow<'de, str>>; 2],
+}
+
+/// State of one walk.
+pub(crate) struct Walker<'p, 'de> {
+    pub profile: &'p Profile,
+    pub rt: &'static ResourceType,
+    /// The RFC resource type, when the profile's schemas are narrower (Atlassian): attributes the
+    /// RFC defines but the profile does not are "unsupported", not "unknown".
+    pub fallback: Option<&'static ResourceType>,
+    pub issues: Vec<Issue>,
+    pub fixes: Vec<Fix>,
+    /// An issue that stops the walk (not an object, too deep).
+    pub abort: Option<Issue>,
+    pub top: TopFacts<'de>,
+    pub collect_present: bool,
+}
+
+impl<'p, 'de> Walker<'p, 'de> {
+    pub(crate) fn new(profile: &'p Profile, kind: ResourceKind) -> Walker<'p, 'de> {
+        let rt = profile.schemas().resource(kind);
+        let fallback = profile.is_atlassian().then(|| schema::RFC.resource(kind));
+        Walker {
+            profile,
+            rt,
+            fallback,
+            issues: Vec::new(),
+            fixes: Vec::new(),
+            abort: None,
+            top: TopFacts::default(),
+            collect_present: false,
+        }
+    }
+
+    fn atlassian_user(&self) -> bool {
+        self.profile.is_atlassian() && self.rt.kind == ResourceKind::User
+    }
+
+    pub(crate) fn issue(
+        &mut self,
+        severity: Severity,
+        rule: &'static Rule,
+        loc: &Loc<'_>,
+        detail: impl Into<String>,
+    ) {
+        self.issues.push(Issue {
+            severity,
+            rule,
+            path: loc.path(),
+            pointer: loc.pointer(),
+            detail: detail.into(),
+        });
+    }
+
+    /// A problem lenient mode fixes: reported as info when fixed, as the rule's own severity otherwise.
+    fn fixable(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String, fix: Fix) {
+        if self.profile.lenient() {
+            self.issue(
+                Severity::Info,
+                rule,
+                loc,
+                format!("{detail} (fixed in normalized)"),
+            );
+            self.fixes.push(fix);
+        } else {
+            self.issue(rule.severity, rule, loc, detail);
+        }
+    }
+
+    fn abort_with<E: de::Error>(
+        &mut self,
+        rule: &'static Rule,
+        loc: &Loc<'_>,
+        detail: String,
+    ) -> E {
+        self.abort = Some(Issue {
+            severity: Severity::Error,
+            rule,
+            path: loc.path(),
+            pointer: loc.pointer(),
+            detail,
+        });
+        E::custom("aborted")
+    }
+
+    fn check_depth<E: de::Error>(&mut self, depth: usize, loc: &Loc<'_>) -> Result<(), E> {
+        let max = self.profile.limits().max_depth;
+        if depth > max {
+            return Err(self.abort_with(
+                &rules::RFC_J_003,
+                loc,
+                format!("the body is nested deeper than {max} levels (limits.max_depth)"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Resolves an extension URN, following Atlassian's version aliases.
+    fn extension(&self, urn: &str) -> Option<(&'static schema::Schema, bool)> {
+        if let Some(s) = self.rt.extension(urn) {
+            return Some((s, false));
+        }
+        if self.profile.is_atlassian() {
+            for (alias, canonical) in URN_ALIASES {
+                if alias.eq_ignore_ascii_case(urn) {
+                    return self.rt.extension(canonical).map(|s| (s, true));
+                }
+            }
+        }
+        None
+    }
+
+    fn readonly_rule(&self) -> &'static Rule {
+        if self.profile.is_atlassian() {
+            &rules::ATL_U_010
+        } else {
+            &rules::RFC_A_004
+        }
+    }
+
+    fn schemas_rule(&self, rfc: &'static Rule) -> &'static Rule {
+        if self.atlassian_user() {
+            &rules::ATL_U_016
+        } else {
+            rfc
+        }
+    }
+
+    fn missing_rule(&self, attr: &Attribute, top: bool) -> &'static Rule {
+        if self.atlassian_user() && top {
+            if attr.is("userName") {
+                return &rules::ATL_U_001;
+            }
+            if attr.is("emails") {
+                return &rules::ATL_U_002;
+            }
+        }
+        &rules::RFC_A_003
+    }
+
+    fn boolean_string_rule(&self, attr: &Attribute, top: bool) -> &'static Rule {
+        if self.atlassian_user() && top && attr.is("active") {
+            &rules::ATL_U_017
+        } else {
+            &rules::RFC_T_002
+        }
+    }
+
+    fn canonical_rule(&self, parent: Option<&Attribute>) -> &'static Rule {
+        match parent {
+            Some(p) if self.atlassian_user() && p.is("emails") => &rules::ATL_U_005,
+            Some(p) if self.atlassian_user() && p.is("phoneNumbers") => &rules::ATL_U_014,
+            _ => &rules::RFC_V_001,
+        }
+    }
+
+    /// Reports a read-only or unsupported member and drops it from `normalized`.
+    fn drop_member(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String) {
+        self.issue(rule.severity, rule, loc, detail);
+        self.fixes.push(Fix::Remove {
+            pointer: loc.pointer(),
+        });
+    }
+
+    /// Walks the top-level object of a resource.
+    pub(crate) fn walk<D: Deserializer<'de>>(&mut self, body: D) -> Result<(), D::Error> {
+        body.deserialize_any(ResourceVisitor { w: self })
+    }
+}
+
+/// What a walked value contributes to its parent.
+#[derive(Debug, Default)]
+struct Summary<'de> {
+    /// Assigned: not null, not `[]`, and for strings not blank (RFC 7643 §2.5).
+    present: bool,
+    text: Option<Cow<'de, str>>,
+    boolean: Option<bool>,
+    element: Element<'de>,
+}
+
+/// The standard sub-attributes of one multi-valued element (RFC 7643 §2.4).
+#[derive(Debug, Default)]
+struct Element<'de> {
+    primary: bool,
+    value: Option<Cow<'de, str>>,
+    kind: Option<Cow<'de, str>>,
+}
+
+/// Object keys, borrowed from the input when the deserializer allows.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// Skips a value, enforcing the depth limit (serde's own skipping would not).
+struct Skip<'a, 'p, 'de, 'l> {
+    w: &'a mut Walker<'p, 'de>,
+    loc: &'l Loc<'l>,
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Skip<'_, '_, 'de, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip<'_, '_, 'de, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.w.check_depth(self.depth + 1, self.loc)?;
+        while seq
+            .next_element_seed(Skip {
+                w: &mut *self.w,
+                loc: self.loc,
+                depth: self.depth + 1,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.w.check_depth(self.depth + 1, self.loc)?;
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            map.next_value_seed(Skip {
+                w: &mut *self.w,
+                loc: self.loc,
+                depth: self.depth + 1,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// A set of attribute indexes seen in one object, to catch the same attribute twice.
+#[derive(Default)]
+struct Seen(u128);
+
+impl Seen {
+    /// Marks `i`; false if it was already marked. Indexes past 127 are not tracked.
+    fn insert(&mut self, i: usize) -> bool {
+        if i >= 128 {
+            return true;
+        }
+        let bit = 1u128 << i;
+        let new = self.0 & bit == 0;
+        self.0 |= bit;
+        new
+    }
+    fn contains(&self, i: usize) -> bool {
+        i < 128 && self.0 & (1u128 << i) != 0
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The top-level object
+
+struct ResourceVisitor<'a, 'p, 'de> {
+    w: &'a mut Walker<'p, 'de>,
+}
+
+impl ResourceVisitor<'_, '_, '_> {
+    fn not_object<E: de::Error>(self, got: &str) -> Result<(), E> {
+        let kind = self.w.rt.kind.as_str();
+        Err(self.w.abort_with(
+            &rules::RFC_J_002,
+            &Loc::ROOT,
+            format!("the body must be a JSON object (a SCIM {kind}), got {got}"),
+        ))
+    }
+}
+
+impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a SCIM resource object")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.not_object("a boolean")
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.not_object("a number")
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.not_object("a number")
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.not_object("a number")
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.not_object("a string")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.not_object("null")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.not_object("null")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        self.not_object("an array")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let w = self.w;
+        let rt = w.rt;
+        let root = Loc::ROOT;
+        let mut seen = Seen::default();
+        let mut present = Seen::default();
+        // Core attributes take indexes 0..; common attributes 64..; extensions 100..; schemas 127.
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            if key.eq_ignore_ascii_case("schemas") {
+                let loc = root.key(&key, "schemas");
+                if !seen.insert(127) {
+                    w.issue(
+                        Severity::Error,
+                        &rules::RFC_A_002,
+                        &loc,
+                        "schemas appears twice",
+                    );
+                }
+                let urns = map.next_value_seed(SchemasSeed {
+                    w: &mut *w,
+                    loc: &loc,
+                })?;
+                w.top.schemas = Some((key.into_owned(), urns));
+                continue;
+            }
+            if let Some((ext, alias)) = w.extension(&key) {
+                let loc = root.urn(&key, &ext.id);
+                let index = 100
+                    + rt.extensions
+                        .iter()
+                        .position(|e| std::ptr::eq(e, ext))
+                        .unwrap_or(0);
+                if !seen.insert(index) {
+                    w.issue(
+                        Severity::Error,
+                        &rules::RFC_A_002,
+                        &loc,
+                        format!("the extension {} appears twice", ext.id),
+                    );
+                }
+                if alias {
+                    let detail = format!("{key} is written {} by Atlassian", ext.id);
+                    w.fixable(
+                        &rules::ATL_U_016,
+                        &loc,
+                        detail,
+                        Fix::RenameTop {
+                            from: key.to_string(),
+                            to: ext.id.clone(),
+                        },
+                    );
+                }
+                if !w.top.extensions_used.contains(&ext.id.as_str()) {
+                    w.top.extensions_used.push(&ext.id);
+                }
+                let alt = w
+                    .fallback
+                    .and_then(|f| f.extension(&ext.id))
+                    .map(|s| s.attributes.as_slice());
+                map.next_value_seed(ObjectSeed {
+                    w: &mut *w,
+                    attrs: &ext.attributes,
+                    alt,
+                    parent: None,
+                    loc: &loc,
+                    depth: 1,
+                    extension: Some(&ext.id),
+                })?;
+                continue;
+            }
+            let found = schema::position(&rt.core.attributes, &key)
+                .or_else(|| schema::position(&rt.common, &key).map(|(i, a)| (64 + i, a)));
+            if let Some((index, attr)) = found {
+                let loc = root.key(&key, &attr.name);
+                if !seen.insert(index) {
+                    w.issue(
+                        Severity::Error,
+                        &rules::RFC_A_002,
+                        &loc,
+                        format!("{} appears twice (attribute names ignore case)", attr.name),
+                    );
+                }
+                if attr.mutability == Mutability::ReadOnly {
+                    let detail = format!(
+                        "{} is read-only: the server sets it and ignores what a client sends",
+                        attr.name
+                    );
+                    w.drop_member(w.readonly_rule(), &loc, detail);
+                    map.next_value_seed(Skip {
+                        w: &mut *w,
+                        loc: &loc,
+                        depth: 1,
+                    })?;
+                    continue;
+                }
+                let alt = w.fallback.and_then(|f| f.attribute(&attr.name));
+                let summary = map.next_value_seed(ValueSeed {
+                    w: &mut *w,
+                    ctx: Ctx {
+                        attr,
+                        alt,
+                        parent: None,
+                        loc: &loc,
+                        depth: 1,
+                        element: false,
+                        top: true,
+                    },
+                })?;
+                // Unassigned (null, [] or blank) counts as absent for the required check.
+                if summary.present {
+                    present.insert(index);
+                    if w.collect_present {
+                        w.top.present.push(attr.name.clone());
+                    }
+                }
+                continue;
+            }
+            if let Some(attr) = w.fallback.and_then(|f| f.attribute(&key)) {
+                let loc = root.key(&key, &attr.name);
+                let detail = format!(
+                    "Atlassian's {} schema has no {}; Atlassian does not store it",
+                    rt.kind.as_str(),
+                    attr.name
+                );
+                w.drop_member(&rules::ATL_U_011, &loc, detail);
+                map.next_value_seed(Skip {
+                    w: &mut *w,
+                    loc: &loc,
+                    depth: 1,
+                })?;
+                continue;
+            }
+            if w.atlassian_user() {
+                if let Some(i) = TOP_LEVEL_ENTERPRISE
+                    .iter()
+                    .position(|n| n.eq_ignore_ascii_case(&key))
+                {
+                    let loc = root.key(&key, TOP_LEVEL_ENTERPRISE[i]);
+                    let summary = map.next_value_seed(TopEnterpriseSeed {
+                        w: &mut *w,
+                        loc: &loc,
+                        name: TOP_LEVEL_ENTERPRISE[i],
+                    })?;
+                    if let Some(text) = summary {
+                        w.top.enterprise_top[i] = Some((key.to_string(), text));
+                    }
+                    continue;
+                }
+            }
+            let loc = root.key(&key, &key);
+            let detail = format!(
+                "{key} is not an attribute of the {} schema or of its extensions",
+                rt.kind.as_str()
+            );
+            w.issue(Severity::Error, &rules::RFC_A_001, &loc, detail);
+            map.next_value_seed(Skip {
+                w: &mut *w,
+                loc: &loc,
+                depth: 1,
+            })?;
+        }
+        for (i, attr) in rt.core.attributes.iter().enumerate() {
+            if attr.required && !present.contains(i) {
+                let loc = root.key(&attr.name, &attr.name);
+                let rule = w.missing_rule(attr, true);
+                w.issue(
+                    Severity::Error,
+                    rule,
+                    &loc,
+                    format!("{} is required and missing, null or blank", attr.name),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `department` / `organization` at the top level of an Atlassian User: a string to compare with
+/// the enterprise extension afterwards.
+struct TopEnterpriseSeed<'a, 'p, 'de, 'l> {
+    w: &'a mut Walker<'p, 'de>,
+    loc: &'l Loc<'l>,
+    name: &'static str,
+}
+
+impl<'de> DeserializeSeed<'de> for TopEnterpriseSeed<'_, '_, 'de, '_> {
+    type Value = Option<Cow<'de, str>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        let ent = self.w.rt.extension(schema::ENTERPRISE_URN);
+        match ent.and_then(|e| e.attribute(self.name)) {
+            Some(attr) => {
+                let s = ValueSeed {
+                    w: self.w,
+                    ctx: Ctx {
+                        attr,
+                        alt: None,
+                        parent: None,
+                        loc: self.loc,
+                        depth: 1,
+                        element: false,
+                        top: false,
+                    },
+                }
+                .deserialize(d)?;
+                Ok(s.text.filter(|_| s.present))
+            }
+            None => Skip {
+                w: self.w,
+                loc: self.loc,
+                depth: 1,
+            }
+            .deserialize(d)
+            .map(|()| None),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// schemas
+
+struct SchemasSeed<'a, 'p, 'de, 'l> {
+    w: &'a mut Walker<'p, 'de>,
+    loc: &'l Loc<'l>,
+}
+
+impl<'de> DeserializeSeed<'de> for SchemasSeed<'_, '_, 'de, '_> {
+    type Value = Vec<&'static str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl SchemasSeed<'_, '_, '_, '_> {
+    fn malformed(self, got: &str) -> Vec<&'static str> {
+        let rule = self.w.schemas_rule(&rules::RFC_S_001);
+        self.w.issue(
+            Severity::Error,
+            rule,
+            self.loc,
+            format!("schemas must be an array of schema URN strings, got {got}"),
+        );
+        Vec::new()
+    }
+}
+
+impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
+    type Value = Vec<&'static str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of schema URNs")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(self.malformed("a boolean"))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(self.malformed("a number"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(self.malformed("a number"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(self.malformed("a number"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(self.malformed("a string"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.malformed("null"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let loc = self.loc;
+        let w = self.w;
+        Skip {
+            w: &mut *w,
+            loc,
+            depth: 1,
+        }
+        .visit_map(map)?;
+        Ok(SchemasSeed { w, loc }.malformed("an object"))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let w = self.w;
+        let rt = w.rt;
+        let mut urns = Vec::new();
+        let mut i = 0;
+        while let Some(value) = seq.next_element_seed(StringOrSkip {
+            w: &mut *w,
+            loc: self.loc,
+        })? {
+            let loc = self.loc.index(i);
+            i += 1;
+            let Some(urn) = value else {
+                let rule = w.schemas_rule(&rules::RFC_S_001);
+                w.issue(
+                    Severity::Error,
+                    rule,
+                    &loc,
+                    "every entry of schemas must be a URN string",
+                );
+                continue;
+            };
+            if rt.core.id.eq_ignore_ascii_case(&urn) {
+                urns.push(rt.core.id.as_str());
+            } else if let Some((ext, alias)) = w.extension(&urn) {
+                if alias {
+                    let detail = format!("{urn} is written {} by Atlassian", ext.id);
+                    w.fixable(
+                        &rules::ATL_U_016,
+                        &loc,
+                        detail,
+                        Fix::Replace {
+                            pointer: loc.pointer(),
+                            value: Value::from(ext.id.as_str()),
+                        },
+                    );
+                }
+                urns.push(ext.id.as_str());
+            } else {
+                let rule = w.schemas_rule(&rules::RFC_S_003);
+                let detail = format!(
+                    "{urn} is not a schema of the {} resource type",
+                    rt.kind.as_str()
+                );
+                w.issue(Severity::Error, rule, &loc, detail);
+            }
+        }
+        Ok(urns)
+    }
+}
+
+/// One element of `schemas`: the string, or `None` (skipped) for anything else.
+struct StringOrSkip<'a, 'p, 'de, 'l> {
+    w: &'a mut Walker<'p, 'de>,
+    loc: &'l Loc<'l>,
+}
+
+impl<'de> DeserializeSeed<'de> for StringOrSkip<'_, '_, 'de, '_> {
+    type Value = Option<Cow<'de, str>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StringOrSkip<'_, '_, 'de, '_> {
+    type Value = Option<Cow<'de, str>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v.to_owned())))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Skip {
+            w: self.w,
+            loc: self.loc,
+            depth: 1,
+        }
+        .visit_seq(seq)
+        .map(|()| None)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Skip {
+            w: self.w,
+            loc: self.loc,
+            depth: 1,
+        }
+        .visit_map(map)
+        .map(|()| None)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attribute values
+
+/// Where a value sits: its attribute, the complex attribute around it, its location.
+#[derive(Clone, Copy)]
+struct Ctx<'l> {
+    attr: &'static Attribute,
+    /// The RFC counterpart of `attr` when the profile is narrower (for "unsupported" reports).
+    alt: Option<&'static Attribute>,
+    /// The complex attribute this is a sub-attribute of.
+    parent: Option<&'static Attribute>,
+    loc: &'l Loc<'l>,
+    depth: usize,
+    /// True for one element of a multi-valued attribute.
+    element: bool,
+    /// True for a top-level attribute of the core schema.
+    top: bool,
+}
+
+impl Ctx<'_> {
+    fn expected(&self) -> String {
+        let one = match self.attr.ty {
+            AttrType::String => "a string",
+            AttrType::Boolean => "a boolean",
+            AttrType::Decimal => "a number",
+            AttrType::Integer => "an integer",
+            AttrType::DateTime => "a dateTime string",
+            AttrType::Binary => "a base64 string",
+            AttrType::Reference => "a URI string",
+            AttrType::Complex => "an object",
+        };
+        if self.attr.multi_valued && !self.element {
+            format!("an array of {}", plural(one))
+        } else {
+            one.to_string()
+        }
+    }
+
+    fn wants(&self, ty: AttrType) -> bool {
+        (!self.attr.multi_valued || self.element) && self.attr.ty == ty
+    }
+}
+
+fn plural(one: &str) -> String {
+    let noun = one.trim_start_matches("an ").trim_start_matches("a ");
+    format!("{noun}s")
+}
+
+struct ValueSeed<'a, 'p, 'de, 'l> {
+    w: &'a mut Walker<'p, 'de>,
+    ctx: Ctx<'l>,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, 'de, '_> {
+    type Value = Summary<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> ValueSeed<'_, '_, 'de, '_> {
+    fn wrong_type(self, got: &str) -> Summary<'de> {
+        let detail = format!(
+            "{} must be {}, got {got}",
+            self.ctx.loc.path(),
+            self.ctx.expected()
+        );
+        self.w
+            .issue(Severity::Error, &rules::RFC_T_001, self.ctx.loc, detail);
+        // A wrongly typed value is still a value: a required attribute is not also "missing".
+        Summary {
+            present: true,
+            ..Summary::default()
+        }
+    }
+
+    fn number(self, integral: bool, finite: bool) -> Summary<'de> {
+        if !finite {
+            return self.wrong_type("a number JSON cannot represent (NaN or infinity)");
+        }
+        if self.ctx.wants(AttrType::Decimal) || (integral && self.ctx.wants(AttrType::Integer)) {
+            Summary {
+                present: true,
+                ..Summary::default()
+            }
+        } else {
+            self.wrong_type("a number")
+        }
+    }
+
+    fn string(self, s: Cow<'de, str>) -> Summary<'de> {
+        let ctx = self.ctx;
+        let w = self.w;
+        let max = w.profile.limits().max_string_bytes;
+        if s.len() > max {
+            let detail = format!(
+                "the value is {} bytes long; at most {max} are allowed (limits.max_string_bytes)",
+                s.len()
+            );
+            w.issue(Severity::Error, &rules::RFC_J_005, ctx.loc, detail);
+            return Summary {
+                present: true,
+                ..Summary::default()
+            };
+        }
+        if !(ctx.attr.multi_valued && !ctx.element) {
+            match ctx.attr.ty {
+                AttrType::String | AttrType::Reference | AttrType::Binary => {
+                    let present = !s.trim().is_empty();
+                    string_rules(w, &ctx, &s);
+                    return Summary {
+                        present,
+                        text: Some(s),
+                        ..Summary::default()
+                    };
+                }
+                AttrType::DateTime => {
+                    if !is_xsd_datetime(&s) {
+                        let detail =
+                            format!("{s:?} is not an xsd:dateTime such as 2024-01-15T18:30:45Z");
+                        w.issue(Severity::Error, &rules::RFC_T_003, ctx.loc, detail);
+                    }
+                    return Summary {
+                        present: true,
+                        text: Some(s),
+                        ..Summary::default()
+                    };
+                }
+                AttrType::Boolean => {
+                    let b = if s.eq_ignore_ascii_case("true") {
+                        Some(true)
+                    } else if s.eq_ignore_ascii_case("false") {
+                        Some(false)
+                    } else {
+                        None
+                    };
+                    if let Some(b) = b {
+                        let rule = w.boolean_string_rule(ctx.attr, ctx.top);
+                        let detail = format!(
+                            "{} is the string {s:?}; it must be the JSON boolean {b}",
+                            ctx.loc.path()
+                        );
+                        w.fixable(
+                            rule,
+                            ctx.loc,
+                            detail,
+                            Fix::Replace {
+                                pointer: ctx.loc.pointer(),
+                                value: Value::Bool(b),
+                            },
+                        );
+                        return Summary {
+                            present: true,
+                            boolean: Some(b),
+                            ..Summary::default()
+                        };
+                    }
+                }
+                _ => {}
+            }
+        }
+        ValueSeed { w, ctx }.wrong_type("a string")
+    }
+}
+
+/// Checks on string values that depend on the attribute: canonical values, and the email syntax
+/// rule of the Atlassian profile.
+fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
+    let attr = ctx.attr;
+    if !attr.canonical_values.is_empty() && !attr.canonical_values.iter().any(|c| c == s) {
+        let rule = w.canonical_rule(ctx.parent);
+        match attr.canonical_for(s) {
+            Some(canonical) => {
+                let detail =
+                    format!("{s:?} is written {canonical:?} in the schema's canonical values");
+                let fix = Fix::Replace {
+                    pointer: ctx.loc.pointer(),
+                    value: Value::from(canonical),
+                };
+                if w.profile.lenient() {
+                    w.issue(
+                        Severity::Info,
+                        rule,
+                        ctx.loc,
+                        format!("{detail} (fixed in normalized)"),
+                    );
+                    w.fixes.push(fix);
+                } else {
+                    w.issue(Severity::Warning, rule, ctx.loc, detail);
+                }
+            }
+            None => {
+                let detail = format!("{s:?} is not one of {}", attr.canonical_values.join(", "));
+                w.issue(Severity::Warning, rule, ctx.loc, detail);
+            }
+        }
+    }
+    if w.atlassian_user() && attr.is("value") && ctx.parent.is_some_and(|p| p.is("emails")) {
+        if let Err(e) = email::parse(s) {
+            w.issue(
+                Severity::Error,
+                &rules::ATL_U_004,
+                ctx.loc,
+                format!("{s:?} is not a valid email address: {e}"),
+            );
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_, '_, 'de, '_> {
+    type Value = Summary<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.ctx.expected())
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        if self.ctx.wants(AttrType::Boolean) {
+            Ok(Summary {
+                present: true,
+                boolean: Some(v),
+                ..Summary::default()
+            })
+        } else {
+            Ok(self.wrong_type("a boolean"))
+        }
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(self.number(true, true))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(self.number(true, true))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(self.number(v.fract() == 0.0 && v.is_finite(), v.is_finite()))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(self.string(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.string(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(self.string(Cow::Owned(v)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Summary::default())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Summary::default())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let ctx = self.ctx;
+        let w = self.w;
+        w.check_depth(ctx.depth + 1, ctx.loc)?;
+        if !ctx.attr.multi_valued || ctx.element {
+            Skip {
+                w: &mut *w,
+                loc: ctx.loc,
+                depth: ctx.depth,
+            }
+            .visit_seq(seq)?;
+            return Ok(ValueSeed { w, ctx }.wrong_type("an array"));
+        }
+        let mut elements: Vec<(usize, Element<'de>)> = Vec::new();
+        let mut i = 0;
+        loop {
+            let loc = ctx.loc.index(i);
+            let element_ctx = Ctx {
+                loc: &loc,
+                depth: ctx.depth + 1,
+                element: true,
+                ..ctx
+            };
+            match seq.next_element_seed(ValueSeed {
+                w: &mut *w,
+                ctx: element_ctx,
+            })? {
+                None => break,
+                Some(s) if s.present => elements.push((i, s.element)),
+                Some(_) => {}
+            }
+            i += 1;
+        }
+        multi_valued_rules(w, &ctx, &elements);
+        Ok(Summary {
+            present: !elements.is_empty(),
+            ..Summary::default()
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let ctx = self.ctx;
+        if !ctx.wants(AttrType::Complex) {
+            let w = self.w;
+            Skip {
+                w: &mut *w,
+                loc: ctx.loc,
+                depth: ctx.depth,
+            }
+            .visit_map(map)?;
+            return Ok(ValueSeed { w, ctx }.wrong_type("an object"));
+        }
+        let alt = ctx.alt.map(|a| a.sub_attributes.as_slice());
+        let element = ObjectSeed {
+            w: self.w,
+            attrs: &ctx.attr.sub_attributes,
+            alt,
+            parent: Some(ctx.attr),
+            loc: ctx.loc,
+            depth: ctx.depth,
+            extension: None,
+        }
+        .visit_map(map)?;
+        Ok(Summary {
+            present: true,
+            element,
+            ..Summary::default()
+        })
+    }
+}
+
+/// RFC 7643 §2.4 (at most one primary) for every multi-valued attribute, and the Atlassian email
+/// rules on `emails`.
+fn multi_valued_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, elements: &[(usize, Element<'_>)]) {
+    let attr = ctx.attr;
+    let atlassian_emails = w.atlassian_user() && ctx.top && attr.is("emails");
+    let primaries: Vec<usize> = elements
+        .iter()
+        .filter(|(_, e)| e.primary)
+        .map(|(i, _)| *i)
+        .collect();
+    if atlassian_emails {
+        if primaries.len() != 1 && !elements.is_empty() {
+            let detail = format!(
+                "exactly one email must be marked primary; found {} (Atlassian answers \"One email address need to be marked as primary.\")",
+                primaries.len()
+            );
+            w.issue(Severity::Error, &rules::ATL_U_003, ctx.loc, detail);
+        }
+        let mut kinds: Vec<(&str, usize)> = Vec::new();
+        let mut values: Vec<(String, usize)> = Vec::new();
+        for (i, e) in elements {
+            if let Some(kind) = e.kind.as_deref() {
+                match kinds.iter().find(|(k, _)| k.eq_ignore_ascii_case(kind)) {
+                    Some((_, first)) => {
+                        let loc = ctx.loc.index(*i);
+                        let detail = format!(
+                            "a second email of type {kind:?} (the first is emails[{first}]); Entra ID and Atlassian expect one email per type"
+                        );
+                        w.issue(Severity::Warning, &rules::ATL_U_005, &loc, detail);
+                    }
+                    None => kinds.push((kind, *i)),
+                }
+            }
+            if let Some(value) = e.value.as_deref() {
+                let folded = value.trim().to_lowercase();
+                match values.iter().find(|(v, _)| *v == folded) {
+                    Some((_, first)) => {
+                        let loc = ctx.loc.index(*i);
+                        let detail = format!(
+                            "{value:?} repeats emails[{first}] (emails compare ignoring case)"
+                        );
+                        w.issue(Severity::Error, &rules::ATL_U_006, &loc, detail);
+                    }
+                    None => values.push((folded, *i)),
+                }
+            }
+        }
+    } else if primaries.len() > 1 {
+        let loc = ctx.loc.index(primaries[1]);
+        let detail = format!(
+            "{} has {} values marked primary; at most one may be",
+            attr.name,
+            primaries.len()
+        );
+        w.issue(Severity::Error, &rules::RFC_V_002, &loc, detail);
+    }
+}
+
+/// A complex value or an extension object: its sub-attributes against the schema.
+struct ObjectSeed<'a, 'p, 'de, 'l> {
+    w: &'a mut Walker<'p, 'de>,
+    attrs: &'static [Attribute],
+    alt: Option<&'static [Attribute]>,
+    parent: Option<&'static Attribute>,
+    loc: &'l Loc<'l>,
+    depth: usize,
+    /// The extension URN when this is an extension object.
+    extension: Option<&'static str>,
+}
+
+impl<'de> DeserializeSeed<'de> for ObjectSeed<'_, '_, 'de, '_> {
+    type Value = Element<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl ObjectSeed<'_, '_, '_, '_> {
+    fn not_object<'de>(self, got: &str) -> Element<'de> {
+        let what = self
+            .extension
+            .map_or("an object", |_| "an extension object");
+        let detail = format!("{} must be {what}, got {got}", self.loc.path());
+        self.w
+            .issue(Severity::Error, &rules::RFC_T_001, self.loc, detail);
+        Element::default()
+    }
+}
+
+impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
+    type Value = Element<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(self.not_object("a boolean"))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(self.not_object("a number"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(self.not_object("a number"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(self.not_object("a number"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(self.not_object("a string"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Element::default())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Element::default())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let (loc, depth) = (self.loc, self.depth);
+        Skip {
+            w: &mut *self.w,
+            loc,
+            depth,
+        }
+        .visit_seq(seq)?;
+        Ok(self.not_object("an array"))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let w = self.w;
+        let depth = self.depth + 1;
+        w.check_depth(depth, self.loc)?;
+        let mut seen = Seen::default();
+        let mut present = Seen::default();
+        let mut element = Element::default();
+        let enterprise = self.extension == Some(schema::ENTERPRISE_URN) && w.atlassian_user();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let Some((index, attr)) = schema::position(self.attrs, &key) else {
+                if let Some(attr) = self.alt.and_then(|alt| schema::find(alt, &key)) {
+                    let loc = self.loc.key(&key, &attr.name);
+                    let detail = format!(
+                        "Atlassian's schema has no {}; Atlassian does not store it",
+                        loc.path()
+                    );
+                    w.drop_member(&rules::ATL_U_011, &loc, detail);
+                } else {
+                    let loc = self.loc.key(&key, &key);
+                    let detail =
+                        format!("{} is not a sub-attribute the schema defines", loc.path());
+                    w.issue(Severity::Error, &rules::RFC_A_001, &loc, detail);
+                }
+                let loc = self.loc.key(&key, &key);
+                map.next_value_seed(Skip {
+                    w: &mut *w,
+                    loc: &loc,
+                    depth,
+                })?;
+                continue;
+            };
+            let loc = self.loc.key(&key, &attr.name);
+            if !seen.insert(index) {
+                w.issue(
+                    Severity::Error,
+                    &rules::RFC_A_002,
+                    &loc,
+                    format!("{} appears twice (attribute names ignore case)", loc.path()),
+                );
+            }
+            if attr.mutability == Mutability::ReadOnly {
+                let detail = format!(
+                    "{} is read-only: the server sets it and ignores what a client sends",
+                    loc.path()
+                );
+                w.drop_member(w.readonly_rule(), &loc, detail);
+                map.next_value_seed(Skip {
+                    w: &mut *w,
+                    loc: &loc,
+                    depth,
+                })?;
+                continue;
+            }
+            let alt = self.alt.and_then(|alt| schema::find(alt, &attr.name));
+            let ctx = Ctx {
+                attr,
+                alt,
+                parent: self.parent,
+                loc: &loc,
+                depth,
+                element: false,
+                top: false,
+            };
+            let s = map.next_value_seed(ValueSeed { w: &mut *w, ctx })?;
+            if !s.present {
+                continue;
+            }
+            present.insert(index);
+            if let Some(urn) = self.extension {
+                if w.collect_present {
+                    w.top.present.push(format!("{urn}:{}", attr.name));
+                }
+                if enterprise {
+                    if let Some(i) = TOP_LEVEL_ENTERPRISE.iter().position(|n| attr.is(n)) {
+                        w.top.enterprise_ext[i] = s.text.clone();
+                    }
+                }
+            }
+            if attr.is("primary") {
+                element.primary = s.boolean == Some(true);
+            } else if attr.is("value") {
+                element.value = s.text;
+            } else if attr.is("type") {
+                element.kind = s.text;
+            }
+        }
+        for (i, attr) in self.attrs.iter().enumerate() {
+            if attr.required && !present.contains(i) {
+                let loc = self.loc.key(&attr.name, &attr.name);
+                let rule = w.missing_rule(attr, false);
+                w.issue(
+                    Severity::Error,
+                    rule,
+                    &loc,
+                    format!("{} is required and missing, null or blank", loc.path()),
+                );
+            }
+        }
+        Ok(element)
+    }
+}
+
+/// Whether `s` is an xsd:dateTime with a time zone (RFC 7643 §2.3.5), e.g.
+/// `2008-01-23T04:56:22Z` or `2024-01-15T12:30:45.123-06:00`.
+pub fn is_xsd_datetime(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let year_len = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if year_len < 4 {
+        return false;
+    }
+    let d = year_len;
+    let fixed = digits(d + 1..d + 3)
+        && digits(d + 4..d + 6)
+        && digits(d + 7..d + 9)
+        && digits(d + 10..d + 12)
+        && digits(d + 13..d + 15)
+        && b.get(d) == Some(&b'-')
+        && b.get(d + 3) == Some(&b'-')
+        && matches!(b.get(d + 6), Some(b'T' | b't'))
+        && b.get(d + 9) == Some(&b':')
+        && b.get(d + 12) == Some(&b':');
+    if !fixed {
+        return false;
+    }
+    let num =
+        |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok()).unwrap_or(99);
+    if !(1..=12).contains(&num(d + 1..d + 3))
+        || !(1..=31).contains(&num(d + 4..d + 6))
+        || num(d + 7..d + 9) > 24
+        || num(d + 10..d + 12) > 59
+        || num(d + 13..d + 15) > 60
+    {
+        return false;
+    }
+    let mut rest = &s[d + 15..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &frac[n..];
+    }
+    match rest.as_bytes() {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_xsd_datetime;
+
+    #[test]
+    fn datetimes() {
+        for ok in [
+            "2008-01-23T04:56:22Z",
+            "2024-01-15T12:30:45.123-06:00",
+            "2011-05-13T04:42:34+00:00",
+        ] {
+            assert!(is_xsd_datetime(ok), "{ok}");
+        }
+        for bad in [
+            "yesterday",
+            "2008-01-23",
+            "2008-01-23T04:56:22",
+            "2008-13-23T04:56:22Z",
+            "2008-01-23T04:56:22.Z",
+            "2008-01-23 04:56:22Z",
+        ] {
+            assert!(!is_xsd_datetime(bad), "{bad}");
+        }
+    }
+}

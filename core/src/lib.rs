@@ -1,0 +1,44 @@
+//! atlscim checks and shapes SCIM 2.0 requests before an identity-provider connector sends them
+//! to Atlassian Cloud's user provisioning API.
+//!
+//! The model: a [`Profile`] is an immutable rule set built once from a config (the `atlassian`
+//! profile is RFC 7643/7644 plus Atlassian's documented behaviour; `rfc` is the standard alone).
+//! A [`Request`] is what the connector is about to send. [`Profile::check`] walks the request
+//! once against the profile's schemas and returns a [`Report`]: whether Atlassian would accept
+//! it, the HTTP status and `scimType` it would answer otherwise, every [`Issue`] located by SCIM
+//! path and JSON pointer with a stable rule id from the registry ([`rules`]), and the body as it
+//! should be sent after lenient fixes.
+//!
+//! ```
+//! use atlscim_core::{Profile, Request};
+//!
+//! let profile = Profile::atlassian();
+//! let body = br#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
+//!                 "userName":"bjensen@example.com",
+//!                 "emails":[{"value":"bjensen@example.com","type":"work"}]}"#;
+//! let report = profile.check(&Request::json("POST", "/Users", body));
+//! assert!(!report.valid());
+//! assert_eq!(report.status(), Some(400));
+//! assert_eq!(report.issues()[0].rule.id, "ATL-U-003"); // no primary email
+//! ```
+//!
+//! Bindings (Python, C, Go) and the `atlscim` CLI wrap this crate and hold no SCIM logic of their
+//! own.
+
+pub mod email;
+pub mod profile;
+pub mod report;
+pub mod request;
+pub mod rules;
+pub mod schema;
+
+mod check;
+
+pub use check::is_xsd_datetime;
+pub use profile::{ConfigError, Limits, Profile, ProfileKind, VerifiedDomain};
+pub use report::{Issue, Report, Severity};
+pub use request::{Body, Endpoint, Method, Request};
+pub use rules::{RULES, Rule};
+
+/// The library version (from Cargo.toml).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,466 @@
+//! Profiles: a compiled, immutable rule set built from a config.
+//!
+//! A [`Profile`] is built once and shared freely between threads. `atlassian` (the default) is
+//! RFC 7643/7644 plus Atlassian's documented behaviour and schemas; `rfc` is the standard alone.
+//! The config is the same JSON in every binding (DESIGN.md "Config"); an unknown key or a value of
+//! the wrong type is an error naming the key, never silently ignored.
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use crate::email;
+use crate::schema::{ATLASSIAN, RFC, SchemaSet};
+
+/// Which rule set a profile applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileKind {
+    /// RFC 7643/7644 plus Atlassian Cloud's rules and schemas.
+    Atlassian,
+    /// RFC 7643/7644 alone.
+    Rfc,
+}
+
+impl ProfileKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProfileKind::Atlassian => "atlassian",
+            ProfileKind::Rfc => "rfc",
+        }
+    }
+}
+
+/// A domain whose accounts the organization manages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedDomain {
+    /// ASCII lower-case form (punycode for IDN domains).
+    pub domain: String,
+    /// Whether subdomains count as verified too.
+    pub subdomains: bool,
+}
+
+impl VerifiedDomain {
+    /// Whether an ASCII lower-case domain is this one (or, if allowed, a subdomain of it). Matches
+    /// on a label boundary only, so `evilexample.com` never matches `example.com`.
+    pub fn matches(&self, domain: &str) -> bool {
+        domain == self.domain
+            || (self.subdomains
+                && domain.len() > self.domain.len()
+                && domain.ends_with(&self.domain)
+                && domain.as_bytes()[domain.len() - self.domain.len() - 1] == b'.')
+    }
+}
+
+/// Explicit limits on input size and on Atlassian's documented capacities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest body accepted, in bytes (default 16 MiB).
+    pub max_body_bytes: usize,
+    /// Deepest JSON nesting accepted (default 32, at most 128).
+    pub max_depth: usize,
+    /// Longest string value accepted, in bytes (default 64 KiB).
+    pub max_string_bytes: usize,
+    /// Users one Atlassian directory syncs (default 150,000).
+    pub users_per_directory: u64,
+    /// Users one Atlassian group syncs (default 35,000).
+    pub users_per_group: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_body_bytes: 16 * 1024 * 1024,
+            max_depth: 32,
+            max_string_bytes: 64 * 1024,
+            users_per_directory: 150_000,
+            users_per_group: 35_000,
+        }
+    }
+}
+
+/// The deepest nesting the JSON reader itself allows; `limits.max_depth` may not exceed it.
+pub const MAX_DEPTH_CEILING: usize = 128;
+
+/// A config that could not be used, naming the offending key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// Dotted key, e.g. `limits.max_depth` or `verified_domains[1]`; empty for the whole config.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "config: {}", self.message)
+        } else {
+            write!(f, "config key `{}`: {}", self.key, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn err<T>(key: impl Into<String>, message: impl Into<String>) -> Result<T, ConfigError> {
+    Err(ConfigError {
+        key: key.into(),
+        message: message.into(),
+    })
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// An immutable, thread-safe rule set.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub(crate) kind: ProfileKind,
+    pub(crate) verified_domains: Vec<VerifiedDomain>,
+    pub(crate) known_groups: Vec<String>,
+    pub(crate) reserved_groups: Vec<String>,
+    pub(crate) limits: Limits,
+    pub(crate) lenient: bool,
+}
+
+impl Default for Profile {
+    fn default() -> Profile {
+        Profile::atlassian()
+    }
+}
+
+impl Profile {
+    /// The Atlassian profile with default settings (lenient, no verified domains).
+    pub fn atlassian() -> Profile {
+        Profile {
+            kind: ProfileKind::Atlassian,
+            verified_domains: Vec::new(),
+            known_groups: Vec::new(),
+            reserved_groups: Vec::new(),
+            limits: Limits::default(),
+            lenient: true,
+        }
+    }
+
+    /// RFC 7643/7644 alone, lenient.
+    pub fn rfc() -> Profile {
+        Profile {
+            kind: ProfileKind::Rfc,
+            ..Profile::atlassian()
+        }
+    }
+
+    /// Builds a profile from config JSON text.
+    pub fn from_config_json(text: &str) -> Result<Profile, ConfigError> {
+        let value: Value =
+            serde_json::from_str(text).or_else(|e| err("", format!("not valid JSON: {e}")))?;
+        Profile::from_config(&value)
+    }
+
+    /// Builds a profile from a config value (DESIGN.md "Config").
+    pub fn from_config(config: &Value) -> Result<Profile, ConfigError> {
+        let Value::Object(map) = config else {
+            return err(
+                "",
+                format!("must be a JSON object, got {}", kind_of(config)),
+            );
+        };
+        let mut profile = Profile::atlassian();
+        for (key, value) in map {
+            match key.as_str() {
+                "profile" => {
+                    profile.kind = match value.as_str() {
+                        Some("atlassian") => ProfileKind::Atlassian,
+                        Some("rfc") => ProfileKind::Rfc,
+                        _ => {
+                            return err(
+                                key,
+                                format!("must be \"atlassian\" or \"rfc\", got {value}"),
+                            );
+                        }
+                    }
+                }
+                "verified_domains" => profile.verified_domains = verified_domains(value)?,
+                "known_groups" => profile.known_groups = strings(key, value)?,
+                "reserved_groups" => profile.reserved_groups = strings(key, value)?,
+                "limits" => profile.limits = limits(value)?,
+                "lenient" => {
+                    profile.lenient = value.as_bool().map_or_else(
+                        || err(key, format!("must be a boolean, got {}", kind_of(value))),
+                        Ok,
+                    )?
+                }
+                _ => {
+                    return err(
+                        key,
+                        "unknown key; expected one of profile, verified_domains, known_groups, reserved_groups, limits, lenient",
+                    );
+                }
+            }
+        }
+        Ok(profile)
+    }
+
+    /// Adds a verified domain (exact match). Fails when the domain is not a valid host name.
+    pub fn with_verified_domain(
+        mut self,
+        domain: &str,
+        subdomains: bool,
+    ) -> Result<Profile, ConfigError> {
+        let key = format!("verified_domains[{}]", self.verified_domains.len());
+        self.verified_domains
+            .push(verified_domain(&key, domain, subdomains)?);
+        Ok(self)
+    }
+
+    pub fn kind(&self) -> ProfileKind {
+        self.kind
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    pub fn lenient(&self) -> bool {
+        self.lenient
+    }
+
+    pub fn verified_domains(&self) -> &[VerifiedDomain] {
+        &self.verified_domains
+    }
+
+    pub fn known_groups(&self) -> &[String] {
+        &self.known_groups
+    }
+
+    pub fn reserved_groups(&self) -> &[String] {
+        &self.reserved_groups
+    }
+
+    /// The schemas this profile checks against.
+    pub fn schemas(&self) -> &'static SchemaSet {
+        match self.kind {
+            ProfileKind::Atlassian => &ATLASSIAN,
+            ProfileKind::Rfc => &RFC,
+        }
+    }
+
+    pub(crate) fn is_atlassian(&self) -> bool {
+        self.kind == ProfileKind::Atlassian
+    }
+
+    /// The config this profile was built from, in canonical form.
+    pub fn to_config(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("profile".into(), self.kind.as_str().into());
+        m.insert(
+            "verified_domains".into(),
+            self.verified_domains
+                .iter()
+                .map(|d| {
+                    if d.subdomains {
+                        serde_json::json!({"domain": d.domain, "subdomains": true})
+                    } else {
+                        Value::from(d.domain.clone())
+                    }
+                })
+                .collect(),
+        );
+        m.insert("known_groups".into(), self.known_groups.clone().into());
+        m.insert(
+            "reserved_groups".into(),
+            self.reserved_groups.clone().into(),
+        );
+        let l = &self.limits;
+        m.insert(
+            "limits".into(),
+            serde_json::json!({
+                "max_body_bytes": l.max_body_bytes, "max_depth": l.max_depth, "max_string_bytes": l.max_string_bytes,
+                "users_per_directory": l.users_per_directory, "users_per_group": l.users_per_group,
+            }),
+        );
+        m.insert("lenient".into(), self.lenient.into());
+        Value::Object(m)
+    }
+}
+
+fn strings(key: &str, value: &Value) -> Result<Vec<String>, ConfigError> {
+    let Value::Array(items) = value else {
+        return err(
+            key,
+            format!("must be an array of strings, got {}", kind_of(value)),
+        );
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Value::String(s) => Ok(s.clone()),
+            _ => err(
+                format!("{key}[{i}]"),
+                format!("must be a string, got {}", kind_of(v)),
+            ),
+        })
+        .collect()
+}
+
+fn verified_domain(
+    key: &str,
+    domain: &str,
+    subdomains: bool,
+) -> Result<VerifiedDomain, ConfigError> {
+    let ascii = email::domain_ascii(domain.trim()).or_else(|e| err(key, e.to_string()))?;
+    Ok(VerifiedDomain {
+        domain: ascii.into_owned(),
+        subdomains,
+    })
+}
+
+fn verified_domains(value: &Value) -> Result<Vec<VerifiedDomain>, ConfigError> {
+    let key = "verified_domains";
+    let Value::Array(items) = value else {
+        return err(key, format!("must be an array, got {}", kind_of(value)));
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let k = format!("{key}[{i}]");
+        out.push(match item {
+            Value::String(d) => verified_domain(&k, d, false)?,
+            Value::Object(m) => {
+                let mut domain = None;
+                let mut subdomains = false;
+                for (field, v) in m {
+                    match field.as_str() {
+                        "domain" => {
+                            domain = Some(v.as_str().map_or_else(
+                                || err(format!("{k}.domain"), "must be a string"),
+                                Ok,
+                            )?)
+                        }
+                        "subdomains" => {
+                            subdomains = v.as_bool().map_or_else(
+                                || err(format!("{k}.subdomains"), "must be a boolean"),
+                                Ok,
+                            )?
+                        }
+                        _ => {
+                            return err(
+                                format!("{k}.{field}"),
+                                "unknown key; expected domain or subdomains",
+                            );
+                        }
+                    }
+                }
+                let Some(domain) = domain else {
+                    return err(format!("{k}.domain"), "is required");
+                };
+                verified_domain(&k, domain, subdomains)?
+            }
+            other => {
+                return err(
+                    k,
+                    format!(
+                        "must be a domain string or {{\"domain\", \"subdomains\"}}, got {}",
+                        kind_of(other)
+                    ),
+                );
+            }
+        });
+    }
+    Ok(out)
+}
+
+fn limits(value: &Value) -> Result<Limits, ConfigError> {
+    let Value::Object(map) = value else {
+        return err(
+            "limits",
+            format!("must be an object, got {}", kind_of(value)),
+        );
+    };
+    let mut limits = Limits::default();
+    for (key, v) in map {
+        let k = format!("limits.{key}");
+        let n = match v.as_u64() {
+            Some(n) if n > 0 => n,
+            _ => return err(k, format!("must be a positive integer, got {v}")),
+        };
+        let size = usize::try_from(n).unwrap_or(usize::MAX);
+        match key.as_str() {
+            "max_body_bytes" => limits.max_body_bytes = size,
+            "max_depth" if size > MAX_DEPTH_CEILING => {
+                return err(k, format!("must be at most {MAX_DEPTH_CEILING}, got {n}"));
+            }
+            "max_depth" => limits.max_depth = size,
+            "max_string_bytes" => limits.max_string_bytes = size,
+            "users_per_directory" => limits.users_per_directory = n,
+            "users_per_group" => limits.users_per_group = n,
+            _ => {
+                return err(
+                    k,
+                    "unknown key; expected one of max_body_bytes, max_depth, max_string_bytes, users_per_directory, users_per_group",
+                );
+            }
+        }
+    }
+    Ok(limits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn builds_from_the_design_example() {
+        let p = Profile::from_config(&json!({
+            "profile": "atlassian",
+            "verified_domains": ["Example.com", {"domain": "corp.example.org", "subdomains": true}],
+            "known_groups": ["jira-users-acme"], "reserved_groups": [],
+            "limits": {"users_per_directory": 150000, "users_per_group": 35000}, "lenient": true
+        }))
+        .expect("valid config");
+        assert_eq!(p.verified_domains()[0].domain, "example.com");
+        assert!(p.verified_domains()[1].matches("eu.corp.example.org"));
+        assert!(!p.verified_domains()[1].matches("evilcorp.example.org"));
+        assert_eq!(
+            Profile::from_config(&p.to_config()).map(|q| q.to_config()),
+            Ok(p.to_config())
+        );
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let cases = [
+            (json!({"verified_domain": []}), "verified_domain"),
+            (json!({"lenient": "yes"}), "lenient"),
+            (json!({"limits": {"max_depth": "10"}}), "limits.max_depth"),
+            (json!({"limits": {"max_depth": 1000}}), "limits.max_depth"),
+            (json!({"limits": {"depth": 10}}), "limits.depth"),
+            (
+                json!({"verified_domains": ["ok.com", 5]}),
+                "verified_domains[1]",
+            ),
+            (
+                json!({"verified_domains": [{"domain": "a.com", "sub": true}]}),
+                "verified_domains[0].sub",
+            ),
+            (
+                json!({"verified_domains": ["not a domain"]}),
+                "verified_domains[0]",
+            ),
+            (json!({"profile": "okta"}), "profile"),
+            (json!([]), ""),
+        ];
+        for (config, key) in cases {
+            let e = Profile::from_config(&config).expect_err("invalid config");
+            assert_eq!(e.key, key, "{config}: {e}");
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Requests: what a connector is about to send.
+
+use serde_json::Value;
+
+use crate::schema::ResourceKind;
+
+/// A request body, as bytes of JSON text or as an already parsed value.
+#[derive(Debug, Clone, Copy)]
+pub enum Body<'a> {
+    /// UTF-8 JSON text. Checked in one pass without building a tree.
+    Json(&'a [u8]),
+    /// A parsed JSON value.
+    Value(&'a Value),
+}
+
+/// One SCIM request: method, path (with query string), body and, optionally, the resource as
+/// Atlassian holds it now (`current`), which some rules need (a PUT that would clear attributes,
+/// a group rename, an email moving to an unverified domain).
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub body: Option<Body<'a>>,
+    pub current: Option<&'a Value>,
+}
+
+impl<'a> Request<'a> {
+    /// A request with a JSON text body.
+    pub fn json(method: &'a str, path: &'a str, body: &'a [u8]) -> Request<'a> {
+        Request {
+            method,
+            path,
+            body: Some(Body::Json(body)),
+            current: None,
+        }
+    }
+
+    /// A request with a parsed body.
+    pub fn value(method: &'a str, path: &'a str, body: &'a Value) -> Request<'a> {
+        Request {
+            method,
+            path,
+            body: Some(Body::Value(body)),
+            current: None,
+        }
+    }
+
+    /// The same request, with the resource as Atlassian holds it now.
+    pub fn with_current(mut self, current: &'a Value) -> Request<'a> {
+        self.current = Some(current);
+        self
+    }
+}
+
+/// The HTTP methods SCIM uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    /// Parses a method name, ignoring case.
+    pub fn parse(method: &str) -> Option<Method> {
+        let m = method.trim();
+        [
+            ("GET", Method::Get),
+            ("POST", Method::Post),
+            ("PUT", Method::Put),
+            ("PATCH", Method::Patch),
+            ("DELETE", Method::Delete),
+        ]
+        .into_iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(m))
+        .map(|(_, method)| method)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// Where a request goes: a resource collection or one resource, plus the query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint<'a> {
+    pub kind: ResourceKind,
+    /// The resource id for `/Users/{id}` and `/Groups/{id}`.
+    pub id: Option<&'a str>,
+    /// The raw query string, without `?`.
+    pub query: Option<&'a str>,
+}
+
+impl<'a> Endpoint<'a> {
+    /// Parses a request path. The path may be relative to the directory base URL (`/Users/…`) or
+    /// carry the base: `/scim/directory/{directoryId}/Users` or the whole
+    /// `https://api.atlassian.com/scim/directory/{directoryId}/Users`. Resource type names are
+    /// matched ignoring case. Returns `None` for anything that is not `/Users[/{id}]` or
+    /// `/Groups[/{id}]`.
+    pub fn parse(path: &'a str) -> Option<Endpoint<'a>> {
+        let (path, query) = match path.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (path, None),
+        };
+        let path = path.trim_end_matches('/');
+        let mut segments = path.rsplit('/');
+        let last = segments.next()?;
+        let (kind_segment, id) = match resource_kind(last) {
+            Some(kind) => {
+                return Some(Endpoint {
+                    kind,
+                    id: None,
+                    query,
+                });
+            }
+            None => (segments.next()?, Some(last)),
+        };
+        let kind = resource_kind(kind_segment)?;
+        let id = id.filter(|id| !id.is_empty());
+        Some(Endpoint { kind, id, query })
+    }
+}
+
+fn resource_kind(segment: &str) -> Option<ResourceKind> {
+    if segment.eq_ignore_ascii_case("Users") {
+        Some(ResourceKind::User)
+    } else if segment.eq_ignore_ascii_case("Groups") {
+        Some(ResourceKind::Group)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints() {
+        let e = Endpoint::parse("/Users").expect("users");
+        assert_eq!((e.kind, e.id, e.query), (ResourceKind::User, None, None));
+        let e = Endpoint::parse("/Groups/9f1c?excludedAttributes=members").expect("group");
+        assert_eq!(
+            (e.kind, e.id, e.query),
+            (
+                ResourceKind::Group,
+                Some("9f1c"),
+                Some("excludedAttributes=members")
+            )
+        );
+        let e = Endpoint::parse("https://api.atlassian.com/scim/directory/d-1/Users/abc")
+            .expect("full url");
+        assert_eq!((e.kind, e.id), (ResourceKind::User, Some("abc")));
+        let e = Endpoint::parse("/users?filter=userName%20eq%20%22a%22").expect("lower case");
+        assert_eq!(e.kind, ResourceKind::User);
+        assert!(Endpoint::parse("/Accounts").is_none());
+        assert!(Endpoint::parse("/Users/a/b").is_none());
+        assert!(Endpoint::parse("").is_none());
+    }
+
+    #[test]
+    fn methods_ignore_case() {
+        assert_eq!(Method::parse("patch"), Some(Method::Patch));
+        assert_eq!(Method::parse("FETCH"), None);
+    }
+}

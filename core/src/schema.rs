@@ -1,0 +1,355 @@
+//! SCIM schemas as data.
+//!
+//! The schemas live in `core/schemas/*.json` as the same documents a SCIM `/Schemas` endpoint
+//! returns (RFC 7643 §7): the RFC 7643 User, Group and EnterpriseUser schemas, and Atlassian's
+//! own versions of them as its `/Schemas` endpoint describes them (a subset of the RFC's, plus two
+//! Atlassian extensions). They are parsed once, on first use, into [`SchemaSet`]s whose attribute
+//! characteristics (type, multiValued, required, mutability, caseExact, canonicalValues, …) drive
+//! every generic check; no attribute has hand-written validation code except where Atlassian
+//! documents a rule about it.
+//!
+//! Attribute names and schema URNs are case-insensitive (RFC 7643 §2.1), so every lookup here
+//! ignores ASCII case.
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+/// Schema URN of the core User resource (RFC 7643 §4.1).
+pub const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+/// Schema URN of the core Group resource (RFC 7643 §4.2).
+pub const GROUP_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+/// Schema URN of the Enterprise User extension (RFC 7643 §4.3).
+pub const ENTERPRISE_URN: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+/// Atlassian's read-only extension carrying the linked `atlassianAccountId`.
+pub const ATLASSIAN_EXTERNAL_URN: &str = "urn:scim:schemas:extension:atlassian-external:1.0";
+/// Atlassian's custom-attribute extension (`basedIn`).
+pub const ATLASSIAN_CUSTOM_URN: &str = "urn:scim:schemas:extension:atlassian-custom:1.0:Attributes";
+/// Message URN of a PATCH request (RFC 7644 §3.5.2).
+pub const PATCH_OP_URN: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+/// Message URN of an error response (RFC 7644 §3.12).
+pub const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+/// The data type of an attribute (RFC 7643 §2.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum AttrType {
+    String,
+    Boolean,
+    Decimal,
+    Integer,
+    DateTime,
+    Binary,
+    Reference,
+    Complex,
+}
+
+impl AttrType {
+    /// The name RFC 7643 uses for the type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttrType::String => "string",
+            AttrType::Boolean => "boolean",
+            AttrType::Decimal => "decimal",
+            AttrType::Integer => "integer",
+            AttrType::DateTime => "dateTime",
+            AttrType::Binary => "binary",
+            AttrType::Reference => "reference",
+            AttrType::Complex => "complex",
+        }
+    }
+}
+
+/// Whether and when a client may write an attribute (RFC 7643 §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Mutability {
+    ReadOnly,
+    ReadWrite,
+    Immutable,
+    WriteOnly,
+}
+
+/// When a service provider returns an attribute (RFC 7643 §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Returned {
+    Always,
+    Never,
+    Default,
+    Request,
+}
+
+/// How a service provider enforces uniqueness (RFC 7643 §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Uniqueness {
+    None,
+    Server,
+    Global,
+}
+
+/// One attribute definition with its characteristics.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attribute {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: AttrType,
+    pub multi_valued: bool,
+    #[serde(default)]
+    pub description: String,
+    pub required: bool,
+    pub case_exact: bool,
+    pub mutability: Mutability,
+    pub returned: Returned,
+    pub uniqueness: Uniqueness,
+    #[serde(default)]
+    pub canonical_values: Vec<String>,
+    #[serde(default)]
+    pub reference_types: Vec<String>,
+    #[serde(default)]
+    pub sub_attributes: Vec<Attribute>,
+}
+
+impl Attribute {
+    /// Looks up a sub-attribute by name, ignoring ASCII case.
+    pub fn sub_attribute(&self, name: &str) -> Option<&Attribute> {
+        find(&self.sub_attributes, name)
+    }
+
+    /// Whether the name matches, ignoring ASCII case.
+    pub fn is(&self, name: &str) -> bool {
+        self.name.len() == name.len() && self.name.eq_ignore_ascii_case(name)
+    }
+
+    /// The canonical value equal to `value` ignoring case, if `value` is not canonical as sent.
+    pub fn canonical_for(&self, value: &str) -> Option<&str> {
+        self.canonical_values
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(value))
+            .map(String::as_str)
+    }
+}
+
+/// Finds an attribute by name in a list, ignoring ASCII case. Attribute lists are short (at most a
+/// couple of dozen entries), so a scan that compares lengths first beats hashing a lowered key.
+pub fn find<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a Attribute> {
+    attrs.iter().find(|a| a.is(name))
+}
+
+/// Like [`find`], also giving the attribute's index in the list.
+pub fn position<'a>(attrs: &'a [Attribute], name: &str) -> Option<(usize, &'a Attribute)> {
+    attrs.iter().enumerate().find(|(_, a)| a.is(name))
+}
+
+/// A schema document: the core schema of a resource type or an extension.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Schema {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub attributes: Vec<Attribute>,
+}
+
+impl Schema {
+    /// Looks up a top-level attribute of this schema, ignoring case.
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        find(&self.attributes, name)
+    }
+}
+
+/// Which kind of resource an endpoint serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceKind {
+    User,
+    Group,
+}
+
+impl ResourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::User => "User",
+            ResourceKind::Group => "Group",
+        }
+    }
+}
+
+/// A resource type (RFC 7643 §6): its core schema, the common attributes every resource has
+/// (`id`, `externalId`, `meta`) and the extensions it allows.
+#[derive(Debug)]
+pub struct ResourceType {
+    pub kind: ResourceKind,
+    pub core: Schema,
+    /// The RFC 7643 §3.1 common attributes, kept apart so that `/Schemas` documents stay as the
+    /// RFC prints them.
+    pub common: Vec<Attribute>,
+    pub extensions: Vec<Schema>,
+}
+
+impl ResourceType {
+    /// A top-level attribute of the core schema or a common attribute, ignoring case.
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        find(&self.core.attributes, name).or_else(|| find(&self.common, name))
+    }
+
+    /// The extension schema with this URN, ignoring case.
+    pub fn extension(&self, urn: &str) -> Option<&Schema> {
+        self.extensions
+            .iter()
+            .find(|s| s.id.len() == urn.len() && s.id.eq_ignore_ascii_case(urn))
+    }
+}
+
+/// The resource types one profile knows.
+#[derive(Debug)]
+pub struct SchemaSet {
+    pub user: ResourceType,
+    pub group: ResourceType,
+}
+
+impl SchemaSet {
+    pub fn resource(&self, kind: ResourceKind) -> &ResourceType {
+        match kind {
+            ResourceKind::User => &self.user,
+            ResourceKind::Group => &self.group,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CommonDocument {
+    attributes: Vec<Attribute>,
+}
+
+// The documents are part of the crate; a test parses every one of them, so a mistake in them is
+// caught before release rather than at a user's first call.
+fn parse_schema(text: &str) -> Schema {
+    serde_json::from_str(text).expect("bundled schema documents are valid (tested)")
+}
+
+fn common() -> Vec<Attribute> {
+    serde_json::from_str::<CommonDocument>(COMMON_JSON)
+        .expect("bundled common attributes are valid (tested)")
+        .attributes
+}
+
+const COMMON_JSON: &str = include_str!("../schemas/common.json");
+
+/// The RFC 7643 schema documents, as `/Schemas` would return them.
+pub const RFC_DOCUMENTS: [&str; 3] = [
+    include_str!("../schemas/rfc7643/user.json"),
+    include_str!("../schemas/rfc7643/group.json"),
+    include_str!("../schemas/rfc7643/enterprise_user.json"),
+];
+
+/// Atlassian's schema documents, as its `/Schemas` endpoint describes them
+/// (reference/atlassian-scim.md §2, §3, §9).
+pub const ATLASSIAN_DOCUMENTS: [&str; 5] = [
+    include_str!("../schemas/atlassian/user.json"),
+    include_str!("../schemas/atlassian/group.json"),
+    include_str!("../schemas/atlassian/enterprise_user.json"),
+    include_str!("../schemas/atlassian/atlassian_external.json"),
+    include_str!("../schemas/atlassian/atlassian_custom.json"),
+];
+
+/// RFC 7643 as written.
+pub static RFC: LazyLock<SchemaSet> = LazyLock::new(|| {
+    let [user, group, enterprise] = RFC_DOCUMENTS.map(parse_schema);
+    SchemaSet {
+        user: ResourceType {
+            kind: ResourceKind::User,
+            core: user,
+            common: common(),
+            extensions: vec![enterprise],
+        },
+        group: ResourceType {
+            kind: ResourceKind::Group,
+            core: group,
+            common: common(),
+            extensions: vec![],
+        },
+    }
+});
+
+/// What Atlassian Cloud's user provisioning API supports.
+pub static ATLASSIAN: LazyLock<SchemaSet> = LazyLock::new(|| {
+    let [user, group, enterprise, external, custom] = ATLASSIAN_DOCUMENTS.map(parse_schema);
+    SchemaSet {
+        user: ResourceType {
+            kind: ResourceKind::User,
+            core: user,
+            common: common(),
+            extensions: vec![enterprise, external, custom],
+        },
+        group: ResourceType {
+            kind: ResourceKind::Group,
+            core: group,
+            common: common(),
+            extensions: vec![],
+        },
+    }
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_documents_parse() {
+        assert_eq!(RFC.user.core.id, USER_URN);
+        assert_eq!(RFC.group.core.id, GROUP_URN);
+        assert_eq!(ATLASSIAN.user.extensions.len(), 3);
+        assert!(ATLASSIAN.user.extension(ATLASSIAN_CUSTOM_URN).is_some());
+    }
+
+    #[test]
+    fn lookups_ignore_case() {
+        let user = &RFC.user;
+        assert_eq!(
+            user.attribute("USERNAME").map(|a| a.name.as_str()),
+            Some("userName")
+        );
+        assert_eq!(
+            user.attribute("ExternalId").map(|a| a.name.as_str()),
+            Some("externalId")
+        );
+        assert!(user.extension(&ENTERPRISE_URN.to_uppercase()).is_some());
+        let emails = user.attribute("emails").expect("emails");
+        assert!(emails.multi_valued);
+        assert_eq!(
+            emails
+                .sub_attribute("TYPE")
+                .map(|a| a.canonical_values.len()),
+            Some(3)
+        );
+    }
+
+    #[test]
+    fn atlassian_marks_what_its_schemas_say() {
+        let user = &ATLASSIAN.user;
+        assert!(user.attribute("emails").is_some_and(|a| a.required));
+        assert!(
+            user.attribute("addresses").is_none(),
+            "addresses are not in Atlassian's schema"
+        );
+        assert_eq!(
+            ATLASSIAN
+                .group
+                .core
+                .attribute("displayName")
+                .map(|a| a.mutability),
+            Some(Mutability::Immutable)
+        );
+        let ext = user
+            .extension(ATLASSIAN_EXTERNAL_URN)
+            .expect("external extension");
+        assert_eq!(
+            ext.attribute("atlassianAccountId").map(|a| a.mutability),
+            Some(Mutability::ReadOnly)
+        );
+    }
+}
