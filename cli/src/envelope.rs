@@ -24,13 +24,10 @@ impl Source {
 
     pub fn read(&self) -> Result<String, super::Fatal> {
         match self {
-            Source::File(p) => std::fs::read_to_string(p)
-                .map_err(|e| super::Fatal(format!("{}: {e}", p.display()))),
+            Source::File(p) => std::fs::read_to_string(p).map_err(|e| super::Fatal(format!("{}: {e}", p.display()))),
             Source::Stdin => {
                 let mut s = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut s)
-                    .map_err(|e| super::Fatal(format!("standard input: {e}")))?;
+                std::io::stdin().read_to_string(&mut s).map_err(|e| super::Fatal(format!("standard input: {e}")))?;
                 Ok(s)
             }
         }
@@ -42,26 +39,18 @@ pub fn sources(input: &Path) -> Result<Vec<Source>, super::Fatal> {
     if input.as_os_str() == "-" {
         return Ok(vec![Source::Stdin]);
     }
-    let meta =
-        std::fs::metadata(input).map_err(|e| super::Fatal(format!("{}: {e}", input.display())))?;
+    let meta = std::fs::metadata(input).map_err(|e| super::Fatal(format!("{}: {e}", input.display())))?;
     if !meta.is_dir() {
         return Ok(vec![Source::File(input.to_path_buf())]);
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(input)
         .map_err(|e| super::Fatal(format!("{}: {e}", input.display())))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.is_file()
-                && p.extension()
-                    .is_some_and(|x| x == "json" || x == "ndjson" || x == "jsonl")
-        })
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json" || x == "ndjson" || x == "jsonl"))
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(super::Fatal(format!(
-            "{}: no *.json, *.ndjson or *.jsonl files",
-            input.display()
-        )));
+        return Err(super::Fatal(format!("{}: no *.json, *.ndjson or *.jsonl files", input.display())));
     }
     Ok(files.into_iter().map(Source::File).collect())
 }
@@ -95,12 +84,7 @@ impl<'a> Envelope<'a> {
     }
 
     pub fn request(&self) -> Request<'_> {
-        Request {
-            method: &self.method,
-            path: &self.path,
-            body: self.body(),
-            current: self.current.as_ref(),
-        }
+        Request { method: &self.method, path: &self.path, body: self.body(), current: self.current.as_ref() }
     }
 
     fn prepare(mut self) -> Envelope<'a> {

@@ -73,12 +73,9 @@ impl<E: std::fmt::Display> From<E> for Fatal {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check {
-            config,
-            verified_domains,
-            format,
-            input,
-        } => check(config.as_deref(), &verified_domains, format, &input),
+        Command::Check { config, verified_domains, format, input } => {
+            check(config.as_deref(), &verified_domains, format, &input)
+        }
         Command::Rules { format } => rules(format).map(|()| true),
     };
     match result {
@@ -94,10 +91,8 @@ fn main() -> ExitCode {
 fn profile(config: Option<&Path>, domains: &[String]) -> Result<Profile, Fatal> {
     let mut profile = match config {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
-            Profile::from_config_json(&text)
-                .map_err(|e| Fatal(format!("{}: {e}", path.display())))?
+            let text = std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+            Profile::from_config_json(&text).map_err(|e| Fatal(format!("{}: {e}", path.display())))?
         }
         None => Profile::atlassian(),
     };
@@ -116,12 +111,7 @@ struct Tally {
     invalid: usize,
 }
 
-fn check(
-    config: Option<&Path>,
-    domains: &[String],
-    format: Format,
-    input: &Path,
-) -> Result<bool, Fatal> {
+fn check(config: Option<&Path>, domains: &[String], format: Format, input: &Path) -> Result<bool, Fatal> {
     let profile = profile(config, domains)?;
     let sources = envelope::sources(input)?;
     let stdout = io::stdout();
@@ -130,9 +120,7 @@ fn check(
     let many = sources.len() > 1;
     for source in &sources {
         let text = source.read()?;
-        for (line, envelope) in
-            envelope::parse_all(&text).map_err(|e| Fatal(format!("{}: {e}", source.name())))?
-        {
+        for (line, envelope) in envelope::parse_all(&text).map_err(|e| Fatal(format!("{}: {e}", source.name())))? {
             let request = envelope.request();
             let report = profile.check(&request);
             tally.requests += 1;
@@ -141,9 +129,7 @@ fn check(
             }
             let name = source.located(line);
             match format {
-                Format::Json => {
-                    write_json(&mut out, &report, &envelope, many.then_some(name.as_str()))?
-                }
+                Format::Json => write_json(&mut out, &report, &envelope, many.then_some(name.as_str()))?,
                 Format::Text => write_text(&mut out, &report, &envelope, &name)?,
             }
         }
@@ -183,38 +169,16 @@ fn write_json(
     Ok(())
 }
 
-fn write_text(
-    out: &mut impl Write,
-    report: &Report,
-    envelope: &Envelope<'_>,
-    name: &str,
-) -> Result<(), Fatal> {
+fn write_text(out: &mut impl Write, report: &Report, envelope: &Envelope<'_>, name: &str) -> Result<(), Fatal> {
     let verdict = match report.status() {
         None => "valid".to_string(),
         Some(status) => format!("INVALID, Atlassian would answer {status}"),
     };
-    writeln!(
-        out,
-        "{name}: {} {} — {verdict}",
-        envelope.method, envelope.path
-    )?;
+    writeln!(out, "{name}: {} {} — {verdict}", envelope.method, envelope.path)?;
     for issue in report.issues() {
-        let at = if issue.path.is_empty() {
-            String::new()
-        } else {
-            format!(" at {}", issue.path)
-        };
-        let scim_type = issue
-            .scim_type()
-            .map(|t| format!(" [{t}]"))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "  {:<7} {}{at}{scim_type}: {}",
-            issue.severity.as_str(),
-            issue.rule.id,
-            issue.detail
-        )?;
+        let at = if issue.path.is_empty() { String::new() } else { format!(" at {}", issue.path) };
+        let scim_type = issue.scim_type().map(|t| format!(" [{t}]")).unwrap_or_default();
+        writeln!(out, "  {:<7} {}{at}{scim_type}: {}", issue.severity.as_str(), issue.rule.id, issue.detail)?;
         if issue.severity != Severity::Info {
             writeln!(out, "          what to do: {}", issue.rule.advice)?;
         }
@@ -227,11 +191,7 @@ fn rules(format: RulesFormat) -> Result<(), Fatal> {
     let mut out = BufWriter::new(stdout.lock());
     match format {
         RulesFormat::Markdown => write!(out, "{}", atlscim_core::rules::markdown())?,
-        RulesFormat::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(atlscim_core::RULES)?
-        )?,
+        RulesFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(atlscim_core::RULES)?)?,
         RulesFormat::Text => {
             for r in atlscim_core::RULES {
                 writeln!(out, "{:<10} {:<7} {}", r.id, r.severity.as_str(), r.summary)?;

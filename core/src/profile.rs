@@ -102,10 +102,7 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 fn err<T>(key: impl Into<String>, message: impl Into<String>) -> Result<T, ConfigError> {
-    Err(ConfigError {
-        key: key.into(),
-        message: message.into(),
-    })
+    Err(ConfigError { key: key.into(), message: message.into() })
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -151,26 +148,19 @@ impl Profile {
 
     /// RFC 7643/7644 alone, lenient.
     pub fn rfc() -> Profile {
-        Profile {
-            kind: ProfileKind::Rfc,
-            ..Profile::atlassian()
-        }
+        Profile { kind: ProfileKind::Rfc, ..Profile::atlassian() }
     }
 
     /// Builds a profile from config JSON text.
     pub fn from_config_json(text: &str) -> Result<Profile, ConfigError> {
-        let value: Value =
-            serde_json::from_str(text).or_else(|e| err("", format!("not valid JSON: {e}")))?;
+        let value: Value = serde_json::from_str(text).or_else(|e| err("", format!("not valid JSON: {e}")))?;
         Profile::from_config(&value)
     }
 
     /// Builds a profile from a config value (DESIGN.md "Config").
     pub fn from_config(config: &Value) -> Result<Profile, ConfigError> {
         let Value::Object(map) = config else {
-            return err(
-                "",
-                format!("must be a JSON object, got {}", kind_of(config)),
-            );
+            return err("", format!("must be a JSON object, got {}", kind_of(config)));
         };
         let mut profile = Profile::atlassian();
         for (key, value) in map {
@@ -180,10 +170,7 @@ impl Profile {
                         Some("atlassian") => ProfileKind::Atlassian,
                         Some("rfc") => ProfileKind::Rfc,
                         _ => {
-                            return err(
-                                key,
-                                format!("must be \"atlassian\" or \"rfc\", got {value}"),
-                            );
+                            return err(key, format!("must be \"atlassian\" or \"rfc\", got {value}"));
                         }
                     }
                 }
@@ -192,10 +179,9 @@ impl Profile {
                 "reserved_groups" => profile.reserved_groups = strings(key, value)?,
                 "limits" => profile.limits = limits(value)?,
                 "lenient" => {
-                    profile.lenient = value.as_bool().map_or_else(
-                        || err(key, format!("must be a boolean, got {}", kind_of(value))),
-                        Ok,
-                    )?
+                    profile.lenient = value
+                        .as_bool()
+                        .map_or_else(|| err(key, format!("must be a boolean, got {}", kind_of(value))), Ok)?
                 }
                 _ => {
                     return err(
@@ -209,14 +195,9 @@ impl Profile {
     }
 
     /// Adds a verified domain (exact match). Fails when the domain is not a valid host name.
-    pub fn with_verified_domain(
-        mut self,
-        domain: &str,
-        subdomains: bool,
-    ) -> Result<Profile, ConfigError> {
+    pub fn with_verified_domain(mut self, domain: &str, subdomains: bool) -> Result<Profile, ConfigError> {
         let key = format!("verified_domains[{}]", self.verified_domains.len());
-        self.verified_domains
-            .push(verified_domain(&key, domain, subdomains)?);
+        self.verified_domains.push(verified_domain(&key, domain, subdomains)?);
         Ok(self)
     }
 
@@ -274,10 +255,7 @@ impl Profile {
                 .collect(),
         );
         m.insert("known_groups".into(), self.known_groups.clone().into());
-        m.insert(
-            "reserved_groups".into(),
-            self.reserved_groups.clone().into(),
-        );
+        m.insert("reserved_groups".into(), self.reserved_groups.clone().into());
         let l = &self.limits;
         m.insert(
             "limits".into(),
@@ -293,34 +271,21 @@ impl Profile {
 
 fn strings(key: &str, value: &Value) -> Result<Vec<String>, ConfigError> {
     let Value::Array(items) = value else {
-        return err(
-            key,
-            format!("must be an array of strings, got {}", kind_of(value)),
-        );
+        return err(key, format!("must be an array of strings, got {}", kind_of(value)));
     };
     items
         .iter()
         .enumerate()
         .map(|(i, v)| match v {
             Value::String(s) => Ok(s.clone()),
-            _ => err(
-                format!("{key}[{i}]"),
-                format!("must be a string, got {}", kind_of(v)),
-            ),
+            _ => err(format!("{key}[{i}]"), format!("must be a string, got {}", kind_of(v))),
         })
         .collect()
 }
 
-fn verified_domain(
-    key: &str,
-    domain: &str,
-    subdomains: bool,
-) -> Result<VerifiedDomain, ConfigError> {
+fn verified_domain(key: &str, domain: &str, subdomains: bool) -> Result<VerifiedDomain, ConfigError> {
     let ascii = email::domain_ascii(domain.trim()).or_else(|e| err(key, e.to_string()))?;
-    Ok(VerifiedDomain {
-        domain: ascii.into_owned(),
-        subdomains,
-    })
+    Ok(VerifiedDomain { domain: ascii.into_owned(), subdomains })
 }
 
 fn verified_domains(value: &Value) -> Result<Vec<VerifiedDomain>, ConfigError> {
@@ -339,22 +304,15 @@ fn verified_domains(value: &Value) -> Result<Vec<VerifiedDomain>, ConfigError> {
                 for (field, v) in m {
                     match field.as_str() {
                         "domain" => {
-                            domain = Some(v.as_str().map_or_else(
-                                || err(format!("{k}.domain"), "must be a string"),
-                                Ok,
-                            )?)
+                            domain =
+                                Some(v.as_str().map_or_else(|| err(format!("{k}.domain"), "must be a string"), Ok)?)
                         }
                         "subdomains" => {
-                            subdomains = v.as_bool().map_or_else(
-                                || err(format!("{k}.subdomains"), "must be a boolean"),
-                                Ok,
-                            )?
+                            subdomains =
+                                v.as_bool().map_or_else(|| err(format!("{k}.subdomains"), "must be a boolean"), Ok)?
                         }
                         _ => {
-                            return err(
-                                format!("{k}.{field}"),
-                                "unknown key; expected domain or subdomains",
-                            );
+                            return err(format!("{k}.{field}"), "unknown key; expected domain or subdomains");
                         }
                     }
                 }
@@ -366,10 +324,7 @@ fn verified_domains(value: &Value) -> Result<Vec<VerifiedDomain>, ConfigError> {
             other => {
                 return err(
                     k,
-                    format!(
-                        "must be a domain string or {{\"domain\", \"subdomains\"}}, got {}",
-                        kind_of(other)
-                    ),
+                    format!("must be a domain string or {{\"domain\", \"subdomains\"}}, got {}", kind_of(other)),
                 );
             }
         });
@@ -379,10 +334,7 @@ fn verified_domains(value: &Value) -> Result<Vec<VerifiedDomain>, ConfigError> {
 
 fn limits(value: &Value) -> Result<Limits, ConfigError> {
     let Value::Object(map) = value else {
-        return err(
-            "limits",
-            format!("must be an object, got {}", kind_of(value)),
-        );
+        return err("limits", format!("must be an object, got {}", kind_of(value)));
     };
     let mut limits = Limits::default();
     for (key, v) in map {
@@ -429,10 +381,7 @@ mod tests {
         assert_eq!(p.verified_domains()[0].domain, "example.com");
         assert!(p.verified_domains()[1].matches("eu.corp.example.org"));
         assert!(!p.verified_domains()[1].matches("evilcorp.example.org"));
-        assert_eq!(
-            Profile::from_config(&p.to_config()).map(|q| q.to_config()),
-            Ok(p.to_config())
-        );
+        assert_eq!(Profile::from_config(&p.to_config()).map(|q| q.to_config()), Ok(p.to_config()));
     }
 
     #[test]
@@ -443,18 +392,9 @@ mod tests {
             (json!({"limits": {"max_depth": "10"}}), "limits.max_depth"),
             (json!({"limits": {"max_depth": 1000}}), "limits.max_depth"),
             (json!({"limits": {"depth": 10}}), "limits.depth"),
-            (
-                json!({"verified_domains": ["ok.com", 5]}),
-                "verified_domains[1]",
-            ),
-            (
-                json!({"verified_domains": [{"domain": "a.com", "sub": true}]}),
-                "verified_domains[0].sub",
-            ),
-            (
-                json!({"verified_domains": ["not a domain"]}),
-                "verified_domains[0]",
-            ),
+            (json!({"verified_domains": ["ok.com", 5]}), "verified_domains[1]"),
+            (json!({"verified_domains": [{"domain": "a.com", "sub": true}]}), "verified_domains[0].sub"),
+            (json!({"verified_domains": ["not a domain"]}), "verified_domains[0]"),
             (json!({"profile": "okta"}), "profile"),
             (json!([]), ""),
         ];

@@ -61,20 +61,12 @@ impl Eq for Rule {}
 impl Issue {
     /// The HTTP status the server would answer for this issue (errors only).
     pub fn status(&self) -> Option<u16> {
-        if self.severity == Severity::Error {
-            self.rule.status
-        } else {
-            None
-        }
+        if self.severity == Severity::Error { self.rule.status } else { None }
     }
 
     /// The scimType the server would answer for this issue (errors only, where it sends one).
     pub fn scim_type(&self) -> Option<&'static str> {
-        if self.severity == Severity::Error {
-            self.rule.scim_type
-        } else {
-            None
-        }
+        if self.severity == Severity::Error { self.rule.scim_type } else { None }
     }
 }
 
@@ -117,19 +109,13 @@ pub struct Report {
 
 impl PartialEq for Report {
     fn eq(&self, other: &Report) -> bool {
-        self.issues == other.issues
-            && self.readable == other.readable
-            && self.fixes.len() == other.fixes.len()
+        self.issues == other.issues && self.readable == other.readable && self.fixes.len() == other.fixes.len()
     }
 }
 
 impl Report {
     pub(crate) fn new(issues: Vec<Issue>, fixes: Vec<Fix>, readable: bool) -> Report {
-        Report {
-            issues,
-            fixes,
-            readable,
-        }
+        Report { issues, fixes, readable }
     }
 
     /// True when no issue is an error: Atlassian would accept the request.
@@ -197,11 +183,7 @@ impl Report {
         serde_json::from_str(&self.to_json(body)).unwrap_or(Value::Null)
     }
 
-    fn serialize_with_body<S: Serializer>(
-        &self,
-        serializer: S,
-        body: Option<&Body<'_>>,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize_with_body<S: Serializer>(&self, serializer: S, body: Option<&Body<'_>>) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(4))?;
         map.serialize_entry("valid", &self.valid())?;
         map.serialize_entry("status", &self.status())?;
@@ -210,16 +192,15 @@ impl Report {
             Some(Body::Json(bytes)) if self.readable && self.fixes.is_empty() => {
                 // The bytes parsed as a JSON object during the check, so they are JSON text:
                 // copy them as they are rather than re-serializing.
-                match std::str::from_utf8(bytes).ok().and_then(|t| {
-                    serde_json::value::RawValue::from_string(t.trim().to_owned()).ok()
-                }) {
+                match std::str::from_utf8(bytes)
+                    .ok()
+                    .and_then(|t| serde_json::value::RawValue::from_string(t.trim().to_owned()).ok())
+                {
                     Some(raw) => map.serialize_entry("normalized", &raw)?,
                     None => map.serialize_entry("normalized", &Value::Null)?,
                 }
             }
-            Some(Body::Value(v)) if self.readable && self.fixes.is_empty() => {
-                map.serialize_entry("normalized", v)?
-            }
+            Some(Body::Value(v)) if self.readable && self.fixes.is_empty() => map.serialize_entry("normalized", v)?,
             _ => map.serialize_entry("normalized", &self.normalized_value(body))?,
         }
         map.end()
@@ -231,10 +212,7 @@ impl Report {
         let issue = self.first_error()?;
         let mut err = serde_json::Map::new();
         err.insert("schemas".into(), Value::from(vec![ERROR_URN]));
-        err.insert(
-            "status".into(),
-            Value::from(issue.status().unwrap_or(400).to_string()),
-        );
+        err.insert("status".into(), Value::from(issue.status().unwrap_or(400).to_string()));
         if let Some(t) = issue.scim_type() {
             err.insert("scimType".into(), Value::from(t));
         }

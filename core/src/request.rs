@@ -27,22 +27,12 @@ pub struct Request<'a> {
 impl<'a> Request<'a> {
     /// A request with a JSON text body.
     pub fn json(method: &'a str, path: &'a str, body: &'a [u8]) -> Request<'a> {
-        Request {
-            method,
-            path,
-            body: Some(Body::Json(body)),
-            current: None,
-        }
+        Request { method, path, body: Some(Body::Json(body)), current: None }
     }
 
     /// A request with a parsed body.
     pub fn value(method: &'a str, path: &'a str, body: &'a Value) -> Request<'a> {
-        Request {
-            method,
-            path,
-            body: Some(Body::Value(body)),
-            current: None,
-        }
+        Request { method, path, body: Some(Body::Value(body)), current: None }
     }
 
     /// The same request, with the resource as Atlassian holds it now.
@@ -115,11 +105,7 @@ impl<'a> Endpoint<'a> {
         let last = segments.next()?;
         let (kind_segment, id) = match resource_kind(last) {
             Some(kind) => {
-                return Some(Endpoint {
-                    kind,
-                    id: None,
-                    query,
-                });
+                return Some(Endpoint { kind, id: None, query });
             }
             None => (segments.next()?, Some(last)),
         };
@@ -148,16 +134,8 @@ mod tests {
         let e = Endpoint::parse("/Users").expect("users");
         assert_eq!((e.kind, e.id, e.query), (ResourceKind::User, None, None));
         let e = Endpoint::parse("/Groups/9f1c?excludedAttributes=members").expect("group");
-        assert_eq!(
-            (e.kind, e.id, e.query),
-            (
-                ResourceKind::Group,
-                Some("9f1c"),
-                Some("excludedAttributes=members")
-            )
-        );
-        let e = Endpoint::parse("https://api.atlassian.com/scim/directory/d-1/Users/abc")
-            .expect("full url");
+        assert_eq!((e.kind, e.id, e.query), (ResourceKind::Group, Some("9f1c"), Some("excludedAttributes=members")));
+        let e = Endpoint::parse("https://api.atlassian.com/scim/directory/d-1/Users/abc").expect("full url");
         assert_eq!((e.kind, e.id), (ResourceKind::User, Some("abc")));
         let e = Endpoint::parse("/users?filter=userName%20eq%20%22a%22").expect("lower case");
         assert_eq!(e.kind, ResourceKind::User);

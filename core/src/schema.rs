@@ -126,10 +126,7 @@ impl Attribute {
 
     /// The canonical value equal to `value` ignoring case, if `value` is not canonical as sent.
     pub fn canonical_for(&self, value: &str) -> Option<&str> {
-        self.canonical_values
-            .iter()
-            .find(|c| c.eq_ignore_ascii_case(value))
-            .map(String::as_str)
+        self.canonical_values.iter().find(|c| c.eq_ignore_ascii_case(value)).map(String::as_str)
     }
 }
 
@@ -198,9 +195,7 @@ impl ResourceType {
 
     /// The extension schema with this URN, ignoring case.
     pub fn extension(&self, urn: &str) -> Option<&Schema> {
-        self.extensions
-            .iter()
-            .find(|s| s.id.len() == urn.len() && s.id.eq_ignore_ascii_case(urn))
+        self.extensions.iter().find(|s| s.id.len() == urn.len() && s.id.eq_ignore_ascii_case(urn))
     }
 }
 
@@ -260,18 +255,8 @@ pub const ATLASSIAN_DOCUMENTS: [&str; 5] = [
 pub static RFC: LazyLock<SchemaSet> = LazyLock::new(|| {
     let [user, group, enterprise] = RFC_DOCUMENTS.map(parse_schema);
     SchemaSet {
-        user: ResourceType {
-            kind: ResourceKind::User,
-            core: user,
-            common: common(),
-            extensions: vec![enterprise],
-        },
-        group: ResourceType {
-            kind: ResourceKind::Group,
-            core: group,
-            common: common(),
-            extensions: vec![],
-        },
+        user: ResourceType { kind: ResourceKind::User, core: user, common: common(), extensions: vec![enterprise] },
+        group: ResourceType { kind: ResourceKind::Group, core: group, common: common(), extensions: vec![] },
     }
 });
 
@@ -285,12 +270,7 @@ pub static ATLASSIAN: LazyLock<SchemaSet> = LazyLock::new(|| {
             common: common(),
             extensions: vec![enterprise, external, custom],
         },
-        group: ResourceType {
-            kind: ResourceKind::Group,
-            core: group,
-            common: common(),
-            extensions: vec![],
-        },
+        group: ResourceType { kind: ResourceKind::Group, core: group, common: common(), extensions: vec![] },
     }
 });
 
@@ -309,47 +289,21 @@ mod tests {
     #[test]
     fn lookups_ignore_case() {
         let user = &RFC.user;
-        assert_eq!(
-            user.attribute("USERNAME").map(|a| a.name.as_str()),
-            Some("userName")
-        );
-        assert_eq!(
-            user.attribute("ExternalId").map(|a| a.name.as_str()),
-            Some("externalId")
-        );
+        assert_eq!(user.attribute("USERNAME").map(|a| a.name.as_str()), Some("userName"));
+        assert_eq!(user.attribute("ExternalId").map(|a| a.name.as_str()), Some("externalId"));
         assert!(user.extension(&ENTERPRISE_URN.to_uppercase()).is_some());
         let emails = user.attribute("emails").expect("emails");
         assert!(emails.multi_valued);
-        assert_eq!(
-            emails
-                .sub_attribute("TYPE")
-                .map(|a| a.canonical_values.len()),
-            Some(3)
-        );
+        assert_eq!(emails.sub_attribute("TYPE").map(|a| a.canonical_values.len()), Some(3));
     }
 
     #[test]
     fn atlassian_marks_what_its_schemas_say() {
         let user = &ATLASSIAN.user;
         assert!(user.attribute("emails").is_some_and(|a| a.required));
-        assert!(
-            user.attribute("addresses").is_none(),
-            "addresses are not in Atlassian's schema"
-        );
-        assert_eq!(
-            ATLASSIAN
-                .group
-                .core
-                .attribute("displayName")
-                .map(|a| a.mutability),
-            Some(Mutability::Immutable)
-        );
-        let ext = user
-            .extension(ATLASSIAN_EXTERNAL_URN)
-            .expect("external extension");
-        assert_eq!(
-            ext.attribute("atlassianAccountId").map(|a| a.mutability),
-            Some(Mutability::ReadOnly)
-        );
+        assert!(user.attribute("addresses").is_none(), "addresses are not in Atlassian's schema");
+        assert_eq!(ATLASSIAN.group.core.attribute("displayName").map(|a| a.mutability), Some(Mutability::Immutable));
+        let ext = user.extension(ATLASSIAN_EXTERNAL_URN).expect("external extension");
+        assert_eq!(ext.attribute("atlassianAccountId").map(|a| a.mutability), Some(Mutability::ReadOnly));
     }
 }

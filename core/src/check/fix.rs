@@ -17,11 +17,7 @@ pub(crate) enum Fix {
     /// Add a URN to `schemas`, creating the attribute when it is missing.
     AddSchema { urn: String },
     /// Move a top-level attribute into an extension object.
-    MoveIntoExtension {
-        from: String,
-        urn: &'static str,
-        name: &'static str,
-    },
+    MoveIntoExtension { from: String, urn: &'static str, name: &'static str },
 }
 
 /// Applies the fixes in an order that keeps every pointer valid: values first, then moves and
@@ -67,14 +63,9 @@ pub(crate) fn apply(body: &mut Value, fixes: &[Fix]) {
             }
             Fix::AddSchema { urn } => {
                 if let Value::Object(m) = body {
-                    let schemas = m
-                        .entry("schemas")
-                        .or_insert_with(|| Value::Array(Vec::new()));
+                    let schemas = m.entry("schemas").or_insert_with(|| Value::Array(Vec::new()));
                     if let Value::Array(list) = schemas {
-                        if !list
-                            .iter()
-                            .any(|u| u.as_str().is_some_and(|s| s.eq_ignore_ascii_case(urn)))
-                        {
+                        if !list.iter().any(|u| u.as_str().is_some_and(|s| s.eq_ignore_ascii_case(urn))) {
                             list.push(Value::from(urn.as_str()));
                         }
                     }
@@ -102,10 +93,7 @@ fn merge_into(m: &mut Map<String, Value>, key: &str, value: Value) {
 
 fn split(pointer: &str) -> (String, String) {
     match pointer.rfind('/') {
-        Some(i) => (
-            pointer[..i].to_string(),
-            pointer[i + 1..].replace("~1", "/").replace("~0", "~"),
-        ),
+        Some(i) => (pointer[..i].to_string(), pointer[i + 1..].replace("~1", "/").replace("~0", "~")),
         None => (String::new(), pointer.to_string()),
     }
 }

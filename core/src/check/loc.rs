@@ -24,38 +24,18 @@ pub(crate) struct Loc<'a> {
 }
 
 impl<'a> Loc<'a> {
-    pub(crate) const ROOT: Loc<'static> = Loc {
-        parent: None,
-        seg: None,
-    };
+    pub(crate) const ROOT: Loc<'static> = Loc { parent: None, seg: None };
 
     pub(crate) fn key(&'a self, key: &'a str, name: &'a str) -> Loc<'a> {
-        Loc {
-            parent: Some(self),
-            seg: Some(Seg::Key {
-                key,
-                name,
-                urn: false,
-            }),
-        }
+        Loc { parent: Some(self), seg: Some(Seg::Key { key, name, urn: false }) }
     }
 
     pub(crate) fn urn(&'a self, key: &'a str, name: &'a str) -> Loc<'a> {
-        Loc {
-            parent: Some(self),
-            seg: Some(Seg::Key {
-                key,
-                name,
-                urn: true,
-            }),
-        }
+        Loc { parent: Some(self), seg: Some(Seg::Key { key, name, urn: true }) }
     }
 
     pub(crate) fn index(&'a self, i: usize) -> Loc<'a> {
-        Loc {
-            parent: Some(self),
-            seg: Some(Seg::Index(i)),
-        }
+        Loc { parent: Some(self), seg: Some(Seg::Index(i)) }
     }
 
     fn segments(&self) -> Vec<Seg<'a>> {

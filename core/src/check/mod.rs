@@ -31,27 +31,12 @@ enum Operation {
     Replace,
 }
 
-fn issue(
-    severity: Severity,
-    rule: &'static Rule,
-    loc: &Loc<'_>,
-    detail: impl Into<String>,
-) -> Issue {
-    Issue {
-        severity,
-        rule,
-        path: loc.path(),
-        pointer: loc.pointer(),
-        detail: detail.into(),
-    }
+fn issue(severity: Severity, rule: &'static Rule, loc: &Loc<'_>, detail: impl Into<String>) -> Issue {
+    Issue { severity, rule, path: loc.path(), pointer: loc.pointer(), detail: detail.into() }
 }
 
 fn single(rule: &'static Rule, detail: String) -> Report {
-    Report::new(
-        vec![issue(rule.severity, rule, &Loc::ROOT, detail)],
-        Vec::new(),
-        false,
-    )
+    Report::new(vec![issue(rule.severity, rule, &Loc::ROOT, detail)], Vec::new(), false)
 }
 
 /// Decides what kind of check a request gets, or reports why it cannot be sent at all.
@@ -74,11 +59,7 @@ fn route<'a>(method: &str, path: &'a str) -> Result<(Method, Endpoint<'a>), Repo
         Method::Get => true,
     };
     if !allowed {
-        let target = if endpoint.id.is_some() {
-            "one resource"
-        } else {
-            "a collection"
-        };
+        let target = if endpoint.id.is_some() { "one resource" } else { "a collection" };
         return Err(single(
             &rules::RFC_R_002,
             format!(
@@ -107,21 +88,14 @@ impl Profile {
         match request.body {
             None => single(
                 &rules::RFC_J_002,
-                format!(
-                    "a {} needs a {} in the body",
-                    method.as_str(),
-                    endpoint.kind.as_str()
-                ),
+                format!("a {} needs a {} in the body", method.as_str(), endpoint.kind.as_str()),
             ),
             Some(Body::Json(bytes)) => {
                 let max = self.limits.max_body_bytes;
                 if bytes.len() > max {
                     return single(
                         &rules::RFC_J_004,
-                        format!(
-                            "the body is {} bytes; at most {max} are allowed (limits.max_body_bytes)",
-                            bytes.len()
-                        ),
+                        format!("the body is {} bytes; at most {max} are allowed (limits.max_body_bytes)", bytes.len()),
                     );
                 }
                 let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -130,9 +104,7 @@ impl Profile {
                 })
             }
             Some(Body::Value(value)) => {
-                self.check_resource(endpoint.kind, operation, request.current, &[], |w| {
-                    w.walk(value)
-                })
+                self.check_resource(endpoint.kind, operation, request.current, &[], |w| w.walk(value))
             }
         }
     }
@@ -172,11 +144,7 @@ impl Profile {
             "atlscim does not check the body of {} requests yet; only the method, path and JSON syntax were checked",
             method.as_str()
         );
-        Report::new(
-            vec![issue(Severity::Info, &rules::RFC_R_003, &Loc::ROOT, detail)],
-            Vec::new(),
-            true,
-        )
+        Report::new(vec![issue(Severity::Info, &rules::RFC_R_003, &Loc::ROOT, detail)], Vec::new(), true)
     }
 
     fn check_resource<'de, E: std::fmt::Display>(
@@ -212,10 +180,7 @@ impl Profile {
 /// Reads a JSON parser's message and says where the problem is; invalid UTF-8 gets its own words.
 fn json_error_detail(bytes: &[u8], message: &str) -> String {
     if let Err(e) = std::str::from_utf8(bytes) {
-        return format!(
-            "the body is not valid UTF-8: invalid byte sequence at byte {}",
-            e.valid_up_to()
-        );
+        return format!("the body is not valid UTF-8: invalid byte sequence at byte {}", e.valid_up_to());
     }
     if message.contains("recursion limit") {
         return format!("the body is nested too deeply to read ({message})");
@@ -228,15 +193,13 @@ fn schemas_rules(w: &mut Walker<'_, '_>) {
     let rt = w.rt;
     let atlassian_user = w.profile.is_atlassian() && rt.kind == ResourceKind::User;
     let pick = |rfc: &'static Rule| {
-        if atlassian_user {
-            &rules::ATL_U_016
-        } else {
-            rfc
-        }
+        if atlassian_user { &rules::ATL_U_016 } else { rfc }
     };
     let core = rt.core.id.as_str();
     let (key, listed) = match w.top.schemas.take() {
-        Some((key, listed)) => (Some(key), listed),
+        Some((key, Some(listed))) => (Some(key), listed),
+        // Not an array: already reported; the core URN cannot be said to be listed or not.
+        Some((_, None)) => return,
         None => (None, Vec::new()),
     };
     let key_str = key.as_deref().unwrap_or("schemas");
@@ -244,10 +207,7 @@ fn schemas_rules(w: &mut Walker<'_, '_>) {
     let loc = loc_root.key(key_str, "schemas");
     if key.is_none() {
         // Missing entirely: lenient mode writes it from what the body uses.
-        let detail = format!(
-            "schemas is missing; a {} body must list {core}",
-            rt.kind.as_str()
-        );
+        let detail = format!("schemas is missing; a {} body must list {core}", rt.kind.as_str());
         if w.profile.lenient() {
             w.issues.push(issue(
                 Severity::Info,
@@ -255,32 +215,18 @@ fn schemas_rules(w: &mut Walker<'_, '_>) {
                 &loc,
                 format!("{detail} (added in normalized)"),
             ));
-            w.fixes.push(Fix::AddSchema {
-                urn: core.to_string(),
-            });
+            w.fixes.push(Fix::AddSchema { urn: core.to_string() });
             for ext in w.top.extensions_used.clone() {
-                w.fixes.push(Fix::AddSchema {
-                    urn: ext.to_string(),
-                });
+                w.fixes.push(Fix::AddSchema { urn: ext.to_string() });
             }
         } else {
-            w.issues.push(issue(
-                Severity::Error,
-                pick(&rules::RFC_S_001),
-                &loc,
-                detail,
-            ));
+            w.issues.push(issue(Severity::Error, pick(&rules::RFC_S_001), &loc, detail));
         }
         return;
     }
     if !listed.contains(&core) {
         let detail = format!("schemas must contain {core}");
-        w.issues.push(issue(
-            Severity::Error,
-            pick(&rules::RFC_S_001),
-            &loc,
-            detail,
-        ));
+        w.issues.push(issue(Severity::Error, pick(&rules::RFC_S_001), &loc, detail));
     }
     for ext in w.top.extensions_used.clone() {
         if !listed.contains(&ext) {
@@ -288,18 +234,10 @@ fn schemas_rules(w: &mut Walker<'_, '_>) {
             let detail = format!("the body uses the extension {ext} but schemas does not list it");
             let rule = pick(&rules::RFC_S_002);
             if w.profile.lenient() {
-                w.issues.push(issue(
-                    Severity::Info,
-                    rule,
-                    &ext_loc,
-                    format!("{detail} (added in normalized)"),
-                ));
-                w.fixes.push(Fix::AddSchema {
-                    urn: ext.to_string(),
-                });
+                w.issues.push(issue(Severity::Info, rule, &ext_loc, format!("{detail} (added in normalized)")));
+                w.fixes.push(Fix::AddSchema { urn: ext.to_string() });
             } else {
-                w.issues
-                    .push(issue(Severity::Error, rule, &ext_loc, detail));
+                w.issues.push(issue(Severity::Error, rule, &ext_loc, detail));
             }
         }
     }
@@ -322,9 +260,7 @@ fn enterprise_placement(w: &mut Walker<'_, '_>) {
                 format!(
                     "{name} is sent both at the top level and in the enterprise extension; only the extension is needed"
                 ),
-                Some(Fix::Remove {
-                    pointer: loc.pointer(),
-                }),
+                Some(Fix::Remove { pointer: loc.pointer() }),
             ),
             Some(e) => (
                 Severity::Warning,
@@ -339,31 +275,20 @@ fn enterprise_placement(w: &mut Walker<'_, '_>) {
                     "{name} belongs in the enterprise extension {}; moved there in normalized",
                     schema::ENTERPRISE_URN
                 ),
-                Some(Fix::MoveIntoExtension {
-                    from: key.clone(),
-                    urn: schema::ENTERPRISE_URN,
-                    name,
-                }),
+                Some(Fix::MoveIntoExtension { from: key.clone(), urn: schema::ENTERPRISE_URN, name }),
             ),
             None => (
                 Severity::Warning,
-                format!(
-                    "{name} belongs in the enterprise extension {}",
-                    schema::ENTERPRISE_URN
-                ),
+                format!("{name} belongs in the enterprise extension {}", schema::ENTERPRISE_URN),
                 None,
             ),
         };
-        w.issues
-            .push(issue(severity, &rules::ATL_U_015, &loc, detail));
+        w.issues.push(issue(severity, &rules::ATL_U_015, &loc, detail));
         if let Some(fix) = fix {
-            if matches!(fix, Fix::MoveIntoExtension { .. })
-                && !w.top.extensions_used.contains(&schema::ENTERPRISE_URN)
+            if matches!(fix, Fix::MoveIntoExtension { .. }) && !w.top.extensions_used.contains(&schema::ENTERPRISE_URN)
             {
                 w.top.extensions_used.push(schema::ENTERPRISE_URN);
-                w.fixes.push(Fix::AddSchema {
-                    urn: schema::ENTERPRISE_URN.to_string(),
-                });
+                w.fixes.push(Fix::AddSchema { urn: schema::ENTERPRISE_URN.to_string() });
             }
             w.fixes.push(fix);
         }
@@ -378,18 +303,14 @@ fn replace_clears(w: &mut Walker<'_, '_>, current: &Value) {
     let rt = w.rt;
     let mut cleared = Vec::new();
     let assigned = |v: &Value| {
-        !matches!(v, Value::Null)
-            && v != &Value::Array(vec![])
-            && v.as_str().is_none_or(|s| !s.trim().is_empty())
+        !matches!(v, Value::Null) && v != &Value::Array(vec![]) && v.as_str().is_none_or(|s| !s.trim().is_empty())
     };
     for (key, value) in current {
         if !assigned(value) {
             continue;
         }
         if let Some(attr) = rt.attribute(key) {
-            if attr.mutability != Mutability::ReadOnly
-                && !w.top.present.iter().any(|p| p == &attr.name)
-            {
+            if attr.mutability != Mutability::ReadOnly && !w.top.present.iter().any(|p| p == &attr.name) {
                 cleared.push(attr.name.clone());
             }
         } else if let Some(ext) = rt.extension(key) {
@@ -401,10 +322,7 @@ fn replace_clears(w: &mut Walker<'_, '_>, current: &Value) {
                     continue;
                 };
                 let path = format!("{}:{}", ext.id, attr.name);
-                if assigned(v)
-                    && attr.mutability != Mutability::ReadOnly
-                    && !w.top.present.contains(&path)
-                {
+                if assigned(v) && attr.mutability != Mutability::ReadOnly && !w.top.present.contains(&path) {
                     cleared.push(path);
                 }
             }
@@ -415,11 +333,6 @@ fn replace_clears(w: &mut Walker<'_, '_>, current: &Value) {
             "this PUT replaces the whole user and Atlassian clears what it leaves out: {} (send them again, or use PATCH)",
             cleared.join(", ")
         );
-        w.issues.push(issue(
-            Severity::Warning,
-            &rules::ATL_U_021,
-            &Loc::ROOT,
-            detail,
-        ));
+        w.issues.push(issue(Severity::Warning, &rules::ATL_U_021, &Loc::ROOT, detail));
     }
 }

@@ -23,14 +23,8 @@ use crate::schema::{self, AttrType, Attribute, Mutability, ResourceKind, Resourc
 /// Extension URNs that clients send with the wrong version, and the URN Atlassian uses
 /// (reference/atlassian-scim.md §2.1, contradiction 5).
 const URN_ALIASES: [(&str, &str); 2] = [
-    (
-        "urn:ietf:params:scim:schemas:extension:enterprise:2.1:User",
-        schema::ENTERPRISE_URN,
-    ),
-    (
-        "urn:scim:schemas:extension:atlassian-external:1.1",
-        schema::ATLASSIAN_EXTERNAL_URN,
-    ),
+    ("urn:ietf:params:scim:schemas:extension:enterprise:2.1:User", schema::ENTERPRISE_URN),
+    ("urn:scim:schemas:extension:atlassian-external:1.1", schema::ATLASSIAN_EXTERNAL_URN),
 ];
 
 /// Atlassian's OpenAPI also lists these enterprise attributes at the top level of a User.
@@ -39,8 +33,9 @@ const TOP_LEVEL_ENTERPRISE: [&str; 2] = ["department", "organization"];
 /// What the walk learned about the top-level object, for the rules that run after it.
 #[derive(Debug, Default)]
 pub(crate) struct TopFacts<'de> {
-    /// The `schemas` member: its key as written and the canonical URNs it lists.
-    pub schemas: Option<(String, Vec<&'static str>)>,
+    /// The `schemas` member: its key as written and the canonical URNs it lists (`None` when it
+    /// was not an array, which the walk already reported).
+    pub schemas: Option<(String, Option<Vec<&'static str>>)>,
     /// Canonical URNs of the extension objects present in the body.
     pub extensions_used: Vec<&'static str>,
     /// Canonical paths of the attributes present (collected only when a rule needs them).
@@ -86,50 +81,22 @@ impl<'p, 'de> Walker<'p, 'de> {
         self.profile.is_atlassian() && self.rt.kind == ResourceKind::User
     }
 
-    pub(crate) fn issue(
-        &mut self,
-        severity: Severity,
-        rule: &'static Rule,
-        loc: &Loc<'_>,
-        detail: impl Into<String>,
-    ) {
-        self.issues.push(Issue {
-            severity,
-            rule,
-            path: loc.path(),
-            pointer: loc.pointer(),
-            detail: detail.into(),
-        });
+    pub(crate) fn issue(&mut self, severity: Severity, rule: &'static Rule, loc: &Loc<'_>, detail: impl Into<String>) {
+        self.issues.push(Issue { severity, rule, path: loc.path(), pointer: loc.pointer(), detail: detail.into() });
     }
 
     /// A problem lenient mode fixes: reported as info when fixed, as the rule's own severity otherwise.
     fn fixable(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String, fix: Fix) {
         if self.profile.lenient() {
-            self.issue(
-                Severity::Info,
-                rule,
-                loc,
-                format!("{detail} (fixed in normalized)"),
-            );
+            self.issue(Severity::Info, rule, loc, format!("{detail} (fixed in normalized)"));
             self.fixes.push(fix);
         } else {
             self.issue(rule.severity, rule, loc, detail);
         }
     }
 
-    fn abort_with<E: de::Error>(
-        &mut self,
-        rule: &'static Rule,
-        loc: &Loc<'_>,
-        detail: String,
-    ) -> E {
-        self.abort = Some(Issue {
-            severity: Severity::Error,
-            rule,
-            path: loc.path(),
-            pointer: loc.pointer(),
-            detail,
-        });
+    fn abort_with<E: de::Error>(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String) -> E {
+        self.abort = Some(Issue { severity: Severity::Error, rule, path: loc.path(), pointer: loc.pointer(), detail });
         E::custom("aborted")
     }
 
@@ -161,19 +128,11 @@ impl<'p, 'de> Walker<'p, 'de> {
     }
 
     fn readonly_rule(&self) -> &'static Rule {
-        if self.profile.is_atlassian() {
-            &rules::ATL_U_010
-        } else {
-            &rules::RFC_A_004
-        }
+        if self.atlassian_user() { &rules::ATL_U_010 } else { &rules::RFC_A_004 }
     }
 
     fn schemas_rule(&self, rfc: &'static Rule) -> &'static Rule {
-        if self.atlassian_user() {
-            &rules::ATL_U_016
-        } else {
-            rfc
-        }
+        if self.atlassian_user() { &rules::ATL_U_016 } else { rfc }
     }
 
     fn missing_rule(&self, attr: &Attribute, top: bool) -> &'static Rule {
@@ -189,11 +148,7 @@ impl<'p, 'de> Walker<'p, 'de> {
     }
 
     fn boolean_string_rule(&self, attr: &Attribute, top: bool) -> &'static Rule {
-        if self.atlassian_user() && top && attr.is("active") {
-            &rules::ATL_U_017
-        } else {
-            &rules::RFC_T_002
-        }
+        if self.atlassian_user() && top && attr.is("active") { &rules::ATL_U_017 } else { &rules::RFC_T_002 }
     }
 
     fn canonical_rule(&self, parent: Option<&Attribute>) -> &'static Rule {
@@ -207,9 +162,7 @@ impl<'p, 'de> Walker<'p, 'de> {
     /// Reports a read-only or unsupported member and drops it from `normalized`.
     fn drop_member(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String) {
         self.issue(rule.severity, rule, loc, detail);
-        self.fixes.push(Fix::Remove {
-            pointer: loc.pointer(),
-        });
+        self.fixes.push(Fix::Remove { pointer: loc.pointer() });
     }
 
     /// Walks the top-level object of a resource.
@@ -306,24 +259,13 @@ impl<'de> Visitor<'de> for Skip<'_, '_, 'de, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         self.w.check_depth(self.depth + 1, self.loc)?;
-        while seq
-            .next_element_seed(Skip {
-                w: &mut *self.w,
-                loc: self.loc,
-                depth: self.depth + 1,
-            })?
-            .is_some()
-        {}
+        while seq.next_element_seed(Skip { w: &mut *self.w, loc: self.loc, depth: self.depth + 1 })?.is_some() {}
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         self.w.check_depth(self.depth + 1, self.loc)?;
         while map.next_key::<IgnoredAny>()?.is_some() {
-            map.next_value_seed(Skip {
-                w: &mut *self.w,
-                loc: self.loc,
-                depth: self.depth + 1,
-            })?;
+            map.next_value_seed(Skip { w: &mut *self.w, loc: self.loc, depth: self.depth + 1 })?;
         }
         Ok(())
     }
@@ -408,27 +350,15 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
             if key.eq_ignore_ascii_case("schemas") {
                 let loc = root.key(&key, "schemas");
                 if !seen.insert(127) {
-                    w.issue(
-                        Severity::Error,
-                        &rules::RFC_A_002,
-                        &loc,
-                        "schemas appears twice",
-                    );
+                    w.issue(Severity::Error, &rules::RFC_A_002, &loc, "schemas appears twice");
                 }
-                let urns = map.next_value_seed(SchemasSeed {
-                    w: &mut *w,
-                    loc: &loc,
-                })?;
+                let urns = map.next_value_seed(SchemasSeed { w: &mut *w, loc: &loc })?;
                 w.top.schemas = Some((key.into_owned(), urns));
                 continue;
             }
             if let Some((ext, alias)) = w.extension(&key) {
                 let loc = root.urn(&key, &ext.id);
-                let index = 100
-                    + rt.extensions
-                        .iter()
-                        .position(|e| std::ptr::eq(e, ext))
-                        .unwrap_or(0);
+                let index = 100 + rt.extensions.iter().position(|e| std::ptr::eq(e, ext)).unwrap_or(0);
                 if !seen.insert(index) {
                     w.issue(
                         Severity::Error,
@@ -443,19 +373,13 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                         &rules::ATL_U_016,
                         &loc,
                         detail,
-                        Fix::RenameTop {
-                            from: key.to_string(),
-                            to: ext.id.clone(),
-                        },
+                        Fix::RenameTop { from: key.to_string(), to: ext.id.clone() },
                     );
                 }
                 if !w.top.extensions_used.contains(&ext.id.as_str()) {
                     w.top.extensions_used.push(&ext.id);
                 }
-                let alt = w
-                    .fallback
-                    .and_then(|f| f.extension(&ext.id))
-                    .map(|s| s.attributes.as_slice());
+                let alt = w.fallback.and_then(|f| f.extension(&ext.id)).map(|s| s.attributes.as_slice());
                 map.next_value_seed(ObjectSeed {
                     w: &mut *w,
                     attrs: &ext.attributes,
@@ -480,30 +404,16 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                     );
                 }
                 if attr.mutability == Mutability::ReadOnly {
-                    let detail = format!(
-                        "{} is read-only: the server sets it and ignores what a client sends",
-                        attr.name
-                    );
+                    let detail =
+                        format!("{} is read-only: the server sets it and ignores what a client sends", attr.name);
                     w.drop_member(w.readonly_rule(), &loc, detail);
-                    map.next_value_seed(Skip {
-                        w: &mut *w,
-                        loc: &loc,
-                        depth: 1,
-                    })?;
+                    map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
                     continue;
                 }
                 let alt = w.fallback.and_then(|f| f.attribute(&attr.name));
                 let summary = map.next_value_seed(ValueSeed {
                     w: &mut *w,
-                    ctx: Ctx {
-                        attr,
-                        alt,
-                        parent: None,
-                        loc: &loc,
-                        depth: 1,
-                        element: false,
-                        top: true,
-                    },
+                    ctx: Ctx { attr, alt, parent: None, loc: &loc, depth: 1, element: false, top: true },
                 })?;
                 // Unassigned (null, [] or blank) counts as absent for the required check.
                 if summary.present {
@@ -522,18 +432,11 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                     attr.name
                 );
                 w.drop_member(&rules::ATL_U_011, &loc, detail);
-                map.next_value_seed(Skip {
-                    w: &mut *w,
-                    loc: &loc,
-                    depth: 1,
-                })?;
+                map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
                 continue;
             }
             if w.atlassian_user() {
-                if let Some(i) = TOP_LEVEL_ENTERPRISE
-                    .iter()
-                    .position(|n| n.eq_ignore_ascii_case(&key))
-                {
+                if let Some(i) = TOP_LEVEL_ENTERPRISE.iter().position(|n| n.eq_ignore_ascii_case(&key)) {
                     let loc = root.key(&key, TOP_LEVEL_ENTERPRISE[i]);
                     let summary = map.next_value_seed(TopEnterpriseSeed {
                         w: &mut *w,
@@ -547,27 +450,15 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                 }
             }
             let loc = root.key(&key, &key);
-            let detail = format!(
-                "{key} is not an attribute of the {} schema or of its extensions",
-                rt.kind.as_str()
-            );
+            let detail = format!("{key} is not an attribute of the {} schema or of its extensions", rt.kind.as_str());
             w.issue(Severity::Error, &rules::RFC_A_001, &loc, detail);
-            map.next_value_seed(Skip {
-                w: &mut *w,
-                loc: &loc,
-                depth: 1,
-            })?;
+            map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
         }
         for (i, attr) in rt.core.attributes.iter().enumerate() {
             if attr.required && !present.contains(i) {
                 let loc = root.key(&attr.name, &attr.name);
                 let rule = w.missing_rule(attr, true);
-                w.issue(
-                    Severity::Error,
-                    rule,
-                    &loc,
-                    format!("{} is required and missing, null or blank", attr.name),
-                );
+                w.issue(Severity::Error, rule, &loc, format!("{} is required and missing, null or blank", attr.name));
             }
         }
         Ok(())
@@ -590,26 +481,12 @@ impl<'de> DeserializeSeed<'de> for TopEnterpriseSeed<'_, '_, 'de, '_> {
             Some(attr) => {
                 let s = ValueSeed {
                     w: self.w,
-                    ctx: Ctx {
-                        attr,
-                        alt: None,
-                        parent: None,
-                        loc: self.loc,
-                        depth: 1,
-                        element: false,
-                        top: false,
-                    },
+                    ctx: Ctx { attr, alt: None, parent: None, loc: self.loc, depth: 1, element: false, top: false },
                 }
                 .deserialize(d)?;
                 Ok(s.text.filter(|_| s.present))
             }
-            None => Skip {
-                w: self.w,
-                loc: self.loc,
-                depth: 1,
-            }
-            .deserialize(d)
-            .map(|()| None),
+            None => Skip { w: self.w, loc: self.loc, depth: 1 }.deserialize(d).map(|()| None),
         }
     }
 }
@@ -623,14 +500,14 @@ struct SchemasSeed<'a, 'p, 'de, 'l> {
 }
 
 impl<'de> DeserializeSeed<'de> for SchemasSeed<'_, '_, 'de, '_> {
-    type Value = Vec<&'static str>;
+    type Value = Option<Vec<&'static str>>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl SchemasSeed<'_, '_, '_, '_> {
-    fn malformed(self, got: &str) -> Vec<&'static str> {
+    fn malformed(self, got: &str) -> Option<Vec<&'static str>> {
         let rule = self.w.schemas_rule(&rules::RFC_S_001);
         self.w.issue(
             Severity::Error,
@@ -638,12 +515,12 @@ impl SchemasSeed<'_, '_, '_, '_> {
             self.loc,
             format!("schemas must be an array of schema URN strings, got {got}"),
         );
-        Vec::new()
+        None
     }
 }
 
 impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
-    type Value = Vec<&'static str>;
+    type Value = Option<Vec<&'static str>>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of schema URNs")
     }
@@ -668,12 +545,7 @@ impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let loc = self.loc;
         let w = self.w;
-        Skip {
-            w: &mut *w,
-            loc,
-            depth: 1,
-        }
-        .visit_map(map)?;
+        Skip { w: &mut *w, loc, depth: 1 }.visit_map(map)?;
         Ok(SchemasSeed { w, loc }.malformed("an object"))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
@@ -681,20 +553,12 @@ impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
         let rt = w.rt;
         let mut urns = Vec::new();
         let mut i = 0;
-        while let Some(value) = seq.next_element_seed(StringOrSkip {
-            w: &mut *w,
-            loc: self.loc,
-        })? {
+        while let Some(value) = seq.next_element_seed(StringOrSkip { w: &mut *w, loc: self.loc })? {
             let loc = self.loc.index(i);
             i += 1;
             let Some(urn) = value else {
                 let rule = w.schemas_rule(&rules::RFC_S_001);
-                w.issue(
-                    Severity::Error,
-                    rule,
-                    &loc,
-                    "every entry of schemas must be a URN string",
-                );
+                w.issue(Severity::Error, rule, &loc, "every entry of schemas must be a URN string");
                 continue;
             };
             if rt.core.id.eq_ignore_ascii_case(&urn) {
@@ -706,23 +570,17 @@ impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
                         &rules::ATL_U_016,
                         &loc,
                         detail,
-                        Fix::Replace {
-                            pointer: loc.pointer(),
-                            value: Value::from(ext.id.as_str()),
-                        },
+                        Fix::Replace { pointer: loc.pointer(), value: Value::from(ext.id.as_str()) },
                     );
                 }
                 urns.push(ext.id.as_str());
             } else {
                 let rule = w.schemas_rule(&rules::RFC_S_003);
-                let detail = format!(
-                    "{urn} is not a schema of the {} resource type",
-                    rt.kind.as_str()
-                );
+                let detail = format!("{urn} is not a schema of the {} resource type", rt.kind.as_str());
                 w.issue(Severity::Error, rule, &loc, detail);
             }
         }
-        Ok(urns)
+        Ok(Some(urns))
     }
 }
 
@@ -766,22 +624,10 @@ impl<'de> Visitor<'de> for StringOrSkip<'_, '_, 'de, '_> {
         Ok(None)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        Skip {
-            w: self.w,
-            loc: self.loc,
-            depth: 1,
-        }
-        .visit_seq(seq)
-        .map(|()| None)
+        Skip { w: self.w, loc: self.loc, depth: 1 }.visit_seq(seq).map(|()| None)
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        Skip {
-            w: self.w,
-            loc: self.loc,
-            depth: 1,
-        }
-        .visit_map(map)
-        .map(|()| None)
+        Skip { w: self.w, loc: self.loc, depth: 1 }.visit_map(map).map(|()| None)
     }
 }
 
@@ -816,11 +662,7 @@ impl Ctx<'_> {
             AttrType::Reference => "a URI string",
             AttrType::Complex => "an object",
         };
-        if self.attr.multi_valued && !self.element {
-            format!("an array of {}", plural(one))
-        } else {
-            one.to_string()
-        }
+        if self.attr.multi_valued && !self.element { format!("an array of {}", plural(one)) } else { one.to_string() }
     }
 
     fn wants(&self, ty: AttrType) -> bool {
@@ -847,18 +689,10 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, 'de, '_> {
 
 impl<'de> ValueSeed<'_, '_, 'de, '_> {
     fn wrong_type(self, got: &str) -> Summary<'de> {
-        let detail = format!(
-            "{} must be {}, got {got}",
-            self.ctx.loc.path(),
-            self.ctx.expected()
-        );
-        self.w
-            .issue(Severity::Error, &rules::RFC_T_001, self.ctx.loc, detail);
+        let detail = format!("{} must be {}, got {got}", self.ctx.loc.path(), self.ctx.expected());
+        self.w.issue(Severity::Error, &rules::RFC_T_001, self.ctx.loc, detail);
         // A wrongly typed value is still a value: a required attribute is not also "missing".
-        Summary {
-            present: true,
-            ..Summary::default()
-        }
+        Summary { present: true, ..Summary::default() }
     }
 
     fn number(self, integral: bool, finite: bool) -> Summary<'de> {
@@ -866,10 +700,7 @@ impl<'de> ValueSeed<'_, '_, 'de, '_> {
             return self.wrong_type("a number JSON cannot represent (NaN or infinity)");
         }
         if self.ctx.wants(AttrType::Decimal) || (integral && self.ctx.wants(AttrType::Integer)) {
-            Summary {
-                present: true,
-                ..Summary::default()
-            }
+            Summary { present: true, ..Summary::default() }
         } else {
             self.wrong_type("a number")
         }
@@ -880,38 +711,24 @@ impl<'de> ValueSeed<'_, '_, 'de, '_> {
         let w = self.w;
         let max = w.profile.limits().max_string_bytes;
         if s.len() > max {
-            let detail = format!(
-                "the value is {} bytes long; at most {max} are allowed (limits.max_string_bytes)",
-                s.len()
-            );
+            let detail =
+                format!("the value is {} bytes long; at most {max} are allowed (limits.max_string_bytes)", s.len());
             w.issue(Severity::Error, &rules::RFC_J_005, ctx.loc, detail);
-            return Summary {
-                present: true,
-                ..Summary::default()
-            };
+            return Summary { present: true, ..Summary::default() };
         }
         if !(ctx.attr.multi_valued && !ctx.element) {
             match ctx.attr.ty {
                 AttrType::String | AttrType::Reference | AttrType::Binary => {
                     let present = !s.trim().is_empty();
                     string_rules(w, &ctx, &s);
-                    return Summary {
-                        present,
-                        text: Some(s),
-                        ..Summary::default()
-                    };
+                    return Summary { present, text: Some(s), ..Summary::default() };
                 }
                 AttrType::DateTime => {
                     if !is_xsd_datetime(&s) {
-                        let detail =
-                            format!("{s:?} is not an xsd:dateTime such as 2024-01-15T18:30:45Z");
-                        w.issue(Severity::Error, &rules::RFC_T_003, ctx.loc, detail);
+                        let detail = format!("{} must be an xsd:dateTime such as 2024-01-15T18:30:45Z, got {s:?}", ctx.loc.path());
+                        w.issue(Severity::Error, &rules::RFC_T_001, ctx.loc, detail);
                     }
-                    return Summary {
-                        present: true,
-                        text: Some(s),
-                        ..Summary::default()
-                    };
+                    return Summary { present: true, text: Some(s), ..Summary::default() };
                 }
                 AttrType::Boolean => {
                     let b = if s.eq_ignore_ascii_case("true") {
@@ -923,24 +740,14 @@ impl<'de> ValueSeed<'_, '_, 'de, '_> {
                     };
                     if let Some(b) = b {
                         let rule = w.boolean_string_rule(ctx.attr, ctx.top);
-                        let detail = format!(
-                            "{} is the string {s:?}; it must be the JSON boolean {b}",
-                            ctx.loc.path()
-                        );
+                        let detail = format!("{} is the string {s:?}; it must be the JSON boolean {b}", ctx.loc.path());
                         w.fixable(
                             rule,
                             ctx.loc,
                             detail,
-                            Fix::Replace {
-                                pointer: ctx.loc.pointer(),
-                                value: Value::Bool(b),
-                            },
+                            Fix::Replace { pointer: ctx.loc.pointer(), value: Value::Bool(b) },
                         );
-                        return Summary {
-                            present: true,
-                            boolean: Some(b),
-                            ..Summary::default()
-                        };
+                        return Summary { present: true, boolean: Some(b), ..Summary::default() };
                     }
                 }
                 _ => {}
@@ -958,19 +765,10 @@ fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
         let rule = w.canonical_rule(ctx.parent);
         match attr.canonical_for(s) {
             Some(canonical) => {
-                let detail =
-                    format!("{s:?} is written {canonical:?} in the schema's canonical values");
-                let fix = Fix::Replace {
-                    pointer: ctx.loc.pointer(),
-                    value: Value::from(canonical),
-                };
+                let detail = format!("{s:?} is written {canonical:?} in the schema's canonical values");
+                let fix = Fix::Replace { pointer: ctx.loc.pointer(), value: Value::from(canonical) };
                 if w.profile.lenient() {
-                    w.issue(
-                        Severity::Info,
-                        rule,
-                        ctx.loc,
-                        format!("{detail} (fixed in normalized)"),
-                    );
+                    w.issue(Severity::Info, rule, ctx.loc, format!("{detail} (fixed in normalized)"));
                     w.fixes.push(fix);
                 } else {
                     w.issue(Severity::Warning, rule, ctx.loc, detail);
@@ -984,12 +782,7 @@ fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     }
     if w.atlassian_user() && attr.is("value") && ctx.parent.is_some_and(|p| p.is("emails")) {
         if let Err(e) = email::parse(s) {
-            w.issue(
-                Severity::Error,
-                &rules::ATL_U_004,
-                ctx.loc,
-                format!("{s:?} is not a valid email address: {e}"),
-            );
+            w.issue(Severity::Error, &rules::ATL_U_004, ctx.loc, format!("{s:?} is not a valid email address: {e}"));
         }
     }
 }
@@ -1001,11 +794,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, 'de, '_> {
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
         if self.ctx.wants(AttrType::Boolean) {
-            Ok(Summary {
-                present: true,
-                boolean: Some(v),
-                ..Summary::default()
-            })
+            Ok(Summary { present: true, boolean: Some(v), ..Summary::default() })
         } else {
             Ok(self.wrong_type("a boolean"))
         }
@@ -1043,28 +832,15 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, 'de, '_> {
         let w = self.w;
         w.check_depth(ctx.depth + 1, ctx.loc)?;
         if !ctx.attr.multi_valued || ctx.element {
-            Skip {
-                w: &mut *w,
-                loc: ctx.loc,
-                depth: ctx.depth,
-            }
-            .visit_seq(seq)?;
+            Skip { w: &mut *w, loc: ctx.loc, depth: ctx.depth }.visit_seq(seq)?;
             return Ok(ValueSeed { w, ctx }.wrong_type("an array"));
         }
         let mut elements: Vec<(usize, Element<'de>)> = Vec::new();
         let mut i = 0;
         loop {
             let loc = ctx.loc.index(i);
-            let element_ctx = Ctx {
-                loc: &loc,
-                depth: ctx.depth + 1,
-                element: true,
-                ..ctx
-            };
-            match seq.next_element_seed(ValueSeed {
-                w: &mut *w,
-                ctx: element_ctx,
-            })? {
+            let element_ctx = Ctx { loc: &loc, depth: ctx.depth + 1, element: true, ..ctx };
+            match seq.next_element_seed(ValueSeed { w: &mut *w, ctx: element_ctx })? {
                 None => break,
                 Some(s) if s.present => elements.push((i, s.element)),
                 Some(_) => {}
@@ -1072,22 +848,14 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, 'de, '_> {
             i += 1;
         }
         multi_valued_rules(w, &ctx, &elements);
-        Ok(Summary {
-            present: !elements.is_empty(),
-            ..Summary::default()
-        })
+        Ok(Summary { present: !elements.is_empty(), ..Summary::default() })
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let ctx = self.ctx;
         if !ctx.wants(AttrType::Complex) {
             let w = self.w;
-            Skip {
-                w: &mut *w,
-                loc: ctx.loc,
-                depth: ctx.depth,
-            }
-            .visit_map(map)?;
+            Skip { w: &mut *w, loc: ctx.loc, depth: ctx.depth }.visit_map(map)?;
             return Ok(ValueSeed { w, ctx }.wrong_type("an object"));
         }
         let alt = ctx.alt.map(|a| a.sub_attributes.as_slice());
@@ -1101,11 +869,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, 'de, '_> {
             extension: None,
         }
         .visit_map(map)?;
-        Ok(Summary {
-            present: true,
-            element,
-            ..Summary::default()
-        })
+        Ok(Summary { present: true, element, ..Summary::default() })
     }
 }
 
@@ -1114,11 +878,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, 'de, '_> {
 fn multi_valued_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, elements: &[(usize, Element<'_>)]) {
     let attr = ctx.attr;
     let atlassian_emails = w.atlassian_user() && ctx.top && attr.is("emails");
-    let primaries: Vec<usize> = elements
-        .iter()
-        .filter(|(_, e)| e.primary)
-        .map(|(i, _)| *i)
-        .collect();
+    let primaries: Vec<usize> = elements.iter().filter(|(_, e)| e.primary).map(|(i, _)| *i).collect();
     if atlassian_emails {
         if primaries.len() != 1 && !elements.is_empty() {
             let detail = format!(
@@ -1147,9 +907,7 @@ fn multi_valued_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, elements: &[(usize,
                 match values.iter().find(|(v, _)| *v == folded) {
                     Some((_, first)) => {
                         let loc = ctx.loc.index(*i);
-                        let detail = format!(
-                            "{value:?} repeats emails[{first}] (emails compare ignoring case)"
-                        );
+                        let detail = format!("{value:?} repeats emails[{first}] (emails compare ignoring case)");
                         w.issue(Severity::Error, &rules::ATL_U_006, &loc, detail);
                     }
                     None => values.push((folded, *i)),
@@ -1158,11 +916,7 @@ fn multi_valued_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, elements: &[(usize,
         }
     } else if primaries.len() > 1 {
         let loc = ctx.loc.index(primaries[1]);
-        let detail = format!(
-            "{} has {} values marked primary; at most one may be",
-            attr.name,
-            primaries.len()
-        );
+        let detail = format!("{} has {} values marked primary; at most one may be", attr.name, primaries.len());
         w.issue(Severity::Error, &rules::RFC_V_002, &loc, detail);
     }
 }
@@ -1188,12 +942,9 @@ impl<'de> DeserializeSeed<'de> for ObjectSeed<'_, '_, 'de, '_> {
 
 impl ObjectSeed<'_, '_, '_, '_> {
     fn not_object<'de>(self, got: &str) -> Element<'de> {
-        let what = self
-            .extension
-            .map_or("an object", |_| "an extension object");
+        let what = self.extension.map_or("an object", |_| "an extension object");
         let detail = format!("{} must be {what}, got {got}", self.loc.path());
-        self.w
-            .issue(Severity::Error, &rules::RFC_T_001, self.loc, detail);
+        self.w.issue(Severity::Error, &rules::RFC_T_001, self.loc, detail);
         Element::default()
     }
 }
@@ -1226,12 +977,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         let (loc, depth) = (self.loc, self.depth);
-        Skip {
-            w: &mut *self.w,
-            loc,
-            depth,
-        }
-        .visit_seq(seq)?;
+        Skip { w: &mut *self.w, loc, depth }.visit_seq(seq)?;
         Ok(self.not_object("an array"))
     }
 
@@ -1247,23 +993,15 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
             let Some((index, attr)) = schema::position(self.attrs, &key) else {
                 if let Some(attr) = self.alt.and_then(|alt| schema::find(alt, &key)) {
                     let loc = self.loc.key(&key, &attr.name);
-                    let detail = format!(
-                        "Atlassian's schema has no {}; Atlassian does not store it",
-                        loc.path()
-                    );
+                    let detail = format!("Atlassian's schema has no {}; Atlassian does not store it", loc.path());
                     w.drop_member(&rules::ATL_U_011, &loc, detail);
                 } else {
                     let loc = self.loc.key(&key, &key);
-                    let detail =
-                        format!("{} is not a sub-attribute the schema defines", loc.path());
+                    let detail = format!("{} is not a sub-attribute the schema defines", loc.path());
                     w.issue(Severity::Error, &rules::RFC_A_001, &loc, detail);
                 }
                 let loc = self.loc.key(&key, &key);
-                map.next_value_seed(Skip {
-                    w: &mut *w,
-                    loc: &loc,
-                    depth,
-                })?;
+                map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth })?;
                 continue;
             };
             let loc = self.loc.key(&key, &attr.name);
@@ -1276,28 +1014,13 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
                 );
             }
             if attr.mutability == Mutability::ReadOnly {
-                let detail = format!(
-                    "{} is read-only: the server sets it and ignores what a client sends",
-                    loc.path()
-                );
+                let detail = format!("{} is read-only: the server sets it and ignores what a client sends", loc.path());
                 w.drop_member(w.readonly_rule(), &loc, detail);
-                map.next_value_seed(Skip {
-                    w: &mut *w,
-                    loc: &loc,
-                    depth,
-                })?;
+                map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth })?;
                 continue;
             }
             let alt = self.alt.and_then(|alt| schema::find(alt, &attr.name));
-            let ctx = Ctx {
-                attr,
-                alt,
-                parent: self.parent,
-                loc: &loc,
-                depth,
-                element: false,
-                top: false,
-            };
+            let ctx = Ctx { attr, alt, parent: self.parent, loc: &loc, depth, element: false, top: false };
             let s = map.next_value_seed(ValueSeed { w: &mut *w, ctx })?;
             if !s.present {
                 continue;
@@ -1325,12 +1048,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
             if attr.required && !present.contains(i) {
                 let loc = self.loc.key(&attr.name, &attr.name);
                 let rule = w.missing_rule(attr, false);
-                w.issue(
-                    Severity::Error,
-                    rule,
-                    &loc,
-                    format!("{} is required and missing, null or blank", loc.path()),
-                );
+                w.issue(Severity::Error, rule, &loc, format!("{} is required and missing, null or blank", loc.path()));
             }
         }
         Ok(element)
@@ -1341,8 +1059,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
 /// `2008-01-23T04:56:22Z` or `2024-01-15T12:30:45.123-06:00`.
 pub fn is_xsd_datetime(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     let year_len = b.iter().take_while(|c| c.is_ascii_digit()).count();
     if year_len < 4 {
         return false;
@@ -1361,8 +1078,7 @@ pub fn is_xsd_datetime(s: &str) -> bool {
     if !fixed {
         return false;
     }
-    let num =
-        |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok()).unwrap_or(99);
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok()).unwrap_or(99);
     if !(1..=12).contains(&num(d + 1..d + 3))
         || !(1..=31).contains(&num(d + 4..d + 6))
         || num(d + 7..d + 9) > 24
@@ -1392,11 +1108,7 @@ mod tests {
 
     #[test]
     fn datetimes() {
-        for ok in [
-            "2008-01-23T04:56:22Z",
-            "2024-01-15T12:30:45.123-06:00",
-            "2011-05-13T04:42:34+00:00",
-        ] {
+        for ok in ["2008-01-23T04:56:22Z", "2024-01-15T12:30:45.123-06:00", "2011-05-13T04:42:34+00:00"] {
             assert!(is_xsd_datetime(ok), "{ok}");
         }
         for bad in [

@@ -1,0 +1,154 @@
+//! Runs the shared vectors in tests/vectors (see its README) against the core, with each body
+//! checked from JSON bytes and, where it can be written as a value, as a parsed `Value` too.
+
+use std::path::PathBuf;
+
+use atlscim_core::{Body, Profile, Report, Request};
+use serde::Deserialize;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+#[derive(Deserialize)]
+struct VectorFile {
+    cases: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    name: String,
+    #[serde(default)]
+    config: Option<Value>,
+    request: CaseRequest,
+    expect: Value,
+}
+
+#[derive(Deserialize)]
+struct CaseRequest {
+    method: String,
+    path: String,
+    #[serde(default)]
+    body: Option<Box<RawValue>>,
+    #[serde(default)]
+    current: Option<Value>,
+}
+
+fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
+}
+
+/// The body text a case describes, and whether it can also be given as a parsed value.
+fn body_text(raw: &RawValue) -> (Option<String>, bool) {
+    let text = raw.get();
+    if text == "null" {
+        return (None, false);
+    }
+    if text.starts_with('"') {
+        return (Some(serde_json::from_str::<String>(text).expect("string body")), false);
+    }
+    let value: Value = serde_json::from_str(text).expect("body JSON");
+    if let Some(kind) = value.get("$generate").and_then(Value::as_str) {
+        let key = value["key"].as_str().expect("key");
+        let text = match kind {
+            "nested_arrays" => {
+                let depth = value["depth"].as_u64().expect("depth") as usize;
+                format!("{{\"{key}\":{}{}}}", "[".repeat(depth), "]".repeat(depth))
+            }
+            "long_string" => {
+                let bytes = value["bytes"].as_u64().expect("bytes") as usize;
+                format!(
+                    "{{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"a@example.com\",\"emails\":[{{\"value\":\"a@example.com\",\"primary\":true}}],\"{key}\":\"{}\"}}",
+                    "a".repeat(bytes)
+                )
+            }
+            other => panic!("unknown generator {other}"),
+        };
+        return (Some(text), false);
+    }
+    (Some(text.to_string()), true)
+}
+
+fn issues_of(report: &Report) -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = report
+        .issues()
+        .iter()
+        .map(|i| (i.severity.as_str().to_string(), i.rule.id.to_string(), i.pointer.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn expected_issues(expect: &Value) -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = expect["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .map(|t| {
+            let s = |i: usize| t[i].as_str().expect("issue triple").to_string();
+            (s(0), s(1), s(2))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn verify(case: &Case, report: &Report, body: Option<&Body<'_>>, how: &str) -> Vec<String> {
+    let mut failures = Vec::new();
+    let e = &case.expect;
+    let name = format!("{} [{how}]", case.name);
+    if e["valid"].as_bool() != Some(report.valid()) {
+        failures.push(format!("{name}: valid {} expected {}: {}", report.valid(), e["valid"], report.summary(5)));
+    }
+    let status = report.status().map(Value::from).unwrap_or(Value::Null);
+    if e["status"] != status {
+        failures.push(format!("{name}: status {status} expected {}", e["status"]));
+    }
+    let (got, want) = (issues_of(report), expected_issues(e));
+    if got != want {
+        failures.push(format!("{name}: issues\n    got  {got:?}\n    want {want:?}\n    {}", report.summary(8)));
+    }
+    if let Some(normalized) = e.get("normalized") {
+        let got = report.normalized_value(body).unwrap_or(Value::Null);
+        if &got != normalized {
+            failures.push(format!("{name}: normalized\n    got  {got}\n    want {normalized}"));
+        }
+    }
+    failures
+}
+
+#[test]
+fn shared_vectors() {
+    let mut files: Vec<_> = std::fs::read_dir(vectors_dir())
+        .expect("tests/vectors")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no vector files");
+    let (mut ran, mut failures) = (0, Vec::new());
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("read vector file");
+        let file: VectorFile =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not a vector file: {e}", path.display()));
+        for case in &file.cases {
+            let profile = match &case.config {
+                Some(c) => Profile::from_config(c).unwrap_or_else(|e| panic!("{}: {e}", case.name)),
+                None => Profile::atlassian(),
+            };
+            let (text, as_value) = case.request.body.as_deref().map_or((None, false), body_text);
+            let body = text.as_deref().map(|t| Body::Json(t.as_bytes()));
+            let request = Request { method: &case.request.method, path: &case.request.path, body, current: case.request.current.as_ref() };
+            let report = profile.check(&request);
+            failures.extend(verify(case, &report, body.as_ref(), "bytes"));
+            ran += 1;
+            if as_value {
+                let value: Value = serde_json::from_str(text.as_deref().unwrap_or("null")).expect("body");
+                let body = Body::Value(&value);
+                let request = Request { body: Some(body), ..request };
+                let report = profile.check(&request);
+                failures.extend(verify(case, &report, Some(&body), "value"));
+            }
+        }
+    }
+    println!("shared vectors: {ran} cases run, {} failures", failures.len());
+    assert!(failures.is_empty(), "{} vector failures:\n{}", failures.len(), failures.join("\n"));
+}
