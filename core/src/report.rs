@@ -158,14 +158,14 @@ impl Report {
             Body::Json(bytes) => serde_json::from_slice(bytes).ok()?,
             Body::Value(v) => (*v).clone(),
         };
-        fix::apply(&mut value, &self.fixes);
+        fix::apply(&mut value, &self.fixes, &self.issues);
         Some(value)
     }
 
     /// Applies this report's fixes to a body value the caller already holds (bindings use it to
     /// normalize their own copy of the body).
     pub fn apply_fixes(&self, value: &mut Value) {
-        fix::apply(value, &self.fixes);
+        fix::apply(value, &self.fixes, &self.issues);
     }
 
     /// The report as JSON text (the shape in DESIGN.md). `body` is the body that was checked:

@@ -110,13 +110,13 @@ pub struct Attribute {
     #[serde(default)]
     pub reference_types: Vec<String>,
     #[serde(default)]
-    pub sub_attributes: Vec<Attribute>,
+    pub sub_attributes: Attributes,
 }
 
 impl Attribute {
     /// Looks up a sub-attribute by name, ignoring ASCII case.
     pub fn sub_attribute(&self, name: &str) -> Option<&Attribute> {
-        find(&self.sub_attributes, name)
+        self.sub_attributes.find(name)
     }
 
     /// Whether the name matches, ignoring ASCII case.
@@ -130,15 +130,58 @@ impl Attribute {
     }
 }
 
-/// Finds an attribute by name in a list, ignoring ASCII case. Attribute lists are short (at most a
-/// couple of dozen entries), so a scan that compares lengths first beats hashing a lowered key.
-pub fn find<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a Attribute> {
-    attrs.iter().find(|a| a.is(name))
+/// A list of attribute definitions with a lookup index.
+///
+/// Lookups ignore ASCII case. Each attribute's name length and lower-cased first byte are packed
+/// into one `u16`, so a lookup scans a small array of integers and compares names only for the
+/// candidate whose length and first letter match — usually the attribute itself.
+#[derive(Debug, Default)]
+pub struct Attributes {
+    list: Vec<Attribute>,
+    keys: Vec<u16>,
 }
 
-/// Like [`find`], also giving the attribute's index in the list.
-pub fn position<'a>(attrs: &'a [Attribute], name: &str) -> Option<(usize, &'a Attribute)> {
-    attrs.iter().enumerate().find(|(_, a)| a.is(name))
+fn lookup_key(name: &str) -> u16 {
+    let len = name.len().min(255) as u16;
+    let first = name.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
+    (len << 8) | u16::from(first)
+}
+
+impl Attributes {
+    fn new(list: Vec<Attribute>) -> Attributes {
+        let keys = list.iter().map(|a| lookup_key(&a.name)).collect();
+        Attributes { list, keys }
+    }
+
+    /// Finds an attribute by name, ignoring ASCII case.
+    pub fn find(&self, name: &str) -> Option<&Attribute> {
+        self.position(name).map(|(_, a)| a)
+    }
+
+    /// Like [`Attributes::find`], also giving the attribute's index in the list.
+    pub fn position(&self, name: &str) -> Option<(usize, &Attribute)> {
+        let key = lookup_key(name);
+        self.keys
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| **k == key)
+            .map(|(i, _)| (i, &self.list[i]))
+            // Clients nearly always write names as the schema does: try the exact bytes first.
+            .find(|(_, a)| a.name == name || a.name.eq_ignore_ascii_case(name))
+    }
+}
+
+impl std::ops::Deref for Attributes {
+    type Target = [Attribute];
+    fn deref(&self) -> &[Attribute] {
+        &self.list
+    }
+}
+
+impl<'de> Deserialize<'de> for Attributes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Attributes, D::Error> {
+        Vec::<Attribute>::deserialize(d).map(Attributes::new)
+    }
 }
 
 /// A schema document: the core schema of a resource type or an extension.
@@ -149,13 +192,13 @@ pub struct Schema {
     pub name: String,
     #[serde(default)]
     pub description: String,
-    pub attributes: Vec<Attribute>,
+    pub attributes: Attributes,
 }
 
 impl Schema {
     /// Looks up a top-level attribute of this schema, ignoring case.
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
-        find(&self.attributes, name)
+        self.attributes.find(name)
     }
 }
 
@@ -183,14 +226,14 @@ pub struct ResourceType {
     pub core: Schema,
     /// The RFC 7643 §3.1 common attributes, kept apart so that `/Schemas` documents stay as the
     /// RFC prints them.
-    pub common: Vec<Attribute>,
+    pub common: Attributes,
     pub extensions: Vec<Schema>,
 }
 
 impl ResourceType {
     /// A top-level attribute of the core schema or a common attribute, ignoring case.
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
-        find(&self.core.attributes, name).or_else(|| find(&self.common, name))
+        self.core.attributes.find(name).or_else(|| self.common.find(name))
     }
 
     /// The extension schema with this URN, ignoring case.
@@ -217,7 +260,7 @@ impl SchemaSet {
 
 #[derive(Deserialize)]
 struct CommonDocument {
-    attributes: Vec<Attribute>,
+    attributes: Attributes,
 }
 
 // The documents are part of the crate; a test parses every one of them, so a mistake in them is
@@ -226,7 +269,7 @@ fn parse_schema(text: &str) -> Schema {
     serde_json::from_str(text).expect("bundled schema documents are valid (tested)")
 }
 
-fn common() -> Vec<Attribute> {
+fn common() -> Attributes {
     serde_json::from_str::<CommonDocument>(COMMON_JSON)
         .expect("bundled common attributes are valid (tested)")
         .attributes

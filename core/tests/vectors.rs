@@ -136,7 +136,12 @@ fn shared_vectors() {
             };
             let (text, as_value) = case.request.body.as_deref().map_or((None, false), body_text);
             let body = text.as_deref().map(|t| Body::Json(t.as_bytes()));
-            let request = Request { method: &case.request.method, path: &case.request.path, body, current: case.request.current.as_ref() };
+            let request = Request {
+                method: &case.request.method,
+                path: &case.request.path,
+                body,
+                current: case.request.current.as_ref(),
+            };
             let report = profile.check(&request);
             failures.extend(verify(case, &report, body.as_ref(), "bytes"));
             ran += 1;

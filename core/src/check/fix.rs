@@ -6,12 +6,16 @@
 
 use serde_json::{Map, Value};
 
+use crate::report::Issue;
+
 #[derive(Debug, Clone)]
 pub(crate) enum Fix {
     /// Put `value` at `pointer` (a string boolean made a boolean, a canonical value's case).
     Replace { pointer: String, value: Value },
     /// Drop the member at `pointer` (read-only or unsupported attributes).
     Remove { pointer: String },
+    /// Drop the member an issue points at (saves copying the issue's pointer).
+    RemoveIssueTarget { issue: usize },
     /// Rename the top-level member `from` to `to` (an extension URN alias).
     RenameTop { from: String, to: String },
     /// Add a URN to `schemas`, creating the attribute when it is missing.
@@ -22,12 +26,12 @@ pub(crate) enum Fix {
 
 /// Applies the fixes in an order that keeps every pointer valid: values first, then moves and
 /// renames of top-level members, then removals, then additions to `schemas`.
-pub(crate) fn apply(body: &mut Value, fixes: &[Fix]) {
+pub(crate) fn apply(body: &mut Value, fixes: &[Fix], issues: &[Issue]) {
     let rank = |f: &Fix| match f {
         Fix::Replace { .. } => 0,
         Fix::MoveIntoExtension { .. } => 1,
         Fix::RenameTop { .. } => 2,
-        Fix::Remove { .. } => 3,
+        Fix::Remove { .. } | Fix::RemoveIssueTarget { .. } => 3,
         Fix::AddSchema { .. } => 4,
     };
     let mut ordered: Vec<&Fix> = fixes.iter().collect();
@@ -39,35 +43,35 @@ pub(crate) fn apply(body: &mut Value, fixes: &[Fix]) {
                     *slot = value.clone();
                 }
             }
-            Fix::Remove { pointer } => {
-                let (parent, key) = split(pointer);
-                if let Some(Value::Object(m)) = body.pointer_mut(&parent) {
-                    m.remove(&key);
+            Fix::Remove { pointer } => remove(body, pointer),
+            Fix::RemoveIssueTarget { issue } => {
+                if let Some(issue) = issues.get(*issue) {
+                    remove(body, &issue.pointer);
                 }
             }
             Fix::RenameTop { from, to } => {
-                if let Value::Object(m) = body {
-                    if let Some(v) = m.remove(from) {
-                        merge_into(m, to, v);
-                    }
+                if let Value::Object(m) = body
+                    && let Some(v) = m.remove(from)
+                {
+                    merge_into(m, to, v);
                 }
             }
             Fix::MoveIntoExtension { from, urn, name } => {
-                if let Value::Object(m) = body {
-                    if let Some(v) = m.remove(from) {
-                        let mut ext = Map::new();
-                        ext.insert((*name).to_string(), v);
-                        merge_into(m, urn, Value::Object(ext));
-                    }
+                if let Value::Object(m) = body
+                    && let Some(v) = m.remove(from)
+                {
+                    let mut ext = Map::new();
+                    ext.insert((*name).to_string(), v);
+                    merge_into(m, urn, Value::Object(ext));
                 }
             }
             Fix::AddSchema { urn } => {
                 if let Value::Object(m) = body {
                     let schemas = m.entry("schemas").or_insert_with(|| Value::Array(Vec::new()));
-                    if let Value::Array(list) = schemas {
-                        if !list.iter().any(|u| u.as_str().is_some_and(|s| s.eq_ignore_ascii_case(urn))) {
-                            list.push(Value::from(urn.as_str()));
-                        }
+                    if let Value::Array(list) = schemas
+                        && !list.iter().any(|u| u.as_str().is_some_and(|s| s.eq_ignore_ascii_case(urn)))
+                    {
+                        list.push(Value::from(urn.as_str()));
                     }
                 }
             }
@@ -88,6 +92,13 @@ fn merge_into(m: &mut Map<String, Value>, key: &str, value: Value) {
         (None, value) => {
             m.insert(key.to_string(), value);
         }
+    }
+}
+
+fn remove(body: &mut Value, pointer: &str) {
+    let (parent, key) = split(pointer);
+    if let Some(Value::Object(m)) = body.pointer_mut(&parent) {
+        m.remove(&key);
     }
 }
 

@@ -38,62 +38,84 @@ impl<'a> Loc<'a> {
         Loc { parent: Some(self), seg: Some(Seg::Index(i)) }
     }
 
-    fn segments(&self) -> Vec<Seg<'a>> {
-        let mut segs = Vec::new();
-        let mut at = Some(self);
-        while let Some(loc) = at {
-            if let Some(seg) = loc.seg {
-                segs.push(seg);
-            }
-            at = loc.parent;
+    /// Calls `f` on each segment from the root down. Recursion is bounded: locations are only
+    /// made for attributes the schema knows, at most `limits.max_depth` (≤ 128) deep.
+    fn for_each(&self, f: &mut impl FnMut(Seg<'a>)) {
+        if let Some(parent) = self.parent {
+            parent.for_each(f);
         }
-        segs.reverse();
-        segs
+        if let Some(seg) = self.seg {
+            f(seg);
+        }
     }
 
     /// The RFC 6901 JSON pointer (`/emails/1/value`).
     pub(crate) fn pointer(&self) -> String {
-        let mut out = String::new();
-        for seg in self.segments() {
-            match seg {
-                Seg::Key { key, .. } => {
-                    out.push('/');
-                    push_escaped(&mut out, key);
-                }
-                Seg::Index(i) => {
-                    let _ = write!(out, "/{i}");
-                }
+        // Sized first (escapes aside, which are rare), so the string is allocated once.
+        let mut len = 0;
+        self.for_each(&mut |seg| {
+            len += 1 + match seg {
+                Seg::Key { key, .. } => key.len(),
+                Seg::Index(i) => digits(i),
             }
-        }
+        });
+        let mut out = String::with_capacity(len);
+        self.for_each(&mut |seg| match seg {
+            Seg::Key { key, .. } => {
+                out.push('/');
+                push_escaped(&mut out, key);
+            }
+            Seg::Index(i) => {
+                let _ = write!(out, "/{i}");
+            }
+        });
         out
     }
 
     /// The SCIM attribute path (`emails[1].value`,
     /// `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`).
     pub(crate) fn path(&self) -> String {
-        let mut out = String::new();
-        let mut after_urn = false;
-        for seg in self.segments() {
-            match seg {
-                Seg::Key { name, urn, .. } => {
-                    if !out.is_empty() {
-                        out.push(if after_urn { ':' } else { '.' });
-                    }
-                    out.push_str(name);
-                    after_urn = urn;
-                }
-                Seg::Index(i) => {
-                    let _ = write!(out, "[{i}]");
-                    after_urn = false;
-                }
+        let mut len = 0;
+        self.for_each(&mut |seg| {
+            len += match seg {
+                Seg::Key { name, .. } => name.len() + 1,
+                Seg::Index(i) => digits(i) + 2,
             }
-        }
+        });
+        let mut out = String::with_capacity(len);
+        let mut after_urn = false;
+        self.for_each(&mut |seg| match seg {
+            Seg::Key { name, urn, .. } => {
+                if !out.is_empty() {
+                    out.push(if after_urn { ':' } else { '.' });
+                }
+                out.push_str(name);
+                after_urn = urn;
+            }
+            Seg::Index(i) => {
+                let _ = write!(out, "[{i}]");
+                after_urn = false;
+            }
+        });
         out
     }
 }
 
+fn digits(mut i: usize) -> usize {
+    let mut n = 1;
+    while i >= 10 {
+        i /= 10;
+        n += 1;
+    }
+    n
+}
+
 /// Appends `key` escaped for a JSON pointer (`~` → `~0`, `/` → `~1`).
 pub(crate) fn push_escaped(out: &mut String, key: &str) {
+    if !key.bytes().any(|b| matches!(b, b'~' | b'/')) {
+        out.push_str(key);
+        return;
+    }
     for c in key.chars() {
         match c {
             '~' => out.push_str("~0"),

@@ -98,13 +98,23 @@ impl Profile {
                         format!("the body is {} bytes; at most {max} are allowed (limits.max_body_bytes)", bytes.len()),
                     );
                 }
-                let mut de = serde_json::Deserializer::from_slice(bytes);
-                self.check_resource(endpoint.kind, operation, request.current, bytes, |w| {
+                // Validating UTF-8 once for the whole body (word-at-a-time for ASCII) lets the JSON
+                // reader borrow every string without validating each one again.
+                let text = match std::str::from_utf8(bytes) {
+                    Ok(text) => text,
+                    Err(e) => {
+                        let detail =
+                            format!("the body is not valid UTF-8: invalid byte sequence at byte {}", e.valid_up_to());
+                        return single(&rules::RFC_J_001, detail);
+                    }
+                };
+                let mut de = serde_json::Deserializer::from_str(text);
+                self.check_resource(endpoint.kind, operation, request.current, |w| {
                     w.walk(&mut de).and_then(|()| de.end())
                 })
             }
             Some(Body::Value(value)) => {
-                self.check_resource(endpoint.kind, operation, request.current, &[], |w| w.walk(value))
+                self.check_resource(endpoint.kind, operation, request.current, |w| w.walk(value))
             }
         }
     }
@@ -129,16 +139,16 @@ impl Profile {
             Method::Put => Operation::Replace,
             _ => return self.not_checked(method, None),
         };
-        self.check_resource(endpoint.kind, operation, current, &[], |w| w.walk(body))
+        self.check_resource(endpoint.kind, operation, current, |w| w.walk(body))
     }
 
     fn not_checked(&self, method: Method, body: Option<&Body<'_>>) -> Report {
         // GET, PATCH and DELETE have no resource body to walk yet; a PATCH body must at least be
         // JSON. Saying so is better than a silent "valid".
-        if let Some(Body::Json(bytes)) = body {
-            if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-                return single(&rules::RFC_J_001, json_error_detail(bytes, &e.to_string()));
-            }
+        if let Some(Body::Json(bytes)) = body
+            && let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        {
+            return single(&rules::RFC_J_001, json_error_detail(&e.to_string()));
         }
         let detail = format!(
             "atlscim does not check the body of {} requests yet; only the method, path and JSON syntax were checked",
@@ -152,14 +162,13 @@ impl Profile {
         kind: ResourceKind,
         operation: Operation,
         current: Option<&Value>,
-        raw: &[u8],
         walk: impl FnOnce(&mut Walker<'_, 'de>) -> Result<(), E>,
     ) -> Report {
         let mut w = Walker::new(self, kind);
         w.collect_present = operation == Operation::Replace && current.is_some();
         if let Err(e) = walk(&mut w) {
             let abort = w.abort.take().unwrap_or_else(|| {
-                let detail = json_error_detail(raw, &e.to_string());
+                let detail = json_error_detail(&e.to_string());
                 issue(Severity::Error, &rules::RFC_J_001, &Loc::ROOT, detail)
             });
             let mut issues = w.issues;
@@ -177,11 +186,8 @@ impl Profile {
     }
 }
 
-/// Reads a JSON parser's message and says where the problem is; invalid UTF-8 gets its own words.
-fn json_error_detail(bytes: &[u8], message: &str) -> String {
-    if let Err(e) = std::str::from_utf8(bytes) {
-        return format!("the body is not valid UTF-8: invalid byte sequence at byte {}", e.valid_up_to());
-    }
+/// Says what is wrong with a body the JSON reader refused.
+fn json_error_detail(message: &str) -> String {
     if message.contains("recursion limit") {
         return format!("the body is nested too deeply to read ({message})");
     }

@@ -18,7 +18,7 @@ use crate::email;
 use crate::profile::Profile;
 use crate::report::{Issue, Severity};
 use crate::rules::{self, Rule};
-use crate::schema::{self, AttrType, Attribute, Mutability, ResourceKind, ResourceType};
+use crate::schema::{self, AttrType, Attribute, Attributes, Mutability, ResourceKind, ResourceType};
 
 /// Extension URNs that clients send with the wrong version, and the URN Atlassian uses
 /// (reference/atlassian-scim.md §2.1, contradiction 5).
@@ -161,8 +161,8 @@ impl<'p, 'de> Walker<'p, 'de> {
 
     /// Reports a read-only or unsupported member and drops it from `normalized`.
     fn drop_member(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String) {
-        self.issue(rule.severity, rule, loc, detail);
-        self.fixes.push(Fix::Remove { pointer: loc.pointer() });
+        self.fixes.push(Fix::RemoveIssueTarget { issue: self.issues.len() });
+        self.issues.push(Issue { severity: rule.severity, rule, path: loc.path(), pointer: loc.pointer(), detail });
     }
 
     /// Walks the top-level object of a resource.
@@ -379,7 +379,7 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                 if !w.top.extensions_used.contains(&ext.id.as_str()) {
                     w.top.extensions_used.push(&ext.id);
                 }
-                let alt = w.fallback.and_then(|f| f.extension(&ext.id)).map(|s| s.attributes.as_slice());
+                let alt = w.fallback.and_then(|f| f.extension(&ext.id)).map(|s| &s.attributes);
                 map.next_value_seed(ObjectSeed {
                     w: &mut *w,
                     attrs: &ext.attributes,
@@ -391,8 +391,8 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                 })?;
                 continue;
             }
-            let found = schema::position(&rt.core.attributes, &key)
-                .or_else(|| schema::position(&rt.common, &key).map(|(i, a)| (64 + i, a)));
+            let found =
+                rt.core.attributes.position(&key).or_else(|| rt.common.position(&key).map(|(i, a)| (64 + i, a)));
             if let Some((index, attr)) = found {
                 let loc = root.key(&key, &attr.name);
                 if !seen.insert(index) {
@@ -404,8 +404,7 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                     );
                 }
                 if attr.mutability == Mutability::ReadOnly {
-                    let detail =
-                        format!("{} is read-only: the server sets it and ignores what a client sends", attr.name);
+                    let detail = "read-only: the server sets it and ignores what a client sends".to_string();
                     w.drop_member(w.readonly_rule(), &loc, detail);
                     map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
                     continue;
@@ -426,28 +425,21 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
             }
             if let Some(attr) = w.fallback.and_then(|f| f.attribute(&key)) {
                 let loc = root.key(&key, &attr.name);
-                let detail = format!(
-                    "Atlassian's {} schema has no {}; Atlassian does not store it",
-                    rt.kind.as_str(),
-                    attr.name
-                );
+                let detail = "not in Atlassian's schema: Atlassian does not store it".to_string();
                 w.drop_member(&rules::ATL_U_011, &loc, detail);
                 map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
                 continue;
             }
-            if w.atlassian_user() {
-                if let Some(i) = TOP_LEVEL_ENTERPRISE.iter().position(|n| n.eq_ignore_ascii_case(&key)) {
-                    let loc = root.key(&key, TOP_LEVEL_ENTERPRISE[i]);
-                    let summary = map.next_value_seed(TopEnterpriseSeed {
-                        w: &mut *w,
-                        loc: &loc,
-                        name: TOP_LEVEL_ENTERPRISE[i],
-                    })?;
-                    if let Some(text) = summary {
-                        w.top.enterprise_top[i] = Some((key.to_string(), text));
-                    }
-                    continue;
+            if w.atlassian_user()
+                && let Some(i) = TOP_LEVEL_ENTERPRISE.iter().position(|n| n.eq_ignore_ascii_case(&key))
+            {
+                let loc = root.key(&key, TOP_LEVEL_ENTERPRISE[i]);
+                let summary =
+                    map.next_value_seed(TopEnterpriseSeed { w: &mut *w, loc: &loc, name: TOP_LEVEL_ENTERPRISE[i] })?;
+                if let Some(text) = summary {
+                    w.top.enterprise_top[i] = Some((key.to_string(), text));
                 }
+                continue;
             }
             let loc = root.key(&key, &key);
             let detail = format!("{key} is not an attribute of the {} schema or of its extensions", rt.kind.as_str());
@@ -716,16 +708,19 @@ impl<'de> ValueSeed<'_, '_, 'de, '_> {
             w.issue(Severity::Error, &rules::RFC_J_005, ctx.loc, detail);
             return Summary { present: true, ..Summary::default() };
         }
-        if !(ctx.attr.multi_valued && !ctx.element) {
+        if !ctx.attr.multi_valued || ctx.element {
             match ctx.attr.ty {
                 AttrType::String | AttrType::Reference | AttrType::Binary => {
-                    let present = !s.trim().is_empty();
+                    let present = !s.chars().all(char::is_whitespace);
                     string_rules(w, &ctx, &s);
                     return Summary { present, text: Some(s), ..Summary::default() };
                 }
                 AttrType::DateTime => {
                     if !is_xsd_datetime(&s) {
-                        let detail = format!("{} must be an xsd:dateTime such as 2024-01-15T18:30:45Z, got {s:?}", ctx.loc.path());
+                        let detail = format!(
+                            "{} must be an xsd:dateTime such as 2024-01-15T18:30:45Z, got {s:?}",
+                            ctx.loc.path()
+                        );
                         w.issue(Severity::Error, &rules::RFC_T_001, ctx.loc, detail);
                     }
                     return Summary { present: true, text: Some(s), ..Summary::default() };
@@ -780,10 +775,12 @@ fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
             }
         }
     }
-    if w.atlassian_user() && attr.is("value") && ctx.parent.is_some_and(|p| p.is("emails")) {
-        if let Err(e) = email::parse(s) {
-            w.issue(Severity::Error, &rules::ATL_U_004, ctx.loc, format!("{s:?} is not a valid email address: {e}"));
-        }
+    if w.atlassian_user()
+        && attr.is("value")
+        && ctx.parent.is_some_and(|p| p.is("emails"))
+        && let Err(e) = email::parse(s)
+    {
+        w.issue(Severity::Error, &rules::ATL_U_004, ctx.loc, format!("{s:?} is not a valid email address: {e}"));
     }
 }
 
@@ -858,7 +855,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, 'de, '_> {
             Skip { w: &mut *w, loc: ctx.loc, depth: ctx.depth }.visit_map(map)?;
             return Ok(ValueSeed { w, ctx }.wrong_type("an object"));
         }
-        let alt = ctx.alt.map(|a| a.sub_attributes.as_slice());
+        let alt = ctx.alt.map(|a| &a.sub_attributes);
         let element = ObjectSeed {
             w: self.w,
             attrs: &ctx.attr.sub_attributes,
@@ -888,7 +885,7 @@ fn multi_valued_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, elements: &[(usize,
             w.issue(Severity::Error, &rules::ATL_U_003, ctx.loc, detail);
         }
         let mut kinds: Vec<(&str, usize)> = Vec::new();
-        let mut values: Vec<(String, usize)> = Vec::new();
+        let mut values: Vec<(&str, usize)> = Vec::new();
         for (i, e) in elements {
             if let Some(kind) = e.kind.as_deref() {
                 match kinds.iter().find(|(k, _)| k.eq_ignore_ascii_case(kind)) {
@@ -902,15 +899,14 @@ fn multi_valued_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, elements: &[(usize,
                     None => kinds.push((kind, *i)),
                 }
             }
-            if let Some(value) = e.value.as_deref() {
-                let folded = value.trim().to_lowercase();
-                match values.iter().find(|(v, _)| *v == folded) {
+            if let Some(value) = e.value.as_deref().map(str::trim) {
+                match values.iter().find(|(v, _)| same_address(v, value)) {
                     Some((_, first)) => {
                         let loc = ctx.loc.index(*i);
                         let detail = format!("{value:?} repeats emails[{first}] (emails compare ignoring case)");
                         w.issue(Severity::Error, &rules::ATL_U_006, &loc, detail);
                     }
-                    None => values.push((folded, *i)),
+                    None => values.push((value, *i)),
                 }
             }
         }
@@ -921,11 +917,16 @@ fn multi_valued_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, elements: &[(usize,
     }
 }
 
+/// Whether two addresses are the same ignoring case (Unicode-aware only when needed).
+fn same_address(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() { a.eq_ignore_ascii_case(b) } else { a.to_lowercase() == b.to_lowercase() }
+}
+
 /// A complex value or an extension object: its sub-attributes against the schema.
 struct ObjectSeed<'a, 'p, 'de, 'l> {
     w: &'a mut Walker<'p, 'de>,
-    attrs: &'static [Attribute],
-    alt: Option<&'static [Attribute]>,
+    attrs: &'static Attributes,
+    alt: Option<&'static Attributes>,
     parent: Option<&'static Attribute>,
     loc: &'l Loc<'l>,
     depth: usize,
@@ -990,10 +991,10 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
         let mut element = Element::default();
         let enterprise = self.extension == Some(schema::ENTERPRISE_URN) && w.atlassian_user();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            let Some((index, attr)) = schema::position(self.attrs, &key) else {
-                if let Some(attr) = self.alt.and_then(|alt| schema::find(alt, &key)) {
+            let Some((index, attr)) = self.attrs.position(&key) else {
+                if let Some(attr) = self.alt.and_then(|alt| alt.find(&key)) {
                     let loc = self.loc.key(&key, &attr.name);
-                    let detail = format!("Atlassian's schema has no {}; Atlassian does not store it", loc.path());
+                    let detail = "not in Atlassian's schema: Atlassian does not store it".to_string();
                     w.drop_member(&rules::ATL_U_011, &loc, detail);
                 } else {
                     let loc = self.loc.key(&key, &key);
@@ -1014,12 +1015,12 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
                 );
             }
             if attr.mutability == Mutability::ReadOnly {
-                let detail = format!("{} is read-only: the server sets it and ignores what a client sends", loc.path());
+                let detail = "read-only: the server sets it and ignores what a client sends".to_string();
                 w.drop_member(w.readonly_rule(), &loc, detail);
                 map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth })?;
                 continue;
             }
-            let alt = self.alt.and_then(|alt| schema::find(alt, &attr.name));
+            let alt = self.alt.and_then(|alt| alt.find(&attr.name));
             let ctx = Ctx { attr, alt, parent: self.parent, loc: &loc, depth, element: false, top: false };
             let s = map.next_value_seed(ValueSeed { w: &mut *w, ctx })?;
             if !s.present {
@@ -1030,10 +1031,8 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
                 if w.collect_present {
                     w.top.present.push(format!("{urn}:{}", attr.name));
                 }
-                if enterprise {
-                    if let Some(i) = TOP_LEVEL_ENTERPRISE.iter().position(|n| attr.is(n)) {
-                        w.top.enterprise_ext[i] = s.text.clone();
-                    }
+                if enterprise && let Some(i) = TOP_LEVEL_ENTERPRISE.iter().position(|n| attr.is(n)) {
+                    w.top.enterprise_ext[i] = s.text.clone();
                 }
             }
             if attr.is("primary") {

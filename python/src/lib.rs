@@ -1,0 +1,1 @@
+//! Python bindings for atlscim (module atlscim._native).
