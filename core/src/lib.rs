@@ -40,5 +40,10 @@ pub use report::{Issue, Report, Severity};
 pub use request::{Body, Endpoint, Method, Request};
 pub use rules::{RULES, Rule};
 
+// The README's Rust example runs as a doctest, so it cannot go stale.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 /// The library version (from Cargo.toml).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
