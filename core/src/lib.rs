@@ -26,6 +26,7 @@
 //! own.
 
 pub mod email;
+pub mod mapping;
 pub mod profile;
 pub mod report;
 pub mod request;
