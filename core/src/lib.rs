@@ -26,7 +26,9 @@
 //! own.
 
 pub mod email;
+pub mod filter;
 pub mod mapping;
+pub mod path;
 pub mod profile;
 pub mod report;
 pub mod request;

@@ -57,3 +57,313 @@ fn payloads() {
     assert!(parsed > 0, "{} holds no payloads", path.display());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+use atlscim_core::filter::{self, Filter, FilterLimits};
+use atlscim_core::path::PatchPath;
+
+fn strict() -> FilterLimits {
+    FilterLimits { lenient: false, ..FilterLimits::default() }
+}
+
+/// A filter tree in the corpora's shape, with chains of one operator flattened and sorted: the
+/// corpora write n-ary `and`/`or` and treat operand order as insignificant.
+fn normal_tree(v: &Value) -> Value {
+    fn collect(v: &Value, op: &str, out: &mut Vec<Value>) {
+        if v["op"] == op {
+            collect(&v["left"], op, out);
+            collect(&v["right"], op, out);
+        } else {
+            out.push(normal_tree(v));
+        }
+    }
+    match v["op"].as_str() {
+        Some(op @ ("and" | "or")) => {
+            let mut items = Vec::new();
+            collect(v, op, &mut items);
+            items.sort_by_key(|i| i.to_string());
+            serde_json::json!({"op": op, "operands": items})
+        }
+        Some("not") => serde_json::json!({"op": "not", "filter": normal_tree(&v["filter"])}),
+        Some("valuePath") => {
+            serde_json::json!({"op": "valuePath", "attr": v["attr"].as_str().map(str::to_lowercase), "filter": normal_tree(&v["filter"])})
+        }
+        Some(op) => {
+            let mut m = serde_json::Map::new();
+            m.insert("op".into(), op.to_lowercase().into());
+            m.insert("attr".into(), v["attr"].as_str().map(str::to_lowercase).into());
+            if let Some(value) = v.get("value") {
+                // Numbers compare numerically (3.14E10 = 31400000000.0).
+                let value = match value.as_f64() {
+                    Some(f) if value.is_number() => Value::from(f),
+                    _ => value.clone(),
+                };
+                m.insert("value".into(), value);
+            }
+            Value::Object(m)
+        }
+        None => v.clone(),
+    }
+}
+
+/// Filters in the corpora that we parse differently from their source, and why. Each is asserted,
+/// so the list cannot go stale.
+const FILTER_DISAGREEMENTS: &[(&str, &str)] = &[
+    (
+        "-valid$Name eq -null",
+        "a leading '-' and an unquoted value are outside RFC 7644; pingidentity/scim2 rejects unquoted values",
+    ),
+    (
+        "value eq 123abc",
+        "unquoted string value: pingidentity/scim2 rejects `userName eq bjensen`, and guessing a type is unsafe",
+    ),
+    ("value eq 123abc5e4", "unquoted string value (see above)"),
+    (
+        "not eq pr",
+        "`not` without parentheses: pingidentity/scim2 rejects `not userName pr`; RFC 7644 requires `not (…)`",
+    ),
+    ("NOT id pr", "`not` without parentheses (see above)"),
+    ("email.value ew \"@example.com\" and not userName eq \"Test\"", "`not` without parentheses"),
+    ("email.type eq \"work\" or not userName ne \"Test\"", "`not` without parentheses"),
+    ("email.type eq \"work\" AND not email.value ew \"@example.com\"", "`not` without parentheses"),
+    ("NOT email.type eq \"work\" and not email.value ew \"@example.com\"", "`not` without parentheses"),
+    ("NOt not sw \"A\" and userName ew \"Z\" and userName co \"m\"", "`not` without parentheses"),
+    ("not id pr", "`not` without parentheses"),
+    ("email.type eq \"work\" and not email.value ew \"@example.com\"", "`not` without parentheses"),
+    ("not email.type eq \"work\" and not email.value ew \"@example.com\"", "`not` without parentheses"),
+    ("not not sw \"A\" and userName ew \"Z\" and userName co \"m\"", "`not` without parentheses"),
+    ("not emails[type eq \"work\"].value pr", "`not` without parentheses"),
+    ("emails[not type eq \"work\"] pr", "`not` without parentheses inside a value filter"),
+    ("emails[not type eq \"work\"] co \"A\"", "`not` without parentheses inside a value filter"),
+    ("not emails[not type eq \"work\"] co \"A\"", "`not` without parentheses"),
+    (
+        "emails[type eq \"work\"] pr",
+        "an operator applied to a whole value filter has no RFC meaning; `emails[type eq \"work\"]` alone says it",
+    ),
+    ("emails[type eq \"work\"] co \"A\"", "an operator applied to a whole value filter"),
+    (
+        "userType eq \"Employee\" and emails[type eq \"work\" or primary eq true] pr",
+        "an operator applied to a whole value filter",
+    ),
+    (
+        "userType eq \"Employee\" and emails[type eq \"work\"] pr or userType eq \"Employee\" and emails[primary eq true] pr",
+        "an operator applied to a whole value filter",
+    ),
+    (
+        "emails[type eq \"work\" or type eq \"home\"].values[domain ew \"@example.org\"]",
+        "a value filter nested in a value filter's sub-attribute: SCIM has one level of value filters",
+    ),
+    (
+        "emails[type eq \"work\" or type eq \"home\"].values[domain ew \"@example.org\" or domain ew \"@example.com\"]",
+        "nested value filters",
+    ),
+    (
+        "emails[type eq \"work\" or type eq \"home\"].values[domain ew \"@example.org\" or domain ew \"@example.com\"].recipient pr",
+        "nested value filters",
+    ),
+    (
+        "emails[type eq \"work\"].values[domain ew \"@example.org\" or domain ew \"@example.com\"].recipient pr",
+        "nested value filters",
+    ),
+];
+
+#[test]
+fn filters() {
+    let Some((path, text)) = corpus("filters.jsonl") else { return };
+    let (mut passed, mut failures) = (0, Vec::new());
+    let mut disagreed = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let case: Value = serde_json::from_str(line).expect("case");
+        let (id, input, expect) = (
+            case["id"].as_str().unwrap_or("?"),
+            case["input"].as_str().unwrap_or(""),
+            case["expect"].as_str().unwrap_or(""),
+        );
+        if let Some((_, why)) = FILTER_DISAGREEMENTS.iter().find(|(f, _)| *f == input) {
+            match filter::parse(input) {
+                Err(_) => disagreed += 1,
+                Ok(f) => failures.push(format!("{id}: listed as a disagreement ({why}) but parses as {f}")),
+            }
+            continue;
+        }
+        let result = match expect {
+            "valid" => filter::parse_with(input, &strict()),
+            "lenient" => filter::parse(input),
+            _ => match (filter::parse_with(input, &strict()), filter::parse(input)) {
+                (Err(_), Err(e)) => {
+                    passed += 1;
+                    assert_eq!(e.offset <= input.chars().count(), true);
+                    continue;
+                }
+                (s, l) => {
+                    failures.push(format!("{id}: {input:?} should be rejected; strict {s:?}, lenient {l:?}"));
+                    continue;
+                }
+            },
+        };
+        let f: Filter = match result {
+            Ok(f) => f,
+            Err(e) => {
+                failures.push(format!("{id}: {input:?} should parse ({expect}): {e}"));
+                continue;
+            }
+        };
+        if filter::parse(&f.to_string()).as_ref() != Ok(&f) {
+            failures.push(format!("{id}: {input:?} prints as {f}, which parses differently"));
+            continue;
+        }
+        if let Some(tree) = case.get("tree") {
+            if normal_tree(&f.to_json()) != normal_tree(tree) {
+                failures.push(format!("{id}: {input:?}\n   tree {}\n   want {}", f.to_json(), tree));
+                continue;
+            }
+        }
+        if let Some(canonical) = case.get("canonical").and_then(Value::as_str) {
+            match filter::parse(canonical) {
+                Ok(c) if normal_tree(&c.to_json()) == normal_tree(&f.to_json()) => {}
+                other => {
+                    failures.push(format!("{id}: canonical {canonical:?} gives {other:?}, input gives {f}"));
+                    continue;
+                }
+            }
+        }
+        passed += 1;
+    }
+    println!(
+        "conformance {}: {passed} passed, {disagreed} rejected on purpose (listed), {} failed",
+        path.display(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Paths we read differently from their source.
+const PATH_DISAGREEMENTS: &[(&str, &str)] = &[
+    ("", "an empty path names nothing; pingidentity/scim2 itself calls it non-conforming"),
+    ("urn:extension:", "a URN with no attribute names nothing; the source calls it non-conforming"),
+    (
+        "urn:extension:attr[subAttr eq \"78750\"].subAttr[subSub pr].this.is.crazy[type eq \"good\"].deep",
+        "several filters and levels; the source calls it non-conforming",
+    ),
+];
+
+#[test]
+fn paths() {
+    let Some((path, text)) = corpus("paths.jsonl") else { return };
+    let (mut passed, mut disagreed, mut failures) = (0, 0, Vec::new());
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let case: Value = serde_json::from_str(line).expect("case");
+        let (id, input, expect) = (
+            case["id"].as_str().unwrap_or("?"),
+            case["input"].as_str().unwrap_or(""),
+            case["expect"].as_str().unwrap_or(""),
+        );
+        if PATH_DISAGREEMENTS.iter().any(|(p, _)| *p == input) {
+            match PatchPath::parse(input) {
+                Err(_) => disagreed += 1,
+                Ok(p) => failures.push(format!("{id}: listed as a disagreement but parses as {p}")),
+            }
+            continue;
+        }
+        let result = match expect {
+            "valid" => PatchPath::parse_with(input, &strict()),
+            "lenient" => PatchPath::parse(input),
+            _ => {
+                match PatchPath::parse(input) {
+                    Err(_) => passed += 1,
+                    Ok(p) => failures.push(format!("{id}: {input:?} should be rejected, parses as {p}")),
+                }
+                continue;
+            }
+        };
+        match result {
+            Err(e) => failures.push(format!("{id}: {input:?} should parse: {e}")),
+            Ok(p) => {
+                if let Some(parsed) = case.get("parsed") {
+                    // Our path as the corpus writes it: elements [{attr, filter?}, {attr: sub}?].
+                    let mut first = serde_json::json!({"attr": p.attr.attr.to_lowercase()});
+                    if let Some(f) = &p.filter {
+                        first["filter"] = normal_tree(&f.to_json());
+                    }
+                    let mut ours = vec![first];
+                    if let Some(sub) = p.sub_name() {
+                        ours.push(serde_json::json!({"attr": sub.to_lowercase()}));
+                    }
+                    let theirs: Vec<Value> = parsed["elements"]
+                        .as_array()
+                        .map(|e| {
+                            e.iter()
+                                .map(|el| {
+                                    let mut m = serde_json::json!({"attr": el["attr"].as_str().map(str::to_lowercase)});
+                                    if let Some(f) = el.get("filter") {
+                                        m["filter"] = normal_tree(f);
+                                    }
+                                    m
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let ok = p.attr.urn.as_deref() == parsed["urn"].as_str() && ours == theirs;
+                    if !ok {
+                        failures.push(format!("{id}: {input:?} parsed as {p:?}, want {parsed}"));
+                        continue;
+                    }
+                }
+                passed += 1;
+            }
+        }
+    }
+    println!(
+        "conformance {}: {passed} passed, {disagreed} rejected on purpose (listed), {} failed",
+        path.display(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Matches where the source's result contradicts RFC 7643/7644 (the corpus marks them CONFLICT):
+/// we follow the RFC.
+const MATCH_DISAGREEMENTS: &[(&str, &str)] = &[
+    ("scimmy-m12", "RFC 7643 default caseExact false: \"MeganB\" contains \"A\" ignoring case"),
+    ("scimmy-m88", "caseExact false (see scimmy-m12)"),
+    ("scimmy-m229", "caseExact false (see scimmy-m12)"),
+    ("scimple-m15", "RFC 7643 §4.1.1 lets a filter compare password for equality; schema-less evaluation does"),
+];
+
+#[test]
+fn filter_match() {
+    let Some((path, text)) = corpus("filter_match.jsonl") else { return };
+    let (mut passed, mut disagreed, mut failures) = (0, 0, Vec::new());
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let case: Value = serde_json::from_str(line).expect("case");
+        let id = case["id"].as_str().unwrap_or("?");
+        let input = case["filter"].as_str().unwrap_or("");
+        let f = match filter::parse(input) {
+            Ok(f) => f,
+            Err(e) => {
+                failures.push(format!("{id}: {input:?} does not parse: {e}"));
+                continue;
+            }
+        };
+        let got = filter::matches(&f, &case["resource"]);
+        let want = case["expect"].as_bool().unwrap_or(false);
+        if MATCH_DISAGREEMENTS.iter().any(|(d, _)| *d == id) {
+            if got == want {
+                failures.push(format!("{id}: listed as a disagreement but agrees ({input})"));
+            } else {
+                disagreed += 1;
+            }
+            continue;
+        }
+        if got == want {
+            passed += 1;
+        } else {
+            failures.push(format!("{id}: {input:?} gave {got}, want {want} ({})", case["note"].as_str().unwrap_or("")));
+        }
+    }
+    println!(
+        "conformance {}: {passed} passed, {disagreed} differ on purpose (listed), {} failed",
+        path.display(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}

@@ -133,7 +133,9 @@ fn shared_vectors() {
     let (mut ran, mut failures) = (0, Vec::new());
     for path in files {
         let text = std::fs::read_to_string(&path).expect("read vector file");
-        let kind = serde_json::from_str::<Value>(&text).ok().and_then(|v| v.get("kind").and_then(Value::as_str).map(String::from));
+        let kind = serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| v.get("kind").and_then(Value::as_str).map(String::from));
         if kind.as_deref().is_some_and(|k| k != "check") {
             // Other kinds have their own runners (see tests/vectors/README.md).
             continue;
