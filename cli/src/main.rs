@@ -41,6 +41,40 @@ enum Command {
         #[arg(value_name = "FILE|DIR|-")]
         input: PathBuf,
     },
+    /// Apply a PatchOp message to a resource and print the result (RFC 7644 §3.5.2, all or
+    /// nothing, with the profile's semantics).
+    Patch {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// User or Group.
+        #[arg(long = "resource-type", value_enum, default_value_t = Kind::User)]
+        resource_type: Kind,
+        /// The resource (JSON file, or - for standard input).
+        resource: PathBuf,
+        /// The PatchOp message (JSON file).
+        patch: PathBuf,
+    },
+    /// Print the smallest PatchOp message that turns CURRENT into DESIRED (nothing when equal).
+    Diff {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long = "resource-type", value_enum, default_value_t = Kind::User)]
+        resource_type: Kind,
+        current: PathBuf,
+        desired: PathBuf,
+    },
+    /// Parse a filter and print its canonical form and tree; with --match, say whether a resource
+    /// matches it (exit 0 when it does, 1 when not).
+    Filter {
+        /// The filter, e.g. 'emails[type eq "work"].value eq "a@example.com"'.
+        filter: String,
+        /// A resource (JSON file) to evaluate the filter against.
+        #[arg(long = "match", value_name = "FILE")]
+        matches: Option<PathBuf>,
+        /// Refuse what identity providers send outside the RFC 7644 grammar.
+        #[arg(long)]
+        strict: bool,
+    },
     /// List every rule atlscim enforces.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
@@ -52,6 +86,21 @@ enum Command {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Kind {
+    User,
+    Group,
+}
+
+impl Kind {
+    fn resource_kind(self) -> atlscim_core::schema::ResourceKind {
+        match self {
+            Kind::User => atlscim_core::schema::ResourceKind::User,
+            Kind::Group => atlscim_core::schema::ResourceKind::Group,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -76,6 +125,13 @@ fn main() -> ExitCode {
         Command::Check { config, verified_domains, format, input } => {
             check(config.as_deref(), &verified_domains, format, &input)
         }
+        Command::Patch { config, resource_type, resource, patch } => {
+            patch_command(config.as_deref(), resource_type, &resource, &patch)
+        }
+        Command::Diff { config, resource_type, current, desired } => {
+            diff_command(config.as_deref(), resource_type, &current, &desired)
+        }
+        Command::Filter { filter, matches, strict } => filter_command(&filter, matches.as_deref(), strict),
         Command::Rules { format } => rules(format).map(|()| true),
     };
     match result {
@@ -184,6 +240,72 @@ fn write_text(out: &mut impl Write, report: &Report, envelope: &Envelope<'_>, na
         }
     }
     Ok(())
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value, Fatal> {
+    let text = if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        s
+    } else {
+        std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?
+    };
+    serde_json::from_str(&text).map_err(|e| Fatal(format!("{}: not JSON: {e}", path.display())))
+}
+
+fn patch_command(config: Option<&Path>, kind: Kind, resource: &Path, patch: &Path) -> Result<bool, Fatal> {
+    let profile = profile(config, &[])?;
+    let (resource, patch) = (read_json(resource)?, read_json(patch)?);
+    match profile.apply_patch(&resource, &patch, kind.resource_kind()) {
+        Ok(patched) => {
+            println!("{}", serde_json::to_string_pretty(&patched)?);
+            Ok(true)
+        }
+        Err(e) => {
+            eprintln!("atlscim: the PATCH cannot be applied: {e}");
+            Ok(false)
+        }
+    }
+}
+
+fn diff_command(config: Option<&Path>, kind: Kind, current: &Path, desired: &Path) -> Result<bool, Fatal> {
+    let profile = profile(config, &[])?;
+    let (current, desired) = (read_json(current)?, read_json(desired)?);
+    match profile.diff(&current, &desired, kind.resource_kind()) {
+        Some(patch) => println!("{}", serde_json::to_string_pretty(&patch)?),
+        None => eprintln!("atlscim: no differences"),
+    }
+    Ok(true)
+}
+
+fn filter_command(text: &str, resource: Option<&Path>, strict: bool) -> Result<bool, Fatal> {
+    let limits = atlscim_core::filter::FilterLimits { lenient: !strict, ..Default::default() };
+    let filter = match atlscim_core::filter::parse_with(text, &limits) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("atlscim: {e}");
+            eprintln!("  {text}");
+            eprintln!("  {}^", " ".repeat(e.offset));
+            return Ok(false);
+        }
+    };
+    match resource {
+        None => {
+            println!("{filter}");
+            println!("{}", serde_json::to_string_pretty(&filter.to_json())?);
+            Ok(true)
+        }
+        Some(path) => {
+            let resource = read_json(path)?;
+            let matched = atlscim_core::filter::matches_with(
+                &filter,
+                &resource,
+                &atlscim_core::filter::EvalOptions { resource_type: None, lenient: !strict },
+            );
+            println!("{matched}");
+            Ok(matched)
+        }
+    }
 }
 
 fn rules(format: RulesFormat) -> Result<(), Fatal> {

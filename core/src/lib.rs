@@ -28,6 +28,7 @@
 pub mod email;
 pub mod filter;
 pub mod mapping;
+pub mod patch;
 pub mod path;
 pub mod profile;
 pub mod report;

@@ -64,6 +64,12 @@ pub struct Limits {
     pub users_per_directory: u64,
     /// Users one Atlassian group syncs (default 35,000).
     pub users_per_group: u64,
+    /// Longest filter accepted, in characters (default 4096).
+    pub max_filter_length: usize,
+    /// Deepest nesting of parentheses, `not` and value filters in a filter (default 32).
+    pub max_filter_depth: usize,
+    /// Most attribute expressions in one filter (default 256).
+    pub max_filter_terms: usize,
 }
 
 impl Default for Limits {
@@ -74,6 +80,9 @@ impl Default for Limits {
             max_string_bytes: 64 * 1024,
             users_per_directory: 150_000,
             users_per_group: 35_000,
+            max_filter_length: 4096,
+            max_filter_depth: 32,
+            max_filter_terms: 256,
         }
     }
 }
@@ -213,6 +222,23 @@ impl Profile {
         self.lenient
     }
 
+    /// The same profile with lenient mode set.
+    pub fn with_lenient(mut self, lenient: bool) -> Profile {
+        self.lenient = lenient;
+        self
+    }
+
+    /// The filter limits of this profile's config (and its lenient mode).
+    pub fn filter_limits(&self) -> crate::filter::FilterLimits {
+        let l = &self.limits;
+        crate::filter::FilterLimits {
+            max_length: l.max_filter_length,
+            max_depth: l.max_filter_depth,
+            max_terms: l.max_filter_terms,
+            lenient: self.lenient,
+        }
+    }
+
     pub fn verified_domains(&self) -> &[VerifiedDomain] {
         &self.verified_domains
     }
@@ -262,6 +288,8 @@ impl Profile {
             serde_json::json!({
                 "max_body_bytes": l.max_body_bytes, "max_depth": l.max_depth, "max_string_bytes": l.max_string_bytes,
                 "users_per_directory": l.users_per_directory, "users_per_group": l.users_per_group,
+                "max_filter_length": l.max_filter_length, "max_filter_depth": l.max_filter_depth,
+                "max_filter_terms": l.max_filter_terms,
             }),
         );
         m.insert("lenient".into(), self.lenient.into());
@@ -353,10 +381,13 @@ fn limits(value: &Value) -> Result<Limits, ConfigError> {
             "max_string_bytes" => limits.max_string_bytes = size,
             "users_per_directory" => limits.users_per_directory = n,
             "users_per_group" => limits.users_per_group = n,
+            "max_filter_length" => limits.max_filter_length = size,
+            "max_filter_depth" => limits.max_filter_depth = size,
+            "max_filter_terms" => limits.max_filter_terms = size,
             _ => {
                 return err(
                     k,
-                    "unknown key; expected one of max_body_bytes, max_depth, max_string_bytes, users_per_directory, users_per_group",
+                    "unknown key; expected one of max_body_bytes, max_depth, max_string_bytes, users_per_directory, users_per_group, max_filter_length, max_filter_depth, max_filter_terms",
                 );
             }
         }

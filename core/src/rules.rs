@@ -50,6 +50,56 @@ macro_rules! rules {
 }
 
 rules! {
+    ATL_G_002 = "ATL-G-002", Error, Some(400), Some("mutability"),
+        "A synced group cannot be renamed: replacing displayName with a different name is refused; the same name is a no-op.",
+        "Atlassian OpenAPI (rename unsupported), Atlassian /Schemas displayName mutability immutable; Entra ID reports renames as not applied",
+        r#"{"op":"replace","path":"displayName","value":"New name"}"#,
+        "Create a new group, move the members, then delete the old group.";
+    ATL_G_008 = "ATL-G-008", Warning, None, None,
+        "replace with path members replaces the whole membership: every member not listed is removed.",
+        "RFC 7644 §3.5.2.3; Okta's full group push",
+        r#"{"op":"replace","path":"members","value":[…]}"#,
+        "Send add and remove operations for the members that changed.";
+    ATL_G_009 = "ATL-G-009", Info, None, None,
+        "A remove with a value list (Entra ID's form for group members) is rewritten as one remove per value with a value filter, members[value eq \"…\"].",
+        "Entra ID sends remove with path members and a value list; Okta and RFC 7644 §3.5.2.2 use a value filter",
+        r#"{"op":"Remove","path":"members","value":[{"value":"2819c223"}]}"#,
+        "Nothing to do: send normalized.";
+    ATL_P_001 = "ATL-P-001", Error, Some(400), Some("invalidSyntax"),
+        "A PATCH body's schemas must contain urn:ietf:params:scim:api:messages:2.0:PatchOp.",
+        "RFC 7644 §3.5.2; Atlassian's PATCH example",
+        r#""schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"]"#,
+        "List urn:ietf:params:scim:api:messages:2.0:PatchOp in schemas.";
+    ATL_P_002 = "ATL-P-002", Error, Some(400), Some("invalidSyntax"),
+        "A PATCH body needs a non-empty Operations array (operations is accepted and written Operations).",
+        "RFC 7644 §3.5.2; Atlassian's OpenAPI names it operations, its example and every identity provider Operations",
+        r#""Operations": []"#,
+        "Send at least one operation under Operations.";
+    ATL_P_003 = "ATL-P-003", Error, Some(400), Some("invalidSyntax"),
+        "op must be add, replace or remove; other capitalisations (Entra ID's Add, Replace, Remove) are written in lower case in lenient mode.",
+        "RFC 7644 §3.5.2; Entra ID sends capitalised ops",
+        r#""op": "Update""#,
+        "Use add, replace or remove.";
+    ATL_P_004 = "ATL-P-004", Error, Some(400), Some("invalidValue"),
+        "add and replace need a value; without a path the value must be an object (Okta's path-less replace is rewritten with paths in lenient mode); remove takes no value (Entra ID's remove by value is rewritten in lenient mode).",
+        "RFC 7644 §3.5.2.1–3; Okta sends path-less replace, Entra ID remove with a value",
+        r#"{"op":"add","path":"title"}"#,
+        "Give add and replace a value, and remove a path without a value.";
+    ATL_P_005 = "ATL-P-005", Error, Some(400), Some("invalidPath"),
+        "A User PATCH path must name an attribute Atlassian supports (userName, displayName, name.*, emails, phoneNumbers, title, …).",
+        "Atlassian /Schemas; reference/atlassian-scim.md §11",
+        r#""path": "addresses[type eq \"work\"].locality""#,
+        "Patch only attributes Atlassian stores.";
+    ATL_Q_001 = "ATL-Q-001", Error, Some(400), Some("invalidFilter"),
+        "Atlassian filters users only by userName eq or externalId eq, and groups only by displayName eq: one term, nothing else.",
+        "Atlassian OpenAPI (\"a single exact match\"); Atlassian KB on filtering users",
+        r#"GET /Users?filter=emails.value eq "a@example.com""#,
+        "Filter on userName or externalId (groups: displayName) with eq, and filter the rest yourself.";
+    ATL_Q_002 = "ATL-Q-002", Error, Some(400), Some("invalidValue"),
+        "startIndex must be a whole number of at least 1; count above 100 is clamped to Atlassian's page size (a warning).",
+        "Atlassian OpenAPI (startIndex 1-based); Atlassian KB (100 results per page)",
+        "GET /Users?startIndex=0&count=500",
+        "Page with startIndex=1, 101, 201, … and count at most 100.";
     ATL_U_001 = "ATL-U-001", Error, Some(400), Some("invalidValue"),
         "POST and PUT /Users must carry a non-empty string userName.",
         "Atlassian OpenAPI (create/replace body: \"The userName is required\"); Atlassian /Schemas userName required:true",
@@ -90,6 +140,16 @@ rules! {
         "Atlassian /Schemas lists no such attribute (reference/atlassian-scim.md §2.2)",
         r#""addresses": [{…}]"#,
         "Map the value to an attribute Atlassian stores, or stop sending it; send normalized.";
+    ATL_U_012 = "ATL-U-012", Warning, None, None,
+        "timezone should be an IANA time zone name (Area/City, or UTC); Windows ids, legacy links and other cases are mapped to the canonical name, abbreviations and offsets are left out.",
+        "Atlassian OpenAPI and /Schemas (timezone, example America/Los_Angeles); RFC 7643 §4.1.1; CLDR time zone data (ICU4X)",
+        r#""timezone": "PST""#,
+        "Send the IANA name of the user's location, e.g. America/Los_Angeles.";
+    ATL_U_013 = "ATL-U-013", Warning, None, None,
+        "preferredLanguage should be a BCP 47 language tag (en-US), or an Accept-Language list whose preferred tag is sent; en_US, case and deprecated codes are normalized.",
+        "Atlassian /Schemas (preferredLanguage); RFC 7643 §4.1.2; RFC 9110 §12.5.4; BCP 47",
+        r#""preferredLanguage": "english""#,
+        "Send a language tag such as en-US.";
     ATL_U_014 = "ATL-U-014", Warning, None, None,
         "phoneNumbers[].type should be work, home, mobile, fax, pager or other.",
         "Atlassian /Schemas canonicalValues for phoneNumbers.type",
@@ -110,11 +170,46 @@ rules! {
         "Atlassian OpenAPI (active boolean, true when omitted); Entra ID sends \"False\"",
         r#""active": "False""#,
         "Send active as true or false without quotes.";
+    ATL_U_020 = "ATL-U-020", Warning, None, None,
+        "displayName overwrites name.givenName and name.familyName at Atlassian, and is built from them when empty: a display name that disagrees with the names makes every sync change them again.",
+        "Atlassian KB (email change not reflected: the display name overwrites first and last name); PingFederate Atlassian connector (empty display name is given + family)",
+        r#"{"displayName":"Bob Smith","name":{"givenName":"Robert","familyName":"Smith"}}"#,
+        "Send a displayName that is the given name and family name joined, or let atlscim derive the names from it.";
     ATL_U_021 = "ATL-U-021", Warning, None, None,
         "PUT /Users/{id} replaces the whole user: attributes the current user has and the PUT leaves out are cleared.",
         "Atlassian OpenAPI (PUT: \"unspecified values are cleared\")",
         r#"PUT without "title" when the current user has one"#,
         "Send every attribute the user should keep, or change only what differs with PATCH.";
+    ATL_U_022 = "ATL-U-022", Warning, None, None,
+        "A PATCH that replaces emails with the emails the user already has can fail with a 400 about the primary email; normalized drops it.",
+        "Atlassian bug ID-8027 (replacing unchanged emails answers \"One email address need to be marked as primary\")",
+        r#"{"op":"replace","path":"emails","value":[…the same emails…]}"#,
+        "Send email operations only when the emails change.";
+    MAP_001 = "MAP-001", Error, Some(400), Some("invalidValue"),
+        "A value the mapping marks required has no usable source in the record (or the record is not a JSON object); the user cannot be built.",
+        "atlscim mapping (\"required\": true; the presets require userName and the work email)",
+        r#"an Entra user with neither userPrincipalName nor mail"#,
+        "Fill the source attribute in the identity provider, or map the target from another attribute.";
+    MAP_002 = "MAP-002", Warning, None, None,
+        "A source value could not be used for its target (the wrong JSON type, or a transform refused it); the attribute is left out.",
+        "atlscim mapping",
+        r#""accountEnabled": "maybe""#,
+        "Fix the value at the source, or change the mapping's transform.";
+    MAP_003 = "MAP-003", Warning, None, None,
+        "preferredLanguage is not one of Atlassian's 26 product languages; the nearest one is sent when one shares the language (fr-CA → fr-FR, nb → no-NO).",
+        "Atlassian Forge supported locale codes (26 locales); CLDR parent locales and likely subtags (ICU4X)",
+        r#""preferredLanguage": "fr-CA""#,
+        "Nothing to do if the nearest language suits the user; otherwise set one of Atlassian's languages at the source.";
+    MAP_004 = "MAP-004", Info, None, None,
+        "A nested group in the membership was flattened: its users were added to the group itself (Atlassian groups cannot contain groups).",
+        "Atlassian: no nested groups in Cloud, flatten before syncing (reference/atlassian-scim.md §3)",
+        r##"members: [{"@odata.type":"#microsoft.graph.group", "members":[…]}]"##,
+        "Nothing to do: send the flattened group.";
+    MAP_005 = "MAP-005", Warning, None, None,
+        "A group member could not be used: no id, not a user or group, a nested group without its members, a cycle, or nesting too deep.",
+        "atlscim group mapping; Atlassian members must be user ids (ATL-G-005, ATL-G-006)",
+        r#"members: [{"displayName":"Jane"}]"#,
+        "Give every member its id (scimId for the Atlassian SCIM id), and expand nested groups' members.";
     RFC_A_001 = "RFC-A-001", Error, Some(400), Some("invalidSyntax"),
         "An attribute no schema of the resource type defines.",
         "RFC 7643 §2.1, §3; RFC 7644 §3.12 invalidSyntax",
@@ -135,6 +230,11 @@ rules! {
         "RFC 7643 §7 (mutability readOnly); RFC 7644 §3.3",
         r#""meta": {"resourceType":"User"} in a POST"#,
         "Leave read-only attributes out of requests; send normalized.";
+    RFC_F_001 = "RFC-F-001", Error, Some(400), Some("invalidFilter"),
+        "The filter does not parse (RFC 7644 §3.4.2.2): the detail gives the character offset and what was expected.",
+        "RFC 7644 §3.4.2.2, §3.12 invalidFilter",
+        r#"userName eq 'bjensen'"#,
+        "Quote string values with double quotes and use the RFC operators.";
     RFC_J_001 = "RFC-J-001", Error, Some(400), Some("invalidSyntax"),
         "The body is not valid UTF-8 JSON.",
         "RFC 7644 §3.1, §3.12 invalidSyntax; RFC 8259",
@@ -160,6 +260,31 @@ rules! {
         "atlscim limit (config limits.max_string_bytes, default 64 KiB)",
         r#""displayName": "<10 MB of text>""#,
         "Shorten the value, or raise limits.max_string_bytes.";
+    RFC_P_001 = "RFC-P-001", Error, Some(400), Some("invalidSyntax"),
+        "A PATCH operation must be an object with op, and optionally path (a string) and value; nothing else.",
+        "RFC 7644 §3.5.2",
+        r#"{"op":"add","path":5}"#,
+        "Send each operation as {\"op\", \"path\", \"value\"}.";
+    RFC_P_002 = "RFC-P-002", Error, Some(400), Some("invalidPath"),
+        "The path does not parse, or names no attribute of the resource type (an enterprise path written with '.' gets a hint).",
+        "RFC 7644 §3.5.2, §3.10, §3.12 invalidPath",
+        r#""path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User.manager""#,
+        "Write paths as attr, attr.sub, urn:…:attr or attr[filter].sub with the schema's names.";
+    RFC_P_003 = "RFC-P-003", Error, Some(400), Some("mutability"),
+        "The operation writes a read-only attribute, or replaces or removes an immutable one.",
+        "RFC 7643 §7 mutability; RFC 7644 §3.5.2",
+        r#"{"op":"replace","path":"id","value":"x"}"#,
+        "Leave read-only and immutable attributes out of PATCH.";
+    RFC_P_004 = "RFC-P-004", Error, Some(400), Some("noTarget"),
+        "The operation has no target: a remove without a path, a replace whose value filter matches nothing (strict mode; lenient mode creates the value, as Entra ID expects), or an add through a value filter that matches several values.",
+        "RFC 7644 §3.5.2.2, §3.5.2.3 noTarget",
+        r#"{"op":"remove","path":"emails[type eq \"fax\"]"}"#,
+        "Give remove a path, and check value filters against the current resource.";
+    RFC_P_005 = "RFC-P-005", Error, Some(400), Some("invalidValue"),
+        "The operation removes a required attribute, or gives a value that does not fit the attribute.",
+        "RFC 7644 §3.5.2.2, §3.12 invalidValue",
+        r#"{"op":"remove","path":"userName"}"#,
+        "Keep required attributes; send values of the attribute's type.";
     RFC_R_001 = "RFC-R-001", Error, Some(404), None,
         "The path is not a SCIM endpoint atlscim knows (/Users, /Users/{id}, /Groups, /Groups/{id}).",
         "RFC 7644 §3.2; Atlassian user provisioning API endpoints",

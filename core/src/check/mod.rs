@@ -7,8 +7,9 @@
 //! applied to a copy of the body only when there are any.
 
 pub(crate) mod fix;
-mod loc;
-mod walk;
+pub(crate) mod loc;
+mod request_kinds;
+pub(crate) mod walk;
 
 use serde::Deserializer;
 use serde_json::Value;
@@ -31,11 +32,11 @@ enum Operation {
     Replace,
 }
 
-fn issue(severity: Severity, rule: &'static Rule, loc: &Loc<'_>, detail: impl Into<String>) -> Issue {
+pub(crate) fn issue(severity: Severity, rule: &'static Rule, loc: &Loc<'_>, detail: impl Into<String>) -> Issue {
     Issue { severity, rule, path: loc.path(), pointer: loc.pointer(), detail: detail.into() }
 }
 
-fn single(rule: &'static Rule, detail: String) -> Report {
+pub(crate) fn single(rule: &'static Rule, detail: String) -> Report {
     Report::new(vec![issue(rule.severity, rule, &Loc::ROOT, detail)], Vec::new(), false)
 }
 
@@ -83,7 +84,9 @@ impl Profile {
         let operation = match method {
             Method::Post => Operation::Create,
             Method::Put => Operation::Replace,
-            _ => return self.not_checked(method, request.body.as_ref()),
+            Method::Patch => return self.check_patch(&endpoint, request.body.as_ref(), request.current),
+            Method::Get => return self.check_query(&endpoint),
+            Method::Delete => return self.not_checked(method, request.body.as_ref()),
         };
         match request.body {
             None => single(
@@ -187,7 +190,7 @@ impl Profile {
 }
 
 /// Says what is wrong with a body the JSON reader refused.
-fn json_error_detail(message: &str) -> String {
+pub(crate) fn json_error_detail(message: &str) -> String {
     if message.contains("recursion limit") {
         return format!("the body is nested too deeply to read ({message})");
     }

@@ -59,6 +59,9 @@ pub(crate) struct Walker<'p, 'de> {
     pub abort: Option<Issue>,
     pub top: TopFacts<'de>,
     pub collect_present: bool,
+    /// Checking part of a resource (a PATCH value): no required attributes, no "exactly one
+    /// primary email" (the rest of the resource is not in view).
+    pub partial: bool,
 }
 
 impl<'p, 'de> Walker<'p, 'de> {
@@ -74,10 +77,11 @@ impl<'p, 'de> Walker<'p, 'de> {
             abort: None,
             top: TopFacts::default(),
             collect_present: false,
+            partial: false,
         }
     }
 
-    fn atlassian_user(&self) -> bool {
+    pub(crate) fn atlassian_user(&self) -> bool {
         self.profile.is_atlassian() && self.rt.kind == ResourceKind::User
     }
 
@@ -86,7 +90,7 @@ impl<'p, 'de> Walker<'p, 'de> {
     }
 
     /// A problem lenient mode fixes: reported as info when fixed, as the rule's own severity otherwise.
-    fn fixable(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String, fix: Fix) {
+    pub(crate) fn fixable(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String, fix: Fix) {
         if self.profile.lenient() {
             self.issue(Severity::Info, rule, loc, format!("{detail} (fixed in normalized)"));
             self.fixes.push(fix);
@@ -113,7 +117,7 @@ impl<'p, 'de> Walker<'p, 'de> {
     }
 
     /// Resolves an extension URN, following Atlassian's version aliases.
-    fn extension(&self, urn: &str) -> Option<(&'static schema::Schema, bool)> {
+    pub(crate) fn extension(&self, urn: &str) -> Option<(&'static schema::Schema, bool)> {
         if let Some(s) = self.rt.extension(urn) {
             return Some((s, false));
         }
@@ -127,7 +131,7 @@ impl<'p, 'de> Walker<'p, 'de> {
         None
     }
 
-    fn readonly_rule(&self) -> &'static Rule {
+    pub(crate) fn readonly_rule(&self) -> &'static Rule {
         if self.atlassian_user() { &rules::ATL_U_010 } else { &rules::RFC_A_004 }
     }
 
@@ -168,6 +172,28 @@ impl<'p, 'de> Walker<'p, 'de> {
     /// Walks the top-level object of a resource.
     pub(crate) fn walk<D: Deserializer<'de>>(&mut self, body: D) -> Result<(), D::Error> {
         body.deserialize_any(ResourceVisitor { w: self })
+    }
+
+    /// Walks one value written to `attr` (a PATCH operation's value): `element` when it is one
+    /// value of a multi-valued attribute, `parent` when `attr` is a sub-attribute.
+    pub(crate) fn walk_value(
+        &mut self,
+        attr: &'static Attribute,
+        alt: Option<&'static Attribute>,
+        parent: Option<&'static Attribute>,
+        element: bool,
+        value: &'de Value,
+        loc: &Loc<'_>,
+    ) {
+        let top = parent.is_none() && !element;
+        let ctx = Ctx { attr, alt, parent, loc, depth: 1, element, top };
+        let read = ValueSeed { w: self, ctx }.deserialize(value);
+        if read.is_err() && self.abort.is_none() {
+            self.issue(Severity::Error, &rules::RFC_J_003, loc, "the value could not be read");
+        }
+        if let Some(abort) = self.abort.take() {
+            self.issues.push(abort);
+        }
     }
 }
 
@@ -447,7 +473,7 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
             map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
         }
         for (i, attr) in rt.core.attributes.iter().enumerate() {
-            if attr.required && !present.contains(i) {
+            if attr.required && !present.contains(i) && !w.partial {
                 let loc = root.key(&attr.name, &attr.name);
                 let rule = w.missing_rule(attr, true);
                 w.issue(Severity::Error, rule, &loc, format!("{} is required and missing, null or blank", attr.name));
@@ -877,7 +903,7 @@ fn multi_valued_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, elements: &[(usize,
     let atlassian_emails = w.atlassian_user() && ctx.top && attr.is("emails");
     let primaries: Vec<usize> = elements.iter().filter(|(_, e)| e.primary).map(|(i, _)| *i).collect();
     if atlassian_emails {
-        if primaries.len() != 1 && !elements.is_empty() {
+        if (primaries.len() > 1 || (primaries.is_empty() && !w.partial)) && !elements.is_empty() {
             let detail = format!(
                 "exactly one email must be marked primary; found {} (Atlassian answers \"One email address need to be marked as primary.\")",
                 primaries.len()
@@ -1044,7 +1070,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
             }
         }
         for (i, attr) in self.attrs.iter().enumerate() {
-            if attr.required && !present.contains(i) {
+            if attr.required && !present.contains(i) && !w.partial {
                 let loc = self.loc.key(&attr.name, &attr.name);
                 let rule = w.missing_rule(attr, false);
                 w.issue(Severity::Error, rule, &loc, format!("{} is required and missing, null or blank", loc.path()));

@@ -41,6 +41,18 @@ pub fn matches_with(filter: &Filter, resource: &Value, options: &EvalOptions<'_>
     eval(filter, resource, scope, options)
 }
 
+/// Whether one value of a multi-valued attribute matches a value filter (`emails[type eq "work"]`),
+/// with the attribute's sub-attributes as the schema (`None`: schema-less).
+pub fn element_matches(filter: &Filter, element: &Value, sub_attributes: Option<&Attributes>, lenient: bool) -> bool {
+    let options = EvalOptions { resource_type: None, lenient };
+    let scope = Scope { attrs: sub_attributes, resource: None };
+    match element {
+        Value::Object(_) => eval(filter, element, scope, &options),
+        // A value of a multi-valued simple attribute is addressed as `value`.
+        other => eval(filter, &serde_json::json!({ "value": other }), scope, &options),
+    }
+}
+
 /// What the paths of a (sub-)filter are relative to.
 #[derive(Clone, Copy)]
 struct Scope<'s> {

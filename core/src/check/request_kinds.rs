@@ -1,0 +1,180 @@
+//! Checks of requests that carry no resource body: PATCH (a PatchOp message) and GET queries.
+
+use serde_json::Value;
+
+use super::fix::Fix;
+use super::loc::Loc;
+use super::{issue, single};
+use crate::filter::{self, CompValue, CompareOp, Filter};
+use crate::profile::Profile;
+use crate::report::{Report, Severity};
+use crate::request::{Body, Endpoint};
+use crate::rules;
+use crate::schema::ResourceKind;
+
+/// Atlassian's page size (its KB: 100 results per page).
+const MAX_COUNT: u64 = 100;
+
+impl Profile {
+    pub(super) fn check_patch(
+        &self,
+        endpoint: &Endpoint<'_>,
+        body: Option<&Body<'_>>,
+        current: Option<&Value>,
+    ) -> Report {
+        let parsed;
+        let value = match body {
+            None => return single(&rules::RFC_J_002, "a PATCH needs a PatchOp message in the body".to_string()),
+            Some(Body::Value(v)) => *v,
+            Some(Body::Json(bytes)) => {
+                let max = self.limits().max_body_bytes;
+                if bytes.len() > max {
+                    let detail =
+                        format!("the body is {} bytes; at most {max} are allowed (limits.max_body_bytes)", bytes.len());
+                    return single(&rules::RFC_J_004, detail);
+                }
+                parsed = match serde_json::from_slice::<Value>(bytes) {
+                    Ok(v) => v,
+                    Err(e) => return single(&rules::RFC_J_001, super::json_error_detail(&e.to_string())),
+                };
+                &parsed
+            }
+        };
+        let reading = self.read_patch(value, endpoint.kind, current);
+        let mut issues = reading.issues;
+        if let Some(current) = current.filter(|_| issues.iter().all(|i| i.severity != Severity::Error)) {
+            // With the resource at hand, the operations can be tried: a value filter that matches
+            // nothing shows up here rather than at Atlassian.
+            let rt = self.schemas().resource(endpoint.kind);
+            if let Err(e) =
+                crate::patch::apply(current, &reading.operations, Some(rt), self.apply_options(endpoint.kind))
+            {
+                let loc = Loc::ROOT;
+                let mut i = issue(Severity::Error, e.rule, &loc, e.detail.clone());
+                i.path = e.path.clone();
+                i.pointer = e.pointer.clone();
+                issues.push(i);
+            }
+        }
+        let fixes = if reading.changed {
+            vec![Fix::Replace { pointer: String::new(), value: reading.normalized }]
+        } else {
+            Vec::new()
+        };
+        Report::new(issues, fixes, reading.readable)
+    }
+
+    pub(super) fn check_query(&self, endpoint: &Endpoint<'_>) -> Report {
+        let mut issues = Vec::new();
+        let root = Loc::ROOT;
+        for (name, raw) in endpoint.query.map(query_pairs).unwrap_or_default() {
+            let loc = root.key(&name, &name);
+            match name.to_ascii_lowercase().as_str() {
+                "filter" => {
+                    let f = match filter::parse_with(&raw, &self.filter_limits()) {
+                        Ok(f) => f,
+                        Err(e) => {
+                            issues.push(issue(Severity::Error, &rules::RFC_F_001, &loc, e.to_string()));
+                            continue;
+                        }
+                    };
+                    if self.is_atlassian() && endpoint.id.is_none() && !atlassian_filter(&f, endpoint.kind) {
+                        let allowed = match endpoint.kind {
+                            ResourceKind::User => "userName eq \"…\" or externalId eq \"…\"",
+                            ResourceKind::Group => "displayName eq \"…\"",
+                        };
+                        let detail = format!("Atlassian answers 400 \"Caller has provided an invalid filter\" to {f}: it filters {}s only by {allowed}", endpoint.kind.as_str());
+                        issues.push(issue(Severity::Error, &rules::ATL_Q_001, &loc, detail));
+                    }
+                }
+                "startindex" => match raw.trim().parse::<i64>() {
+                    Ok(n) if n >= 1 => {}
+                    _ if !self.is_atlassian() => {}
+                    _ => issues.push(issue(Severity::Error, &rules::ATL_Q_002, &loc, format!("startIndex must be a whole number of at least 1, got {raw:?}"))),
+                },
+                "count" if self.is_atlassian() => match raw.trim().parse::<i64>() {
+                    Ok(n) if n >= 0 && n as u64 <= MAX_COUNT => {}
+                    Ok(n) if n > 0 => issues.push(issue(
+                        Severity::Warning,
+                        &rules::ATL_Q_002,
+                        &loc,
+                        format!("count {n} is more than Atlassian's page of {MAX_COUNT}: expect at most {MAX_COUNT} results per page and page with startIndex"),
+                    )),
+                    _ => issues.push(issue(Severity::Error, &rules::ATL_Q_002, &loc, format!("count must be a whole number, got {raw:?}"))),
+                },
+                _ => {}
+            }
+        }
+        Report::new(issues, Vec::new(), true)
+    }
+}
+
+/// Whether a filter is one Atlassian answers: a single `eq` on userName or externalId (Users),
+/// or on displayName (Groups), with a string value.
+fn atlassian_filter(f: &Filter, kind: ResourceKind) -> bool {
+    let Filter::Compare { path, op: CompareOp::Eq, value: CompValue::String(_) } = f else { return false };
+    let core_urn = match kind {
+        ResourceKind::User => crate::schema::USER_URN,
+        ResourceKind::Group => crate::schema::GROUP_URN,
+    };
+    if path.sub.is_some() || path.urn.as_deref().is_some_and(|u| !u.eq_ignore_ascii_case(core_urn)) {
+        return false;
+    }
+    let allowed: &[&str] = match kind {
+        ResourceKind::User => &["userName", "externalId"],
+        ResourceKind::Group => &["displayName"],
+    };
+    allowed.iter().any(|a| a.eq_ignore_ascii_case(&path.attr))
+}
+
+/// `a=1&b=x%20y` → [("a", "1"), ("b", "x y")], percent-decoded, `+` read as a space.
+fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
+                match hex.and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_queries() {
+        assert_eq!(
+            query_pairs("filter=userName%20eq%20%22a%40b.c%22&count=10"),
+            vec![("filter".to_string(), "userName eq \"a@b.c\"".to_string()), ("count".to_string(), "10".to_string())]
+        );
+        assert_eq!(percent_decode("a+b%2"), "a b%2");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+}

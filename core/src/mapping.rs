@@ -1,1 +1,0 @@
-//! Attribute mapping: identity-provider records to Atlassian-ready SCIM Users (issue 7).

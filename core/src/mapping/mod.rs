@@ -1,0 +1,44 @@
+//! Attribute mapping: identity-provider records to Atlassian-ready SCIM Users and Groups.
+//!
+//! Connectors start from an identity provider's record (a Microsoft Graph user, an Okta user, a
+//! row of an HR export), not from SCIM. A [`Mapping`] says which SCIM attribute comes from which
+//! source attribute and through which transforms; [`Profile::map_user`](crate::Profile::map_user)
+//! runs it on one record and returns the SCIM User with a [`Report`](crate::Report): the mapping's
+//! own findings, then the profile's check of the user as Atlassian would receive it. Built-in
+//! mappings cover Entra ID, Okta and SCIM-named records ([`Mapping::preset`]); custom mappings are
+//! JSON ([`Mapping::from_json`], format in [`spec`]'s documentation).
+//! [`Profile::map_group`](crate::Profile::map_group) does the same for groups, flattening nested
+//! membership, which Atlassian does not have.
+//!
+//! The normalizers the mappings use are public on their own, for connectors that build SCIM
+//! themselves:
+//!
+//! - [`normalize_timezone`]: IANA names in any case, legacy links and Windows ids to canonical
+//!   IANA names (ICU4X's CLDR data); abbreviations and offsets refused with a suggestion.
+//! - [`normalize_locale`], [`parse_accept_language`], [`nearest_atlassian_language`]: BCP 47 tags
+//!   in canonical form, Accept-Language lists with per-item errors, and Atlassian's 26 product
+//!   languages.
+//! - [`normalize_email`]: syntax, and the domain in lower-case ASCII for verified-domain matching.
+//! - [`split_display_name`], [`join_display_name`], [`reconcile_name`]: Atlassian's rule that the
+//!   display name overwrites first and last name ([`name`] explains the rule and why every part of
+//!   atlscim must share it).
+
+mod email;
+mod group;
+pub mod locale;
+pub mod name;
+mod presets;
+pub mod spec;
+pub mod timezone;
+mod user;
+
+pub use email::{NormalizedEmail, normalize_email};
+pub use locale::{
+    ATLASSIAN_LANGUAGES, AcceptLanguage, AcceptLanguageError, AcceptLanguageErrorKind, LanguageRange, LanguageTag,
+    LocaleError, nearest_atlassian_language, normalize_locale, parse_accept_language,
+};
+pub use name::{
+    NameOutcome, NameParts, ReconciledName, display_name_agrees, join_display_name, reconcile_name, split_display_name,
+};
+pub use spec::{Mapping, MappingError, PRESETS, Transform};
+pub use timezone::{Timezone, TimezoneError, TimezoneKind, normalize_timezone, windows_timezone_ids};

@@ -1,0 +1,893 @@
+//! Mappings: which SCIM attribute comes from which source attribute, and how.
+//!
+//! A mapping is JSON, the same in every binding:
+//!
+//! ```json
+//! {
+//!   "description": "HR export",
+//!   "extends": "entra",
+//!   "roots": ["profile", ""],
+//!   "attributes": [
+//!     {"target": "userName", "from": {"coalesce": ["userPrincipalName", "mail"]}, "required": true},
+//!     {"target": "emails[type eq \"work\"].value", "from": {"email": "mail"}},
+//!     {"target": "timezone", "from": {"timezone": "mailboxSettings.timeZone"}},
+//!     {"target": "title", "from": "jobTitle"},
+//!     {"target": "nickName", "from": null}
+//!   ]
+//! }
+//! ```
+//!
+//! - `target` is a SCIM User attribute path: `title`, `name.givenName`,
+//!   `emails[type eq "work"].value`, or an extension attribute with its URN
+//!   (`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`). Read-only and
+//!   unknown attributes are refused. The first email a mapping writes is the primary one.
+//! - `from` is an expression: a string names a source attribute (a path into the record:
+//!   `mailboxSettings.timeZone`, `businessPhones[0]`, `["key.with.dots"]`); an object is one of
+//!   `{"source": path}`, `{"constant": value}`, `{"coalesce": [expr, …]}` (the first with a value),
+//!   `{"join": [expr, …], "separator": " "}`, or a transform `{"<name>": expr}` (see
+//!   [`Transform`]).
+//! - `required: true` makes a missing value an error in the report (rule MAP-001).
+//! - `roots` lists where source paths are looked up, in order (`""` is the record itself): Okta
+//!   users carry their attributes under `profile`.
+//! - `extends` starts from a preset; an entry with the same target replaces the preset's, and
+//!   `"from": null` removes it.
+//!
+//! A source value is absent when the attribute is missing, null, blank or an empty array. Values
+//! written to string attributes are trimmed, except `externalId`, which Atlassian compares byte
+//! for byte. Every problem is found when the mapping is loaded, with the entry named.
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use super::presets;
+use super::timezone::edit_distance;
+use crate::schema::{self, AttrType, Attribute, Mutability};
+
+/// A mapping that could not be loaded, naming the offending entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MappingError {
+    /// The entry, e.g. `attributes[2] (timezone)`, or a top-level key; empty for the whole mapping.
+    pub entry: String,
+    pub message: String,
+}
+
+impl MappingError {
+    pub(crate) fn new(entry: impl Into<String>, message: impl Into<String>) -> MappingError {
+        MappingError { entry: entry.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for MappingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.entry.is_empty() {
+            write!(f, "mapping: {}", self.message)
+        } else {
+            write!(f, "mapping {}: {}", self.entry, self.message)
+        }
+    }
+}
+
+impl std::error::Error for MappingError {}
+
+/// One step of a path into a source record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A path into a source record: `mailboxSettings.timeZone`, `businessPhones[0]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SourcePath {
+    pub text: String,
+    pub steps: Vec<Step>,
+}
+
+impl SourcePath {
+    pub(crate) fn parse(text: &str) -> Result<SourcePath, String> {
+        if text.is_empty() {
+            return Err("a source attribute name is empty".to_string());
+        }
+        let mut steps = Vec::new();
+        let mut rest = text;
+        let mut expect_key = true;
+        while !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix("[\"") {
+                let end = r.find("\"]").ok_or_else(|| format!("{text:?}: [\"…\"] is not closed"))?;
+                steps.push(Step::Key(r[..end].to_string()));
+                rest = &r[end + 2..];
+            } else if let Some(r) = rest.strip_prefix('[') {
+                let end = r.find(']').ok_or_else(|| format!("{text:?}: [ is not closed"))?;
+                let index =
+                    r[..end].parse().map_err(|_| format!("{text:?}: [{}] must be an index such as [0]", &r[..end]))?;
+                steps.push(Step::Index(index));
+                rest = &r[end + 1..];
+            } else if expect_key {
+                let end = rest.find(['.', '[']).unwrap_or(rest.len());
+                if end == 0 {
+                    return Err(format!("{text:?}: an empty name in the path"));
+                }
+                steps.push(Step::Key(rest[..end].to_string()));
+                rest = &rest[end..];
+            } else {
+                return Err(format!("{text:?}: expected '.' or '[' after a name"));
+            }
+            expect_key = false;
+            if let Some(r) = rest.strip_prefix('.') {
+                if r.is_empty() {
+                    return Err(format!("{text:?}: the path ends with '.'"));
+                }
+                rest = r;
+                expect_key = true;
+            }
+        }
+        Ok(SourcePath { text: text.to_string(), steps })
+    }
+}
+
+/// A transform applied to the value of an expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Transform {
+    /// Lower case.
+    Lower,
+    /// Surrounding whitespace removed.
+    Trim,
+    /// The given name of a display name ([`super::split_display_name`]).
+    GivenName,
+    /// The family name of a display name.
+    FamilyName,
+    /// [`super::normalize_email`]; an invalid address is kept for the check to report.
+    Email,
+    /// [`super::normalize_timezone`], giving the canonical IANA name.
+    Timezone,
+    /// [`super::normalize_locale`].
+    Locale,
+    /// The preferred tag of an Accept-Language list ([`super::parse_accept_language`]).
+    PreferredLanguage,
+    /// The preferred tag, moved to the nearest Atlassian product language when there is one.
+    AtlassianLanguage,
+    /// `true`/`false` from booleans, `"true"`/`"false"` in any case, or 1/0.
+    Boolean,
+    /// The negated boolean (`suspended` → `active`).
+    Not,
+    /// An Okta user status to `active`: ACTIVE, PROVISIONED, RECOVERY, PASSWORD_EXPIRED and
+    /// LOCKED_OUT are active; STAGED, SUSPENDED and DEPROVISIONED are not.
+    OktaStatus,
+}
+
+const TRANSFORMS: [(&str, Transform); 12] = [
+    ("lower", Transform::Lower),
+    ("trim", Transform::Trim),
+    ("given_name", Transform::GivenName),
+    ("family_name", Transform::FamilyName),
+    ("email", Transform::Email),
+    ("timezone", Transform::Timezone),
+    ("locale", Transform::Locale),
+    ("preferred_language", Transform::PreferredLanguage),
+    ("atlassian_language", Transform::AtlassianLanguage),
+    ("boolean", Transform::Boolean),
+    ("not", Transform::Not),
+    ("okta_status", Transform::OktaStatus),
+];
+
+impl Transform {
+    pub fn as_str(self) -> &'static str {
+        TRANSFORMS.iter().find(|(_, t)| *t == self).map_or("", |(n, _)| n)
+    }
+
+    fn from_name(name: &str) -> Option<Transform> {
+        TRANSFORMS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    }
+}
+
+/// How a target's value is computed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Expr {
+    Source(SourcePath),
+    Constant(Value),
+    Coalesce(Vec<Expr>),
+    Join(Vec<Expr>, String),
+    Apply(Transform, Box<Expr>),
+}
+
+/// Expressions deeper than this are refused (a mapping is written by people, not generated).
+const MAX_EXPR_DEPTH: usize = 16;
+
+impl Expr {
+    fn parse(v: &Value, depth: usize) -> Result<Expr, String> {
+        if depth > MAX_EXPR_DEPTH {
+            return Err(format!("expressions nest at most {MAX_EXPR_DEPTH} deep"));
+        }
+        let obj = match v {
+            Value::String(s) => return SourcePath::parse(s).map(Expr::Source),
+            Value::Object(obj) => obj,
+            other => {
+                return Err(format!(
+                    "an expression is a source attribute name or an object such as {{\"coalesce\": [\"a\", \"b\"]}}, got {}",
+                    kind_of(other)
+                ));
+            }
+        };
+        let list = |v: &Value, op: &str| -> Result<Vec<Expr>, String> {
+            match v {
+                Value::Array(items) if !items.is_empty() => items.iter().map(|i| Expr::parse(i, depth + 1)).collect(),
+                _ => Err(format!("{op} takes a non-empty array of expressions")),
+            }
+        };
+        let op = obj.keys().find(|k| k.as_str() != "separator").map(String::as_str).unwrap_or("");
+        let expected = obj.len() == 1 || (op == "join" && obj.len() == 2 && obj.contains_key("separator"));
+        if !expected {
+            let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+            return Err(format!(
+                "an expression object has exactly one operation (plus separator for join), got {}",
+                keys.join(", ")
+            ));
+        }
+        let arg = &obj[op];
+        Ok(match op {
+            "source" => match arg {
+                Value::String(s) => Expr::Source(SourcePath::parse(s)?),
+                _ => return Err("source takes a source attribute name".to_string()),
+            },
+            "constant" => Expr::Constant(arg.clone()),
+            "coalesce" => Expr::Coalesce(list(arg, op)?),
+            "join" => {
+                let sep = match obj.get("separator") {
+                    None => " ".to_string(),
+                    Some(Value::String(s)) => s.clone(),
+                    Some(_) => return Err("separator must be a string".to_string()),
+                };
+                Expr::Join(list(arg, op)?, sep)
+            }
+            name => match Transform::from_name(name) {
+                Some(t) => Expr::Apply(t, Box::new(Expr::parse(arg, depth + 1)?)),
+                None => {
+                    let mut names = vec!["source", "constant", "coalesce", "join"];
+                    names.extend(TRANSFORMS.iter().map(|(n, _)| *n));
+                    let mut msg = format!("unknown operation {name:?}; expected one of {}", names.join(", "));
+                    if let Some(s) = closest(name, names.iter().copied()) {
+                        msg.push_str(&format!(" (did you mean {s:?}?)"));
+                    }
+                    return Err(msg);
+                }
+            },
+        })
+    }
+
+    fn to_json(&self) -> Value {
+        let one = |k: &str, v: Value| {
+            let mut m = Map::new();
+            m.insert(k.to_string(), v);
+            Value::Object(m)
+        };
+        match self {
+            Expr::Source(p) => Value::String(p.text.clone()),
+            Expr::Constant(v) => one("constant", v.clone()),
+            Expr::Coalesce(items) => one("coalesce", items.iter().map(Expr::to_json).collect()),
+            Expr::Join(items, sep) => {
+                let mut m = Map::new();
+                m.insert("join".into(), items.iter().map(Expr::to_json).collect());
+                m.insert("separator".into(), Value::String(sep.clone()));
+                Value::Object(m)
+            }
+            Expr::Apply(t, inner) => one(t.as_str(), inner.to_json()),
+        }
+    }
+
+    /// The source attributes the expression reads, for messages.
+    pub(crate) fn sources(&self, out: &mut Vec<String>) {
+        match self {
+            Expr::Source(p) => out.push(p.text.clone()),
+            Expr::Constant(_) => {}
+            Expr::Coalesce(items) | Expr::Join(items, _) => items.iter().for_each(|i| i.sources(out)),
+            Expr::Apply(_, inner) => inner.sources(out),
+        }
+    }
+}
+
+/// Where in a SCIM User a mapping entry writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// A top-level attribute: `title`, `active`, `externalId`.
+    Attr { name: String },
+    /// A sub-attribute of a singular complex attribute: `name.givenName`.
+    Sub { parent: String, sub: String },
+    /// The `value` of the element of a multi-valued attribute with a given type:
+    /// `emails[type eq "work"].value`.
+    Typed { parent: String, kind: String, sub: String },
+    /// An extension attribute: `urn:…:enterprise:2.0:User:department`.
+    Ext { urn: String, name: String },
+}
+
+/// A parsed target with the type of value it takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TargetPath {
+    pub text: String,
+    pub target: Target,
+    pub ty: AttrType,
+}
+
+impl TargetPath {
+    /// A key that is the same for two ways of writing one target (case, spacing).
+    fn key(&self) -> String {
+        match &self.target {
+            Target::Attr { name } => name.to_ascii_lowercase(),
+            Target::Sub { parent, sub } => format!("{parent}.{sub}").to_ascii_lowercase(),
+            Target::Typed { parent, kind, sub } => format!("{parent}[{kind}].{sub}").to_ascii_lowercase(),
+            Target::Ext { urn, name } => format!("{urn}:{name}").to_ascii_lowercase(),
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Result<TargetPath, String> {
+        let t = text.trim();
+        if t.len() >= 4 && t[..4].eq_ignore_ascii_case("urn:") {
+            return Self::parse_extension(text, t);
+        }
+        let user = user_attribute;
+        let (head, filter, sub) = split_target(t)?;
+        let attr = user(head).ok_or_else(|| unknown_attribute(head))?;
+        writable(attr, text)?;
+        match (filter, sub) {
+            (None, None) => {
+                if attr.ty == AttrType::Complex || attr.multi_valued {
+                    let example = if attr.multi_valued {
+                        format!("{}[type eq \"work\"].value", attr.name)
+                    } else {
+                        format!("{}.{}", attr.name, attr.sub_attributes.first().map_or("", |a| a.name.as_str()))
+                    };
+                    return Err(format!("{} is {}; map its parts, e.g. {example}", attr.name, describe(attr)));
+                }
+                Ok(TargetPath { text: text.to_string(), target: Target::Attr { name: attr.name.clone() }, ty: attr.ty })
+            }
+            (None, Some(sub)) => {
+                if attr.multi_valued {
+                    return Err(format!(
+                        "{} is multi-valued; pick the element by type, e.g. {}[type eq \"work\"].{sub}",
+                        attr.name, attr.name
+                    ));
+                }
+                let s = sub_attribute(attr, sub)?;
+                writable(s, text)?;
+                Ok(TargetPath {
+                    text: text.to_string(),
+                    target: Target::Sub { parent: attr.name.clone(), sub: s.name.clone() },
+                    ty: s.ty,
+                })
+            }
+            (Some(kind), sub) => {
+                if !attr.multi_valued || attr.sub_attribute("type").is_none() {
+                    return Err(format!("{} has no elements to pick by type", attr.name));
+                }
+                let sub = sub.ok_or_else(|| format!("say which part of the element to set, e.g. {t}.value"))?;
+                let s = sub_attribute(attr, sub)?;
+                if s.is("type") || s.is("primary") {
+                    return Err(format!(
+                        "{}[type eq \"{kind}\"].{}: type and primary are set by atlscim (the first email is primary)",
+                        attr.name, s.name
+                    ));
+                }
+                Ok(TargetPath {
+                    text: text.to_string(),
+                    target: Target::Typed { parent: attr.name.clone(), kind: kind.to_string(), sub: s.name.clone() },
+                    ty: s.ty,
+                })
+            }
+        }
+    }
+
+    fn parse_extension(text: &str, t: &str) -> Result<TargetPath, String> {
+        let prefixed = |e: &&schema::Schema| {
+            t.len() > e.id.len() + 1
+                && t.is_char_boundary(e.id.len())
+                && t[..e.id.len()].eq_ignore_ascii_case(&e.id)
+                && t.as_bytes()[e.id.len()] == b':'
+        };
+        let ext = user_extensions().find(prefixed).ok_or_else(|| {
+            let urns: Vec<&str> = user_extensions().map(|e| e.id.as_str()).collect();
+            format!(
+                "{t:?} does not start with a User extension URN followed by ':' and an attribute ({})",
+                urns.join(", ")
+            )
+        })?;
+        let name = &t[ext.id.len() + 1..];
+        // Atlassian's version of the extension first, then the RFC's (whose extra attributes the
+        // check reports as unsupported).
+        let found = schema::ATLASSIAN
+            .user
+            .extension(&ext.id)
+            .and_then(|e| e.attribute(name))
+            .or_else(|| schema::RFC.user.extension(&ext.id).and_then(|e| e.attribute(name)));
+        let attr = found.ok_or_else(|| {
+            let names: Vec<&str> = ext.attributes.iter().map(|a| a.name.as_str()).collect();
+            format!("{} has no attribute {name:?}; it has {}", ext.id, names.join(", "))
+        })?;
+        writable(attr, text)?;
+        if attr.ty == AttrType::Complex || attr.multi_valued {
+            return Err(format!("{}:{} is {}; atlscim maps simple attributes only", ext.id, attr.name, describe(attr)));
+        }
+        Ok(TargetPath {
+            text: text.to_string(),
+            target: Target::Ext { urn: ext.id.clone(), name: attr.name.clone() },
+            ty: attr.ty,
+        })
+    }
+
+    /// The SCIM path of the attribute in the produced user (`emails[0].value`).
+    pub(crate) fn scim_path(&self, index: usize) -> String {
+        match &self.target {
+            Target::Attr { name } => name.clone(),
+            Target::Sub { parent, sub } => format!("{parent}.{sub}"),
+            Target::Typed { parent, sub, .. } => format!("{parent}[{index}].{sub}"),
+            Target::Ext { urn, name } => format!("{urn}:{name}"),
+        }
+    }
+
+    /// The RFC 6901 pointer of the attribute in the produced user (`/emails/0/value`).
+    pub(crate) fn pointer(&self, index: usize) -> String {
+        match &self.target {
+            Target::Attr { name } => format!("/{name}"),
+            Target::Sub { parent, sub } => format!("/{parent}/{sub}"),
+            Target::Typed { parent, sub, .. } => format!("/{parent}/{index}/{sub}"),
+            Target::Ext { urn, name } => format!("/{}/{name}", urn.replace('~', "~0").replace('/', "~1")),
+        }
+    }
+}
+
+/// `head`, an optional `type eq "x"` filter value, and an optional sub-attribute.
+fn split_target(t: &str) -> Result<(&str, Option<&str>, Option<&str>), String> {
+    let (head, rest) = match t.find(['[', '.']) {
+        Some(i) => (&t[..i], &t[i..]),
+        None => (t, ""),
+    };
+    if head.is_empty() {
+        return Err(format!("{t:?} does not start with an attribute name"));
+    }
+    let (filter, rest) = match rest.strip_prefix('[') {
+        Some(r) => {
+            let end = r.find(']').ok_or_else(|| format!("{t:?}: [ is not closed"))?;
+            (Some(type_filter(&r[..end]).ok_or_else(|| {
+                format!("{t:?}: the only filter a target can have is [type eq \"…\"], e.g. emails[type eq \"work\"].value")
+            })?), &r[end + 1..])
+        }
+        None => (None, rest),
+    };
+    let sub = match rest {
+        "" => None,
+        r => match r.strip_prefix('.') {
+            Some(s) if !s.is_empty() && !s.contains(['.', '[']) => Some(s),
+            _ => return Err(format!("{t:?}: expected at most one '.sub' after the attribute")),
+        },
+    };
+    Ok((head, filter, sub))
+}
+
+/// The value of `type eq "x"` (any spacing and case of `type` and `eq`).
+fn type_filter(f: &str) -> Option<&str> {
+    let mut it = f.trim().splitn(3, char::is_whitespace);
+    let (attr, op, value) = (it.next()?, it.next()?, it.next()?.trim());
+    let value = value.strip_prefix('"')?.strip_suffix('"')?;
+    (attr.eq_ignore_ascii_case("type") && op.eq_ignore_ascii_case("eq") && !value.is_empty() && !value.contains('"'))
+        .then_some(value)
+}
+
+fn describe(attr: &Attribute) -> &'static str {
+    match (attr.multi_valued, attr.ty == AttrType::Complex) {
+        (true, true) => "multi-valued and complex",
+        (true, false) => "multi-valued",
+        _ => "complex",
+    }
+}
+
+fn writable(attr: &Attribute, text: &str) -> Result<(), String> {
+    if attr.mutability == Mutability::ReadOnly {
+        return Err(format!("{text:?}: {} is read-only; Atlassian sets it and ignores what a client sends", attr.name));
+    }
+    Ok(())
+}
+
+fn sub_attribute<'a>(attr: &'a Attribute, sub: &str) -> Result<&'a Attribute, String> {
+    attr.sub_attribute(sub).ok_or_else(|| {
+        let names: Vec<&str> = attr.sub_attributes.iter().map(|a| a.name.as_str()).collect();
+        let mut msg = format!("{} has no sub-attribute {sub:?}; it has {}", attr.name, names.join(", "));
+        if let Some(s) = closest(sub, names.iter().copied()) {
+            msg.push_str(&format!(" (did you mean {s}?)"));
+        }
+        msg
+    })
+}
+
+/// A core or common User attribute, from Atlassian's schema or, failing that, the RFC's (so that
+/// attributes Atlassian does not store can still be mapped and then reported by the check).
+fn user_attribute(name: &str) -> Option<&'static Attribute> {
+    schema::ATLASSIAN.user.attribute(name).or_else(|| schema::RFC.user.attribute(name))
+}
+
+fn user_extensions() -> impl Iterator<Item = &'static schema::Schema> {
+    schema::ATLASSIAN
+        .user
+        .extensions
+        .iter()
+        .chain(schema::RFC.user.extensions.iter().filter(|e| schema::ATLASSIAN.user.extension(&e.id).is_none()))
+}
+
+fn unknown_attribute(name: &str) -> String {
+    let names = schema::RFC.user.core.attributes.iter().chain(schema::RFC.user.common.iter()).map(|a| a.name.as_str());
+    let mut msg = format!("{name:?} is not a SCIM User attribute");
+    if let Some(s) = closest(name, names) {
+        msg.push_str(&format!(" (did you mean {s}?)"));
+    }
+    msg
+}
+
+/// The candidate a small typo away from `word`, ignoring case.
+pub(crate) fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    let budget = (lower.len() / 4).clamp(1, 3);
+    candidates
+        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase(), budget), c))
+        .filter(|(d, _)| *d <= budget)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// One mapping entry.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Entry {
+    pub target: TargetPath,
+    pub expr: Expr,
+    pub required: bool,
+}
+
+/// A compiled mapping from identity-provider records to SCIM Users. Immutable; build once (from a
+/// preset or JSON) and share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mapping {
+    pub(crate) description: String,
+    pub(crate) roots: Vec<SourcePath>,
+    pub(crate) entries: Vec<Entry>,
+}
+
+/// The names of the built-in mappings.
+pub const PRESETS: [&str; 3] = ["entra", "okta", "generic"];
+
+impl Mapping {
+    /// A built-in mapping: `entra` (Microsoft Graph user objects), `okta` (Okta users or their
+    /// profiles) or `generic` (records whose attributes carry SCIM names).
+    pub fn preset(name: &str) -> Result<Mapping, MappingError> {
+        let text = presets::text(name).ok_or_else(|| {
+            let mut msg = format!("unknown preset {name:?}; expected one of {}", PRESETS.join(", "));
+            if let Some(s) = closest(name, PRESETS.iter().copied()) {
+                msg.push_str(&format!(" (did you mean {s}?)"));
+            }
+            MappingError::new("", msg)
+        })?;
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| MappingError::new("", format!("preset {name} is not valid JSON: {e}")))?;
+        Mapping::from_json(&value)
+    }
+
+    /// Loads a mapping from JSON text.
+    pub fn from_json_str(text: &str) -> Result<Mapping, MappingError> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| MappingError::new("", format!("not valid JSON: {e}")))?;
+        Mapping::from_json(&value)
+    }
+
+    /// Loads a mapping (the format is in the module documentation). Every entry is checked now:
+    /// an unknown target, operation or transform, a malformed source path or a duplicate target is
+    /// an error naming the entry.
+    pub fn from_json(value: &Value) -> Result<Mapping, MappingError> {
+        let Value::Object(obj) = value else {
+            return Err(MappingError::new("", format!("must be a JSON object, got {}", kind_of(value))));
+        };
+        for key in obj.keys() {
+            if !["description", "extends", "roots", "attributes"].contains(&key.as_str()) {
+                return Err(MappingError::new(
+                    key.clone(),
+                    "unknown key; expected description, extends, roots or attributes",
+                ));
+            }
+        }
+        let mut mapping = match obj.get("extends") {
+            None => Mapping { description: String::new(), roots: vec![root_record()], entries: Vec::new() },
+            Some(Value::String(name)) => Mapping::preset(name).map_err(|e| MappingError::new("extends", e.message))?,
+            Some(other) => {
+                return Err(MappingError::new("extends", format!("must be a preset name, got {}", kind_of(other))));
+            }
+        };
+        match obj.get("description") {
+            None => {}
+            Some(Value::String(s)) => mapping.description = s.clone(),
+            Some(other) => {
+                return Err(MappingError::new("description", format!("must be a string, got {}", kind_of(other))));
+            }
+        }
+        if let Some(roots) = obj.get("roots") {
+            let Value::Array(items) = roots else {
+                return Err(MappingError::new("roots", "must be an array of source paths (\"\" is the record)"));
+            };
+            mapping.roots = items
+                .iter()
+                .enumerate()
+                .map(|(i, r)| match r {
+                    Value::String(s) if s.is_empty() => Ok(root_record()),
+                    Value::String(s) => SourcePath::parse(s).map_err(|m| MappingError::new(format!("roots[{i}]"), m)),
+                    other => Err(MappingError::new(
+                        format!("roots[{i}]"),
+                        format!("must be a string, got {}", kind_of(other)),
+                    )),
+                })
+                .collect::<Result<_, _>>()?;
+            if mapping.roots.is_empty() {
+                return Err(MappingError::new("roots", "must list at least one root (\"\" is the record)"));
+            }
+        }
+        let own = match obj.get("attributes") {
+            None if obj.contains_key("extends") => &[][..],
+            None => return Err(MappingError::new("attributes", "is required: the list of mapping entries")),
+            Some(Value::Array(items)) => items.as_slice(),
+            Some(other) => {
+                return Err(MappingError::new("attributes", format!("must be an array, got {}", kind_of(other))));
+            }
+        };
+        let inherited = mapping.entries.len();
+        for (i, item) in own.iter().enumerate() {
+            let (target, entry) = parse_entry(i, item)?;
+            let key = target.key();
+            let existing = mapping.entries.iter().position(|e| e.target.key() == key);
+            match (existing, entry) {
+                (Some(at), _) if at >= inherited => {
+                    return Err(MappingError::new(
+                        entry_name(i, Some(&target.text)),
+                        format!("{} is mapped twice; use coalesce to try several sources", target.text),
+                    ));
+                }
+                (Some(at), Some(entry)) => mapping.entries[at] = entry,
+                (Some(at), None) => {
+                    mapping.entries.remove(at);
+                }
+                (None, Some(entry)) => mapping.entries.push(entry),
+                (None, None) => {
+                    return Err(MappingError::new(
+                        entry_name(i, Some(&target.text)),
+                        "\"from\": null removes an entry of the preset named in extends, and it has none for this target",
+                    ));
+                }
+            }
+        }
+        Ok(mapping)
+    }
+
+    /// The mapping as JSON, in the format [`Mapping::from_json`] reads (presets included).
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        if !self.description.is_empty() {
+            m.insert("description".into(), Value::String(self.description.clone()));
+        }
+        m.insert("roots".into(), self.roots.iter().map(|r| Value::String(r.text.clone())).collect());
+        let entries = self
+            .entries
+            .iter()
+            .map(|e| {
+                let mut o = Map::new();
+                o.insert("target".into(), Value::String(e.target.text.clone()));
+                o.insert("from".into(), e.expr.to_json());
+                if e.required {
+                    o.insert("required".into(), Value::Bool(true));
+                }
+                Value::Object(o)
+            })
+            .collect();
+        m.insert("attributes".into(), Value::Array(entries));
+        Value::Object(m)
+    }
+
+    /// What the mapping is for.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The SCIM targets the mapping writes, in order.
+    pub fn targets(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.target.text.as_str())
+    }
+}
+
+fn root_record() -> SourcePath {
+    SourcePath { text: String::new(), steps: Vec::new() }
+}
+
+fn entry_name(i: usize, target: Option<&str>) -> String {
+    match target {
+        Some(t) => format!("attributes[{i}] ({t})"),
+        None => format!("attributes[{i}]"),
+    }
+}
+
+/// Parses one entry; `None` for `"from": null` (remove the inherited entry).
+fn parse_entry(i: usize, item: &Value) -> Result<(TargetPath, Option<Entry>), MappingError> {
+    let Value::Object(obj) = item else {
+        return Err(MappingError::new(
+            entry_name(i, None),
+            format!("an entry is an object {{\"target\", \"from\", \"required\"?}}, got {}", kind_of(item)),
+        ));
+    };
+    let target_text = match obj.get("target") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(other) => {
+            return Err(MappingError::new(
+                entry_name(i, None),
+                format!("target must be a string, got {}", kind_of(other)),
+            ));
+        }
+        None => return Err(MappingError::new(entry_name(i, None), "target is required")),
+    };
+    let name = entry_name(i, Some(target_text));
+    for key in obj.keys() {
+        if !["target", "from", "required"].contains(&key.as_str()) {
+            return Err(MappingError::new(name, format!("unknown key {key:?}; expected target, from and required")));
+        }
+    }
+    let target = TargetPath::parse(target_text).map_err(|m| MappingError::new(&name, m))?;
+    let required = match obj.get("required") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(MappingError::new(name, format!("required must be a boolean, got {}", kind_of(other))));
+        }
+    };
+    match obj.get("from") {
+        None => Err(MappingError::new(name, "from is required: a source attribute or an expression")),
+        Some(Value::Null) => Ok((target, None)),
+        Some(from) => {
+            let expr = Expr::parse(from, 0).map_err(|m| MappingError::new(&name, m))?;
+            Ok((target.clone(), Some(Entry { target, expr, required })))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn source_paths() {
+        let steps = |s: &str| SourcePath::parse(s).map(|p| p.steps);
+        assert_eq!(steps("a.b"), Ok(vec![Step::Key("a".into()), Step::Key("b".into())]));
+        assert_eq!(steps("phones[0]"), Ok(vec![Step::Key("phones".into()), Step::Index(0)]));
+        assert_eq!(
+            steps("[\"urn:x:2.0:User\"].department"),
+            Ok(vec![Step::Key("urn:x:2.0:User".into()), Step::Key("department".into())])
+        );
+        for bad in ["", "a.", ".a", "a..b", "a[x]", "a[0", "a[0]b", "[\"a"] {
+            assert!(SourcePath::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn targets() {
+        let t = |s: &str| TargetPath::parse(s).map(|t| t.target);
+        assert_eq!(t("title"), Ok(Target::Attr { name: "title".into() }));
+        assert_eq!(t("Name.GivenName"), Ok(Target::Sub { parent: "name".into(), sub: "givenName".into() }));
+        assert_eq!(
+            t("emails[type eq \"work\"].value"),
+            Ok(Target::Typed { parent: "emails".into(), kind: "work".into(), sub: "value".into() })
+        );
+        assert_eq!(
+            t("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"),
+            Ok(Target::Ext { urn: schema::ENTERPRISE_URN.into(), name: "department".into() })
+        );
+        assert_eq!(
+            t("urn:scim:schemas:extension:atlassian-custom:1.0:Attributes:basedIn")
+                .map(|t| matches!(t, Target::Ext { .. })),
+            Ok(true)
+        );
+        let err = |s: &str| TargetPath::parse(s).expect_err(s);
+        assert!(err("titel").contains("did you mean title?"));
+        assert!(err("id").contains("read-only"));
+        assert!(err("groups").contains("read-only"));
+        assert!(err("name").contains("name.formatted"));
+        assert!(err("emails").contains("emails[type eq \"work\"].value"));
+        assert!(err("emails.value").contains("multi-valued"));
+        assert!(err("emails[primary eq true].value").contains("only filter"));
+        assert!(err("emails[type eq \"work\"].primary").contains("set by atlscim"));
+        assert!(err("emails[type eq \"work\"]").contains(".value"));
+        assert!(err("name.givenNam").contains("did you mean givenName?"));
+        assert!(err("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:dept").contains("has no attribute"));
+        assert!(err("urn:example:ext:x").contains("User extension URN"));
+        assert!(err("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager").contains("simple"));
+    }
+
+    #[test]
+    fn load_errors_name_the_entry() {
+        let e = |v: Value| Mapping::from_json(&v).expect_err("invalid");
+        let err = e(
+            json!({"attributes": [{"target": "title", "from": "jobTitle"}, {"target": "timezone", "from": {"timezon": "x"}}]}),
+        );
+        assert_eq!(err.entry, "attributes[1] (timezone)");
+        assert!(err.message.contains("did you mean \"timezone\"?"), "{err}");
+        assert_eq!(e(json!({"attributes": [], "extra": 1})).entry, "extra");
+        assert_eq!(
+            e(json!({"attributes": [{"target": "title"}]})).message,
+            "from is required: a source attribute or an expression"
+        );
+        assert!(
+            e(json!({"attributes": [{"target": "title", "from": "a"}, {"target": "Title", "from": "b"}]}))
+                .message
+                .contains("mapped twice")
+        );
+        assert!(e(json!({"attributes": [{"target": "title", "from": 5}]})).message.contains("got a number"));
+        assert!(
+            e(json!({"attributes": [{"target": "title", "from": {"coalesce": []}}]})).message.contains("non-empty")
+        );
+        assert!(
+            e(json!({"attributes": [{"target": "title", "from": {"lower": "a", "trim": "b"}}]}))
+                .message
+                .contains("exactly one")
+        );
+        assert!(
+            e(json!({"attributes": [{"target": "title", "from": "a", "required": "yes"}]})).message.contains("boolean")
+        );
+        assert!(e(json!({"attributes": [{"target": "title", "from": null}]})).message.contains("removes"));
+        assert_eq!(
+            e(json!({"extends": "entr"})).message,
+            "unknown preset \"entr\"; expected one of entra, okta, generic (did you mean entra?)"
+        );
+        assert_eq!(e(json!([])).entry, "");
+        assert_eq!(e(json!({"roots": [], "attributes": []})).entry, "roots");
+        let mut deep = json!("a");
+        for _ in 0..20 {
+            deep = json!({"trim": deep});
+        }
+        assert!(e(json!({"attributes": [{"target": "title", "from": deep}]})).message.contains("nest"));
+        assert!(err_display_names_entry());
+    }
+
+    fn err_display_names_entry() -> bool {
+        let err =
+            Mapping::from_json(&json!({"attributes": [{"target": "favouriteColour", "from": "x"}]})).expect_err("bad");
+        err.to_string() == "mapping attributes[0] (favouriteColour): \"favouriteColour\" is not a SCIM User attribute"
+    }
+
+    #[test]
+    fn extends_replaces_and_removes_preset_entries() {
+        let base = Mapping::preset("entra").expect("preset");
+        let m = Mapping::from_json(&json!({
+            "extends": "entra",
+            "attributes": [
+                {"target": "title", "from": {"constant": "Engineer"}},
+                {"target": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "from": null},
+                {"target": "nickName", "from": "mailNickname"}
+            ]
+        }))
+        .expect("valid");
+        assert_eq!(m.entries.len(), base.entries.len());
+        let title = m.entries.iter().find(|e| e.target.text == "title").expect("title");
+        assert_eq!(title.expr, Expr::Constant(json!("Engineer")));
+        assert!(m.targets().all(|t| !t.ends_with(":department")));
+        assert_eq!(m.targets().last(), Some("nickName"));
+    }
+
+    #[test]
+    fn mappings_round_trip_through_json() {
+        for name in PRESETS {
+            let m = Mapping::preset(name).expect("preset");
+            assert_eq!(Mapping::from_json(&m.to_json()), Ok(m), "{name}");
+        }
+    }
+}

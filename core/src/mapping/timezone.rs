@@ -1,0 +1,517 @@
+//! Time zones: IANA names, legacy links and Windows ids, to canonical IANA names.
+//!
+//! SCIM's `timezone` is an IANA time zone name (RFC 7643 §4.1.1), and Atlassian documents the same
+//! (`America/Los_Angeles`). Identity providers send more than that: Okta sends IANA names, in any
+//! case; Entra ID's mailbox settings hold Windows ids (`Pacific Standard Time`); old directories
+//! hold legacy links (`US/Pacific`, `Asia/Calcutta`). All of these name one zone unambiguously, so
+//! [`normalize_timezone`] turns them into the CLDR canonical IANA name.
+//!
+//! Every fact comes from ICU4X's CLDR data (icu_time): the IANA names and aliases with their
+//! canonical forms, and the Windows ids with their "golden" (territory 001) zone. CLDR canonical
+//! names change only renames and pure aliases (`Asia/Calcutta` → `Asia/Kolkata`); unlike raw IANA
+//! `backward` links they never fold one country's zone into another's (`Europe/Stockholm` stays).
+//!
+//! What is refused, because it does not name a zone: abbreviations (`PST`, `IST` are ambiguous and
+//! say nothing about daylight saving), raw offsets (`+05:30`), Windows display names
+//! (`(UTC-08:00) Pacific Time (US & Canada)`) and unknown names. The legacy IANA names that are
+//! abbreviations too (`EST`, `MST`, `HST`, `CET`, `EET`, `MET`, `WET`) are refused as well: they are
+//! fixed zones (`EST` is UTC−5 all year, CLDR maps it to America/Panama), and a directory that holds
+//! one nearly always meant the region's time with daylight saving. Errors carry a suggestion where
+//! one can be found.
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use icu_provider::prelude::*;
+use icu_time::TimeZone;
+use icu_time::provider::windows::TimezoneIdentifiersWindowsV1;
+use icu_time::zone::WindowsParser;
+use icu_time::zone::iana::IanaParserExtended;
+
+/// What kind of name a time zone was given as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimezoneKind {
+    /// A canonical IANA name (possibly in another case).
+    Iana,
+    /// A legacy IANA link or CLDR alias (`US/Pacific`, `Asia/Calcutta`).
+    IanaAlias,
+    /// A Windows time zone id (`Pacific Standard Time`), as Entra ID and Exchange send them.
+    Windows,
+}
+
+impl TimezoneKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimezoneKind::Iana => "iana",
+            TimezoneKind::IanaAlias => "iana_alias",
+            TimezoneKind::Windows => "windows",
+        }
+    }
+}
+
+/// A recognized time zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timezone {
+    /// The name as recognized, in its proper case (`Asia/Calcutta`, `Pacific Standard Time`).
+    pub name: String,
+    /// The CLDR canonical IANA name: what to send (`Asia/Kolkata`, `America/Los_Angeles`).
+    pub canonical: String,
+    pub kind: TimezoneKind,
+}
+
+/// Why a value is not a usable time zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimezoneError {
+    /// Empty or blank.
+    Empty,
+    /// A time zone abbreviation (`PST`, `CET`), ambiguous and silent about daylight saving.
+    Abbreviation { input: String, suggestion: Option<String> },
+    /// A raw UTC offset (`+05:30`, `UTC-8`), which says nothing about daylight saving.
+    Offset { input: String, suggestion: Option<String> },
+    /// A Windows display name (`(UTC-08:00) Pacific Time (US & Canada)`) rather than an id.
+    WindowsDisplayName { input: String },
+    /// Not a name CLDR knows.
+    Unknown { input: String, suggestion: Option<String> },
+}
+
+impl TimezoneError {
+    /// The name to use instead, where one can be told.
+    pub fn suggestion(&self) -> Option<&str> {
+        match self {
+            TimezoneError::Abbreviation { suggestion, .. }
+            | TimezoneError::Offset { suggestion, .. }
+            | TimezoneError::Unknown { suggestion, .. } => suggestion.as_deref(),
+            TimezoneError::Empty | TimezoneError::WindowsDisplayName { .. } => None,
+        }
+    }
+
+    /// A short stable name for the kind of error (for bindings and reports).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TimezoneError::Empty => "empty",
+            TimezoneError::Abbreviation { .. } => "abbreviation",
+            TimezoneError::Offset { .. } => "offset",
+            TimezoneError::WindowsDisplayName { .. } => "windows_display_name",
+            TimezoneError::Unknown { .. } => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for TimezoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimezoneError::Empty => f.write_str("the time zone is empty"),
+            TimezoneError::Abbreviation { input, suggestion } => {
+                write!(
+                    f,
+                    "{input:?} is a time zone abbreviation, not an IANA time zone name: abbreviations are ambiguous and do not say when daylight saving applies"
+                )?;
+                match suggestion {
+                    Some(s) => write!(f, "; send the IANA name of the user's location, for example {s}"),
+                    None => f.write_str("; send the IANA name of the user's location (Area/City)"),
+                }
+            }
+            TimezoneError::Offset { input, suggestion } => {
+                write!(
+                    f,
+                    "{input:?} is a UTC offset, not an IANA time zone name: an offset does not say when daylight saving applies; send the IANA name of the user's location (Area/City)"
+                )?;
+                if let Some(s) = suggestion {
+                    write!(f, ", or {s} for a fixed offset (IANA's Etc/GMT names invert the sign)")?;
+                }
+                Ok(())
+            }
+            TimezoneError::WindowsDisplayName { input } => write!(
+                f,
+                "{input:?} is a Windows time zone display name; send the Windows id (for example Pacific Standard Time) or an IANA name"
+            ),
+            TimezoneError::Unknown { input, suggestion } => {
+                write!(f, "{input:?} is not an IANA time zone name or a Windows time zone id")?;
+                if let Some(s) = suggestion {
+                    write!(f, "; did you mean {s}?")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for TimezoneError {}
+
+/// Recognizes a time zone given as an IANA name (any case), a legacy link, or a Windows id (any
+/// case), and gives its CLDR canonical IANA name.
+///
+/// ```
+/// use atlscim_core::mapping::{normalize_timezone, TimezoneKind};
+///
+/// let tz = normalize_timezone("Pacific Standard Time").unwrap();
+/// assert_eq!((tz.canonical.as_str(), tz.kind), ("America/Los_Angeles", TimezoneKind::Windows));
+/// assert_eq!(normalize_timezone("asia/calcutta").unwrap().canonical, "Asia/Kolkata");
+/// assert_eq!(normalize_timezone("PST").unwrap_err().suggestion(), Some("America/Los_Angeles"));
+/// ```
+pub fn normalize_timezone(input: &str) -> Result<Timezone, TimezoneError> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(TimezoneError::Empty);
+    }
+    if let Some(tz) = iana(trimmed) {
+        if is_abbreviation_shaped(trimmed) {
+            return Err(TimezoneError::Abbreviation {
+                input: trimmed.to_string(),
+                suggestion: abbreviation_suggestion(trimmed).map(str::to_string),
+            });
+        }
+        return Ok(tz);
+    }
+    if let Some(w) = windows(trimmed) {
+        return Ok(Timezone { name: w.id.clone(), canonical: w.canonical.clone(), kind: TimezoneKind::Windows });
+    }
+    Err(diagnose(trimmed))
+}
+
+fn iana(name: &str) -> Option<Timezone> {
+    let r = IanaParserExtended::new().parse(name);
+    if r.time_zone == TimeZone::UNKNOWN {
+        return None;
+    }
+    let kind = if r.normalized == r.canonical { TimezoneKind::Iana } else { TimezoneKind::IanaAlias };
+    Some(Timezone { name: r.normalized.to_string(), canonical: r.canonical.to_string(), kind })
+}
+
+/// One Windows id with its golden zone.
+#[derive(Debug)]
+struct WindowsZone {
+    /// The id folded for lookup: ASCII lower case, single spaces.
+    key: String,
+    /// The id as Windows writes it.
+    id: String,
+    /// CLDR canonical IANA name of its territory-001 zone.
+    canonical: String,
+}
+
+/// The Windows ids CLDR maps, listed from ICU4X's own table (its keys are `<id>/<territory>`),
+/// so the list follows ICU4X releases instead of being copied by hand.
+static WINDOWS: LazyLock<Vec<WindowsZone>> = LazyLock::new(|| {
+    let Ok(response) =
+        DataProvider::<TimezoneIdentifiersWindowsV1>::load(&icu_time::provider::Baked, Default::default())
+    else {
+        return Vec::new();
+    };
+    let parser = WindowsParser::new();
+    let iana = IanaParserExtended::new();
+    let mut zones: Vec<WindowsZone> = response
+        .payload
+        .get()
+        .map
+        .iter()
+        .filter_map(|(key, _)| {
+            let id = key.strip_suffix("/001")?;
+            let tz = parser.parse(id, None)?;
+            let canonical = iana.iter().find(|t| t.time_zone == tz)?.canonical;
+            Some(WindowsZone { key: fold(id), id: id.to_string(), canonical: canonical.to_string() })
+        })
+        .collect();
+    zones.sort_by(|a, b| a.key.cmp(&b.key));
+    zones
+});
+
+/// Every Windows time zone id atlscim recognizes (CLDR's windowsZones, through ICU4X), with the
+/// canonical IANA name it maps to.
+pub fn windows_timezone_ids() -> impl Iterator<Item = (&'static str, &'static str)> {
+    WINDOWS.iter().map(|w| (w.id.as_str(), w.canonical.as_str()))
+}
+
+fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    out
+}
+
+fn windows(name: &str) -> Option<&'static WindowsZone> {
+    let key = fold(name);
+    WINDOWS.binary_search_by(|w| w.key.as_str().cmp(&key)).ok().map(|i| &WINDOWS[i])
+}
+
+/// All-letter names of at most five letters (`PST`, `CEST`): abbreviations, whether or not IANA
+/// also happens to keep the name as a legacy zone. UTC and GMT (and their spellings) are real zones.
+fn is_abbreviation_shaped(s: &str) -> bool {
+    (2..=5).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_alphabetic())
+        && !["UTC", "GMT", "UCT", "ZULU"].iter().any(|z| z.eq_ignore_ascii_case(s))
+}
+
+/// Common abbreviations and a zone that uses them. These are suggestions only (an abbreviation
+/// never names one zone), so they are a short list of the usual cases, not time zone data.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("ACDT", "Australia/Adelaide"),
+    ("ACST", "Australia/Adelaide"),
+    ("AEDT", "Australia/Sydney"),
+    ("AEST", "Australia/Sydney"),
+    ("AKDT", "America/Anchorage"),
+    ("AKST", "America/Anchorage"),
+    ("ART", "America/Argentina/Buenos_Aires"),
+    ("AST", "America/Halifax"),
+    ("AWST", "Australia/Perth"),
+    ("BRT", "America/Sao_Paulo"),
+    ("BST", "Europe/London"),
+    ("CAT", "Africa/Maputo"),
+    ("CDT", "America/Chicago"),
+    ("CEST", "Europe/Berlin"),
+    ("CET", "Europe/Berlin"),
+    ("CST", "America/Chicago"),
+    ("EAT", "Africa/Nairobi"),
+    ("EDT", "America/New_York"),
+    ("EEST", "Europe/Athens"),
+    ("EET", "Europe/Athens"),
+    ("EST", "America/New_York"),
+    ("HKT", "Asia/Hong_Kong"),
+    ("HST", "Pacific/Honolulu"),
+    ("IST", "Asia/Kolkata"),
+    ("JST", "Asia/Tokyo"),
+    ("KST", "Asia/Seoul"),
+    ("MDT", "America/Denver"),
+    ("MET", "Europe/Berlin"),
+    ("MSK", "Europe/Moscow"),
+    ("MST", "America/Denver"),
+    ("NST", "America/St_Johns"),
+    ("NZDT", "Pacific/Auckland"),
+    ("NZST", "Pacific/Auckland"),
+    ("PDT", "America/Los_Angeles"),
+    ("PHT", "Asia/Manila"),
+    ("PKT", "Asia/Karachi"),
+    ("PST", "America/Los_Angeles"),
+    ("SAST", "Africa/Johannesburg"),
+    ("SGT", "Asia/Singapore"),
+    ("WAT", "Africa/Lagos"),
+    ("WEST", "Europe/Lisbon"),
+    ("WET", "Europe/Lisbon"),
+    ("WIB", "Asia/Jakarta"),
+];
+
+fn abbreviation_suggestion(s: &str) -> Option<&'static str> {
+    ABBREVIATIONS.iter().find(|(a, _)| a.eq_ignore_ascii_case(s)).map(|(_, z)| *z)
+}
+
+/// Works out why a name was not recognized, and what to suggest.
+fn diagnose(s: &str) -> TimezoneError {
+    if is_abbreviation_shaped(s) {
+        return TimezoneError::Abbreviation {
+            input: s.to_string(),
+            suggestion: abbreviation_suggestion(s).map(str::to_string),
+        };
+    }
+    if let Some(minutes) = parse_offset(s) {
+        let suggestion = (minutes % 60 == 0 && minutes.abs() <= 14 * 60).then(|| match minutes / 60 {
+            0 => "Etc/UTC".to_string(),
+            h => format!("Etc/GMT{:+}", -h),
+        });
+        return TimezoneError::Offset { input: s.to_string(), suggestion };
+    }
+    if s.starts_with('(') && (s.contains("UTC") || s.contains("GMT")) {
+        return TimezoneError::WindowsDisplayName { input: s.to_string() };
+    }
+    TimezoneError::Unknown { input: s.to_string(), suggestion: suggest(s) }
+}
+
+/// Parses `+05:30`, `-8`, `UTC+5`, `GMT-08:00`, `+0530` into minutes east of UTC.
+fn parse_offset(s: &str) -> Option<i32> {
+    let upper = s.to_ascii_uppercase();
+    let rest = upper.strip_prefix("UTC").or_else(|| upper.strip_prefix("GMT")).unwrap_or(&upper).trim_start();
+    let (sign, digits) = if let Some(d) = rest.strip_prefix('+') {
+        (1, d)
+    } else if let Some(d) = rest.strip_prefix('-').or_else(|| rest.strip_prefix('\u{2212}')) {
+        (-1, d)
+    } else {
+        return None;
+    };
+    let (h, m) = match digits.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if digits.len() == 4 => digits.split_at(2),
+        None => (digits, "0"),
+    };
+    if h.is_empty() || h.len() > 2 || m.len() > 2 || !(h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
+}
+
+/// The closest known name: the same city under another area, the name with spaces made
+/// underscores, or a name a small typo away (IANA names and Windows ids alike).
+fn suggest(s: &str) -> Option<String> {
+    // No zone name is longer than about 40 bytes; longer input is not worth comparing.
+    if s.len() > 64 {
+        return None;
+    }
+    let underscored = s.split_whitespace().collect::<Vec<_>>().join("_");
+    if underscored != s
+        && let Some(tz) = iana(&underscored)
+    {
+        return Some(tz.canonical);
+    }
+    let parser = IanaParserExtended::new();
+    let city = underscored.rsplit('/').next().unwrap_or(&underscored);
+    if city.len() >= 3
+        && let Some(hit) = parser.iter_all().find(|t| {
+            t.normalized.rsplit('/').next().is_some_and(|c| c.eq_ignore_ascii_case(city)) && t.normalized.contains('/')
+        })
+    {
+        return Some(hit.canonical.to_string());
+    }
+    let lower = s.to_ascii_lowercase();
+    let budget = (lower.chars().count() / 5).clamp(1, 3);
+    let mut best: Option<(usize, String)> = None;
+    let mut consider = |candidate: &str, answer: &str| {
+        let d = edit_distance(&lower, &candidate.to_ascii_lowercase(), budget);
+        if d <= budget && best.as_ref().is_none_or(|(b, _)| d < *b) {
+            best = Some((d, answer.to_string()));
+        }
+    };
+    for t in parser.iter_all() {
+        consider(t.normalized, t.canonical);
+    }
+    for w in WINDOWS.iter() {
+        consider(&w.id, &w.id);
+    }
+    best.map(|(_, s)| s)
+}
+
+/// Optimal string alignment distance, giving up (returning `limit + 1`) once it must exceed `limit`.
+pub(crate) fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return limit + 1;
+    }
+    let width = b.len() + 1;
+    let mut rows = vec![vec![0usize; width]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[cur][0] = i;
+        let mut row_min = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[prev][j] + 1).min(rows[cur][j - 1] + 1).min(rows[prev][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[prev2][j - 2] + 1);
+            }
+            rows[cur][j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > limit {
+            return limit + 1;
+        }
+    }
+    rows[a.len() % 3][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canonical(s: &str) -> String {
+        normalize_timezone(s).map(|t| t.canonical).unwrap_or_else(|e| format!("error: {e}"))
+    }
+
+    #[test]
+    fn iana_names_in_any_case() {
+        assert_eq!(canonical("America/Los_Angeles"), "America/Los_Angeles");
+        assert_eq!(canonical("america/los_angeles"), "America/Los_Angeles");
+        assert_eq!(canonical("  Europe/Stockholm "), "Europe/Stockholm");
+        assert_eq!(canonical("UTC"), "Etc/UTC");
+        assert_eq!(canonical("Etc/GMT+5"), "Etc/GMT+5");
+        let tz = normalize_timezone("EUROPE/berlin").expect("known");
+        assert_eq!((tz.name.as_str(), tz.kind), ("Europe/Berlin", TimezoneKind::Iana));
+    }
+
+    #[test]
+    fn legacy_links_become_canonical_without_folding_countries() {
+        for (input, want) in [
+            ("US/Pacific", "America/Los_Angeles"),
+            ("Asia/Calcutta", "Asia/Kolkata"),
+            ("Europe/Kiev", "Europe/Kyiv"),
+            ("America/Buenos_Aires", "America/Argentina/Buenos_Aires"),
+            ("America/Godthab", "America/Nuuk"),
+            ("US/Pacific-New", "America/Los_Angeles"),
+            ("Europe/Oslo", "Europe/Oslo"),
+        ] {
+            assert_eq!(canonical(input), want, "{input}");
+        }
+        let tz = normalize_timezone("us/pacific").expect("known");
+        assert_eq!((tz.name.as_str(), tz.kind), ("US/Pacific", TimezoneKind::IanaAlias));
+    }
+
+    #[test]
+    fn every_windows_id_maps_and_folds_case() {
+        let ids: Vec<_> = windows_timezone_ids().collect();
+        assert!(ids.len() >= 139, "ICU4X lists {} Windows ids", ids.len());
+        for (id, iana) in &ids {
+            let tz = normalize_timezone(id).expect("windows id");
+            assert_eq!(&tz.canonical, iana);
+            assert!(normalize_timezone(&id.to_ascii_lowercase()).is_ok(), "{id} in lower case");
+            assert!(!iana.starts_with("Etc/Unknown"), "{id}");
+        }
+        assert_eq!(canonical("Pacific Standard Time"), "America/Los_Angeles");
+        assert_eq!(canonical("pacific  standard time "), "America/Los_Angeles");
+        assert_eq!(canonical("India Standard Time"), "Asia/Kolkata");
+        assert_eq!(canonical("W. Europe Standard Time"), "Europe/Berlin");
+        assert_eq!(canonical("UTC-11"), "Etc/GMT+11");
+        assert_eq!(
+            normalize_timezone("turks and caicos standard time").map(|t| t.name),
+            Ok("Turks And Caicos Standard Time".to_string())
+        );
+    }
+
+    #[test]
+    fn abbreviations_offsets_and_unknown_names_are_refused_with_suggestions() {
+        let e = normalize_timezone("PST").expect_err("abbreviation");
+        assert_eq!((e.kind(), e.suggestion()), ("abbreviation", Some("America/Los_Angeles")));
+        let e = normalize_timezone("EST").expect_err("legacy abbreviation zone");
+        assert_eq!((e.kind(), e.suggestion()), ("abbreviation", Some("America/New_York")));
+        assert_eq!(normalize_timezone("cet").map_err(|e| e.kind()), Err("abbreviation"));
+        let e = normalize_timezone("+05:30").expect_err("offset");
+        assert_eq!((e.kind(), e.suggestion()), ("offset", None));
+        assert_eq!(normalize_timezone("UTC+5").expect_err("offset").suggestion(), Some("Etc/GMT-5"));
+        assert_eq!(normalize_timezone("GMT-08:00").expect_err("offset").suggestion(), Some("Etc/GMT+8"));
+        assert_eq!(
+            normalize_timezone("(UTC-08:00) Pacific Time (US & Canada)").map_err(|e| e.kind()),
+            Err("windows_display_name")
+        );
+        let unknown = |s: &str| normalize_timezone(s).expect_err("unknown");
+        assert_eq!(unknown("America/Los Angeles").suggestion(), Some("America/Los_Angeles"));
+        assert_eq!(unknown("Los Angeles").suggestion(), Some("America/Los_Angeles"));
+        assert_eq!(unknown("America/Kolkata").suggestion(), Some("Asia/Kolkata"));
+        assert_eq!(unknown("Europe/Londn").suggestion(), Some("Europe/London"));
+        assert_eq!(unknown("Pacific Standard Tim").suggestion(), Some("Pacific Standard Time"));
+        assert_eq!(unknown("America/San_Francisco").suggestion(), None);
+        assert_eq!(normalize_timezone("Factory").map_err(|e| e.kind()), Err("unknown"));
+        assert_eq!(normalize_timezone("Etc/Unknown").map_err(|e| e.kind()), Err("unknown"));
+        assert_eq!(normalize_timezone("  "), Err(TimezoneError::Empty));
+        assert!(unknown("PST").to_string().contains("America/Los_Angeles"));
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        for s in ["/", "+", "+:", "UTC+", "+99:99", "\u{0}", "ü/ß", "(UTC", &"x".repeat(10_000), "+1234567"] {
+            let _ = normalize_timezone(s);
+        }
+    }
+
+    #[test]
+    fn edit_distance_counts_transpositions() {
+        assert_eq!(edit_distance("abc", "abc", 2), 0);
+        assert_eq!(edit_distance("abc", "acb", 2), 1);
+        assert_eq!(edit_distance("kitten", "sitting", 3), 3);
+        assert_eq!(edit_distance("a", "abcdef", 2), 3);
+    }
+}

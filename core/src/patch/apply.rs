@@ -1,0 +1,570 @@
+//! Applying PATCH operations to a resource (RFC 7644 §3.5.2), all or nothing.
+//!
+//! The operations run on a copy; the first error is returned and the caller's resource is left
+//! as it was. Attribute names match ignoring case. With a schema, whether an attribute is
+//! multi-valued or complex comes from it; without one (custom resources), from the data.
+//!
+//! Semantics, operation by operation:
+//! - add: a multi-valued attribute gets the new values appended (values already there are not
+//!   repeated); a complex attribute gets the given sub-attributes merged in; anything else is set.
+//! - replace: a multi-valued attribute is replaced as a whole; a complex attribute keeps the
+//!   sub-attributes the value does not give (RFC 7644 §3.5.2.3); null removes.
+//! - remove: the attribute, the sub-attribute, or the values a filter matches.
+//! - `attr[filter]` names the values the filter matches; `attr[filter].sub` their sub-attribute.
+//!   When nothing matches, add creates the value from the filter's `eq` terms (what Entra ID
+//!   expects of `emails[type eq "work"].value`); so does replace in lenient mode, while strict
+//!   replace answers noTarget; remove removes nothing. An add through a filter must match at most
+//!   one value.
+//! - When a value becomes primary, the others of the attribute stop being primary (RFC 7643 §2.4).
+
+use serde_json::{Map, Value};
+
+use super::{OpKind, Operation, PatchError};
+use crate::filter::{self, CompValue, CompareOp, Filter};
+use crate::path::{PatchPath, Target};
+use crate::rules;
+use crate::schema::{Attribute, ResourceType};
+
+/// How to apply operations.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApplyOptions {
+    /// A replace through an unmatched value filter creates the value (Entra ID) rather than
+    /// failing with noTarget.
+    pub lenient: bool,
+    /// Atlassian's rule for Users: a new display name overwrites the given and family names
+    /// unless they agree with it (see [`crate::mapping::reconcile_name`]).
+    pub display_name_overwrites_names: bool,
+}
+
+/// Applies operations to a resource. `rt` gives the schema (`None`: infer from the data).
+pub fn apply(
+    resource: &Value,
+    operations: &[Operation],
+    rt: Option<&ResourceType>,
+    options: ApplyOptions,
+) -> Result<Value, PatchError> {
+    let lenient = options.lenient;
+    let mut res = resource.clone();
+    if !res.is_object() {
+        return Err(PatchError::at(&rules::RFC_J_002, 0, "the resource to patch must be a JSON object"));
+    }
+    for (i, op) in operations.iter().enumerate() {
+        let ctx = Ctx { rt, lenient, index: i };
+        match (&op.path, op.op) {
+            (None, OpKind::Remove) => return Err(PatchError::at(&rules::RFC_P_004, i, "remove needs a path")),
+            (None, kind) => {
+                let Some(Value::Object(members)) = &op.value else {
+                    return Err(PatchError::at(
+                        &rules::ATL_P_004,
+                        i,
+                        "an operation without a path needs an object value",
+                    ));
+                };
+                for (key, value) in members {
+                    ctx.pathless_member(&mut res, kind, key, value)?;
+                }
+            }
+            (Some(path), kind) => ctx.apply_path(&mut res, kind, path, op.value.as_ref())?,
+        }
+        if options.display_name_overwrites_names && kind_sets_display_name(op) {
+            overwrite_names(&mut res);
+        }
+    }
+    Ok(res)
+}
+
+/// Whether an operation gives the User a display name.
+fn kind_sets_display_name(op: &Operation) -> bool {
+    if op.op == OpKind::Remove {
+        return false;
+    }
+    match &op.path {
+        Some(p) => p.attr.attr.eq_ignore_ascii_case("displayName") && p.filter.is_none() && p.sub_name().is_none(),
+        None => op
+            .value
+            .as_ref()
+            .and_then(Value::as_object)
+            .is_some_and(|m| m.keys().any(|k| k.eq_ignore_ascii_case("displayName"))),
+    }
+}
+
+/// Atlassian overwrites first and last name with the display name's split when they disagree.
+fn overwrite_names(res: &mut Value) {
+    let Value::Object(root) = res else { return };
+    let display = key_of(root, "displayName").and_then(|k| root.get(&k)).and_then(Value::as_str).map(str::to_string);
+    let Some(display) = display else { return };
+    let name_key = key_of(root, "name").unwrap_or_else(|| "name".to_string());
+    let name = root.entry(name_key).or_insert_with(|| Value::Object(Map::new()));
+    if !name.is_object() {
+        *name = Value::Object(Map::new());
+    }
+    let Value::Object(name) = name else { return };
+    let get = |m: &Map<String, Value>, k: &str| {
+        key_of(m, k).and_then(|k| m.get(&k)).and_then(Value::as_str).map(str::to_string)
+    };
+    let (given, family) = (get(name, "givenName"), get(name, "familyName"));
+    let r = crate::mapping::reconcile_name(Some(&display), given.as_deref(), family.as_deref());
+    if matches!(r.outcome, crate::mapping::NameOutcome::Unchanged) {
+        return;
+    }
+    for (k, v) in [("givenName", r.given), ("familyName", r.family)] {
+        let key = key_of(name, k).unwrap_or_else(|| k.to_string());
+        match v {
+            Some(v) => {
+                name.insert(key, Value::String(v));
+            }
+            None => {
+                name.remove(&key);
+            }
+        }
+    }
+}
+
+struct Ctx<'s> {
+    rt: Option<&'s ResourceType>,
+    lenient: bool,
+    index: usize,
+}
+
+fn key_of(m: &Map<String, Value>, name: &str) -> Option<String> {
+    if m.contains_key(name) {
+        return Some(name.to_string());
+    }
+    m.keys().find(|k| k.eq_ignore_ascii_case(name)).cloned()
+}
+
+/// RFC 7643 §2.5: null, `[]` and `{}` (of unassigned members) mean unassigned.
+fn unassigned(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.values().all(unassigned),
+        _ => false,
+    }
+}
+
+impl Ctx<'_> {
+    fn err(&self, rule: &'static rules::Rule, detail: impl Into<String>) -> PatchError {
+        PatchError::at(rule, self.index, detail)
+    }
+
+    fn pathless_member(&self, res: &mut Value, kind: OpKind, key: &str, value: &Value) -> Result<(), PatchError> {
+        let is_extension = match self.rt {
+            Some(rt) => rt.extension(key).is_some(),
+            None => key.to_ascii_lowercase().starts_with("urn:") && value.is_object(),
+        };
+        if is_extension {
+            if let Value::Object(members) = value {
+                for (k, v) in members {
+                    self.pathless_member(res, kind, &format!("{key}:{k}"), v)?;
+                }
+            }
+            return Ok(());
+        }
+        let path = PatchPath::parse(key).map_err(|e| self.err(&rules::RFC_P_002, e.message))?;
+        if let Some(t) = self.target(&path)?
+            && t.attr.mutability == crate::schema::Mutability::ReadOnly
+        {
+            // Unchanged read-only values (Okta repeats the id) are ignored; changes refused.
+            let current = res.as_object().and_then(|m| key_of(m, &t.attr.name)).and_then(|k| res.get(&k));
+            if current == Some(value) {
+                return Ok(());
+            }
+            return Err(self.err(&rules::RFC_P_003, format!("{key} is read-only")));
+        }
+        self.apply_path(res, kind, &path, Some(value))
+    }
+
+    fn target(&self, path: &PatchPath) -> Result<Option<Target<'_>>, PatchError> {
+        match self.rt {
+            None => Ok(None),
+            Some(rt) => path.resolve(rt).map(Some).map_err(|e| self.err(&rules::RFC_P_002, e.message)),
+        }
+    }
+
+    fn apply_path(
+        &self,
+        res: &mut Value,
+        kind: OpKind,
+        path: &PatchPath,
+        value: Option<&Value>,
+    ) -> Result<(), PatchError> {
+        let target = self.target(path)?;
+        let attr_def = target.map(|t| t.attr);
+        let Value::Object(root) = res else { return Ok(()) };
+        // The object that holds the attribute: the resource, or an extension object.
+        let extension_urn = match (&path.attr.urn, target) {
+            (Some(_), Some(t)) => t.extension.map(|e| e.id.clone()),
+            (Some(urn), None) => {
+                let is_core = root.get("schemas").and_then(Value::as_array).is_some_and(|s| {
+                    s.first().and_then(Value::as_str).is_some_and(|first| first.eq_ignore_ascii_case(urn))
+                }) || urn.to_ascii_lowercase().ends_with(":core:2.0:user")
+                    || urn.to_ascii_lowercase().ends_with(":core:2.0:group");
+                (!is_core).then(|| urn.clone())
+            }
+            (None, _) => None,
+        };
+        let container: &mut Map<String, Value> = match &extension_urn {
+            None => root,
+            Some(urn) => {
+                let key = key_of(root, urn);
+                if key.is_none() && kind == OpKind::Remove {
+                    return Ok(());
+                }
+                if key.is_none() {
+                    add_schema(root, urn);
+                }
+                let key = key.unwrap_or_else(|| urn.clone());
+                let slot = root.entry(key).or_insert_with(|| Value::Object(Map::new()));
+                if !slot.is_object() {
+                    *slot = Value::Object(Map::new());
+                }
+                match slot {
+                    Value::Object(m) => m,
+                    _ => return Ok(()),
+                }
+            }
+        };
+        let name = attr_def.map_or(path.attr.attr.as_str(), |a| a.name.as_str());
+        let key = key_of(container, name).unwrap_or_else(|| name.to_string());
+        let sub = path.sub_name().map(|s| target.and_then(|t| t.sub).map_or(s, |d| d.name.as_str()));
+        match (&path.filter, sub) {
+            (None, None) => self.whole(container, &key, attr_def, kind, value),
+            (None, Some(sub)) => self.sub_attribute(container, &key, sub, kind, value),
+            (Some(filter), sub) => self.filtered(container, &key, attr_def, filter, sub, kind, value),
+        }?;
+        if extension_urn.is_some() && container.is_empty() {
+            // An extension left with nothing in it is unassigned.
+            if let (Some(urn), Value::Object(root)) = (&extension_urn, res)
+                && let Some(k) = key_of(root, urn)
+            {
+                root.remove(&k);
+            }
+        }
+        Ok(())
+    }
+
+    fn multi(&self, def: Option<&Attribute>, existing: Option<&Value>, value: Option<&Value>) -> bool {
+        match def {
+            Some(d) => d.multi_valued,
+            None => existing.is_some_and(Value::is_array) || value.is_some_and(Value::is_array),
+        }
+    }
+
+    /// The whole attribute: `attr`.
+    fn whole(
+        &self,
+        m: &mut Map<String, Value>,
+        key: &str,
+        def: Option<&Attribute>,
+        kind: OpKind,
+        value: Option<&Value>,
+    ) -> Result<(), PatchError> {
+        let existing = m.get(key);
+        let multi = self.multi(def, existing, value);
+        match kind {
+            OpKind::Remove => {
+                m.remove(key);
+            }
+            _ if value.is_none_or(Value::is_null) => {
+                if kind == OpKind::Replace {
+                    m.remove(key);
+                }
+            }
+            OpKind::Add if multi => {
+                let new: Vec<Value> = match value {
+                    Some(Value::Array(items)) => items.clone(),
+                    Some(v) => vec![v.clone()],
+                    None => Vec::new(),
+                };
+                if new.is_empty() {
+                    return Ok(());
+                }
+                let list = m.entry(key.to_string()).or_insert_with(|| Value::Array(Vec::new()));
+                if !list.is_array() {
+                    *list = Value::Array(vec![list.clone()]);
+                }
+                if let Value::Array(items) = list {
+                    let mut touched = Vec::new();
+                    for v in new {
+                        if !items.contains(&v) {
+                            items.push(v);
+                            touched.push(items.len() - 1);
+                        }
+                    }
+                    keep_one_primary(items, &touched);
+                }
+            }
+            OpKind::Replace if multi => {
+                let new: Vec<Value> = match value {
+                    Some(Value::Array(items)) => items.clone(),
+                    Some(v) => vec![v.clone()],
+                    None => Vec::new(),
+                };
+                if new.is_empty() {
+                    m.remove(key);
+                } else {
+                    m.insert(key.to_string(), Value::Array(new));
+                }
+            }
+            _ => match (m.get_mut(key), value) {
+                // A complex attribute keeps the sub-attributes the value does not give.
+                (Some(Value::Object(existing)), Some(Value::Object(new))) => {
+                    for (k, v) in new {
+                        let k2 = key_of(existing, k).unwrap_or_else(|| k.clone());
+                        if v.is_null() {
+                            existing.remove(&k2);
+                        } else {
+                            existing.insert(k2, v.clone());
+                        }
+                    }
+                }
+                (_, Some(v)) => {
+                    m.insert(key.to_string(), v.clone());
+                }
+                (_, None) => {}
+            },
+        }
+        Ok(())
+    }
+
+    /// `attr.sub` without a filter: the sub-attribute of a complex attribute (of every value of a
+    /// multi-valued one).
+    fn sub_attribute(
+        &self,
+        m: &mut Map<String, Value>,
+        key: &str,
+        sub: &str,
+        kind: OpKind,
+        value: Option<&Value>,
+    ) -> Result<(), PatchError> {
+        let remove = kind == OpKind::Remove || value.is_none_or(Value::is_null);
+        if remove && !m.contains_key(key) {
+            return Ok(());
+        }
+        let slot = m.entry(key.to_string()).or_insert_with(|| Value::Object(Map::new()));
+        let objects: Vec<&mut Map<String, Value>> = match slot {
+            Value::Object(o) => vec![o],
+            Value::Array(items) => items.iter_mut().filter_map(Value::as_object_mut).collect(),
+            other => {
+                *other = Value::Object(Map::new());
+                other.as_object_mut().into_iter().collect()
+            }
+        };
+        for o in objects {
+            let k = key_of(o, sub).unwrap_or_else(|| sub.to_string());
+            if remove {
+                o.remove(&k);
+            } else if let Some(v) = value {
+                o.insert(k, v.clone());
+            }
+        }
+        if m.get(key).is_some_and(unassigned) {
+            m.remove(key);
+        }
+        Ok(())
+    }
+
+    /// `attr[filter]` and `attr[filter].sub`.
+    #[allow(clippy::too_many_arguments)]
+    fn filtered(
+        &self,
+        m: &mut Map<String, Value>,
+        key: &str,
+        def: Option<&Attribute>,
+        filter: &Filter,
+        sub: Option<&str>,
+        kind: OpKind,
+        value: Option<&Value>,
+    ) -> Result<(), PatchError> {
+        let subs = def.map(|d| &d.sub_attributes);
+        let mut items = match m.remove(key) {
+            Some(Value::Array(items)) => items,
+            Some(Value::Null) | None => Vec::new(),
+            Some(other) => vec![other],
+        };
+        let matching: Vec<usize> = items
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| filter::element_matches(filter, e, subs, true))
+            .map(|(i, _)| i)
+            .collect();
+        let mut touched = Vec::new();
+        let result = (|| {
+            match kind {
+                // A remove whose filter matches nothing removes nothing: RFC 7644 does not call it
+                // an error, and Okta removes members that may already be gone.
+                OpKind::Remove => match sub {
+                    None => {
+                        let mut i = 0;
+                        items.retain(|_| {
+                            let keep = !matching.contains(&i);
+                            i += 1;
+                            keep
+                        });
+                    }
+                    Some(sub) => {
+                        for &i in &matching {
+                            if let Some(o) = items[i].as_object_mut()
+                                && let Some(k) = key_of(o, sub)
+                            {
+                                o.remove(&k);
+                            }
+                        }
+                    }
+                },
+                OpKind::Add | OpKind::Replace => {
+                    let value = value.cloned().unwrap_or(Value::Null);
+                    if matching.is_empty() {
+                        if kind == OpKind::Replace && !self.lenient {
+                            return Err(
+                                self.err(&rules::RFC_P_004, format!("{key}[{filter}] matches no value to replace"))
+                            );
+                        }
+                        if value == Value::Array(Vec::new()) {
+                            return Ok(());
+                        }
+                        // Entra ID: a value filter that matches nothing names the value to create.
+                        let Some(mut created) = element_from_filter(filter) else {
+                            return Err(self.err(&rules::RFC_P_004, format!("{key}[{filter}] matches no value, and its filter does not describe one to create (only eq terms joined by and do)")));
+                        };
+                        match (sub, value) {
+                            (Some(sub), v) => {
+                                created.insert(sub.to_string(), v);
+                            }
+                            (None, Value::Object(o)) => {
+                                for (k, v) in o {
+                                    created.insert(k, v);
+                                }
+                            }
+                            (None, other) => {
+                                return Err(self.err(
+                                    &rules::RFC_P_005,
+                                    format!("the value for {key}[{filter}] must be an object, got {other}"),
+                                ));
+                            }
+                        }
+                        items.push(Value::Object(created));
+                        touched.push(items.len() - 1);
+                        return Ok(());
+                    }
+                    if kind == OpKind::Add && sub.is_some() && matching.len() > 1 {
+                        // add names one value; several matches make it ambiguous.
+                        return Err(self.err(
+                            &rules::RFC_P_004,
+                            format!(
+                                "{key}[{filter}] matches {} values; an add through a value filter must name one",
+                                matching.len()
+                            ),
+                        ));
+                    }
+                    match sub {
+                        Some(sub) => {
+                            for &i in &matching {
+                                if let Some(o) = items[i].as_object_mut() {
+                                    let k = key_of(o, sub).unwrap_or_else(|| sub.to_string());
+                                    if value.is_null() {
+                                        o.remove(&k);
+                                    } else {
+                                        o.insert(k, value.clone());
+                                    }
+                                }
+                                touched.push(i);
+                            }
+                        }
+                        None if value == Value::Array(Vec::new()) => {
+                            // Replacing the matching values with nothing removes them.
+                            let mut i = 0;
+                            items.retain(|_| {
+                                let keep = !matching.contains(&i);
+                                i += 1;
+                                keep
+                            });
+                        }
+                        None if !value.is_object() => {
+                            // A multi-valued attribute of simple values (`schemas[value eq "…"]`):
+                            // the matching values are replaced by the new one.
+                            if matching.iter().any(|&i| items[i].is_object()) {
+                                return Err(self.err(
+                                    &rules::RFC_P_005,
+                                    format!("the value for {key}[{filter}] must be an object"),
+                                ));
+                            }
+                            for &i in &matching {
+                                items[i] = value.clone();
+                            }
+                            items.dedup();
+                        }
+                        None => {
+                            let Value::Object(new) = value else { return Ok(()) };
+                            for &i in &matching {
+                                match kind {
+                                    OpKind::Replace => items[i] = Value::Object(new.clone()),
+                                    _ => {
+                                        if let Some(o) = items[i].as_object_mut() {
+                                            for (k, v) in &new {
+                                                let k2 = key_of(o, k).unwrap_or_else(|| k.clone());
+                                                o.insert(k2, v.clone());
+                                            }
+                                        }
+                                    }
+                                }
+                                touched.push(i);
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })();
+        keep_one_primary(&mut items, &touched);
+        if !items.is_empty() {
+            m.insert(key.to_string(), Value::Array(items));
+        }
+        result
+    }
+}
+
+/// The value a filter of `eq` terms joined by `and` describes: `type eq "work"` → `{"type":"work"}`.
+fn element_from_filter(filter: &Filter) -> Option<Map<String, Value>> {
+    let mut out = Map::new();
+    fn walk(f: &Filter, out: &mut Map<String, Value>) -> bool {
+        match f {
+            Filter::And(l, r) => walk(l, out) && walk(r, out),
+            Filter::Compare { path, op: CompareOp::Eq, value } if path.urn.is_none() && path.sub.is_none() => {
+                if matches!(value, CompValue::Null) {
+                    return true;
+                }
+                out.insert(path.attr.clone(), value.to_json());
+                true
+            }
+            _ => false,
+        }
+    }
+    walk(filter, &mut out).then_some(out)
+}
+
+/// RFC 7643 §2.4: when one of `touched` became primary, the other values stop being primary.
+fn keep_one_primary(items: &mut [Value], touched: &[usize]) {
+    let is_primary = |v: &Value| {
+        v.as_object().and_then(|o| key_of(o, "primary").and_then(|k| o.get(&k).cloned())) == Some(Value::Bool(true))
+    };
+    let Some(&winner) = touched.iter().rev().find(|&&i| items.get(i).is_some_and(is_primary)) else { return };
+    for (i, item) in items.iter_mut().enumerate() {
+        if i != winner
+            && let Some(o) = item.as_object_mut()
+            && let Some(k) = key_of(o, "primary")
+            && o.get(&k) == Some(&Value::Bool(true))
+        {
+            o.insert(k, Value::Bool(false));
+        }
+    }
+}
+
+fn add_schema(root: &mut Map<String, Value>, urn: &str) {
+    if let Some(Value::Array(schemas)) = root.get_mut("schemas")
+        && !schemas.iter().any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(urn)))
+    {
+        schemas.push(Value::from(urn));
+    }
+}

@@ -1,0 +1,88 @@
+//! Runs the shared `patch` and `diff` vectors (tests/vectors/README.md): apply_patch results and
+//! errors, and diff's PatchOp with the round trip apply(current, diff) == desired.
+
+use std::path::PathBuf;
+
+use atlscim_core::Profile;
+use atlscim_core::schema::ResourceKind;
+use serde_json::Value;
+
+fn files(kind: &str) -> Vec<(PathBuf, Value)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+    let mut out: Vec<(PathBuf, Value)> = std::fs::read_dir(&dir)
+        .expect("tests/vectors")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter_map(|p| {
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("JSON");
+            (v["kind"] == kind).then_some((p, v))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn profile(case: &Value) -> Profile {
+    match case.get("config") {
+        Some(c) => Profile::from_config(c).expect("config"),
+        None => Profile::atlassian(),
+    }
+}
+
+fn kind(case: &Value) -> ResourceKind {
+    if case["resource_type"] == "Group" { ResourceKind::Group } else { ResourceKind::User }
+}
+
+#[test]
+fn patch_vectors() {
+    let (mut ran, mut failures) = (0, Vec::new());
+    for (path, file) in files("patch") {
+        for case in file["cases"].as_array().expect("cases") {
+            ran += 1;
+            let name = format!("{}: {}", path.display(), case["name"]);
+            let result = profile(case).apply_patch(&case["resource"], &case["patch"], kind(case));
+            match (result, case["expect"].get("result"), case["expect"].get("error")) {
+                (Ok(got), Some(want), _) if &got == want => {}
+                (Ok(got), Some(want), _) => failures.push(format!("{name}\n   got  {got}\n   want {want}")),
+                (Err(e), Some(_), _) => failures.push(format!("{name}: failed with {e}")),
+                (Err(e), None, Some(want)) => {
+                    let got = serde_json::json!({"rule": e.rule.id, "status": e.status(), "scimType": e.scim_type()});
+                    if &got != want {
+                        failures.push(format!("{name}: error {got}, want {want} ({e})"));
+                    }
+                }
+                (Ok(got), None, _) => failures.push(format!("{name}: applied ({got}), want an error")),
+                (Err(e), None, None) => failures.push(format!("{name}: no expectation ({e})")),
+            }
+        }
+    }
+    println!("patch vectors: {ran} cases run, {} failed", failures.len());
+    assert!(ran > 0 && failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn diff_vectors() {
+    let (mut ran, mut failures) = (0, Vec::new());
+    for (path, file) in files("diff") {
+        for case in file["cases"].as_array().expect("cases") {
+            ran += 1;
+            let name = format!("{}: {}", path.display(), case["name"]);
+            let p = profile(case);
+            let got = p.diff(&case["current"], &case["desired"], kind(case));
+            let want = &case["expect"]["patch"];
+            if got.as_ref().unwrap_or(&Value::Null) != want {
+                failures.push(format!("{name}\n   got  {}\n   want {want}", got.clone().unwrap_or(Value::Null)));
+                continue;
+            }
+            if let Some(patch) = got {
+                match p.apply_patch(&case["current"], &patch, kind(case)) {
+                    Ok(applied) if applied == case["desired"] => {}
+                    Ok(applied) => failures.push(format!("{name}: apply(current, diff) gives {applied}")),
+                    Err(e) => failures.push(format!("{name}: apply(current, diff) fails: {e}")),
+                }
+            }
+        }
+    }
+    println!("diff vectors: {ran} cases run, {} failed", failures.len());
+    assert!(ran > 0 && failures.is_empty(), "{}", failures.join("\n"));
+}
