@@ -130,6 +130,9 @@ fn attribute(
     if same(attr, cur, des) {
         return;
     }
+    // An absent multi-valued attribute is an empty one: new values are added, not replaced in.
+    let empty = Value::Array(Vec::new());
+    let cur = if attr.multi_valued && des.is_some() { cur.or(Some(&empty)) } else { cur };
     match (cur, des) {
         (_, None) => ops.extend(whole(urn, attr, None)),
         (Some(c @ Value::Object(_)), Some(d @ Value::Object(_))) if !attr.multi_valued => {
