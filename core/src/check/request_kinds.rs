@@ -41,6 +41,7 @@ impl Profile {
             }
         };
         let reading = self.read_patch(value, endpoint.kind, current);
+        let normalized = reading.changed.then(|| reading.normalized());
         let mut issues = reading.issues;
         if let Some(current) = current.filter(|_| issues.iter().all(|i| i.severity != Severity::Error)) {
             // With the resource at hand, the operations can be tried: a value filter that matches
@@ -57,7 +58,7 @@ impl Profile {
             }
         }
         let fixes = if reading.changed {
-            vec![Fix::Replace { pointer: String::new(), value: reading.normalized }]
+            vec![Fix::Replace { pointer: String::new(), value: normalized.unwrap_or(Value::Null) }]
         } else {
             Vec::new()
         };

@@ -5,12 +5,14 @@
 //! the domain is one the organization verified (compared on the ASCII form, so `bücher.de` and
 //! `xn--bcher-kva.de` are the same domain).
 
+use serde::Serialize;
+
 use crate::email::{self, EmailError};
 use crate::profile::Profile;
 
 /// A checked address: the local part exactly as given, the domain in lower-case ASCII (punycode
-/// for internationalized domains).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// for internationalized domains). Serializes as `{"address", "local", "domain"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct NormalizedEmail {
     /// `local@domain`, as it should be sent.
     pub address: String,

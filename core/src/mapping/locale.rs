@@ -18,6 +18,7 @@ use std::sync::LazyLock;
 
 use icu_locale::fallback::{LocaleFallbackConfig, LocaleFallbacker};
 use icu_locale::{Locale, LocaleCanonicalizer, LocaleExpander};
+use serde::Serialize;
 
 /// The languages Atlassian's products offer (Atlassian's Forge "supported locale codes", 26
 /// locales), with their English names. Confluence does not offer `pt-PT`.
@@ -50,8 +51,9 @@ pub const ATLASSIAN_LANGUAGES: [(&str, &str); 26] = [
     ("sv-SE", "Swedish"),
 ];
 
-/// A checked BCP 47 language tag in canonical form.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A checked BCP 47 language tag in canonical form. Serializes as
+/// `{"tag", "language", "script", "region"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct LanguageTag {
     /// The whole tag, canonical (`en-US`, `he`, `sr-Latn`, `en-US-u-ca-gregory`).
     pub tag: String,

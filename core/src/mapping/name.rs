@@ -49,8 +49,11 @@
 //! `given + " " + family`, as Atlassian builds it; when both names are written in Han, Kana or
 //! Hangul, family then given with no space (`山田太郎`), as those languages write them.
 
-/// A display name split into its parts. Absent parts are empty strings or `None`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+use serde::Serialize;
+
+/// A display name split into its parts. Absent parts are empty strings or `None`. Serializes as
+/// `{"given", "family", "prefix", "suffix"}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct NameParts {
     pub given: String,
     pub family: String,

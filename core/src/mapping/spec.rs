@@ -37,6 +37,7 @@
 //! for byte. Every problem is found when the mapping is loaded, with the entry named.
 
 use std::fmt;
+use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
@@ -323,7 +324,7 @@ impl TargetPath {
 
     pub(crate) fn parse(text: &str) -> Result<TargetPath, String> {
         let t = text.trim();
-        if t.len() >= 4 && t[..4].eq_ignore_ascii_case("urn:") {
+        if t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")) {
             return Self::parse_extension(text, t);
         }
         let user = user_attribute;
@@ -564,20 +565,30 @@ pub struct Mapping {
 /// The names of the built-in mappings.
 pub const PRESETS: [&str; 3] = ["entra", "okta", "generic"];
 
+/// The presets, parsed on first use. (A preset must not use `extends`: it would wait on itself.)
+static LOADED_PRESETS: LazyLock<Vec<Result<Mapping, MappingError>>> = LazyLock::new(|| {
+    PRESETS
+        .iter()
+        .map(|name| {
+            let text = presets::text(name).unwrap_or("");
+            Mapping::from_json_str(text).map_err(|e| MappingError::new("", format!("preset {name}: {e}")))
+        })
+        .collect()
+});
+
 impl Mapping {
     /// A built-in mapping: `entra` (Microsoft Graph user objects), `okta` (Okta users or their
-    /// profiles) or `generic` (records whose attributes carry SCIM names).
-    pub fn preset(name: &str) -> Result<Mapping, MappingError> {
-        let text = presets::text(name).ok_or_else(|| {
+    /// profiles) or `generic` (records whose attributes carry SCIM names). Names ignore case. The
+    /// presets are loaded once and shared.
+    pub fn preset(name: &str) -> Result<&'static Mapping, MappingError> {
+        let Some(i) = PRESETS.iter().position(|p| p.eq_ignore_ascii_case(name.trim())) else {
             let mut msg = format!("unknown preset {name:?}; expected one of {}", PRESETS.join(", "));
             if let Some(s) = closest(name, PRESETS.iter().copied()) {
                 msg.push_str(&format!(" (did you mean {s}?)"));
             }
-            MappingError::new("", msg)
-        })?;
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| MappingError::new("", format!("preset {name} is not valid JSON: {e}")))?;
-        Mapping::from_json(&value)
+            return Err(MappingError::new("", msg));
+        };
+        LOADED_PRESETS[i].as_ref().map_err(Clone::clone)
     }
 
     /// Loads a mapping from JSON text.
@@ -604,7 +615,9 @@ impl Mapping {
         }
         let mut mapping = match obj.get("extends") {
             None => Mapping { description: String::new(), roots: vec![root_record()], entries: Vec::new() },
-            Some(Value::String(name)) => Mapping::preset(name).map_err(|e| MappingError::new("extends", e.message))?,
+            Some(Value::String(name)) => {
+                Mapping::preset(name).cloned().map_err(|e| MappingError::new("extends", e.message))?
+            }
             Some(other) => {
                 return Err(MappingError::new("extends", format!("must be a preset name, got {}", kind_of(other))));
             }
@@ -814,6 +827,18 @@ mod tests {
     }
 
     #[test]
+    fn hostile_targets_and_paths_are_errors_not_panics() {
+        for t in
+            ["abé", "é", "urné:x", "urn:€", "emails[type eq \"wörk\"].välue", "[", "]", ".", "a.b.c", "name.", "€[0]"]
+        {
+            let _ = TargetPath::parse(t);
+        }
+        for p in ["é", "a[é]", "[\"é", "a.€", "[99999999999999999999999]"] {
+            let _ = SourcePath::parse(p);
+        }
+    }
+
+    #[test]
     fn load_errors_name_the_entry() {
         let e = |v: Value| Mapping::from_json(&v).expect_err("invalid");
         let err = e(
@@ -887,7 +912,8 @@ mod tests {
     fn mappings_round_trip_through_json() {
         for name in PRESETS {
             let m = Mapping::preset(name).expect("preset");
-            assert_eq!(Mapping::from_json(&m.to_json()), Ok(m), "{name}");
+            assert!(!presets::text(name).unwrap_or("").contains("\"extends\""), "{name} must not extend");
+            assert_eq!(Mapping::from_json(&m.to_json()).as_ref(), Ok(m), "{name}");
         }
     }
 }

@@ -27,9 +27,11 @@ use icu_time::TimeZone;
 use icu_time::provider::windows::TimezoneIdentifiersWindowsV1;
 use icu_time::zone::WindowsParser;
 use icu_time::zone::iana::IanaParserExtended;
+use serde::Serialize;
 
 /// What kind of name a time zone was given as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TimezoneKind {
     /// A canonical IANA name (possibly in another case).
@@ -50,8 +52,8 @@ impl TimezoneKind {
     }
 }
 
-/// A recognized time zone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A recognized time zone. Serializes as `{"name", "canonical", "kind"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Timezone {
     /// The name as recognized, in its proper case (`Asia/Calcutta`, `Pacific Standard Time`).
     pub name: String,
@@ -156,7 +158,8 @@ pub fn normalize_timezone(input: &str) -> Result<Timezone, TimezoneError> {
     if trimmed.is_empty() {
         return Err(TimezoneError::Empty);
     }
-    if let Some(tz) = iana(trimmed) {
+    // IANA names never contain spaces; Windows ids nearly always do.
+    if let Some(tz) = (!trimmed.contains(' ')).then(|| iana(trimmed)).flatten() {
         if is_abbreviation_shaped(trimmed) {
             return Err(TimezoneError::Abbreviation {
                 input: trimmed.to_string(),
@@ -331,6 +334,9 @@ fn parse_offset(s: &str) -> Option<i32> {
     } else {
         return None;
     };
+    if !digits.bytes().all(|b| b.is_ascii_digit() || b == b':') {
+        return None;
+    }
     let (h, m) = match digits.split_once(':') {
         Some((h, m)) => (h, m),
         None if digits.len() == 4 => digits.split_at(2),
@@ -502,7 +508,21 @@ mod tests {
 
     #[test]
     fn odd_input_never_panics() {
-        for s in ["/", "+", "+:", "UTC+", "+99:99", "\u{0}", "ü/ß", "(UTC", &"x".repeat(10_000), "+1234567"] {
+        for s in [
+            "/",
+            "+",
+            "+:",
+            "UTC+",
+            "+99:99",
+            "\u{0}",
+            "ü/ß",
+            "(UTC",
+            &"x".repeat(10_000),
+            "+1234567",
+            "+€1",
+            "-éé",
+            "UTC+€",
+        ] {
             let _ = normalize_timezone(s);
         }
     }

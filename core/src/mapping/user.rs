@@ -335,15 +335,13 @@ fn coerce(target: &TargetPath, v: Value) -> Result<Option<Value>, String> {
     }
 }
 
-fn object_at<'m>(m: &'m mut Map<String, Value>, key: &str) -> &'m mut Map<String, Value> {
+/// The object member `key` of `m`, made an empty object when it is missing or something else.
+fn object_at<'m>(m: &'m mut Map<String, Value>, key: &str) -> Option<&'m mut Map<String, Value>> {
     let slot = m.entry(key.to_string()).or_insert_with(|| Value::Object(Map::new()));
     if !slot.is_object() {
         *slot = Value::Object(Map::new());
     }
-    match slot {
-        Value::Object(o) => o,
-        _ => unreachable!("just made an object"),
-    }
+    slot.as_object_mut()
 }
 
 /// Writes `value` at `target`, giving the element index for multi-valued targets.
@@ -354,11 +352,15 @@ fn write(user: &mut Map<String, Value>, target: &Target, value: Value) -> usize 
             0
         }
         Target::Sub { parent, sub } => {
-            object_at(user, parent).insert(sub.clone(), value);
+            if let Some(o) = object_at(user, parent) {
+                o.insert(sub.clone(), value);
+            }
             0
         }
         Target::Ext { urn, name } => {
-            object_at(user, urn).insert(name.clone(), value);
+            if let Some(o) = object_at(user, urn) {
+                o.insert(name.clone(), value);
+            }
             0
         }
         Target::Typed { parent, kind, sub } => {
@@ -496,8 +498,7 @@ fn reconcile(user: &mut Map<String, Value>, issues: &mut Vec<Issue>) {
     let has_names = r.given.is_some()
         || r.family.is_some()
         || user.get("name").is_some_and(|n| n.as_object().is_some_and(|o| !o.is_empty()));
-    if has_names {
-        let name = object_at(user, "name");
+    if has_names && let Some(name) = object_at(user, "name") {
         for (key, value) in [("givenName", &r.given), ("familyName", &r.family)] {
             match value {
                 Some(v) => {
@@ -552,7 +553,7 @@ impl Profile {
     /// let record = json!({"id": "4f6c…", "userPrincipalName": "jdoe@example.com", "mail": "Jane.Doe@Example.com",
     ///                     "givenName": "Jane", "surname": "Doe", "accountEnabled": true,
     ///                     "mailboxSettings": {"timeZone": "Pacific Standard Time"}});
-    /// let (user, report) = Profile::atlassian().map_user(&record, &entra);
+    /// let (user, report) = Profile::atlassian().map_user(&record, entra);
     /// assert!(report.valid());
     /// assert_eq!(user["emails"][0]["value"], "Jane.Doe@example.com");
     /// assert_eq!(user["displayName"], "Jane Doe");

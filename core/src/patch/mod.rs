@@ -79,10 +79,10 @@ impl Operation {
 
 /// A PatchOp message body for a list of operations.
 pub fn message(operations: &[Operation]) -> Value {
-    serde_json::json!({
-        "schemas": [crate::schema::PATCH_OP_URN],
-        "Operations": operations.iter().map(Operation::to_json).collect::<Vec<_>>(),
-    })
+    let mut m = Map::new();
+    m.insert("schemas".into(), Value::Array(vec![Value::from(crate::schema::PATCH_OP_URN)]));
+    m.insert("Operations".into(), Value::Array(operations.iter().map(Operation::to_json).collect()));
+    Value::Object(m)
 }
 
 /// Why a PATCH could not be applied: the rule broken (which gives the status and scimType),

@@ -20,15 +20,18 @@ pub struct PatchReading {
     pub operations: Vec<Operation>,
     /// Every issue, in order.
     pub issues: Vec<Issue>,
-    /// The PatchOp message as it should be sent.
-    pub normalized: Value,
-    /// Whether `normalized` differs from the message as read.
+    /// Whether lenient mode rewrote the message: send [`PatchReading::normalized`] instead.
     pub changed: bool,
     /// False when the body is not a JSON object at all.
     pub readable: bool,
 }
 
 impl PatchReading {
+    /// The PatchOp message as it should be sent (the operations after lenient rewrites).
+    pub fn normalized(&self) -> Value {
+        message(&self.operations)
+    }
+
     /// True when no issue is an error.
     pub fn valid(&self) -> bool {
         !self.issues.iter().any(|i| i.severity == Severity::Error)
@@ -89,11 +92,19 @@ pub fn read<'b>(
     } else {
         None
     };
-    let mut reader = Reader { w, profile, rt, fallback, current, planned: Vec::new() };
+    let mut reader = Reader { w, profile, rt, fallback, current, planned: Vec::new(), rewritten: false };
     let readable = reader.message(body);
-    let Reader { w, planned, .. } = reader;
-    let mut fixed = body.clone();
-    fix::apply(&mut fixed, &w.fixes, &w.issues);
+    let Reader { w, planned, rewritten, .. } = reader;
+    // Values come from the message itself, or from a fixed copy when lenient fixes changed some.
+    let fixed_copy;
+    let fixed = if w.fixes.is_empty() {
+        body
+    } else {
+        let mut copy = body.clone();
+        fix::apply(&mut copy, &w.fixes, &w.issues);
+        fixed_copy = copy;
+        &fixed_copy
+    };
     let operations: Vec<Operation> = planned
         .into_iter()
         .map(|p| Operation {
@@ -106,9 +117,8 @@ pub fn read<'b>(
             },
         })
         .collect();
-    let normalized = message(&operations);
-    let changed = readable && &normalized != body;
-    PatchReading { operations, issues: w.issues, normalized, changed, readable }
+    let changed = readable && (rewritten || !w.fixes.is_empty());
+    PatchReading { operations, issues: w.issues, changed, readable }
 }
 
 struct Reader<'p, 'b> {
@@ -119,6 +129,8 @@ struct Reader<'p, 'b> {
     fallback: Option<&'static ResourceType>,
     current: Option<&'b Value>,
     planned: Vec<Planned>,
+    /// Set by every lenient rewrite (each also reports an info issue).
+    rewritten: bool,
 }
 
 fn find_ci<'v>(m: &'v Map<String, Value>, key: &str) -> Option<(&'v String, &'v Value)> {
@@ -136,6 +148,12 @@ impl<'b> Reader<'_, 'b> {
 
     fn error(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: impl Into<String>) {
         self.w.issue(Severity::Error, rule, loc, detail);
+    }
+
+    /// Reports a lenient rewrite of the message (always an info issue).
+    fn rewrite(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: impl Into<String>) {
+        self.rewritten = true;
+        self.w.issue(Severity::Info, rule, loc, detail);
     }
 
     /// The message: schemas and Operations. Returns false when it is not an object.
@@ -159,8 +177,7 @@ impl<'b> Reader<'_, 'b> {
             None => {
                 let loc = root.key("schemas", "schemas");
                 if self.lenient() {
-                    self.w.issue(
-                        Severity::Info,
+                    self.rewrite(
                         &rules::ATL_P_001,
                         &loc,
                         format!("schemas is missing; normalized lists {PATCH_OP_URN}"),
@@ -186,12 +203,7 @@ impl<'b> Reader<'_, 'b> {
         };
         let ops_loc = root.key(key, "Operations");
         if key != "Operations" {
-            self.w.issue(
-                Severity::Info,
-                &rules::ATL_P_002,
-                &ops_loc,
-                format!("{key} is written Operations in normalized"),
-            );
+            self.rewrite(&rules::ATL_P_002, &ops_loc, format!("{key} is written Operations in normalized"));
         }
         let Value::Array(ops) = ops else {
             self.error(&rules::ATL_P_002, &ops_loc, "Operations must be an array of operations");
@@ -232,8 +244,7 @@ impl<'b> Reader<'_, 'b> {
                 };
                 if s != kind.as_str() {
                     if self.lenient() {
-                        self.w.issue(
-                            Severity::Info,
+                        self.rewrite(
                             &rules::ATL_P_003,
                             &l,
                             format!("{s:?} is written {:?} in normalized", kind.as_str()),
@@ -416,7 +427,7 @@ impl<'b> Reader<'_, 'b> {
             p.attr,
             removes.len()
         );
-        self.w.issue(Severity::Info, &rules::ATL_G_009, loc, detail);
+        self.rewrite(&rules::ATL_G_009, loc, detail);
         self.planned.extend(removes);
     }
 
@@ -458,7 +469,7 @@ impl<'b> Reader<'_, 'b> {
             self.planned.push(Planned { op: kind, path: None, path_text: None, value: Source::At(vloc.pointer()) });
         } else if split > 0 {
             let detail = format!("{} without a path is written as {split} operation(s) with paths", kind.as_str());
-            self.w.issue(Severity::Info, &rules::ATL_P_004, loc, detail);
+            self.rewrite(&rules::ATL_P_004, loc, detail);
         }
     }
 
@@ -473,12 +484,7 @@ impl<'b> Reader<'_, 'b> {
             let current = self.current.and_then(|c| get_ci(c, &t.attr.name));
             if current == Some(v) {
                 let rule = self.w.readonly_rule();
-                self.w.issue(
-                    Severity::Info,
-                    rule,
-                    loc,
-                    format!("{key} is read-only and unchanged; dropped from normalized"),
-                );
+                self.rewrite(rule, loc, format!("{key} is read-only and unchanged; dropped from normalized"));
             } else {
                 self.error(&rules::RFC_P_003, loc, format!("{key} is read-only"));
             }
@@ -546,7 +552,7 @@ impl<'b> Reader<'_, 'b> {
             Some(current) if current == new => {
                 let detail =
                     format!("displayName {new:?} is the group's name already: a no-op, dropped from normalized");
-                self.w.issue(Severity::Info, &rules::ATL_G_002, vloc, detail);
+                self.rewrite(&rules::ATL_G_002, vloc, detail);
                 false
             }
             Some(current) => {
@@ -592,6 +598,7 @@ impl<'b> Reader<'_, 'b> {
         if unchanged {
             let detail = "the emails are unchanged: Atlassian can answer 400 \"One email address need to be marked as primary\" to such a replace; dropped from normalized";
             self.w.issue(Severity::Warning, &rules::ATL_U_022, vloc, detail);
+            self.rewritten = true;
         }
         unchanged
     }
