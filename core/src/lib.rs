@@ -39,7 +39,7 @@ pub mod schema;
 mod check;
 
 pub use check::is_xsd_datetime;
-pub use profile::{ConfigError, Limits, Profile, ProfileKind, VerifiedDomain};
+pub use profile::{ConfigError, DeleteSemantics, Limits, Profile, ProfileKind, VerifiedDomain};
 pub use report::{Issue, Report, Severity};
 pub use request::{Body, Endpoint, Method, Request};
 pub use rules::{RULES, Rule};

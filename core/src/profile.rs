@@ -134,6 +134,25 @@ pub struct Profile {
     pub(crate) reserved_groups: Vec<String>,
     pub(crate) limits: Limits,
     pub(crate) lenient: bool,
+    /// userNames and emails Atlassian already has (lower case), to predict 409s.
+    pub(crate) known_user_names: Vec<String>,
+    pub(crate) known_emails: Vec<String>,
+    /// The older rule: users must have an email on a verified domain (a 400 otherwise).
+    pub(crate) require_verified_domain: bool,
+    /// What DELETE /Users does: the current unlink-and-delete, or the older deactivate.
+    pub(crate) delete_semantics: DeleteSemantics,
+    /// Users the directory holds before a batch (for limits.users_per_directory).
+    pub(crate) directory_user_count: u64,
+}
+
+/// What Atlassian does on DELETE /Users/{id}: its documentation changed (reference §10.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeleteSemantics {
+    /// Current: unlink from the identity provider, deactivate the managed account, delete the
+    /// SCIM record (irreversible).
+    Unlink,
+    /// Older: deactivate, as `active: false` does; reactivatable.
+    Deactivate,
 }
 
 impl Default for Profile {
@@ -152,6 +171,11 @@ impl Profile {
             reserved_groups: Vec::new(),
             limits: Limits::default(),
             lenient: true,
+            known_user_names: Vec::new(),
+            known_emails: Vec::new(),
+            require_verified_domain: false,
+            delete_semantics: DeleteSemantics::Unlink,
+            directory_user_count: 0,
         }
     }
 
@@ -187,6 +211,31 @@ impl Profile {
                 "known_groups" => profile.known_groups = strings(key, value)?,
                 "reserved_groups" => profile.reserved_groups = strings(key, value)?,
                 "limits" => profile.limits = limits(value)?,
+                "known_user_names" => {
+                    profile.known_user_names = strings(key, value)?.iter().map(|s| s.to_lowercase()).collect()
+                }
+                "known_emails" => profile.known_emails = strings(key, value)?.iter().map(|s| email_key(s)).collect(),
+                "require_verified_domain" => {
+                    profile.require_verified_domain = value
+                        .as_bool()
+                        .map_or_else(|| err(key, format!("must be a boolean, got {}", kind_of(value))), Ok)?
+                }
+                "delete_semantics" => {
+                    profile.delete_semantics = match value.as_str() {
+                        Some("unlink") => DeleteSemantics::Unlink,
+                        Some("deactivate") => DeleteSemantics::Deactivate,
+                        _ => {
+                            return err(
+                                key,
+                                format!("must be \"unlink\" (current) or \"deactivate\" (older), got {value}"),
+                            );
+                        }
+                    }
+                }
+                "directory_user_count" => {
+                    profile.directory_user_count =
+                        value.as_u64().map_or_else(|| err(key, format!("must be a whole number, got {value}")), Ok)?
+                }
                 "lenient" => {
                     profile.lenient = value
                         .as_bool()
@@ -195,7 +244,7 @@ impl Profile {
                 _ => {
                     return err(
                         key,
-                        "unknown key; expected one of profile, verified_domains, known_groups, reserved_groups, limits, lenient",
+                        "unknown key; expected one of profile, verified_domains, known_groups, reserved_groups, limits, lenient, known_user_names, known_emails, require_verified_domain, delete_semantics, directory_user_count",
                     );
                 }
             }
@@ -251,6 +300,10 @@ impl Profile {
         &self.reserved_groups
     }
 
+    pub fn delete_semantics(&self) -> DeleteSemantics {
+        self.delete_semantics
+    }
+
     /// The schemas this profile checks against.
     pub fn schemas(&self) -> &'static SchemaSet {
         match self.kind {
@@ -293,8 +346,36 @@ impl Profile {
             }),
         );
         m.insert("lenient".into(), self.lenient.into());
+        m.insert("known_user_names".into(), self.known_user_names.clone().into());
+        m.insert("known_emails".into(), self.known_emails.clone().into());
+        m.insert("require_verified_domain".into(), self.require_verified_domain.into());
+        m.insert(
+            "delete_semantics".into(),
+            match self.delete_semantics {
+                DeleteSemantics::Unlink => "unlink",
+                DeleteSemantics::Deactivate => "deactivate",
+            }
+            .into(),
+        );
+        m.insert("directory_user_count".into(), self.directory_user_count.into());
         Value::Object(m)
     }
+}
+
+/// The comparison form of an email address: the domain in ASCII lower case, the local part lower
+/// case too (Atlassian treats addresses case-insensitively).
+pub(crate) fn email_key(address: &str) -> String {
+    match email::parse(address.trim()) {
+        Ok(e) => format!("{}@{}", e.local.to_lowercase(), e.domain),
+        Err(_) => address.trim().to_lowercase(),
+    }
+}
+
+/// Whether an address's domain is one of the verified domains (`None` when it has no domain).
+pub(crate) fn verified(domains: &[VerifiedDomain], address: &str) -> Option<bool> {
+    let domain = address.trim().rsplit_once('@').map(|(_, d)| d)?;
+    let ascii = email::domain_ascii(domain).ok()?;
+    Some(domains.iter().any(|d| d.matches(&ascii)))
 }
 
 fn strings(key: &str, value: &Value) -> Result<Vec<String>, ConfigError> {

@@ -50,11 +50,51 @@ macro_rules! rules {
 }
 
 rules! {
+    ATL_D_001 = "ATL-D-001", Warning, None, None,
+        "DELETE /Users/{id} unlinks the user from the identity provider, deactivates the managed account and deletes the SCIM record for good (the id answers 404 afterwards); PATCH active false is the reversible way.",
+        "Atlassian OpenAPI (newer text: unlink, deactivate, delete the SCIM record; older text: deactivate, reactivatable; config delete_semantics picks)",
+        "DELETE /Users/2819c223",
+        "To suspend a user, send PATCH {\"op\":\"replace\",\"path\":\"active\",\"value\":false} instead.";
+    ATL_D_002 = "ATL-D-002", Warning, None, None,
+        "DELETE /Groups/{id} removes the group from the organization's directory and sites: members lose the product access and permissions it granted.",
+        "Atlassian OpenAPI (group deletion)",
+        "DELETE /Groups/e9e30dba",
+        "Check which product access the group grants before deleting it.";
+    ATL_G_001 = "ATL-G-001", Error, Some(400), Some("invalidValue"),
+        "POST and PUT /Groups must carry a non-empty displayName.",
+        "Atlassian OpenAPI and /Schemas (displayName required)",
+        r#"{"schemas":[…Group],"members":[]}"#,
+        "Send the group's name as displayName.";
     ATL_G_002 = "ATL-G-002", Error, Some(400), Some("mutability"),
         "A synced group cannot be renamed: replacing displayName with a different name is refused; the same name is a no-op.",
         "Atlassian OpenAPI (rename unsupported), Atlassian /Schemas displayName mutability immutable; Entra ID reports renames as not applied",
         r#"{"op":"replace","path":"displayName","value":"New name"}"#,
         "Create a new group, move the members, then delete the old group.";
+    ATL_G_003 = "ATL-G-003", Error, Some(409), Some("uniqueness"),
+        "A group whose name is already in the organization (config known_groups, compared ignoring case) cannot be created.",
+        "Atlassian OpenAPI (409 \"A group with same name already exists\"); Okta: \"Resource [GROUP]: with displayName already exists.\"",
+        r#"POST /Groups {"displayName":"jira-software-users"} when it exists"#,
+        "Link the existing group (GET /Groups?filter=displayName eq \"…\"), or pick another name.";
+    ATL_G_004 = "ATL-G-004", Warning, None, None,
+        "A group named like a default access, built-in or protected group (site-admins, org-admins, jira-users-<site>, …, plus config reserved_groups) is created but not synced to the site.",
+        "Atlassian OpenAPI (default and built-in group names), default groups and blocklisted admin groups documentation",
+        r#""displayName": "confluence-users-acme""#,
+        "Use a name of your own; grant product access to it in Atlassian Administration.";
+    ATL_G_005 = "ATL-G-005", Error, Some(400), Some("invalidValue"),
+        "members[].value must be a SCIM user id of the same directory (not an email or an Atlassian account id), and a $ref must point to …/Users/{value}; unknown members answer PUT 400 \"users referenced do not exist\" and PATCH 404.",
+        "Atlassian OpenAPI (PUT group 400, PATCH group 404)",
+        r#""members": [{"value": "bjensen@example.com"}]"#,
+        "Send the id Atlassian gave the user (from its POST /Users answer or GET /Users?filter=…).";
+    ATL_G_006 = "ATL-G-006", Error, Some(400), Some("invalidValue"),
+        "Atlassian has no nested groups: members must be users, not groups.",
+        "Atlassian: too many users per group / nested groups are flattened; /Schemas members",
+        r#""members": [{"value":"e9e30dba","type":"Group"}]"#,
+        "Flatten nested groups into their users (map_group does).";
+    ATL_G_007 = "ATL-G-007", Warning, None, None,
+        "A group above limits.users_per_group (35,000; 50,000 on request) does not sync its extra users.",
+        "Atlassian: user provisioning limits (35,000 users per group)",
+        "a members list of 40,000",
+        "Split the group, or ask Atlassian support for the higher limit and raise limits.users_per_group.";
     ATL_G_008 = "ATL-G-008", Warning, None, None,
         "replace with path members replaces the whole membership: every member not listed is removed.",
         "RFC 7644 §3.5.2.3; Okta's full group push",
@@ -65,6 +105,11 @@ rules! {
         "Entra ID sends remove with path members and a value list; Okta and RFC 7644 §3.5.2.2 use a value filter",
         r#"{"op":"Remove","path":"members","value":[{"value":"2819c223"}]}"#,
         "Nothing to do: send normalized.";
+    ATL_L_001 = "ATL-L-001", Warning, None, None,
+        "A directory above limits.users_per_directory (150,000) stops syncing new users.",
+        "Atlassian: user provisioning limits (150,000 users per directory; older limits 5,000 and 70,000)",
+        "the 150,001st POST /Users of a batch",
+        "Reduce the users in scope, or ask Atlassian about higher limits and raise limits.users_per_directory.";
     ATL_P_001 = "ATL-P-001", Error, Some(400), Some("invalidSyntax"),
         "A PATCH body's schemas must contain urn:ietf:params:scim:api:messages:2.0:PatchOp.",
         "RFC 7644 §3.5.2; Atlassian's PATCH example",
@@ -100,6 +145,21 @@ rules! {
         "Atlassian OpenAPI (startIndex 1-based); Atlassian KB (100 results per page)",
         "GET /Users?startIndex=0&count=500",
         "Page with startIndex=1, 101, 201, … and count at most 100.";
+    ATL_Q_003 = "ATL-Q-003", Error, Some(400), Some("invalidValue"),
+        "Atlassian supports no sorting (sortBy, sortOrder), no /Bulk and no /Me.",
+        "Atlassian ServiceProviderConfig (sort, bulk unsupported)",
+        "GET /Users?sortBy=userName",
+        "Sort on your side; send one request per resource.";
+    ATL_Q_004 = "ATL-Q-004", Warning, None, None,
+        "attributes and excludedAttributes are mutually exclusive.",
+        "Atlassian OpenAPI; RFC 7644 §3.9",
+        "GET /Users?attributes=userName&excludedAttributes=emails",
+        "Send one of them.";
+    ATL_R_001 = "ATL-R-001", Info, None, None,
+        "Reading Atlassian's answers: 429 waits for Retry-After or X-RateLimit-Reset, 500 and 503 are retried with backoff, 401 and 403 are authentication failures that retrying does not fix.",
+        "Atlassian OpenAPI (500/503 retryable; Failure body for 401/403); Atlassian admin APIs (429 with X-RateLimit headers)",
+        "HTTP 429 Retry-After: 30",
+        "Use classify_response to decide.";
     ATL_U_001 = "ATL-U-001", Error, Some(400), Some("invalidValue"),
         "POST and PUT /Users must carry a non-empty string userName.",
         "Atlassian OpenAPI (create/replace body: \"The userName is required\"); Atlassian /Schemas userName required:true",
@@ -130,6 +190,16 @@ rules! {
         "Atlassian OpenAPI (emails uniqueItems); email addresses are case-insensitive in practice",
         r#"[{"value":"A@example.com"},{"value":"a@example.com"}]"#,
         "Send each address once.";
+    ATL_U_007 = "ATL-U-007", Error, Some(409), Some("uniqueness"),
+        "userName and the primary email must be unique ignoring case across a batch: Atlassian answers the second with a 409.",
+        "Atlassian /Schemas (userName uniqueness server, caseExact false); one email per Atlassian account",
+        "two POST /Users with userName a@example.com and A@example.com",
+        "Send each user once; merge the duplicates at the source.";
+    ATL_U_008 = "ATL-U-008", Error, Some(409), Some("uniqueness"),
+        "A user whose userName or email already belongs to another account (config known_user_names, known_emails) is refused: \"Resource [USER]: with email[…] already exists.\"",
+        "Atlassian KB: 409 when updating an email via provisioning",
+        r#"POST /Users with an email another account has"#,
+        "Find the existing account (GET /Users?filter=userName eq \"…\") and link or update it.";
     ATL_U_010 = "ATL-U-010", Warning, None, None,
         "Read-only attributes (id, meta, groups, atlassianAccountId) sent by a client are ignored by Atlassian; normalized drops them.",
         "Atlassian OpenAPI (readOnly properties); RFC 7643 §7 mutability readOnly",
@@ -170,6 +240,16 @@ rules! {
         "Atlassian OpenAPI (active boolean, true when omitted); Entra ID sends \"False\"",
         r#""active": "False""#,
         "Send active as true or false without quotes.";
+    ATL_U_018 = "ATL-U-018", Error, Some(400), Some("invalidValue"),
+        "A user whose primary email is outside the verified domains (config verified_domains) is an external user: created, but later attribute changes are not applied (config require_verified_domain makes it the older 400).",
+        "Atlassian (users outside verified domains sync since 2020-11-15; Entra connector limitations); older API text: 400",
+        r#""emails": [{"value":"jane@gmail.com","primary":true}]"#,
+        "Verify and claim the domain in Atlassian Administration, or accept that the account stays unmanaged.";
+    ATL_U_019 = "ATL-U-019", Warning, None, None,
+        "Changing a user's primary email from a verified to an unverified domain unlinks the Atlassian account and drops its SCIM group memberships.",
+        "Atlassian KB (email change to an unverified domain), ACCESS-2172, ACCESS-1737",
+        "current bjensen@example.com → new bjensen@gmail.com",
+        "Claim the new domain first, or keep the email on a verified domain.";
     ATL_U_020 = "ATL-U-020", Warning, None, None,
         "displayName overwrites name.givenName and name.familyName at Atlassian, and is built from them when empty: a display name that disagrees with the names makes every sync change them again.",
         "Atlassian KB (email change not reflected: the display name overwrites first and last name); PingFederate Atlassian connector (empty display name is given + family)",
@@ -185,6 +265,11 @@ rules! {
         "Atlassian bug ID-8027 (replacing unchanged emails answers \"One email address need to be marked as primary\")",
         r#"{"op":"replace","path":"emails","value":[…the same emails…]}"#,
         "Send email operations only when the emails change.";
+    ATL_U_023 = "ATL-U-023", Error, Some(404), None,
+        "After DELETE, the user's id is gone: any later request for it answers 404 (create the user again with POST).",
+        "Atlassian OpenAPI (DELETE deletes the SCIM record; later calls 404)",
+        "DELETE /Users/2819c223 then PATCH /Users/2819c223 in one batch",
+        "POST the user again and use its new id.";
     MAP_001 = "MAP-001", Error, Some(400), Some("invalidValue"),
         "A value the mapping marks required has no usable source in the record (or the record is not a JSON object); the user cannot be built.",
         "atlscim mapping (\"required\": true; the presets require userName and the work email)",
@@ -295,11 +380,6 @@ rules! {
         "RFC 7644 §3.2",
         "PUT /Users",
         "POST to /Users or /Groups; PUT, PATCH and DELETE to /Users/{id} or /Groups/{id}.";
-    RFC_R_003 = "RFC-R-003", Info, None, None,
-        "atlscim does not yet check the body of this kind of request; only its JSON syntax was checked.",
-        "atlscim scope",
-        "PATCH /Users/2819c223",
-        "Nothing to do; later atlscim versions check these requests fully.";
     RFC_S_001 = "RFC-S-001", Error, Some(400), Some("invalidSyntax"),
         "schemas must be an array of strings containing the resource type's core schema URN.",
         "RFC 7643 §3 (schemas REQUIRED), §3.1",

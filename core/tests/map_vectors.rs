@@ -48,7 +48,7 @@ fn profile(case: &Value) -> Profile {
 /// The mapping a case names (a preset) or gives (an object), or the load error.
 fn mapping(case: &Value) -> Result<Mapping, mapping::MappingError> {
     match &case["mapping"] {
-        Value::String(name) => Mapping::preset(name),
+        Value::String(name) => Mapping::preset(name).cloned(),
         other => Mapping::from_json(other),
     }
 }

@@ -7,6 +7,7 @@
 //! applied to a copy of the body only when there are any.
 
 pub(crate) mod fix;
+mod groups;
 pub(crate) mod loc;
 mod request_kinds;
 pub(crate) mod walk;
@@ -14,7 +15,7 @@ pub(crate) mod walk;
 use serde::Deserializer;
 use serde_json::Value;
 
-use crate::profile::Profile;
+use crate::profile::{self, Profile};
 use crate::report::{Issue, Report, Severity};
 use crate::request::{Body, Endpoint, Method, Request};
 use crate::rules::{self, Rule};
@@ -49,6 +50,13 @@ fn route<'a>(method: &str, path: &'a str) -> Result<(Method, Endpoint<'a>), Repo
         ));
     };
     let Some(endpoint) = Endpoint::parse(path) else {
+        let last = path.split('?').next().unwrap_or("").trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        if ["Bulk", "Me"].iter().any(|e| e.eq_ignore_ascii_case(last)) {
+            return Err(single(
+                &rules::ATL_Q_003,
+                format!("Atlassian has no /{last} endpoint: send one request per resource"),
+            ));
+        }
         return Err(single(
             &rules::RFC_R_001,
             format!("{path:?} is not /Users, /Users/{{id}}, /Groups or /Groups/{{id}}"),
@@ -86,7 +94,7 @@ impl Profile {
             Method::Put => Operation::Replace,
             Method::Patch => return self.check_patch(&endpoint, request.body.as_ref(), request.current),
             Method::Get => return self.check_query(&endpoint),
-            Method::Delete => return self.not_checked(method, request.body.as_ref()),
+            Method::Delete => return self.check_delete(&endpoint),
         };
         match request.body {
             None => single(
@@ -140,24 +148,17 @@ impl Profile {
         let operation = match method {
             Method::Post => Operation::Create,
             Method::Put => Operation::Replace,
-            _ => return self.not_checked(method, None),
+            Method::Patch => {
+                // A PatchOp message is small and read as a whole: take it as a value.
+                return match <Value as serde::Deserialize>::deserialize(body) {
+                    Ok(value) => self.check_patch(&endpoint, Some(&Body::Value(&value)), current),
+                    Err(e) => single(&rules::RFC_J_001, json_error_detail(&e.to_string())),
+                };
+            }
+            Method::Get => return self.check_query(&endpoint),
+            Method::Delete => return self.check_delete(&endpoint),
         };
         self.check_resource(endpoint.kind, operation, current, |w| w.walk(body))
-    }
-
-    fn not_checked(&self, method: Method, body: Option<&Body<'_>>) -> Report {
-        // GET, PATCH and DELETE have no resource body to walk yet; a PATCH body must at least be
-        // JSON. Saying so is better than a silent "valid".
-        if let Some(Body::Json(bytes)) = body
-            && let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
-        {
-            return single(&rules::RFC_J_001, json_error_detail(&e.to_string()));
-        }
-        let detail = format!(
-            "atlscim does not check the body of {} requests yet; only the method, path and JSON syntax were checked",
-            method.as_str()
-        );
-        Report::new(vec![issue(Severity::Info, &rules::RFC_R_003, &Loc::ROOT, detail)], Vec::new(), true)
     }
 
     fn check_resource<'de, E: std::fmt::Display>(
@@ -179,11 +180,16 @@ impl Profile {
             return Report::new(issues, Vec::new(), false);
         }
         schemas_rules(&mut w);
+        let current = current.filter(|_| operation == Operation::Replace);
         if w.profile.is_atlassian() && kind == ResourceKind::User {
             enterprise_placement(&mut w);
-            if let Some(current) = current.filter(|_| operation == Operation::Replace) {
+            if let Some(current) = current {
                 replace_clears(&mut w, current);
             }
+            user_rules(&mut w, current);
+        }
+        if w.profile.is_atlassian() && kind == ResourceKind::Group {
+            group_rules(&mut w, operation, current);
         }
         Report::new(w.issues, w.fixes, true)
     }
@@ -249,6 +255,127 @@ fn schemas_rules(w: &mut Walker<'_, '_>) {
                 w.issues.push(issue(Severity::Error, rule, &ext_loc, detail));
             }
         }
+    }
+}
+
+fn primary_email_of(resource: &Value) -> Option<&str> {
+    let emails = resource.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case("emails"))?.1.as_array()?;
+    let primary = emails.iter().find(|e| e.get("primary").and_then(Value::as_bool) == Some(true))?;
+    primary.get("value").and_then(Value::as_str)
+}
+
+fn string_of<'v>(resource: &'v Value, key: &str) -> Option<&'v str> {
+    resource.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(key))?.1.as_str()
+}
+
+/// The user rules that need the whole user: ATL-U-008, ATL-U-018, ATL-U-019, ATL-U-020.
+fn user_rules(w: &mut Walker<'_, '_>, current: Option<&Value>) {
+    let profile = w.profile;
+    let root = Loc::ROOT;
+    let user_name = w.top.user_name.as_deref().map(str::to_string);
+    let email = w.top.primary_email.as_deref().map(str::to_string);
+    let same_as_current = |key: &str, value: &str| -> bool {
+        current.is_some_and(|c| match key {
+            "userName" => string_of(c, "userName").is_some_and(|u| u.eq_ignore_ascii_case(value)),
+            _ => primary_email_of(c).is_some_and(|e| profile::email_key(e) == profile::email_key(value)),
+        })
+    };
+    if let Some(u) = user_name.as_deref()
+        && profile.known_user_names.contains(&u.to_lowercase())
+        && !same_as_current("userName", u)
+    {
+        let detail = format!(
+            "the userName {u:?} already belongs to an account Atlassian holds (known_user_names): Atlassian answers 409"
+        );
+        w.issues.push(issue(Severity::Error, &rules::ATL_U_008, &root.key("userName", "userName"), detail));
+    }
+    let emails_loc = root.key("emails", "emails");
+    if let Some(e) = email.as_deref() {
+        if profile.known_emails.contains(&profile::email_key(e)) && !same_as_current("emails", e) {
+            let detail = format!(
+                "Resource [USER]: with email[{e}] already exists. (the email belongs to another account; known_emails)"
+            );
+            w.issues.push(issue(Severity::Error, &rules::ATL_U_008, &emails_loc, detail));
+        }
+        let domains = profile.verified_domains();
+        if !domains.is_empty() && profile::verified(domains, e) == Some(false) {
+            let was_verified =
+                current.and_then(primary_email_of).and_then(|c| profile::verified(domains, c)) == Some(true);
+            if was_verified {
+                let detail = format!(
+                    "the primary email moves from the verified domain of {:?} to {e:?}, whose domain is not verified: Atlassian unlinks the account and drops its SCIM group memberships",
+                    current.and_then(primary_email_of).unwrap_or_default()
+                );
+                w.issues.push(issue(Severity::Warning, &rules::ATL_U_019, &emails_loc, detail));
+            } else if profile.require_verified_domain {
+                let detail = format!(
+                    "{e:?} is not on a verified domain; with require_verified_domain (Atlassian's older rule) the create is refused"
+                );
+                w.issues.push(issue(Severity::Error, &rules::ATL_U_018, &emails_loc, detail));
+            } else {
+                let detail = format!(
+                    "{e:?} is not on a verified domain: the user is created as an external user, and later attribute changes are not applied"
+                );
+                w.issues.push(issue(Severity::Warning, &rules::ATL_U_018, &emails_loc, detail));
+            }
+        }
+    }
+    if let Some(display) = w.top.display_name.as_deref() {
+        let (given, family) = (w.top.given_name.as_deref(), w.top.family_name.as_deref());
+        if given.is_some() || family.is_some() {
+            let r = crate::mapping::reconcile_name(Some(display), given, family);
+            if matches!(r.outcome, crate::mapping::NameOutcome::NamesOverwritten { .. }) {
+                let detail = format!(
+                    "Atlassian overwrites the first and last name with the display name {display:?}: they become {:?} and {:?}, not {:?} and {:?}",
+                    r.given.unwrap_or_default(),
+                    r.family.unwrap_or_default(),
+                    given.unwrap_or_default(),
+                    family.unwrap_or_default()
+                );
+                w.issues.push(issue(
+                    Severity::Warning,
+                    &rules::ATL_U_020,
+                    &root.key("displayName", "displayName"),
+                    detail,
+                ));
+            }
+        }
+    }
+}
+
+/// The group rules that need the whole group: ATL-G-002 (PUT), ATL-G-003, ATL-G-004, ATL-G-007.
+fn group_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Value>) {
+    let profile = w.profile;
+    let root = Loc::ROOT;
+    let name_loc = root.key("displayName", "displayName");
+    if let Some(name) = w.top.display_name.as_deref().map(str::to_string) {
+        if let Some(current_name) = current.and_then(|c| string_of(c, "displayName"))
+            && current_name != name
+        {
+            let detail = format!(
+                "renaming the group {current_name:?} to {name:?}: Atlassian does not support renaming a synced group"
+            );
+            w.issues.push(issue(Severity::Error, &rules::ATL_G_002, &name_loc, detail));
+        }
+        if operation == Operation::Create
+            && profile.known_groups.iter().any(|g| g.trim().eq_ignore_ascii_case(name.trim()))
+        {
+            let detail = "Resource [GROUP]: with displayName already exists. (the name is in known_groups)".to_string();
+            w.issues.push(issue(Severity::Error, &rules::ATL_G_003, &name_loc, detail));
+        }
+        if let Some(why) = groups::reserved_name(&name, &profile.reserved_groups) {
+            let detail = format!("{why}: Atlassian creates the group but does not sync it to the site");
+            w.issues.push(issue(Severity::Warning, &rules::ATL_G_004, &name_loc, detail));
+        }
+    }
+    let limit = profile.limits.users_per_group;
+    if let Some(n) = w.top.member_count
+        && n as u64 > limit
+    {
+        let detail = format!(
+            "{n} members is more than the {limit} Atlassian syncs per group (limits.users_per_group); the rest are not synced"
+        );
+        w.issues.push(issue(Severity::Warning, &rules::ATL_G_007, &root.key("members", "members"), detail));
     }
 }
 

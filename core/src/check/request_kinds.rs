@@ -65,10 +65,48 @@ impl Profile {
         Report::new(issues, fixes, reading.readable)
     }
 
+    /// DELETE: what Atlassian does with it (reference §6), and the reversible alternative.
+    pub(super) fn check_delete(&self, endpoint: &Endpoint<'_>) -> Report {
+        let root = Loc::ROOT;
+        let i = match (endpoint.kind, self.delete_semantics()) {
+            (_, _) if !self.is_atlassian() => return Report::new(Vec::new(), Vec::new(), true),
+            (ResourceKind::User, crate::DeleteSemantics::Unlink) => issue(
+                Severity::Warning,
+                &rules::ATL_D_001,
+                &root,
+                "Atlassian unlinks the user from the identity provider, deactivates the managed account and deletes the SCIM record for good; later requests for this id answer 404. To suspend the user reversibly, PATCH active to false",
+            ),
+            (ResourceKind::User, crate::DeleteSemantics::Deactivate) => issue(
+                Severity::Info,
+                &rules::ATL_D_001,
+                &root,
+                "under the older documented behaviour (delete_semantics deactivate) DELETE deactivates the account like active: false; the id then answers 404 until reactivated",
+            ),
+            (ResourceKind::Group, _) => issue(
+                Severity::Warning,
+                &rules::ATL_D_002,
+                &root,
+                "Atlassian removes the group from the organization's directory and its sites; members lose the product access and permissions it granted",
+            ),
+        };
+        Report::new(vec![i], Vec::new(), true)
+    }
+
     pub(super) fn check_query(&self, endpoint: &Endpoint<'_>) -> Report {
         let mut issues = Vec::new();
         let root = Loc::ROOT;
-        for (name, raw) in endpoint.query.map(query_pairs).unwrap_or_default() {
+        let pairs = endpoint.query.map(query_pairs).unwrap_or_default();
+        let has = |n: &str| pairs.iter().any(|(k, _)| k.eq_ignore_ascii_case(n));
+        if self.is_atlassian() && has("attributes") && has("excludedAttributes") {
+            let loc = root.key("excludedAttributes", "excludedAttributes");
+            issues.push(issue(
+                Severity::Warning,
+                &rules::ATL_Q_004,
+                &loc,
+                "attributes and excludedAttributes are mutually exclusive: send one",
+            ));
+        }
+        for (name, raw) in pairs.iter().cloned() {
             let loc = root.key(&name, &name);
             match name.to_ascii_lowercase().as_str() {
                 "filter" => {
@@ -93,6 +131,9 @@ impl Profile {
                     _ if !self.is_atlassian() => {}
                     _ => issues.push(issue(Severity::Error, &rules::ATL_Q_002, &loc, format!("startIndex must be a whole number of at least 1, got {raw:?}"))),
                 },
+                "sortby" | "sortorder" if self.is_atlassian() => {
+                    issues.push(issue(Severity::Error, &rules::ATL_Q_003, &loc, format!("Atlassian does not sort ({name}); sort the results yourself")));
+                }
                 "count" if self.is_atlassian() => match raw.trim().parse::<i64>() {
                     Ok(n) if n >= 0 && n as u64 <= MAX_COUNT => {}
                     Ok(n) if n > 0 => issues.push(issue(

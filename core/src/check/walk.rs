@@ -44,6 +44,15 @@ pub(crate) struct TopFacts<'de> {
     pub enterprise_top: [Option<(String, Cow<'de, str>)>; 2],
     /// The same attributes inside the enterprise extension.
     pub enterprise_ext: [Option<Cow<'de, str>>; 2],
+    /// userName, displayName, name.givenName, name.familyName as sent.
+    pub user_name: Option<Cow<'de, str>>,
+    pub display_name: Option<Cow<'de, str>>,
+    pub given_name: Option<Cow<'de, str>>,
+    pub family_name: Option<Cow<'de, str>>,
+    /// The value of the one email marked primary.
+    pub primary_email: Option<Cow<'de, str>>,
+    /// How many members a group body lists.
+    pub member_count: Option<usize>,
 }
 
 /// State of one walk.
@@ -140,6 +149,9 @@ impl<'p, 'de> Walker<'p, 'de> {
     }
 
     fn missing_rule(&self, attr: &Attribute, top: bool) -> &'static Rule {
+        if self.profile.is_atlassian() && self.rt.kind == ResourceKind::Group && top && attr.is("displayName") {
+            return &rules::ATL_G_001;
+        }
         if self.atlassian_user() && top {
             if attr.is("userName") {
                 return &rules::ATL_U_001;
@@ -213,6 +225,7 @@ struct Element<'de> {
     primary: bool,
     value: Option<Cow<'de, str>>,
     kind: Option<Cow<'de, str>>,
+    reference: Option<Cow<'de, str>>,
 }
 
 /// Object keys, borrowed from the input when the deserializer allows.
@@ -445,6 +458,11 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                     present.insert(index);
                     if w.collect_present {
                         w.top.present.push(attr.name.clone());
+                    }
+                    if attr.is("userName") {
+                        w.top.user_name = summary.text;
+                    } else if attr.is("displayName") {
+                        w.top.display_name = summary.text;
                     }
                 }
                 continue;
@@ -898,10 +916,20 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, 'de, '_> {
 
 /// RFC 7643 §2.4 (at most one primary) for every multi-valued attribute, and the Atlassian email
 /// rules on `emails`.
-fn multi_valued_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, elements: &[(usize, Element<'_>)]) {
+fn multi_valued_rules<'de>(w: &mut Walker<'_, 'de>, ctx: &Ctx<'_>, elements: &[(usize, Element<'de>)]) {
     let attr = ctx.attr;
     let atlassian_emails = w.atlassian_user() && ctx.top && attr.is("emails");
     let primaries: Vec<usize> = elements.iter().filter(|(_, e)| e.primary).map(|(i, _)| *i).collect();
+    if w.profile.is_atlassian() && w.rt.kind == ResourceKind::Group && ctx.top && attr.is("members") {
+        w.top.member_count = Some(elements.len());
+        for (i, e) in elements {
+            let loc = ctx.loc.index(*i);
+            super::groups::member_rules(w, &loc, e.value.as_deref(), e.kind.as_deref(), e.reference.as_deref());
+        }
+    }
+    if atlassian_emails && primaries.len() == 1 {
+        w.top.primary_email = elements.iter().find(|(_, e)| e.primary).and_then(|(_, e)| e.value.clone());
+    }
     if atlassian_emails {
         if (primaries.len() > 1 || (primaries.is_empty() && !w.partial)) && !elements.is_empty() {
             let detail = format!(
@@ -1061,12 +1089,21 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
                     w.top.enterprise_ext[i] = s.text.clone();
                 }
             }
+            if self.parent.is_some_and(|p| p.is("name") && !p.multi_valued) && self.extension.is_none() {
+                if attr.is("givenName") {
+                    w.top.given_name = s.text.clone();
+                } else if attr.is("familyName") {
+                    w.top.family_name = s.text.clone();
+                }
+            }
             if attr.is("primary") {
                 element.primary = s.boolean == Some(true);
             } else if attr.is("value") {
                 element.value = s.text;
             } else if attr.is("type") {
                 element.kind = s.text;
+            } else if attr.is("$ref") {
+                element.reference = s.text;
             }
         }
         for (i, attr) in self.attrs.iter().enumerate() {

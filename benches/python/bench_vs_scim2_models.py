@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Times atlscim's Profile.check against scim2-models on the same User, in one run.
+
+    python3 benches/python/bench_vs_scim2_models.py        (from the repository root)
+
+The script makes its own venv (build/bench-venv) with scim2-models and maturin from PyPI,
+builds the atlscim wheel (release, with the `conversion-bench` feature, which adds the
+dict-conversion options measured below) into it, and runs itself again inside it. It then
+times, interleaved round by round so that all candidates see the same machine noise:
+
+- Profile.check("POST", "/Users", body) with the body as a dict, as JSON text (str) and as bytes;
+- the same user with what Atlassian does not store left out, which needs no fix, so no copy;
+- the other ways a dict could reach the core: json.dumps then text, serde-pyobject to a
+  serde_json Value, our own reader to a Value (checked detached and attached), and the direct
+  walk without the copy of the dict that Profile.check keeps when the fixes change the body;
+- scim2-models: User[EnterpriseUser].model_validate(the same dict).
+
+It prints the median per call in microseconds and the ratio to scim2-models. The target
+(DESIGN.md "Targets") is Profile.check with a dict at least 20x faster than scim2-models.
+
+Environment: ATLSCIM_BENCH_USER overrides the input (default ../shared/bench/user.json relative
+to the repository); ATLSCIM_BENCH_ROUNDS the number of rounds (default 41); ATLSCIM_BENCH_CPU a
+CPU to pin to (default: the last one the process may use).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+VENV = REPO / "build" / "bench-venv"
+WHEELS = REPO / "build" / "bench-wheels"
+PINS = ["maturin==1.16.0", "scim2-models==0.12.3"]
+INSIDE = "ATLSCIM_BENCH_INSIDE"
+
+
+def venv_python() -> Path:
+    return VENV / "bin" / "python"
+
+
+def run(*args: object) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], check=True)
+
+
+def bootstrap() -> None:
+    """Creates the venv, installs the pins and a fresh wheel, and re-runs this file inside it."""
+    if not venv_python().exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    run(venv_python(), "-m", "pip", "install", "-q", *PINS)
+    for old in WHEELS.glob("*.whl"):
+        old.unlink()
+    run(
+        VENV / "bin" / "maturin", "build", "--release", "-q",
+        "-m", REPO / "python" / "Cargo.toml", "--features", "conversion-bench", "-o", WHEELS,
+    )
+    (wheel,) = WHEELS.glob("atlscim-*.whl")
+    run(venv_python(), "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", wheel)
+    env = dict(os.environ, **{INSIDE: "1"})
+    sys.exit(subprocess.run([str(venv_python()), __file__, *sys.argv[1:]], env=env).returncode)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
+
+
+def per_call_us(fn, arg, calls: int) -> float:
+    start = time.perf_counter_ns()
+    for _ in range(calls):
+        fn(arg)
+    return (time.perf_counter_ns() - start) / calls / 1000.0
+
+
+def calibrate(fn, arg) -> int:
+    """Calls per round so that one round takes about 20 ms."""
+    calls = 1
+    while True:
+        elapsed_us = per_call_us(fn, arg, calls) * calls
+        if elapsed_us > 20_000:
+            return calls
+        calls *= 2
+
+
+def main() -> None:
+    import atlscim
+    from atlscim import _native
+    from scim2_models import EnterpriseUser, User
+
+    load = os.getloadavg()[0]
+    user_path = Path(os.environ.get("ATLSCIM_BENCH_USER", REPO.parent / "shared" / "bench" / "user.json"))
+    text = user_path.read_text(encoding="utf-8")
+    user = json.loads(text)
+    data = text.encode("utf-8")
+    rounds = int(os.environ.get("ATLSCIM_BENCH_ROUNDS", "41"))
+    cpus = sorted(os.sched_getaffinity(0))
+    cpu = int(os.environ.get("ATLSCIM_BENCH_CPU", cpus[-1]))
+    os.sched_setaffinity(0, {cpu})
+
+    profile = atlscim.Profile()
+    report = profile.check("POST", "/Users", user)
+    model = User[EnterpriseUser]
+    model.model_validate(user)  # fails loudly if scim2-models does not accept the input
+    # Every candidate must reach the same verdict, or the comparison means nothing.
+    for other in (
+        profile.check("POST", "/Users", text),
+        profile.check("POST", "/Users", data),
+        _native._bench_check_via("serde_pyobject", profile, "POST", "/Users", user),
+        _native._bench_check_via("value", profile, "POST", "/Users", user),
+        _native._bench_check_via("direct_no_copy", profile, "POST", "/Users", user),
+    ):
+        # (A Value lists members in key order, a dict in insertion order: compare issues as sets.)
+        assert other.valid == report.valid and set(other.issues) == set(report.issues), (report, other)
+
+    # The same user with what Atlassian does not store already left out: a body the lenient
+    # fixes leave alone, so the report needs no copy of it (normalized is the dict itself).
+    clean = report.normalized
+    assert not profile.check("POST", "/Users", clean).issues
+
+    check = profile.check
+    via = _native._bench_check_via
+    candidates = {
+        "atlscim Profile.check, dict": (lambda b: check("POST", "/Users", b), user),
+        "atlscim Profile.check, JSON str": (lambda b: check("POST", "/Users", b), text),
+        "atlscim Profile.check, JSON bytes": (lambda b: check("POST", "/Users", b), data),
+        "atlscim Profile.check, dict needing no fix": (lambda b: check("POST", "/Users", b), clean),
+        "dict option: json.dumps, then check str": (lambda b: check("POST", "/Users", json.dumps(b)), user),
+        "dict option: serde-pyobject -> Value, detached": (
+            lambda b: via("serde_pyobject", profile, "POST", "/Users", b), user),
+        "dict option: own reader -> Value, detached": (lambda b: via("value", profile, "POST", "/Users", b), user),
+        "dict option: own reader -> Value, attached": (
+            lambda b: via("value_attached", profile, "POST", "/Users", b), user),
+        "dict option: direct walk without the copy for normalized": (
+            lambda b: via("direct_no_copy", profile, "POST", "/Users", b), user),
+        "scim2-models User[EnterpriseUser].model_validate": (model.model_validate, user),
+    }
+    calls = {name: calibrate(fn, arg) for name, (fn, arg) in candidates.items()}
+    samples: dict[str, list[float]] = {name: [] for name in candidates}
+    for _ in range(rounds):
+        for name, (fn, arg) in candidates.items():
+            samples[name].append(per_call_us(fn, arg, calls[name]))
+
+    medians = {name: statistics.median(s) for name, s in samples.items()}
+    baseline = medians["scim2-models User[EnterpriseUser].model_validate"]
+    print()
+    print(f"input: {user_path} ({len(data)} bytes); verdict: {report!r}")
+    print(
+        f"python {platform.python_version()}, atlscim {atlscim.__version__}, "
+        f"scim2-models {importlib.metadata.version('scim2-models')}, pydantic {importlib.metadata.version('pydantic')}"
+    )
+    print(f"{cpu_model()}, {os.cpu_count()} CPUs, pinned to CPU {cpu}; {platform.system()} {platform.release()}; "
+          f"load average before the run {load:.2f}")
+    print(f"{rounds} rounds, interleaved; median per call")
+    print()
+    width = max(len(n) for n in medians)
+    print(f"{'candidate':<{width}}  {'median µs':>10}  {'scim2-models / this':>20}")
+    for name, us in medians.items():
+        print(f"{name:<{width}}  {us:>10.2f}  {baseline / us:>19.1f}x")
+    ratio = baseline / medians["atlscim Profile.check, dict"]
+    verdict = "meets" if ratio >= 20 else "MISSES"
+    print()
+    print(f"Profile.check with a dict is {ratio:.1f}x faster than scim2-models ({verdict} the 20x target)")
+
+
+if __name__ == "__main__":
+    if os.environ.get(INSIDE):
+        main()
+    else:
+        bootstrap()

@@ -1,0 +1,67 @@
+"""The package: version, typing files, the rule registry, exceptions, the module docstring."""
+
+from __future__ import annotations
+
+import doctest
+import importlib.metadata
+import re
+from pathlib import Path
+
+import atlscim
+from atlscim import _native
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_version_is_the_cargo_version() -> None:
+    cargo = (REPO / "Cargo.toml").read_text(encoding="utf-8")
+    section = cargo.split("[workspace.package]", 1)[1]
+    match = re.search(r'^version\s*=\s*"([^"]+)"', section, re.M)
+    assert match, "no workspace version in Cargo.toml"
+    assert atlscim.__version__ == match.group(1) == _native.__version__
+    assert importlib.metadata.version("atlscim") == atlscim.__version__
+
+
+def test_the_wheel_is_typed() -> None:
+    package = Path(atlscim.__file__).parent
+    assert (package / "py.typed").is_file()
+    assert (package / "_native.pyi").is_file()
+    assert Path(_native.__file__).name.endswith(".abi3.so")
+
+
+def test_rules_lists_the_registry() -> None:
+    rules = atlscim.rules()
+    ids = [r["id"] for r in rules]
+    assert len(ids) == len(set(ids)) >= 20
+    assert ids == sorted(ids)
+    for rule in rules:
+        assert set(rule) == {"id", "severity", "status", "scimType", "summary", "source", "example", "advice"}
+        assert rule["severity"] in {"error", "warning", "info"}
+        assert rule["summary"] and rule["source"]
+    by_id = {r["id"]: r for r in rules}
+    assert by_id["ATL-U-003"]["status"] == 400 and by_id["ATL-U-003"]["scimType"] is None
+    # Every issue points at a rule in the registry.
+    report = atlscim.Profile().check("POST", "/Users", {"userName": 1, "active": "False"})
+    assert report.issues and all(i.rule in by_id for i in report.issues)
+
+
+def test_exceptions_are_defined_in_python() -> None:
+    assert issubclass(atlscim.ConfigError, atlscim.ScimError)
+    assert issubclass(atlscim.ConfigError, ValueError)
+    assert issubclass(atlscim.ScimError, Exception)
+    assert atlscim.ScimError.__module__ == "atlscim.errors"
+    e = atlscim.ScimError("no", status=409, scim_type="uniqueness", rule="ATL-U-007", path="userName")
+    assert (str(e), e.detail, e.status, e.scim_type, e.rule, e.path) == (
+        "no", "no", 409, "uniqueness", "ATL-U-007", "userName")
+
+
+def test_the_module_docstring_example_runs() -> None:
+    result = doctest.testmod(atlscim, raise_on_error=False)
+    assert result.attempted >= 3 and result.failed == 0
+
+
+def test_public_names() -> None:
+    assert sorted(atlscim.__all__) == sorted(
+        ["ConfigError", "Issue", "Profile", "Report", "ScimError", "__version__", "rules"])
+    for name in atlscim.__all__:
+        assert hasattr(atlscim, name)
