@@ -106,7 +106,7 @@ impl Profile {
                 "attributes and excludedAttributes are mutually exclusive: send one",
             ));
         }
-        for (name, raw) in pairs.iter().cloned() {
+        for (name, raw) in pairs {
             let loc = root.key(&name, &name);
             match name.to_ascii_lowercase().as_str() {
                 "filter" => {
