@@ -25,6 +25,7 @@
 //! Bindings (Python, C, Go) and the `atlscim` CLI wrap this crate and hold no SCIM logic of their
 //! own.
 
+pub mod batch;
 pub mod email;
 pub mod filter;
 pub mod mapping;
@@ -33,15 +34,18 @@ pub mod path;
 pub mod profile;
 pub mod report;
 pub mod request;
+pub mod response;
 pub mod rules;
 pub mod schema;
 
 mod check;
 
+pub use batch::{Batch, BatchSummary};
 pub use check::is_xsd_datetime;
 pub use profile::{ConfigError, DeleteSemantics, Limits, Profile, ProfileKind, VerifiedDomain};
 pub use report::{Issue, Report, Severity};
 pub use request::{Body, Endpoint, Method, Request};
+pub use response::{Response, ResponseKind, classify_response};
 pub use rules::{RULES, Rule};
 
 // The README's Rust example runs as a doctest, so it cannot go stale.

@@ -82,9 +82,22 @@ fn route<'a>(method: &str, path: &'a str) -> Result<(Method, Endpoint<'a>), Repo
     Ok((m, endpoint))
 }
 
+/// What a batch needs to know about a checked resource body.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Facts {
+    pub user_name: Option<String>,
+    pub primary_email: Option<String>,
+    pub member_count: Option<usize>,
+}
+
 impl Profile {
     /// Checks one request and says what Atlassian would answer.
     pub fn check(&self, request: &Request<'_>) -> Report {
+        self.check_collecting(request, None)
+    }
+
+    /// Like [`Profile::check`], also filling `facts` from a resource body (for batches).
+    pub(crate) fn check_collecting(&self, request: &Request<'_>, facts: Option<&mut Facts>) -> Report {
         let (method, endpoint) = match route(request.method, request.path) {
             Ok(r) => r,
             Err(report) => return report,
@@ -120,12 +133,12 @@ impl Profile {
                     }
                 };
                 let mut de = serde_json::Deserializer::from_str(text);
-                self.check_resource(endpoint.kind, operation, request.current, |w| {
+                self.check_resource(endpoint.kind, operation, request.current, facts, |w| {
                     w.walk(&mut de).and_then(|()| de.end())
                 })
             }
             Some(Body::Value(value)) => {
-                self.check_resource(endpoint.kind, operation, request.current, |w| w.walk(value))
+                self.check_resource(endpoint.kind, operation, request.current, facts, |w| w.walk(value))
             }
         }
     }
@@ -158,7 +171,7 @@ impl Profile {
             Method::Get => return self.check_query(&endpoint),
             Method::Delete => return self.check_delete(&endpoint),
         };
-        self.check_resource(endpoint.kind, operation, current, |w| w.walk(body))
+        self.check_resource(endpoint.kind, operation, current, None, |w| w.walk(body))
     }
 
     fn check_resource<'de, E: std::fmt::Display>(
@@ -166,6 +179,7 @@ impl Profile {
         kind: ResourceKind,
         operation: Operation,
         current: Option<&Value>,
+        facts: Option<&mut Facts>,
         walk: impl FnOnce(&mut Walker<'_, 'de>) -> Result<(), E>,
     ) -> Report {
         let mut w = Walker::new(self, kind);
@@ -190,6 +204,11 @@ impl Profile {
         }
         if w.profile.is_atlassian() && kind == ResourceKind::Group {
             group_rules(&mut w, operation, current);
+        }
+        if let Some(f) = facts {
+            f.user_name = w.top.user_name.as_deref().map(str::to_string);
+            f.primary_email = w.top.primary_email.as_deref().map(str::to_string);
+            f.member_count = w.top.member_count;
         }
         Report::new(w.issues, w.fixes, true)
     }

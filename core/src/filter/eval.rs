@@ -238,6 +238,11 @@ fn compare(v: &Value, op: CompareOp, target: &CompValue, case_exact: bool, date_
     }
 }
 
+/// A dateTime as Unix seconds (see [`instant`]).
+pub fn instant_of(s: &str) -> Option<f64> {
+    instant(s).map(|(secs, nanos)| secs as f64 + f64::from(nanos) / 1e9)
+}
+
 /// A dateTime as (seconds since 1970-01-01T00:00:00Z, nanoseconds). Accepts xsd:dateTime with
 /// or without a zone (no zone is UTC) and, for filters on dates, `YYYY-MM-DD` and `YYYY-MM`.
 pub(crate) fn instant(s: &str) -> Option<(i64, u32)> {

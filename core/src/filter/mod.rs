@@ -21,7 +21,7 @@ use std::fmt;
 
 use serde_json::{Number, Value};
 
-pub use eval::{EvalOptions, element_matches, matches, matches_with};
+pub use eval::{EvalOptions, element_matches, instant_of, matches, matches_with};
 pub(crate) use parse::parse_patch_path;
 pub use parse::{FilterError, FilterLimits, parse, parse_with};
 

@@ -1,0 +1,224 @@
+//! Batches: many requests checked as one directory sync, with the rules only a batch can see.
+//!
+//! A [`Batch`] is fed one request at a time, so a caller can stream a 150,000-user export
+//! through it; what it keeps is one lower-cased userName and email per user (a few megabytes for
+//! Atlassian's 150,000-user directory limit) and the ids the batch deleted. The rules it adds:
+//! - ATL-U-007: a userName or primary email that an earlier request of the batch already sent;
+//! - ATL-L-001: users created beyond `limits.users_per_directory` (counting
+//!   `directory_user_count`, the users the directory already holds);
+//! - ATL-U-023: a request for a user the batch already deleted;
+//! - ATL-G-007: a group whose members, as the batch sets and changes them, exceed
+//!   `limits.users_per_group`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde_json::Value;
+
+use crate::check::Facts;
+use crate::check::loc::Loc;
+use crate::profile::{self, Profile};
+use crate::report::{Issue, Report, Severity};
+use crate::request::{Body, Endpoint, Method, Request};
+use crate::rules::{self, Rule};
+use crate::schema::ResourceKind;
+
+/// Totals over a batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchSummary {
+    pub requests: usize,
+    pub valid: usize,
+    pub invalid: usize,
+    /// How many issues each rule raised, by rule id.
+    pub by_rule: BTreeMap<&'static str, usize>,
+}
+
+/// A batch of requests checked in order.
+#[derive(Debug)]
+pub struct Batch<'p> {
+    profile: &'p Profile,
+    user_names: HashMap<String, usize>,
+    emails: HashMap<String, usize>,
+    deleted_users: HashSet<String>,
+    group_sizes: HashMap<String, i64>,
+    users_created: u64,
+    summary: BatchSummary,
+}
+
+fn issue(severity: Severity, rule: &'static Rule, key: &str, detail: String) -> Issue {
+    let root = Loc::ROOT;
+    let loc = if key.is_empty() { root } else { root.key(key, key) };
+    Issue { severity, rule, path: loc.path(), pointer: loc.pointer(), detail }
+}
+
+impl<'p> Batch<'p> {
+    pub fn new(profile: &'p Profile) -> Batch<'p> {
+        Batch {
+            profile,
+            user_names: HashMap::new(),
+            emails: HashMap::new(),
+            deleted_users: HashSet::new(),
+            group_sizes: HashMap::new(),
+            users_created: 0,
+            summary: BatchSummary::default(),
+        }
+    }
+
+    /// Checks the next request of the batch: its own report plus the batch rules.
+    pub fn check(&mut self, request: &Request<'_>) -> Report {
+        let index = self.summary.requests;
+        let mut facts = Facts::default();
+        let mut report = self.profile.check_collecting(request, Some(&mut facts));
+        if self.profile.is_atlassian() {
+            self.batch_rules(index, request, &facts, &mut report);
+        }
+        self.summary.requests += 1;
+        if report.valid() {
+            self.summary.valid += 1;
+        } else {
+            self.summary.invalid += 1;
+        }
+        for i in report.issues() {
+            *self.summary.by_rule.entry(i.rule.id).or_default() += 1;
+        }
+        report
+    }
+
+    /// Totals so far.
+    pub fn summary(&self) -> &BatchSummary {
+        &self.summary
+    }
+
+    fn batch_rules(&mut self, index: usize, request: &Request<'_>, facts: &Facts, report: &mut Report) {
+        let (Some(method), Some(endpoint)) = (Method::parse(request.method), Endpoint::parse(request.path)) else {
+            return;
+        };
+        let limits = self.profile.limits();
+        match (endpoint.kind, method, endpoint.id) {
+            (ResourceKind::User, _, Some(id)) if method != Method::Post && self.deleted_users.contains(id) => {
+                let detail = format!(
+                    "request #{index} is for user {id}, which this batch deleted: Atlassian answers 404; create the user again with POST"
+                );
+                report.issues.push(issue(Severity::Error, &rules::ATL_U_023, "", detail));
+            }
+            _ => {}
+        }
+        if endpoint.kind == ResourceKind::User && method == Method::Delete {
+            if let Some(id) = endpoint.id {
+                self.deleted_users.insert(id.to_string());
+            }
+            return;
+        }
+        if endpoint.kind == ResourceKind::User && matches!(method, Method::Post | Method::Put) {
+            let own = |map: &HashMap<String, usize>, key: &str| map.get(key).copied();
+            if let Some(name) = &facts.user_name {
+                let key = name.to_lowercase();
+                match own(&self.user_names, &key) {
+                    Some(first) if method == Method::Post => {
+                        let detail = format!(
+                            "userName {name:?} was already sent by request #{first} of this batch (userNames compare ignoring case): Atlassian answers 409"
+                        );
+                        report.issues.push(issue(Severity::Error, &rules::ATL_U_007, "userName", detail));
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.user_names.insert(key, index);
+                    }
+                }
+            }
+            if let Some(email) = &facts.primary_email {
+                let key = profile::email_key(email);
+                match own(&self.emails, &key) {
+                    Some(first) if method == Method::Post => {
+                        let detail = format!(
+                            "the primary email {email:?} was already sent by request #{first} of this batch: one email belongs to one Atlassian account, so Atlassian answers 409"
+                        );
+                        report.issues.push(issue(Severity::Error, &rules::ATL_U_007, "emails", detail));
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.emails.insert(key, index);
+                    }
+                }
+            }
+            if method == Method::Post && report.valid() {
+                self.users_created += 1;
+                let total = self.profile.directory_user_count + self.users_created;
+                if total > limits.users_per_directory {
+                    let detail = format!(
+                        "this is user {total} of the directory: above limits.users_per_directory ({}), Atlassian stops syncing new users",
+                        limits.users_per_directory
+                    );
+                    report.issues.push(issue(Severity::Warning, &rules::ATL_L_001, "", detail));
+                }
+            }
+        }
+        if endpoint.kind == ResourceKind::Group
+            && let Some(id) = endpoint.id
+        {
+            let delta = match method {
+                Method::Put => {
+                    self.group_sizes.insert(id.to_string(), facts.member_count.unwrap_or(0) as i64);
+                    0
+                }
+                Method::Patch => member_delta(request),
+                Method::Delete => {
+                    self.group_sizes.remove(id);
+                    return;
+                }
+                _ => 0,
+            };
+            let size = self.group_sizes.entry(id.to_string()).or_insert(0);
+            *size = (*size + delta).max(0);
+            if *size as u64 > limits.users_per_group && delta > 0 {
+                let detail = format!(
+                    "group {id} reaches at least {size} members in this batch: above limits.users_per_group ({}), the extra users are not synced",
+                    limits.users_per_group
+                );
+                report.issues.push(issue(Severity::Warning, &rules::ATL_G_007, "", detail));
+            }
+        }
+    }
+}
+
+/// Members a PatchOp adds minus those it removes (by value filter or value list).
+fn member_delta(request: &Request<'_>) -> i64 {
+    let parsed;
+    let body = match request.body {
+        Some(Body::Value(v)) => v,
+        Some(Body::Json(bytes)) => match serde_json::from_slice::<Value>(bytes) {
+            Ok(v) => {
+                parsed = v;
+                &parsed
+            }
+            Err(_) => return 0,
+        },
+        None => return 0,
+    };
+    let ops = body
+        .as_object()
+        .and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case("operations")))
+        .and_then(|(_, v)| v.as_array());
+    let mut delta = 0i64;
+    for op in ops.into_iter().flatten() {
+        let kind = op.get("op").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+        let path = op.get("path").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+        if !path.starts_with("members") {
+            continue;
+        }
+        let listed = op.get("value").and_then(Value::as_array).map_or(0, |a| a.len() as i64);
+        match kind.as_str() {
+            "add" => delta += listed,
+            "remove" => delta -= if path.contains('[') { 1 } else { listed },
+            _ => {}
+        }
+    }
+    delta
+}
+
+impl Profile {
+    /// Checks requests as one batch (see [`Batch`]): a report per request, in order.
+    pub fn check_batch<'a>(&self, requests: impl IntoIterator<Item = Request<'a>>) -> Vec<Report> {
+        let mut batch = Batch::new(self);
+        requests.into_iter().map(|r| batch.check(&r)).collect()
+    }
+}

@@ -1,0 +1,98 @@
+//! Runs the shared `batch` and `response` vectors (tests/vectors/README.md).
+
+use std::path::PathBuf;
+
+use atlscim_core::{Batch, Body, Profile, Request, classify_response};
+use serde_json::Value;
+
+fn files(kind: &str) -> Vec<Value> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir).expect("dir").map(|e| e.expect("entry").path()).collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| serde_json::from_str::<Value>(&std::fs::read_to_string(p).expect("read")).expect("JSON"))
+        .filter(|v| v["kind"] == kind)
+        .collect()
+}
+
+fn sorted_issues(report: &atlscim_core::Report) -> Vec<Value> {
+    let mut v: Vec<Value> =
+        report.issues().iter().map(|i| serde_json::json!([i.severity.as_str(), i.rule.id, i.pointer])).collect();
+    v.sort_by_key(|x| x.to_string());
+    v
+}
+
+#[test]
+fn batch_vectors() {
+    let (mut ran, mut failures) = (0, Vec::new());
+    for file in files("batch") {
+        for case in file["cases"].as_array().expect("cases") {
+            let profile =
+                case.get("config").map_or_else(Profile::atlassian, |c| Profile::from_config(c).expect("config"));
+            let mut batch = Batch::new(&profile);
+            for (i, (req, want)) in case["requests"]
+                .as_array()
+                .expect("requests")
+                .iter()
+                .zip(case["expect"].as_array().expect("expect"))
+                .enumerate()
+            {
+                ran += 1;
+                let body = req.get("body").filter(|b| !b.is_null()).map(|b| b.to_string());
+                let request = Request {
+                    method: req["method"].as_str().expect("method"),
+                    path: req["path"].as_str().expect("path"),
+                    body: body.as_deref().map(|b| Body::Json(b.as_bytes())),
+                    current: req.get("current"),
+                };
+                let report = batch.check(&request);
+                let mut want_issues: Vec<Value> = want["issues"].as_array().expect("issues").clone();
+                want_issues.sort_by_key(|x| x.to_string());
+                let status = report.status().map_or(Value::Null, Value::from);
+                if want["valid"] != report.valid() || want["status"] != status || want_issues != sorted_issues(&report)
+                {
+                    failures.push(format!("{} #{i}: {}", case["name"], report.summary(5)));
+                }
+            }
+        }
+    }
+    println!("batch vectors: {ran} requests, {} failed", failures.len());
+    assert!(ran > 0 && failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn response_vectors() {
+    let (mut ran, mut failures) = (0, Vec::new());
+    for file in files("response") {
+        for case in file["cases"].as_array().expect("cases") {
+            ran += 1;
+            let body = match &case["body"] {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let headers: Vec<(String, String)> = case["headers"]
+                .as_array()
+                .expect("headers")
+                .iter()
+                .map(|h| (h[0].as_str().expect("name").to_string(), h[1].as_str().expect("value").to_string()))
+                .collect();
+            let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let r = classify_response(
+                case["status"].as_u64().expect("status") as u16,
+                body.as_bytes(),
+                &headers,
+                case["now"].as_f64(),
+            );
+            let got = r.to_json();
+            for key in ["kind", "retryable", "retryAfter", "scimType", "rule"] {
+                if got[key] != case["expect"][key] {
+                    failures.push(format!("{}: {key} {} want {}", case["name"], got[key], case["expect"][key]));
+                }
+            }
+        }
+    }
+    println!("response vectors: {ran} cases, {} failed", failures.len());
+    assert!(ran > 0 && failures.is_empty(), "{}", failures.join("\n"));
+}
