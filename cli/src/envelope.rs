@@ -1,12 +1,15 @@
 //! Request envelopes: `{"method", "path", "body", "current"?}` read from files, directories or
-//! standard input, one per file or one per line.
+//! standard input: one envelope per file (pretty-printed or not), or one per line (NDJSON),
+//! streamed line by line so that memory stays flat however long the input is.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use atlscim_core::{Body, Request};
 use serde_json::Value;
 use serde_json::value::RawValue;
+
+use super::Fatal;
 
 /// Where requests come from.
 pub enum Source {
@@ -22,35 +25,78 @@ impl Source {
         }
     }
 
-    pub fn read(&self) -> Result<String, super::Fatal> {
-        match self {
-            Source::File(p) => std::fs::read_to_string(p).map_err(|e| super::Fatal(format!("{}: {e}", p.display()))),
-            Source::Stdin => {
-                let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s).map_err(|e| super::Fatal(format!("standard input: {e}")))?;
-                Ok(s)
+    fn reader(&self) -> Result<Box<dyn BufRead>, Fatal> {
+        Ok(match self {
+            Source::File(p) => {
+                let f = std::fs::File::open(p).map_err(|e| Fatal(format!("{}: {e}", p.display())))?;
+                Box::new(BufReader::with_capacity(1 << 16, f))
+            }
+            Source::Stdin => Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
+        })
+    }
+
+    /// Calls `each` with every envelope of the source and its line number (for NDJSON).
+    pub fn for_each(
+        &self,
+        mut each: impl FnMut(Option<usize>, &Envelope<'_>) -> Result<(), Fatal>,
+    ) -> Result<(), Fatal> {
+        let mut reader = self.reader()?;
+        let mut first = String::new();
+        let mut line_no = 0;
+        // Skip blank lines; the first line decides: a whole envelope on it means NDJSON.
+        loop {
+            first.clear();
+            if reader.read_line(&mut first).map_err(|e| Fatal(format!("{}: {e}", self.name())))? == 0 {
+                return Err(Fatal(format!("{}: no request envelope", self.name())));
+            }
+            line_no += 1;
+            if !first.trim().is_empty() {
+                break;
             }
         }
+        if let Ok(env) = serde_json::from_str::<Envelope<'_>>(&first) {
+            each(Some(line_no), &env.prepare())?;
+            let mut line = String::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).map_err(|e| Fatal(format!("{}: {e}", self.name())))? == 0 {
+                    return Ok(());
+                }
+                line_no += 1;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let env = serde_json::from_str::<Envelope<'_>>(&line)
+                    .map_err(|e| Fatal(format!("{}:{line_no}: not a request envelope: {e}", self.name())))?;
+                each(Some(line_no), &env.prepare())?;
+            }
+        }
+        // One envelope spread over several lines.
+        let mut text = first;
+        reader.read_to_string(&mut text).map_err(|e| Fatal(format!("{}: {e}", self.name())))?;
+        let env = serde_json::from_str::<Envelope<'_>>(&text)
+            .map_err(|e| Fatal(format!("{}: not a request envelope: {e}", self.name())))?;
+        each(None, &env.prepare())
     }
 }
 
 /// The files to read: the input itself, every request file in a directory (sorted), or stdin.
-pub fn sources(input: &Path) -> Result<Vec<Source>, super::Fatal> {
+pub fn sources(input: &Path) -> Result<Vec<Source>, Fatal> {
     if input.as_os_str() == "-" {
         return Ok(vec![Source::Stdin]);
     }
-    let meta = std::fs::metadata(input).map_err(|e| super::Fatal(format!("{}: {e}", input.display())))?;
+    let meta = std::fs::metadata(input).map_err(|e| Fatal(format!("{}: {e}", input.display())))?;
     if !meta.is_dir() {
         return Ok(vec![Source::File(input.to_path_buf())]);
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(input)
-        .map_err(|e| super::Fatal(format!("{}: {e}", input.display())))?
+        .map_err(|e| Fatal(format!("{}: {e}", input.display())))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json" || x == "ndjson" || x == "jsonl"))
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(super::Fatal(format!("{}: no *.json, *.ndjson or *.jsonl files", input.display())));
+        return Err(Fatal(format!("{}: no *.json, *.ndjson or *.jsonl files", input.display())));
     }
     Ok(files.into_iter().map(Source::File).collect())
 }
@@ -79,7 +125,7 @@ impl<'a> Envelope<'a> {
     pub fn body(&self) -> Option<Body<'_>> {
         match &self.text {
             Some(text) => Some(Body::Json(text.as_bytes())),
-            None => self.body.map(|raw| Body::Json(raw.get().as_bytes())),
+            None => self.body.filter(|raw| raw.get() != "null").map(|raw| Body::Json(raw.get().as_bytes())),
         }
     }
 
@@ -93,25 +139,4 @@ impl<'a> Envelope<'a> {
         }
         self
     }
-}
-
-/// Parses a file: one envelope (a JSON object, possibly pretty-printed) or NDJSON of them.
-/// Returns each envelope with its line number when the file is NDJSON.
-pub fn parse_all(text: &str) -> Result<Vec<(Option<usize>, Envelope<'_>)>, String> {
-    if let Ok(one) = serde_json::from_str::<Envelope<'_>>(text) {
-        return Ok(vec![(None, one.prepare())]);
-    }
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let env = serde_json::from_str::<Envelope<'_>>(line)
-            .map_err(|e| format!("line {}: not a request envelope: {e}", i + 1))?;
-        out.push((Some(i + 1), env.prepare()));
-    }
-    if out.is_empty() {
-        return Err("no request envelope".to_string());
-    }
-    Ok(out)
 }

@@ -3,12 +3,15 @@
 //! Exit status: 0 when every request is valid, 1 when any is invalid, 2 on a usage or I/O error.
 
 mod envelope;
+mod map;
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use atlscim_core::{Profile, Report, Severity};
+use std::io::IsTerminal;
+
+use atlscim_core::{Batch, Profile, Report, Severity};
 use clap::{Parser, Subcommand, ValueEnum};
 use envelope::{Envelope, Source};
 
@@ -37,8 +40,25 @@ enum Command {
         /// Output: text for people, json for one report per line.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Print only the totals and the issue counts by rule (for large exports).
+        #[arg(long)]
+        summary_only: bool,
         /// A request file, a directory of them (*.json, *.ndjson, *.jsonl), or - for standard input.
         #[arg(value_name = "FILE|DIR|-")]
+        input: PathBuf,
+    },
+    /// Map identity-provider records (NDJSON, a JSON array, or a Graph page) to SCIM Users:
+    /// SCIM NDJSON to standard output, one report per record to standard error.
+    Map {
+        /// entra, okta, generic, or a mapping file (JSON).
+        #[arg(long, value_name = "PRESET|FILE")]
+        mapping: String,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// How the reports on standard error are written.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Records file, or - for standard input.
         input: PathBuf,
     },
     /// Apply a PatchOp message to a resource and print the result (RFC 7644 §3.5.2, all or
@@ -122,8 +142,15 @@ impl<E: std::fmt::Display> From<E> for Fatal {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { config, verified_domains, format, input } => {
-            check(config.as_deref(), &verified_domains, format, &input)
+        Command::Check { config, verified_domains, format, summary_only, input } => {
+            check(config.as_deref(), &verified_domains, format, summary_only, &input)
+        }
+        Command::Map { mapping, config, format, input } => {
+            let format = match format {
+                Format::Text => map::ReportFormat::Text,
+                Format::Json => map::ReportFormat::Json,
+            };
+            map::run(&mapping, config.as_deref(), format, &input).map_err(Fatal)
         }
         Command::Patch { config, resource_type, resource, patch } => {
             patch_command(config.as_deref(), resource_type, &resource, &patch)
@@ -160,47 +187,65 @@ fn profile(config: Option<&Path>, domains: &[String]) -> Result<Profile, Fatal> 
     Ok(profile)
 }
 
-/// Totals over all requests checked.
-#[derive(Default)]
-struct Tally {
-    requests: usize,
-    invalid: usize,
-}
-
-fn check(config: Option<&Path>, domains: &[String], format: Format, input: &Path) -> Result<bool, Fatal> {
+/// Checks every request of the input as one batch (so the batch rules apply across files and
+/// lines), streaming: one envelope is in memory at a time.
+fn check(
+    config: Option<&Path>,
+    domains: &[String],
+    format: Format,
+    summary_only: bool,
+    input: &Path,
+) -> Result<bool, Fatal> {
     let profile = profile(config, domains)?;
     let sources = envelope::sources(input)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let mut tally = Tally::default();
+    let mut batch = Batch::new(&profile);
+    let progress = std::io::stderr().is_terminal();
     let many = sources.len() > 1;
     for source in &sources {
-        let text = source.read()?;
-        for (line, envelope) in envelope::parse_all(&text).map_err(|e| Fatal(format!("{}: {e}", source.name())))? {
-            let request = envelope.request();
-            let report = profile.check(&request);
-            tally.requests += 1;
-            if !report.valid() {
-                tally.invalid += 1;
+        source.for_each(|line, envelope| {
+            let report = batch.check(&envelope.request());
+            let n = batch.summary().requests;
+            if progress && n % 10_000 == 0 {
+                eprint!("\ratlscim: {n} requests checked");
+            }
+            if summary_only {
+                return Ok(());
             }
             let name = source.located(line);
             match format {
-                Format::Json => write_json(&mut out, &report, &envelope, many.then_some(name.as_str()))?,
-                Format::Text => write_text(&mut out, &report, &envelope, &name)?,
+                Format::Json => {
+                    write_json(&mut out, &report, envelope, (many || line.is_some()).then_some(name.as_str()))
+                }
+                Format::Text => write_text(&mut out, &report, envelope, &name),
+            }
+        })?;
+    }
+    if progress && batch.summary().requests >= 10_000 {
+        eprintln!();
+    }
+    let summary = batch.summary();
+    if format == Format::Text && (summary.requests != 1 || summary_only) {
+        writeln!(out, "{} requests: {} valid, {} invalid", summary.requests, summary.valid, summary.invalid)?;
+        if !summary.by_rule.is_empty() {
+            writeln!(out, "issues by rule:")?;
+            for (rule, count) in &summary.by_rule {
+                let what = atlscim_core::rules::rule(rule).map_or("", |r| r.summary);
+                writeln!(out, "  {rule:<10} {count:>8}  {what}")?;
             }
         }
-    }
-    if format == Format::Text && tally.requests != 1 {
+    } else if format == Format::Json && summary_only {
+        let by_rule: serde_json::Map<String, serde_json::Value> =
+            summary.by_rule.iter().map(|(k, v)| ((*k).to_string(), (*v).into())).collect();
         writeln!(
             out,
-            "{} requests: {} valid, {} invalid",
-            tally.requests,
-            tally.requests - tally.invalid,
-            tally.invalid
+            "{}",
+            serde_json::json!({"requests": summary.requests, "valid": summary.valid, "invalid": summary.invalid, "byRule": by_rule})
         )?;
     }
     out.flush()?;
-    Ok(tally.invalid == 0)
+    Ok(summary.invalid == 0)
 }
 
 fn write_json(

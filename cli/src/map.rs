@@ -64,7 +64,7 @@ pub fn run(mapping: &str, config: Option<&Path>, format: ReportFormat, input: &P
 /// A preset by name, or a mapping file.
 fn load_mapping(spec: &str) -> Result<Mapping, String> {
     if PRESETS.iter().any(|p| p.eq_ignore_ascii_case(spec.trim())) {
-        return Mapping::preset(spec).map_err(|e| e.to_string());
+        return Mapping::preset(spec).cloned().map_err(|e| e.to_string());
     }
     let path = Path::new(spec);
     if !path.exists() {

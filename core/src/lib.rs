@@ -42,6 +42,7 @@ mod check;
 
 pub use batch::{Batch, BatchSummary};
 pub use check::is_xsd_datetime;
+pub use mapping::{Mapping, MappingError};
 pub use profile::{ConfigError, DeleteSemantics, Limits, Profile, ProfileKind, VerifiedDomain};
 pub use report::{Issue, Report, Severity};
 pub use request::{Body, Endpoint, Method, Request};

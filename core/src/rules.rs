@@ -3,8 +3,9 @@
 //! A rule carries its stable id, the severity it has when it fires in its strictest form, the HTTP
 //! status and `scimType` the server would answer, a one-line summary, its source and a short
 //! example. `atlscim rules` and `docs/rules.md` are generated from [`RULES`]; nothing else spells a
-//! rule out. Ids are `RFC-…` for RFC 7643/7644 and `ATL-…` for Atlassian's documented behaviour
-//! (the ids of reference/atlassian-scim.md §11).
+//! rule out. Ids are `RFC-…` for RFC 7643/7644, `ATL-…` for Atlassian's documented behaviour
+//! (the ids of reference/atlassian-scim.md §11, plus ATL-D for DELETE), and `MAP-…` for what
+//! mapping an identity provider's record finds.
 
 use serde::Serialize;
 

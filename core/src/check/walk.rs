@@ -819,6 +819,12 @@ fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
             }
         }
     }
+    if w.atlassian_user() && ctx.top && attr.is("timezone") {
+        timezone_rule(w, ctx, s);
+    }
+    if w.atlassian_user() && ctx.top && attr.is("preferredLanguage") {
+        language_rule(w, ctx, s);
+    }
     if w.atlassian_user()
         && attr.is("value")
         && ctx.parent.is_some_and(|p| p.is("emails"))
@@ -911,6 +917,47 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, 'de, '_> {
         }
         .visit_map(map)?;
         Ok(Summary { present: true, element, ..Summary::default() })
+    }
+}
+
+/// ATL-U-012: an IANA time zone name in its canonical form (legacy names and Windows ids are
+/// rewritten in lenient mode).
+fn timezone_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
+    match crate::mapping::normalize_timezone(s) {
+        Ok(tz) if tz.canonical == s => {}
+        Ok(tz) => {
+            let detail = format!("{s:?} is written {:?} in Atlassian's (IANA) form", tz.canonical);
+            let fix = Fix::Replace { pointer: ctx.loc.pointer(), value: Value::String(tz.canonical) };
+            fix_or_warn(w, &rules::ATL_U_012, ctx, detail, fix);
+        }
+        Err(e) => w.issue(Severity::Warning, &rules::ATL_U_012, ctx.loc, e.to_string()),
+    }
+}
+
+/// ATL-U-013: one BCP 47 language tag (`en_US` and an Accept-Language list are rewritten in
+/// lenient mode, the list to its preferred language).
+fn language_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
+    let tag = match crate::mapping::normalize_locale(s) {
+        Ok(tag) => tag.tag,
+        Err(e) => match crate::mapping::parse_accept_language(s).best() {
+            Some(best) if s.contains([',', ';']) => best.to_string(),
+            _ => return w.issue(Severity::Warning, &rules::ATL_U_013, ctx.loc, e.to_string()),
+        },
+    };
+    if tag != s {
+        let detail = format!("{s:?} is written {tag:?} (one BCP 47 language tag)");
+        let fix = Fix::Replace { pointer: ctx.loc.pointer(), value: Value::String(tag) };
+        fix_or_warn(w, &rules::ATL_U_013, ctx, detail, fix);
+    }
+}
+
+/// A warning-level rule whose problem lenient mode fixes: info when fixed, warning otherwise.
+fn fix_or_warn(w: &mut Walker<'_, '_>, rule: &'static Rule, ctx: &Ctx<'_>, detail: String, fix: Fix) {
+    if w.profile.lenient() {
+        w.issue(Severity::Info, rule, ctx.loc, format!("{detail} (fixed in normalized)"));
+        w.fixes.push(fix);
+    } else {
+        w.issue(Severity::Warning, rule, ctx.loc, detail);
     }
 }
 
