@@ -70,6 +70,11 @@ pub struct Limits {
     pub max_filter_depth: usize,
     /// Most attribute expressions in one filter (default 256).
     pub max_filter_terms: usize,
+    /// Most operations in one PATCH (default 1,000).
+    pub max_operations: usize,
+    /// Most values one PATCH adds or removes in a multi-valued attribute such as members
+    /// (default 10,000).
+    pub max_patch_values: usize,
 }
 
 impl Default for Limits {
@@ -83,6 +88,8 @@ impl Default for Limits {
             max_filter_length: 4096,
             max_filter_depth: 32,
             max_filter_terms: 256,
+            max_operations: 1000,
+            max_patch_values: 10_000,
         }
     }
 }
@@ -342,7 +349,8 @@ impl Profile {
                 "max_body_bytes": l.max_body_bytes, "max_depth": l.max_depth, "max_string_bytes": l.max_string_bytes,
                 "users_per_directory": l.users_per_directory, "users_per_group": l.users_per_group,
                 "max_filter_length": l.max_filter_length, "max_filter_depth": l.max_filter_depth,
-                "max_filter_terms": l.max_filter_terms,
+                "max_filter_terms": l.max_filter_terms, "max_operations": l.max_operations,
+                "max_patch_values": l.max_patch_values,
             }),
         );
         m.insert("lenient".into(), self.lenient.into());
@@ -465,10 +473,12 @@ fn limits(value: &Value) -> Result<Limits, ConfigError> {
             "max_filter_length" => limits.max_filter_length = size,
             "max_filter_depth" => limits.max_filter_depth = size,
             "max_filter_terms" => limits.max_filter_terms = size,
+            "max_operations" => limits.max_operations = size,
+            "max_patch_values" => limits.max_patch_values = size,
             _ => {
                 return err(
                     k,
-                    "unknown key; expected one of max_body_bytes, max_depth, max_string_bytes, users_per_directory, users_per_group, max_filter_length, max_filter_depth, max_filter_terms",
+                    "unknown key; expected one of max_body_bytes, max_depth, max_string_bytes, users_per_directory, users_per_group, max_filter_length, max_filter_depth, max_filter_terms, max_operations, max_patch_values",
                 );
             }
         }

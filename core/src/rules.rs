@@ -371,6 +371,11 @@ rules! {
         "RFC 7644 §3.5.2.2, §3.12 invalidValue",
         r#"{"op":"remove","path":"userName"}"#,
         "Keep required attributes; send values of the attribute's type.";
+    RFC_P_006 = "RFC-P-006", Error, Some(413), None,
+        "A PATCH with more operations than limits.max_operations, or more values for one multi-valued attribute than limits.max_patch_values.",
+        "atlscim limits (config limits.max_operations, default 1,000; limits.max_patch_values, default 10,000); Atlassian documents none",
+        "a PATCH adding 50,000 members",
+        "Split the change into several PATCH requests.";
     RFC_R_001 = "RFC-R-001", Error, Some(404), None,
         "The path is not a SCIM endpoint atlscim knows (/Users, /Users/{id}, /Groups, /Groups/{id}).",
         "RFC 7644 §3.2; Atlassian user provisioning API endpoints",

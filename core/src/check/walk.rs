@@ -985,30 +985,24 @@ fn multi_valued_rules<'de>(w: &mut Walker<'_, 'de>, ctx: &Ctx<'_>, elements: &[(
             );
             w.issue(Severity::Error, &rules::ATL_U_003, ctx.loc, detail);
         }
-        let mut kinds: Vec<(&str, usize)> = Vec::new();
-        let mut values: Vec<(&str, usize)> = Vec::new();
+        let mut kinds = FirstSeen::default();
+        let mut values = FirstSeen::default();
         for (i, e) in elements {
-            if let Some(kind) = e.kind.as_deref() {
-                match kinds.iter().find(|(k, _)| k.eq_ignore_ascii_case(kind)) {
-                    Some((_, first)) => {
-                        let loc = ctx.loc.index(*i);
-                        let detail = format!(
-                            "a second email of type {kind:?} (the first is emails[{first}]); Entra ID and Atlassian expect one email per type"
-                        );
-                        w.issue(Severity::Warning, &rules::ATL_U_005, &loc, detail);
-                    }
-                    None => kinds.push((kind, *i)),
-                }
+            if let Some(kind) = e.kind.as_deref()
+                && let Some(first) = kinds.first(kind, *i)
+            {
+                let loc = ctx.loc.index(*i);
+                let detail = format!(
+                    "a second email of type {kind:?} (the first is emails[{first}]); Entra ID and Atlassian expect one email per type"
+                );
+                w.issue(Severity::Warning, &rules::ATL_U_005, &loc, detail);
             }
-            if let Some(value) = e.value.as_deref().map(str::trim) {
-                match values.iter().find(|(v, _)| same_address(v, value)) {
-                    Some((_, first)) => {
-                        let loc = ctx.loc.index(*i);
-                        let detail = format!("{value:?} repeats emails[{first}] (emails compare ignoring case)");
-                        w.issue(Severity::Error, &rules::ATL_U_006, &loc, detail);
-                    }
-                    None => values.push((value, *i)),
-                }
+            if let Some(value) = e.value.as_deref().map(str::trim)
+                && let Some(first) = values.first(value, *i)
+            {
+                let loc = ctx.loc.index(*i);
+                let detail = format!("{value:?} repeats emails[{first}] (emails compare ignoring case)");
+                w.issue(Severity::Error, &rules::ATL_U_006, &loc, detail);
             }
         }
     } else if primaries.len() > 1 {
@@ -1018,9 +1012,44 @@ fn multi_valued_rules<'de>(w: &mut Walker<'_, 'de>, ctx: &Ctx<'_>, elements: &[(
     }
 }
 
-/// Whether two addresses are the same ignoring case (Unicode-aware only when needed).
-fn same_address(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() { a.eq_ignore_ascii_case(b) } else { a.to_lowercase() == b.to_lowercase() }
+/// Remembers where each value was first seen, ignoring case. Lists are short in practice and
+/// scanned; past a few dozen values a map keeps hostile input linear.
+#[derive(Default)]
+struct FirstSeen<'a> {
+    few: Vec<(&'a str, usize)>,
+    many: std::collections::HashMap<String, usize>,
+}
+
+impl<'a> FirstSeen<'a> {
+    const SCAN: usize = 32;
+
+    /// Records `value` at `index`; returns the index it was first seen at, if it was.
+    fn first(&mut self, value: &'a str, index: usize) -> Option<usize> {
+        if self.many.is_empty() {
+            let same = |a: &str, b: &str| {
+                if a.is_ascii() && b.is_ascii() {
+                    a.eq_ignore_ascii_case(b)
+                } else {
+                    a.to_lowercase() == b.to_lowercase()
+                }
+            };
+            if let Some((_, first)) = self.few.iter().find(|(v, _)| same(v, value)) {
+                return Some(*first);
+            }
+            if self.few.len() < Self::SCAN {
+                self.few.push((value, index));
+                return None;
+            }
+            self.many = self.few.drain(..).map(|(v, i)| (v.to_lowercase(), i)).collect();
+        }
+        match self.many.entry(value.to_lowercase()) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(index);
+                None
+            }
+        }
+    }
 }
 
 /// A complex value or an extension object: its sub-attributes against the schema.

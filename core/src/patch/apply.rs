@@ -285,9 +285,12 @@ impl Ctx<'_> {
                     *list = Value::Array(vec![list.clone()]);
                 }
                 if let Value::Array(items) = list {
+                    // Values already there are not added again (RFC 7644 §3.5.2.1); compared by
+                    // their JSON text so that adding to a 35,000-member group stays linear.
+                    let mut have: std::collections::HashSet<String> = items.iter().map(Value::to_string).collect();
                     let mut touched = Vec::new();
                     for v in new {
-                        if !items.contains(&v) {
+                        if have.insert(v.to_string()) {
                             items.push(v);
                             touched.push(items.len() - 1);
                         }
@@ -472,15 +475,8 @@ impl Ctx<'_> {
                                 touched.push(i);
                             }
                         }
-                        None if value == Value::Array(Vec::new()) => {
-                            // Replacing the matching values with nothing removes them.
-                            let mut i = 0;
-                            items.retain(|_| {
-                                let keep = !matching.contains(&i);
-                                i += 1;
-                                keep
-                            });
-                        }
+                        // Replacing the matching values with nothing removes them.
+                        None if value == Value::Array(Vec::new()) => retain_unmatched(&mut items, &matching),
                         None if !value.is_object() => {
                             // A multi-valued attribute of simple values (`schemas[value eq "…"]`):
                             // the matching values are replaced by the new one.
@@ -542,6 +538,20 @@ fn element_from_filter(filter: &Filter) -> Option<Map<String, Value>> {
         }
     }
     walk(filter, &mut out).then_some(out)
+}
+
+/// Keeps the values whose index is not in `matching` (sorted ascending).
+fn retain_unmatched(items: &mut Vec<Value>, matching: &[usize]) {
+    let mut i = 0;
+    let mut next = matching.iter().peekable();
+    items.retain(|_| {
+        let drop = next.peek() == Some(&&i);
+        if drop {
+            next.next();
+        }
+        i += 1;
+        !drop
+    });
 }
 
 /// RFC 7643 §2.4: when one of `touched` became primary, the other values stop being primary.

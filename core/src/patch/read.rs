@@ -48,6 +48,7 @@ impl PatchReading {
             &rules::ATL_P_004,
             &rules::RFC_P_001,
             &rules::RFC_P_004,
+            &rules::RFC_P_006,
             &rules::RFC_J_002,
         ];
         let errors = || self.issues.iter().filter(|i| i.severity == Severity::Error);
@@ -211,6 +212,26 @@ impl<'b> Reader<'_, 'b> {
         };
         if ops.is_empty() {
             self.error(&rules::ATL_P_002, &ops_loc, "Operations is empty; send at least one operation");
+        }
+        let limits = self.profile.limits();
+        if ops.len() > limits.max_operations {
+            let detail = format!(
+                "{} operations; at most {} are allowed (limits.max_operations)",
+                ops.len(),
+                limits.max_operations
+            );
+            self.error(&rules::RFC_P_006, &ops_loc, detail);
+            return true;
+        }
+        let values: usize =
+            ops.iter().filter_map(|op| get_ci(op, "value")).filter_map(Value::as_array).map(Vec::len).sum();
+        if values > limits.max_patch_values {
+            let detail = format!(
+                "{values} values in one PATCH; at most {} are allowed (limits.max_patch_values)",
+                limits.max_patch_values
+            );
+            self.error(&rules::RFC_P_006, &ops_loc, detail);
+            return true;
         }
         for (i, op) in ops.iter().enumerate() {
             self.operation(&ops_loc.index(i), op);

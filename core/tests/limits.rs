@@ -1,0 +1,94 @@
+//! Every configurable limit, at its boundary and one past it: the input at the limit is accepted,
+//! the input past it is refused with the limit's rule.
+
+use atlscim_core::{Body, Profile, Report, Request};
+use serde_json::{Value, json};
+
+fn profile(limits: Value) -> Profile {
+    Profile::from_config(&json!({ "limits": limits })).expect("config")
+}
+
+fn rules(report: &Report) -> Vec<&'static str> {
+    report.issues().iter().map(|i| i.rule.id).collect()
+}
+
+fn post(p: &Profile, body: &str) -> Report {
+    p.check(&Request::json("POST", "/Users", body.as_bytes()))
+}
+
+fn user_with(extra: &str) -> String {
+    format!(
+        r#"{{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a@example.com","emails":[{{"value":"a@example.com","primary":true}}]{extra}}}"#
+    )
+}
+
+#[test]
+fn max_body_bytes() {
+    let body = user_with("");
+    let at = profile(json!({"max_body_bytes": body.len()}));
+    assert!(post(&at, &body).valid());
+    let below = profile(json!({"max_body_bytes": body.len() - 1}));
+    let r = post(&below, &body);
+    assert_eq!((rules(&r), r.status()), (vec!["RFC-J-004"], Some(413)));
+}
+
+#[test]
+fn max_depth() {
+    // {"x": [[…]]}: the object is level 1, each array one more.
+    let nested = |n: usize| format!(r#"{{"x":{}{}}}"#, "[".repeat(n), "]".repeat(n));
+    let p = profile(json!({"max_depth": 5}));
+    assert_eq!(rules(&post(&p, &nested(4))).iter().filter(|r| **r == "RFC-J-003").count(), 0);
+    assert!(rules(&post(&p, &nested(5))).contains(&"RFC-J-003"));
+    // The default: 10,000 levels are refused at the limit, not by the stack.
+    assert!(rules(&post(&Profile::atlassian(), &nested(10_000))).contains(&"RFC-J-003"));
+}
+
+#[test]
+fn max_string_bytes() {
+    // The longest other string of the body is "a@example.com" (13 bytes).
+    let p = profile(json!({"max_string_bytes": 16}));
+    assert!(post(&p, &user_with(r#","title":"0123456789abcdef""#)).valid());
+    assert_eq!(rules(&post(&p, &user_with(r#","title":"0123456789abcdefg""#))), vec!["RFC-J-005"]);
+}
+
+#[test]
+fn filter_limits() {
+    let get = |p: &Profile, f: &str| {
+        rules(&p.check(&Request { method: "GET", path: &format!("/Users?filter={f}"), body: None, current: None }))
+    };
+    let f = r#"userName eq "a""#;
+    let p = profile(json!({"max_filter_length": f.len()}));
+    assert!(get(&p, f).is_empty());
+    let p = profile(json!({"max_filter_length": f.len() - 1}));
+    assert_eq!(get(&p, f), vec!["RFC-F-001"]);
+    let rfc = |limits: Value| Profile::from_config(&json!({"profile": "rfc", "limits": limits})).expect("config");
+    assert!(get(&rfc(json!({"max_filter_depth": 2})), "((a pr))").is_empty());
+    assert_eq!(get(&rfc(json!({"max_filter_depth": 2})), "(((a pr)))"), vec!["RFC-F-001"]);
+    assert!(get(&rfc(json!({"max_filter_terms": 2})), "a pr and b pr").is_empty());
+    assert_eq!(get(&rfc(json!({"max_filter_terms": 2})), "a pr and b pr and c pr"), vec!["RFC-F-001"]);
+}
+
+#[test]
+fn patch_limits() {
+    let patch = |ops: usize, values: usize| {
+        let members: Vec<Value> = (0..values).map(|i| json!({"value": format!("u{i}")})).collect();
+        let mut operations = vec![json!({"op": "add", "path": "members", "value": members})];
+        operations.extend((1..ops).map(|_| json!({"op": "remove", "path": "members[value eq \"x\"]"})));
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": operations}).to_string()
+    };
+    let check = |p: &Profile, body: &str| rules(&p.check(&Request::json("PATCH", "/Groups/e9e30dba", body.as_bytes())));
+    let p = profile(json!({"max_operations": 3, "max_patch_values": 5}));
+    assert!(check(&p, &patch(3, 5)).is_empty());
+    assert_eq!(check(&p, &patch(4, 5)), vec!["RFC-P-006"]);
+    assert_eq!(check(&p, &patch(3, 6)), vec!["RFC-P-006"]);
+}
+
+#[test]
+fn huge_inputs_are_refused_quickly_and_located() {
+    let ten_mb = user_with(&format!(r#","displayName":"{}""#, "a".repeat(10 << 20)));
+    let r = post(&Profile::atlassian(), &ten_mb);
+    assert_eq!(r.issues()[0].pointer, "/displayName");
+    let body = Body::Json(b"\xff\xfe{}");
+    let r = Profile::atlassian().check(&Request { method: "POST", path: "/Users", body: Some(body), current: None });
+    assert_eq!((rules(&r), r.status()), (vec!["RFC-J-001"], Some(400)));
+}
