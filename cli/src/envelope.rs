@@ -105,8 +105,10 @@ pub fn sources(input: &Path) -> Result<Vec<Source>, Fatal> {
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Envelope<'a> {
-    pub method: String,
-    pub path: String,
+    #[serde(borrow)]
+    pub method: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    pub path: std::borrow::Cow<'a, str>,
     #[serde(borrow, default)]
     body: Option<&'a RawValue>,
     #[serde(default)]

@@ -2,6 +2,9 @@
 //!
 //! Exit status: 0 when every request is valid, 1 when any is invalid, 2 on a usage or I/O error.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod envelope;
 mod map;
 

@@ -10,7 +10,9 @@
 //! - ATL-G-007: a group whose members, as the batch sets and changes them, exceed
 //!   `limits.users_per_group`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde_json::Value;
 
@@ -54,10 +56,10 @@ impl<'p> Batch<'p> {
     pub fn new(profile: &'p Profile) -> Batch<'p> {
         Batch {
             profile,
-            user_names: HashMap::new(),
-            emails: HashMap::new(),
-            deleted_users: HashSet::new(),
-            group_sizes: HashMap::new(),
+            user_names: HashMap::default(),
+            emails: HashMap::default(),
+            deleted_users: HashSet::default(),
+            group_sizes: HashMap::default(),
             users_created: 0,
             summary: BatchSummary::default(),
         }

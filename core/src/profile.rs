@@ -373,7 +373,12 @@ impl Profile {
 /// The comparison form of an email address: the domain in ASCII lower case, the local part lower
 /// case too (Atlassian treats addresses case-insensitively).
 pub(crate) fn email_key(address: &str) -> String {
-    match email::parse(address.trim()) {
+    let trimmed = address.trim();
+    // ASCII addresses (nearly all) need no IDNA mapping: lower case is their comparison form.
+    if trimmed.is_ascii() {
+        return trimmed.to_ascii_lowercase();
+    }
+    match email::parse(trimmed) {
         Ok(e) => format!("{}@{}", e.local.to_lowercase(), e.domain),
         Err(_) => address.trim().to_lowercase(),
     }

@@ -300,6 +300,7 @@ fn user_rules(w: &mut Walker<'_, '_>, current: Option<&Value>) {
         })
     };
     if let Some(u) = user_name.as_deref()
+        && !profile.known_user_names.is_empty()
         && profile.known_user_names.contains(&u.to_lowercase())
         && !same_as_current("userName", u)
     {
@@ -310,7 +311,10 @@ fn user_rules(w: &mut Walker<'_, '_>, current: Option<&Value>) {
     }
     let emails_loc = root.key("emails", "emails");
     if let Some(e) = email.as_deref() {
-        if profile.known_emails.contains(&profile::email_key(e)) && !same_as_current("emails", e) {
+        if !profile.known_emails.is_empty()
+            && profile.known_emails.contains(&profile::email_key(e))
+            && !same_as_current("emails", e)
+        {
             let detail = format!(
                 "Resource [USER]: with email[{e}] already exists. (the email belongs to another account; known_emails)"
             );
@@ -341,7 +345,14 @@ fn user_rules(w: &mut Walker<'_, '_>, current: Option<&Value>) {
     }
     if let Some(display) = w.top.display_name.as_deref() {
         let (given, family) = (w.top.given_name.as_deref(), w.top.family_name.as_deref());
-        if given.is_some() || family.is_some() {
+        // The common case, `given family`, agrees without the full rule.
+        let plainly_joined = given.zip(family).is_some_and(|(g, f)| {
+            display.len() == g.len() + 1 + f.len()
+                && display.starts_with(g)
+                && display.ends_with(f)
+                && display.as_bytes()[g.len()] == b' '
+        });
+        if !plainly_joined && (given.is_some() || family.is_some()) {
             let r = crate::mapping::reconcile_name(Some(display), given, family);
             if matches!(r.outcome, crate::mapping::NameOutcome::NamesOverwritten { .. }) {
                 let detail = format!(
