@@ -1,29 +1,26 @@
 # atlscim — every test in one command: `make test`.
-# It installs what it needs itself (a Python venv under .venv, cbindgen at a pinned version),
-# so a fresh clone needs only Rust, Python 3.10+, Go, a C compiler, make and valgrind.
+# It installs what it needs itself (a Python venv under .venv, cbindgen and cargo-fuzz at pinned
+# versions under build/tools), so a fresh clone needs only Rust, Python 3.10+, Go, a C compiler,
+# make and valgrind (and a nightly toolchain for the fuzzers, which are skipped with a message
+# where there is none).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
+# Seconds each fuzz target runs in `make test`; `make fuzz` runs them longer.
+FUZZ_SECONDS ?= 20
 
-.PHONY: test test-rust lint docs test-python test-c test-go check-header bench clean
+.PHONY: test lint test-rust test-c test-go test-python test-fuzz fuzz docs bench clean
 
-test: lint test-rust test-c test-go test-python
+test: lint test-rust test-c test-go test-python test-fuzz
 	@echo "make test: all suites passed"
 
 lint:
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets --exclude atlscim-python -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 test-rust:
 	$(CARGO) test --workspace --exclude atlscim-python
-
-# Regenerates docs/rules.md from the rule registry (a test fails when it is stale).
-docs:
-	$(CARGO) run -q -p atlscim-cli -- rules --format markdown > docs/rules.md
-
-test-python:
-	bash scripts/test-python.sh
 
 test-c:
 	bash scripts/test-c.sh
@@ -31,8 +28,22 @@ test-c:
 test-go:
 	bash scripts/test-go.sh
 
+test-python:
+	bash scripts/test-python.sh
+
+test-fuzz:
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz:
+	bash scripts/fuzz.sh 600
+
+# Regenerates docs/rules.md from the rule registry (a test fails when it is stale).
+docs:
+	$(CARGO) run -q -p atlscim-cli -- rules --format markdown > docs/rules.md
+
 bench:
 	$(CARGO) bench -p atlscim-core
+	bash scripts/bench-export.sh
 
 clean:
 	$(CARGO) clean

@@ -446,7 +446,7 @@ impl<'a> Parser<'a> {
         let token_len = rest.bytes().take_while(|b| !is_delimiter(*b)).count();
         let token = &rest[..token_len];
         let mut urn = None;
-        if token.len() > 4 && token[..4].eq_ignore_ascii_case("urn:") {
+        if token.len() > 4 && token.as_bytes()[..4].eq_ignore_ascii_case(b"urn:") {
             // The attribute follows the URN's last ':'; a URN needs a namespace and a name.
             // "urn:" itself holds a colon, so there is always one to find.
             let colon = token.rfind(':').unwrap_or(3);
@@ -506,6 +506,8 @@ mod tests {
                 .expected
                 .contains("terms")
         );
+        // Found by fuzzing: "urn" then a multi-byte character used to split that character.
+        assert!(parse("urn\u{19b}etf:x:userName sw \"J\"").is_err());
         let deep = format!("{}a pr{}", "(".repeat(10_000), ")".repeat(10_000));
         assert!(parse(&deep).is_err(), "10,000 parentheses are refused at the depth limit, not by the stack");
     }

@@ -1,0 +1,21 @@
+//! Any text: parsing never panics; what parses prints to text that parses to the same filter, and
+//! evaluating it against a fixed user never panics.
+#![no_main]
+
+use atlscim_core::filter::{self, FilterLimits};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    for lenient in [true, false] {
+        let limits = FilterLimits { lenient, ..FilterLimits::default() };
+        if let Ok(f) = filter::parse_with(text, &limits) {
+            let printed = f.to_string();
+            let again = filter::parse(&printed).expect("a printed filter parses");
+            assert_eq!(again, f, "{printed}");
+            let user = serde_json::json!({"userName": "bjensen", "emails": [{"type": "work", "value": "b@example.com"}], "active": true,
+                "meta": {"created": "2024-01-15T18:30:45Z"}, "n": 3});
+            let _ = filter::matches(&f, &user);
+        }
+    }
+});
