@@ -7,11 +7,64 @@ Atlassian Cloud's user provisioning API, and know what Atlassian will answer.
     >>> report.valid, report.status
     (False, 400)
 
+The same profile applies and computes PATCHes, maps identity-provider records to SCIM, and
+checks whole syncs as one batch; ``parse_filter``, ``classify_response`` and the normalizers
+work on their own:
+
+    >>> str(atlscim.parse_filter('userName Eq "bjensen"'))
+    'userName eq "bjensen"'
+    >>> atlscim.normalize_timezone("Pacific Standard Time")["canonical"]
+    'America/Los_Angeles'
+
 The checks run in Rust (the compiled module ``atlscim._native``); see ``atlscim.rules()`` for
 every rule, by id.
 """
 
-from atlscim._native import Issue, Profile, Report, __version__, rules
-from atlscim.errors import ConfigError, ScimError
+from atlscim._native import (
+    Batch,
+    Filter,
+    Issue,
+    Mapping,
+    Profile,
+    Report,
+    Response,
+    __version__,
+    classify_response,
+    join_display_name,
+    nearest_atlassian_language,
+    normalize_email,
+    normalize_locale,
+    normalize_timezone,
+    parse_accept_language,
+    parse_filter,
+    rules,
+    split_display_name,
+)
+from atlscim.errors import ConfigError, FilterError, MappingError, NormalizeError, PatchError, ScimError
 
-__all__ = ["ConfigError", "Issue", "Profile", "Report", "ScimError", "__version__", "rules"]
+__all__ = [
+    "Batch",
+    "ConfigError",
+    "Filter",
+    "FilterError",
+    "Issue",
+    "Mapping",
+    "MappingError",
+    "NormalizeError",
+    "PatchError",
+    "Profile",
+    "Report",
+    "Response",
+    "ScimError",
+    "__version__",
+    "classify_response",
+    "join_display_name",
+    "nearest_atlassian_language",
+    "normalize_email",
+    "normalize_locale",
+    "normalize_timezone",
+    "parse_accept_language",
+    "parse_filter",
+    "rules",
+    "split_display_name",
+]

@@ -1,12 +1,32 @@
 # Type stubs for the compiled module atlscim._native (python/src). Checked against the module
 # by `python -m mypy.stubtest atlscim._native` in scripts/test-python.sh.
 
-from collections.abc import Mapping, Sequence
+import collections.abc as _abc
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal, TypedDict, final
 
 from typing_extensions import Unpack
 
-__all__ = ["Issue", "Profile", "Report", "__version__", "rules"]
+__all__ = [
+    "Batch",
+    "Filter",
+    "Issue",
+    "Mapping",
+    "Profile",
+    "Report",
+    "Response",
+    "__version__",
+    "classify_response",
+    "join_display_name",
+    "nearest_atlassian_language",
+    "normalize_email",
+    "normalize_locale",
+    "normalize_timezone",
+    "parse_accept_language",
+    "parse_filter",
+    "rules",
+    "split_display_name",
+]
 __version__: str
 
 class _VerifiedDomain(TypedDict, total=False):
@@ -29,11 +49,28 @@ class _Config(TypedDict, total=False):
     limits: _Limits
     lenient: bool
 
+# A request body: JSON text, or a dict (any JSON-compatible value) read where it lies.
+_Body = _abc.Mapping[str, Any] | str | bytes | None
+# A request of a batch: (method, path[, body[, current]]), as a tuple (or a list).
+_BatchRequest = (
+    list[Any]
+    | tuple[str, str]
+    | tuple[str, str, _Body]
+    | tuple[str, str, _Body, _abc.Mapping[str, Any] | None]
+)
+_ResourceType = Literal["User", "Group"]
+
+class _BatchSummary(TypedDict):
+    requests: int
+    valid: int
+    invalid: int
+    by_rule: dict[str, int]
+
 @final
 class Profile:
     def __new__(cls, **config: Unpack[_Config]) -> Profile: ...
     @staticmethod
-    def from_config(config: Mapping[str, Any] | str) -> Profile: ...
+    def from_config(config: _abc.Mapping[str, Any] | str) -> Profile: ...
     @staticmethod
     def atlassian() -> Profile: ...
     @staticmethod
@@ -43,9 +80,31 @@ class Profile:
         self,
         method: str,
         path: str,
-        body: Mapping[str, Any] | str | bytes | None = None,
-        current: Mapping[str, Any] | None = None,
+        body: _Body = None,
+        current: _abc.Mapping[str, Any] | None = None,
     ) -> Report: ...
+    def apply_patch(
+        self,
+        resource: _abc.Mapping[str, Any],
+        patch: _abc.Mapping[str, Any],
+        resource_type: _ResourceType = "User",
+    ) -> dict[str, Any]: ...
+    def diff(
+        self,
+        current: _abc.Mapping[str, Any],
+        desired: _abc.Mapping[str, Any],
+        resource_type: _ResourceType = "User",
+    ) -> dict[str, Any] | None: ...
+    def check_batch(self, requests: Iterable[_BatchRequest]) -> list[Report]: ...
+    def batch(self) -> Batch: ...
+    def map_user(
+        self, record: _abc.Mapping[str, Any], mapping: str | Mapping | _abc.Mapping[str, Any] = "entra"
+    ) -> dict[str, Any]: ...
+    def map_user_report(
+        self, record: _abc.Mapping[str, Any], mapping: str | Mapping | _abc.Mapping[str, Any] = "entra"
+    ) -> Report: ...
+    def map_group(self, record: _abc.Mapping[str, Any], members: Sequence[Any] | None = None) -> dict[str, Any]: ...
+    def map_group_report(self, record: _abc.Mapping[str, Any], members: Sequence[Any] | None = None) -> Report: ...
 
 @final
 class Report:
@@ -84,4 +143,117 @@ class Issue:
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
+class Batch:
+    def check(
+        self,
+        method: str,
+        path: str,
+        body: _Body = None,
+        current: _abc.Mapping[str, Any] | None = None,
+    ) -> Report: ...
+    def summary(self) -> _BatchSummary: ...
+    @property
+    def profile(self) -> Profile: ...
+
+@final
+class Filter:
+    def matches(self, resource: _abc.Mapping[str, Any]) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def parse_filter(text: str, strict: bool = False) -> Filter: ...
+
+_ResponseKind = Literal[
+    "success", "rate_limited", "server_error", "auth_failure", "not_found", "conflict", "scim_error", "unexpected"
+]
+
+@final
+class Response:
+    @property
+    def status(self) -> int: ...
+    @property
+    def kind(self) -> _ResponseKind: ...
+    @property
+    def retryable(self) -> bool: ...
+    @property
+    def retry_after(self) -> float | None: ...
+    @property
+    def scim_type(self) -> str | None: ...
+    @property
+    def detail(self) -> str | None: ...
+    @property
+    def trace_id(self) -> str | None: ...
+    @property
+    def rule(self) -> str | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+
+def classify_response(
+    status: int,
+    body: _abc.Mapping[str, Any] | str | bytes | None = None,
+    headers: _abc.Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+    *,
+    now: float | None = None,
+) -> Response: ...
+
+@final
+class Mapping:
+    def __new__(cls, spec: _abc.Mapping[str, Any] | str) -> Mapping: ...
+    @staticmethod
+    def preset(name: str) -> Mapping: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def targets(self) -> list[str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+
+class _Timezone(TypedDict):
+    name: str
+    canonical: str
+    kind: Literal["iana", "iana_alias", "windows"]
+
+class _LanguageTag(TypedDict):
+    tag: str
+    language: str
+    script: str | None
+    region: str | None
+
+class _LanguageRange(TypedDict):
+    index: int
+    tag: _LanguageTag | None
+    quality: int
+
+class _AcceptLanguageError(TypedDict):
+    index: int
+    item: str
+    detail: str
+
+class _AcceptLanguage(TypedDict):
+    best: _LanguageTag | None
+    ranges: list[_LanguageRange]
+    errors: list[_AcceptLanguageError]
+
+class _Email(TypedDict):
+    address: str
+    local: str
+    domain: str
+
+class _NameParts(TypedDict):
+    given: str
+    family: str
+    prefix: str | None
+    suffix: str | None
+
+def normalize_timezone(value: str) -> _Timezone: ...
+def normalize_locale(value: str) -> _LanguageTag: ...
+def parse_accept_language(value: str) -> _AcceptLanguage: ...
+def nearest_atlassian_language(tag: str) -> str | None: ...
+def normalize_email(value: str) -> _Email: ...
+def split_display_name(display_name: str) -> _NameParts: ...
+def join_display_name(given: str, family: str) -> str: ...
 def rules() -> list[dict[str, Any]]: ...

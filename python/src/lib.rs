@@ -6,16 +6,26 @@
 //!
 //! - [`profile`]: `Profile`, which takes a request's body as JSON text or as Python objects;
 //! - [`report`]: `Report` and `Issue`;
+//! - [`patch`]: `Profile.apply_patch` and `Profile.diff`;
+//! - [`batch`]: `Profile.check_batch` and `Batch`;
+//! - [`filter`]: `parse_filter` and `Filter`;
+//! - [`response`]: `classify_response` and `Response`;
+//! - [`mapping`]: `Profile.map_user` / `map_group`, `Mapping` and the normalizers;
 //! - [`from_python`] / [`to_python`]: Python objects read as JSON, JSON values written back;
 //! - [`exceptions`]: what is raised, and the guard that keeps panics out of Python.
 
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
+mod batch;
 mod exceptions;
+mod filter;
 mod from_python;
+mod mapping;
+mod patch;
 mod profile;
 mod report;
+mod response;
 mod to_python;
 
 #[cfg(feature = "conversion-bench")]
@@ -41,7 +51,20 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<profile::PyProfile>()?;
     m.add_class::<report::PyReport>()?;
     m.add_class::<report::PyIssue>()?;
+    m.add_class::<batch::PyBatch>()?;
+    m.add_class::<filter::PyFilter>()?;
+    m.add_class::<response::PyResponse>()?;
+    m.add_class::<mapping::PyMapping>()?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
+    m.add_function(wrap_pyfunction!(filter::parse_filter, m)?)?;
+    m.add_function(wrap_pyfunction!(response::classify_response, m)?)?;
+    m.add_function(wrap_pyfunction!(mapping::normalize_timezone, m)?)?;
+    m.add_function(wrap_pyfunction!(mapping::normalize_locale, m)?)?;
+    m.add_function(wrap_pyfunction!(mapping::parse_accept_language, m)?)?;
+    m.add_function(wrap_pyfunction!(mapping::nearest_atlassian_language, m)?)?;
+    m.add_function(wrap_pyfunction!(mapping::normalize_email, m)?)?;
+    m.add_function(wrap_pyfunction!(mapping::split_display_name, m)?)?;
+    m.add_function(wrap_pyfunction!(mapping::join_display_name, m)?)?;
     m.add("__version__", atlscim_core::VERSION)?;
     #[cfg(feature = "conversion-bench")]
     conversion_bench::register(m)?;

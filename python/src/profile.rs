@@ -8,14 +8,21 @@
 //! alternative, converting the dict to a `Value` and checking that detached: on the benchmark
 //! User the conversion alone holds the GIL about as long as the whole walk (some 3 µs), and the
 //! call takes a third longer in all.
+//!
+//! The other operations take `serde_json::Value`s: their dicts are read into values holding the
+//! GIL, the core's work runs with it released, and the result is written back holding it
+//! ([`crate::patch`], [`crate::mapping`], [`crate::batch`]).
 
 use atlscim_core::{Body, Profile, Request};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use serde_json::Value;
 
+use crate::batch::{self, PyBatch};
 use crate::exceptions::{Input, config_error, guard, unreadable};
-use crate::from_python::{ProblemKind, Reader, Snapshot, to_value};
+use crate::from_python::{ProblemKind, Reader, Snapshot, text_bytes, to_value};
+use crate::mapping;
+use crate::patch;
 use crate::report::{Checked, PyReport};
 use crate::to_python::to_python;
 
@@ -27,34 +34,54 @@ pub(crate) struct PyProfile {
 }
 
 /// A Python value read as JSON for the core, or the exception that says why it cannot be.
-fn read(obj: &Bound<'_, PyAny>, input: Input) -> PyResult<Value> {
+pub(crate) fn read(obj: &Bound<'_, PyAny>, input: Input) -> PyResult<Value> {
     to_value(obj).map_err(|problem| unreadable(obj.py(), input, &problem))
 }
 
-/// The text of a `str` or `bytes` body, or None for any other object.
-///
-/// A `str` holding a lone surrogate has no UTF-8 form; its bytes with the surrogate encoded
-/// anyway ("surrogatepass") are not UTF-8 either, so the core reports the body as it reports
-/// any text that is not UTF-8, with the byte offset.
-fn body_text<'py>(body: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
-    if body.is_exact_instance_of::<PyDict>() {
-        return Ok(None);
-    }
-    if let Ok(s) = body.cast::<PyString>() {
-        if s.to_str().is_ok() {
-            return Ok(Some(body.clone()));
+/// An optional JSON argument (`current`): None and a missing argument are the same.
+pub(crate) fn read_optional(obj: Option<&Bound<'_, PyAny>>, input: Input) -> PyResult<Option<Value>> {
+    obj.filter(|o| !o.is_none()).map(|o| read(o, input)).transpose()
+}
+
+/// A request body as it reaches the core.
+#[derive(Debug)]
+pub(crate) enum BodyArg<'py> {
+    /// None, or no body given.
+    None,
+    /// JSON text: a `str`, `bytes`, or the bytes of a `str` that has no UTF-8 form.
+    Text(Bound<'py, PyAny>),
+    /// Any other Python value (a dict), read as JSON.
+    Object(Bound<'py, PyAny>),
+}
+
+impl<'py> BodyArg<'py> {
+    /// Sorts a body argument by how it reaches the core.
+    ///
+    /// A `str` holding a lone surrogate has no UTF-8 form; its bytes with the surrogate encoded
+    /// anyway ("surrogatepass") are not UTF-8 either, so the core reports the body as it reports
+    /// any text that is not UTF-8, with the byte offset.
+    pub(crate) fn of(body: Option<&Bound<'py, PyAny>>) -> PyResult<BodyArg<'py>> {
+        let Some(body) = body.filter(|b| !b.is_none()) else {
+            return Ok(BodyArg::None);
+        };
+        if body.is_exact_instance_of::<PyDict>() {
+            return Ok(BodyArg::Object(body.clone()));
         }
-        return Ok(Some(s.call_method1("encode", ("utf-8", "surrogatepass"))?));
+        if let Ok(s) = body.cast::<PyString>() {
+            if s.to_str().is_ok() {
+                return Ok(BodyArg::Text(body.clone()));
+            }
+            return Ok(BodyArg::Text(s.call_method1("encode", ("utf-8", "surrogatepass"))?));
+        }
+        if body.cast::<PyBytes>().is_ok() {
+            return Ok(BodyArg::Text(body.clone()));
+        }
+        Ok(BodyArg::Object(body.clone()))
     }
-    if body.cast::<PyBytes>().is_ok() {
-        return Ok(Some(body.clone()));
-    }
-    Ok(None)
 }
 
 impl PyProfile {
-    /// The core profile (the conversion bench checks with it directly).
-    #[cfg(feature = "conversion-bench")]
+    /// The core profile.
     pub(crate) fn core(&self) -> &Profile {
         &self.profile
     }
@@ -71,11 +98,7 @@ impl PyProfile {
         text: Bound<'_, PyAny>,
         current: Option<&Value>,
     ) -> PyResult<PyReport> {
-        let bytes = match text.cast::<PyString>() {
-            Ok(s) => s.to_str()?.as_bytes(),
-            Err(_) => text.cast::<PyBytes>()?.as_bytes(),
-        };
-        let request = Request { method, path, body: Some(Body::Json(bytes)), current };
+        let request = Request { method, path, body: Some(Body::Json(text_bytes(&text)?)), current };
         let report = py.detach(|| self.profile.check(&request));
         let checked = if report.readable() { Checked::Text(text.clone().unbind()) } else { Checked::Nothing };
         Ok(PyReport::new(report, checked))
@@ -94,7 +117,7 @@ impl PyProfile {
             // The core stops a body nested too deeply before the reader does, and reports it;
             // the reader's own stop only backs that up, and the core's report of it stands.
             Some(problem) if problem.kind == ProblemKind::NotJson => {
-                return Err(unreadable(body.py(), Input::Body, &problem));
+                return Err(unreadable(body.py(), Input::BODY, &problem));
             }
             _ => {}
         }
@@ -166,18 +189,110 @@ impl PyProfile {
         current: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyReport> {
         guard(|| {
-            let current = current.filter(|c| !c.is_none()).map(|c| read(c, Input::Current)).transpose()?;
+            let current = read_optional(current, Input::CURRENT)?;
             let current = current.as_ref();
-            let Some(body) = body.filter(|b| !b.is_none()) else {
-                let request = Request { method, path, body: None, current };
-                let report = py.detach(|| self.profile.check(&request));
-                return Ok(PyReport::new(report, Checked::Nothing));
-            };
-            match body_text(body)? {
-                Some(text) => self.check_text(py, method, path, text, current),
-                None => self.check_object(method, path, body, current),
+            match BodyArg::of(body)? {
+                BodyArg::None => {
+                    let request = Request { method, path, body: None, current };
+                    let report = py.detach(|| self.profile.check(&request));
+                    Ok(PyReport::new(report, Checked::Nothing))
+                }
+                BodyArg::Text(text) => self.check_text(py, method, path, text, current),
+                BodyArg::Object(body) => self.check_object(method, path, &body, current),
             }
         })
+    }
+
+    /// Applies a PatchOp message to a resource, all or nothing, as Atlassian would (RFC 7644
+    /// §3.5.2 with the Entra ID and Okta forms when the profile is lenient, and Atlassian's
+    /// rules). Returns the patched copy; raises `PatchError` (a `ScimError`) with what the server
+    /// would answer when the patch cannot be applied.
+    #[pyo3(signature = (resource, patch, resource_type="User"))]
+    fn apply_patch<'py>(
+        &self,
+        py: Python<'py>,
+        resource: &Bound<'py, PyAny>,
+        patch: &Bound<'py, PyAny>,
+        resource_type: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| patch::apply_patch(py, &self.profile, resource, patch, resource_type))
+    }
+
+    /// The smallest PatchOp message Atlassian accepts that turns `current` into `desired`, or
+    /// None when they are already the same.
+    #[pyo3(signature = (current, desired, resource_type="User"))]
+    fn diff<'py>(
+        &self,
+        py: Python<'py>,
+        current: &Bound<'py, PyAny>,
+        desired: &Bound<'py, PyAny>,
+        resource_type: &str,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        guard(|| patch::diff(py, &self.profile, current, desired, resource_type))
+    }
+
+    /// Checks requests as one batch (a directory sync), adding the rules only a batch can see.
+    /// `requests` is any iterable of `(method, path[, body[, current]])` tuples, read one at a
+    /// time; returns a report per request, in order.
+    fn check_batch<'py>(&self, py: Python<'py>, requests: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+        guard(|| batch::check_batch(py, &self.profile, requests))
+    }
+
+    /// A batch to feed one request at a time (`Batch.check`), for streams too long to pass to
+    /// `check_batch` at once or checked as they are sent.
+    fn batch(slf: &Bound<'_, PyProfile>) -> PyBatch {
+        PyBatch::new(slf.clone().unbind())
+    }
+
+    /// Maps an identity-provider record to the SCIM User to send: `mapping` is a preset name
+    /// (`"entra"`, `"okta"`, `"generic"`), a mapping dict or a `Mapping`. Raises `ScimError` with
+    /// the first error when Atlassian would refuse the user (`map_user_report` has every issue).
+    #[pyo3(signature = (record, mapping=None), text_signature = "($self, record, mapping='entra')")]
+    fn map_user<'py>(
+        &self,
+        py: Python<'py>,
+        record: &Bound<'py, PyAny>,
+        mapping: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| mapping::map_user(py, &self.profile, record, mapping))
+    }
+
+    /// Like `map_user`, but returns the report on the mapped user instead of raising: the
+    /// mapping's own findings, then the check of the user as a `POST /Users`. Its `normalized`
+    /// is the user to send.
+    #[pyo3(signature = (record, mapping=None), text_signature = "($self, record, mapping='entra')")]
+    fn map_user_report<'py>(
+        &self,
+        py: Python<'py>,
+        record: &Bound<'py, PyAny>,
+        mapping: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<PyReport> {
+        guard(|| mapping::map_user_report(py, &self.profile, record, mapping))
+    }
+
+    /// Maps an identity-provider group (Microsoft Graph or Okta shape) to the SCIM Group to
+    /// send, its membership (`members`, or the record's own) flattened to users. Raises
+    /// `ScimError` when Atlassian would refuse the group.
+    #[pyo3(signature = (record, members=None))]
+    fn map_group<'py>(
+        &self,
+        py: Python<'py>,
+        record: &Bound<'py, PyAny>,
+        members: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| mapping::map_group(py, &self.profile, record, members))
+    }
+
+    /// Like `map_group`, but returns the report on the mapped group; its `normalized` is the
+    /// group to send.
+    #[pyo3(signature = (record, members=None))]
+    fn map_group_report<'py>(
+        &self,
+        py: Python<'py>,
+        record: &Bound<'py, PyAny>,
+        members: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<PyReport> {
+        guard(|| mapping::map_group_report(py, &self.profile, record, members))
     }
 
     fn __repr__(&self) -> String {

@@ -15,10 +15,11 @@ use pyo3::PyTraverseError;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyDict, PyList};
+use serde_json::Value;
 
 use crate::exceptions::{Input, guard, unreadable};
-use crate::from_python::{Snapshot, to_value};
+use crate::from_python::{Snapshot, text_bytes, to_value};
 use crate::to_python::to_python;
 
 /// The body as the check saw it, kept to build `normalized` from.
@@ -33,6 +34,9 @@ pub(crate) enum Checked {
     /// A record of a Python object the fixes change, rebuilt, converted and fixed when
     /// `normalized` is first read.
     Snapshot(Snapshot),
+    /// A Python object the fixes change, already read into this value to be checked (in a
+    /// batch), fixed when `normalized` is first read.
+    Value(Value),
 }
 
 /// One finding, located in the body.
@@ -164,21 +168,21 @@ impl PyReport {
             Checked::Same(obj) => Ok(obj.clone_ref(py)),
             Checked::Snapshot(snapshot) => {
                 let copy = snapshot.to_python(py)?;
-                let mut value = to_value(&copy).map_err(|p| unreadable(py, Input::Body, &p))?;
+                let mut value = to_value(&copy).map_err(|p| unreadable(py, Input::BODY, &p))?;
                 self.report.apply_fixes(&mut value);
                 Ok(to_python(py, &value)?.unbind())
             }
             Checked::Text(text) => {
                 let text = text.bind(py);
-                let bytes = match text.cast::<PyString>() {
-                    Ok(s) => s.to_str()?.as_bytes(),
-                    Err(_) => text.cast::<PyBytes>()?.as_bytes(),
-                };
-                match self.report.normalized_value(Some(&Body::Json(bytes))) {
+                match self.report.normalized_value(Some(&Body::Json(text_bytes(text)?))) {
                     Some(value) => Ok(to_python(py, &value)?.unbind()),
                     None => Ok(py.None()),
                 }
             }
+            Checked::Value(value) => match self.report.normalized_value(Some(&Body::Value(value))) {
+                Some(value) => Ok(to_python(py, &value)?.unbind()),
+                None => Ok(py.None()),
+            },
         }
     }
 }
@@ -257,7 +261,7 @@ impl PyReport {
         match &self.checked {
             Checked::Text(obj) | Checked::Same(obj) => visit.call(obj)?,
             Checked::Snapshot(snapshot) => snapshot.traverse(&visit)?,
-            Checked::Nothing => {}
+            Checked::Nothing | Checked::Value(_) => {}
         }
         if let Some(normalized) = self.normalized.get() {
             visit.call(normalized)?;

@@ -1,6 +1,9 @@
 """Reads the shared vectors in tests/vectors (format: tests/vectors/README.md).
 
-Bodies are taken as the Rust harness takes them (core/tests/vectors.rs): the body's JSON text
+``load()`` reads the ``check`` cases; ``load_kind(kind)`` the cases of every other kind, as the
+dicts the files hold (their runners in test_vectors.py read them as the Rust runners do).
+
+For ``check`` cases, bodies are taken as the Rust harness takes them (core/tests/vectors.rs): the body's JSON text
 exactly as written in the file (so byte limits mean the same), a JSON string as the raw body text
 itself, ``{"$generate": ...}`` expanded. Each case is then run as ``str`` and as ``bytes`` and, when
 the body is a JSON value other than raw text, as the Python object too.
@@ -178,6 +181,30 @@ def load() -> list[Case]:
                     python=python,
                 )
             )
+    return cases
+
+
+@dataclass(frozen=True)
+class KindCase:
+    """A case of a kind other than ``check``: the case object as the file has it."""
+
+    file: str
+    name: str
+    data: dict[str, Any] = field(compare=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.file}: {self.name}"
+
+
+def load_kind(kind: str) -> list[KindCase]:
+    """Every case of every vector file of ``kind``, in file order."""
+    cases: list[KindCase] = []
+    for path in sorted(VECTORS.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("kind", "check") != kind:
+            continue
+        cases.extend(KindCase(path.name, case["name"], case) for case in data["cases"])
     return cases
 
 

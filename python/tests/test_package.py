@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import importlib.metadata
+import pickle
 import re
 from pathlib import Path
 
@@ -46,22 +47,52 @@ def test_rules_lists_the_registry() -> None:
 
 
 def test_exceptions_are_defined_in_python() -> None:
-    assert issubclass(atlscim.ConfigError, atlscim.ScimError)
-    assert issubclass(atlscim.ConfigError, ValueError)
+    for subclass in (atlscim.ConfigError, atlscim.FilterError, atlscim.MappingError, atlscim.PatchError):
+        assert issubclass(subclass, atlscim.ScimError) and issubclass(subclass, ValueError), subclass
+    assert issubclass(atlscim.NormalizeError, ValueError)
+    assert not issubclass(atlscim.NormalizeError, atlscim.ScimError)
     assert issubclass(atlscim.ScimError, Exception)
-    assert atlscim.ScimError.__module__ == "atlscim.errors"
-    e = atlscim.ScimError("no", status=409, scim_type="uniqueness", rule="ATL-U-007", path="userName")
-    assert (str(e), e.detail, e.status, e.scim_type, e.rule, e.path) == (
-        "no", "no", 409, "uniqueness", "ATL-U-007", "userName")
+    for error in (atlscim.ScimError, atlscim.ConfigError, atlscim.FilterError, atlscim.MappingError,
+                  atlscim.PatchError, atlscim.NormalizeError):
+        assert error.__module__ == "atlscim.errors"
+    e = atlscim.ScimError("no", status=409, scim_type="uniqueness", rule="ATL-U-007", path="userName",
+                          pointer="/userName")
+    assert (str(e), e.detail, e.status, e.scim_type, e.rule, e.path, e.pointer) == (
+        "no", "no", 409, "uniqueness", "ATL-U-007", "userName", "/userName")
+    f = atlscim.FilterError("bad", offset=3, expected="a value", found="the end of the filter")
+    assert (f.status, f.scim_type, f.offset) == (400, "invalidFilter", 3)
+
+
+def test_errors_pickle_whole() -> None:
+    errors: list[Exception] = []
+    for raise_one in (
+        lambda: atlscim.parse_filter("userName eq"),
+        lambda: atlscim.Profile(limits={"max_depth": -1}),
+        lambda: atlscim.Mapping({"attributes": [{"target": "bogus", "from": "x"}]}),
+        lambda: atlscim.Profile().apply_patch({}, {"Operations": [{"op": "remove"}]}),
+        lambda: atlscim.normalize_timezone("PST"),
+    ):
+        try:
+            raise_one()
+        except (atlscim.ScimError, atlscim.NormalizeError) as e:
+            errors.append(e)
+    assert [type(e).__name__ for e in errors] == [
+        "FilterError", "ConfigError", "MappingError", "PatchError", "NormalizeError"]
+    for error in errors:
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error) and str(copy) == str(error) and vars(copy) == vars(error)
 
 
 def test_the_module_docstring_example_runs() -> None:
     result = doctest.testmod(atlscim, raise_on_error=False)
-    assert result.attempted >= 3 and result.failed == 0
+    assert result.attempted >= 5 and result.failed == 0
 
 
 def test_public_names() -> None:
-    assert sorted(atlscim.__all__) == sorted(
-        ["ConfigError", "Issue", "Profile", "Report", "ScimError", "__version__", "rules"])
+    assert sorted(atlscim.__all__) == sorted([
+        "Batch", "ConfigError", "Filter", "FilterError", "Issue", "Mapping", "MappingError", "NormalizeError",
+        "PatchError", "Profile", "Report", "Response", "ScimError", "__version__", "classify_response",
+        "join_display_name", "nearest_atlassian_language", "normalize_email", "normalize_locale",
+        "normalize_timezone", "parse_accept_language", "parse_filter", "rules", "split_display_name"])
     for name in atlscim.__all__:
         assert hasattr(atlscim, name)

@@ -506,6 +506,10 @@ mod tests {
                 .expected
                 .contains("terms")
         );
+        // Found by fuzzing: a long float must print to text that parses back to the same number
+        // (serde_json's float_roundtrip makes its parsing correctly rounded).
+        let f = parse("uu gt 111111111111111000000000000000000000000000000002764199658935579080e7").expect("parses");
+        assert_eq!(parse(&f.to_string()), Ok(f));
         // Found by fuzzing: "urn" then a multi-byte character used to split that character.
         assert!(parse("urn\u{19b}etf:x:userName sw \"J\"").is_err());
         let deep = format!("{}a pr{}", "(".repeat(10_000), ")".repeat(10_000));

@@ -19,7 +19,7 @@ use std::fmt;
 
 use atlscim_core::profile::MAX_DEPTH_CEILING;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyBytes, PyString};
 use serde::de;
 
 pub(crate) use deserializer::PyJson;
@@ -148,5 +148,14 @@ pub(crate) fn to_value(obj: &Bound<'_, PyAny>) -> Result<serde_json::Value, Prob
         (Err(e), None) => {
             Err(Problem { kind: ProblemKind::NotJson, pointer: String::new(), key: String::new(), what: e.to_string() })
         }
+    }
+}
+
+/// The bytes of JSON text given as a `str` (its UTF-8 form) or `bytes`; they live as long as the
+/// object, which is immutable.
+pub(crate) fn text_bytes<'a>(text: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
+    match text.cast::<PyString>() {
+        Ok(s) => Ok(s.to_str()?.as_bytes()),
+        Err(_) => Ok(text.cast::<PyBytes>()?.as_bytes()),
     }
 }

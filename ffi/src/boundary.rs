@@ -1,0 +1,315 @@
+//! The boundary every entry point crosses: the status numbers, the error object, panics caught,
+//! and pointer + length inputs read.
+//!
+//! An entry point hands its body to [`call`] (or, for an accessor that cannot fail, to [`guard`]);
+//! the body returns `Result<(), atlscim_error>` and reads as the happy path, with `?` on each
+//! input. Panics never unwind into C: `call` turns one into `ATLSCIM_STATUS_PANIC`.
+
+use std::any::Any;
+use std::ffi::c_char;
+use std::panic::{self, AssertUnwindSafe};
+use std::ptr;
+
+use atlscim_core::ConfigError;
+
+use crate::bytes::atlscim_str;
+
+/// What a call did: `ATLSCIM_STATUS_OK` (0) or why it failed.
+///
+/// The numbers are part of the ABI: a status keeps its number for ever, and a number is never
+/// given to another meaning, even if its status is retired. New statuses take new numbers.
+///
+/// An invalid SCIM request is not a failed call: `atlscim_profile_check` returns
+/// `ATLSCIM_STATUS_OK` and the report says the request is invalid.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum atlscim_status {
+    /// The call did what it says.
+    Ok = 0,
+    /// atlscim panicked: a bug in atlscim, caught at the boundary instead of aborting the
+    /// process. The call had no effect; handles passed in are still valid. Please report it.
+    Panic = 1,
+    /// A required pointer was NULL, or an input pointer was NULL with a non-zero length.
+    NullParameter = 2,
+    /// A text input (method, path, config) is not valid UTF-8. Request bodies are not checked
+    /// here: a body that is not UTF-8 is an invalid request, reported as such.
+    InvalidUtf8 = 3,
+    /// An input length is larger than any object can be (over `PTRDIFF_MAX`).
+    InvalidLength = 4,
+    /// The profile config was rejected; the error's key names the offending config key.
+    InvalidConfig = 5,
+    /// An input that must be JSON text is not (the resource given as a request's `current`).
+    InvalidJson = 6,
+}
+
+impl atlscim_status {
+    /// Every status, so the numbers can be listed and tested.
+    pub(crate) const ALL: [atlscim_status; 7] = [
+        atlscim_status::Ok,
+        atlscim_status::Panic,
+        atlscim_status::NullParameter,
+        atlscim_status::InvalidUtf8,
+        atlscim_status::InvalidLength,
+        atlscim_status::InvalidConfig,
+        atlscim_status::InvalidJson,
+    ];
+
+    fn describe(self) -> &'static str {
+        match self {
+            atlscim_status::Ok => "ok\0",
+            atlscim_status::Panic => "atlscim panicked (a bug in atlscim)\0",
+            atlscim_status::NullParameter => "NULL parameter\0",
+            atlscim_status::InvalidUtf8 => "invalid UTF-8\0",
+            atlscim_status::InvalidLength => "invalid length\0",
+            atlscim_status::InvalidConfig => "invalid config\0",
+            atlscim_status::InvalidJson => "invalid JSON\0",
+        }
+    }
+}
+
+/// A failed call's error: its status, a message naming the input at fault and, for a config
+/// error, the config key.
+///
+/// Created by a failing call when the caller passed a non-NULL `atlscim_error **`; owned by the
+/// caller and freed with `atlscim_error_free`. Immutable: safe to read from any thread.
+#[derive(Debug)]
+pub struct atlscim_error {
+    status: atlscim_status,
+    key: String,
+    message: String,
+}
+
+impl atlscim_error {
+    pub(crate) fn new(status: atlscim_status, message: impl Into<String>) -> atlscim_error {
+        atlscim_error { status, key: String::new(), message: message.into() }
+    }
+
+    pub(crate) fn null(name: &str) -> atlscim_error {
+        atlscim_error::new(atlscim_status::NullParameter, format!("{name} is NULL"))
+    }
+
+    pub(crate) fn config(e: ConfigError) -> atlscim_error {
+        atlscim_error { status: atlscim_status::InvalidConfig, message: e.to_string(), key: e.key }
+    }
+
+    fn panic(payload: &(dyn Any + Send)) -> atlscim_error {
+        let what = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("no message");
+        atlscim_error::new(
+            atlscim_status::Panic,
+            format!("atlscim panicked (a bug in atlscim; please report it): {what}"),
+        )
+    }
+}
+
+/// Runs an entry point's body: catches a panic, and reports a failure through the status and,
+/// when the caller asked for one, a new `atlscim_error` in `*err` (NULL on success).
+pub(crate) fn call(
+    err: Option<&mut *mut atlscim_error>,
+    body: impl FnOnce() -> Result<(), atlscim_error>,
+) -> atlscim_status {
+    let failure = match panic::catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(e),
+        Err(payload) => Some(atlscim_error::panic(payload.as_ref())),
+    };
+    let status = failure.as_ref().map_or(atlscim_status::Ok, |e| e.status);
+    if let Some(err) = err {
+        *err = failure.map_or(ptr::null_mut(), |e| Box::into_raw(Box::new(e)));
+    }
+    status
+}
+
+/// Runs an accessor that cannot fail; a panic (a bug) yields `fallback` instead of unwinding.
+pub(crate) fn guard<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+    panic::catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}
+
+/// Takes an out-parameter, NULL-ing it first so that a failed call leaves NULL behind.
+pub(crate) fn out_param<T>(out: Option<&mut *mut T>) -> Result<&mut *mut T, atlscim_error> {
+    let out = out.ok_or_else(|| atlscim_error::null("out"))?;
+    *out = ptr::null_mut();
+    Ok(out)
+}
+
+/// Borrows an input of `len` bytes at `ptr`; NULL is no input only when `len` is 0.
+///
+/// # Safety
+///
+/// Unless NULL, `ptr` points to `len` readable bytes that nothing changes during the call.
+pub(crate) unsafe fn optional<'a>(
+    ptr: *const c_char,
+    len: usize,
+    name: &str,
+) -> Result<Option<&'a [u8]>, atlscim_error> {
+    if ptr.is_null() {
+        return if len == 0 { Ok(None) } else { Err(atlscim_error::null(name)) };
+    }
+    if isize::try_from(len).is_err() {
+        return Err(atlscim_error::new(
+            atlscim_status::InvalidLength,
+            format!("{name}_len is {len}, more than any object can hold"),
+        ));
+    }
+    // SAFETY: non-NULL, the length fits an allocation, and the caller vouches for the bytes.
+    Ok(Some(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) }))
+}
+
+/// Borrows a text input: NULL with length 0 is the empty text.
+///
+/// # Safety
+///
+/// As for [`optional`].
+pub(crate) unsafe fn text<'a>(ptr: *const c_char, len: usize, name: &str) -> Result<&'a str, atlscim_error> {
+    // SAFETY: passed on from the caller.
+    let bytes = unsafe { optional(ptr, len, name) }?.unwrap_or_default();
+    std::str::from_utf8(bytes).map_err(|e| {
+        atlscim_error::new(
+            atlscim_status::InvalidUtf8,
+            format!("{name} is not valid UTF-8: invalid byte sequence at byte {}", e.valid_up_to()),
+        )
+    })
+}
+
+/// The status of an error.
+///
+/// Ownership: `error` stays the caller's.
+/// NULL: returns `ATLSCIM_STATUS_NULL_PARAMETER` for a NULL `error`.
+/// Threads: safe to call from any thread, also on the same error at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_error_status(error: *const atlscim_error) -> atlscim_status {
+    // SAFETY: the caller passes NULL or a live error from atlscim.
+    let error = unsafe { error.as_ref() };
+    guard(atlscim_status::Panic, || error.map_or(atlscim_status::NullParameter, |e| e.status))
+}
+
+/// What went wrong, in one sentence naming the input at fault (UTF-8, not NUL-terminated).
+///
+/// Ownership: the text belongs to `error` and is valid until `atlscim_error_free(error)`.
+/// NULL: returns `{NULL, 0}` for a NULL `error`.
+/// Threads: safe to call from any thread, also on the same error at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_error_message(error: *const atlscim_error) -> atlscim_str {
+    // SAFETY: the caller passes NULL or a live error from atlscim.
+    let error = unsafe { error.as_ref() };
+    guard(atlscim_str::ABSENT, || error.map_or(atlscim_str::ABSENT, |e| atlscim_str::new(&e.message)))
+}
+
+/// For `ATLSCIM_STATUS_INVALID_CONFIG`, the dotted config key at fault (e.g. `limits.max_depth`,
+/// `verified_domains[1]`); empty when the config as a whole is at fault or for other statuses.
+///
+/// Ownership: the text belongs to `error` and is valid until `atlscim_error_free(error)`.
+/// NULL: returns `{NULL, 0}` for a NULL `error`.
+/// Threads: safe to call from any thread, also on the same error at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_error_key(error: *const atlscim_error) -> atlscim_str {
+    // SAFETY: the caller passes NULL or a live error from atlscim.
+    let error = unsafe { error.as_ref() };
+    guard(atlscim_str::ABSENT, || error.map_or(atlscim_str::ABSENT, |e| atlscim_str::new(&e.key)))
+}
+
+/// Frees an error.
+///
+/// Ownership: takes `error` back; it must not be used afterwards, nor freed twice.
+/// NULL: does nothing.
+/// Threads: must not run while another thread still uses `error`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_error_free(error: *mut atlscim_error) {
+    if error.is_null() {
+        return;
+    }
+    // SAFETY: a non-NULL error came from Box::into_raw in `call`, and is freed once.
+    let error = unsafe { Box::from_raw(error) };
+    guard((), move || drop(error));
+}
+
+/// A short description of a status number ("ok", "NULL parameter", …), for log lines.
+///
+/// Takes the number rather than the enum so that any value (say, from a newer library) is safe
+/// to pass.
+///
+/// Ownership: returns a static NUL-terminated string; never free it.
+/// NULL: never returns NULL; an unknown number gives "unknown status".
+/// Threads: safe to call from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn atlscim_status_str(status: u32) -> *const c_char {
+    let text = atlscim_status::ALL.iter().find(|s| **s as u32 == status).map_or("unknown status\0", |s| s.describe());
+    text.as_ptr().cast()
+}
+
+/// Turns a `*mut T` out-parameter into a reference that can be given to [`call`] and [`out`].
+///
+/// # Safety
+///
+/// `p` is NULL or points to writable, aligned storage for a `*mut T`.
+pub(crate) unsafe fn out_ref<'a, T>(p: *mut *mut T) -> Option<&'a mut *mut T> {
+    // SAFETY: passed on from the caller.
+    unsafe { p.as_mut() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_status_and_an_error() {
+        let mut err: *mut atlscim_error = ptr::null_mut();
+        let status = call(Some(&mut err), || panic!("boom"));
+        assert_eq!(status, atlscim_status::Panic);
+        assert!(!err.is_null());
+        // SAFETY: `call` just made this error.
+        let e = unsafe { Box::from_raw(err) };
+        assert_eq!(e.status, atlscim_status::Panic);
+        assert!(e.message.contains("boom"), "{}", e.message);
+        // Without an error out-parameter the status alone says so.
+        assert_eq!(call(None, || panic!("{}", String::from("formatted"))), atlscim_status::Panic);
+        assert_eq!(guard(7, || panic!("accessor")), 7);
+    }
+
+    #[test]
+    fn success_clears_the_error_out_parameter() {
+        let mut err: *mut atlscim_error = ptr::NonNull::dangling().as_ptr();
+        assert_eq!(call(Some(&mut err), || Ok(())), atlscim_status::Ok);
+        assert!(err.is_null());
+    }
+
+    #[test]
+    fn status_numbers_are_fixed() {
+        // These numbers are the ABI: this test changes only when a status is added.
+        let numbers: Vec<(u32, &str)> = atlscim_status::ALL.iter().map(|s| (*s as u32, s.describe())).collect();
+        assert_eq!(
+            numbers,
+            [
+                (0, "ok\0"),
+                (1, "atlscim panicked (a bug in atlscim)\0"),
+                (2, "NULL parameter\0"),
+                (3, "invalid UTF-8\0"),
+                (4, "invalid length\0"),
+                (5, "invalid config\0"),
+                (6, "invalid JSON\0"),
+            ]
+        );
+    }
+
+    #[test]
+    fn inputs() {
+        // SAFETY: the pointers below are NULL or point to the given number of bytes.
+        unsafe {
+            assert_eq!(optional(ptr::null(), 0, "body").map_err(|e| e.status).map(|b| b.is_none()), Ok(true));
+            assert_eq!(
+                optional(ptr::null(), 3, "body").map_err(|e| e.status).err(),
+                Some(atlscim_status::NullParameter)
+            );
+            assert_eq!(text(ptr::null(), 0, "path").map_err(|e| e.status), Ok(""));
+            let bad = [0xffu8, 0xfe];
+            let e = text(bad.as_ptr().cast(), 2, "method").expect_err("not UTF-8");
+            assert_eq!(e.status, atlscim_status::InvalidUtf8);
+            assert!(e.message.starts_with("method is not valid UTF-8"), "{}", e.message);
+            let e = optional(bad.as_ptr().cast(), usize::MAX, "body").expect_err("too long");
+            assert_eq!(e.status, atlscim_status::InvalidLength);
+        }
+    }
+}

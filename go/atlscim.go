@@ -1,0 +1,370 @@
+// Package atlscim checks SCIM 2.0 requests before an identity-provider connector sends them to
+// Atlassian Cloud's user provisioning API, and says what Atlassian would answer.
+//
+// Build a [Profile] once from a [Config], then check each request with [Profile.Check]. A
+// profile is immutable and safe for any number of goroutines at once. An invalid SCIM request
+// is not an error: Check returns a [Report] that says it is invalid (with the HTTP status and
+// every [Issue], each naming its rule), and an error only when the call itself failed.
+//
+//	p, err := atlscim.NewProfile(atlscim.Config{VerifiedDomains: []atlscim.VerifiedDomain{{Domain: "example.com"}}})
+//	if err != nil { ... }
+//	defer p.Close()
+//	report, err := p.Check(atlscim.Request{Method: "POST", Path: "/Users", Body: body})
+//	if err != nil { ... }
+//	if !report.Valid { log.Printf("Atlassian would answer %d: %s", report.Status, report.Issues[0].Detail) }
+//
+// The package wraps atlscim's C ABI (include/atlscim.h) with cgo and links the static library
+// libatlscim.a; it holds no SCIM logic of its own.
+package atlscim
+
+/*
+#include <string.h>
+#include "atlscim.h"
+
+// The C side of Check. In the common case a check crosses from Go into C once: go_check checks,
+// gathers the verdict, copies every issue into buffers on the Go stack, and frees the report.
+// The buffers hold no pointers, so cgo need not inspect them, and the helpers neither keep what
+// they are given nor call back into Go, so cgo can leave the buffers on the stack.
+#cgo noescape go_check
+#cgo nocallback go_check
+#cgo noescape go_copy
+#cgo nocallback go_copy
+#cgo nocallback atlscim_report_free
+
+typedef struct {
+	atlscim_report *report; // kept only when the issues did not fit: Go copies them with go_copy
+	atlscim_error *err;
+	size_t issues;
+	size_t text_bytes;      // the length of every issue's texts, together
+	uint16_t status;
+	bool valid, readable, changes_body;
+} go_result;
+
+// One issue. Its texts (rule, path, pointer, detail, scimType) lie one after another in the text
+// buffer, with these lengths.
+typedef struct {
+	size_t len[5];
+	uint32_t severity;
+	uint16_t status;
+} go_issue;
+
+// Copies the report's issues into `issues` (room for `issue_room`) and their texts into `text`
+// (room for `text_room` bytes), as far as they fit. Returns the length of all the texts; they all
+// fit when the issues do and that length is at most text_room.
+static size_t go_copy(const atlscim_report *report, go_issue *issues, size_t issue_room, char *text,
+                      size_t text_room) {
+	size_t i, k, at = 0, n = atlscim_report_issue_count(report);
+	for (i = 0; i < n; i++) {
+		const atlscim_issue *issue = atlscim_report_issue(report, i);
+		atlscim_str texts[5];
+		texts[0] = atlscim_issue_rule(issue);
+		texts[1] = atlscim_issue_path(issue);
+		texts[2] = atlscim_issue_pointer(issue);
+		texts[3] = atlscim_issue_detail(issue);
+		texts[4] = atlscim_issue_scim_type(issue);
+		for (k = 0; k < 5; k++) {
+			if (i < issue_room && at + texts[k].len <= text_room && texts[k].len > 0) {
+				memcpy(text + at, texts[k].data, texts[k].len);
+			}
+			at += texts[k].len;
+		}
+		if (i < issue_room) {
+			for (k = 0; k < 5; k++) {
+				issues[i].len[k] = texts[k].len;
+			}
+			issues[i].severity = atlscim_issue_severity(issue);
+			issues[i].status = atlscim_issue_status(issue);
+		}
+	}
+	return at;
+}
+
+// The request is put together on the C side: a Go struct holding pointers to Go memory may not
+// be handed to C.
+#define GO_REQUEST_PARAMS _GoString_ method, _GoString_ path, const char *body, size_t body_len, \
+                          const char *current, size_t current_len
+#define GO_REQUEST {_GoStringPtr(method), _GoStringLen(method), _GoStringPtr(path), _GoStringLen(path), \
+                    body, body_len, current, current_len}
+
+// Checks a request, and copies its issues as go_copy does. Frees the report unless they did
+// not all fit.
+static atlscim_status go_check(const atlscim_profile *profile, GO_REQUEST_PARAMS, go_result *r, go_issue *issues,
+                               size_t issue_room, char *text, size_t text_room) {
+	atlscim_request request = GO_REQUEST;
+	atlscim_status status = atlscim_profile_check(profile, &request, &r->report, &r->err);
+	if (status != ATLSCIM_STATUS_OK) {
+		return status;
+	}
+	r->valid = atlscim_report_valid(r->report);
+	r->status = atlscim_report_status(r->report);
+	r->readable = atlscim_report_readable(r->report);
+	r->changes_body = atlscim_report_changes_body(r->report);
+	r->issues = atlscim_report_issue_count(r->report);
+	r->text_bytes = go_copy(r->report, issues, issue_room, text, text_room);
+	if (r->issues <= issue_room && r->text_bytes <= text_room) {
+		atlscim_report_free(r->report);
+		r->report = NULL;
+	}
+	return status;
+}
+
+// For BenchmarkCheckUserCABI: n checks of one body through the C ABI alone, in one call from Go.
+static void go_check_loop(const atlscim_profile *profile, const char *body, size_t body_len, long n) {
+	atlscim_request request = {"POST", 4, "/Users", 6, body, body_len, NULL, 0};
+	for (; n > 0; n--) {
+		atlscim_report *report = NULL;
+		atlscim_profile_check(profile, &request, &report, NULL);
+		atlscim_report_free(report);
+	}
+}
+
+enum { GO_NORMALIZED, GO_REPORT_JSON };
+
+// Checks a request and returns its normalized body or (for the tests) the library's report JSON.
+static atlscim_status go_check_text(const atlscim_profile *profile, GO_REQUEST_PARAMS, int what, atlscim_bytes *out,
+                                    atlscim_error **err) {
+	atlscim_request request = GO_REQUEST;
+	atlscim_report *report = NULL;
+	atlscim_status status = atlscim_profile_check(profile, &request, &report, err);
+	if (status == ATLSCIM_STATUS_OK) {
+		status = what == GO_NORMALIZED ? atlscim_report_normalized_json(report, out, err)
+		                               : atlscim_report_to_json(report, out, err);
+		atlscim_report_free(report);
+	}
+	return status;
+}
+*/
+import "C"
+
+import (
+	"bytes"
+	"encoding/json"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Profile is an immutable, compiled rule set: the atlassian profile (RFC 7643/7644 plus
+// Atlassian's rules) or the rfc profile, with its config. Build it once and share it: any number
+// of goroutines may call Check at the same time.
+//
+// Close frees it. A profile that is never closed is freed when the garbage collector finds it
+// unreachable, but Close says when, which matters for long-running services.
+type Profile struct {
+	// Check holds the read lock for the length of its C calls; Close takes the write lock, so it
+	// waits for running checks and no check can start on a freed handle.
+	mu      sync.RWMutex
+	handle  *C.atlscim_profile
+	cleanup runtime.Cleanup
+}
+
+// NewProfile builds a profile from a config. The zero Config is the atlassian profile with its
+// defaults. A config the library rejects gives an *Error with StatusInvalidConfig whose Key
+// names the config key at fault.
+func NewProfile(config Config) (*Profile, error) {
+	text, err := json.Marshal(config)
+	if err != nil {
+		return nil, err
+	}
+	return NewProfileJSON(text)
+}
+
+// NewProfileJSON builds a profile from config JSON text, the config every atlscim binding and
+// the CLI take, e.g. {"profile": "rfc", "verified_domains": ["example.com"]}. Unknown keys are
+// an error.
+func NewProfileJSON(config []byte) (*Profile, error) {
+	var handle *C.atlscim_profile
+	var cerr *C.atlscim_error
+	status := C.atlscim_profile_new(cBytes(config), C.size_t(len(config)), &handle, &cerr)
+	if status != C.ATLSCIM_STATUS_OK {
+		return nil, takeError(status, cerr)
+	}
+	p := &Profile{handle: handle}
+	// The finalizer: a profile nobody closes is freed once unreachable.
+	p.cleanup = runtime.AddCleanup(p, func(handle *C.atlscim_profile) {
+		handlesFreedByCleanup.Add(1)
+		C.atlscim_profile_free(handle)
+	}, handle)
+	return p, nil
+}
+
+// handlesFreedByCleanup counts the profiles freed by their cleanup rather than by Close; the
+// tests read it to see that cleanups run.
+var handlesFreedByCleanup atomic.Int64
+
+// Close frees the profile. It waits for checks running on other goroutines; later checks
+// return ErrClosed. Closing twice is harmless. Reports made with the profile stay valid, except
+// that Report.Normalized needs the profile open to build a body that lenient fixes change.
+func (p *Profile) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.handle != nil {
+		p.cleanup.Stop()
+		C.atlscim_profile_free(p.handle)
+		p.handle = nil
+	}
+	return nil
+}
+
+// Request is one SCIM request as a connector is about to send it.
+type Request struct {
+	// Method is the HTTP method: GET, POST, PUT, PATCH or DELETE.
+	Method string
+	// Path is the request path with any query string, relative to the directory base URL
+	// ("/Users", "/Groups/9f1c?excludedAttributes=members") or including it.
+	Path string
+	// Body is the JSON text to send; nil means no body. A body that is not JSON is not an
+	// error: the report says the request is invalid.
+	Body []byte
+	// Current is the resource as Atlassian holds it now, as JSON text, or nil when unknown.
+	// Some rules need it: a PUT that would clear attributes, a group rename.
+	Current []byte
+}
+
+// Check checks one request and says what Atlassian would answer.
+//
+// The error is nil whenever a report was made, valid or not. It is ErrClosed after Close, or an
+// *Error when the call failed: StatusInvalidJSON for a Current that is not JSON,
+// StatusInvalidUTF8 for a Method or Path that is not UTF-8.
+//
+// The report does not refer to req afterwards: its buffers may be reused at once.
+func (p *Profile) Check(req Request) (*Report, error) {
+	// Holding the read lock keeps p reachable until the C calls are done, so neither Close nor
+	// the cleanup can free the handle under them.
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.handle == nil {
+		return nil, ErrClosed
+	}
+	var r C.go_result
+	// Room on the stack for the issues of most reports.
+	var issueRoom [16]C.go_issue
+	var textRoom [2048]C.char
+	status := C.go_check(p.handle, req.Method, req.Path, cBytes(req.Body), C.size_t(len(req.Body)),
+		cBytes(req.Current), C.size_t(len(req.Current)), &r,
+		&issueRoom[0], C.size_t(len(issueRoom)), &textRoom[0], C.size_t(len(textRoom)))
+	if status != C.ATLSCIM_STATUS_OK {
+		return nil, takeError(status, r.err)
+	}
+	report := &Report{Valid: bool(r.valid), Status: int(r.status)}
+	issues, text := issueRoom[:min(int(r.issues), len(issueRoom))], textRoom[:min(int(r.text_bytes), len(textRoom))]
+	if r.report != nil {
+		// They did not fit: copy them again into room of their size.
+		issues, text = make([]C.go_issue, r.issues), make([]C.char, r.text_bytes)
+		C.go_copy(r.report, unsafe.SliceData(issues), r.issues, unsafe.SliceData(text), r.text_bytes)
+		C.atlscim_report_free(r.report)
+	}
+	if len(issues) > 0 {
+		report.Issues = makeIssues(issues, text)
+	}
+	if bool(r.readable) {
+		// Without fixes this is the body to send; with fixes, what Normalized builds it from.
+		report.body = json.RawMessage(bytes.Clone(req.Body))
+		if bool(r.changes_body) {
+			report.fixes = &fixes{profile: p, method: req.Method, path: req.Path, current: bytes.Clone(req.Current)}
+		}
+	}
+	return report, nil
+}
+
+// checkLoop checks `body` as a POST /Users n times through the C ABI alone (for the benchmarks:
+// the floor that Check's cost is measured against, in the same process).
+func (p *Profile) checkLoop(body []byte, n int) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	C.go_check_loop(p.handle, cBytes(body), C.size_t(len(body)), C.long(n))
+}
+
+// makeIssues turns the issues go_copy wrote into Go values. Their strings share one copy of the
+// text.
+func makeIssues(raw []C.go_issue, ctext []C.char) []Issue {
+	// A copy off the stack, never written again: the strings are immutable.
+	text := bytes.Clone(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(ctext))), len(ctext)))
+	at := 0
+	next := func(n C.size_t) string {
+		s := unsafe.String(unsafe.SliceData(text[at:]), int(n))
+		at += int(n)
+		return s
+	}
+	issues := make([]Issue, len(raw))
+	for i := range raw {
+		c := &raw[i]
+		issues[i] = Issue{
+			Severity: severityOf(uint32(c.severity)),
+			Rule:     next(c.len[0]),
+			Path:     next(c.len[1]),
+			Pointer:  next(c.len[2]),
+			Detail:   next(c.len[3]),
+			ScimType: next(c.len[4]),
+			Status:   int(c.status),
+		}
+	}
+	return issues
+}
+
+// normalizedJSON checks a request and returns the body to send (atlscim_report_normalized_json).
+func (p *Profile) normalizedJSON(req Request) ([]byte, error) {
+	return p.checkText(req, C.GO_NORMALIZED)
+}
+
+// reportJSON checks a request and returns the library's own report JSON (atlscim_report_to_json):
+// the tests hold Report's JSON to it.
+func (p *Profile) reportJSON(req Request) ([]byte, error) {
+	return p.checkText(req, C.GO_REPORT_JSON)
+}
+
+func (p *Profile) checkText(req Request, what C.int) ([]byte, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.handle == nil {
+		return nil, ErrClosed
+	}
+	return takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
+		return C.go_check_text(p.handle, req.Method, req.Path, cBytes(req.Body), C.size_t(len(req.Body)),
+			cBytes(req.Current), C.size_t(len(req.Current)), what, out, cerr)
+	})
+}
+
+// ConfigJSON returns the config the profile was built from, in canonical form (every key, with
+// defaults filled in): what to log to say which rules a check used.
+func (p *Profile) ConfigJSON() ([]byte, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.handle == nil {
+		return nil, ErrClosed
+	}
+	return takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
+		return C.atlscim_profile_config_json(p.handle, out, cerr)
+	})
+}
+
+// RulesJSON returns every rule atlscim enforces, as a JSON array of {"id", "severity", "status",
+// "scimType", "summary", "source", "example", "advice"} in id order.
+func RulesJSON() ([]byte, error) {
+	return takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
+		return C.atlscim_rules_json(out, cerr)
+	})
+}
+
+// Version returns the version of the atlscim library linked in, e.g. "0.1.0".
+func Version() string {
+	return C.GoString(C.atlscim_version())
+}
+
+// takeBytes runs a C call that returns owned text, and copies the text into Go memory.
+func takeBytes(call func(*C.atlscim_bytes, **C.atlscim_error) C.atlscim_status) ([]byte, error) {
+	var out C.atlscim_bytes
+	var cerr *C.atlscim_error
+	if status := call(&out, &cerr); status != C.ATLSCIM_STATUS_OK {
+		return nil, takeError(status, cerr)
+	}
+	defer C.atlscim_bytes_free(&out)
+	return C.GoBytes(unsafe.Pointer(out.data), C.int(out.len)), nil
+}
+
+// cBytes points C at a byte slice without copying it: NULL for nil (an absent body), and a
+// valid pointer for an empty but non-nil slice (an empty body).
+func cBytes(b []byte) *C.char {
+	return (*C.char)(unsafe.Pointer(unsafe.SliceData(b)))
+}

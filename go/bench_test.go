@@ -1,0 +1,78 @@
+package atlscim
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// The typical User of every atlscim speed figure (../shared/bench/user.json, ~1.3 KB), as in the
+// core's and the C ABI's benches; ATLSCIM_BENCH_USER=path overrides it.
+//
+// The Go per-call overhead is BenchmarkCheckUser minus BenchmarkCheckUserCABI (the same check
+// through the C ABI alone, in this process), and, against the core's own figure, minus
+// user_create/core_check of `cargo bench -p atlscim-ffi --bench overhead`
+// (ATLSCIM_BENCH=1 scripts/test-go.sh runs both).
+func benchUser(b *testing.B) []byte {
+	path := os.Getenv("ATLSCIM_BENCH_USER")
+	if path == "" {
+		path = filepath.Join("..", "..", "shared", "bench", "user.json")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatalf("%v (set ATLSCIM_BENCH_USER)", err)
+	}
+	return data
+}
+
+// The floor: the same check through the C ABI, looped in C, so no Go work is counted.
+func BenchmarkCheckUserCABI(b *testing.B) {
+	p := mustProfile(b, Config{})
+	body := benchUser(b)
+	b.ResetTimer()
+	p.checkLoop(body, b.N)
+}
+
+// Check alone: the verdict and every issue, as Go values.
+func BenchmarkCheckUser(b *testing.B) {
+	p := mustProfile(b, Config{})
+	req := Request{Method: "POST", Path: "/Users", Body: benchUser(b)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Check(req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Check, then the body to send. This user has fixes (unsupported attributes are dropped), so
+// Normalized checks again and applies them.
+func BenchmarkCheckUserNormalized(b *testing.B) {
+	p := mustProfile(b, Config{})
+	req := Request{Method: "POST", Path: "/Users", Body: benchUser(b)}
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := p.Check(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.Normalized(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// One profile, checks from every core at once.
+func BenchmarkCheckUserParallel(b *testing.B) {
+	p := mustProfile(b, Config{})
+	req := Request{Method: "POST", Path: "/Users", Body: benchUser(b)}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := p.Check(req); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

@@ -1,0 +1,4 @@
+module example.invalid/atlscim/go
+
+// 1.24: runtime.AddCleanup and the cgo noescape/nocallback directives.
+go 1.24

@@ -1,0 +1,182 @@
+package atlscim
+
+// #include "atlscim.h"
+import "C"
+
+import (
+	"encoding/json"
+	"sync"
+)
+
+// Report is the verdict on one request. Its JSON form (encoding/json) is the report JSON every
+// atlscim binding and the CLI share:
+//
+//	{"valid": false, "status": 400, "issues": [...], "normalized": {...}}
+//
+// where a Status or an Issue's Status of 0 and an empty ScimType are written as null.
+type Report struct {
+	// Valid is true when no issue is an error: Atlassian would accept the request.
+	Valid bool
+	// Status is the HTTP status Atlassian would answer (that of the first error), 0 when valid.
+	Status int
+	// Issues lists every finding in document order: errors, warnings and lenient fixes (info).
+	Issues []Issue
+
+	// The body to send is built only when asked for (Normalized): a valid body with nothing to
+	// fix is sent as it is, and applying fixes costs more than the check itself.
+	body  json.RawMessage // the body as checked, when it could be read
+	fixes *fixes          // set when lenient fixes change the body
+}
+
+// Severity says how serious an issue is.
+type Severity string
+
+const (
+	// SeverityError: Atlassian (or any RFC 7644 server) would reject the request.
+	SeverityError Severity = "error"
+	// SeverityWarning: accepted, but something is ignored, lost or harmful.
+	SeverityWarning Severity = "warning"
+	// SeverityInfo: a lenient fix applied in the normalized body.
+	SeverityInfo Severity = "info"
+)
+
+func severityOf(n uint32) Severity {
+	switch n {
+	case C.ATLSCIM_SEVERITY_ERROR:
+		return SeverityError
+	case C.ATLSCIM_SEVERITY_WARNING:
+		return SeverityWarning
+	case C.ATLSCIM_SEVERITY_INFO:
+		return SeverityInfo
+	}
+	return ""
+}
+
+// Issue is one finding, located in the body.
+type Issue struct {
+	Severity Severity
+	// Rule is the stable id of the rule broken, e.g. "ATL-U-003" (see RulesJSON).
+	Rule string
+	// Path is the SCIM attribute path, e.g. "emails[1].value"; empty for the whole request.
+	Path string
+	// Pointer is the RFC 6901 JSON pointer into the body, e.g. "/emails/1/value".
+	Pointer string
+	// Status is the HTTP status a server would answer for this issue (errors only), else 0.
+	Status int
+	// ScimType is the scimType a server would answer (errors only, where it sends one), else "".
+	ScimType string
+	// Detail says what is wrong and, where it helps, what to do.
+	Detail string
+}
+
+// Normalized returns the body as it should be sent: the checked body with atlscim's lenient
+// fixes applied (read-only or unsupported attributes dropped, "True" made true, …), or nil
+// when there was no body or it could not be read. When no fix applies it is a copy of the body
+// as checked. Safe to call from several goroutines.
+//
+// When fixes apply, the first call builds the body by checking the request again with the
+// report's profile, which must still be open (else ErrClosed): a Report is plain Go memory and
+// keeps nothing of the library's, so a report that is never asked for its body costs nothing
+// more, while one that is pays about one more check.
+func (r *Report) Normalized() (json.RawMessage, error) {
+	if r.fixes == nil {
+		return r.body, nil
+	}
+	f := r.fixes
+	f.once.Do(func() {
+		f.normalized, f.err = f.profile.normalizedJSON(Request{Method: f.method, Path: f.path, Body: r.body, Current: f.current})
+	})
+	return f.normalized, f.err
+}
+
+// fixes is what it takes to build a report's normalized body: the rest of the request, and the
+// profile that checked it. Shared by every copy of the Report.
+type fixes struct {
+	profile      *Profile
+	method, path string
+	current      []byte
+	once         sync.Once
+	normalized   json.RawMessage
+	err          error
+}
+
+// reportJSON is Report's JSON shape: nullable numbers and strings as pointers.
+type reportJSON struct {
+	Valid      bool            `json:"valid"`
+	Status     *int            `json:"status"`
+	Issues     []Issue         `json:"issues"`
+	Normalized json.RawMessage `json:"normalized"`
+}
+
+type issueJSON struct {
+	Severity Severity `json:"severity"`
+	Rule     string   `json:"rule"`
+	Path     string   `json:"path"`
+	Pointer  string   `json:"pointer"`
+	Status   *int     `json:"status"`
+	ScimType *string  `json:"scimType"`
+	Detail   string   `json:"detail"`
+}
+
+func nullIfZero[T comparable](v T) *T {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return &v
+}
+
+func valueOf[T any](p *T) T {
+	var v T
+	if p != nil {
+		v = *p
+	}
+	return v
+}
+
+// MarshalJSON writes the report JSON, building the normalized body if need be.
+func (r Report) MarshalJSON() ([]byte, error) {
+	normalized, err := r.Normalized()
+	if err != nil {
+		return nil, err
+	}
+	issues := r.Issues
+	if issues == nil {
+		issues = []Issue{} // "issues": [], never null
+	}
+	return json.Marshal(reportJSON{Valid: r.Valid, Status: nullIfZero(r.Status), Issues: issues, Normalized: normalized})
+}
+
+// UnmarshalJSON reads the report JSON (from another binding, or the CLI's --format json).
+func (r *Report) UnmarshalJSON(data []byte) error {
+	var w reportJSON
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*r = Report{Valid: w.Valid, Status: valueOf(w.Status), Issues: w.Issues}
+	if len(w.Normalized) > 0 && string(w.Normalized) != "null" {
+		r.body = w.Normalized
+	}
+	return nil
+}
+
+// MarshalJSON writes an issue as the report JSON does.
+func (i Issue) MarshalJSON() ([]byte, error) {
+	return json.Marshal(issueJSON{
+		Severity: i.Severity, Rule: i.Rule, Path: i.Path, Pointer: i.Pointer,
+		Status: nullIfZero(i.Status), ScimType: nullIfZero(i.ScimType), Detail: i.Detail,
+	})
+}
+
+// UnmarshalJSON reads an issue of the report JSON.
+func (i *Issue) UnmarshalJSON(data []byte) error {
+	var w issueJSON
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*i = Issue{
+		Severity: w.Severity, Rule: w.Rule, Path: w.Path, Pointer: w.Pointer,
+		Status: valueOf(w.Status), ScimType: valueOf(w.ScimType), Detail: w.Detail,
+	}
+	return nil
+}

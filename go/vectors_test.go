@@ -1,0 +1,250 @@
+package atlscim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The shared vectors (tests/vectors, format in its README): every binding must reach the same
+// verdict on every case. Each file has a kind (absent means "check"); a file of a kind this test
+// does not run fails the test, so that no vector goes unrun unnoticed.
+
+type vectorCase struct {
+	Name    string          `json:"name"`
+	Config  json.RawMessage `json:"config"`
+	Request struct {
+		Method  string          `json:"method"`
+		Path    string          `json:"path"`
+		Body    json.RawMessage `json:"body"`
+		Current json.RawMessage `json:"current"`
+	} `json:"request"`
+	Expect struct {
+		Valid      bool            `json:"valid"`
+		Status     *int            `json:"status"`
+		Issues     [][3]string     `json:"issues"`
+		Normalized json.RawMessage `json:"normalized"` // nil: not asserted
+	} `json:"expect"`
+}
+
+// loadVectors reads every "check" case, and names the files of other kinds.
+func loadVectors(t testing.TB) (cases []vectorCase, otherKinds []string) {
+	t.Helper()
+	files, err := filepath.Glob("../tests/vectors/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no vector files in ../tests/vectors (%v)", err)
+	}
+	slices.Sort(files)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var file struct {
+			Kind  string          `json:"kind"`
+			Cases json.RawMessage `json:"cases"`
+		}
+		if err := json.Unmarshal(data, &file); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if file.Kind != "" && file.Kind != "check" {
+			otherKinds = append(otherKinds, fmt.Sprintf("%s (kind %q)", filepath.Base(f), file.Kind))
+			continue
+		}
+		var fileCases []vectorCase
+		if err := json.Unmarshal(file.Cases, &fileCases); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		cases = append(cases, fileCases...)
+	}
+	return cases, otherKinds
+}
+
+// isNull says whether a raw member is absent or null.
+func isNull(raw json.RawMessage) bool {
+	return len(raw) == 0 || string(raw) == "null"
+}
+
+// requestOf builds the request a case describes: a string body is the raw body text, a
+// $generate body is generated, any other value is sent as the JSON text the vector holds.
+func requestOf(c *vectorCase) (Request, error) {
+	req := Request{Method: c.Request.Method, Path: c.Request.Path}
+	if !isNull(c.Request.Current) {
+		req.Current = c.Request.Current
+	}
+	raw := c.Request.Body
+	switch {
+	case isNull(raw):
+	case raw[0] == '"':
+		var text string
+		if err := json.Unmarshal(raw, &text); err != nil {
+			return req, err
+		}
+		req.Body = []byte(text)
+	default:
+		var gen struct {
+			Generate string `json:"$generate"`
+			Depth    int    `json:"depth"`
+			Bytes    int    `json:"bytes"`
+			Key      string `json:"key"`
+		}
+		if raw[0] == '{' {
+			if err := json.Unmarshal(raw, &gen); err != nil {
+				return req, err
+			}
+		}
+		switch gen.Generate {
+		case "":
+			req.Body = raw
+		case "nested_arrays":
+			req.Body = fmt.Appendf(nil, `{"%s":%s%s}`, gen.Key, strings.Repeat("[", gen.Depth), strings.Repeat("]", gen.Depth))
+		case "long_string":
+			req.Body = fmt.Appendf(nil,
+				`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a@example.com",`+
+					`"emails":[{"value":"a@example.com","primary":true}],"%s":"%s"}`, gen.Key, strings.Repeat("a", gen.Bytes))
+		default:
+			return req, fmt.Errorf("unknown generator %q", gen.Generate)
+		}
+	}
+	return req, nil
+}
+
+func profileOf(c *vectorCase) (*Profile, error) {
+	if isNull(c.Config) {
+		return NewProfile(Config{})
+	}
+	return NewProfileJSON(c.Config)
+}
+
+func sortedTriples(issues []Issue) [][3]string {
+	out := make([][3]string, len(issues))
+	for i, is := range issues {
+		out[i] = [3]string{string(is.Severity), is.Rule, is.Pointer}
+	}
+	return sortTriples(out)
+}
+
+func sortTriples(t [][3]string) [][3]string {
+	slices.SortFunc(t, func(a, b [3]string) int {
+		return strings.Compare(strings.Join(a[:], "\x00"), strings.Join(b[:], "\x00"))
+	})
+	return t
+}
+
+// sameJSON compares two JSON texts as values.
+func sameJSON(a, b []byte) bool {
+	var va, vb any
+	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
+		return false
+	}
+	return reflect.DeepEqual(va, vb)
+}
+
+// verify checks a report against its case; it returns what differs.
+func verify(c *vectorCase, r *Report) []string {
+	var diffs []string
+	if r.Valid != c.Expect.Valid {
+		diffs = append(diffs, fmt.Sprintf("valid %v, expected %v", r.Valid, c.Expect.Valid))
+	}
+	if want := valueOf(c.Expect.Status); r.Status != want {
+		diffs = append(diffs, fmt.Sprintf("status %d, expected %d", r.Status, want))
+	}
+	got, want := sortedTriples(r.Issues), sortTriples(slices.Clone(c.Expect.Issues))
+	if len(want) == 0 {
+		want = [][3]string{}
+	}
+	if !reflect.DeepEqual(got, want) {
+		diffs = append(diffs, fmt.Sprintf("issues\n    got  %q\n    want %q", got, want))
+	}
+	if c.Expect.Normalized != nil {
+		normalized, err := r.Normalized()
+		if normalized == nil {
+			normalized = json.RawMessage("null")
+		}
+		if err != nil || !sameJSON(normalized, c.Expect.Normalized) {
+			diffs = append(diffs, fmt.Sprintf("normalized (%v)\n    got  %s\n    want %s", err, normalized, c.Expect.Normalized))
+		}
+	}
+	return diffs
+}
+
+func TestSharedVectors(t *testing.T) {
+	cases, otherKinds := loadVectors(t)
+	for _, f := range otherKinds {
+		t.Errorf("vector file %s: a kind the Go tests do not run", f)
+	}
+	ran := 0
+	for i := range cases {
+		c := &cases[i]
+		req, err := requestOf(c)
+		if err != nil {
+			t.Errorf("%s: cannot build the request: %v", c.Name, err)
+			continue
+		}
+		p, err := profileOf(c)
+		if err != nil {
+			t.Errorf("%s: config: %v", c.Name, err)
+			continue
+		}
+		report, err := p.Check(req)
+		if err != nil {
+			t.Errorf("%s: check failed: %v", c.Name, err)
+			p.Close()
+			continue
+		}
+		ran++
+		for _, d := range verify(c, report) {
+			t.Errorf("%s: %s", c.Name, d)
+		}
+		// The Go structs write the same report JSON as the library.
+		want, err := p.reportJSON(req)
+		if err != nil {
+			t.Errorf("%s: report JSON: %v", c.Name, err)
+		} else if got, err := json.Marshal(report); err != nil || !sameJSON(got, want) {
+			t.Errorf("%s: report JSON (%v)\n    go      %s\n    library %s", c.Name, err, got, want)
+		}
+		p.Close()
+	}
+	t.Logf("shared vectors (Go): %d cases run", ran)
+	if ran != len(cases) || ran == 0 {
+		t.Fatalf("ran %d of %d cases", ran, len(cases))
+	}
+}
+
+// The report's JSON reads back into an equal report.
+func TestReportJSONRoundTrip(t *testing.T) {
+	p, err := NewProfile(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	cases, _ := loadVectors(t)
+	for _, c := range cases {
+		req, err := requestOf(&c)
+		if err != nil || len(req.Body) > 1<<16 {
+			continue
+		}
+		report, err := p.Check(req)
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		text, err := json.Marshal(report)
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		var back Report
+		if err := json.Unmarshal(text, &back); err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		again, err := json.Marshal(back)
+		if err != nil || !bytes.Equal(text, again) {
+			t.Errorf("%s: round trip changed the report\n    %s\n    %s", c.Name, text, again)
+		}
+	}
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The C ABI's test command (`make test-c`): builds libatlscim, fails when the committed header
+# include/atlscim.h is stale, then compiles the C tests (C99, warnings as errors) against the
+# header and the static library and runs them plain, under AddressSanitizer + UBSan, and under
+# valgrind (zero leaks, zero errors); compiles and runs the C++ include test; and builds the
+# example in examples/c through pkg-config, as a user would, and runs it.
+#
+# Needs: cargo, a C and C++ compiler (CC, CXX; gcc/g++ by default), python3, valgrind,
+# pkg-config. cbindgen is installed by this script at a pinned version under build/tools.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+CBINDGEN_VERSION=0.29.4
+CC="${CC:-gcc}"
+CXX="${CXX:-g++}"
+tools="$root/build/tools"
+out="$root/build/c"
+target="${CARGO_TARGET_DIR:-$root/target}"
+case "$target" in /*) ;; *) target="$root/$target" ;; esac
+libdir="$target/release"
+
+for tool in cargo "$CC" "$CXX" python3 valgrind pkg-config; do
+    command -v "$tool" >/dev/null || { echo "test-c: $tool is required but not installed" >&2; exit 1; }
+done
+
+echo "== build libatlscim (release)"
+cargo build --release -p atlscim-ffi
+version="$(cargo metadata --no-deps --format-version 1 |
+    python3 -c 'import json, sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "atlscim-ffi"))')"
+
+echo "== header is current (cbindgen $CBINDGEN_VERSION)"
+if [ "$("$tools/bin/cbindgen" --version 2>/dev/null || true)" != "cbindgen $CBINDGEN_VERSION" ]; then
+    cargo install --locked --version "$CBINDGEN_VERSION" cbindgen --root "$tools"
+fi
+mkdir -p "$out/asan"
+"$tools/bin/cbindgen" --quiet --config ffi/cbindgen.toml --crate atlscim-ffi -o "$out/atlscim.h"
+if ! cmp -s "$out/atlscim.h" include/atlscim.h; then
+    diff -u include/atlscim.h "$out/atlscim.h" | head -n 60 || true
+    echo "test-c: include/atlscim.h is stale. Regenerate it from the repository root with" >&2
+    echo "  build/tools/bin/cbindgen --config ffi/cbindgen.toml --crate atlscim-ffi -o include/atlscim.h" >&2
+    echo "and commit it." >&2
+    exit 1
+fi
+
+# What the Rust standard library in the static library needs, from the one place it is written.
+read -r -a system_libs <<<"$(sed -n 's/^Libs.private: //p' ffi/atlscim.pc.in)"
+static_link=("$libdir/libatlscim.a" "${system_libs[@]}")
+cflags=(-std=c99 -Wall -Wextra -Werror -pedantic -g -Iinclude -Itests/c)
+asan=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+api_flags=(-DATLSCIM_TEST_CARGO_VERSION="\"$version\"")
+
+python3 tests/c/flatten_vectors.py tests/vectors >"$out/vectors.txt"
+
+echo "== compile the C tests (C99, -Wall -Wextra -Werror -pedantic)"
+"$CC" "${cflags[@]}" "${api_flags[@]}" tests/c/test_api.c "${static_link[@]}" -o "$out/test_api"
+"$CC" "${cflags[@]}" tests/c/test_vectors.c "${static_link[@]}" -o "$out/test_vectors"
+"$CC" "${cflags[@]}" "${asan[@]}" "${api_flags[@]}" tests/c/test_api.c "${static_link[@]}" -o "$out/asan/test_api"
+"$CC" "${cflags[@]}" "${asan[@]}" tests/c/test_vectors.c "${static_link[@]}" -o "$out/asan/test_vectors"
+
+echo "== run"
+"$out/test_api"
+"$out/test_vectors" "$out/vectors.txt"
+
+echo "== run under AddressSanitizer + UndefinedBehaviorSanitizer (leaks included)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
+"$out/asan/test_api"
+"$out/asan/test_vectors" "$out/vectors.txt"
+
+echo "== run under valgrind"
+# Every leak kind is an error. Not counted: "still reachable" blocks, which are the core's schema
+# tables, built once per process and kept for its life.
+valgrind=(valgrind --quiet --error-exitcode=99 --leak-check=full
+    --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible)
+"${valgrind[@]}" "$out/test_api"
+"${valgrind[@]}" "$out/test_vectors" "$out/vectors.txt"
+
+echo "== C++: the header compiles and links (-std=c++11 -Wall -Wextra -Werror -pedantic)"
+"$CXX" -std=c++11 -Wall -Wextra -Werror -pedantic -Iinclude tests/c/test_cpp.cpp "${static_link[@]}" -o "$out/test_cpp"
+"$out/test_cpp"
+
+echo "== examples/c through pkg-config"
+mkdir -p "$root/build/pkgconfig"
+sed -e "s|@prefix@|$root|" -e "s|@libdir@|$libdir|" -e "s|@includedir@|$root/include|" -e "s|@version@|$version|" \
+    ffi/atlscim.pc.in >"$root/build/pkgconfig/atlscim.pc"
+export PKG_CONFIG_PATH="$root/build/pkgconfig"
+[ "$(pkg-config --modversion atlscim)" = "$version" ] || { echo "test-c: atlscim.pc has the wrong version" >&2; exit 1; }
+read -r -a pc_flags <<<"$(pkg-config --cflags --libs atlscim)"
+# The example links the shared library; the rpath lets it run from the build tree.
+"$CC" -std=c99 -Wall -Wextra -Werror -pedantic examples/c/check_request.c "${pc_flags[@]}" -Wl,-rpath,"$libdir" \
+    -o "$out/check_request"
+status=0
+"$out/check_request" >"$out/example.txt" || status=$?
+[ "$status" = 1 ] || { cat "$out/example.txt"; echo "test-c: the built-in example should be invalid (exit 1)" >&2; exit 1; }
+"$out/check_request" POST /Users examples/c/user.json >"$out/example.txt"
+grep -q '^send instead: {"active":false' "$out/example.txt" || {
+    cat "$out/example.txt"
+    echo "test-c: the example did not print the normalized body" >&2
+    exit 1
+}
+
+echo "test-c: all C tests passed (header current, plain, ASan+UBSan, valgrind, C++, example)"
