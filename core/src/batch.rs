@@ -34,10 +34,11 @@ pub struct BatchSummary {
     pub by_rule: BTreeMap<&'static str, usize>,
 }
 
-/// A batch of requests checked in order.
+/// A batch of requests checked in order. It borrows its profile, or owns a copy
+/// ([`Batch::owning`]) where a binding needs the batch to stand alone.
 #[derive(Debug)]
 pub struct Batch<'p> {
-    profile: &'p Profile,
+    profile: std::borrow::Cow<'p, Profile>,
     user_names: HashMap<String, usize>,
     emails: HashMap<String, usize>,
     deleted_users: HashSet<String>,
@@ -54,6 +55,20 @@ fn issue(severity: Severity, rule: &'static Rule, key: &str, detail: String) -> 
 
 impl<'p> Batch<'p> {
     pub fn new(profile: &'p Profile) -> Batch<'p> {
+        Batch::with(std::borrow::Cow::Borrowed(profile))
+    }
+
+    /// A batch that owns its profile (a copy: profiles are small and immutable).
+    pub fn owning(profile: Profile) -> Batch<'static> {
+        Batch::with(std::borrow::Cow::Owned(profile))
+    }
+
+    /// The profile the batch checks with.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    fn with(profile: std::borrow::Cow<'p, Profile>) -> Batch<'p> {
         Batch {
             profile,
             user_names: HashMap::default(),
@@ -94,7 +109,8 @@ impl<'p> Batch<'p> {
         let (Some(method), Some(endpoint)) = (Method::parse(request.method), Endpoint::parse(request.path)) else {
             return;
         };
-        let limits = self.profile.limits();
+        let profile: &Profile = &self.profile;
+        let limits = profile.limits().clone();
         match (endpoint.kind, method, endpoint.id) {
             (ResourceKind::User, _, Some(id)) if method != Method::Post && self.deleted_users.contains(id) => {
                 let detail = format!(
@@ -144,7 +160,7 @@ impl<'p> Batch<'p> {
             }
             if method == Method::Post && report.valid() {
                 self.users_created += 1;
-                let total = self.profile.directory_user_count + self.users_created;
+                let total = profile.directory_user_count + self.users_created;
                 if total > limits.users_per_directory {
                     let detail = format!(
                         "this is user {total} of the directory: above limits.users_per_directory ({}), Atlassian stops syncing new users",

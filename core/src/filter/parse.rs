@@ -49,6 +49,13 @@ impl fmt::Display for FilterError {
 
 impl std::error::Error for FilterError {}
 
+impl FilterError {
+    /// The rule a filter that does not parse breaks (RFC-F-001: status 400, scimType invalidFilter).
+    pub fn rule(&self) -> &'static crate::rules::Rule {
+        &crate::rules::RFC_F_001
+    }
+}
+
 /// Parses a filter with the default limits, leniently.
 pub fn parse(text: &str) -> Result<Filter, FilterError> {
     parse_with(text, &FilterLimits::default())
