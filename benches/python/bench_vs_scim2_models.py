@@ -46,7 +46,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 VENV = REPO / "build" / "bench-venv"
 WHEELS = REPO / "build" / "bench-wheels"
-PINS = ["maturin==1.16.0", "scim2-models==0.12.3"]
+PINS = ["maturin==1.16.0", "scim2-models==0.12.3", "scim2-filter-parser==0.7.0"]
 INSIDE = "ATLSCIM_BENCH_INSIDE"
 
 
@@ -163,6 +163,19 @@ def main() -> None:
         theirs.active, theirs.name.family_name, theirs[EnterpriseUser].department) == (False, "Jensen-Smith", "Sales")
     assert [e["value"] for e in patched["emails"]] == [e.value for e in theirs.emails]
 
+    # Filters: atlscim.parse_filter against scim2-filter-parser's lexer and parser (the most
+    # downloaded Python SCIM filter parser), on the short and long filters of DESIGN.md.
+    from scim2_filter_parser.lexer import SCIMLexer
+    from scim2_filter_parser.parser import SCIMParser
+
+    short_filter = 'userName eq "bjensen"'
+    long_filter = 'emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]'
+
+    def sfp_parse(f: str) -> object:
+        return SCIMParser().parse(SCIMLexer().tokenize(f))
+
+    assert sfp_parse(long_filter) is not None and str(atlscim.parse_filter(long_filter))
+
     check = profile.check
     via = _native._bench_check_via
     apply_patch = profile.apply_patch
@@ -184,6 +197,10 @@ def main() -> None:
         "PATCH scim2-models PatchOp validate + patch a deep copy": (scim2_validate_and_patch, entra_ops),
         "PATCH scim2-models patch a deep copy (PatchOp validated once)": (
             lambda ops: ops.patch(validated_user.model_copy(deep=True)), validated_ops),
+        "FILTER short: atlscim.parse_filter": (atlscim.parse_filter, short_filter),
+        "FILTER short: scim2-filter-parser lex + parse": (sfp_parse, short_filter),
+        "FILTER long: atlscim.parse_filter": (atlscim.parse_filter, long_filter),
+        "FILTER long: scim2-filter-parser lex + parse": (sfp_parse, long_filter),
     }
     calls = {name: calibrate(fn, arg) for name, (fn, arg) in candidates.items()}
     samples: dict[str, list[float]] = {name: [] for name in candidates}
@@ -195,6 +212,8 @@ def main() -> None:
     baselines = {
         "check": medians["scim2-models User[EnterpriseUser].model_validate"],
         "PATCH": medians["PATCH scim2-models PatchOp validate + patch a deep copy"],
+        "FILTER short": medians["FILTER short: scim2-filter-parser lex + parse"],
+        "FILTER long": medians["FILTER long: scim2-filter-parser lex + parse"],
     }
     print()
     print(f"input: {user_path} ({len(data)} bytes); verdict: {report!r}")
@@ -207,9 +226,10 @@ def main() -> None:
     print(f"{rounds} rounds, interleaved; median per call")
     print()
     width = max(len(n) for n in medians)
-    print(f"{'candidate':<{width}}  {'median µs':>10}  {'scim2-models / this':>20}")
+    print(f"{'candidate':<{width}}  {'median µs':>10}  {'peer / this':>20}")
     for name, us in medians.items():
-        baseline = baselines["PATCH" if name.startswith("PATCH") else "check"]
+        kind = next((k for k in ("PATCH", "FILTER short", "FILTER long") if name.startswith(k)), "check")
+        baseline = baselines[kind]
         print(f"{name:<{width}}  {us:>10.2f}  {baseline / us:>19.1f}x")
     ratio = baselines["check"] / medians["atlscim Profile.check, dict"]
     verdict = "meets" if ratio >= 20 else "MISSES"

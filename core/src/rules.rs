@@ -456,8 +456,29 @@ pub fn markdown() -> String {
             cell(r.example).replace('`', "'"),
         ));
     }
+    out.push_str(DISAGREEMENTS);
     out
 }
+
+/// Where Atlassian's sources contradict each other (reference/atlassian-scim.md §10): the rule,
+/// the behaviour atlscim follows, and the config that selects the other.
+const DISAGREEMENTS: &str = "
+## Where Atlassian's sources disagree
+
+atlscim follows the current behaviour and, where users may still meet the older one, offers it
+as a config key.
+
+| topic | rule | atlscim follows | the other behaviour |
+|---|---|---|---|
+| users outside verified domains | ATL-U-018 | current: created as external users (a warning) | older API text: refused with 400 — `require_verified_domain: true` |
+| DELETE /Users/{id} | ATL-D-001 | current: unlink, deactivate, delete the SCIM record (a warning) | older text: deactivate, reactivatable — `delete_semantics: \"deactivate\"` (an info) |
+| users per directory | ATL-L-001 | 150,000 | 5,000 and 70,000 (older), 1,000,000 (platform maximum) — `limits.users_per_directory` |
+| users per group | ATL-G-007 | 35,000 | 20,000, 50,000 (on request), 290,000 (platform maximum) — `limits.users_per_group` |
+| extension URN versions | ATL-U-016 | enterprise 2.0, atlassian-external 1.0 (what /Schemas and responses use) | 2.1 / 1.1 (go-atlassian) are accepted and rewritten, with an info |
+| PATCH body key | ATL-P-002 | `Operations` is sent | `operations` (Atlassian's OpenAPI schema) is accepted and rewritten, with an info |
+| page size | ATL-Q-002 | 100 results per page (the KB) | `maxResults` 10,000 in ServiceProviderConfig is not relied on |
+| group names that clash with site groups | ATL-G-004 | current: default access and built-in names are created but not synced (a warning) | older: any site-group name failed to propagate — list such names in `reserved_groups` |
+";
 
 #[cfg(test)]
 mod tests {
