@@ -920,9 +920,22 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, 'de, '_> {
     }
 }
 
+/// The canonical IANA names (CLDR), from ICU4X's data.
+static CANONICAL_ZONES: std::sync::LazyLock<rustc_hash::FxHashSet<String>> = std::sync::LazyLock::new(|| {
+    icu_time::zone::iana::IanaParserExtended::new()
+        .iter_all()
+        .filter(|z| z.normalized == z.canonical)
+        .map(|z| z.canonical.to_string())
+        .collect()
+});
+
 /// ATL-U-012: an IANA time zone name in its canonical form (legacy names and Windows ids are
 /// rewritten in lenient mode).
 fn timezone_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
+    // Connectors nearly always send a canonical name: one set lookup instead of a parse.
+    if CANONICAL_ZONES.contains(s) {
+        return;
+    }
     match crate::mapping::normalize_timezone(s) {
         Ok(tz) if tz.canonical == s => {}
         Ok(tz) => {
@@ -937,6 +950,9 @@ fn timezone_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
 /// ATL-U-013: one BCP 47 language tag (`en_US` and an Accept-Language list are rewritten in
 /// lenient mode, the list to its preferred language).
 fn language_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
+    if is_plain_canonical_tag(s) {
+        return;
+    }
     let tag = match crate::mapping::normalize_locale(s) {
         Ok(tag) => tag.tag,
         Err(e) => match crate::mapping::parse_accept_language(s).best() {
@@ -948,6 +964,22 @@ fn language_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
         let detail = format!("{s:?} is written {tag:?} (one BCP 47 language tag)");
         let fix = Fix::Replace { pointer: ctx.loc.pointer(), value: Value::String(tag) };
         fix_or_warn(w, &rules::ATL_U_013, ctx, detail, fix);
+    }
+}
+
+/// `en`, `fr-CA`, `zh-TW`: a language subtag in lower case with an optional region in upper case
+/// is already a canonical BCP 47 tag, so the common case needs no ICU parse. (Deprecated language
+/// codes such as `iw` are three letters or fewer too, so only two-letter codes ICU leaves alone
+/// pass: `iw`, `in`, `ji` and `jw` are not.)
+fn is_plain_canonical_tag(s: &str) -> bool {
+    let b = s.as_bytes();
+    let language = |l: &[u8]| {
+        l.len() == 2 && l.iter().all(u8::is_ascii_lowercase) && !matches!(l, b"iw" | b"in" | b"ji" | b"jw" | b"mo")
+    };
+    match b {
+        [a, b2] => language(&[*a, *b2]),
+        [a, b2, b'-', r1, r2] => language(&[*a, *b2]) && r1.is_ascii_uppercase() && r2.is_ascii_uppercase(),
+        _ => false,
     }
 }
 
