@@ -37,3 +37,17 @@ def test_the_examples_type_check(tmp_path: Path) -> None:
     args = ["--strict", "--cache-dir", str(tmp_path), "-c", "\n".join(blocks("python"))]
     out, err, status = api.run(args)
     assert status == 0, out + err
+
+
+ROOT_README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_root_readme_example_prints_what_its_comment_says() -> None:
+    """README.md's Python example ends its print line with a comment giving the output."""
+    (example,) = re.findall(r"^```python\n(.*?)^```", ROOT_README.read_text(encoding="utf-8"), re.S | re.M)
+    expected = re.search(r"#\s*(.+)$", example.strip().splitlines()[-1])
+    assert expected is not None, "the example's last line comments its output"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(example, f"{ROOT_README} (Python example)", "exec"), {"__name__": "readme_example"})
+    assert out.getvalue().strip() == expected.group(1).strip()
