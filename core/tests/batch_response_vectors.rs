@@ -1,33 +1,18 @@
 //! Runs the shared `batch` and `response` vectors (tests/vectors/README.md).
 
-use std::path::PathBuf;
-
 use atlscim_core::{Batch, Body, Profile, Request, classify_response};
+mod common;
+
 use serde_json::Value;
 
-fn files(kind: &str) -> Vec<Value> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir).expect("dir").map(|e| e.expect("entry").path()).collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .map(|p| serde_json::from_str::<Value>(&std::fs::read_to_string(p).expect("read")).expect("JSON"))
-        .filter(|v| v["kind"] == kind)
-        .collect()
-}
-
-fn sorted_issues(report: &atlscim_core::Report) -> Vec<Value> {
-    let mut v: Vec<Value> =
-        report.issues().iter().map(|i| serde_json::json!([i.severity.as_str(), i.rule.id, i.pointer])).collect();
-    v.sort_by_key(|x| x.to_string());
-    v
+fn triples_json(report: &atlscim_core::Report) -> Vec<Value> {
+    common::issue_triples(report).into_iter().map(|(s, r, p)| serde_json::json!([s, r, p])).collect()
 }
 
 #[test]
 fn batch_vectors() {
     let (mut ran, mut failures) = (0, Vec::new());
-    for file in files("batch") {
+    for (_, file) in common::vector_files("batch") {
         for case in file["cases"].as_array().expect("cases") {
             let profile =
                 case.get("config").map_or_else(Profile::atlassian, |c| Profile::from_config(c).expect("config"));
@@ -51,8 +36,7 @@ fn batch_vectors() {
                 let mut want_issues: Vec<Value> = want["issues"].as_array().expect("issues").clone();
                 want_issues.sort_by_key(|x| x.to_string());
                 let status = report.status().map_or(Value::Null, Value::from);
-                if want["valid"] != report.valid() || want["status"] != status || want_issues != sorted_issues(&report)
-                {
+                if want["valid"] != report.valid() || want["status"] != status || want_issues != triples_json(&report) {
                     failures.push(format!("{} #{i}: {}", case["name"], report.summary(5)));
                 }
             }
@@ -65,7 +49,7 @@ fn batch_vectors() {
 #[test]
 fn response_vectors() {
     let (mut ran, mut failures) = (0, Vec::new());
-    for file in files("response") {
+    for (_, file) in common::vector_files("response") {
         for case in file["cases"].as_array().expect("cases") {
             ran += 1;
             let body = match &case["body"] {

@@ -10,32 +10,10 @@ use atlscim_core::mapping::{
 use atlscim_core::{Profile, Report};
 use serde_json::{Value, json};
 
+mod common;
+
 fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
-}
-
-fn issues_of(report: &Report) -> Vec<(String, String, String)> {
-    let mut v: Vec<_> = report
-        .issues()
-        .iter()
-        .map(|i| (i.severity.as_str().to_string(), i.rule.id.to_string(), i.pointer.clone()))
-        .collect();
-    v.sort();
-    v
-}
-
-fn expected_issues(expect: &Value) -> Vec<(String, String, String)> {
-    let mut v: Vec<_> = expect["issues"]
-        .as_array()
-        .expect("expect.issues")
-        .iter()
-        .map(|t| {
-            let s = |i: usize| t[i].as_str().expect("issue triple").to_string();
-            (s(0), s(1), s(2))
-        })
-        .collect();
-    v.sort();
-    v
 }
 
 fn profile(case: &Value) -> Profile {
@@ -63,7 +41,7 @@ fn verify_resource(expect: &Value, resource: &Value, report: &Report) -> Vec<Str
     if expect["status"] != status {
         out.push(format!("status {status} expected {}", expect["status"]));
     }
-    let (got, want) = (issues_of(report), expected_issues(expect));
+    let (got, want) = (common::issue_triples(report), common::expected_triples(expect));
     if got != want {
         let details: Vec<String> = report.issues().iter().map(|i| format!("      {i} ({})", i.pointer)).collect();
         out.push(format!("issues\n    got  {got:?}\n    want {want:?}\n{}", details.join("\n")));
@@ -78,7 +56,7 @@ fn verify_resource(expect: &Value, resource: &Value, report: &Report) -> Vec<Str
 
 fn dump(case: &Value, resource: &Value, report: &Report) {
     if std::env::var_os("ATLSCIM_MAP_DUMP").is_some() {
-        let issues: Vec<Value> = issues_of(report).into_iter().map(|(a, b, c)| json!([a, b, c])).collect();
+        let issues: Vec<Value> = common::issue_triples(report).into_iter().map(|(a, b, c)| json!([a, b, c])).collect();
         let got = json!({"name": case["name"], "expect": {"valid": report.valid(), "status": report.status(), "issues": issues, "resource": resource}});
         eprintln!("DUMP {got}");
     }

@@ -1,26 +1,11 @@
 //! Runs the shared `patch` and `diff` vectors (tests/vectors/README.md): apply_patch results and
 //! errors, and diff's PatchOp with the round trip apply(current, diff) == desired.
 
-use std::path::PathBuf;
-
 use atlscim_core::Profile;
 use atlscim_core::schema::ResourceKind;
-use serde_json::Value;
+mod common;
 
-fn files(kind: &str) -> Vec<(PathBuf, Value)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
-    let mut out: Vec<(PathBuf, Value)> = std::fs::read_dir(&dir)
-        .expect("tests/vectors")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .filter_map(|p| {
-            let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("JSON");
-            (v["kind"] == kind).then_some((p, v))
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
+use serde_json::Value;
 
 fn profile(case: &Value) -> Profile {
     match case.get("config") {
@@ -36,7 +21,7 @@ fn kind(case: &Value) -> ResourceKind {
 #[test]
 fn patch_vectors() {
     let (mut ran, mut failures) = (0, Vec::new());
-    for (path, file) in files("patch") {
+    for (path, file) in common::vector_files("patch") {
         for case in file["cases"].as_array().expect("cases") {
             ran += 1;
             let name = format!("{}: {}", path.display(), case["name"]);
@@ -63,7 +48,7 @@ fn patch_vectors() {
 #[test]
 fn diff_vectors() {
     let (mut ran, mut failures) = (0, Vec::new());
-    for (path, file) in files("diff") {
+    for (path, file) in common::vector_files("diff") {
         for case in file["cases"].as_array().expect("cases") {
             ran += 1;
             let name = format!("{}: {}", path.display(), case["name"]);

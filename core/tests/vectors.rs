@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 
 use atlscim_core::{Body, Profile, Report, Request};
+mod common;
+
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -73,30 +75,6 @@ fn body_text(raw: &RawValue) -> (Option<String>, bool) {
     (Some(text.to_string()), true)
 }
 
-fn issues_of(report: &Report) -> Vec<(String, String, String)> {
-    let mut v: Vec<_> = report
-        .issues()
-        .iter()
-        .map(|i| (i.severity.as_str().to_string(), i.rule.id.to_string(), i.pointer.clone()))
-        .collect();
-    v.sort();
-    v
-}
-
-fn expected_issues(expect: &Value) -> Vec<(String, String, String)> {
-    let mut v: Vec<_> = expect["issues"]
-        .as_array()
-        .expect("issues")
-        .iter()
-        .map(|t| {
-            let s = |i: usize| t[i].as_str().expect("issue triple").to_string();
-            (s(0), s(1), s(2))
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 fn verify(case: &Case, report: &Report, body: Option<&Body<'_>>, how: &str) -> Vec<String> {
     let mut failures = Vec::new();
     let e = &case.expect;
@@ -108,7 +86,7 @@ fn verify(case: &Case, report: &Report, body: Option<&Body<'_>>, how: &str) -> V
     if e["status"] != status {
         failures.push(format!("{name}: status {status} expected {}", e["status"]));
     }
-    let (got, want) = (issues_of(report), expected_issues(e));
+    let (got, want) = (common::issue_triples(report), common::expected_triples(e));
     if got != want {
         failures.push(format!("{name}: issues\n    got  {got:?}\n    want {want:?}\n    {}", report.summary(8)));
     }
