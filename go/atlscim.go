@@ -13,100 +13,27 @@
 //	if err != nil { ... }
 //	if !report.Valid { log.Printf("Atlassian would answer %d: %s", report.Status, report.Issues[0].Detail) }
 //
+// The rest of atlscim is here too, JSON text in and out: [Profile.ApplyPatch] and [Profile.Diff]
+// (PATCH as Atlassian applies it, and the smallest PATCH between two resources), [ParseFilter],
+// [Profile.NewBatch] (a directory sync checked in order, with the rules only a batch can see),
+// [ClassifyResponse] (what Atlassian's answer means: retry, wait, or why it refused),
+// [Profile.MapUser] and [Profile.MapGroup] (identity-provider records to SCIM), and the
+// normalizers ([NormalizeTimezone], [NormalizeLocale], [NormalizeEmail], ...). A failed call's
+// error is an [*Error] carrying the library's [Status] and, where there is one, the verdict a
+// SCIM server would give (rule, HTTP status, scimType).
+//
 // The package wraps atlscim's C ABI (include/atlscim.h) with cgo and links the static library
 // libatlscim.a; it holds no SCIM logic of its own.
 package atlscim
 
 /*
-#include <string.h>
-#include "atlscim.h"
+#include "check.h"
 
-// The C side of Check. In the common case a check crosses from Go into C once: go_check checks,
-// gathers the verdict, copies every issue into buffers on the Go stack, and frees the report.
-// The buffers hold no pointers, so cgo need not inspect them, and the helpers neither keep what
-// they are given nor call back into Go, so cgo can leave the buffers on the stack.
 #cgo noescape go_check
 #cgo nocallback go_check
 #cgo noescape go_copy
 #cgo nocallback go_copy
 #cgo nocallback atlscim_report_free
-
-typedef struct {
-	atlscim_report *report; // kept only when the issues did not fit: Go copies them with go_copy
-	atlscim_error *err;
-	size_t issues;
-	size_t text_bytes;      // the length of every issue's texts, together
-	uint16_t status;
-	bool valid, readable, changes_body;
-} go_result;
-
-// One issue. Its texts (rule, path, pointer, detail, scimType) lie one after another in the text
-// buffer, with these lengths.
-typedef struct {
-	size_t len[5];
-	uint32_t severity;
-	uint16_t status;
-} go_issue;
-
-// Copies the report's issues into `issues` (room for `issue_room`) and their texts into `text`
-// (room for `text_room` bytes), as far as they fit. Returns the length of all the texts; they all
-// fit when the issues do and that length is at most text_room.
-static size_t go_copy(const atlscim_report *report, go_issue *issues, size_t issue_room, char *text,
-                      size_t text_room) {
-	size_t i, k, at = 0, n = atlscim_report_issue_count(report);
-	for (i = 0; i < n; i++) {
-		const atlscim_issue *issue = atlscim_report_issue(report, i);
-		atlscim_str texts[5];
-		texts[0] = atlscim_issue_rule(issue);
-		texts[1] = atlscim_issue_path(issue);
-		texts[2] = atlscim_issue_pointer(issue);
-		texts[3] = atlscim_issue_detail(issue);
-		texts[4] = atlscim_issue_scim_type(issue);
-		for (k = 0; k < 5; k++) {
-			if (i < issue_room && at + texts[k].len <= text_room && texts[k].len > 0) {
-				memcpy(text + at, texts[k].data, texts[k].len);
-			}
-			at += texts[k].len;
-		}
-		if (i < issue_room) {
-			for (k = 0; k < 5; k++) {
-				issues[i].len[k] = texts[k].len;
-			}
-			issues[i].severity = atlscim_issue_severity(issue);
-			issues[i].status = atlscim_issue_status(issue);
-		}
-	}
-	return at;
-}
-
-// The request is put together on the C side: a Go struct holding pointers to Go memory may not
-// be handed to C.
-#define GO_REQUEST_PARAMS _GoString_ method, _GoString_ path, const char *body, size_t body_len, \
-                          const char *current, size_t current_len
-#define GO_REQUEST {_GoStringPtr(method), _GoStringLen(method), _GoStringPtr(path), _GoStringLen(path), \
-                    body, body_len, current, current_len}
-
-// Checks a request, and copies its issues as go_copy does. Frees the report unless they did
-// not all fit.
-static atlscim_status go_check(const atlscim_profile *profile, GO_REQUEST_PARAMS, go_result *r, go_issue *issues,
-                               size_t issue_room, char *text, size_t text_room) {
-	atlscim_request request = GO_REQUEST;
-	atlscim_status status = atlscim_profile_check(profile, &request, &r->report, &r->err);
-	if (status != ATLSCIM_STATUS_OK) {
-		return status;
-	}
-	r->valid = atlscim_report_valid(r->report);
-	r->status = atlscim_report_status(r->report);
-	r->readable = atlscim_report_readable(r->report);
-	r->changes_body = atlscim_report_changes_body(r->report);
-	r->issues = atlscim_report_issue_count(r->report);
-	r->text_bytes = go_copy(r->report, issues, issue_room, text, text_room);
-	if (r->issues <= issue_room && r->text_bytes <= text_room) {
-		atlscim_report_free(r->report);
-		r->report = NULL;
-	}
-	return status;
-}
 
 // For BenchmarkCheckUserCABI: n checks of one body through the C ABI alone, in one call from Go.
 static void go_check_loop(const atlscim_profile *profile, const char *body, size_t body_len, long n) {
@@ -115,6 +42,17 @@ static void go_check_loop(const atlscim_profile *profile, const char *body, size
 		atlscim_report *report = NULL;
 		atlscim_profile_check(profile, &request, &report, NULL);
 		atlscim_report_free(report);
+	}
+}
+
+// For BenchmarkApplyPatchCABI: n PATCHes of one resource through the C ABI alone, in one call.
+static void go_apply_loop(const atlscim_profile *profile, const char *resource, size_t resource_len,
+                          const char *patch, size_t patch_len, long n) {
+	for (; n > 0; n--) {
+		atlscim_bytes out = {NULL, 0};
+		atlscim_profile_apply_patch(profile, ATLSCIM_RESOURCE_TYPE_USER, resource, resource_len, patch, patch_len, &out,
+		                            NULL);
+		atlscim_bytes_free(&out);
 	}
 }
 
@@ -189,8 +127,8 @@ func NewProfileJSON(config []byte) (*Profile, error) {
 	return p, nil
 }
 
-// handlesFreedByCleanup counts the profiles freed by their cleanup rather than by Close; the
-// tests read it to see that cleanups run.
+// handlesFreedByCleanup counts the handles (profiles, batches, filters) freed by their cleanup
+// rather than by Close; the tests read it to see that cleanups run.
 var handlesFreedByCleanup atomic.Int64
 
 // Close frees the profile. It waits for checks running on other goroutines; later checks
@@ -247,6 +185,26 @@ func (p *Profile) Check(req Request) (*Report, error) {
 	if status != C.ATLSCIM_STATUS_OK {
 		return nil, takeError(status, r.err)
 	}
+	return checked(p, req, &r, issueRoom[:], textRoom[:]), nil
+}
+
+// checked makes the Report of a checked request (by a profile or a batch) from what the C side
+// gathered. Reports whose body lenient fixes change build it, when asked, with `profile`.
+func checked(profile *Profile, req Request, r *C.go_result, issueRoom []C.go_issue, textRoom []C.char) *Report {
+	report := reportFrom(r, issueRoom, textRoom)
+	if bool(r.readable) {
+		// Without fixes this is the body to send; with fixes, what Normalized builds it from.
+		report.body = json.RawMessage(bytes.Clone(req.Body))
+		if bool(r.changes_body) {
+			report.fixes = &fixes{profile: profile, method: req.Method, path: req.Path, current: bytes.Clone(req.Current)}
+		}
+	}
+	return report
+}
+
+// reportFrom makes a Report's verdict and issues from what go_gather wrote: into the room given
+// or, when they did not fit, left in the C report, which it copies them from and frees.
+func reportFrom(r *C.go_result, issueRoom []C.go_issue, textRoom []C.char) *Report {
 	report := &Report{Valid: bool(r.valid), Status: int(r.status)}
 	issues, text := issueRoom[:min(int(r.issues), len(issueRoom))], textRoom[:min(int(r.text_bytes), len(textRoom))]
 	if r.report != nil {
@@ -258,14 +216,7 @@ func (p *Profile) Check(req Request) (*Report, error) {
 	if len(issues) > 0 {
 		report.Issues = makeIssues(issues, text)
 	}
-	if bool(r.readable) {
-		// Without fixes this is the body to send; with fixes, what Normalized builds it from.
-		report.body = json.RawMessage(bytes.Clone(req.Body))
-		if bool(r.changes_body) {
-			report.fixes = &fixes{profile: p, method: req.Method, path: req.Path, current: bytes.Clone(req.Current)}
-		}
-	}
-	return report, nil
+	return report
 }
 
 // checkLoop checks `body` as a POST /Users n times through the C ABI alone (for the benchmarks:
@@ -274,6 +225,13 @@ func (p *Profile) checkLoop(body []byte, n int) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	C.go_check_loop(p.handle, cBytes(body), C.size_t(len(body)), C.long(n))
+}
+
+// applyLoop applies `patch` to `resource` n times through the C ABI alone (for the benchmarks).
+func (p *Profile) applyLoop(resource, patch []byte, n int) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	C.go_apply_loop(p.handle, cBytes(resource), C.size_t(len(resource)), cBytes(patch), C.size_t(len(patch)), C.long(n))
 }
 
 // makeIssues turns the issues go_copy wrote into Go values. Their strings share one copy of the

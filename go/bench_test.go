@@ -76,3 +76,34 @@ func BenchmarkCheckUserParallel(b *testing.B) {
 		}
 	})
 }
+
+// Four Entra-style operations, as in the core's filter_patch bench and the C ABI's overhead bench.
+const benchPatch = `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
+	{"op": "Replace", "path": "emails[type eq \"work\"].value", "value": "barbara.jensen@example.com"},
+	{"op": "Replace", "path": "name.familyName", "value": "Jensen-Smith"},
+	{"op": "Replace", "path": "active", "value": "False"},
+	{"op": "Add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "value": "Sales"}
+]}`
+
+// The floor for ApplyPatch: the same PATCH through the C ABI, looped in C.
+func BenchmarkApplyPatchCABI(b *testing.B) {
+	p := mustProfile(b, Config{})
+	user, patch := benchUser(b), []byte(benchPatch)
+	if _, err := p.ApplyPatch(user, patch, User); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	p.applyLoop(user, patch, b.N)
+}
+
+// ApplyPatch: JSON text in (the user and the message), the patched user's JSON text out.
+func BenchmarkApplyPatch(b *testing.B) {
+	p := mustProfile(b, Config{})
+	user, patch := benchUser(b), []byte(benchPatch)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.ApplyPatch(user, patch, User); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

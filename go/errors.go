@@ -1,6 +1,31 @@
 package atlscim
 
-// #include "atlscim.h"
+/*
+#include "atlscim.h"
+
+#cgo noescape go_read_error
+#cgo nocallback go_read_error
+
+// Every field of an error, read in one call from Go.
+typedef struct {
+	atlscim_str message, key, rule, scim_type, path, pointer, reason, suggestion;
+	size_t offset;
+	uint16_t http_status;
+} go_error;
+
+static void go_read_error(const atlscim_error *e, go_error *out) {
+	out->message = atlscim_error_message(e);
+	out->key = atlscim_error_key(e);
+	out->rule = atlscim_error_rule(e);
+	out->scim_type = atlscim_error_scim_type(e);
+	out->path = atlscim_error_path(e);
+	out->pointer = atlscim_error_pointer(e);
+	out->reason = atlscim_error_reason(e);
+	out->suggestion = atlscim_error_suggestion(e);
+	out->offset = atlscim_error_offset(e);
+	out->http_status = atlscim_error_http_status(e);
+}
+*/
 import "C"
 
 import "errors"
@@ -19,6 +44,19 @@ const (
 	StatusInvalidLength Status = C.ATLSCIM_STATUS_INVALID_LENGTH
 	StatusInvalidConfig Status = C.ATLSCIM_STATUS_INVALID_CONFIG
 	StatusInvalidJSON   Status = C.ATLSCIM_STATUS_INVALID_JSON
+	// StatusPatchRefused: a server would refuse the PATCH; the Error's Rule, HTTPStatus, ScimType
+	// and Pointer say what it would answer, and why.
+	StatusPatchRefused Status = C.ATLSCIM_STATUS_PATCH_REFUSED
+	// StatusInvalidFilter: the filter does not parse (RFC-F-001, 400 invalidFilter); the Error's
+	// Offset says where.
+	StatusInvalidFilter Status = C.ATLSCIM_STATUS_INVALID_FILTER
+	// StatusInvalidMapping: an unknown preset, or a mapping entry that is wrong (the Error's Key).
+	StatusInvalidMapping Status = C.ATLSCIM_STATUS_INVALID_MAPPING
+	// StatusNotNormalizable: a normalizer cannot use the value; the Error's Reason says why and
+	// Suggestion what to send instead.
+	StatusNotNormalizable Status = C.ATLSCIM_STATUS_NOT_NORMALIZABLE
+	// StatusInvalidArgument: a number argument is out of range (a resource type, an HTTP status).
+	StatusInvalidArgument Status = C.ATLSCIM_STATUS_INVALID_ARGUMENT
 )
 
 // String describes the status ("invalid config"), in the library's words.
@@ -32,13 +70,33 @@ func (s Status) Error() string {
 }
 
 // Error is a failed call's error: the library's status and its message, which names the input
-// at fault. An invalid SCIM request is never an Error: it is a Report that says invalid.
+// at fault, and the fields the status gives. An invalid SCIM request is never an Error: it is a
+// Report that says invalid. Get one with errors.As.
 type Error struct {
 	Status Status
-	// Key names the config key at fault for StatusInvalidConfig ("limits.max_depth",
-	// "verified_domains[1]"); empty when the whole config is at fault, and for other statuses.
+	// Key names the input entry at fault: the config key for StatusInvalidConfig
+	// ("limits.max_depth", "verified_domains[1]"), the mapping entry for StatusInvalidMapping
+	// ("attributes[1] (timezone)"); empty when the whole config or mapping is at fault, and for
+	// other statuses.
 	Key     string
 	Message string
+
+	// For StatusPatchRefused and StatusInvalidFilter, what a SCIM server would answer: the rule
+	// ("RFC-P-003", "RFC-F-001"), the HTTP status (400) and the scimType ("mutability",
+	// "invalidFilter"; empty when the rule has none).
+	Rule       string
+	HTTPStatus int
+	ScimType   string
+	// For StatusPatchRefused, where in the PatchOp message: its SCIM path ("Operations[1]") and
+	// JSON pointer ("/Operations/1/path"); empty when the message as a whole is at fault.
+	Path    string
+	Pointer string
+	// For StatusInvalidFilter, where the filter went wrong, in characters from its start.
+	Offset int
+	// For StatusNotNormalizable, why ("abbreviation", "offset", "unknown", "malformed", "empty",
+	// "invalid", ...) and, where one can be told, what to send instead ("America/Los_Angeles").
+	Reason     string
+	Suggestion string
 }
 
 func (e *Error) Error() string {
@@ -50,16 +108,20 @@ func (e *Error) Unwrap() error {
 	return e.Status
 }
 
-// ErrClosed is returned by the methods of a Profile after Close.
-var ErrClosed = errors.New("atlscim: profile is closed")
+// ErrClosed is returned by the methods of a Profile, Batch or Filter after Close.
+var ErrClosed = errors.New("atlscim: used after Close")
 
 // takeError turns a failed call's status and error object into an *Error, freeing the object.
 func takeError(status C.atlscim_status, cerr *C.atlscim_error) error {
 	e := &Error{Status: Status(status), Message: Status(status).String()}
 	if cerr != nil {
-		msg, key := C.atlscim_error_message(cerr), C.atlscim_error_key(cerr)
-		e.Message = C.GoStringN(msg.data, C.int(msg.len))
-		e.Key = C.GoStringN(key.data, C.int(key.len))
+		var f C.go_error
+		C.go_read_error(cerr, &f)
+		text := func(s C.atlscim_str) string { return C.GoStringN(s.data, C.int(s.len)) }
+		e.Message, e.Key = text(f.message), text(f.key)
+		e.Rule, e.HTTPStatus, e.ScimType = text(f.rule), int(f.http_status), text(f.scim_type)
+		e.Path, e.Pointer, e.Offset = text(f.path), text(f.pointer), int(f.offset)
+		e.Reason, e.Suggestion = text(f.reason), text(f.suggestion)
 		C.atlscim_error_free(cerr)
 	}
 	return e

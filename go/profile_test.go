@@ -270,7 +270,7 @@ func TestUnreachableProfilesAreFreed(t *testing.T) {
 func TestSharedProfileAcrossGoroutines(t *testing.T) {
 	p := mustProfile(t, Config{})
 	var requests []Request
-	cases, _ := loadVectors(t)
+	cases := loadVectors(t)
 	for _, c := range cases {
 		req, err := requestOf(&c)
 		// The default profile's cases, without the multi-megabyte bodies (slow under -race).

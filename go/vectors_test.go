@@ -33,37 +33,82 @@ type vectorCase struct {
 	} `json:"expect"`
 }
 
-// loadVectors reads every "check" case, and names the files of other kinds.
-func loadVectors(t testing.TB) (cases []vectorCase, otherKinds []string) {
+// vectorKinds are the kinds of vector file (tests/vectors/README.md "Kinds") these tests run,
+// each by the test named.
+var vectorKinds = map[string]string{
+	"check":    "TestSharedVectors",
+	"patch":    "TestPatchVectors",
+	"diff":     "TestDiffVectors",
+	"batch":    "TestBatchVectors",
+	"response": "TestResponseVectors",
+	"map":      "TestMapVectors",
+}
+
+// vectorFile is one vector file: its kind (absent means "check") and its cases, unread.
+type vectorFile struct {
+	Name  string
+	Kind  string          `json:"kind"`
+	Cases json.RawMessage `json:"cases"`
+}
+
+// loadVectorFiles reads every vector file.
+func loadVectorFiles(t testing.TB) []vectorFile {
 	t.Helper()
-	files, err := filepath.Glob("../tests/vectors/*.json")
-	if err != nil || len(files) == 0 {
+	paths, err := filepath.Glob("../tests/vectors/*.json")
+	if err != nil || len(paths) == 0 {
 		t.Fatalf("no vector files in ../tests/vectors (%v)", err)
 	}
-	slices.Sort(files)
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	slices.Sort(paths)
+	var files []vectorFile
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var file struct {
-			Kind  string          `json:"kind"`
-			Cases json.RawMessage `json:"cases"`
+		f := vectorFile{Name: filepath.Base(path)}
+		if err := json.Unmarshal(data, &f); err != nil {
+			t.Fatalf("%s: %v", path, err)
 		}
-		if err := json.Unmarshal(data, &file); err != nil {
-			t.Fatalf("%s: %v", f, err)
+		if f.Kind == "" {
+			f.Kind = "check"
 		}
-		if file.Kind != "" && file.Kind != "check" {
-			otherKinds = append(otherKinds, fmt.Sprintf("%s (kind %q)", filepath.Base(f), file.Kind))
+		files = append(files, f)
+	}
+	return files
+}
+
+// loadCases reads the cases of every file of one kind into a slice of T.
+func loadCases[T any](t testing.TB, kind string) []T {
+	t.Helper()
+	var cases []T
+	for _, f := range loadVectorFiles(t) {
+		if f.Kind != kind {
 			continue
 		}
-		var fileCases []vectorCase
-		if err := json.Unmarshal(file.Cases, &fileCases); err != nil {
-			t.Fatalf("%s: %v", f, err)
+		var fileCases []T
+		if err := json.Unmarshal(f.Cases, &fileCases); err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
 		}
 		cases = append(cases, fileCases...)
 	}
-	return cases, otherKinds
+	if len(cases) == 0 {
+		t.Fatalf("no %q vectors", kind)
+	}
+	return cases
+}
+
+// loadVectors reads every "check" case.
+func loadVectors(t testing.TB) []vectorCase {
+	return loadCases[vectorCase](t, "check")
+}
+
+// Every vector file is of a kind these tests run: a runner fails on a kind it does not know.
+func TestVectorKindsAreKnown(t *testing.T) {
+	for _, f := range loadVectorFiles(t) {
+		if _, ok := vectorKinds[f.Kind]; !ok {
+			t.Errorf("vector file %s (kind %q): a kind the Go tests do not run", f.Name, f.Kind)
+		}
+	}
 }
 
 // isNull says whether a raw member is absent or null.
@@ -146,22 +191,36 @@ func sameJSON(a, b []byte) bool {
 	return reflect.DeepEqual(va, vb)
 }
 
-// verify checks a report against its case; it returns what differs.
-func verify(c *vectorCase, r *Report) []string {
+// verdict is what a vector expects of a report.
+type verdict struct {
+	Valid  bool        `json:"valid"`
+	Status *int        `json:"status"`
+	Issues [][3]string `json:"issues"`
+}
+
+// differences compares a report with a verdict; it returns what differs.
+func (v *verdict) differences(r *Report) []string {
 	var diffs []string
-	if r.Valid != c.Expect.Valid {
-		diffs = append(diffs, fmt.Sprintf("valid %v, expected %v", r.Valid, c.Expect.Valid))
+	if r.Valid != v.Valid {
+		diffs = append(diffs, fmt.Sprintf("valid %v, expected %v", r.Valid, v.Valid))
 	}
-	if want := valueOf(c.Expect.Status); r.Status != want {
+	if want := valueOf(v.Status); r.Status != want {
 		diffs = append(diffs, fmt.Sprintf("status %d, expected %d", r.Status, want))
 	}
-	got, want := sortedTriples(r.Issues), sortTriples(slices.Clone(c.Expect.Issues))
+	got, want := sortedTriples(r.Issues), sortTriples(slices.Clone(v.Issues))
 	if len(want) == 0 {
 		want = [][3]string{}
 	}
 	if !reflect.DeepEqual(got, want) {
 		diffs = append(diffs, fmt.Sprintf("issues\n    got  %q\n    want %q", got, want))
 	}
+	return diffs
+}
+
+// verify checks a report against its case; it returns what differs.
+func verify(c *vectorCase, r *Report) []string {
+	v := verdict{Valid: c.Expect.Valid, Status: c.Expect.Status, Issues: c.Expect.Issues}
+	diffs := v.differences(r)
 	if c.Expect.Normalized != nil {
 		normalized, err := r.Normalized()
 		if normalized == nil {
@@ -175,10 +234,7 @@ func verify(c *vectorCase, r *Report) []string {
 }
 
 func TestSharedVectors(t *testing.T) {
-	cases, otherKinds := loadVectors(t)
-	for _, f := range otherKinds {
-		t.Errorf("vector file %s: a kind the Go tests do not run", f)
-	}
+	cases := loadVectors(t)
 	ran := 0
 	for i := range cases {
 		c := &cases[i]
@@ -224,7 +280,7 @@ func TestReportJSONRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	cases, _ := loadVectors(t)
+	cases := loadVectors(t)
 	for _, c := range cases {
 		req, err := requestOf(&c)
 		if err != nil || len(req.Body) > 1<<16 {

@@ -4,8 +4,8 @@
  *
  * API conventions
  *
- * - Names are atlscim_<type>_<verb>. Handles (atlscim_profile, atlscim_report, atlscim_error) are
- *   opaque. Every *_free accepts NULL; free each handle once.
+ * - Names are atlscim_<type>_<verb>. Handles (atlscim_profile, atlscim_report, atlscim_batch,
+ *   atlscim_filter, atlscim_error) are opaque. Every *_free accepts NULL; free each handle once.
  * - Inputs are a pointer and a length in bytes: UTF-8 text, no NUL terminator needed. A pointer
  *   may be NULL only when its length is 0.
  * - Owned text comes back in an atlscim_bytes that the caller frees with atlscim_bytes_free.
@@ -14,12 +14,17 @@
  * - Every fallible call returns an atlscim_status: ATLSCIM_STATUS_OK (0) or a fixed number that
  *   never changes meaning. Pass an atlscim_error ** to also get a message (free it with
  *   atlscim_error_free), or NULL. There is no thread-local "last error".
- * - An invalid SCIM request is not a failed call: atlscim_profile_check returns
- *   ATLSCIM_STATUS_OK and the report says the request is invalid.
+ * - An invalid SCIM request is not a failed call: atlscim_profile_check (and atlscim_batch_check,
+ *   atlscim_profile_map_user, atlscim_profile_map_group) return ATLSCIM_STATUS_OK and the report
+ *   says the request is invalid. Where there is no report to say so, the call fails with a status
+ *   of its own and the error carries the verdict: a PATCH that cannot be applied
+ *   (ATLSCIM_STATUS_PATCH_REFUSED: rule, HTTP status, scimType), a filter that does not parse
+ *   (ATLSCIM_STATUS_INVALID_FILTER).
  * - A panic inside atlscim is caught and returned as ATLSCIM_STATUS_PANIC; it never unwinds into
  *   C or aborts the process.
- * - Profiles and reports are immutable once made: any number of threads may use one at once.
- *   Free it only when no other thread is using it.
+ * - Profiles, reports and filters are immutable once made: any number of threads may use one at
+ *   once. A batch is a sequence: check its requests from one thread at a time. Free a handle only
+ *   when no other thread is using it.
  *
  * Each function's comment says who owns each pointer, what NULL does, and whether it is
  * thread-safe.
@@ -99,9 +104,34 @@ enum atlscim_status
    */
   ATLSCIM_STATUS_INVALID_CONFIG = 5,
   /**
-   * An input that must be JSON text is not (the resource given as a request's `current`).
+   * An input that must be JSON text is not (a request's `current`, a resource, a PATCH
+   * message, a record).
    */
   ATLSCIM_STATUS_INVALID_JSON = 6,
+  /**
+   * The PATCH cannot be applied: a server would refuse it. The error names the rule, the HTTP
+   * status and scimType a server would answer, and where in the PatchOp message the problem is.
+   */
+  ATLSCIM_STATUS_PATCH_REFUSED = 7,
+  /**
+   * The filter text does not parse (rule RFC-F-001: a server answers 400 `invalidFilter`); the
+   * error gives the character offset where it went wrong.
+   */
+  ATLSCIM_STATUS_INVALID_FILTER = 8,
+  /**
+   * The mapping was refused (an unknown preset, or a mapping entry that is wrong); the
+   * error's key names the entry at fault.
+   */
+  ATLSCIM_STATUS_INVALID_MAPPING = 9,
+  /**
+   * The value cannot be normalized (not a time zone, language tag or email address); the
+   * error's reason says why and, where one can be told, its suggestion what to send instead.
+   */
+  ATLSCIM_STATUS_NOT_NORMALIZABLE = 10,
+  /**
+   * A number argument is not one of its documented values (a resource type, a normalizer).
+   */
+  ATLSCIM_STATUS_INVALID_ARGUMENT = 11,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -145,13 +175,39 @@ typedef uint32_t atlscim_severity;
 #endif // __cplusplus
 
 /**
- * A failed call's error: its status, a message naming the input at fault and, for a config
- * error, the config key.
+ * A batch of requests checked in order (a directory sync), adding to each request's own report
+ * the rules a single request cannot show: a userName or primary email sent twice (ATL-U-007),
+ * users beyond the directory limit (ATL-L-001), requests for a user the batch deleted
+ * (ATL-U-023), groups growing past their member limit (ATL-G-007).
+ *
+ * Made by `atlscim_batch_new`, freed with `atlscim_batch_free`. It keeps its own copy of the
+ * profile, so the profile may be freed while the batch lives. What it remembers is one
+ * userName and email per user and the ids it deleted: a few megabytes for 150,000 users.
+ *
+ * A batch is a sequence, so it is not shared the way a profile is: call `atlscim_batch_check`
+ * from one thread at a time. (Calls at the same time do not corrupt memory, they take turns;
+ * but the order of the requests, which the batch rules depend on, is then whichever call came
+ * first.)
+ */
+typedef struct atlscim_batch atlscim_batch;
+
+/**
+ * A failed call's error: its status, a message naming the input at fault and, depending on the
+ * status, the config key or mapping entry at fault, the SCIM verdict a server would give (rule,
+ * HTTP status, scimType, location), a filter's offset, or a normalizer's reason and suggestion.
  *
  * Created by a failing call when the caller passed a non-NULL `atlscim_error **`; owned by the
  * caller and freed with `atlscim_error_free`. Immutable: safe to read from any thread.
  */
 typedef struct atlscim_error atlscim_error;
+
+/**
+ * A parsed SCIM filter, e.g. `userName eq "bjensen"` or `emails[type eq "work"]`.
+ *
+ * Made by `atlscim_filter_parse`, freed with `atlscim_filter_free`. Immutable: any number of
+ * threads may use one filter at once.
+ */
+typedef struct atlscim_filter atlscim_filter;
 
 /**
  * One issue in a report: an opaque view, valid as long as its report.
@@ -193,19 +249,6 @@ typedef struct atlscim_bytes {
 } atlscim_bytes;
 
 /**
- * A borrowed view of UTF-8 text: `len` bytes at `data`, not NUL-terminated (print it with
- * `printf("%.*s", (int)s.len, s.data)`).
- *
- * Valid for the life of the handle it came from (the report or error); never free it.
- * `data` is NULL (and `len` 0) only where a function says a value can be absent; empty text
- * has a valid `data` (pointing at a NUL byte).
- */
-typedef struct atlscim_str {
-  const char *data;
-  size_t len;
-} atlscim_str;
-
-/**
  * One SCIM request as a connector is about to send it. Each input is a pointer and a length in
  * bytes: no NUL terminator is needed, and none is read.
  *
@@ -229,6 +272,98 @@ typedef struct atlscim_request {
   const char *current;
   size_t current_len;
 } atlscim_request;
+
+/**
+ * A borrowed view of UTF-8 text: `len` bytes at `data`, not NUL-terminated (print it with
+ * `printf("%.*s", (int)s.len, s.data)`).
+ *
+ * Valid for the life of the handle it came from (the report or error); never free it.
+ * `data` is NULL (and `len` 0) only where a function says a value can be absent; empty text
+ * has a valid `data` (pointing at a NUL byte).
+ */
+typedef struct atlscim_str {
+  const char *data;
+  size_t len;
+} atlscim_str;
+
+/**
+ * Which normalizer `atlscim_normalize` runs. A plain number, so that any value is safe to pass:
+ * an unknown one fails the call with `ATLSCIM_STATUS_INVALID_ARGUMENT`.
+ */
+typedef uint32_t atlscim_normalizer;
+
+/**
+ * Which SCIM resource a call is about: `ATLSCIM_RESOURCE_TYPE_USER` or
+ * `ATLSCIM_RESOURCE_TYPE_GROUP`. A plain number, so that any value is safe to pass: an unknown
+ * one fails the call with `ATLSCIM_STATUS_INVALID_ARGUMENT`.
+ */
+typedef uint32_t atlscim_resource_type;
+
+/**
+ * One response header: a name and a value, each a pointer and a length in bytes (no NUL
+ * needed). A pointer may be NULL only when its length is 0.
+ *
+ * Bytes that are not UTF-8 (HTTP allows them in values) are read as U+FFFD: the headers atlscim
+ * reads (`Retry-After`, `X-RateLimit-Reset`) never hold any, and the others are not read.
+ */
+typedef struct atlscim_header {
+  const char *name;
+  size_t name_len;
+  const char *value;
+  size_t value_len;
+} atlscim_header;
+
+/**
+ * A time zone to its canonical IANA name: IANA names in any case, legacy links (`US/Pacific`) and
+ * Windows ids (`Pacific Standard Time`). Gives `{"name", "canonical", "kind"}` with `kind`
+ * `iana`, `iana_alias` or `windows`; send `canonical`. Abbreviations (`PST`) and offsets
+ * (`UTC-8`) are refused, with a suggestion where one can be told.
+ */
+#define ATLSCIM_NORMALIZER_TIMEZONE 1
+
+/**
+ * A language tag in canonical BCP 47 form (`en_us` → `en-US`, `iw` → `he`). Gives
+ * `{"tag", "language", "script", "region"}` (script and region null when absent).
+ */
+#define ATLSCIM_NORMALIZER_LOCALE 2
+
+/**
+ * An email address as it should be sent: the domain in lower-case ASCII (IDN as punycode), the
+ * local part untouched. Gives `{"address", "local", "domain"}`.
+ */
+#define ATLSCIM_NORMALIZER_EMAIL 3
+
+/**
+ * A display name split as Atlassian's display-name rule needs it. Gives
+ * `{"given", "family", "prefix", "suffix"}` (prefix and suffix null when absent). Never refuses
+ * a value.
+ */
+#define ATLSCIM_NORMALIZER_DISPLAY_NAME 4
+
+/**
+ * An Accept-Language list (`da, en-GB;q=0.8`). Gives `{"best", "ranges", "errors"}`: `best` the
+ * preferred tag (as `ATLSCIM_NORMALIZER_LOCALE` gives it) or null; `ranges` the usable items
+ * (`{"index", "tag", "quality"}`, quality in thousandths, tag null for `*`); `errors` the
+ * malformed ones (`{"index", "item", "detail"}`). Never refuses a value.
+ */
+#define ATLSCIM_NORMALIZER_ACCEPT_LANGUAGE 5
+
+/**
+ * The Atlassian product language closest to a language tag (`fr-CA` → `fr-FR`, `nb` →
+ * `no-NO`), as a JSON string, or `null` when none shares its language. The tag is normalized as
+ * `ATLSCIM_NORMALIZER_LOCALE` does first, and refused as it is.
+ */
+#define ATLSCIM_NORMALIZER_ATLASSIAN_LANGUAGE 6
+
+/**
+ * A User (`urn:ietf:params:scim:schemas:core:2.0:User`, with the enterprise extension).
+ */
+#define ATLSCIM_RESOURCE_TYPE_USER 1
+
+/**
+ * A Group (`urn:ietf:params:scim:schemas:core:2.0:Group`).
+ */
+#define ATLSCIM_RESOURCE_TYPE_GROUP 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -257,6 +392,62 @@ const char *atlscim_version(void);
 atlscim_status atlscim_rules_json(struct atlscim_bytes *out, struct atlscim_error **err);
 
 /**
+ * Starts a batch that checks with (a copy of) `profile`.
+ *
+ * Ownership: `profile` stays the caller's and is not kept: the batch holds its own copy. On
+ * success the caller owns `*out` and frees it with `atlscim_batch_free`; on failure `*out` is
+ * NULL. If `err` is not NULL, `*err` is set to NULL on success and to a new error (free it with
+ * `atlscim_error_free`) on failure.
+ * NULL: `profile` and `out` must not be NULL (`ATLSCIM_STATUS_NULL_PARAMETER`); `err` may be.
+ * Threads: safe to call from any thread, also with the same profile from many threads at once.
+ */
+atlscim_status atlscim_batch_new(const struct atlscim_profile *profile,
+                                 struct atlscim_batch **out,
+                                 struct atlscim_error **err);
+
+/**
+ * Checks the next request of the batch: its own report plus the batch rules, in a new report
+ * (read it as one from `atlscim_profile_check`).
+ *
+ * Returns `ATLSCIM_STATUS_OK` whenever a report was made, valid or not, and fails as
+ * `atlscim_profile_check` does. A failed call does not count as a request of the batch.
+ *
+ * Ownership: `request` (and the text it points to) stays the caller's and is not kept: the batch
+ * keeps what its rules need. On success the caller owns `*out` and frees it with
+ * `atlscim_report_free`; on failure `*out` is NULL. `err` as for `atlscim_batch_new`.
+ * NULL: `batch`, `request` and `out` must not be NULL; inside `request`, see `atlscim_request`;
+ * `err` may be NULL.
+ * Threads: call it on one batch from one thread at a time (see `atlscim_batch`).
+ */
+atlscim_status atlscim_batch_check(struct atlscim_batch *batch,
+                                   const struct atlscim_request *request,
+                                   struct atlscim_report **out,
+                                   struct atlscim_error **err);
+
+/**
+ * The totals so far, as JSON text:
+ * `{"requests": 3, "valid": 2, "invalid": 1, "byRule": {"ATL-U-007": 1}}`, where `byRule` counts
+ * the issues each rule raised (errors, warnings and infos), by rule id.
+ *
+ * Ownership: `batch` stays the caller's. On success the caller owns `*out` and frees it with
+ * `atlscim_bytes_free`; on failure `*out` is `{NULL, 0}`. `err` as for `atlscim_batch_new`.
+ * NULL: `batch` and `out` must not be NULL (`ATLSCIM_STATUS_NULL_PARAMETER`); `err` may be.
+ * Threads: as for `atlscim_batch_check`.
+ */
+atlscim_status atlscim_batch_summary_json(const struct atlscim_batch *batch,
+                                          struct atlscim_bytes *out,
+                                          struct atlscim_error **err);
+
+/**
+ * Frees a batch. Reports it made stay valid (they do not refer to it).
+ *
+ * Ownership: takes `batch` back; it must not be used afterwards, nor freed twice.
+ * NULL: does nothing.
+ * Threads: must not run while another thread still uses `batch`.
+ */
+void atlscim_batch_free(struct atlscim_batch *batch);
+
+/**
  * The status of an error.
  *
  * Ownership: `error` stays the caller's.
@@ -275,14 +466,96 @@ atlscim_status atlscim_error_status(const struct atlscim_error *error);
 struct atlscim_str atlscim_error_message(const struct atlscim_error *error);
 
 /**
- * For `ATLSCIM_STATUS_INVALID_CONFIG`, the dotted config key at fault (e.g. `limits.max_depth`,
- * `verified_domains[1]`); empty when the config as a whole is at fault or for other statuses.
+ * The input entry at fault: for `ATLSCIM_STATUS_INVALID_CONFIG` the dotted config key (e.g.
+ * `limits.max_depth`, `verified_domains[1]`), for `ATLSCIM_STATUS_INVALID_MAPPING` the mapping
+ * entry (e.g. `attributes[1] (timezone)`, `extends`). Empty when the config or mapping as a whole
+ * is at fault, and for other statuses.
  *
  * Ownership: the text belongs to `error` and is valid until `atlscim_error_free(error)`.
  * NULL: returns `{NULL, 0}` for a NULL `error`.
  * Threads: safe to call from any thread, also on the same error at once.
  */
 struct atlscim_str atlscim_error_key(const struct atlscim_error *error);
+
+/**
+ * For `ATLSCIM_STATUS_PATCH_REFUSED` and `ATLSCIM_STATUS_INVALID_FILTER`, the id of the rule a
+ * server's answer corresponds to (e.g. `RFC-P-004`, `RFC-F-001`; see `atlscim_rules_json`).
+ * Empty for other statuses.
+ *
+ * Ownership: the text belongs to `error` and is valid until `atlscim_error_free(error)`.
+ * NULL: returns `{NULL, 0}` for a NULL `error`.
+ * Threads: safe to call from any thread, also on the same error at once.
+ */
+struct atlscim_str atlscim_error_rule(const struct atlscim_error *error);
+
+/**
+ * For `ATLSCIM_STATUS_PATCH_REFUSED` and `ATLSCIM_STATUS_INVALID_FILTER`, the HTTP status a
+ * server would answer (e.g. 400); 0 for other statuses.
+ *
+ * Ownership: `error` stays the caller's; nothing is allocated.
+ * NULL: returns 0 for a NULL `error`.
+ * Threads: safe to call from any thread, also on the same error at once.
+ */
+uint16_t atlscim_error_http_status(const struct atlscim_error *error);
+
+/**
+ * For `ATLSCIM_STATUS_PATCH_REFUSED` and `ATLSCIM_STATUS_INVALID_FILTER`, the `scimType` a
+ * server would answer (e.g. `noTarget`, `invalidFilter`).
+ *
+ * Ownership: the text belongs to `error` and is valid until `atlscim_error_free(error)`.
+ * NULL: returns `{NULL, 0}` for a NULL `error`, when the rule has no scimType, and for other
+ * statuses.
+ * Threads: safe to call from any thread, also on the same error at once.
+ */
+struct atlscim_str atlscim_error_scim_type(const struct atlscim_error *error);
+
+/**
+ * For `ATLSCIM_STATUS_PATCH_REFUSED`, the SCIM path of the problem in the PatchOp message (e.g.
+ * `Operations[1]`); empty when the message as a whole is at fault, and for other statuses.
+ *
+ * Ownership, NULL and threads: as for `atlscim_error_rule`.
+ */
+struct atlscim_str atlscim_error_path(const struct atlscim_error *error);
+
+/**
+ * For `ATLSCIM_STATUS_PATCH_REFUSED`, the RFC 6901 JSON pointer of the problem in the PatchOp
+ * message (e.g. `/Operations/1/path`); empty when the message as a whole is at fault, and for
+ * other statuses.
+ *
+ * Ownership, NULL and threads: as for `atlscim_error_rule`.
+ */
+struct atlscim_str atlscim_error_pointer(const struct atlscim_error *error);
+
+/**
+ * For `ATLSCIM_STATUS_INVALID_FILTER`, where the filter went wrong, in characters (not bytes)
+ * from the start of the filter text; 0 for other statuses.
+ *
+ * Ownership: `error` stays the caller's; nothing is allocated.
+ * NULL: returns 0 for a NULL `error`.
+ * Threads: safe to call from any thread, also on the same error at once.
+ */
+size_t atlscim_error_offset(const struct atlscim_error *error);
+
+/**
+ * For `ATLSCIM_STATUS_NOT_NORMALIZABLE`, why the value was refused, as a short stable name: for a
+ * time zone `empty`, `abbreviation`, `offset`, `windows_display_name` or `unknown`; for a
+ * language tag `empty`, `malformed` or `no_language`; for an email address `invalid`. Empty for
+ * other statuses.
+ *
+ * Ownership, NULL and threads: as for `atlscim_error_rule`.
+ */
+struct atlscim_str atlscim_error_reason(const struct atlscim_error *error);
+
+/**
+ * For `ATLSCIM_STATUS_NOT_NORMALIZABLE`, the value to send instead where one can be told (e.g.
+ * `America/Los_Angeles` for `PST`).
+ *
+ * Ownership: the text belongs to `error` and is valid until `atlscim_error_free(error)`.
+ * NULL: returns `{NULL, 0}` for a NULL `error`, when there is no suggestion, and for other
+ * statuses.
+ * Threads: safe to call from any thread, also on the same error at once.
+ */
+struct atlscim_str atlscim_error_suggestion(const struct atlscim_error *error);
 
 /**
  * Frees an error.
@@ -314,6 +587,245 @@ const char *atlscim_status_str(uint32_t status);
  * Threads: must not run while another thread still uses the buffer.
  */
 void atlscim_bytes_free(struct atlscim_bytes *bytes);
+
+/**
+ * Parses a filter (`text_len` bytes of UTF-8 text) with the default limits (4096 characters,
+ * nesting depth 32, 256 attribute expressions).
+ *
+ * `strict` false (lenient) also reads what identity providers send outside the grammar: Entra
+ * ID's `emails[type eq "work"].value eq "x"`, extra whitespace, a missing space before a quoted
+ * value; a lenient filter also matches the strings "true" and "false" as booleans. `strict` true
+ * reads RFC 7644 alone.
+ *
+ * A filter that does not parse fails the call with `ATLSCIM_STATUS_INVALID_FILTER`: the error
+ * gives the character offset (`atlscim_error_offset`), the rule (RFC-F-001), HTTP status (400)
+ * and scimType (`invalidFilter`) a server would answer. Other failures:
+ * `ATLSCIM_STATUS_INVALID_UTF8`, `ATLSCIM_STATUS_NULL_PARAMETER`, `ATLSCIM_STATUS_INVALID_LENGTH`.
+ *
+ * Ownership: `text` stays the caller's and is not kept. On success the caller owns `*out` and
+ * frees it with `atlscim_filter_free`; on failure `*out` is NULL. If `err` is not NULL, `*err` is
+ * set to NULL on success and to a new error (free it with `atlscim_error_free`) on failure.
+ * NULL: `out` must not be NULL; `text` may be NULL only with `text_len` 0 (empty text, which is
+ * not a filter); `err` may be NULL.
+ * Threads: safe to call from any thread.
+ */
+atlscim_status atlscim_filter_parse(const char *text,
+                                    size_t text_len,
+                                    bool strict,
+                                    struct atlscim_filter **out,
+                                    struct atlscim_error **err);
+
+/**
+ * The filter in canonical form: operators in lower case, one space between tokens, parentheses
+ * only where precedence needs them (`userName eq "bjensen" and not (active eq false)`). Parsing
+ * it again gives the same filter.
+ *
+ * Ownership: `filter` stays the caller's. On success the caller owns `*out` and frees it with
+ * `atlscim_bytes_free`; on failure `*out` is `{NULL, 0}`. `err` as for `atlscim_filter_parse`.
+ * NULL: `filter` and `out` must not be NULL (`ATLSCIM_STATUS_NULL_PARAMETER`); `err` may be.
+ * Threads: safe to call from any thread, also on the same filter at once.
+ */
+atlscim_status atlscim_filter_to_string(const struct atlscim_filter *filter,
+                                        struct atlscim_bytes *out,
+                                        struct atlscim_error **err);
+
+/**
+ * The filter as a JSON tree: `{"op": "and", "left": …, "right": …}`,
+ * `{"op": "eq", "attr": "userName", "value": "bjensen"}`, `{"op": "pr", "attr": …}`,
+ * `{"op": "not", "filter": …}`, `{"op": "valuePath", "attr": …, "filter": …}`.
+ *
+ * Ownership, NULL and threads: as for `atlscim_filter_to_string`.
+ */
+atlscim_status atlscim_filter_to_json(const struct atlscim_filter *filter,
+                                      struct atlscim_bytes *out,
+                                      struct atlscim_error **err);
+
+/**
+ * Whether a resource (JSON text) matches the filter, with SCIM semantics and no schema:
+ * attribute names and strings compare ignoring case, dateTimes as instants, a multi-valued
+ * attribute matches when any of its values does. Sets `*out`.
+ *
+ * Fails with `ATLSCIM_STATUS_INVALID_JSON` when the resource is not JSON text.
+ *
+ * Ownership: `filter` and `resource` stay the caller's and are not kept. `err` as for
+ * `atlscim_filter_parse`.
+ * NULL: `filter` and `out` must not be NULL; `resource` may be NULL only with `resource_len` 0
+ * (empty text, which is not JSON); `err` may be NULL. `*out` is false after a failed call.
+ * Threads: safe to call from any thread, also on the same filter at once.
+ */
+atlscim_status atlscim_filter_matches(const struct atlscim_filter *filter,
+                                      const char *resource,
+                                      size_t resource_len,
+                                      bool *out,
+                                      struct atlscim_error **err);
+
+/**
+ * Frees a filter.
+ *
+ * Ownership: takes `filter` back; it must not be used afterwards, nor freed twice.
+ * NULL: does nothing.
+ * Threads: must not run while another thread still uses `filter`.
+ */
+void atlscim_filter_free(struct atlscim_filter *filter);
+
+/**
+ * Maps an identity-provider record (JSON text: a Microsoft Graph user, an Okta user, a row of an
+ * export) to the SCIM User to send, and checks that user as a `POST /Users`.
+ *
+ * `mapping` is a preset name (`entra`, `okta`, `generic`; case is ignored) or, when it starts with
+ * `{`, a mapping as JSON text (the format every binding shares; see the core's mapping spec).
+ *
+ * Writes the user, as compact JSON text, to `*out_user`, and a report on it to `*out_report`:
+ * the mapping's own findings (a time zone it could not read, a display name it rebuilt), then
+ * the check of the user as Atlassian would receive it. The report's normalized body is the user.
+ * A user Atlassian would refuse is not a failed call: the report says it is invalid.
+ *
+ * Fails with `ATLSCIM_STATUS_INVALID_MAPPING` (an unknown preset or a mapping entry that is wrong;
+ * the error's key names the entry), `ATLSCIM_STATUS_INVALID_JSON` (the record is not JSON text),
+ * `ATLSCIM_STATUS_INVALID_UTF8` (the mapping is not UTF-8), `ATLSCIM_STATUS_NULL_PARAMETER`,
+ * `ATLSCIM_STATUS_INVALID_LENGTH`.
+ *
+ * Ownership: `profile`, `mapping` and `record` stay the caller's and are not kept. On success the
+ * caller owns `*out_user` (free it with `atlscim_bytes_free`) and `*out_report` (free it with
+ * `atlscim_report_free`); on failure they are `{NULL, 0}` and NULL. If `err` is not NULL, `*err`
+ * is set to NULL on success and to a new error (free it with `atlscim_error_free`) on failure.
+ * NULL: `profile`, `out_user` and `out_report` must not be NULL; `mapping` and `record` may be
+ * NULL only with length 0 (empty text: neither a preset nor JSON); `err` may be NULL.
+ * Threads: safe to call from any thread, also with the same profile from many threads at once.
+ */
+atlscim_status atlscim_profile_map_user(const struct atlscim_profile *profile,
+                                        const char *mapping,
+                                        size_t mapping_len,
+                                        const char *record,
+                                        size_t record_len,
+                                        struct atlscim_bytes *out_user,
+                                        struct atlscim_report **out_report,
+                                        struct atlscim_error **err);
+
+/**
+ * Maps an identity-provider group (JSON text: a Microsoft Graph or Okta group) to the SCIM Group
+ * to send, its membership flattened to users (Atlassian has no nested groups), and checks that
+ * group as a `POST /Groups`.
+ *
+ * `members` is the group's membership as JSON text (an array of user objects, user ids as
+ * strings, or nested groups with their own `members`), or NULL to use the record's own.
+ *
+ * Writes the group to `*out_group` and its report to `*out_report`, as
+ * `atlscim_profile_map_user` does; fails as it does (without the mapping errors), also with
+ * `ATLSCIM_STATUS_INVALID_JSON` when `members` is not JSON text.
+ *
+ * Ownership: as for `atlscim_profile_map_user`.
+ * NULL: `profile`, `out_group` and `out_report` must not be NULL; `record` may be NULL only with
+ * length 0 (empty text, which is not JSON); `members` NULL (with length 0) is no membership
+ * given; `err` may be NULL.
+ * Threads: safe to call from any thread, also with the same profile from many threads at once.
+ */
+atlscim_status atlscim_profile_map_group(const struct atlscim_profile *profile,
+                                         const char *record,
+                                         size_t record_len,
+                                         const char *members,
+                                         size_t members_len,
+                                         struct atlscim_bytes *out_group,
+                                         struct atlscim_report **out_report,
+                                         struct atlscim_error **err);
+
+/**
+ * Runs one of the normalizers the mappings use on a value (`input_len` bytes of UTF-8 text), and
+ * writes its result as compact JSON text to `*out`; each `ATLSCIM_NORMALIZER_*` says what it
+ * gives.
+ *
+ * A value the normalizer cannot use fails the call with `ATLSCIM_STATUS_NOT_NORMALIZABLE`: the
+ * error's reason (`atlscim_error_reason`, e.g. `abbreviation`) says why, its suggestion
+ * (`atlscim_error_suggestion`) what to send instead where one can be told, and its message
+ * explains. Other failures: `ATLSCIM_STATUS_INVALID_ARGUMENT` (an unknown normalizer),
+ * `ATLSCIM_STATUS_INVALID_UTF8`, `ATLSCIM_STATUS_NULL_PARAMETER`, `ATLSCIM_STATUS_INVALID_LENGTH`.
+ *
+ * Ownership: `input` stays the caller's and is not kept. On success the caller owns `*out` and
+ * frees it with `atlscim_bytes_free`; on failure `*out` is `{NULL, 0}`. If `err` is not NULL,
+ * `*err` is set to NULL on success and to a new error (free it with `atlscim_error_free`) on
+ * failure.
+ * NULL: `out` must not be NULL; `input` may be NULL only with `input_len` 0 (the empty text);
+ * `err` may be NULL.
+ * Threads: safe to call from any thread.
+ */
+atlscim_status atlscim_normalize(atlscim_normalizer normalizer,
+                                 const char *input,
+                                 size_t input_len,
+                                 struct atlscim_bytes *out,
+                                 struct atlscim_error **err);
+
+/**
+ * The display name Atlassian builds from a given and a family name (`given family`, whitespace
+ * collapsed; `familygiven` for names in Han, Kana or Hangul), as plain UTF-8 text (not JSON) in
+ * `*out`.
+ *
+ * Ownership: `given` and `family` stay the caller's and are not kept. On success the caller owns
+ * `*out` and frees it with `atlscim_bytes_free`; on failure `*out` is `{NULL, 0}`. `err` as for
+ * `atlscim_normalize`.
+ * NULL: `out` must not be NULL; `given` and `family` may be NULL only with length 0 (the empty
+ * text); `err` may be NULL.
+ * Threads: safe to call from any thread.
+ */
+atlscim_status atlscim_display_name_join(const char *given,
+                                         size_t given_len,
+                                         const char *family,
+                                         size_t family_len,
+                                         struct atlscim_bytes *out,
+                                         struct atlscim_error **err);
+
+/**
+ * Applies a PatchOp message (RFC 7644 §3.5.2) to a resource, as Atlassian would: all or nothing,
+ * with the profile's semantics (the identity providers' dialects when lenient, the display name
+ * overwriting first and last name, no group rename). Writes the patched resource, as compact
+ * JSON text, to `*out`.
+ *
+ * A PATCH a server would refuse fails the call with `ATLSCIM_STATUS_PATCH_REFUSED`: the error's
+ * rule (`atlscim_error_rule`), HTTP status (`atlscim_error_http_status`), scimType
+ * (`atlscim_error_scim_type`) and pointer into the message (`atlscim_error_pointer`) say what a
+ * server would answer, and why. Other failures: `ATLSCIM_STATUS_INVALID_JSON` (the resource or
+ * the message is not JSON text), `ATLSCIM_STATUS_INVALID_ARGUMENT` (an unknown resource type),
+ * `ATLSCIM_STATUS_NULL_PARAMETER`, `ATLSCIM_STATUS_INVALID_LENGTH`.
+ *
+ * Ownership: `profile`, `resource` and `patch` stay the caller's and are not kept (the resource
+ * is not modified). On success the caller owns `*out` and frees it with `atlscim_bytes_free`; on
+ * failure `*out` is `{NULL, 0}`. If `err` is not NULL, `*err` is set to NULL on success and to a
+ * new error (free it with `atlscim_error_free`) on failure.
+ * NULL: `profile` and `out` must not be NULL; `resource` and `patch` may be NULL only with
+ * length 0 (empty text, which is not JSON); `err` may be NULL.
+ * Threads: safe to call from any thread, also with the same profile from many threads at once.
+ */
+atlscim_status atlscim_profile_apply_patch(const struct atlscim_profile *profile,
+                                           atlscim_resource_type resource_type,
+                                           const char *resource,
+                                           size_t resource_len,
+                                           const char *patch,
+                                           size_t patch_len,
+                                           struct atlscim_bytes *out,
+                                           struct atlscim_error **err);
+
+/**
+ * The smallest PatchOp message Atlassian accepts that turns `current` into `desired`, as compact
+ * JSON text in `*out`; `*out` stays `{NULL, 0}` when they are already the same (no PATCH is
+ * needed). Applying the message to `current` with `atlscim_profile_apply_patch` gives `desired`.
+ *
+ * Fails with `ATLSCIM_STATUS_INVALID_JSON` when `current` or `desired` is not JSON text, and as
+ * `atlscim_profile_apply_patch` does for its other inputs.
+ *
+ * Ownership: `profile`, `current` and `desired` stay the caller's and are not kept. On success
+ * with a change the caller owns `*out` and frees it with `atlscim_bytes_free` (freeing the empty
+ * `{NULL, 0}` is harmless too); on failure `*out` is `{NULL, 0}`. `err` as for
+ * `atlscim_profile_apply_patch`.
+ * NULL: as for `atlscim_profile_apply_patch`.
+ * Threads: safe to call from any thread, also with the same profile from many threads at once.
+ */
+atlscim_status atlscim_profile_diff(const struct atlscim_profile *profile,
+                                    atlscim_resource_type resource_type,
+                                    const char *current,
+                                    size_t current_len,
+                                    const char *desired,
+                                    size_t desired_len,
+                                    struct atlscim_bytes *out,
+                                    struct atlscim_error **err);
 
 /**
  * Builds a profile from config JSON text (`config_len` bytes, UTF-8), the same config every
@@ -589,6 +1101,39 @@ uint16_t atlscim_issue_status(const struct atlscim_issue *issue);
  * Threads: safe to call from any thread.
  */
 const char *atlscim_severity_name(uint32_t severity);
+
+/**
+ * Reads an HTTP answer from Atlassian and says what it means to a connector, as JSON text in
+ * `*out`:
+ * `{"status", "kind", "retryable", "retryAfter", "scimType", "detail", "traceId", "rule"}`.
+ *
+ * - `kind`: `success`, `rate_limited`, `server_error`, `auth_failure`, `not_found`, `conflict`,
+ *   `scim_error` or `unexpected`; `retryable` is true for the first two failures.
+ * - `retryAfter`: seconds to wait before retrying (from `Retry-After` or `X-RateLimit-Reset`),
+ *   or null.
+ * - `scimType`, `detail`, `traceId`: read from any of Atlassian's three body shapes, or null.
+ * - `rule`: the id of the rule the answer corresponds to, or null.
+ *
+ * The body may be anything (empty, HTML, truncated JSON): it is never an error. `now` is the
+ * current time in seconds since the Unix epoch, used for absolute reset times; pass a negative
+ * number (or NaN) to read the system clock.
+ *
+ * Ownership: `body` and `headers` (and the text they point to) stay the caller's and are not
+ * kept. On success the caller owns `*out` and frees it with `atlscim_bytes_free`; on failure
+ * `*out` is `{NULL, 0}`. If `err` is not NULL, `*err` is set to NULL on success and to a new
+ * error (free it with `atlscim_error_free`) on failure.
+ * NULL: `out` must not be NULL; `body` may be NULL only with `body_len` 0; `headers` may be NULL
+ * only with `header_count` 0; `err` may be NULL.
+ * Threads: safe to call from any thread.
+ */
+atlscim_status atlscim_response_classify(uint16_t status,
+                                         const char *body,
+                                         size_t body_len,
+                                         const struct atlscim_header *headers,
+                                         size_t header_count,
+                                         double now,
+                                         struct atlscim_bytes *out,
+                                         struct atlscim_error **err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The Go package's test command (`make test-go`): builds the static library the package links
 # (target/release/libatlscim.a, see go/link_repo.go), then in go/ checks formatting, runs go vet
-# and go test -race (the shared vectors, one profile shared by 64 goroutines, errors, Close and
-# the cleanups).
+# and go test -race (the shared vectors of every kind, one profile shared by 64 goroutines,
+# errors, Close and the cleanups).
 #
 # ATLSCIM_BENCH=1 also runs the benchmarks: the core and the C ABI side by side
 # (cargo bench -p atlscim-ffi --bench overhead), then the Go package on the same input. The Go
-# per-call overhead is BenchmarkCheckUser minus user_create/core_check.
+# per-call overhead is BenchmarkCheckUser minus user_create/core_check, and for PATCH
+# BenchmarkApplyPatch minus BenchmarkApplyPatchCABI.
 #
 # Needs: cargo, go (1.24 or later), a C compiler for cgo. The package needs no Go modules.
 set -euo pipefail

@@ -10,7 +10,10 @@ use std::ffi::c_char;
 use std::panic::{self, AssertUnwindSafe};
 use std::ptr;
 
-use atlscim_core::ConfigError;
+use atlscim_core::filter::FilterError;
+use atlscim_core::patch::PatchError;
+use atlscim_core::{ConfigError, MappingError, Rule};
+use serde_json::Value;
 
 use crate::bytes::atlscim_str;
 
@@ -38,13 +41,28 @@ pub enum atlscim_status {
     InvalidLength = 4,
     /// The profile config was rejected; the error's key names the offending config key.
     InvalidConfig = 5,
-    /// An input that must be JSON text is not (the resource given as a request's `current`).
+    /// An input that must be JSON text is not (a request's `current`, a resource, a PATCH
+    /// message, a record).
     InvalidJson = 6,
+    /// The PATCH cannot be applied: a server would refuse it. The error names the rule, the HTTP
+    /// status and scimType a server would answer, and where in the PatchOp message the problem is.
+    PatchRefused = 7,
+    /// The filter text does not parse (rule RFC-F-001: a server answers 400 `invalidFilter`); the
+    /// error gives the character offset where it went wrong.
+    InvalidFilter = 8,
+    /// The mapping was refused (an unknown preset, or a mapping entry that is wrong); the
+    /// error's key names the entry at fault.
+    InvalidMapping = 9,
+    /// The value cannot be normalized (not a time zone, language tag or email address); the
+    /// error's reason says why and, where one can be told, its suggestion what to send instead.
+    NotNormalizable = 10,
+    /// A number argument is not one of its documented values (a resource type, a normalizer).
+    InvalidArgument = 11,
 }
 
 impl atlscim_status {
     /// Every status, so the numbers can be listed and tested.
-    pub(crate) const ALL: [atlscim_status; 7] = [
+    pub(crate) const ALL: [atlscim_status; 12] = [
         atlscim_status::Ok,
         atlscim_status::Panic,
         atlscim_status::NullParameter,
@@ -52,6 +70,11 @@ impl atlscim_status {
         atlscim_status::InvalidLength,
         atlscim_status::InvalidConfig,
         atlscim_status::InvalidJson,
+        atlscim_status::PatchRefused,
+        atlscim_status::InvalidFilter,
+        atlscim_status::InvalidMapping,
+        atlscim_status::NotNormalizable,
+        atlscim_status::InvalidArgument,
     ];
 
     fn describe(self) -> &'static str {
@@ -63,25 +86,55 @@ impl atlscim_status {
             atlscim_status::InvalidLength => "invalid length\0",
             atlscim_status::InvalidConfig => "invalid config\0",
             atlscim_status::InvalidJson => "invalid JSON\0",
+            atlscim_status::PatchRefused => "PATCH refused\0",
+            atlscim_status::InvalidFilter => "invalid filter\0",
+            atlscim_status::InvalidMapping => "invalid mapping\0",
+            atlscim_status::NotNormalizable => "value cannot be normalized\0",
+            atlscim_status::InvalidArgument => "invalid argument\0",
         }
     }
 }
 
-/// A failed call's error: its status, a message naming the input at fault and, for a config
-/// error, the config key.
+/// A failed call's error: its status, a message naming the input at fault and, depending on the
+/// status, the config key or mapping entry at fault, the SCIM verdict a server would give (rule,
+/// HTTP status, scimType, location), a filter's offset, or a normalizer's reason and suggestion.
 ///
 /// Created by a failing call when the caller passed a non-NULL `atlscim_error **`; owned by the
 /// caller and freed with `atlscim_error_free`. Immutable: safe to read from any thread.
 #[derive(Debug)]
 pub struct atlscim_error {
     status: atlscim_status,
-    key: String,
     message: String,
+    /// The config key (`InvalidConfig`) or mapping entry (`InvalidMapping`) at fault.
+    key: String,
+    /// What only some statuses have; boxed, so that a `Result` carrying an error stays small.
+    details: Option<Box<Details>>,
+}
+
+/// The parts of an error that only some statuses have.
+#[derive(Debug, Default)]
+struct Details {
+    /// The rule a server's answer corresponds to (`PatchRefused`, `InvalidFilter`).
+    rule: Option<&'static Rule>,
+    http_status: u16,
+    scim_type: Option<&'static str>,
+    /// Where in a PatchOp message: its SCIM path and JSON pointer.
+    path: String,
+    pointer: String,
+    /// A filter's character offset.
+    offset: usize,
+    /// Why a normalizer refused a value, and what to send instead.
+    reason: &'static str,
+    suggestion: Option<String>,
 }
 
 impl atlscim_error {
     pub(crate) fn new(status: atlscim_status, message: impl Into<String>) -> atlscim_error {
-        atlscim_error { status, key: String::new(), message: message.into() }
+        atlscim_error { status, message: message.into(), key: String::new(), details: None }
+    }
+
+    fn with(status: atlscim_status, message: String, details: Details) -> atlscim_error {
+        atlscim_error { details: Some(Box::new(details)), ..atlscim_error::new(status, message) }
     }
 
     pub(crate) fn null(name: &str) -> atlscim_error {
@@ -89,7 +142,56 @@ impl atlscim_error {
     }
 
     pub(crate) fn config(e: ConfigError) -> atlscim_error {
-        atlscim_error { status: atlscim_status::InvalidConfig, message: e.to_string(), key: e.key }
+        let message = e.to_string();
+        atlscim_error { key: e.key, ..atlscim_error::new(atlscim_status::InvalidConfig, message) }
+    }
+
+    /// A JSON input that does not parse.
+    pub(crate) fn json(name: &str, e: &serde_json::Error) -> atlscim_error {
+        atlscim_error::new(atlscim_status::InvalidJson, format!("{name} is not valid JSON: {e}"))
+    }
+
+    pub(crate) fn patch(e: PatchError) -> atlscim_error {
+        let message = e.to_string();
+        let details = Details {
+            rule: Some(e.rule),
+            http_status: e.status(),
+            scim_type: e.scim_type(),
+            path: e.path,
+            pointer: e.pointer,
+            ..Details::default()
+        };
+        atlscim_error::with(atlscim_status::PatchRefused, message, details)
+    }
+
+    pub(crate) fn filter(e: &FilterError) -> atlscim_error {
+        let rule = e.rule();
+        let details = Details {
+            rule: Some(rule),
+            http_status: rule.status.unwrap_or(400),
+            scim_type: rule.scim_type,
+            offset: e.offset,
+            ..Details::default()
+        };
+        atlscim_error::with(atlscim_status::InvalidFilter, e.to_string(), details)
+    }
+
+    pub(crate) fn mapping(e: MappingError) -> atlscim_error {
+        let message = e.to_string();
+        atlscim_error { key: e.entry, ..atlscim_error::new(atlscim_status::InvalidMapping, message) }
+    }
+
+    pub(crate) fn not_normalizable(
+        reason: &'static str,
+        suggestion: Option<&str>,
+        message: impl Into<String>,
+    ) -> atlscim_error {
+        let details = Details { reason, suggestion: suggestion.map(str::to_string), ..Details::default() };
+        atlscim_error::with(atlscim_status::NotNormalizable, message.into(), details)
+    }
+
+    fn details(&self) -> Option<&Details> {
+        self.details.as_deref()
     }
 
     fn panic(payload: &(dyn Any + Send)) -> atlscim_error {
@@ -174,6 +276,29 @@ pub(crate) unsafe fn text<'a>(ptr: *const c_char, len: usize, name: &str) -> Res
     })
 }
 
+/// Reads an input that must be JSON text (`name` says which, in the error): NULL with length 0 is
+/// the empty text, which is not JSON.
+///
+/// # Safety
+///
+/// As for [`optional`].
+pub(crate) unsafe fn json_input(ptr: *const c_char, len: usize, name: &str) -> Result<Value, atlscim_error> {
+    // SAFETY: passed on from the caller.
+    let bytes = unsafe { optional(ptr, len, name) }?.unwrap_or_default();
+    serde_json::from_slice(bytes).map_err(|e| atlscim_error::json(name, &e))
+}
+
+/// Reads an optional JSON input: NULL is none.
+///
+/// # Safety
+///
+/// As for [`optional`].
+pub(crate) unsafe fn optional_json(ptr: *const c_char, len: usize, name: &str) -> Result<Option<Value>, atlscim_error> {
+    // SAFETY: passed on from the caller.
+    let bytes = unsafe { optional(ptr, len, name) }?;
+    bytes.map(|b| serde_json::from_slice(b).map_err(|e| atlscim_error::json(name, &e))).transpose()
+}
+
 /// The status of an error.
 ///
 /// Ownership: `error` stays the caller's.
@@ -193,22 +318,131 @@ pub unsafe extern "C" fn atlscim_error_status(error: *const atlscim_error) -> at
 /// Threads: safe to call from any thread, also on the same error at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_error_message(error: *const atlscim_error) -> atlscim_str {
-    // SAFETY: the caller passes NULL or a live error from atlscim.
-    let error = unsafe { error.as_ref() };
-    guard(atlscim_str::ABSENT, || error.map_or(atlscim_str::ABSENT, |e| atlscim_str::new(&e.message)))
+    // SAFETY: passed on from the caller.
+    unsafe { error_text(error, |e| Some(&e.message)) }
 }
 
-/// For `ATLSCIM_STATUS_INVALID_CONFIG`, the dotted config key at fault (e.g. `limits.max_depth`,
-/// `verified_domains[1]`); empty when the config as a whole is at fault or for other statuses.
+/// The input entry at fault: for `ATLSCIM_STATUS_INVALID_CONFIG` the dotted config key (e.g.
+/// `limits.max_depth`, `verified_domains[1]`), for `ATLSCIM_STATUS_INVALID_MAPPING` the mapping
+/// entry (e.g. `attributes[1] (timezone)`, `extends`). Empty when the config or mapping as a whole
+/// is at fault, and for other statuses.
 ///
 /// Ownership: the text belongs to `error` and is valid until `atlscim_error_free(error)`.
 /// NULL: returns `{NULL, 0}` for a NULL `error`.
 /// Threads: safe to call from any thread, also on the same error at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_error_key(error: *const atlscim_error) -> atlscim_str {
+    // SAFETY: passed on from the caller.
+    unsafe { error_text(error, |e| Some(&e.key)) }
+}
+
+/// Reads a text field of an error: the body shared by the `atlscim_error_*` text accessors.
+///
+/// # Safety
+///
+/// `error` is NULL or a live error from atlscim.
+unsafe fn error_text(error: *const atlscim_error, field: impl FnOnce(&atlscim_error) -> Option<&str>) -> atlscim_str {
+    // SAFETY: passed on from the caller.
+    let error = unsafe { error.as_ref() };
+    guard(atlscim_str::ABSENT, || error.and_then(field).map_or(atlscim_str::ABSENT, atlscim_str::new))
+}
+
+/// For `ATLSCIM_STATUS_PATCH_REFUSED` and `ATLSCIM_STATUS_INVALID_FILTER`, the id of the rule a
+/// server's answer corresponds to (e.g. `RFC-P-004`, `RFC-F-001`; see `atlscim_rules_json`).
+/// Empty for other statuses.
+///
+/// Ownership: the text belongs to `error` and is valid until `atlscim_error_free(error)`.
+/// NULL: returns `{NULL, 0}` for a NULL `error`.
+/// Threads: safe to call from any thread, also on the same error at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_error_rule(error: *const atlscim_error) -> atlscim_str {
+    // SAFETY: passed on from the caller.
+    unsafe { error_text(error, |e| Some(e.details().and_then(|d| d.rule).map_or("", |r| r.id))) }
+}
+
+/// For `ATLSCIM_STATUS_PATCH_REFUSED` and `ATLSCIM_STATUS_INVALID_FILTER`, the HTTP status a
+/// server would answer (e.g. 400); 0 for other statuses.
+///
+/// Ownership: `error` stays the caller's; nothing is allocated.
+/// NULL: returns 0 for a NULL `error`.
+/// Threads: safe to call from any thread, also on the same error at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_error_http_status(error: *const atlscim_error) -> u16 {
     // SAFETY: the caller passes NULL or a live error from atlscim.
     let error = unsafe { error.as_ref() };
-    guard(atlscim_str::ABSENT, || error.map_or(atlscim_str::ABSENT, |e| atlscim_str::new(&e.key)))
+    guard(0, || error.and_then(atlscim_error::details).map_or(0, |d| d.http_status))
+}
+
+/// For `ATLSCIM_STATUS_PATCH_REFUSED` and `ATLSCIM_STATUS_INVALID_FILTER`, the `scimType` a
+/// server would answer (e.g. `noTarget`, `invalidFilter`).
+///
+/// Ownership: the text belongs to `error` and is valid until `atlscim_error_free(error)`.
+/// NULL: returns `{NULL, 0}` for a NULL `error`, when the rule has no scimType, and for other
+/// statuses.
+/// Threads: safe to call from any thread, also on the same error at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_error_scim_type(error: *const atlscim_error) -> atlscim_str {
+    // SAFETY: passed on from the caller.
+    unsafe { error_text(error, |e| e.details().and_then(|d| d.scim_type)) }
+}
+
+/// For `ATLSCIM_STATUS_PATCH_REFUSED`, the SCIM path of the problem in the PatchOp message (e.g.
+/// `Operations[1]`); empty when the message as a whole is at fault, and for other statuses.
+///
+/// Ownership, NULL and threads: as for `atlscim_error_rule`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_error_path(error: *const atlscim_error) -> atlscim_str {
+    // SAFETY: passed on from the caller.
+    unsafe { error_text(error, |e| Some(e.details().map_or("", |d| &d.path))) }
+}
+
+/// For `ATLSCIM_STATUS_PATCH_REFUSED`, the RFC 6901 JSON pointer of the problem in the PatchOp
+/// message (e.g. `/Operations/1/path`); empty when the message as a whole is at fault, and for
+/// other statuses.
+///
+/// Ownership, NULL and threads: as for `atlscim_error_rule`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_error_pointer(error: *const atlscim_error) -> atlscim_str {
+    // SAFETY: passed on from the caller.
+    unsafe { error_text(error, |e| Some(e.details().map_or("", |d| &d.pointer))) }
+}
+
+/// For `ATLSCIM_STATUS_INVALID_FILTER`, where the filter went wrong, in characters (not bytes)
+/// from the start of the filter text; 0 for other statuses.
+///
+/// Ownership: `error` stays the caller's; nothing is allocated.
+/// NULL: returns 0 for a NULL `error`.
+/// Threads: safe to call from any thread, also on the same error at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_error_offset(error: *const atlscim_error) -> usize {
+    // SAFETY: the caller passes NULL or a live error from atlscim.
+    let error = unsafe { error.as_ref() };
+    guard(0, || error.and_then(atlscim_error::details).map_or(0, |d| d.offset))
+}
+
+/// For `ATLSCIM_STATUS_NOT_NORMALIZABLE`, why the value was refused, as a short stable name: for a
+/// time zone `empty`, `abbreviation`, `offset`, `windows_display_name` or `unknown`; for a
+/// language tag `empty`, `malformed` or `no_language`; for an email address `invalid`. Empty for
+/// other statuses.
+///
+/// Ownership, NULL and threads: as for `atlscim_error_rule`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_error_reason(error: *const atlscim_error) -> atlscim_str {
+    // SAFETY: passed on from the caller.
+    unsafe { error_text(error, |e| Some(e.details().map_or("", |d| d.reason))) }
+}
+
+/// For `ATLSCIM_STATUS_NOT_NORMALIZABLE`, the value to send instead where one can be told (e.g.
+/// `America/Los_Angeles` for `PST`).
+///
+/// Ownership: the text belongs to `error` and is valid until `atlscim_error_free(error)`.
+/// NULL: returns `{NULL, 0}` for a NULL `error`, when there is no suggestion, and for other
+/// statuses.
+/// Threads: safe to call from any thread, also on the same error at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_error_suggestion(error: *const atlscim_error) -> atlscim_str {
+    // SAFETY: passed on from the caller.
+    unsafe { error_text(error, |e| e.details().and_then(|d| d.suggestion.as_deref())) }
 }
 
 /// Frees an error.
@@ -290,6 +524,11 @@ mod tests {
                 (4, "invalid length\0"),
                 (5, "invalid config\0"),
                 (6, "invalid JSON\0"),
+                (7, "PATCH refused\0"),
+                (8, "invalid filter\0"),
+                (9, "invalid mapping\0"),
+                (10, "value cannot be normalized\0"),
+                (11, "invalid argument\0"),
             ]
         );
     }

@@ -3,8 +3,11 @@
 //!
 //! The model is the core's: build an immutable [`profile`](crate::profile) once from a config,
 //! check requests with it from any number of threads, and read each [`report`](crate::report)
-//! through accessors or as the report JSON every binding shares. This crate holds no SCIM logic;
-//! it converts at the edge and calls `atlscim-core`.
+//! through accessors or as the report JSON every binding shares. The rest of the core is here too,
+//! JSON text in and out: [`patch`] (apply a PatchOp, compute one), [`filter`] (parse, print,
+//! match), [`batch`] (a directory sync checked in order), [`response`] (what Atlassian's answer
+//! means) and [`mapping`] (identity-provider records to SCIM, and the normalizers). This crate
+//! holds no SCIM logic; it converts at the edge and calls `atlscim-core`.
 //!
 //! API conventions (also at the top of the header, and in ffi/README.md):
 //!
@@ -19,8 +22,11 @@
 //! - No panic crosses the boundary: every entry point catches it ([`boundary`]) and returns
 //!   `ATLSCIM_STATUS_PANIC`. This needs `panic = "unwind"` (the default) in the build profile.
 //!   Running out of memory still aborts, as it does in Rust.
-//! - Profiles and reports are immutable: share them between threads freely, but free each one
-//!   once, when no other thread is using it.
+//! - Profiles, reports and filters are immutable: share them between threads freely, but free
+//!   each one once, when no other thread is using it. A batch is a sequence: one thread at a time.
+//! - Where a failure is a verdict with no report to carry it (a PATCH that cannot be applied, a
+//!   filter that does not parse), the status says so and the error carries the rule, the HTTP
+//!   status and the scimType a server would answer.
 
 // The C names are the Rust names, so that the header and this source read the same.
 #![allow(non_camel_case_types)]
@@ -31,10 +37,15 @@
 
 use std::ffi::c_char;
 
+pub mod batch;
 pub mod boundary;
 pub mod bytes;
+pub mod filter;
+pub mod mapping;
+pub mod patch;
 pub mod profile;
 pub mod report;
+pub mod response;
 
 use boundary::{atlscim_error, atlscim_status, call, out_ref};
 use bytes::{atlscim_bytes, bytes_out};

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 use atlscim_core::{Body, Profile, Request};
 use serde_json::Value;
 
-use crate::boundary::{atlscim_error, atlscim_status, call, guard, optional, out_param, out_ref, text};
+use crate::boundary::{atlscim_error, atlscim_status, call, guard, optional, optional_json, out_param, out_ref, text};
 use crate::bytes::{atlscim_bytes, bytes_out};
 use crate::report::atlscim_report;
 
@@ -16,7 +16,7 @@ use crate::report::atlscim_report;
 /// by any number of threads at once.
 #[derive(Debug)]
 pub struct atlscim_profile {
-    profile: Profile,
+    pub(crate) profile: Profile,
 }
 
 impl atlscim_profile {
@@ -155,23 +155,46 @@ pub unsafe extern "C" fn atlscim_profile_check(
         let profile = &profile.ok_or_else(|| atlscim_error::null("profile"))?.profile;
         let r = request.ok_or_else(|| atlscim_error::null("request"))?;
         // SAFETY: the caller vouches for each pointer and length in the request.
-        let (method, path, body, current) = unsafe {
-            (
-                text(r.method, r.method_len, "method")?,
-                text(r.path, r.path_len, "path")?,
-                optional(r.body, r.body_len, "body")?,
-                optional(r.current, r.current_len, "current")?,
-            )
-        };
-        let current = current
-            .map(serde_json::from_slice::<Value>)
-            .transpose()
-            .map_err(|e| atlscim_error::new(atlscim_status::InvalidJson, format!("current is not valid JSON: {e}")))?;
-        let request = Request { method, path, body: body.map(Body::Json), current: current.as_ref() };
+        let parts = unsafe { RequestParts::read(r) }?;
+        let request = parts.request();
         let report = profile.check(&request);
-        *out = atlscim_report::into_raw(report, body);
+        *out = atlscim_report::into_raw(report, parts.body);
         Ok(())
     })
+}
+
+/// The inputs of an `atlscim_request`, read and checked.
+pub(crate) struct RequestParts<'a> {
+    method: &'a str,
+    path: &'a str,
+    pub(crate) body: Option<&'a [u8]>,
+    current: Option<Value>,
+}
+
+impl<'a> RequestParts<'a> {
+    /// # Safety
+    ///
+    /// Each pointer and length in `r` is as `atlscim_request` says.
+    pub(crate) unsafe fn read(r: &atlscim_request) -> Result<RequestParts<'a>, atlscim_error> {
+        // SAFETY: passed on from the caller.
+        unsafe {
+            Ok(RequestParts {
+                method: text(r.method, r.method_len, "method")?,
+                path: text(r.path, r.path_len, "path")?,
+                body: optional(r.body, r.body_len, "body")?,
+                current: optional_json(r.current, r.current_len, "current")?,
+            })
+        }
+    }
+
+    pub(crate) fn request(&self) -> Request<'_> {
+        Request {
+            method: self.method,
+            path: self.path,
+            body: self.body.map(Body::Json),
+            current: self.current.as_ref(),
+        }
+    }
 }
 
 /// Frees a profile.

@@ -66,9 +66,21 @@ static void test_statuses(void) {
     EXPECT(ATLSCIM_STATUS_INVALID_LENGTH == 4);
     EXPECT(ATLSCIM_STATUS_INVALID_CONFIG == 5);
     EXPECT(ATLSCIM_STATUS_INVALID_JSON == 6);
+    EXPECT(ATLSCIM_STATUS_PATCH_REFUSED == 7);
+    EXPECT(ATLSCIM_STATUS_INVALID_FILTER == 8);
+    EXPECT(ATLSCIM_STATUS_INVALID_MAPPING == 9);
+    EXPECT(ATLSCIM_STATUS_NOT_NORMALIZABLE == 10);
+    EXPECT(ATLSCIM_STATUS_INVALID_ARGUMENT == 11);
+    EXPECT(ATLSCIM_RESOURCE_TYPE_USER == 1 && ATLSCIM_RESOURCE_TYPE_GROUP == 2);
+    EXPECT(ATLSCIM_NORMALIZER_TIMEZONE == 1 && ATLSCIM_NORMALIZER_LOCALE == 2 && ATLSCIM_NORMALIZER_EMAIL == 3);
+    EXPECT(ATLSCIM_NORMALIZER_DISPLAY_NAME == 4 && ATLSCIM_NORMALIZER_ACCEPT_LANGUAGE == 5);
+    EXPECT(ATLSCIM_NORMALIZER_ATLASSIAN_LANGUAGE == 6);
     EXPECT(sizeof(atlscim_status) == sizeof(uint32_t));
     EXPECT(strcmp(atlscim_status_str(ATLSCIM_STATUS_OK), "ok") == 0);
     EXPECT(strcmp(atlscim_status_str(ATLSCIM_STATUS_INVALID_CONFIG), "invalid config") == 0);
+    EXPECT(strcmp(atlscim_status_str(ATLSCIM_STATUS_PATCH_REFUSED), "PATCH refused") == 0);
+    EXPECT(strcmp(atlscim_status_str(ATLSCIM_STATUS_INVALID_ARGUMENT), "invalid argument") == 0);
+    EXPECT(strcmp(atlscim_status_str(12), "unknown status") == 0);
     EXPECT(strcmp(atlscim_status_str(9999), "unknown status") == 0);
     EXPECT(ATLSCIM_SEVERITY_INFO == 1 && ATLSCIM_SEVERITY_WARNING == 2 && ATLSCIM_SEVERITY_ERROR == 3);
     EXPECT(strcmp(atlscim_severity_name(ATLSCIM_SEVERITY_ERROR), "error") == 0);
@@ -87,6 +99,11 @@ static void expect_config_error(const char *config, size_t len, atlscim_status s
         EXPECT(atlscim_error_status(err) == status);
         EXPECT(atlscim_error_message(err).len > 0);
         EXPECT(str_is(atlscim_error_key(err), key));
+        /* What only other statuses have is empty or absent. */
+        EXPECT(str_is(atlscim_error_rule(err), "") && atlscim_error_http_status(err) == 0);
+        EXPECT(atlscim_error_scim_type(err).data == NULL && atlscim_error_suggestion(err).data == NULL);
+        EXPECT(str_is(atlscim_error_path(err), "") && str_is(atlscim_error_pointer(err), ""));
+        EXPECT(str_is(atlscim_error_reason(err), "") && atlscim_error_offset(err) == 0);
     }
     atlscim_error_free(err);
 }
@@ -323,6 +340,14 @@ static void test_null_handles(void) {
     EXPECT(atlscim_error_status(NULL) == ATLSCIM_STATUS_NULL_PARAMETER);
     EXPECT(atlscim_error_message(NULL).data == NULL);
     EXPECT(atlscim_error_key(NULL).data == NULL);
+    EXPECT(atlscim_error_rule(NULL).data == NULL);
+    EXPECT(atlscim_error_http_status(NULL) == 0);
+    EXPECT(atlscim_error_scim_type(NULL).data == NULL);
+    EXPECT(atlscim_error_path(NULL).data == NULL);
+    EXPECT(atlscim_error_pointer(NULL).data == NULL);
+    EXPECT(atlscim_error_offset(NULL) == 0);
+    EXPECT(atlscim_error_reason(NULL).data == NULL);
+    EXPECT(atlscim_error_suggestion(NULL).data == NULL);
 
     EXPECT(atlscim_report_to_json(NULL, &json, &err) == ATLSCIM_STATUS_NULL_PARAMETER);
     EXPECT(json.data == NULL && json.len == 0);
@@ -338,6 +363,8 @@ static void test_null_handles(void) {
     /* Every free accepts NULL; a freed atlscim_bytes is {NULL, 0} and may be freed again. */
     atlscim_profile_free(NULL);
     atlscim_report_free(NULL);
+    atlscim_batch_free(NULL);
+    atlscim_filter_free(NULL);
     atlscim_error_free(NULL);
     atlscim_bytes_free(NULL);
     atlscim_bytes_free(&json);

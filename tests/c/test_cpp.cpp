@@ -30,6 +30,15 @@ int main() {
     bool ok = status == ATLSCIM_STATUS_OK && atlscim_report_valid(report) &&
               std::strcmp(atlscim_version(), ATLSCIM_VERSION) == 0;
     atlscim_report_free(report);
+
+    // The number types take their constants without casts, in C++ as in C.
+    static const char group[] = "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:Group\"],\"displayName\":\"a\"}";
+    atlscim_bytes patch = {nullptr, 0};
+    ok = ok && atlscim_profile_diff(profile, ATLSCIM_RESOURCE_TYPE_GROUP, group, sizeof group - 1, group,
+                                    sizeof group - 1, &patch, nullptr) == ATLSCIM_STATUS_OK && patch.data == nullptr;
+    atlscim_bytes tz = {nullptr, 0};
+    ok = ok && atlscim_normalize(ATLSCIM_NORMALIZER_TIMEZONE, "utc", 3, &tz, nullptr) == ATLSCIM_STATUS_OK;
+    atlscim_bytes_free(&tz);
     atlscim_profile_free(profile);
     std::printf("test_cpp: %s (atlscim %s)\n", ok ? "ok" : "FAILED", atlscim_version());
     return ok ? 0 : 1;

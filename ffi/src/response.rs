@@ -1,0 +1,105 @@
+//! Atlassian's answers: what a connector should do with a response (retry, wait, give up).
+
+use std::borrow::Cow;
+use std::ffi::c_char;
+
+use atlscim_core::classify_response;
+
+use crate::boundary::{atlscim_error, atlscim_status, call, optional, out_ref};
+use crate::bytes::{atlscim_bytes, bytes_out};
+
+/// One response header: a name and a value, each a pointer and a length in bytes (no NUL
+/// needed). A pointer may be NULL only when its length is 0.
+///
+/// Bytes that are not UTF-8 (HTTP allows them in values) are read as U+FFFD: the headers atlscim
+/// reads (`Retry-After`, `X-RateLimit-Reset`) never hold any, and the others are not read.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct atlscim_header {
+    pub name: *const c_char,
+    pub name_len: usize,
+    pub value: *const c_char,
+    pub value_len: usize,
+}
+
+/// Reads an HTTP answer from Atlassian and says what it means to a connector, as JSON text in
+/// `*out`:
+/// `{"status", "kind", "retryable", "retryAfter", "scimType", "detail", "traceId", "rule"}`.
+///
+/// - `kind`: `success`, `rate_limited`, `server_error`, `auth_failure`, `not_found`, `conflict`,
+///   `scim_error` or `unexpected`; `retryable` is true for the first two failures.
+/// - `retryAfter`: seconds to wait before retrying (from `Retry-After` or `X-RateLimit-Reset`),
+///   or null.
+/// - `scimType`, `detail`, `traceId`: read from any of Atlassian's three body shapes, or null.
+/// - `rule`: the id of the rule the answer corresponds to, or null.
+///
+/// The body may be anything (empty, HTML, truncated JSON): it is never an error. `now` is the
+/// current time in seconds since the Unix epoch, used for absolute reset times; pass a negative
+/// number (or NaN) to read the system clock.
+///
+/// Ownership: `body` and `headers` (and the text they point to) stay the caller's and are not
+/// kept. On success the caller owns `*out` and frees it with `atlscim_bytes_free`; on failure
+/// `*out` is `{NULL, 0}`. If `err` is not NULL, `*err` is set to NULL on success and to a new
+/// error (free it with `atlscim_error_free`) on failure.
+/// NULL: `out` must not be NULL; `body` may be NULL only with `body_len` 0; `headers` may be NULL
+/// only with `header_count` 0; `err` may be NULL.
+/// Threads: safe to call from any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_response_classify(
+    status: u16,
+    body: *const c_char,
+    body_len: usize,
+    headers: *const atlscim_header,
+    header_count: usize,
+    now: f64,
+    out: *mut atlscim_bytes,
+    err: *mut *mut atlscim_error,
+) -> atlscim_status {
+    // SAFETY: the caller passes NULL or valid pointers (see above).
+    let (out, err) = unsafe { (out.as_mut(), out_ref(err)) };
+    call(err, || {
+        let out = bytes_out(out)?;
+        // SAFETY: the caller vouches for `body_len` bytes at `body`.
+        let body = unsafe { optional(body, body_len, "body") }?.unwrap_or_default();
+        // SAFETY: the caller vouches for `header_count` headers at `headers`.
+        let headers = unsafe { header_array(headers, header_count) }?;
+        let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::with_capacity(headers.len());
+        for h in headers {
+            // SAFETY: the caller vouches for each header's pointers and lengths.
+            let (name, value) = unsafe {
+                (
+                    optional(h.name, h.name_len, "header name")?.unwrap_or_default(),
+                    optional(h.value, h.value_len, "header value")?.unwrap_or_default(),
+                )
+            };
+            pairs.push((String::from_utf8_lossy(name), String::from_utf8_lossy(value)));
+        }
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_ref(), v.as_ref())).collect();
+        let now = (now >= 0.0).then_some(now);
+        let response = classify_response(status, body, &pairs, now);
+        *out = atlscim_bytes::new(response.to_json().to_string());
+        Ok(())
+    })
+}
+
+/// Borrows the caller's array of headers; NULL is no headers only when `count` is 0.
+///
+/// # Safety
+///
+/// Unless NULL, `headers` points to `count` headers that nothing changes during the call.
+unsafe fn header_array<'a>(
+    headers: *const atlscim_header,
+    count: usize,
+) -> Result<&'a [atlscim_header], atlscim_error> {
+    if headers.is_null() {
+        return if count == 0 { Ok(&[]) } else { Err(atlscim_error::null("headers")) };
+    }
+    if count > isize::MAX as usize / size_of::<atlscim_header>() {
+        return Err(atlscim_error::new(
+            atlscim_status::InvalidLength,
+            format!("header_count is {count}, more than any array can hold"),
+        ));
+    }
+    // SAFETY: non-NULL, a size that fits an allocation, and the caller vouches for the headers.
+    Ok(unsafe { std::slice::from_raw_parts(headers, count) })
+}

@@ -1,0 +1,55 @@
+package atlscim
+
+// #include "atlscim.h"
+import "C"
+
+import "encoding/json"
+
+// ResourceType says which SCIM resource a PATCH or diff is about.
+type ResourceType uint32
+
+const (
+	// User is a SCIM User (with the enterprise extension).
+	User ResourceType = C.ATLSCIM_RESOURCE_TYPE_USER
+	// Group is a SCIM Group.
+	Group ResourceType = C.ATLSCIM_RESOURCE_TYPE_GROUP
+)
+
+// ApplyPatch applies a PatchOp message (RFC 7644 §3.5.2, JSON text) to a resource (JSON text) as
+// Atlassian would: all or nothing, with the profile's semantics (the identity providers' dialects
+// when lenient, the display name overwriting first and last name, no group rename). It returns
+// the patched resource; the inputs are not changed.
+//
+// A PATCH a server would refuse gives an *Error with StatusPatchRefused whose Rule, HTTPStatus,
+// ScimType and Pointer say what the server would answer and why. A resource or message that is
+// not JSON gives StatusInvalidJSON.
+func (p *Profile) ApplyPatch(resource, patch []byte, kind ResourceType) (json.RawMessage, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.handle == nil {
+		return nil, ErrClosed
+	}
+	return takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
+		return C.atlscim_profile_apply_patch(p.handle, C.atlscim_resource_type(kind), cBytes(resource),
+			C.size_t(len(resource)), cBytes(patch), C.size_t(len(patch)), out, cerr)
+	})
+}
+
+// Diff returns the smallest PatchOp message Atlassian accepts that turns current into desired
+// (both JSON text), or nil when they are already the same. ApplyPatch(current, patch) gives
+// desired. Inputs that are not JSON give StatusInvalidJSON.
+func (p *Profile) Diff(current, desired []byte, kind ResourceType) (json.RawMessage, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.handle == nil {
+		return nil, ErrClosed
+	}
+	patch, err := takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
+		return C.atlscim_profile_diff(p.handle, C.atlscim_resource_type(kind), cBytes(current), C.size_t(len(current)),
+			cBytes(desired), C.size_t(len(desired)), out, cerr)
+	})
+	if len(patch) == 0 {
+		patch = nil // no change: the library leaves its buffer empty
+	}
+	return patch, err
+}

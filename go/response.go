@@ -1,0 +1,139 @@
+package atlscim
+
+/*
+#include <stdlib.h>
+#include "atlscim.h"
+
+// Classifies a response whose n headers lie in `text` one after another (name, then value), with
+// their lengths in `lens` (2n of them): a Go slice of structs holding pointers may not be handed
+// to C, so the headers are put together here. Running out of memory aborts, as it does in the
+// library (and in Go).
+static atlscim_status go_classify(uint16_t status, const char *body, size_t body_len, const char *text, const size_t *lens,
+                       size_t n, double now, atlscim_bytes *out, atlscim_error **err) {
+	atlscim_header room[32], *headers = n <= 32 ? room : malloc(n * sizeof *headers);
+	size_t i, at = 0;
+	atlscim_status result;
+	if (headers == NULL) {
+		abort();
+	}
+	for (i = 0; i < n; i++) {
+		headers[i].name = text + at;
+		headers[i].name_len = lens[2 * i];
+		at += lens[2 * i];
+		headers[i].value = text + at;
+		headers[i].value_len = lens[2 * i + 1];
+		at += lens[2 * i + 1];
+	}
+	result = atlscim_response_classify(status, body, body_len, headers, n, now, out, err);
+	if (headers != room) {
+		free(headers);
+	}
+	return result;
+}
+*/
+import "C"
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// ResponseKind is what kind of answer Atlassian gave.
+type ResponseKind string
+
+// The kinds of answer.
+const (
+	ResponseSuccess     ResponseKind = "success"      // 2xx
+	ResponseRateLimited ResponseKind = "rate_limited" // 429: wait, then retry
+	ResponseServerError ResponseKind = "server_error" // 500, 502, 503, 504: retry with backoff
+	ResponseAuthFailure ResponseKind = "auth_failure" // 401, 403: the API key; retrying does not help
+	ResponseNotFound    ResponseKind = "not_found"    // 404: the directory, user or group does not exist
+	ResponseConflict    ResponseKind = "conflict"     // 409: the user, email or group name exists
+	ResponseScimError   ResponseKind = "scim_error"   // another 4xx: refused; ScimType and Detail say why
+	ResponseUnexpected  ResponseKind = "unexpected"   // anything else
+)
+
+// Response is what an answer from Atlassian means to a connector.
+type Response struct {
+	Status int
+	Kind   ResponseKind
+	// Retryable is true for rate limits and server errors.
+	Retryable bool
+	// RetryAfter is how long to wait before retrying, from Retry-After or X-RateLimit-Reset, when
+	// HasRetryAfter (a retryable answer that says).
+	RetryAfter    time.Duration
+	HasRetryAfter bool
+	// ScimType, Detail and TraceID are read from any of Atlassian's body shapes; empty when absent.
+	ScimType string
+	Detail   string
+	TraceID  string
+	// Rule is the id of the rule the answer corresponds to, when atlscim knows one.
+	Rule string
+}
+
+// responseJSON is the library's JSON form of a classification.
+type responseJSON struct {
+	Status     int      `json:"status"`
+	Kind       string   `json:"kind"`
+	Retryable  bool     `json:"retryable"`
+	RetryAfter *float64 `json:"retryAfter"`
+	ScimType   *string  `json:"scimType"`
+	Detail     *string  `json:"detail"`
+	TraceID    *string  `json:"traceId"`
+	Rule       *string  `json:"rule"`
+}
+
+// ClassifyResponse reads an HTTP answer from Atlassian (its status, body and headers) and says
+// what it means: whether to retry, how long to wait, or what was refused and why. The body may be
+// anything (empty, HTML, truncated JSON). now is the current time, for reset times given as a
+// date; the zero Time reads the clock.
+func ClassifyResponse(status int, body []byte, header http.Header, now time.Time) (*Response, error) {
+	if status < 0 || status > math.MaxUint16 {
+		return nil, &Error{Status: StatusInvalidArgument, Message: fmt.Sprintf("status %d is not an HTTP status", status)}
+	}
+	// The headers in a stable order (a map has none): names sorted, each name's values in order.
+	names := make([]string, 0, len(header))
+	for name := range header {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var text []byte
+	var lens []C.size_t
+	for _, name := range names {
+		for _, value := range header[name] {
+			text = append(append(text, name...), value...)
+			lens = append(lens, C.size_t(len(name)), C.size_t(len(value)))
+		}
+	}
+	seconds := -1.0
+	if !now.IsZero() {
+		seconds = float64(now.UnixNano()) / 1e9
+	}
+	var lensPtr *C.size_t
+	if len(lens) > 0 {
+		lensPtr = &lens[0]
+	}
+	out, err := takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
+		return C.go_classify(C.uint16_t(status), cBytes(body), C.size_t(len(body)), cBytes(text), lensPtr,
+			C.size_t(len(lens)/2), C.double(seconds), out, cerr)
+	})
+	if err != nil {
+		return nil, err
+	}
+	var j responseJSON
+	if err := json.Unmarshal(out, &j); err != nil {
+		return nil, err
+	}
+	r := &Response{
+		Status: j.Status, Kind: ResponseKind(j.Kind), Retryable: j.Retryable,
+		ScimType: valueOf(j.ScimType), Detail: valueOf(j.Detail), TraceID: valueOf(j.TraceID), Rule: valueOf(j.Rule),
+	}
+	if j.RetryAfter != nil {
+		r.RetryAfter, r.HasRetryAfter = time.Duration(*j.RetryAfter*float64(time.Second)), true
+	}
+	return r, nil
+}
