@@ -219,18 +219,25 @@ impl<'a> Parser<'a> {
     }
 
     /// Tries ` op ` between operands: on success the operator is consumed, otherwise nothing is.
-    fn binary(&mut self, op: &str) -> bool {
+    /// An operator with nothing after it is an error here, so that it is reported as a missing
+    /// operand rather than as an unexpected "and".
+    fn binary(&mut self, op: &str) -> PResult<bool> {
         let save = self.pos;
-        if self.space() && self.word(op) && self.space() {
-            return true;
+        if self.space() && self.word(op) {
+            if self.space() {
+                return Ok(true);
+            }
+            if self.at_end() {
+                return Err(self.error(&format!("a filter expression after \"{op}\"")));
+            }
         }
         self.pos = save;
-        false
+        Ok(false)
     }
 
     fn or_expr(&mut self) -> PResult<Filter> {
         let mut left = self.and_expr()?;
-        while self.binary("or") {
+        while self.binary("or")? {
             let right = self.and_expr()?;
             left = Filter::Or(Box::new(left), Box::new(right));
         }
@@ -239,7 +246,7 @@ impl<'a> Parser<'a> {
 
     fn and_expr(&mut self) -> PResult<Filter> {
         let mut left = self.unary()?;
-        while self.binary("and") {
+        while self.binary("and")? {
             let right = self.unary()?;
             left = Filter::And(Box::new(left), Box::new(right));
         }
@@ -499,6 +506,8 @@ mod tests {
         let e = err("(userName eq \"john\"");
         assert_eq!(e.expected, "\")\"");
         assert!(err("userName[userName[bar pr]]").expected.contains("cannot nest"));
+        let e = err("userName eq \"x\" and");
+        assert_eq!((e.offset, e.expected.as_str()), (19, "a filter expression after \"and\""));
     }
 
     #[test]
