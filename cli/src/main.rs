@@ -239,13 +239,7 @@ fn check(
             }
         }
     } else if format == Format::Json && summary_only {
-        let by_rule: serde_json::Map<String, serde_json::Value> =
-            summary.by_rule.iter().map(|(k, v)| ((*k).to_string(), (*v).into())).collect();
-        writeln!(
-            out,
-            "{}",
-            serde_json::json!({"requests": summary.requests, "valid": summary.valid, "invalid": summary.invalid, "byRule": by_rule})
-        )?;
+        writeln!(out, "{}", summary.to_json())?;
     }
     out.flush()?;
     Ok(summary.invalid == 0)

@@ -34,6 +34,16 @@ pub struct BatchSummary {
     pub by_rule: BTreeMap<&'static str, usize>,
 }
 
+impl BatchSummary {
+    /// The summary as JSON, the same from every binding and the CLI:
+    /// `{"requests": 3, "valid": 2, "invalid": 1, "byRule": {"ATL-U-007": 1}}`.
+    pub fn to_json(&self) -> Value {
+        let by_rule: serde_json::Map<String, Value> =
+            self.by_rule.iter().map(|(rule, n)| ((*rule).to_string(), (*n).into())).collect();
+        serde_json::json!({"requests": self.requests, "valid": self.valid, "invalid": self.invalid, "byRule": by_rule})
+    }
+}
+
 /// A batch of requests checked in order. It borrows its profile, or owns a copy
 /// ([`Batch::owning`]) where a binding needs the batch to stand alone.
 #[derive(Debug)]

@@ -4,7 +4,6 @@
 use std::sync::{Mutex, PoisonError};
 
 use atlscim_core::Batch;
-use serde_json::{Map, Value, json};
 
 use crate::boundary::{atlscim_error, atlscim_status, call, guard, out_param, out_ref};
 use crate::bytes::{atlscim_bytes, bytes_out};
@@ -114,11 +113,7 @@ pub unsafe extern "C" fn atlscim_batch_summary_json(
     call(err, || {
         let out = bytes_out(out)?;
         let batch = batch.ok_or_else(|| atlscim_error::null("batch"))?.lock();
-        let s = batch.summary();
-        let by_rule: Map<String, Value> =
-            s.by_rule.iter().map(|(rule, n)| ((*rule).to_string(), (*n).into())).collect();
-        let summary = json!({"requests": s.requests, "valid": s.valid, "invalid": s.invalid, "byRule": by_rule});
-        *out = atlscim_bytes::new(summary.to_string());
+        *out = atlscim_bytes::new(batch.summary().to_json().to_string());
         Ok(())
     })
 }

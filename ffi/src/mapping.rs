@@ -16,12 +16,7 @@ use crate::report::atlscim_report;
 
 /// The mapping a `mapping` argument gives: JSON text when it starts with `{`, else a preset name.
 fn mapping_of(spec: &str) -> Result<Cow<'static, Mapping>, atlscim_error> {
-    let loaded = if spec.trim_start().starts_with('{') {
-        Mapping::from_json_str(spec).map(Cow::Owned)
-    } else {
-        Mapping::preset(spec).map(Cow::Borrowed)
-    };
-    loaded.map_err(atlscim_error::mapping)
+    Mapping::load(spec).map_err(atlscim_error::mapping)
 }
 
 /// Hands a mapped resource and its report to the caller: the resource as JSON text, and a report

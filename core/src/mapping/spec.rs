@@ -592,6 +592,16 @@ impl Mapping {
     }
 
     /// Loads a mapping from JSON text.
+    /// A mapping named by a preset (`entra`, `okta`, `generic`) or written out as JSON text (a
+    /// text starting with `{`): what a binding or a config file passes as "the mapping".
+    pub fn load(spec: &str) -> Result<std::borrow::Cow<'static, Mapping>, MappingError> {
+        if spec.trim_start().starts_with('{') {
+            Mapping::from_json_str(spec).map(std::borrow::Cow::Owned)
+        } else {
+            Mapping::preset(spec).map(std::borrow::Cow::Borrowed)
+        }
+    }
+
     pub fn from_json_str(text: &str) -> Result<Mapping, MappingError> {
         let value: Value =
             serde_json::from_str(text).map_err(|e| MappingError::new("", format!("not valid JSON: {e}")))?;
@@ -775,6 +785,16 @@ fn parse_entry(i: usize, item: &Value) -> Result<(TargetPath, Option<Entry>), Ma
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn load_takes_a_preset_name_or_json() {
+        assert!(matches!(Mapping::load(" okta"), Ok(std::borrow::Cow::Borrowed(_))));
+        let custom = Mapping::load(r#"{"attributes": [{"target": "userName", "from": "login"}]}"#);
+        assert!(matches!(custom, Ok(std::borrow::Cow::Owned(_))), "{custom:?}");
+        assert!(Mapping::load("entr").is_err());
+        assert!(Mapping::load("{not json").is_err());
+    }
+
     use super::*;
     use serde_json::json;
 
