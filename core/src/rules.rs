@@ -33,7 +33,8 @@ macro_rules! rules {
     ($($name:ident = $id:literal, $sev:ident, $status:expr, $scim:expr,
        $summary:literal, $source:literal, $example:literal, $advice:literal;)*) => {
         $(
-            #[doc = $summary]
+            // The summary is data (it holds `[USER]`, `<site>`…), so the doc names the rule only.
+            #[doc = concat!("Rule `", $id, "`; its summary, source and advice are in the registry.")]
             pub static $name: Rule = Rule {
                 id: $id,
                 severity: Severity::$sev,

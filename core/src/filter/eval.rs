@@ -238,7 +238,8 @@ fn compare(v: &Value, op: CompareOp, target: &CompValue, case_exact: bool, date_
     }
 }
 
-/// A dateTime as Unix seconds (see [`instant`]).
+/// A dateTime as Unix seconds: xsd:dateTime with or without a zone (none is UTC), or for
+/// filters on dates `YYYY-MM-DD` and `YYYY-MM`.
 pub fn instant_of(s: &str) -> Option<f64> {
     instant(s).map(|(secs, nanos)| secs as f64 + f64::from(nanos) / 1e9)
 }
