@@ -7,7 +7,7 @@ use std::ffi::c_char;
 use atlscim_core::mapping::{self, LocaleError, Mapping, TimezoneError};
 use atlscim_core::{Profile, Report};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::boundary::{atlscim_error, atlscim_status, call, json_input, optional_json, out_param, out_ref, text};
 use crate::bytes::{atlscim_bytes, bytes_out};
@@ -200,20 +200,7 @@ fn normalized(normalizer: atlscim_normalizer, input: &str) -> Result<Value, atls
             }
         },
         ATLSCIM_NORMALIZER_DISPLAY_NAME => Ok(to_json(&mapping::split_display_name(input))),
-        ATLSCIM_NORMALIZER_ACCEPT_LANGUAGE => {
-            let list = mapping::parse_accept_language(input);
-            let ranges: Vec<Value> = list
-                .ranges
-                .iter()
-                .map(|r| json!({"index": r.index, "tag": r.tag.as_ref().map(to_json), "quality": r.quality}))
-                .collect();
-            let errors: Vec<Value> = list
-                .errors
-                .iter()
-                .map(|e| json!({"index": e.index, "item": e.item, "detail": e.to_string()}))
-                .collect();
-            Ok(json!({"best": list.best().map(to_json), "ranges": ranges, "errors": errors}))
-        }
+        ATLSCIM_NORMALIZER_ACCEPT_LANGUAGE => Ok(to_json(&mapping::parse_accept_language(input))),
         ATLSCIM_NORMALIZER_ATLASSIAN_LANGUAGE => match mapping::normalize_locale(input) {
             Ok(tag) => Ok(mapping::nearest_atlassian_language(&tag).into()),
             Err(e) => Err(locale_refused(&e)),

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use atlscim_core::Profile;
 use atlscim_core::mapping::{self, Mapping};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::PyString;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -209,31 +209,8 @@ pub(crate) fn normalize_locale<'py>(py: Python<'py>, value: &str) -> PyResult<Bo
 /// (`{"index", "tag", "quality"}`, quality in thousandths, tag None for `*`); `errors` the
 /// malformed ones (`{"index", "item", "detail"}`). Never raises for the list's content.
 #[pyfunction]
-pub(crate) fn parse_accept_language<'py>(py: Python<'py>, value: &str) -> PyResult<Bound<'py, PyDict>> {
-    guard(|| {
-        let list = mapping::parse_accept_language(value);
-        let ranges = PyList::empty(py);
-        for range in &list.ranges {
-            let d = PyDict::new(py);
-            d.set_item("index", range.index)?;
-            d.set_item("tag", range.tag.as_ref().map(|t| json(py, t)).transpose()?)?;
-            d.set_item("quality", range.quality)?;
-            ranges.append(d)?;
-        }
-        let errors = PyList::empty(py);
-        for error in &list.errors {
-            let d = PyDict::new(py);
-            d.set_item("index", error.index)?;
-            d.set_item("item", &error.item)?;
-            d.set_item("detail", error.to_string())?;
-            errors.append(d)?;
-        }
-        let d = PyDict::new(py);
-        d.set_item("best", list.best().map(|t| json(py, t)).transpose()?)?;
-        d.set_item("ranges", ranges)?;
-        d.set_item("errors", errors)?;
-        Ok(d)
-    })
+pub(crate) fn parse_accept_language<'py>(py: Python<'py>, value: &str) -> PyResult<Bound<'py, PyAny>> {
+    guard(|| json(py, &mapping::parse_accept_language(value)))
 }
 
 /// The Atlassian product language closest to a language tag (`fr-CA` → `fr-FR`, `nb` →

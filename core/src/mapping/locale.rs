@@ -19,6 +19,7 @@ use std::sync::LazyLock;
 use icu_locale::fallback::{LocaleFallbackConfig, LocaleFallbacker};
 use icu_locale::{Locale, LocaleCanonicalizer, LocaleExpander};
 use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
 
 /// The languages Atlassian's products offer (Atlassian's Forge "supported locale codes", 26
 /// locales), with their English names. Confluence does not offer `pt-PT`.
@@ -180,8 +181,8 @@ fn suggest_tag(input: &str) -> Option<String> {
         .map(|(tag, _)| (*tag).to_string())
 }
 
-/// One item of an Accept-Language list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One item of an Accept-Language list. Serializes as `{"index", "tag", "quality"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LanguageRange {
     /// Position in the list, counting from 0 and skipping empty items.
     pub index: usize,
@@ -203,7 +204,8 @@ pub enum AcceptLanguageErrorKind {
     Parameter(String),
 }
 
-/// A malformed item of an Accept-Language list, located by its index.
+/// A malformed item of an Accept-Language list, located by its index. Serializes as
+/// `{"index", "item", "detail"}`, the detail being the readable message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AcceptLanguageError {
     pub index: usize,
@@ -229,7 +231,19 @@ impl fmt::Display for AcceptLanguageError {
 
 impl std::error::Error for AcceptLanguageError {}
 
-/// An Accept-Language list: the usable items in their order, and the malformed ones.
+impl Serialize for AcceptLanguageError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("AcceptLanguageError", 3)?;
+        s.serialize_field("index", &self.index)?;
+        s.serialize_field("item", &self.item)?;
+        s.serialize_field("detail", &self.to_string())?;
+        s.end()
+    }
+}
+
+/// An Accept-Language list: the usable items in their order, and the malformed ones. Serializes
+/// as `{"best", "ranges", "errors"}`, `best` being [`AcceptLanguage::best`]: the shape every
+/// binding returns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AcceptLanguage {
     pub ranges: Vec<LanguageRange>,
@@ -247,6 +261,16 @@ impl AcceptLanguage {
             }
         }
         best.and_then(|r| r.tag.as_ref())
+    }
+}
+
+impl Serialize for AcceptLanguage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("AcceptLanguage", 3)?;
+        s.serialize_field("best", &self.best())?;
+        s.serialize_field("ranges", &self.ranges)?;
+        s.serialize_field("errors", &self.errors)?;
+        s.end()
     }
 }
 
@@ -456,6 +480,19 @@ mod tests {
             assert!(parse_quality(q).is_none(), "{q}");
         }
         assert_eq!(parse_accept_language("").best(), None);
+    }
+
+    #[test]
+    fn accept_language_serializes_as_the_bindings_return_it() {
+        let got = serde_json::to_value(parse_accept_language("*;q=0.1, en-gb;q=0.8, fr;q=2")).expect("serializes");
+        assert_eq!(got["best"]["tag"], "en-GB");
+        assert_eq!(got["ranges"][0], serde_json::json!({"index": 0, "tag": null, "quality": 100}));
+        assert_eq!(got["ranges"][1]["tag"]["region"], "GB");
+        assert_eq!(got["ranges"][1]["quality"], 800);
+        assert_eq!(got["errors"][0]["index"], 2);
+        assert_eq!(got["errors"][0]["item"], "fr;q=2");
+        assert!(got["errors"][0]["detail"].as_str().is_some_and(|d| d.starts_with("item 2 (\"fr;q=2\")")));
+        assert_eq!(got.as_object().map(|o| o.len()), Some(3), "best, ranges, errors and nothing else");
     }
 
     #[test]
