@@ -14,7 +14,9 @@ use super::{AttrPath, CompValue, CompareOp, Filter};
 /// Limits and leniency for parsing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterLimits {
-    /// Longest filter accepted, in characters (default 4096).
+    /// Longest filter accepted, in characters (default 4096). It limits the text as received:
+    /// the canonical print of an accepted filter can be longer (control characters in strings
+    /// are printed escaped, `\n` for a newline), so a stored canonical form needs the same room.
     pub max_length: usize,
     /// Deepest nesting of parentheses, `not` and value filters (default 32).
     pub max_depth: usize,
@@ -522,6 +524,15 @@ mod tests {
                 .expected
                 .contains("terms")
         );
+        // Found by fuzzing: the length limit is on the text received; the print escapes control
+        // characters and can be longer, so it reads back only with the same room.
+        let text = format!("title eq \"{}\"", "\n".repeat(12));
+        let limits = FilterLimits { max_length: text.chars().count(), ..FilterLimits::default() };
+        let f = parse_with(&text, &limits).expect("within the limit");
+        let printed = f.to_string();
+        assert!(printed.len() > text.len(), "{printed}");
+        assert!(parse_with(&printed, &limits).is_err());
+        assert_eq!(parse_with(&printed, &FilterLimits { max_length: printed.len(), ..limits }), Ok(f));
         // Found by fuzzing: a long float must print to text that parses back to the same number
         // (serde_json's float_roundtrip makes its parsing correctly rounded).
         let f = parse("uu gt 111111111111111000000000000000000000000000000002764199658935579080e7").expect("parses");
