@@ -348,12 +348,12 @@ rules! {
         r#""displayName": "<10 MB of text>""#,
         "Shorten the value, or raise limits.max_string_bytes.";
     RFC_P_001 = "RFC-P-001", Error, Some(400), Some("invalidSyntax"),
-        "A PATCH operation must be an object with op, and optionally path (a string) and value; nothing else.",
+        "A PATCH operation must be an object with op, and optionally path and value; nothing else.",
         "RFC 7644 §3.5.2",
-        r#"{"op":"add","path":5}"#,
+        r#"{"op":"add","path":"title","value":"x","from":"nickName"}"#,
         "Send each operation as {\"op\", \"path\", \"value\"}.";
     RFC_P_002 = "RFC-P-002", Error, Some(400), Some("invalidPath"),
-        "The path does not parse, or names no attribute of the resource type (an enterprise path written with '.' gets a hint).",
+        "The path is not a string, does not parse, or names no attribute of the resource type (an enterprise path written with '.' gets a hint).",
         "RFC 7644 §3.5.2, §3.10, §3.12 invalidPath",
         r#""path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User.manager""#,
         "Write paths as attr, attr.sub, urn:…:attr or attr[filter].sub with the schema's names.";
