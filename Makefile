@@ -12,8 +12,9 @@ FUZZ_SECONDS ?= 20
 
 .PHONY: test lint test-rust test-c test-go test-python test-fuzz fuzz docs bench clean
 
-test: lint test-rust test-c test-go test-python test-fuzz
-	@echo "make test: all suites passed"
+# Every suite in turn, then a summary of each one's result, time and skips (scripts/test-all.sh).
+test:
+	@bash scripts/test-all.sh lint test-rust test-c test-go test-python test-fuzz
 
 lint:
 	$(CARGO) fmt --all --check
@@ -21,6 +22,7 @@ lint:
 
 test-rust:
 	$(CARGO) test --workspace --exclude atlscim-python
+	bash scripts/test-vector-runners.sh rust
 
 test-c:
 	bash scripts/test-c.sh

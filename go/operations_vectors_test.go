@@ -156,8 +156,19 @@ func TestBatchVectors(t *testing.T) {
 				t.Errorf("%s #%d: %s", c.Name, i, d)
 			}
 		}
-		if s, err := b.Summary(); err != nil || s.Requests != len(c.Requests) || s.Valid+s.Invalid != s.Requests {
-			t.Errorf("%s: summary %+v (%v)", c.Name, s, err)
+		// The summary counts what the expectations say: requests, valid, invalid, issues by rule.
+		want := BatchSummary{Requests: len(c.Expect), ByRule: map[string]int{}}
+		for _, e := range c.Expect {
+			if e.Valid {
+				want.Valid++
+			}
+			for _, is := range e.Issues {
+				want.ByRule[is[1]]++
+			}
+		}
+		want.Invalid = want.Requests - want.Valid
+		if s, err := b.Summary(); err != nil || !reflect.DeepEqual(s, want) {
+			t.Errorf("%s: summary %+v (%v), want %+v", c.Name, s, err, want)
 		}
 		b.Close()
 	}

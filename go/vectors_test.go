@@ -14,7 +14,10 @@ import (
 
 // The shared vectors (tests/vectors, format in its README): every binding must reach the same
 // verdict on every case. Each file has a kind (absent means "check"); a file of a kind this test
-// does not run fails the test, so that no vector goes unrun unnoticed.
+// does not run fails the test, so that no vector goes unrun unnoticed, and so does a case with a
+// key these tests do not know (a misspelt key must not switch an assertion off).
+// ATLSCIM_VECTORS_DIR points the tests at another directory (scripts/test-vector-runners.sh runs
+// them on deliberately broken copies, which must fail).
 
 type vectorCase struct {
 	Name    string          `json:"name"`
@@ -29,6 +32,7 @@ type vectorCase struct {
 		Valid      bool            `json:"valid"`
 		Status     *int            `json:"status"`
 		Issues     [][3]string     `json:"issues"`
+		IssueOrder string          `json:"issue_order"`
 		Normalized json.RawMessage `json:"normalized"` // nil: not asserted
 	} `json:"expect"`
 }
@@ -49,14 +53,24 @@ type vectorFile struct {
 	Name  string
 	Kind  string          `json:"kind"`
 	Cases json.RawMessage `json:"cases"`
+	raw   any             // the whole file, for its form (lintFile)
+}
+
+// vectorsDir is tests/vectors, or ATLSCIM_VECTORS_DIR.
+func vectorsDir() string {
+	if dir := os.Getenv("ATLSCIM_VECTORS_DIR"); dir != "" {
+		return dir
+	}
+	return "../tests/vectors"
 }
 
 // loadVectorFiles reads every vector file.
 func loadVectorFiles(t testing.TB) []vectorFile {
 	t.Helper()
-	paths, err := filepath.Glob("../tests/vectors/*.json")
+	dir := vectorsDir()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil || len(paths) == 0 {
-		t.Fatalf("no vector files in ../tests/vectors (%v)", err)
+		t.Fatalf("no vector files in %s (%v)", dir, err)
 	}
 	slices.Sort(paths)
 	var files []vectorFile
@@ -67,6 +81,9 @@ func loadVectorFiles(t testing.TB) []vectorFile {
 		}
 		f := vectorFile{Name: filepath.Base(path)}
 		if err := json.Unmarshal(data, &f); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if err := json.Unmarshal(data, &f.raw); err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
 		if f.Kind == "" {
@@ -84,6 +101,9 @@ func loadCases[T any](t testing.TB, kind string) []T {
 	for _, f := range loadVectorFiles(t) {
 		if f.Kind != kind {
 			continue
+		}
+		for _, problem := range lintFile(f) {
+			t.Errorf("%s", problem)
 		}
 		var fileCases []T
 		if err := json.Unmarshal(f.Cases, &fileCases); err != nil {
@@ -107,6 +127,16 @@ func TestVectorKindsAreKnown(t *testing.T) {
 	for _, f := range loadVectorFiles(t) {
 		if _, ok := vectorKinds[f.Kind]; !ok {
 			t.Errorf("vector file %s (kind %q): a kind the Go tests do not run", f.Name, f.Kind)
+		}
+	}
+}
+
+// Every case of every vector file has the form its kind gives (README): no unknown or missing
+// key, issue orders and derivations stated.
+func TestVectorForms(t *testing.T) {
+	for _, f := range loadVectorFiles(t) {
+		for _, problem := range lintFile(f) {
+			t.Errorf("%s", problem)
 		}
 	}
 }
@@ -167,12 +197,13 @@ func profileOf(c *vectorCase) (*Profile, error) {
 	return NewProfileJSON(c.Config)
 }
 
-func sortedTriples(issues []Issue) [][3]string {
+// triples gives a report's issues as [severity, rule, pointer], in report order.
+func triples(issues []Issue) [][3]string {
 	out := make([][3]string, len(issues))
 	for i, is := range issues {
 		out[i] = [3]string{string(is.Severity), is.Rule, is.Pointer}
 	}
-	return sortTriples(out)
+	return out
 }
 
 func sortTriples(t [][3]string) [][3]string {
@@ -196,6 +227,8 @@ type verdict struct {
 	Valid  bool        `json:"valid"`
 	Status *int        `json:"status"`
 	Issues [][3]string `json:"issues"`
+	// IssueOrder "any": the issues are compared as sorted lists; else in report order.
+	IssueOrder string `json:"issue_order"`
 }
 
 // differences compares a report with a verdict; it returns what differs.
@@ -207,19 +240,23 @@ func (v *verdict) differences(r *Report) []string {
 	if want := valueOf(v.Status); r.Status != want {
 		diffs = append(diffs, fmt.Sprintf("status %d, expected %d", r.Status, want))
 	}
-	got, want := sortedTriples(r.Issues), sortTriples(slices.Clone(v.Issues))
+	got, want := triples(r.Issues), slices.Clone(v.Issues)
+	order := "in report order"
+	if v.IssueOrder == "any" {
+		got, want, order = sortTriples(got), sortTriples(want), "any order"
+	}
 	if len(want) == 0 {
 		want = [][3]string{}
 	}
 	if !reflect.DeepEqual(got, want) {
-		diffs = append(diffs, fmt.Sprintf("issues\n    got  %q\n    want %q", got, want))
+		diffs = append(diffs, fmt.Sprintf("issues (%s)\n    got  %q\n    want %q", order, got, want))
 	}
 	return diffs
 }
 
 // verify checks a report against its case; it returns what differs.
 func verify(c *vectorCase, r *Report) []string {
-	v := verdict{Valid: c.Expect.Valid, Status: c.Expect.Status, Issues: c.Expect.Issues}
+	v := verdict{Valid: c.Expect.Valid, Status: c.Expect.Status, Issues: c.Expect.Issues, IssueOrder: c.Expect.IssueOrder}
 	diffs := v.differences(r)
 	if c.Expect.Normalized != nil {
 		normalized, err := r.Normalized()

@@ -81,6 +81,9 @@ valgrind=(valgrind --quiet --error-exitcode=99 --leak-check=full --suppressions=
 "${valgrind[@]}" "$out/test_operations"
 "${valgrind[@]}" "$out/test_vectors" "$out/vectors.txt" >/dev/null
 
+echo "== the vector runner fails on deliberately broken vectors"
+bash scripts/test-vector-runners.sh c
+
 echo "== C++: the header compiles and links (-std=c++11 -Wall -Wextra -Werror -pedantic)"
 "$CXX" -std=c++11 -Wall -Wextra -Werror -pedantic -Iinclude tests/c/test_cpp.cpp "${static_link[@]}" -o "$out/test_cpp"
 "$out/test_cpp"

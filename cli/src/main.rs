@@ -70,7 +70,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
         /// User or Group.
-        #[arg(long = "resource-type", value_enum, default_value_t = Kind::User)]
+        #[arg(long = "resource-type", value_enum, ignore_case = true, default_value_t = Kind::User)]
         resource_type: Kind,
         /// The resource (JSON file, or - for standard input).
         resource: PathBuf,
@@ -81,7 +81,7 @@ enum Command {
     Diff {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
-        #[arg(long = "resource-type", value_enum, default_value_t = Kind::User)]
+        #[arg(long = "resource-type", value_enum, ignore_case = true, default_value_t = Kind::User)]
         resource_type: Kind,
         current: PathBuf,
         desired: PathBuf,
@@ -295,12 +295,21 @@ fn read_json(path: &Path) -> Result<serde_json::Value, Fatal> {
     serde_json::from_str(&text).map_err(|e| Fatal(format!("{}: not JSON: {e}", path.display())))
 }
 
+/// Writes a line to standard output. A write that fails (a closed pipe: `atlscim patch … | head`)
+/// is an I/O error, exit status 2, where `println!` would panic.
+fn print_line(text: &str) -> Result<(), Fatal> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{text}")?;
+    out.flush()?;
+    Ok(())
+}
+
 fn patch_command(config: Option<&Path>, kind: Kind, resource: &Path, patch: &Path) -> Result<bool, Fatal> {
     let profile = profile(config, &[])?;
     let (resource, patch) = (read_json(resource)?, read_json(patch)?);
     match profile.apply_patch(&resource, &patch, kind.resource_kind()) {
         Ok(patched) => {
-            println!("{}", serde_json::to_string_pretty(&patched)?);
+            print_line(&serde_json::to_string_pretty(&patched)?)?;
             Ok(true)
         }
         Err(e) => {
@@ -314,7 +323,7 @@ fn diff_command(config: Option<&Path>, kind: Kind, current: &Path, desired: &Pat
     let profile = profile(config, &[])?;
     let (current, desired) = (read_json(current)?, read_json(desired)?);
     match profile.diff(&current, &desired, kind.resource_kind()) {
-        Some(patch) => println!("{}", serde_json::to_string_pretty(&patch)?),
+        Some(patch) => print_line(&serde_json::to_string_pretty(&patch)?)?,
         None => eprintln!("atlscim: no differences"),
     }
     Ok(true)
@@ -333,8 +342,8 @@ fn filter_command(text: &str, resource: Option<&Path>, strict: bool) -> Result<b
     };
     match resource {
         None => {
-            println!("{filter}");
-            println!("{}", serde_json::to_string_pretty(&filter.to_json())?);
+            print_line(&filter.to_string())?;
+            print_line(&serde_json::to_string_pretty(&filter.to_json())?)?;
             Ok(true)
         }
         Some(path) => {
@@ -344,7 +353,7 @@ fn filter_command(text: &str, resource: Option<&Path>, strict: bool) -> Result<b
                 &resource,
                 &atlscim_core::filter::EvalOptions { resource_type: None, lenient: !strict },
             );
-            println!("{matched}");
+            print_line(&matched.to_string())?;
             Ok(matched)
         }
     }

@@ -2,6 +2,12 @@
 
 ``load()`` reads the ``check`` cases; ``load_kind(kind)`` the cases of every other kind, as the
 dicts the files hold (their runners in test_vectors.py read them as the Rust runners do).
+``lint_case`` refuses a case of a form the runners do not know (an unknown kind, op or key: a
+misspelt key must not switch an assertion off), ``same_json`` compares JSON values with their
+types (``True`` is not ``1``, ``1`` is not ``1.0``).
+
+``ATLSCIM_VECTORS_DIR`` points the runners at another directory of vectors
+(scripts/test-vector-runners.sh runs them on deliberately broken copies, which must fail).
 
 For ``check`` cases, bodies are taken as the Rust harness takes them (core/tests/vectors.rs): the body's JSON text
 exactly as written in the file (so byte limits mean the same), a JSON string as the raw body text
@@ -12,13 +18,14 @@ the body is a JSON value other than raw text, as the Python object too.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
-VECTORS = REPO / "tests" / "vectors"
+VECTORS = Path(os.environ.get("ATLSCIM_VECTORS_DIR") or REPO / "tests" / "vectors")
 _DECODER = json.JSONDecoder()
 _WHITESPACE = " \t\n\r"
 
@@ -36,6 +43,8 @@ class Case:
     text: str | None
     #: Builds the body as a Python object, or None when the body is raw text only.
     python: Any = field(default=None, compare=False)
+    #: The case as the file has it.
+    data: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def id(self) -> str:
@@ -179,6 +188,7 @@ def load() -> list[Case]:
                     expect=case["expect"],
                     text=body_text,
                     python=python,
+                    data=case,
                 )
             )
     return cases
@@ -208,9 +218,177 @@ def load_kind(kind: str) -> list[KindCase]:
     return cases
 
 
-def issue_triples(report: Any) -> list[tuple[str, str, str]]:
-    return sorted((i.severity, i.rule, i.pointer) for i in report.issues)
+def issue_triples(report: Any, in_order: bool = True) -> list[tuple[str, str, str]]:
+    """A report's issues in report order (sorted when ``in_order`` is false)."""
+    triples = [(i.severity, i.rule, i.pointer) for i in report.issues]
+    return triples if in_order else sorted(triples)
 
 
-def expected_triples(expect: dict[str, Any]) -> list[tuple[str, str, str]]:
-    return sorted((t[0], t[1], t[2]) for t in expect["issues"])
+def expected_triples(expect: dict[str, Any], in_order: bool = True) -> list[tuple[str, str, str]]:
+    """``expect.issues`` as listed (sorted when ``in_order`` is false)."""
+    triples = [(t[0], t[1], t[2]) for t in expect["issues"]]
+    return triples if in_order else sorted(triples)
+
+
+def ordered(expect: dict[str, Any]) -> bool:
+    """Whether the expected issues are in report order (README: absent ``issue_order``)."""
+    return expect.get("issue_order") != "any"
+
+
+def same_json(got: Any, want: Any) -> bool:
+    """JSON values equal with their types: a bool is not a number, an integer not a float."""
+    if isinstance(want, dict):
+        return (
+            isinstance(got, dict) and got.keys() == want.keys() and all(same_json(got[k], want[k]) for k in want)
+        )
+    if isinstance(want, list):
+        return isinstance(got, list) and len(got) == len(want) and all(map(same_json, got, want))
+    return type(got) is type(want) and bool(got == want)
+
+
+#: The kinds of vector file these runners know (README "Kinds").
+KINDS = {"check", "patch", "diff", "batch", "response", "map"}
+
+#: Every key a vector may use, by where it is: a kind (or, for ``map`` files, an op) names a case;
+#: ``<shape>.<member>`` an object inside it, ``[]`` each element of an array. A key ending in ``?``
+#: may be left out; the others are required. Keys of inputs (bodies, records, configs, resources)
+#: are data, not listed. The same table as core/tests/common/mod.rs.
+KEYS: dict[str, list[str]] = {
+    "file": ["kind?", "description", "cases"],
+    "check": ["name", "config?", "request", "expect"],
+    "check.request": ["method", "path", "body?", "current?"],
+    "check.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?"],
+    "patch": ["name", "config?", "resource_type", "resource", "patch", "expect"],
+    "patch.expect": ["result?", "error?"],
+    "patch.expect.error": ["rule", "status", "scimType"],
+    "diff": ["name", "config?", "resource_type", "current", "desired", "expect"],
+    "diff.expect": ["patch"],
+    "batch": ["name", "config?", "requests", "expect"],
+    "batch.requests[]": ["method", "path", "body?", "current?"],
+    "batch.expect[]": ["valid", "status", "issues", "issue_order?", "issue_order_reason?"],
+    "response": ["name", "status", "body", "headers", "now", "expect"],
+    "response.expect": ["kind", "retryable", "retryAfter", "scimType", "rule", "status?", "detail?", "traceId?"],
+    "map_user": ["name", "op?", "config?", "mapping", "record", "expect"],
+    "map_user.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "resource?", "derivation?"],
+    "map_user.expect(mapping_error)": ["mapping_error"],
+    "map_group": ["name", "op", "config?", "record", "members?", "expect"],
+    "map_group.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "resource?", "derivation?"],
+    "normalize_timezone": ["name", "op", "input", "expect"],
+    "normalize_timezone.expect": ["canonical?", "kind?", "error?", "suggestion?"],
+    "normalize_locale": ["name", "op", "input", "expect"],
+    "normalize_locale.expect": ["tag?", "error?", "suggestion?"],
+    "parse_accept_language": ["name", "op", "input", "expect"],
+    "parse_accept_language.expect": ["best?", "errors?"],
+    "nearest_atlassian_language": ["name", "op", "input", "expect"],
+    "nearest_atlassian_language.expect": ["language"],
+    "normalize_email": ["name", "op", "input", "expect"],
+    "normalize_email.expect": ["address?", "domain?", "error?"],
+    "split_display_name": ["name", "op", "input", "expect"],
+    "split_display_name.expect": ["given?", "family?", "prefix?", "suffix?"],
+    "join_display_name": ["name", "op", "given", "family", "expect"],
+    "join_display_name.expect": ["display"],
+}
+
+
+def _shape(shape: str, value: Any) -> list[str]:
+    """Unknown and missing keys of ``value`` for ``shape``."""
+    if shape not in KEYS:
+        return [f"{shape}: not a shape the runners know"]
+    if not isinstance(value, dict):
+        return [f"{shape} must be an object, got {value!r}"]
+    known = {k.rstrip("?") for k in KEYS[shape]}
+    out = [f"{shape}: unknown key {k!r} (a misspelling?)" for k in value if k not in known]
+    out += [f"{shape}: {k} is missing" for k in KEYS[shape] if not k.endswith("?") and k not in value]
+    return out
+
+
+def case_shape(kind: str, case: dict[str, Any]) -> str:
+    """The shape of a case: its file's kind, or for ``map`` files its op."""
+    return str(case.get("op", "map_user")) if kind == "map" else kind
+
+
+def _issue_order(expect: dict[str, Any]) -> list[str]:
+    issues = len(expect.get("issues") or [])
+    reason = expect.get("issue_order_reason")
+    if "issue_order" not in expect:
+        return ["issue_order_reason without \"issue_order\": \"any\""] if "issue_order_reason" in expect else []
+    if expect["issue_order"] != "any":
+        return [f"issue_order is {expect['issue_order']!r}; the only value is \"any\""]
+    if issues < 2:
+        return ["issue_order \"any\" on fewer than two issues"]
+    if not isinstance(reason, str) or not reason.strip():
+        return ["issue_order \"any\" needs an issue_order_reason"]
+    return []
+
+
+def _derivation(expect: dict[str, Any]) -> list[str]:
+    resource, derivation = expect.get("resource"), expect.get("derivation")
+    if resource is None or derivation is None:
+        if resource is None and derivation is None:
+            return []
+        return ["a resource without its derivation" if derivation is None else "a derivation without a resource"]
+    if not isinstance(resource, dict) or not isinstance(derivation, dict):
+        return ["resource and derivation must be objects"]
+    out = [f"derivation: {k} is in the resource but not derived" for k in resource if k not in derivation]
+    for k, why in derivation.items():
+        absent = isinstance(why, str) and why.startswith("absent:")
+        if not isinstance(why, str) or not why.strip():
+            out.append(f"derivation: {k} must say which rule gives it")
+        elif k in resource and absent:
+            out.append(f"derivation: {k} is in the resource, not absent")
+        elif k not in resource and not absent:
+            out.append(f"derivation: {k} is not in the resource (explain an absence with \"absent: …\")")
+    return out
+
+
+def lint_case(kind: str, case: Any) -> list[str]:
+    """Everything wrong with a case's form (not its verdict), as core/tests/common/mod.rs says it."""
+    shape = case_shape(kind, case) if isinstance(case, dict) else kind
+    out = _shape(shape, case)
+    if out:
+        return out
+    expect = case["expect"]
+    if shape == "check":
+        out += _shape("check.request", case["request"]) + _shape("check.expect", expect) + _issue_order(expect)
+    elif shape == "patch":
+        out += _shape("patch.expect", expect)
+        if ("result" in expect) == ("error" in expect):
+            out.append("patch.expect: exactly one of result and error")
+        elif "error" in expect:
+            out += _shape("patch.expect.error", expect["error"])
+    elif shape == "diff":
+        out += _shape("diff.expect", expect)
+    elif shape == "batch":
+        requests = case["requests"]
+        if not isinstance(requests, list) or not isinstance(expect, list):
+            return ["batch: requests and expect must be arrays"]
+        if len(requests) != len(expect) or not requests:
+            return [f"batch: {len(requests)} requests but {len(expect)} expectations"]
+        for r in requests:
+            out += _shape("batch.requests[]", r)
+        for e in expect:
+            out += _shape("batch.expect[]", e) + _issue_order(e)
+    elif shape == "response":
+        out += _shape("response.expect", expect)
+    elif shape == "map_user" and isinstance(expect, dict) and "mapping_error" in expect:
+        out += _shape("map_user.expect(mapping_error)", expect)
+    elif shape in ("map_user", "map_group"):
+        out += _shape(f"{shape}.expect", expect) + _issue_order(expect) + _derivation(expect)
+    else:
+        out += _shape(f"{shape}.expect", expect)
+    return out
+
+
+def lint_all() -> list[str]:
+    """The form problems of every case of every vector file, and files of a kind no runner knows."""
+    out = []
+    for path in sorted(VECTORS.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        kind = data.get("kind", "check")
+        if kind not in KINDS:
+            out.append(f"{path.name}: kind {kind!r} is not one the runners know")
+            continue
+        out += [f"{path.name}: {p}" for p in _shape("file", data)]
+        for case in data.get("cases") or []:
+            out += [f"{path.name}: {case.get('name')!r}: {p}" for p in lint_case(kind, case)]
+    return out

@@ -4,7 +4,11 @@ JSON parser. Usage: flatten_vectors.py VECTOR_DIR > vectors.txt
 
 Every case of every kind (tests/vectors/README.md "Kinds") is written out; test_vectors.c runs
 each kind it knows and counts any other as a failure, so that no vector goes unrun unnoticed. A
-file of an unknown kind becomes one "unknown-kind" record ("<file>: <kind>").
+file of an unknown kind becomes one "unknown-kind" record ("<file>: <kind>"). A case of a form the
+C runner does not know (an unknown or missing key, an issue order without a reason, a mapped
+resource without its derivation, a batch whose requests and expectations differ in number; the
+table KEYS, the same as core/tests/common/mod.rs) stops the flattening with exit status 1: a
+misspelt key must not switch an assertion off.
 
 The output starts with "atlscim-vectors 2 <number of cases>\n", then each case is a run of records
 "<tag> <length>\n<length bytes>\n", from "case" (its name) and "kind" to "end" (empty). The kind
@@ -23,7 +27,8 @@ writes a JSON value, so the C test compares them as text.
               valid         "true" or "false"
               status        the expected status, "null" when valid
               issue         "<severity> <rule> <pointer>" (severity and rule hold no spaces), once
-                            per issue
+                            per issue, in report order
+              issue-order   "any" when the vector says the issues may come in any order
               normalized    the expected normalized body, canonical (absent: not asserted)
   patch       type          "User" or "Group"
               resource, patch
@@ -34,6 +39,8 @@ writes a JSON value, so the C test compares them as text.
               desired-json  desired, canonical (apply(current, patch) must give it)
   batch       request       empty; starts a request, followed by its method, path, body, current,
                             valid, status and issues as in check
+              summary       after the requests: the batch summary the expectations imply, canonical
+                            ({"byRule", "invalid", "requests", "valid"})
   response    http-status   the response's status
               body          the body text exactly as sent
               header        "<name>\\n<value>", once per header, in order
@@ -130,6 +137,8 @@ def verdict(out, expect):
     record(out, "status", dump(get(expect, "status")))
     for severity, rule, pointer in get(expect, "issues"):
         record(out, "issue", f"{severity} {rule} {pointer}")
+    if get(expect, "issue_order") == "any":
+        record(out, "issue-order", "any")
 
 
 def request(out, req):
@@ -184,10 +193,16 @@ def flatten_batch(case, out):
     requests, expects = get(case, "requests"), get(case, "expect")
     if len(requests) != len(expects):
         raise ValueError(f"{get(case, 'name')}: {len(requests)} requests, {len(expects)} expectations")
+    by_rule = {}
     for req, expect in zip(requests, expects):
         record(out, "request", "")
         request(out, req)
         verdict(out, expect)
+        for _, rule, _ in get(expect, "issues"):
+            by_rule[rule] = by_rule.get(rule, 0) + 1
+    valid = sum(1 for e in expects if get(e, "valid") is True)
+    summary = {"requests": len(expects), "valid": valid, "invalid": len(expects) - valid, "byRule": by_rule}
+    record(out, "summary", canonical(summary))
 
 
 def flatten_response(case, out):
@@ -238,6 +253,122 @@ FLATTEN = {
 }
 
 
+#: Every key a vector may use, by where it is: a kind (or, for "map" files, an op) names a case;
+#: "<shape>.<member>" an object inside it, "[]" each element of an array. A key ending in "?" may
+#: be left out; the others are required. Keys of inputs (bodies, records, configs, resources) are
+#: data, not listed.
+KEYS = {
+    "file": ["kind?", "description", "cases"],
+    "check": ["name", "config?", "request", "expect"],
+    "check.request": ["method", "path", "body?", "current?"],
+    "check.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?"],
+    "patch": ["name", "config?", "resource_type", "resource", "patch", "expect"],
+    "patch.expect": ["result?", "error?"],
+    "patch.expect.error": ["rule", "status", "scimType"],
+    "diff": ["name", "config?", "resource_type", "current", "desired", "expect"],
+    "diff.expect": ["patch"],
+    "batch": ["name", "config?", "requests", "expect"],
+    "batch.requests[]": ["method", "path", "body?", "current?"],
+    "batch.expect[]": ["valid", "status", "issues", "issue_order?", "issue_order_reason?"],
+    "response": ["name", "status", "body", "headers", "now", "expect"],
+    "response.expect": ["kind", "retryable", "retryAfter", "scimType", "rule", "status?", "detail?", "traceId?"],
+    "map_user": ["name", "op?", "config?", "mapping", "record", "expect"],
+    "map_user.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "resource?", "derivation?"],
+    "map_user.expect(mapping_error)": ["mapping_error"],
+    "map_group": ["name", "op", "config?", "record", "members?", "expect"],
+    "map_group.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "resource?", "derivation?"],
+    "normalize_timezone": ["name", "op", "input", "expect"],
+    "normalize_timezone.expect": ["canonical?", "kind?", "error?", "suggestion?"],
+    "normalize_locale": ["name", "op", "input", "expect"],
+    "normalize_locale.expect": ["tag?", "error?", "suggestion?"],
+    "parse_accept_language": ["name", "op", "input", "expect"],
+    "parse_accept_language.expect": ["best?", "errors?"],
+    "nearest_atlassian_language": ["name", "op", "input", "expect"],
+    "nearest_atlassian_language.expect": ["language"],
+    "normalize_email": ["name", "op", "input", "expect"],
+    "normalize_email.expect": ["address?", "domain?", "error?"],
+    "split_display_name": ["name", "op", "input", "expect"],
+    "split_display_name.expect": ["given?", "family?", "prefix?", "suffix?"],
+    "join_display_name": ["name", "op", "given", "family", "expect"],
+    "join_display_name.expect": ["display"],
+}
+
+
+def shape_problems(shape, value):
+    if not isinstance(value, Members):
+        return [f"{shape} must be an object"]
+    keys = KEYS[shape]
+    known = {k.rstrip("?") for k in keys}
+    out = [f"{shape}: unknown key {k!r} (a misspelling?)" for k, _ in value if k not in known]
+    return out + [f"{shape}: {k} is missing" for k in keys if not k.endswith("?") and not has(value, k)]
+
+
+def issue_order_problems(expect):
+    if not has(expect, "issue_order"):
+        return ['issue_order_reason without "issue_order": "any"'] if has(expect, "issue_order_reason") else []
+    if get(expect, "issue_order") != "any":
+        return ['issue_order: the only value is "any"']
+    if len(get(expect, "issues") or []) < 2:
+        return ['issue_order "any" on fewer than two issues']
+    reason = get(expect, "issue_order_reason")
+    return [] if isinstance(reason, str) and reason.strip() else ['issue_order "any" needs an issue_order_reason']
+
+
+def derivation_problems(expect):
+    resource, derivation = get(expect, "resource"), get(expect, "derivation")
+    if resource is None or derivation is None:
+        if resource is None and derivation is None:
+            return []
+        return ["a resource without its derivation" if derivation is None else "a derivation without a resource"]
+    if not isinstance(resource, Members) or not isinstance(derivation, Members):
+        return ["resource and derivation must be objects"]
+    out = [f"derivation: {k} is in the resource but not derived" for k, _ in resource if not has(derivation, k)]
+    for k, why in derivation:
+        absent = isinstance(why, str) and why.startswith("absent:")
+        if not isinstance(why, str) or isinstance(why, Number) or not why.strip():
+            out.append(f"derivation: {k} must say which rule gives it")
+        elif has(resource, k) and absent:
+            out.append(f"derivation: {k} is in the resource, not absent")
+        elif not has(resource, k) and not absent:
+            out.append(f"derivation: {k} is not in the resource (explain an absence with \"absent: …\")")
+    return out
+
+
+def lint(kind, case):
+    """Everything wrong with a case's form (not its verdict)."""
+    shape = get(case, "op", "map_user") if kind == "map" and isinstance(case, Members) else kind
+    if shape not in KEYS:
+        return [f"op {shape!r} is not one the runners know"]
+    out = shape_problems(shape, case)
+    if out:
+        return out
+    expect = get(case, "expect")
+    if shape == "check":
+        return shape_problems("check.request", get(case, "request")) + shape_problems("check.expect", expect) + \
+            issue_order_problems(expect)
+    if shape == "patch":
+        out = shape_problems("patch.expect", expect)
+        if has(expect, "result") == has(expect, "error"):
+            return out + ["patch.expect: exactly one of result and error"]
+        return out + (shape_problems("patch.expect.error", get(expect, "error")) if has(expect, "error") else [])
+    if shape == "batch":
+        requests = get(case, "requests")
+        if not isinstance(requests, list) or not isinstance(expect, list):
+            return ["batch: requests and expect must be arrays"]
+        if len(requests) != len(expect) or not requests:
+            return [f"batch: {len(requests)} requests but {len(expect)} expectations"]
+        for r in requests:
+            out += shape_problems("batch.requests[]", r)
+        for e in expect:
+            out += shape_problems("batch.expect[]", e) + issue_order_problems(e)
+        return out
+    if shape == "map_user" and isinstance(expect, Members) and has(expect, "mapping_error"):
+        return shape_problems("map_user.expect(mapping_error)", expect)
+    if shape in ("map_user", "map_group"):
+        return shape_problems(f"{shape}.expect", expect) + issue_order_problems(expect) + derivation_problems(expect)
+    return shape_problems(f"{shape}.expect", expect)
+
+
 def flatten(kind, case, out):
     record(out, "case", get(case, "name"))
     # The kind record comes second, but a map case's kind is its op: write the rest to a buffer.
@@ -267,6 +398,15 @@ def main():
     if not files:
         sys.exit(f"no vector files in {sys.argv[1]}")
     loaded = [(f.name, load(f.read_text(encoding="utf-8"))) for f in files]
+    problems = []
+    for name, v in loaded:
+        problems += [f"{name}: {p}" for p in shape_problems("file", v)]
+        if get(v, "kind", "check") in FLATTEN:
+            kind = get(v, "kind", "check")
+            problems += [f"{name}: {get(c, 'name')!r}: {p}" for c in get(v, "cases") for p in lint(kind, c)]
+    if problems:
+        print("\n".join(["flatten_vectors: vectors of a form the C runner does not know:"] + problems), file=sys.stderr)
+        sys.exit(1)
     known = [(get(v, "kind", "check"), case) for _, v in loaded if get(v, "kind", "check") in FLATTEN for case in get(v, "cases")]
     out = sys.stdout.buffer
     out.write(f"atlscim-vectors 2 {len(known)}\n".encode("ascii"))

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Deliberately broken copies of the shared vectors, to show that every runner fails on them.
+
+Usage: vector_mutants.py OUT_DIR
+
+Writes OUT_DIR/control (the vectors, with the files the mutants touch rewritten but unchanged: every
+runner must pass it) and one OUT_DIR/<mutant> per mutant below (every runner must fail it, and say
+why: its output must contain the mutant's marker). Prints "<mutant> <marker>" lines, control
+first. scripts/test-vector-runners.sh runs them.
+"""
+
+import json
+import pathlib
+import shutil
+import sys
+
+VECTORS = pathlib.Path(__file__).resolve().parent.parent / "tests" / "vectors"
+
+
+def first(cases, test):
+    return next(c for c in cases if test(c))
+
+
+def misspelt_key(files):
+    """A misspelt key must not switch an assertion off: `normalised` for `normalized`."""
+    case = first(files["users.json"]["cases"], lambda c: "normalized" in c["expect"])
+    case["expect"]["normalised"] = case["expect"].pop("normalized")
+
+
+def unknown_kind(files):
+    files["zz_mutant.json"] = {"kind": "checks", "description": "a kind no runner knows", "cases": []}
+
+
+def batch_lengths(files):
+    """One expectation fewer than requests: pairing them must not silently cut the batch."""
+    case = first(files["batch.json"]["cases"], lambda c: len(c["requests"]) >= 2)
+    case["expect"].pop()
+
+
+def issue_order(files):
+    """Two issues listed out of report order."""
+    case = first(files["map_entra.json"]["cases"], lambda c: c["name"].startswith("entra no display name"))
+    issues = case["expect"]["issues"]
+    issues[0], issues[1] = issues[1], issues[0]
+
+
+def order_without_reason(files):
+    case = first(files["map_okta.json"]["cases"], lambda c: len(c["expect"].get("issues", [])) >= 2)
+    case["expect"]["issue_order"] = "any"
+
+
+def bool_for_number(files):
+    """`true` where a number is expected: a bool is not a number (Python's True == 1)."""
+    case = first(files["responses.json"]["cases"], lambda c: isinstance(c["expect"]["retryAfter"], float))
+    case["expect"]["retryAfter"] = True
+
+
+def missing_key(files):
+    """A required expectation left out: the runner must not take its absence as "not asserted"."""
+    del files["responses.json"]["cases"][0]["expect"]["rule"]
+
+
+def unknown_op(files):
+    files["map_normalizers.json"]["cases"][0]["op"] = "normalise_timezone"
+
+
+def underived_attribute(files):
+    """A mapped attribute whose derivation is not stated."""
+    case = first(files["map_okta.json"]["cases"], lambda c: "title" in c["expect"].get("resource", {}))
+    del case["expect"]["derivation"]["title"]
+
+
+#: mutant -> (the change, the text each runner's failure output must contain)
+MUTANTS = {
+    "misspelt-key": (misspelt_key, "normalised"),
+    "unknown-kind": (unknown_kind, "checks"),
+    "batch-lengths": (batch_lengths, "expectations"),
+    "issue-order": (issue_order, "entra no display name"),
+    "order-without-reason": (order_without_reason, "issue_order_reason"),
+    "bool-for-number": (bool_for_number, "Retry-After"),
+    "missing-key": (missing_key, "rule is missing"),
+    "unknown-op": (unknown_op, "normalise_timezone"),
+    "underived-attribute": (underived_attribute, "title"),
+}
+
+#: The files any mutant changes: the control copy rewrites them too, unchanged.
+TOUCHED = ["users.json", "batch.json", "map_entra.json", "map_okta.json", "responses.json", "map_normalizers.json"]
+
+
+def write(out, files):
+    shutil.copytree(VECTORS, out, ignore=shutil.ignore_patterns("*.md"))
+    for name, value in files.items():
+        (out / name).write_text(json.dumps(value, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def main():
+    out = pathlib.Path(sys.argv[1])
+    shutil.rmtree(out, ignore_errors=True)
+    load = lambda: {name: json.loads((VECTORS / name).read_text(encoding="utf-8")) for name in TOUCHED}
+    write(out / "control", load())
+    print("control -")
+    for name, (change, marker) in MUTANTS.items():
+        files = load()
+        change(files)
+        write(out / name, files)
+        print(f"{name} {marker}")
+
+
+if __name__ == "__main__":
+    main()
