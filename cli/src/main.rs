@@ -292,7 +292,9 @@ fn read_json(path: &Path) -> Result<serde_json::Value, Fatal> {
     } else {
         std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?
     };
-    serde_json::from_str(&text).map_err(|e| Fatal(format!("{}: not JSON: {e}", path.display())))
+    serde_json::from_str(&text).map_err(|e| {
+        Fatal(format!("{}: not JSON: {}", path.display(), atlscim_core::JsonSyntaxError::new(&e, text.as_bytes())))
+    })
 }
 
 fn patch_command(config: Option<&Path>, kind: Kind, resource: &Path, patch: &Path) -> Result<bool, Fatal> {

@@ -87,6 +87,9 @@ def test_vector(case: Case, how: str, body: Any) -> None:
     assert report.valid is expect["valid"], summary
     assert report.status == expect["status"], summary
     assert issue_triples(report) == expected_triples(expect), summary
+    if "details" in expect:
+        # Each issue's detail, in report order.
+        assert [i.detail for i in report.issues] == expect["details"], summary
     if "normalized" in expect:
         assert report.normalized == expect["normalized"]
         assert report.to_dict()["normalized"] == expect["normalized"]
@@ -160,11 +163,18 @@ def test_response_vector(case: KindCase) -> None:
     headers = [(h[0], h[1]) for h in c["headers"]]
     forms: list[Any] = [body] if isinstance(body, str) else [json.dumps(body), body]
     for form in forms:
-        response = atlscim.classify_response(c["status"], form, headers, now=c["now"])
+        # With a config, the profile's limits.max_retry_after caps the wait.
+        if "config" in c:
+            response = profile_from(c["config"]).classify_response(c["status"], form, headers, now=c["now"])
+        else:
+            response = atlscim.classify_response(c["status"], form, headers, now=c["now"])
         got = response.to_dict()
         assert {k: got[k] for k in RESPONSE_KEYS} == {k: c["expect"].get(k) for k in RESPONSE_KEYS}, response
+        # Every key the case states, as in the other runners.
+        assert {k: got.get(k, "<absent>") for k in c["expect"]} == c["expect"], response
         assert (response.status, response.kind, response.retryable, response.retry_after, response.rule) == (
             got["status"], got["kind"], got["retryable"], got["retryAfter"], got["rule"])
+        assert response.retry_after_clamped is got["retryAfterClamped"]
 
 
 def compare(expect: dict[str, Any], got: dict[str, Any]) -> None:

@@ -25,6 +25,8 @@ writes a JSON value, so the C test compares them as text.
               issue         "<severity> <rule> <pointer>" (severity and rule hold no spaces), once
                             per issue
               normalized    the expected normalized body, canonical (absent: not asserted)
+              details       how many details follow (absent: none asserted)
+              detail        each issue's expected detail, in report order
   patch       type          "User" or "Group"
               resource, patch
               result        the patched resource, canonical
@@ -34,7 +36,8 @@ writes a JSON value, so the C test compares them as text.
               desired-json  desired, canonical (apply(current, patch) must give it)
   batch       request       empty; starts a request, followed by its method, path, body, current,
                             valid, status and issues as in check
-  response    http-status   the response's status
+  response    config        (above) when present, the profile classifies (its max_retry_after)
+              http-status   the response's status
               body          the body text exactly as sent
               header        "<name>\\n<value>", once per header, in order
               now           Unix seconds
@@ -155,6 +158,10 @@ def flatten_check(case, out):
     request(out, get(case, "request"))
     expect = get(case, "expect")
     verdict(out, expect)
+    if has(expect, "details"):
+        record(out, "details", str(len(get(expect, "details"))))
+        for detail in get(expect, "details"):
+            record(out, "detail", detail)
     if has(expect, "normalized"):
         record(out, "normalized", canonical(get(expect, "normalized")))
 
