@@ -208,10 +208,15 @@ func TestResponseVectors(t *testing.T) {
 			retryAfter = r.RetryAfter.Seconds()
 		}
 		got := map[string]any{
-			"status": float64(r.Status), "kind": string(r.Kind), "retryable": r.Retryable, "retryAfter": retryAfter,
+			"status":            float64(r.Status),
+			"kind":              string(r.Kind),
+			"retryable":         r.Retryable,
+			"retryAfter":        retryAfter,
 			"retryAfterClamped": r.RetryAfterClamped,
-			"scimType": nullable(r.ScimType), "detail": nullable(r.Detail), "traceId": nullable(r.TraceID),
-			"rule": nullable(r.Rule),
+			"scimType":          nullable(r.ScimType),
+			"detail":            nullable(r.Detail),
+			"traceId":           nullable(r.TraceID),
+			"rule":              nullable(r.Rule),
 		}
 		for key, raw := range c.Expect {
 			var want any
