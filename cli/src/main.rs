@@ -7,6 +7,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod envelope;
 mod map;
+mod terminal;
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use std::io::IsTerminal;
 use atlscim_core::{Batch, Profile, Report, Severity};
 use clap::{Parser, Subcommand, ValueEnum};
 use envelope::{Envelope, Source};
+use terminal::{escaped, escaped_json};
 
 #[derive(Parser)]
 #[command(
@@ -168,7 +170,7 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(Fatal(message)) => {
-            eprintln!("atlscim: {message}");
+            eprintln!("atlscim: {}", escaped(&message));
             ExitCode::from(2)
         }
     }
@@ -260,9 +262,9 @@ fn write_json(
             if let serde_json::Value::Object(m) = &mut value {
                 m.insert("source".into(), source.into());
             }
-            writeln!(out, "{value}")?;
+            writeln!(out, "{}", escaped_json(&value.to_string()))?;
         }
-        None => writeln!(out, "{json}")?,
+        None => writeln!(out, "{}", escaped_json(&json))?,
     }
     Ok(())
 }
@@ -272,11 +274,14 @@ fn write_text(out: &mut impl Write, report: &Report, envelope: &Envelope<'_>, na
         None => "valid".to_string(),
         Some(status) => format!("INVALID, Atlassian would answer {status}"),
     };
-    writeln!(out, "{name}: {} {} — {verdict}", envelope.method, envelope.path)?;
+    // The method, path, file name and issues come from the input: escaped for the terminal.
+    let (name, method, path) = (escaped(name), escaped(&envelope.method), escaped(&envelope.path));
+    writeln!(out, "{name}: {method} {path} — {verdict}")?;
     for issue in report.issues() {
-        let at = if issue.path.is_empty() { String::new() } else { format!(" at {}", issue.path) };
+        let at = if issue.path.is_empty() { String::new() } else { format!(" at {}", escaped(&issue.path)) };
         let scim_type = issue.scim_type().map(|t| format!(" [{t}]")).unwrap_or_default();
-        writeln!(out, "  {:<7} {}{at}{scim_type}: {}", issue.severity.as_str(), issue.rule.id, issue.detail)?;
+        let detail = escaped(&issue.detail);
+        writeln!(out, "  {:<7} {}{at}{scim_type}: {detail}", issue.severity.as_str(), issue.rule.id)?;
         if issue.severity != Severity::Info {
             writeln!(out, "          what to do: {}", issue.rule.advice)?;
         }
@@ -302,11 +307,11 @@ fn patch_command(config: Option<&Path>, kind: Kind, resource: &Path, patch: &Pat
     let (resource, patch) = (read_json(resource)?, read_json(patch)?);
     match profile.apply_patch(&resource, &patch, kind.resource_kind()) {
         Ok(patched) => {
-            println!("{}", serde_json::to_string_pretty(&patched)?);
+            println!("{}", escaped_json(&serde_json::to_string_pretty(&patched)?));
             Ok(true)
         }
         Err(e) => {
-            eprintln!("atlscim: the PATCH cannot be applied: {e}");
+            eprintln!("atlscim: the PATCH cannot be applied: {}", escaped(&e.to_string()));
             Ok(false)
         }
     }
@@ -316,7 +321,7 @@ fn diff_command(config: Option<&Path>, kind: Kind, current: &Path, desired: &Pat
     let profile = profile(config, &[])?;
     let (current, desired) = (read_json(current)?, read_json(desired)?);
     match profile.diff(&current, &desired, kind.resource_kind()) {
-        Some(patch) => println!("{}", serde_json::to_string_pretty(&patch)?),
+        Some(patch) => println!("{}", escaped_json(&serde_json::to_string_pretty(&patch)?)),
         None => eprintln!("atlscim: no differences"),
     }
     Ok(true)
@@ -327,16 +332,16 @@ fn filter_command(text: &str, resource: Option<&Path>, strict: bool) -> Result<b
     let filter = match atlscim_core::filter::parse_with(text, &limits) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("atlscim: {e}");
-            eprintln!("  {text}");
+            eprintln!("atlscim: {}", escaped(&e.to_string()));
+            eprintln!("  {}", escaped(text));
             eprintln!("  {}^", " ".repeat(e.offset));
             return Ok(false);
         }
     };
     match resource {
         None => {
-            println!("{filter}");
-            println!("{}", serde_json::to_string_pretty(&filter.to_json())?);
+            println!("{}", escaped(&filter.to_string()));
+            println!("{}", escaped_json(&serde_json::to_string_pretty(&filter.to_json())?));
             Ok(true)
         }
         Some(path) => {
