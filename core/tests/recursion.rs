@@ -241,3 +241,39 @@ fn a_limit_over_its_ceiling_is_a_config_error_naming_key_and_ceiling() {
         assert!(e.message.contains(&ceiling.to_string()) && e.message.contains("ceiling"), "{e}");
     }
 }
+
+/// The deepest JSON text serde_json reads (127 levels: its own limit is 128) can reach the library
+/// as `current`, a resource to patch or diff, a record to map or a response body, where
+/// `limits.max_depth` does not apply; each is handled within a 1 MiB stack.
+#[test]
+fn the_deepest_json_serde_json_reads_is_handled_everywhere() {
+    on_small_stack(|| {
+        let deepest = |levels: usize| format!("{}1{}", "{\"a\":".repeat(levels), "}".repeat(levels));
+        // The resource object is one level; its extension member holds the rest.
+        let text = format!(
+            r#"{{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"u1","userName":"a@example.com","emails":[{{"value":"a@example.com","primary":true}}],"x":{}}}"#,
+            deepest(126)
+        );
+        assert!(serde_json::from_str::<Value>(&format!("[{text}]")).is_err(), "past serde_json's own limit");
+        let current: Value = serde_json::from_str(&text).expect("127 levels read");
+        let profile = Profile::atlassian();
+        let body = br#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a@example.com","emails":[{"value":"a@example.com","primary":true}]}"#;
+        let _ = profile.check(&Request::json("PUT", "/Users/u1", body).with_current(&current)).to_json(None);
+        let patch = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                           "Operations": [{"op": "replace", "path": "title", "value": "Boss"}]});
+        let patch_text = patch.to_string();
+        let _ = profile.check(&Request::json("PATCH", "/Users/u1", patch_text.as_bytes()).with_current(&current));
+        let rfc = Profile::rfc();
+        let patched = rfc.apply_patch(&current, &patch, ResourceKind::User);
+        let mut desired = current.clone();
+        desired["x"] = json!(1);
+        let _ = rfc.diff(&current, &desired, ResourceKind::User);
+        assert_eq!(current.clone(), current, "clone and compare");
+        assert_eq!(patched.expect("applies")["title"], "Boss");
+        let mapping = atlscim_core::Mapping::preset("entra").expect("preset");
+        let (user, report) = profile.map_user(&current, mapping);
+        let _ = (user.to_string(), report.to_json(None));
+        let _ = atlscim_core::classify_response(400, text.as_bytes(), &[], Some(0.0));
+        drop((current, desired));
+    });
+}
