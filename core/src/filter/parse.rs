@@ -1,9 +1,10 @@
 //! The filter parser: hand-written recursive descent over the RFC 7644 §3.4.2.2 grammar.
 //!
 //! Precedence, from loosest: `or`, `and`, then `not (…)`, `(…)` and attribute expressions.
-//! Chains of one operator are built left-leaning (`a and b and c` is `(a and b) and c`).
-//! Limits on length, nesting depth and number of terms are checked while parsing, so a hostile
-//! filter costs at most linear time and bounded stack.
+//! A chain of one operator is one node with all its operands (`a and b and c` is
+//! `And[a, b, c]`), so a long chain costs no stack. Limits on length, nesting depth (at most
+//! [`MAX_FILTER_DEPTH_CEILING`]) and number of terms are checked while parsing, so a hostile filter
+//! costs at most linear time and bounded stack.
 
 use std::fmt;
 
