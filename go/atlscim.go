@@ -318,7 +318,7 @@ func takeBytes(call func(*C.atlscim_bytes, **C.atlscim_error) C.atlscim_status) 
 		return nil, takeError(status, cerr)
 	}
 	defer C.atlscim_bytes_free(&out)
-	return C.GoBytes(unsafe.Pointer(out.data), C.int(out.len)), nil
+	return copyOutput(out.data, out.len)
 }
 
 // cBytes points C at a byte slice without copying it: NULL for nil (an absent body), and a

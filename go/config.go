@@ -32,4 +32,12 @@ type Limits struct {
 	MaxStringBytes    uint64 `json:"max_string_bytes,omitempty"`
 	UsersPerDirectory uint64 `json:"users_per_directory,omitempty"`
 	UsersPerGroup     uint64 `json:"users_per_group,omitempty"`
+	MaxFilterLength   uint64 `json:"max_filter_length,omitempty"`
+	// MaxFilterDepth is at most 64 and MaxDepth at most 100: deeper input would not fit a small
+	// stack. A larger value is a StatusInvalidConfig error naming the key.
+	MaxFilterDepth uint64 `json:"max_filter_depth,omitempty"`
+	MaxFilterTerms uint64 `json:"max_filter_terms,omitempty"`
+	// MaxRetryAfter is the longest wait ClassifyResponse advises, in seconds (default one day,
+	// at most 365 days).
+	MaxRetryAfter uint64 `json:"max_retry_after,omitempty"`
 }

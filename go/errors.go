@@ -117,7 +117,7 @@ func takeError(status C.atlscim_status, cerr *C.atlscim_error) error {
 	if cerr != nil {
 		var f C.go_error
 		C.go_read_error(cerr, &f)
-		text := func(s C.atlscim_str) string { return C.GoStringN(s.data, C.int(s.len)) }
+		text := copyString
 		e.Message, e.Key = text(f.message), text(f.key)
 		e.Rule, e.HTTPStatus, e.ScimType = text(f.rule), int(f.http_status), text(f.scim_type)
 		e.Path, e.Pointer, e.Offset = text(f.path), text(f.pointer), int(f.offset)

@@ -65,7 +65,8 @@ func (f *Filter) String() string {
 	return f.text
 }
 
-// JSON returns the filter as a JSON tree: {"op": "and", "left": …, "right": …},
+// JSON returns the filter as a JSON tree: {"op": "and", "filters": [a, b, …]} (an and or or
+// chain is one node with all its operands),
 // {"op": "eq", "attr": "userName", "value": "bjensen"}, {"op": "pr", "attr": …},
 // {"op": "not", "filter": …}, {"op": "valuePath", "attr": …, "filter": …}.
 func (f *Filter) JSON() (json.RawMessage, error) {

@@ -24,7 +24,6 @@ import "C"
 
 import (
 	"encoding/json"
-	"unsafe"
 )
 
 // MapUser maps an identity-provider record (JSON text: a Microsoft Graph user, an Okta user, a
@@ -83,7 +82,11 @@ func (p *Profile) MapGroup(record, members []byte) (json.RawMessage, *Report, er
 // mapped makes the resource and report of a mapping: the report's body to send is the resource.
 func mapped(resource *C.atlscim_bytes, r *C.go_result, issueRoom []C.go_issue, textRoom []C.char) (json.RawMessage, *Report, error) {
 	defer C.atlscim_bytes_free(resource)
-	out := json.RawMessage(C.GoBytes(unsafe.Pointer(resource.data), C.int(resource.len)))
+	copied, err := copyOutput(resource.data, resource.len)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := json.RawMessage(copied)
 	report := reportFrom(r, issueRoom, textRoom)
 	report.body = out
 	return out, report, nil

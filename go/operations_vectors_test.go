@@ -177,6 +177,7 @@ func TestBatchVectors(t *testing.T) {
 
 type responseCase struct {
 	Name    string                     `json:"name"`
+	Config  json.RawMessage            `json:"config"`
 	Status  int                        `json:"status"`
 	Body    json.RawMessage            `json:"body"`
 	Headers [][2]string                `json:"headers"`
@@ -200,7 +201,14 @@ func TestResponseVectors(t *testing.T) {
 			header.Add(h[0], h[1])
 		}
 		now := time.Unix(0, int64(c.Now*1e9))
-		r, err := ClassifyResponse(c.Status, body, header, now)
+		var r *Response
+		var err error
+		if isNull(c.Config) {
+			r, err = ClassifyResponse(c.Status, body, header, now)
+		} else {
+			// The profile's limits.max_retry_after caps the wait.
+			r, err = profileFor(t, c.Config).ClassifyResponse(c.Status, body, header, now)
+		}
 		if err != nil {
 			t.Errorf("%s: %v", c.Name, err)
 			continue
@@ -211,9 +219,15 @@ func TestResponseVectors(t *testing.T) {
 			retryAfter = r.RetryAfter.Seconds()
 		}
 		got := map[string]any{
-			"status": float64(r.Status), "kind": string(r.Kind), "retryable": r.Retryable, "retryAfter": retryAfter,
-			"scimType": nullable(r.ScimType), "detail": nullable(r.Detail), "traceId": nullable(r.TraceID),
-			"rule": nullable(r.Rule),
+			"status":            float64(r.Status),
+			"kind":              string(r.Kind),
+			"retryable":         r.Retryable,
+			"retryAfter":        retryAfter,
+			"retryAfterClamped": r.RetryAfterClamped,
+			"scimType":          nullable(r.ScimType),
+			"detail":            nullable(r.Detail),
+			"traceId":           nullable(r.TraceID),
+			"rule":              nullable(r.Rule),
 		}
 		for key, raw := range c.Expect {
 			var want any

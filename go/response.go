@@ -8,8 +8,10 @@ package atlscim
 // their lengths in `lens` (2n of them): a Go slice of structs holding pointers may not be handed
 // to C, so the headers are put together here. Running out of memory aborts, as it does in the
 // library (and in Go).
-static atlscim_status go_classify(uint16_t status, const char *body, size_t body_len, const char *text, const size_t *lens,
-                       size_t n, double now, atlscim_bytes *out, atlscim_error **err) {
+// With a profile, its limits.max_retry_after caps the wait; without one, the default does.
+static atlscim_status go_classify(const atlscim_profile *profile, uint16_t status, const char *body, size_t body_len,
+                                  const char *text, const size_t *lens, size_t n, double now, atlscim_bytes *out,
+                                  atlscim_error **err) {
 	atlscim_header room[32], *headers = n <= 32 ? room : malloc(n * sizeof *headers);
 	size_t i, at = 0;
 	atlscim_status result;
@@ -24,7 +26,9 @@ static atlscim_status go_classify(uint16_t status, const char *body, size_t body
 		headers[i].value_len = lens[2 * i + 1];
 		at += lens[2 * i + 1];
 	}
-	result = atlscim_response_classify(status, body, body_len, headers, n, now, out, err);
+	result = profile != NULL
+	             ? atlscim_profile_classify_response(profile, status, body, body_len, headers, n, now, out, err)
+	             : atlscim_response_classify(status, body, body_len, headers, n, now, out, err);
 	if (headers != room) {
 		free(headers);
 	}
@@ -63,10 +67,13 @@ type Response struct {
 	Kind   ResponseKind
 	// Retryable is true for rate limits and server errors.
 	Retryable bool
-	// RetryAfter is how long to wait before retrying, from Retry-After or X-RateLimit-Reset, when
-	// HasRetryAfter (a retryable answer that says).
-	RetryAfter    time.Duration
-	HasRetryAfter bool
+	// RetryAfter is how long to wait before retrying, from Retry-After or X-RateLimit-Reset (the
+	// longer when both are sent), when HasRetryAfter (a retryable answer that says). It is at most
+	// the profile's limits.max_retry_after (one day by default); RetryAfterClamped says the answer
+	// asked for longer.
+	RetryAfter        time.Duration
+	HasRetryAfter     bool
+	RetryAfterClamped bool
 	// ScimType, Detail and TraceID are read from any of Atlassian's body shapes; empty when absent.
 	ScimType string
 	Detail   string
@@ -81,6 +88,7 @@ type responseJSON struct {
 	Kind       string   `json:"kind"`
 	Retryable  bool     `json:"retryable"`
 	RetryAfter *float64 `json:"retryAfter"`
+	Clamped    bool     `json:"retryAfterClamped"`
 	ScimType   *string  `json:"scimType"`
 	Detail     *string  `json:"detail"`
 	TraceID    *string  `json:"traceId"`
@@ -90,8 +98,25 @@ type responseJSON struct {
 // ClassifyResponse reads an HTTP answer from Atlassian (its status, body and headers) and says
 // what it means: whether to retry, how long to wait, or what was refused and why. The body may be
 // anything (empty, HTML, truncated JSON). now is the current time, for reset times given as a
-// date; the zero Time reads the clock.
+// date; the zero Time reads the clock. The wait is at most one day (the default
+// limits.max_retry_after); Profile.ClassifyResponse takes the profile's.
 func ClassifyResponse(status int, body []byte, header http.Header, now time.Time) (*Response, error) {
+	return classify(nil, status, body, header, now)
+}
+
+// ClassifyResponse is the package's ClassifyResponse with this profile's maximum wait (config
+// limits.max_retry_after).
+func (p *Profile) ClassifyResponse(status int, body []byte, header http.Header, now time.Time) (*Response, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.handle == nil {
+		return nil, ErrClosed
+	}
+	return classify(p.handle, status, body, header, now)
+}
+
+// classify classifies with `profile`'s maximum wait, or the default one when it is nil.
+func classify(profile *C.atlscim_profile, status int, body []byte, header http.Header, now time.Time) (*Response, error) {
 	if status < 0 || status > math.MaxUint16 {
 		return nil, &Error{Status: StatusInvalidArgument, Message: fmt.Sprintf("status %d is not an HTTP status", status)}
 	}
@@ -118,7 +143,7 @@ func ClassifyResponse(status int, body []byte, header http.Header, now time.Time
 		lensPtr = &lens[0]
 	}
 	out, err := takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
-		return C.go_classify(C.uint16_t(status), cBytes(body), C.size_t(len(body)), cBytes(text), lensPtr,
+		return C.go_classify(profile, C.uint16_t(status), cBytes(body), C.size_t(len(body)), cBytes(text), lensPtr,
 			C.size_t(len(lens)/2), C.double(seconds), out, cerr)
 	})
 	if err != nil {
@@ -133,7 +158,21 @@ func ClassifyResponse(status int, body []byte, header http.Header, now time.Time
 		ScimType: valueOf(j.ScimType), Detail: valueOf(j.Detail), TraceID: valueOf(j.TraceID), Rule: valueOf(j.Rule),
 	}
 	if j.RetryAfter != nil {
-		r.RetryAfter, r.HasRetryAfter = time.Duration(*j.RetryAfter*float64(time.Second)), true
+		r.RetryAfter, r.HasRetryAfter, r.RetryAfterClamped = waitOf(*j.RetryAfter), true, j.Clamped
 	}
 	return r, nil
+}
+
+// waitOf converts seconds to a Duration without overflowing into a negative wait: the library's
+// maximum is far below Duration's 292 years, and anything past that (or not a number) is the
+// longest Duration, never less than was asked.
+func waitOf(seconds float64) time.Duration {
+	ns := seconds * float64(time.Second)
+	switch {
+	case ns <= 0:
+		return 0
+	case ns >= math.MaxInt64 || math.IsNaN(ns):
+		return time.Duration(math.MaxInt64)
+	}
+	return time.Duration(ns)
 }

@@ -33,6 +33,7 @@ type vectorCase struct {
 		Status     *int            `json:"status"`
 		Issues     [][3]string     `json:"issues"`
 		IssueOrder string          `json:"issue_order"`
+		Details    *[]string       `json:"details"`    // each issue's detail in report order; nil: not asserted
 		Normalized json.RawMessage `json:"normalized"` // nil: not asserted
 	} `json:"expect"`
 }
@@ -258,6 +259,15 @@ func (v *verdict) differences(r *Report) []string {
 func verify(c *vectorCase, r *Report) []string {
 	v := verdict{Valid: c.Expect.Valid, Status: c.Expect.Status, Issues: c.Expect.Issues, IssueOrder: c.Expect.IssueOrder}
 	diffs := v.differences(r)
+	if c.Expect.Details != nil {
+		got := make([]string, len(r.Issues))
+		for i, issue := range r.Issues {
+			got[i] = issue.Detail
+		}
+		if !slices.Equal(got, *c.Expect.Details) {
+			diffs = append(diffs, fmt.Sprintf("details\n    got  %q\n    want %q", got, *c.Expect.Details))
+		}
+	}
 	if c.Expect.Normalized != nil {
 		normalized, err := r.Normalized()
 		if normalized == nil {

@@ -630,7 +630,8 @@ atlscim_status atlscim_filter_to_string(const struct atlscim_filter *filter,
                                         struct atlscim_error **err);
 
 /**
- * The filter as a JSON tree: `{"op": "and", "left": …, "right": …}`,
+ * The filter as a JSON tree: `{"op": "and", "filters": [a, b, …]}` (an `and` or `or` chain is
+ * one node with all its operands),
  * `{"op": "eq", "attr": "userName", "value": "bjensen"}`, `{"op": "pr", "attr": …}`,
  * `{"op": "not", "filter": …}`, `{"op": "valuePath", "attr": …, "filter": …}`.
  *
@@ -1104,13 +1105,15 @@ const char *atlscim_severity_name(uint32_t severity);
 
 /**
  * Reads an HTTP answer from Atlassian and says what it means to a connector, as JSON text in
- * `*out`:
- * `{"status", "kind", "retryable", "retryAfter", "scimType", "detail", "traceId", "rule"}`.
+ * `*out`: `{"status", "kind", "retryable", "retryAfter", "retryAfterClamped", "scimType",
+ * "detail", "traceId", "rule"}`.
  *
  * - `kind`: `success`, `rate_limited`, `server_error`, `auth_failure`, `not_found`, `conflict`,
  *   `scim_error` or `unexpected`; `retryable` is true for the first two failures.
- * - `retryAfter`: seconds to wait before retrying (from `Retry-After` or `X-RateLimit-Reset`),
- *   or null.
+ * - `retryAfter`: seconds to wait before retrying (from `Retry-After` or `X-RateLimit-Reset`,
+ *   the longer when both are sent), or null; never more than one day (the default
+ *   `limits.max_retry_after`; `atlscim_profile_classify_response` takes a profile's), and then
+ *   `retryAfterClamped` is true.
  * - `scimType`, `detail`, `traceId`: read from any of Atlassian's three body shapes, or null.
  * - `rule`: the id of the rule the answer corresponds to, or null.
  *
@@ -1134,6 +1137,23 @@ atlscim_status atlscim_response_classify(uint16_t status,
                                          double now,
                                          struct atlscim_bytes *out,
                                          struct atlscim_error **err);
+
+/**
+ * Classifies an answer as `atlscim_response_classify` does, with the profile's maximum wait
+ * (config `limits.max_retry_after`).
+ *
+ * Ownership, NULL and threads: as for `atlscim_response_classify`; `profile` must not be NULL
+ * and stays the caller's. Safe to call with the same profile from many threads at once.
+ */
+atlscim_status atlscim_profile_classify_response(const struct atlscim_profile *profile,
+                                                 uint16_t status,
+                                                 const char *body,
+                                                 size_t body_len,
+                                                 const struct atlscim_header *headers,
+                                                 size_t header_count,
+                                                 double now,
+                                                 struct atlscim_bytes *out,
+                                                 struct atlscim_error **err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -66,16 +66,21 @@ impl Source {
                 if line.trim().is_empty() {
                     continue;
                 }
-                let env = serde_json::from_str::<Envelope<'_>>(&line)
-                    .map_err(|e| Fatal(format!("{}:{line_no}: not a request envelope: {e}", self.name())))?;
+                let env = serde_json::from_str::<Envelope<'_>>(&line).map_err(|e| {
+                    // Located in the file: its line, and the column in that line.
+                    let why = atlscim_core::JsonSyntaxError::new(&e, line.as_bytes());
+                    Fatal(format!("{}:{line_no}:{}: not a request envelope: {}", self.name(), why.column, why.message))
+                })?;
                 each(Some(line_no), &env.prepare())?;
             }
         }
         // One envelope spread over several lines.
         let mut text = first;
         reader.read_to_string(&mut text).map_err(|e| Fatal(format!("{}: {e}", self.name())))?;
-        let env = serde_json::from_str::<Envelope<'_>>(&text)
-            .map_err(|e| Fatal(format!("{}: not a request envelope: {e}", self.name())))?;
+        let env = serde_json::from_str::<Envelope<'_>>(&text).map_err(|e| {
+            let why = atlscim_core::JsonSyntaxError::new(&e, text.as_bytes());
+            Fatal(format!("{}: not a request envelope: {why}", self.name()))
+        })?;
         each(None, &env.prepare())
     }
 }

@@ -7,6 +7,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod envelope;
 mod map;
+mod terminal;
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use std::io::IsTerminal;
 use atlscim_core::{Batch, Profile, Report, Severity};
 use clap::{Parser, Subcommand, ValueEnum};
 use envelope::{Envelope, Source};
+use terminal::{escaped, escaped_json};
 
 #[derive(Parser)]
 #[command(
@@ -168,7 +170,7 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(Fatal(message)) => {
-            eprintln!("atlscim: {message}");
+            eprintln!("atlscim: {}", escaped(&message));
             ExitCode::from(2)
         }
     }
@@ -260,9 +262,9 @@ fn write_json(
             if let serde_json::Value::Object(m) = &mut value {
                 m.insert("source".into(), source.into());
             }
-            writeln!(out, "{value}")?;
+            writeln!(out, "{}", escaped_json(&value.to_string()))?;
         }
-        None => writeln!(out, "{json}")?,
+        None => writeln!(out, "{}", escaped_json(&json))?,
     }
     Ok(())
 }
@@ -272,11 +274,14 @@ fn write_text(out: &mut impl Write, report: &Report, envelope: &Envelope<'_>, na
         None => "valid".to_string(),
         Some(status) => format!("INVALID, Atlassian would answer {status}"),
     };
-    writeln!(out, "{name}: {} {} — {verdict}", envelope.method, envelope.path)?;
+    // The method, path, file name and issues come from the input: escaped for the terminal.
+    let (name, method, path) = (escaped(name), escaped(&envelope.method), escaped(&envelope.path));
+    writeln!(out, "{name}: {method} {path} — {verdict}")?;
     for issue in report.issues() {
-        let at = if issue.path.is_empty() { String::new() } else { format!(" at {}", issue.path) };
+        let at = if issue.path.is_empty() { String::new() } else { format!(" at {}", escaped(&issue.path)) };
         let scim_type = issue.scim_type().map(|t| format!(" [{t}]")).unwrap_or_default();
-        writeln!(out, "  {:<7} {}{at}{scim_type}: {}", issue.severity.as_str(), issue.rule.id, issue.detail)?;
+        let detail = escaped(&issue.detail);
+        writeln!(out, "  {:<7} {}{at}{scim_type}: {detail}", issue.severity.as_str(), issue.rule.id)?;
         if issue.severity != Severity::Info {
             writeln!(out, "          what to do: {}", issue.rule.advice)?;
         }
@@ -292,7 +297,9 @@ fn read_json(path: &Path) -> Result<serde_json::Value, Fatal> {
     } else {
         std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?
     };
-    serde_json::from_str(&text).map_err(|e| Fatal(format!("{}: not JSON: {e}", path.display())))
+    serde_json::from_str(&text).map_err(|e| {
+        Fatal(format!("{}: not JSON: {}", path.display(), atlscim_core::JsonSyntaxError::new(&e, text.as_bytes())))
+    })
 }
 
 /// Writes a line to standard output. A write that fails (a closed pipe: `atlscim patch … | head`)
@@ -309,11 +316,11 @@ fn patch_command(config: Option<&Path>, kind: Kind, resource: &Path, patch: &Pat
     let (resource, patch) = (read_json(resource)?, read_json(patch)?);
     match profile.apply_patch(&resource, &patch, kind.resource_kind()) {
         Ok(patched) => {
-            print_line(&serde_json::to_string_pretty(&patched)?)?;
+            print_line(&escaped_json(&serde_json::to_string_pretty(&patched)?))?;
             Ok(true)
         }
         Err(e) => {
-            eprintln!("atlscim: the PATCH cannot be applied: {e}");
+            eprintln!("atlscim: the PATCH cannot be applied: {}", escaped(&e.to_string()));
             Ok(false)
         }
     }
@@ -323,7 +330,7 @@ fn diff_command(config: Option<&Path>, kind: Kind, current: &Path, desired: &Pat
     let profile = profile(config, &[])?;
     let (current, desired) = (read_json(current)?, read_json(desired)?);
     match profile.diff(&current, &desired, kind.resource_kind()) {
-        Some(patch) => print_line(&serde_json::to_string_pretty(&patch)?)?,
+        Some(patch) => print_line(&escaped_json(&serde_json::to_string_pretty(&patch)?))?,
         None => eprintln!("atlscim: no differences"),
     }
     Ok(true)
@@ -334,16 +341,16 @@ fn filter_command(text: &str, resource: Option<&Path>, strict: bool) -> Result<b
     let filter = match atlscim_core::filter::parse_with(text, &limits) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("atlscim: {e}");
-            eprintln!("  {text}");
+            eprintln!("atlscim: {}", escaped(&e.to_string()));
+            eprintln!("  {}", escaped(text));
             eprintln!("  {}^", " ".repeat(e.offset));
             return Ok(false);
         }
     };
     match resource {
         None => {
-            print_line(&filter.to_string())?;
-            print_line(&serde_json::to_string_pretty(&filter.to_json())?)?;
+            print_line(&escaped(&filter.to_string()))?;
+            print_line(&escaped_json(&serde_json::to_string_pretty(&filter.to_json())?))?;
             Ok(true)
         }
         Some(path) => {

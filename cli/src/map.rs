@@ -16,6 +16,8 @@ use atlscim_core::mapping::{Mapping, PRESETS};
 use atlscim_core::{Body, Profile, Report, Severity};
 use serde_json::Value;
 
+use crate::terminal::{escaped, escaped_json};
+
 /// How reports are written to standard error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ReportFormat {
@@ -161,11 +163,13 @@ impl<O: Write, E: Write> Run<'_, O, E> {
         self.records += 1;
         self.invalid += 1;
         match self.format {
-            ReportFormat::Text => writeln!(self.err, "{at}: not a JSON record: {message}"),
+            ReportFormat::Text => {
+                writeln!(self.err, "{}: not a JSON record: {}", escaped(at), escaped(message))
+            }
             ReportFormat::Json => {
                 let line =
                     serde_json::json!({"source": at, "valid": false, "error": format!("not a JSON record: {message}")});
-                writeln!(self.err, "{line}")
+                writeln!(self.err, "{}", escaped_json(&line.to_string()))
             }
         }
     }
@@ -176,7 +180,7 @@ impl<O: Write, E: Write> Run<'_, O, E> {
         if !report.valid() {
             self.invalid += 1;
         }
-        writeln!(self.out, "{user}")?;
+        writeln!(self.out, "{}", escaped_json(&user.to_string()))?;
         match self.format {
             ReportFormat::Json => {
                 let mut value = report.to_json_value(Some(&Body::Value(&user)));
@@ -185,7 +189,7 @@ impl<O: Write, E: Write> Run<'_, O, E> {
                     m.remove("normalized");
                     m.insert("source".into(), Value::from(at));
                 }
-                writeln!(self.err, "{value}")
+                writeln!(self.err, "{}", escaped_json(&value.to_string()))
             }
             ReportFormat::Text => write_text(&mut self.err, &report, at),
         }
@@ -200,10 +204,12 @@ fn write_text(err: &mut impl Write, report: &Report, at: &str) -> io::Result<()>
         None => "valid".to_string(),
         Some(status) => format!("INVALID, Atlassian would answer {status}"),
     };
-    writeln!(err, "{at}: {verdict}")?;
+    // Paths and details hold the record's own keys and values: escaped for the terminal.
+    writeln!(err, "{}: {verdict}", escaped(at))?;
     for issue in report.issues() {
-        let path = if issue.path.is_empty() { String::new() } else { format!(" at {}", issue.path) };
-        writeln!(err, "  {:<7} {}{path}: {}", issue.severity.as_str(), issue.rule.id, issue.detail)?;
+        let path = if issue.path.is_empty() { String::new() } else { format!(" at {}", escaped(&issue.path)) };
+        let detail = escaped(&issue.detail);
+        writeln!(err, "  {:<7} {}{path}: {detail}", issue.severity.as_str(), issue.rule.id)?;
         if issue.severity != Severity::Info {
             writeln!(err, "          what to do: {}", issue.rule.advice)?;
         }

@@ -239,7 +239,7 @@ fn check_bad_input_is_an_error_with_its_line() {
     let input = format!("{}\nnot an envelope\n", create("a@example.com", true));
     let run = atlscim(&["check", "-"], Some(&input));
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.starts_with("atlscim: -:2: not a request envelope"), "{}", run.stderr);
+    assert!(run.stderr.starts_with("atlscim: -:2:1: not a request envelope"), "{}", run.stderr);
     let run = atlscim(&["check", "-"], Some("\n\n"));
     assert_eq!(run.code, 2, "{run:?}");
     assert_eq!(run.stderr, "atlscim: -: no request envelope\n");

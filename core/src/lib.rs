@@ -37,6 +37,7 @@ pub mod request;
 pub mod response;
 pub mod rules;
 pub mod schema;
+pub mod syntax;
 
 mod check;
 
@@ -48,6 +49,7 @@ pub use report::{Issue, Report, Severity};
 pub use request::{Body, Endpoint, Method, Request};
 pub use response::{Response, ResponseKind, classify_response};
 pub use rules::{RULES, Rule};
+pub use syntax::JsonSyntaxError;
 
 // The README's Rust example runs as a doctest, so it cannot go stale.
 #[doc = include_str!("../../README.md")]

@@ -56,7 +56,7 @@ impl VerifiedDomain {
 pub struct Limits {
     /// Largest body accepted, in bytes (default 16 MiB).
     pub max_body_bytes: usize,
-    /// Deepest JSON nesting accepted (default 32, at most 128).
+    /// Deepest JSON nesting accepted (default 32, at most [`MAX_DEPTH_CEILING`]).
     pub max_depth: usize,
     /// Longest string value accepted, in bytes (default 64 KiB).
     pub max_string_bytes: usize,
@@ -66,7 +66,8 @@ pub struct Limits {
     pub users_per_group: u64,
     /// Longest filter accepted, in characters (default 4096).
     pub max_filter_length: usize,
-    /// Deepest nesting of parentheses, `not` and value filters in a filter (default 32).
+    /// Deepest nesting of parentheses, `not` and value filters in a filter (default 32, at most
+    /// [`crate::filter::MAX_FILTER_DEPTH_CEILING`]).
     pub max_filter_depth: usize,
     /// Most attribute expressions in one filter (default 256).
     pub max_filter_terms: usize,
@@ -75,6 +76,9 @@ pub struct Limits {
     /// Most values one PATCH adds or removes in a multi-valued attribute such as members
     /// (default 10,000).
     pub max_patch_values: usize,
+    /// Longest wait a classified response advises, in seconds (default 86,400: one day; at most
+    /// [`MAX_RETRY_AFTER_CEILING`]); a longer `Retry-After` is clamped to it, and marked so.
+    pub max_retry_after: u64,
 }
 
 impl Default for Limits {
@@ -90,12 +94,20 @@ impl Default for Limits {
             max_filter_terms: 256,
             max_operations: 1000,
             max_patch_values: 10_000,
+            max_retry_after: 86_400,
         }
     }
 }
 
-/// The deepest nesting the JSON reader itself allows; `limits.max_depth` may not exceed it.
-pub const MAX_DEPTH_CEILING: usize = 128;
+/// The deepest JSON nesting `limits.max_depth` may allow. serde_json stops at 128 levels of its
+/// own (counting the envelope or message a body sits in, and with a message of its own), so the
+/// ceiling leaves room for the body's own limit to fire first, located, with RFC-J-003; and a
+/// body this deep is walked, checked, patched and serialized within a 1 MiB stack.
+pub const MAX_DEPTH_CEILING: usize = 100;
+
+/// The longest `limits.max_retry_after` (365 days): a wait every binding's clock type holds
+/// (Go's `time.Duration` reaches 292 years).
+pub const MAX_RETRY_AFTER_CEILING: u64 = 365 * 86_400;
 
 /// A config that could not be used, naming the offending key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,7 +205,9 @@ impl Profile {
 
     /// Builds a profile from config JSON text.
     pub fn from_config_json(text: &str) -> Result<Profile, ConfigError> {
-        let value: Value = serde_json::from_str(text).or_else(|e| err("", format!("not valid JSON: {e}")))?;
+        let value: Value = serde_json::from_str(text).or_else(|e| {
+            err("", format!("not valid JSON: {}", crate::syntax::JsonSyntaxError::new(&e, text.as_bytes())))
+        })?;
         Profile::from_config(&value)
     }
 
@@ -350,7 +364,7 @@ impl Profile {
                 "users_per_directory": l.users_per_directory, "users_per_group": l.users_per_group,
                 "max_filter_length": l.max_filter_length, "max_filter_depth": l.max_filter_depth,
                 "max_filter_terms": l.max_filter_terms, "max_operations": l.max_operations,
-                "max_patch_values": l.max_patch_values,
+                "max_patch_values": l.max_patch_values, "max_retry_after": l.max_retry_after,
             }),
         );
         m.insert("lenient".into(), self.lenient.into());
@@ -469,7 +483,11 @@ fn limits(value: &Value) -> Result<Limits, ConfigError> {
         match key.as_str() {
             "max_body_bytes" => limits.max_body_bytes = size,
             "max_depth" if size > MAX_DEPTH_CEILING => {
-                return err(k, format!("must be at most {MAX_DEPTH_CEILING}, got {n}"));
+                return err(k, format!("must be at most {MAX_DEPTH_CEILING} (the ceiling), got {n}"));
+            }
+            "max_filter_depth" if size > crate::filter::MAX_FILTER_DEPTH_CEILING => {
+                let ceiling = crate::filter::MAX_FILTER_DEPTH_CEILING;
+                return err(k, format!("must be at most {ceiling} (the ceiling), got {n}"));
             }
             "max_depth" => limits.max_depth = size,
             "max_string_bytes" => limits.max_string_bytes = size,
@@ -480,10 +498,14 @@ fn limits(value: &Value) -> Result<Limits, ConfigError> {
             "max_filter_terms" => limits.max_filter_terms = size,
             "max_operations" => limits.max_operations = size,
             "max_patch_values" => limits.max_patch_values = size,
+            "max_retry_after" if n > MAX_RETRY_AFTER_CEILING => {
+                return err(k, format!("must be at most {MAX_RETRY_AFTER_CEILING} seconds (the ceiling), got {n}"));
+            }
+            "max_retry_after" => limits.max_retry_after = n,
             _ => {
                 return err(
                     k,
-                    "unknown key; expected one of max_body_bytes, max_depth, max_string_bytes, users_per_directory, users_per_group, max_filter_length, max_filter_depth, max_filter_terms, max_operations, max_patch_values",
+                    "unknown key; expected one of max_body_bytes, max_depth, max_string_bytes, users_per_directory, users_per_group, max_filter_length, max_filter_depth, max_filter_terms, max_operations, max_patch_values, max_retry_after",
                 );
             }
         }
@@ -518,6 +540,8 @@ mod tests {
             (json!({"lenient": "yes"}), "lenient"),
             (json!({"limits": {"max_depth": "10"}}), "limits.max_depth"),
             (json!({"limits": {"max_depth": 1000}}), "limits.max_depth"),
+            (json!({"limits": {"max_depth": 101}}), "limits.max_depth"),
+            (json!({"limits": {"max_filter_depth": 65}}), "limits.max_filter_depth"),
             (json!({"limits": {"depth": 10}}), "limits.depth"),
             (json!({"verified_domains": ["ok.com", 5]}), "verified_domains[1]"),
             (json!({"verified_domains": [{"domain": "a.com", "sub": true}]}), "verified_domains[0].sub"),

@@ -53,19 +53,19 @@ pub enum Method {
 }
 
 impl Method {
-    /// Parses a method name, ignoring case.
+    const ALL: [Method; 5] = [Method::Get, Method::Post, Method::Put, Method::Patch, Method::Delete];
+
+    /// Parses a method name. Methods are case-sensitive (RFC 7231 §4.1): `post` is not POST
+    /// ([`Method::parse_ignoring_case`] finds what was meant, for a hint).
     pub fn parse(method: &str) -> Option<Method> {
         let m = method.trim();
-        [
-            ("GET", Method::Get),
-            ("POST", Method::Post),
-            ("PUT", Method::Put),
-            ("PATCH", Method::Patch),
-            ("DELETE", Method::Delete),
-        ]
-        .into_iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(m))
-        .map(|(_, method)| method)
+        Method::ALL.into_iter().find(|method| method.as_str() == m)
+    }
+
+    /// The method a wrongly cased name means (`post` → POST): for a hint, never to send.
+    pub fn parse_ignoring_case(method: &str) -> Option<Method> {
+        let m = method.trim();
+        Method::ALL.into_iter().find(|method| method.as_str().eq_ignore_ascii_case(m))
     }
 
     pub fn as_str(self) -> &'static str {
@@ -145,8 +145,12 @@ mod tests {
     }
 
     #[test]
-    fn methods_ignore_case() {
-        assert_eq!(Method::parse("patch"), Some(Method::Patch));
+    fn methods_are_case_sensitive() {
+        assert_eq!(Method::parse("PATCH"), Some(Method::Patch));
+        assert_eq!(Method::parse("patch"), None);
+        assert_eq!(Method::parse("Patch"), None);
+        assert_eq!(Method::parse_ignoring_case("patch"), Some(Method::Patch));
         assert_eq!(Method::parse("FETCH"), None);
+        assert_eq!(Method::parse_ignoring_case("FETCH"), None);
     }
 }

@@ -5,6 +5,12 @@
 //! Java-style BadRequestException for some 400s. [`classify_response`] reads any of them — or
 //! anything else, never failing — and says whether to retry, how long to wait, and which rule the
 //! answer corresponds to.
+//!
+//! The wait is never less than a header asks for, and never more than a maximum: a header can
+//! say anything (`Retry-After: 1e308`, a date in the year 9999), and a connector should not sleep
+//! for centuries, nor overflow its clock type (Go's `time.Duration` holds 292 years). Past the
+//! maximum (config `limits.max_retry_after`, one day by default) the wait is the maximum and the
+//! response says it was clamped.
 
 use serde_json::{Map, Value};
 
@@ -53,8 +59,11 @@ pub struct Response {
     pub status: u16,
     pub kind: ResponseKind,
     pub retryable: bool,
-    /// Seconds to wait before retrying, from Retry-After or X-RateLimit-Reset.
+    /// Seconds to wait before retrying, from Retry-After or X-RateLimit-Reset (the longer, when
+    /// both are given), at most the maximum wait.
     pub retry_after: Option<f64>,
+    /// Whether a header asked for longer than the maximum wait, which `retry_after` then is.
+    pub retry_after_clamped: bool,
     pub scim_type: Option<String>,
     pub detail: Option<String>,
     pub trace_id: Option<String>,
@@ -63,13 +72,15 @@ pub struct Response {
 }
 
 impl Response {
-    /// As JSON: `{"status", "kind", "retryable", "retryAfter", "scimType", "detail", "traceId", "rule"}`.
+    /// As JSON: `{"status", "kind", "retryable", "retryAfter", "retryAfterClamped", "scimType",
+    /// "detail", "traceId", "rule"}`.
     pub fn to_json(&self) -> Value {
         serde_json::json!({
             "status": self.status,
             "kind": self.kind.as_str(),
             "retryable": self.retryable,
             "retryAfter": self.retry_after,
+            "retryAfterClamped": self.retry_after_clamped,
             "scimType": self.scim_type,
             "detail": self.detail,
             "traceId": self.trace_id,
@@ -90,9 +101,23 @@ fn text(m: &Map<String, Value>, key: &str) -> Option<String> {
     })
 }
 
-/// Classifies a response. `now` is the current time in seconds since the Unix epoch (used for
-/// absolute reset times; `None` reads the system clock).
+/// Classifies a response with the default maximum wait (one day; [`crate::Limits`]'s
+/// `max_retry_after`). `now` is the current time in seconds since the Unix epoch (used for
+/// absolute reset times; `None` reads the system clock). [`crate::Profile::classify_response`]
+/// takes the maximum from the profile's config.
 pub fn classify_response(status: u16, body: &[u8], headers: &[(&str, &str)], now: Option<f64>) -> Response {
+    classify(status, body, headers, now, crate::Limits::default().max_retry_after)
+}
+
+impl crate::Profile {
+    /// Classifies a response, waiting at most the config's `limits.max_retry_after` seconds. See
+    /// [`classify_response`].
+    pub fn classify_response(&self, status: u16, body: &[u8], headers: &[(&str, &str)], now: Option<f64>) -> Response {
+        classify(status, body, headers, now, self.limits().max_retry_after)
+    }
+}
+
+fn classify(status: u16, body: &[u8], headers: &[(&str, &str)], now: Option<f64>, max_wait: u64) -> Response {
     let now = now.unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
     });
@@ -123,35 +148,53 @@ pub fn classify_response(status: u16, body: &[u8], headers: &[(&str, &str)], now
             }
         }
     }
-    let retry_after = header(headers, "Retry-After")
-        .and_then(|v| wait_from(v, now))
-        .or_else(|| header(headers, "X-RateLimit-Reset").and_then(|v| wait_from(v, now)));
+    // Both headers may be sent; waiting the longer honours both.
+    let wait = [
+        header(headers, "Retry-After").and_then(|v| retry_after_wait(v, now)),
+        header(headers, "X-RateLimit-Reset").and_then(|v| reset_wait(v, now)),
+    ]
+    .into_iter()
+    .flatten()
+    .reduce(f64::max);
     let retryable = matches!(kind, ResponseKind::RateLimited | ResponseKind::ServerError);
+    let max_wait = max_wait as f64;
+    let (retry_after, retry_after_clamped) = match wait.filter(|_| retryable) {
+        Some(w) if w > max_wait => (Some(max_wait), true),
+        other => (other, false),
+    };
     let rule = rule_for(status, kind, detail.as_deref());
-    Response {
-        status,
-        kind,
-        retryable,
-        retry_after: if retryable { retry_after } else { None },
-        scim_type,
-        detail,
-        trace_id,
-        rule,
-    }
+    Response { status, kind, retryable, retry_after, retry_after_clamped, scim_type, detail, trace_id, rule }
 }
 
-/// Seconds to wait: a number of seconds, a Unix time, an HTTP date or an ISO 8601 time.
-fn wait_from(v: &str, now: f64) -> Option<f64> {
-    if let Ok(n) = v.parse::<f64>() {
-        if !n.is_finite() || n < 0.0 {
-            return None;
-        }
-        // Large numbers are absolute Unix times (seconds, or milliseconds).
-        let at = if n > 1e12 { n / 1000.0 } else { n };
-        return Some(if at > 1e9 { (at - now).max(0.0) } else { n });
+/// A header's number, when it is written as one: digits, a point, an exponent. Words that Rust
+/// reads as numbers (`inf`, `NaN`) are not; a number too large for a float (`1e400`) is infinite,
+/// which is a long wait, not garbage. Negative numbers say nothing usable.
+fn number(v: &str) -> Option<f64> {
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) {
+        return None;
     }
+    v.parse::<f64>().ok().filter(|n| *n >= 0.0)
+}
+
+/// Seconds until an absolute time (an ISO 8601 time or an HTTP date); 0 when it is past.
+fn until(v: &str, now: f64) -> Option<f64> {
     let at = crate::filter::instant_of(v).or_else(|| http_date(v))?;
     Some((at - now).max(0.0))
+}
+
+/// `Retry-After` (RFC 7231 §7.1.3): delay-seconds or an HTTP date. A number is always seconds
+/// from now, however large: reading a large one as a Unix time would wait less than it asks.
+fn retry_after_wait(v: &str, now: f64) -> Option<f64> {
+    number(v).or_else(|| until(v, now))
+}
+
+/// `X-RateLimit-Reset`: when the limit resets. Atlassian's admin APIs send an ISO 8601 time;
+/// others send a Unix time in seconds or milliseconds, or seconds from now.
+fn reset_wait(v: &str, now: f64) -> Option<f64> {
+    let Some(n) = number(v) else { return until(v, now) };
+    // Large numbers are absolute Unix times (milliseconds past 1e12, seconds past 1e9).
+    let at = if n > 1e12 { n / 1000.0 } else { n };
+    Some(if at > 1e9 { (at - now).max(0.0) } else { n })
 }
 
 /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) as Unix seconds.

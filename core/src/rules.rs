@@ -387,6 +387,11 @@ rules! {
         "RFC 7644 §3.2",
         "PUT /Users",
         "POST to /Users or /Groups; PUT, PATCH and DELETE to /Users/{id} or /Groups/{id}.";
+    RFC_R_003 = "RFC-R-003", Error, Some(400), None,
+        "HTTP methods are case-sensitive: `post` is not POST.",
+        "RFC 7231 §4.1 (\"The method token is case-sensitive\"). Status 400, not 405: 405 is for a method the server knows but the resource does not allow (RFC 7231 §6.5.5), and `post` is no method it knows; front ends such as nginx refuse a request line whose method is not upper case as malformed (400) before any SCIM handler sees it. An origin server reached directly would answer 501 (RFC 7231 §4.1, RFC 7644 §3.12)",
+        "post /Users",
+        "Send the method in upper case: GET, POST, PUT, PATCH or DELETE.";
     RFC_S_001 = "RFC-S-001", Error, Some(400), Some("invalidSyntax"),
         "schemas must be an array of strings containing the resource type's core schema URN.",
         "RFC 7643 §3 (schemas REQUIRED), §3.1",

@@ -84,13 +84,19 @@ fn strict() -> FilterLimits {
     FilterLimits { lenient: false, ..FilterLimits::default() }
 }
 
-/// A filter tree in the corpora's shape, with chains of one operator flattened and sorted: the
-/// corpora write n-ary `and`/`or` and treat operand order as insignificant.
+/// A filter tree in one shape, with chains of one operator flattened and sorted: the corpora write
+/// `and`/`or` as `left`/`right` pairs nested either way, atlscim as one `filters` array per
+/// chain, and both treat operand order as insignificant.
 fn normal_tree(v: &Value) -> Value {
     fn collect(v: &Value, op: &str, out: &mut Vec<Value>) {
         if v["op"] == op {
-            collect(&v["left"], op, out);
-            collect(&v["right"], op, out);
+            match v.get("filters").and_then(Value::as_array) {
+                Some(operands) => operands.iter().for_each(|o| collect(o, op, out)),
+                None => {
+                    collect(&v["left"], op, out);
+                    collect(&v["right"], op, out);
+                }
+            }
         } else {
             out.push(normal_tree(v));
         }

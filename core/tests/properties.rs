@@ -253,10 +253,12 @@ fn filter_tree() -> impl Strategy<Value = Filter> {
             Filter::ValuePath { path, filter: Box::new(inner) }
         }),
     ];
-    leaf.prop_recursive(4, 24, 2, |inner| {
+    // Chains of two to four operands; an operand may be a chain of the same operator (printed in
+    // parentheses, so it reads back as the same nested node).
+    leaf.prop_recursive(4, 24, 4, |inner| {
         prop_oneof![
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Filter::And(Box::new(a), Box::new(b))),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Filter::Or(Box::new(a), Box::new(b))),
+            prop::collection::vec(inner.clone(), 2..5).prop_map(Filter::And),
+            prop::collection::vec(inner.clone(), 2..5).prop_map(Filter::Or),
             inner.prop_map(|a| Filter::Not(Box::new(a))),
         ]
     })

@@ -87,6 +87,13 @@ fn verify(case: &Case, report: &Report, body: Option<&Body<'_>>, how: &str) -> V
     {
         failures.push(format!("{name}: {difference}"));
     }
+    if let Some(details) = e.get("details") {
+        // Each issue's detail, in report order.
+        let got: Vec<Value> = report.issues().iter().map(|i| Value::from(i.detail.as_str())).collect();
+        if details.as_array() != Some(&got) {
+            failures.push(format!("{name}: details\n    got  {got:?}\n    want {details}"));
+        }
+    }
     if let Some(normalized) = e.get("normalized") {
         let got = report.normalized_value(body).unwrap_or(Value::Null);
         if &got != normalized {

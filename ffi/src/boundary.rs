@@ -147,8 +147,10 @@ impl atlscim_error {
     }
 
     /// A JSON input that does not parse.
-    pub(crate) fn json(name: &str, e: &serde_json::Error) -> atlscim_error {
-        atlscim_error::new(atlscim_status::InvalidJson, format!("{name} is not valid JSON: {e}"))
+    /// `text` (the input called `name`) is not JSON: says why in the text's terms, located.
+    pub(crate) fn json(name: &str, e: &serde_json::Error, text: &[u8]) -> atlscim_error {
+        let why = atlscim_core::JsonSyntaxError::new(e, text);
+        atlscim_error::new(atlscim_status::InvalidJson, format!("{name} is not valid JSON: {why}"))
     }
 
     pub(crate) fn patch(e: PatchError) -> atlscim_error {
@@ -285,7 +287,7 @@ pub(crate) unsafe fn text<'a>(ptr: *const c_char, len: usize, name: &str) -> Res
 pub(crate) unsafe fn json_input(ptr: *const c_char, len: usize, name: &str) -> Result<Value, atlscim_error> {
     // SAFETY: passed on from the caller.
     let bytes = unsafe { optional(ptr, len, name) }?.unwrap_or_default();
-    serde_json::from_slice(bytes).map_err(|e| atlscim_error::json(name, &e))
+    serde_json::from_slice(bytes).map_err(|e| atlscim_error::json(name, &e, bytes))
 }
 
 /// Reads an optional JSON input: NULL is none.
@@ -296,7 +298,7 @@ pub(crate) unsafe fn json_input(ptr: *const c_char, len: usize, name: &str) -> R
 pub(crate) unsafe fn optional_json(ptr: *const c_char, len: usize, name: &str) -> Result<Option<Value>, atlscim_error> {
     // SAFETY: passed on from the caller.
     let bytes = unsafe { optional(ptr, len, name) }?;
-    bytes.map(|b| serde_json::from_slice(b).map_err(|e| atlscim_error::json(name, &e))).transpose()
+    bytes.map(|b| serde_json::from_slice(b).map_err(|e| atlscim_error::json(name, &e, b))).transpose()
 }
 
 /// The status of an error.

@@ -97,7 +97,8 @@ pub unsafe extern "C" fn atlscim_filter_to_string(
     unsafe { filter_text(filter, out, err, ToString::to_string) }
 }
 
-/// The filter as a JSON tree: `{"op": "and", "left": …, "right": …}`,
+/// The filter as a JSON tree: `{"op": "and", "filters": [a, b, …]}` (an `and` or `or` chain is
+/// one node with all its operands),
 /// `{"op": "eq", "attr": "userName", "value": "bjensen"}`, `{"op": "pr", "attr": …}`,
 /// `{"op": "not", "filter": …}`, `{"op": "valuePath", "attr": …, "filter": …}`.
 ///

@@ -3,10 +3,11 @@
 use std::borrow::Cow;
 use std::ffi::c_char;
 
-use atlscim_core::classify_response;
+use atlscim_core::{Profile, Response, classify_response};
 
 use crate::boundary::{atlscim_error, atlscim_status, call, optional, out_ref};
 use crate::bytes::{atlscim_bytes, bytes_out};
+use crate::profile::atlscim_profile;
 
 /// One response header: a name and a value, each a pointer and a length in bytes (no NUL
 /// needed). A pointer may be NULL only when its length is 0.
@@ -23,13 +24,15 @@ pub struct atlscim_header {
 }
 
 /// Reads an HTTP answer from Atlassian and says what it means to a connector, as JSON text in
-/// `*out`:
-/// `{"status", "kind", "retryable", "retryAfter", "scimType", "detail", "traceId", "rule"}`.
+/// `*out`: `{"status", "kind", "retryable", "retryAfter", "retryAfterClamped", "scimType",
+/// "detail", "traceId", "rule"}`.
 ///
 /// - `kind`: `success`, `rate_limited`, `server_error`, `auth_failure`, `not_found`, `conflict`,
 ///   `scim_error` or `unexpected`; `retryable` is true for the first two failures.
-/// - `retryAfter`: seconds to wait before retrying (from `Retry-After` or `X-RateLimit-Reset`),
-///   or null.
+/// - `retryAfter`: seconds to wait before retrying (from `Retry-After` or `X-RateLimit-Reset`,
+///   the longer when both are sent), or null; never more than one day (the default
+///   `limits.max_retry_after`; `atlscim_profile_classify_response` takes a profile's), and then
+///   `retryAfterClamped` is true.
 /// - `scimType`, `detail`, `traceId`: read from any of Atlassian's three body shapes, or null.
 /// - `rule`: the id of the rule the answer corresponds to, or null.
 ///
@@ -55,10 +58,59 @@ pub unsafe extern "C" fn atlscim_response_classify(
     out: *mut atlscim_bytes,
     err: *mut *mut atlscim_error,
 ) -> atlscim_status {
-    // SAFETY: the caller passes NULL or valid pointers (see above).
+    // SAFETY: the caller passes NULL or valid pointers (see above), as to this function.
+    unsafe { classify(None, status, body, body_len, headers, header_count, now, out, err) }
+}
+
+/// Classifies an answer as `atlscim_response_classify` does, with the profile's maximum wait
+/// (config `limits.max_retry_after`).
+///
+/// Ownership, NULL and threads: as for `atlscim_response_classify`; `profile` must not be NULL
+/// and stays the caller's. Safe to call with the same profile from many threads at once.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)] // the C call's inputs, as atlscim_response_classify's
+pub unsafe extern "C" fn atlscim_profile_classify_response(
+    profile: *const atlscim_profile,
+    status: u16,
+    body: *const c_char,
+    body_len: usize,
+    headers: *const atlscim_header,
+    header_count: usize,
+    now: f64,
+    out: *mut atlscim_bytes,
+    err: *mut *mut atlscim_error,
+) -> atlscim_status {
+    // SAFETY: the caller passes NULL or valid pointers (see atlscim_response_classify).
+    unsafe { classify(Some(profile), status, body, body_len, headers, header_count, now, out, err) }
+}
+
+/// The body of both classify calls: `Some(profile)` (which must not be NULL) gives the maximum
+/// wait, `None` the default one.
+///
+/// # Safety
+///
+/// As for `atlscim_response_classify`; a profile pointer is NULL or a live profile.
+#[allow(clippy::too_many_arguments)]
+unsafe fn classify(
+    profile: Option<*const atlscim_profile>,
+    status: u16,
+    body: *const c_char,
+    body_len: usize,
+    headers: *const atlscim_header,
+    header_count: usize,
+    now: f64,
+    out: *mut atlscim_bytes,
+    err: *mut *mut atlscim_error,
+) -> atlscim_status {
+    // SAFETY: passed on from the caller.
     let (out, err) = unsafe { (out.as_mut(), out_ref(err)) };
     call(err, || {
         let out = bytes_out(out)?;
+        let profile: Option<&Profile> = match profile {
+            None => None,
+            // SAFETY: the caller passes NULL or a live profile.
+            Some(p) => Some(&unsafe { p.as_ref() }.ok_or_else(|| atlscim_error::null("profile"))?.profile),
+        };
         // SAFETY: the caller vouches for `body_len` bytes at `body`.
         let body = unsafe { optional(body, body_len, "body") }?.unwrap_or_default();
         // SAFETY: the caller vouches for `header_count` headers at `headers`.
@@ -76,7 +128,10 @@ pub unsafe extern "C" fn atlscim_response_classify(
         }
         let pairs: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_ref(), v.as_ref())).collect();
         let now = (now >= 0.0).then_some(now);
-        let response = classify_response(status, body, &pairs, now);
+        let response: Response = match profile {
+            Some(p) => p.classify_response(status, body, &pairs, now),
+            None => classify_response(status, body, &pairs, now),
+        };
         *out = atlscim_bytes::new(response.to_json().to_string());
         Ok(())
     })

@@ -39,6 +39,7 @@ class _Limits(TypedDict, total=False):
     max_string_bytes: int
     users_per_directory: int
     users_per_group: int
+    max_retry_after: int
 
 # The config keys (DESIGN.md "Config"); the core rejects any other key with ConfigError.
 class _Config(TypedDict, total=False):
@@ -76,6 +77,14 @@ class Profile:
     @staticmethod
     def rfc() -> Profile: ...
     def to_config(self) -> dict[str, Any]: ...
+    def classify_response(
+        self,
+        status: int,
+        body: _abc.Mapping[str, Any] | str | bytes | None = None,
+        headers: _abc.Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        *,
+        now: float | None = None,
+    ) -> Response: ...
     def check(
         self,
         method: str,
@@ -179,6 +188,8 @@ class Response:
     def retryable(self) -> bool: ...
     @property
     def retry_after(self) -> float | None: ...
+    @property
+    def retry_after_clamped(self) -> bool: ...
     @property
     def scim_type(self) -> str | None: ...
     @property

@@ -49,7 +49,8 @@ impl PyFilter {
         })
     }
 
-    /// The filter as a tree: `{"op": "and", "left": ..., "right": ...}`,
+    /// The filter as a tree: `{"op": "and", "filters": [a, b, ...]}` (an `and` or `or` chain is
+    /// one node with all its operands),
     /// `{"op": "eq", "attr": "userName", "value": "bjensen"}`, `{"op": "pr", "attr": ...}`,
     /// `{"op": "not", "filter": ...}`, `{"op": "valuePath", "attr": ..., "filter": ...}`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

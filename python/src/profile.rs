@@ -170,6 +170,19 @@ impl PyProfile {
         PyProfile { profile: Profile::rfc() }
     }
 
+    /// Classifies an answer from Atlassian, as `atlscim.classify_response` does, with this
+    /// profile's maximum wait (`limits.max_retry_after`).
+    #[pyo3(signature = (status, body=None, headers=None, *, now=None))]
+    fn classify_response(
+        &self,
+        status: u16,
+        body: Option<&Bound<'_, PyAny>>,
+        headers: Option<&Bound<'_, PyAny>>,
+        now: Option<f64>,
+    ) -> PyResult<crate::response::PyResponse> {
+        crate::response::classify_with(Some(&self.profile), status, body, headers, now)
+    }
+
     /// The config this profile was built from, in canonical form (every key present).
     fn to_config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_python(py, &self.profile.to_config())

@@ -1,7 +1,7 @@
 //! `atlscim.classify_response` and `Response`: what an answer from Atlassian means to a
 //! connector (retry and when, an auth failure, a SCIM error with its scimType).
 
-use atlscim_core::{Response, classify_response as classify};
+use atlscim_core::{Profile, Response};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString, PyTuple};
@@ -58,10 +58,23 @@ fn header_pairs(headers: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, Str
 
 /// Classifies an answer from Atlassian: `status` the HTTP status, `body` the response body (str,
 /// bytes, an already decoded dict, or None), `headers` a mapping or (name, value) pairs. `now`
-/// (Unix seconds) replaces the clock for reset times given as absolute times.
+/// (Unix seconds) replaces the clock for reset times given as absolute times. The wait is at most
+/// one day (the default `limits.max_retry_after`); `Profile.classify_response` takes the
+/// profile's.
 #[pyfunction]
 #[pyo3(signature = (status, body=None, headers=None, *, now=None))]
 pub(crate) fn classify_response(
+    status: u16,
+    body: Option<&Bound<'_, PyAny>>,
+    headers: Option<&Bound<'_, PyAny>>,
+    now: Option<f64>,
+) -> PyResult<PyResponse> {
+    classify_with(None, status, body, headers, now)
+}
+
+/// Classifies with `profile`'s maximum wait, or the default one.
+pub(crate) fn classify_with(
+    profile: Option<&Profile>,
     status: u16,
     body: Option<&Bound<'_, PyAny>>,
     headers: Option<&Bound<'_, PyAny>>,
@@ -71,7 +84,10 @@ pub(crate) fn classify_response(
         let body = body_bytes(body)?;
         let headers = header_pairs(headers)?;
         let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        Ok(PyResponse(classify(status, &body, &headers, now)))
+        Ok(PyResponse(match profile {
+            Some(p) => p.classify_response(status, &body, &headers, now),
+            None => atlscim_core::classify_response(status, &body, &headers, now),
+        }))
     })
 }
 
@@ -96,11 +112,18 @@ impl PyResponse {
         self.0.retryable
     }
 
-    /// Seconds to wait before retrying (from Retry-After or X-RateLimit-Reset), when retryable
-    /// and the answer says.
+    /// Seconds to wait before retrying (from Retry-After or X-RateLimit-Reset, the longer when
+    /// both are sent), when retryable and the answer says; at most `limits.max_retry_after`.
     #[getter]
     fn retry_after(&self) -> Option<f64> {
         self.0.retry_after
+    }
+
+    /// Whether the answer asked for a longer wait than `limits.max_retry_after`, which
+    /// `retry_after` then is.
+    #[getter]
+    fn retry_after_clamped(&self) -> bool {
+        self.0.retry_after_clamped
     }
 
     #[getter]
@@ -125,7 +148,7 @@ impl PyResponse {
     }
 
     /// The classification as JSON, the same in every binding: keys status, kind, retryable,
-    /// retryAfter, scimType, detail, traceId, rule.
+    /// retryAfter, retryAfterClamped, scimType, detail, traceId, rule.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_python(py, &self.0.to_json())
     }
@@ -134,7 +157,8 @@ impl PyResponse {
         let r = &self.0;
         let mut s = format!("<Response {} {}", r.status, r.kind.as_str());
         if let Some(wait) = r.retry_after {
-            s.push_str(&format!(", retry after {wait}s"));
+            let clamped = if r.retry_after_clamped { " (clamped)" } else { "" };
+            s.push_str(&format!(", retry after {wait}s{clamped}"));
         }
         if let Some(rule) = r.rule {
             s.push_str(&format!(", {}", rule.id));

@@ -25,11 +25,15 @@ def test_prints_canonically_and_parses_back_to_an_equal_filter() -> None:
 
 
 def test_to_dict_is_the_tree() -> None:
-    f = atlscim.parse_filter('emails[type eq "work"] and not (userName pr)')
+    f = atlscim.parse_filter('emails[type eq "work"] and not (userName pr) and title pr')
+    # A chain is one node with every operand, however long.
     assert f.to_dict() == {
         "op": "and",
-        "left": {"op": "valuePath", "attr": "emails", "filter": {"op": "eq", "attr": "type", "value": "work"}},
-        "right": {"op": "not", "filter": {"op": "pr", "attr": "userName"}},
+        "filters": [
+            {"op": "valuePath", "attr": "emails", "filter": {"op": "eq", "attr": "type", "value": "work"}},
+            {"op": "not", "filter": {"op": "pr", "attr": "userName"}},
+            {"op": "pr", "attr": "title"},
+        ],
     }
 
 

@@ -45,7 +45,7 @@ def test_a_scim_error_body_in_every_form() -> None:
     assert (r.scim_type, r.rule, r.trace_id) == ("uniqueness", "ATL-U-008", None)
     assert r.detail == CONFLICT["detail"]
     assert r.to_dict() == {"status": 409, "kind": "conflict", "retryable": False, "retryAfter": None,
-                           "scimType": "uniqueness", "detail": CONFLICT["detail"], "traceId": None,
+                           "retryAfterClamped": False, "scimType": "uniqueness", "detail": CONFLICT["detail"], "traceId": None,
                            "rule": "ATL-U-008"}
 
 

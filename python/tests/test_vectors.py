@@ -112,6 +112,9 @@ def test_vector(case: Case, how: str, body: Any) -> None:
     report = check(case, body)
     expect = case.expect
     assert_verdict(report, expect)
+    if "details" in expect:
+        # Each issue's detail, in report order.
+        assert_json([i.detail for i in report.issues], expect["details"])
     if "normalized" in expect:
         assert_json(report.normalized, expect["normalized"])
         assert_json(report.to_dict()["normalized"], expect["normalized"])
@@ -191,13 +194,18 @@ def test_response_vector(case: KindCase) -> None:
     headers = [(h[0], h[1]) for h in c["headers"]]
     forms: list[Any] = [body] if isinstance(body, str) else [json.dumps(body), body]
     for form in forms:
-        response = atlscim.classify_response(c["status"], form, headers, now=c["now"])
+        # With a config, the profile's limits.max_retry_after caps the wait.
+        if "config" in c:
+            response = profile_from(c["config"]).classify_response(c["status"], form, headers, now=c["now"])
+        else:
+            response = atlscim.classify_response(c["status"], form, headers, now=c["now"])
         got = response.to_dict()
         # Every key the vector gives (the form check knows them all) is compared, with its type.
-        assert_json({k: got[k] for k in c["expect"]}, c["expect"])
+        assert_json({k: got.get(k, "<absent>") for k in c["expect"]}, c["expect"])
         assert_json(
-            [response.status, response.kind, response.retryable, response.retry_after, response.rule],
-            [got["status"], got["kind"], got["retryable"], got["retryAfter"], got["rule"]],
+            [response.status, response.kind, response.retryable, response.retry_after, response.rule,
+             response.retry_after_clamped],
+            [got["status"], got["kind"], got["retryable"], got["retryAfter"], got["rule"], got["retryAfterClamped"]],
         )
 
 

@@ -30,6 +30,8 @@ writes a JSON value, so the C test compares them as text.
                             per issue, in report order
               issue-order   "any" when the vector says the issues may come in any order
               normalized    the expected normalized body, canonical (absent: not asserted)
+              details       how many details follow (absent: none asserted)
+              detail        each issue's expected detail, in report order
   patch       type          "User" or "Group"
               resource, patch
               result        the patched resource, canonical
@@ -41,7 +43,8 @@ writes a JSON value, so the C test compares them as text.
                             valid, status and issues as in check
               summary       after the requests: the batch summary the expectations imply, canonical
                             ({"byRule", "invalid", "requests", "valid"})
-  response    http-status   the response's status
+  response    config        (above) when present, the profile classifies (its max_retry_after)
+              http-status   the response's status
               body          the body text exactly as sent
               header        "<name>\\n<value>", once per header, in order
               now           Unix seconds
@@ -164,6 +167,10 @@ def flatten_check(case, out):
     request(out, get(case, "request"))
     expect = get(case, "expect")
     verdict(out, expect)
+    if has(expect, "details"):
+        record(out, "details", str(len(get(expect, "details"))))
+        for detail in get(expect, "details"):
+            record(out, "detail", detail)
     if has(expect, "normalized"):
         record(out, "normalized", canonical(get(expect, "normalized")))
 
@@ -261,7 +268,7 @@ KEYS = {
     "file": ["kind?", "description", "cases"],
     "check": ["name", "config?", "request", "expect"],
     "check.request": ["method", "path", "body?", "current?"],
-    "check.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?"],
+    "check.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?"],
     "patch": ["name", "config?", "resource_type", "resource", "patch", "expect"],
     "patch.expect": ["result?", "error?"],
     "patch.expect.error": ["rule", "status", "scimType"],
@@ -270,8 +277,8 @@ KEYS = {
     "batch": ["name", "config?", "requests", "expect"],
     "batch.requests[]": ["method", "path", "body?", "current?"],
     "batch.expect[]": ["valid", "status", "issues", "issue_order?", "issue_order_reason?"],
-    "response": ["name", "status", "body", "headers", "now", "expect"],
-    "response.expect": ["kind", "retryable", "retryAfter", "scimType", "rule", "status?", "detail?", "traceId?"],
+    "response": ["name", "config?", "status", "body", "headers", "now", "expect"],
+    "response.expect": ["kind", "retryable", "retryAfter", "scimType", "rule", "status?", "detail?", "traceId?", "retryAfterClamped?"],
     "map_user": ["name", "op?", "config?", "mapping", "record", "expect"],
     "map_user.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "resource?", "derivation?"],
     "map_user.expect(mapping_error)": ["mapping_error"],

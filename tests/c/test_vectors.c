@@ -4,10 +4,12 @@
  * - check, batch, map_user, map_group: `valid`, `status`, the complete issue list as
  *   (severity, rule, pointer) triples in report order (sorted where the vector says
  *   "issue_order": "any"), and `normalized` / `resource` where the vector gives one (a mapped
- *   user's report normalizes to the user itself); a batch's summary;
+ *   user's report normalizes to the user itself); for check, each issue's detail in report order where the
+ *   vector gives them; a batch's summary;
  * - patch: the patched resource, or the refusal's rule, HTTP status and scimType;
  * - diff: the PatchOp (or none), and applying it to `current` gives `desired`;
- * - response: each key the case asserts, in the classification's JSON;
+ * - response: each key the case asserts, in the classification's JSON (classified by the case's
+ *   profile when it has a config);
  * - the normalizers: each key the case asserts, in the result's JSON or the refusal's reason and
  *   suggestion.
  *
@@ -322,6 +324,29 @@ static int verify_report(const vcase *c, size_t from, size_t to, const atlscim_r
     return ok;
 }
 
+/* Each issue's detail, in report order, against the case's "detail" records (when it has them). */
+static int same_details(const vcase *c, const atlscim_report *report) {
+    const field *count = get(c, "details");
+    size_t i, k = 0, n = atlscim_report_issue_count(report);
+    int ok = 1;
+    if (count == NULL) return 1;
+    if (strtoul(count->data, NULL, 10) != n) {
+        fprintf(stderr, "FAIL %s: %zu issues, the vector gives %s details\n", c->name, n, count->data);
+        return 0;
+    }
+    for (i = 0; i < c->n; i++) {
+        atlscim_str got;
+        if (strcmp(c->records[i].tag, "detail") != 0) continue;
+        got = atlscim_issue_detail(atlscim_report_issue(report, k++));
+        if (got.len != c->records[i].value.len || memcmp(got.data, c->records[i].value.data, got.len) != 0) {
+            fprintf(stderr, "FAIL %s: detail %zu\n    got  %.*s\n    want %s\n", c->name, k - 1, (int)got.len, got.data,
+                    c->records[i].value.data);
+            ok = 0;
+        }
+    }
+    return ok;
+}
+
 static int run_check(const vcase *c) {
     atlscim_profile *profile = profile_for(c);
     atlscim_report *report = NULL;
@@ -346,6 +371,7 @@ static int run_check(const vcase *c) {
         return 0;
     }
     ok = verify_report(c, 0, c->n, report);
+    ok &= same_details(c, report);
     if (normalized != NULL) {
         atlscim_bytes json = {NULL, 0};
         ok &= atlscim_report_normalized_json(report, &json, NULL) == ATLSCIM_STATUS_OK &&
@@ -590,8 +616,18 @@ static int run_response(const vcase *c) {
         headers[n].value_len = c->records[i].value.len - headers[n].name_len - 1;
         n++;
     }
-    status = atlscim_response_classify((uint16_t)strtoul(http_status->data, NULL, 10), body->data, body->len,
-                                       n ? headers : NULL, n, strtod(now->data, NULL), &out, &err);
+    if (get(c, "config") != NULL) {
+        /* The profile's limits.max_retry_after caps the wait. */
+        atlscim_profile *profile = profile_for(c);
+        if (profile == NULL) return 0;
+        status = atlscim_profile_classify_response(profile, (uint16_t)strtoul(http_status->data, NULL, 10), body->data,
+                                                   body->len, n ? headers : NULL, n, strtod(now->data, NULL), &out,
+                                                   &err);
+        atlscim_profile_free(profile);
+    } else {
+        status = atlscim_response_classify((uint16_t)strtoul(http_status->data, NULL, 10), body->data, body->len,
+                                           n ? headers : NULL, n, strtod(now->data, NULL), &out, &err);
+    }
     if (status != ATLSCIM_STATUS_OK) {
         fail_call(c, "classify", status, err);
         atlscim_error_free(err);

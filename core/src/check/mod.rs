@@ -9,6 +9,7 @@
 pub(crate) mod fix;
 mod groups;
 pub(crate) mod loc;
+mod nesting;
 mod request_kinds;
 pub(crate) mod walk;
 
@@ -44,6 +45,12 @@ pub(crate) fn single(rule: &'static Rule, detail: String) -> Report {
 /// Decides what kind of check a request gets, or reports why it cannot be sent at all.
 fn route<'a>(method: &str, path: &'a str) -> Result<(Method, Endpoint<'a>), Report> {
     let Some(m) = Method::parse(method) else {
+        if let Some(meant) = Method::parse_ignoring_case(method) {
+            return Err(single(
+                &rules::RFC_R_003,
+                format!("{method:?} is not a method: methods are case-sensitive; did you mean {}?", meant.as_str()),
+            ));
+        }
         return Err(single(
             &rules::RFC_R_002,
             format!("{method:?} is not a method SCIM uses (GET, POST, PUT, PATCH, DELETE)"),
@@ -126,20 +133,16 @@ impl Profile {
                 // reader borrow every string without validating each one again.
                 let text = match std::str::from_utf8(bytes) {
                     Ok(text) => text,
-                    Err(e) => {
-                        let detail =
-                            format!("the body is not valid UTF-8: invalid byte sequence at byte {}", e.valid_up_to());
-                        return single(&rules::RFC_J_001, detail);
-                    }
+                    Err(e) => return single(&rules::RFC_J_001, utf8_error_detail(bytes, e.valid_up_to())),
                 };
                 let mut de = serde_json::Deserializer::from_str(text);
                 self.check_resource(endpoint.kind, operation, request.current, facts, |w| {
-                    w.walk(&mut de).and_then(|()| de.end())
+                    w.walk(&mut de).and_then(|()| de.end()).map_err(|e| syntax_error_detail(&e, bytes))
                 })
             }
-            Some(Body::Value(value)) => {
-                self.check_resource(endpoint.kind, operation, request.current, facts, |w| w.walk(value))
-            }
+            Some(Body::Value(value)) => self.check_resource(endpoint.kind, operation, request.current, facts, |w| {
+                w.walk(value).map_err(|e| json_error_detail(&e.to_string()))
+            }),
         }
     }
 
@@ -163,32 +166,34 @@ impl Profile {
             Method::Put => Operation::Replace,
             Method::Patch => {
                 // A PatchOp message is small and read as a whole: take it as a value.
-                return match <Value as serde::Deserialize>::deserialize(body) {
+                return match nesting::read_value(body, self.limits.max_depth) {
                     Ok(value) => self.check_patch(&endpoint, Some(&Body::Value(&value)), current),
-                    Err(e) => single(&rules::RFC_J_001, json_error_detail(&e.to_string())),
+                    Err((_, Some(too_deep))) => Report::new(vec![too_deep], Vec::new(), false),
+                    Err((e, None)) => single(&rules::RFC_J_001, json_error_detail(&e.to_string())),
                 };
             }
             Method::Get => return self.check_query(&endpoint),
             Method::Delete => return self.check_delete(&endpoint),
         };
-        self.check_resource(endpoint.kind, operation, current, None, |w| w.walk(body))
+        self.check_resource(endpoint.kind, operation, current, None, |w| {
+            w.walk(body).map_err(|e| json_error_detail(&e.to_string()))
+        })
     }
 
-    fn check_resource<'de, E: std::fmt::Display>(
+    /// Walks a resource body with `walk`, whose error is the detail of the RFC-J-001 issue when
+    /// the walk did not stop itself (at a limit) first.
+    fn check_resource<'de>(
         &self,
         kind: ResourceKind,
         operation: Operation,
         current: Option<&Value>,
         facts: Option<&mut Facts>,
-        walk: impl FnOnce(&mut Walker<'_, 'de>) -> Result<(), E>,
+        walk: impl FnOnce(&mut Walker<'_, 'de>) -> Result<(), String>,
     ) -> Report {
         let mut w = Walker::new(self, kind);
         w.collect_present = operation == Operation::Replace && current.is_some();
-        if let Err(e) = walk(&mut w) {
-            let abort = w.abort.take().unwrap_or_else(|| {
-                let detail = json_error_detail(&e.to_string());
-                issue(Severity::Error, &rules::RFC_J_001, &Loc::ROOT, detail)
-            });
+        if let Err(detail) = walk(&mut w) {
+            let abort = w.abort.take().unwrap_or_else(|| issue(Severity::Error, &rules::RFC_J_001, &Loc::ROOT, detail));
             let mut issues = w.issues;
             issues.push(abort);
             return Report::new(issues, Vec::new(), false);
@@ -214,7 +219,17 @@ impl Profile {
     }
 }
 
-/// Says what is wrong with a body the JSON reader refused.
+/// Says what is wrong with a body's JSON text, in the text's terms and located.
+pub(crate) fn syntax_error_detail(e: &serde_json::Error, text: &[u8]) -> String {
+    format!("the body is not valid JSON: {}", crate::syntax::JsonSyntaxError::new(e, text))
+}
+
+pub(crate) fn utf8_error_detail(text: &[u8], valid_up_to: usize) -> String {
+    format!("the body is not valid UTF-8: {}", crate::syntax::JsonSyntaxError::utf8(text, valid_up_to))
+}
+
+/// Says what is wrong with a body read from something other than JSON text (a binding's objects,
+/// whose reader words its errors as serde_json does).
 pub(crate) fn json_error_detail(message: &str) -> String {
     if message.contains("recursion limit") {
         return format!("the body is nested too deeply to read ({message})");

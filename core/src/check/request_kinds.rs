@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::fix::Fix;
 use super::loc::Loc;
+use super::nesting;
 use super::{issue, single};
 use crate::filter::{self, CompValue, CompareOp, Filter};
 use crate::profile::Profile;
@@ -25,7 +26,14 @@ impl Profile {
         let parsed;
         let value = match body {
             None => return single(&rules::RFC_J_002, "a PATCH needs a PatchOp message in the body".to_string()),
-            Some(Body::Value(v)) => *v,
+            Some(Body::Value(v)) => {
+                // The same depth limit as for a body read from text, so a binding's object or a
+                // Rust caller's value gets the same answer as its JSON text.
+                if let Some(too_deep) = nesting::too_deep(v, self.limits().max_depth) {
+                    return Report::new(vec![too_deep], Vec::new(), false);
+                }
+                *v
+            }
             Some(Body::Json(bytes)) => {
                 let max = self.limits().max_body_bytes;
                 if bytes.len() > max {
@@ -33,9 +41,20 @@ impl Profile {
                         format!("the body is {} bytes; at most {max} are allowed (limits.max_body_bytes)", bytes.len());
                     return single(&rules::RFC_J_004, detail);
                 }
-                parsed = match serde_json::from_slice::<Value>(bytes) {
+                // UTF-8 first, as for a resource body: serde_json would call a bad byte inside a
+                // string an invalid code point.
+                let text = match std::str::from_utf8(bytes) {
+                    Ok(text) => text,
+                    Err(e) => return single(&rules::RFC_J_001, super::utf8_error_detail(bytes, e.valid_up_to())),
+                };
+                let mut de = serde_json::Deserializer::from_str(text);
+                parsed = match nesting::read_value(&mut de, self.limits().max_depth).and_then(|v| {
+                    de.end().map_err(|e| (e, None))?;
+                    Ok(v)
+                }) {
                     Ok(v) => v,
-                    Err(e) => return single(&rules::RFC_J_001, super::json_error_detail(&e.to_string())),
+                    Err((_, Some(too_deep))) => return Report::new(vec![too_deep], Vec::new(), false),
+                    Err((e, None)) => return single(&rules::RFC_J_001, super::syntax_error_detail(&e, bytes)),
                 };
                 &parsed
             }

@@ -64,8 +64,8 @@ struct Scope<'s> {
 
 fn eval(filter: &Filter, ctx: &Value, scope: Scope<'_>, o: &EvalOptions<'_>) -> bool {
     match filter {
-        Filter::And(l, r) => eval(l, ctx, scope, o) && eval(r, ctx, scope, o),
-        Filter::Or(l, r) => eval(l, ctx, scope, o) || eval(r, ctx, scope, o),
+        Filter::And(operands) => operands.iter().all(|f| eval(f, ctx, scope, o)),
+        Filter::Or(operands) => operands.iter().any(|f| eval(f, ctx, scope, o)),
         Filter::Not(f) => !eval(f, ctx, scope, o),
         Filter::Present(path) => {
             let (values, _) = resolve(path, ctx, scope);

@@ -23,7 +23,7 @@ use serde_json::{Number, Value};
 
 pub use eval::{EvalOptions, element_matches, instant_of, matches, matches_with};
 pub(crate) use parse::parse_patch_path;
-pub use parse::{FilterError, FilterLimits, parse, parse_with};
+pub use parse::{FilterError, FilterLimits, MAX_FILTER_DEPTH_CEILING, parse, parse_with};
 
 /// An attribute path inside a filter: `[urn ":"] attr ["." sub]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,11 +144,40 @@ pub enum Filter {
         filter: Box<Filter>,
     },
     Not(Box<Filter>),
-    And(Box<Filter>, Box<Filter>),
-    Or(Box<Filter>, Box<Filter>),
+    /// `a and b and …`: every operand matches. A chain of one operator is one node with all its
+    /// operands (two or more), never a nested pair per operator: the tree is as deep as the
+    /// filter's parentheses, not as its length, so printing, evaluating and dropping a long chain
+    /// recurse no deeper than a short one. An operand is itself an `And` only where the text
+    /// parenthesized it.
+    And(Vec<Filter>),
+    /// `a or b or …`: some operand matches; flat like [`Filter::And`].
+    Or(Vec<Filter>),
 }
 
 impl Filter {
+    /// `left and right`, joining into `left`'s chain when it is an `and` chain already (how the
+    /// parser reads `a and b and c`).
+    pub fn and(left: Filter, right: Filter) -> Filter {
+        match left {
+            Filter::And(mut operands) => {
+                operands.push(right);
+                Filter::And(operands)
+            }
+            left => Filter::And(vec![left, right]),
+        }
+    }
+
+    /// `left or right`, joining into `left`'s chain when it is an `or` chain already.
+    pub fn or(left: Filter, right: Filter) -> Filter {
+        match left {
+            Filter::Or(mut operands) => {
+                operands.push(right);
+                Filter::Or(operands)
+            }
+            left => Filter::Or(vec![left, right]),
+        }
+    }
+
     fn precedence(&self) -> u8 {
         match self {
             Filter::Or(..) => 1,
@@ -157,23 +186,39 @@ impl Filter {
         }
     }
 
-    /// The filter as JSON: `{"op": "and", "left": …, "right": …}`, `{"op": "eq", "attr": "userName",
-    /// "value": "bjensen"}`, `{"op": "pr", "attr": …}`, `{"op": "not", "filter": …}`,
-    /// `{"op": "valuePath", "attr": …, "filter": …}` — the tree shape of the conformance corpora.
+    /// The filter as JSON: `{"op": "and", "filters": [a, b, …]}` (and `"or"`), `{"op": "eq",
+    /// "attr": "userName", "value": "bjensen"}`, `{"op": "pr", "attr": …}`, `{"op": "not",
+    /// "filter": …}`, `{"op": "valuePath", "attr": …, "filter": …}`. A chain is one array, as in
+    /// the tree, so the JSON is no deeper than the filter's parentheses.
     pub fn to_json(&self) -> Value {
-        use serde_json::json;
-        match self {
-            Filter::Present(p) => json!({"op": "pr", "attr": p.to_string()}),
-            Filter::Compare { path, op, value } => {
-                json!({"op": op.as_str(), "attr": path.to_string(), "value": value.to_json()})
-            }
-            Filter::ValuePath { path, filter } => {
-                json!({"op": "valuePath", "attr": path.to_string(), "filter": filter.to_json()})
-            }
-            Filter::Not(f) => json!({"op": "not", "filter": f.to_json()}),
-            Filter::And(l, r) => json!({"op": "and", "left": l.to_json(), "right": r.to_json()}),
-            Filter::Or(l, r) => json!({"op": "or", "left": l.to_json(), "right": r.to_json()}),
+        // Built member by member: the `json!` macro's frame is large in unoptimized builds, and
+        // this recurses once per level of the tree.
+        let mut m = serde_json::Map::new();
+        let (op, attr) = match self {
+            Filter::Present(p) => ("pr", Some(p)),
+            Filter::Compare { path, op, .. } => (op.as_str(), Some(path)),
+            Filter::ValuePath { path, .. } => ("valuePath", Some(path)),
+            Filter::Not(_) => ("not", None),
+            Filter::And(_) => ("and", None),
+            Filter::Or(_) => ("or", None),
+        };
+        m.insert("op".into(), op.into());
+        if let Some(attr) = attr {
+            m.insert("attr".into(), attr.to_string().into());
         }
+        match self {
+            Filter::Present(_) => {}
+            Filter::Compare { value, .. } => {
+                m.insert("value".into(), value.to_json());
+            }
+            Filter::ValuePath { filter, .. } | Filter::Not(filter) => {
+                m.insert("filter".into(), filter.to_json());
+            }
+            Filter::And(operands) | Filter::Or(operands) => {
+                m.insert("filters".into(), operands.iter().map(Filter::to_json).collect());
+            }
+        }
+        Value::Object(m)
     }
 
     /// Every attribute expression in the filter, in order (value-path contents included).
@@ -187,18 +232,29 @@ impl Filter {
         match self {
             Filter::Present(_) | Filter::Compare { .. } => out.push(self),
             Filter::ValuePath { filter, .. } | Filter::Not(filter) => filter.collect_terms(out),
-            Filter::And(l, r) | Filter::Or(l, r) => {
-                l.collect_terms(out);
-                r.collect_terms(out);
+            Filter::And(operands) | Filter::Or(operands) => {
+                for operand in operands {
+                    operand.collect_terms(out);
+                }
             }
         }
     }
 
-    fn fmt_operand(&self, f: &mut fmt::Formatter<'_>, parent: u8, right: bool) -> fmt::Result {
-        // The parser builds left-leaning chains, so a same-precedence operand on the right needs
-        // parentheses to print back to the same tree.
-        let needs = self.precedence() < parent || (right && self.precedence() == parent && parent < 3);
-        if needs { write!(f, "({self})") } else { write!(f, "{self}") }
+    /// Prints a chain's operands joined by ` op `. An operand of the same operator was
+    /// parenthesized in the text (the parser joins an unparenthesized chain into one node), and
+    /// one of lower precedence needs parentheses to keep its meaning.
+    fn fmt_chain(f: &mut fmt::Formatter<'_>, operands: &[Filter], op: &str, precedence: u8) -> fmt::Result {
+        for (i, operand) in operands.iter().enumerate() {
+            if i > 0 {
+                write!(f, " {op} ")?;
+            }
+            if operand.precedence() <= precedence {
+                write!(f, "({operand})")?;
+            } else {
+                write!(f, "{operand}")?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -209,16 +265,8 @@ impl fmt::Display for Filter {
             Filter::Compare { path, op, value } => write!(f, "{path} {} {value}", op.as_str()),
             Filter::ValuePath { path, filter } => write!(f, "{path}[{filter}]"),
             Filter::Not(inner) => write!(f, "not ({inner})"),
-            Filter::And(l, r) => {
-                l.fmt_operand(f, 2, false)?;
-                f.write_str(" and ")?;
-                r.fmt_operand(f, 2, true)
-            }
-            Filter::Or(l, r) => {
-                l.fmt_operand(f, 1, false)?;
-                f.write_str(" or ")?;
-                r.fmt_operand(f, 1, true)
-            }
+            Filter::And(operands) => Filter::fmt_chain(f, operands, "and", 2),
+            Filter::Or(operands) => Filter::fmt_chain(f, operands, "or", 1),
         }
     }
 }

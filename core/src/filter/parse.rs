@@ -1,15 +1,22 @@
 //! The filter parser: hand-written recursive descent over the RFC 7644 §3.4.2.2 grammar.
 //!
 //! Precedence, from loosest: `or`, `and`, then `not (…)`, `(…)` and attribute expressions.
-//! Chains of one operator are built left-leaning (`a and b and c` is `(a and b) and c`).
-//! Limits on length, nesting depth and number of terms are checked while parsing, so a hostile
-//! filter costs at most linear time and bounded stack.
+//! A chain of one operator is one node with all its operands (`a and b and c` is
+//! `And[a, b, c]`), so a long chain costs no stack. Limits on length, nesting depth (at most
+//! [`MAX_FILTER_DEPTH_CEILING`]) and number of terms are checked while parsing, so a hostile filter
+//! costs at most linear time and bounded stack.
 
 use std::fmt;
 
 use serde_json::Number;
 
 use super::{AttrPath, CompValue, CompareOp, Filter};
+
+/// The deepest nesting [`FilterLimits::max_depth`] may allow: a filter nested this deep parses,
+/// prints, converts to JSON, evaluates and drops within a 1 MiB stack, with room to spare, in an
+/// unoptimized build (each level of parentheses costs the parser four calls). A larger
+/// `max_depth` acts as this one; a config asking for more is refused.
+pub const MAX_FILTER_DEPTH_CEILING: usize = 64;
 
 /// Limits and leniency for parsing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,9 +25,11 @@ pub struct FilterLimits {
     /// the canonical print of an accepted filter can be longer (control characters in strings
     /// are printed escaped, `\n` for a newline), so a stored canonical form needs the same room.
     pub max_length: usize,
-    /// Deepest nesting of parentheses, `not` and value filters (default 32).
+    /// Deepest nesting of parentheses, `not` and value filters (default 32, at most
+    /// [`MAX_FILTER_DEPTH_CEILING`]: a larger value acts as the ceiling).
     pub max_depth: usize,
-    /// Most attribute expressions in one filter (default 256).
+    /// Most attribute expressions in one filter (default 256). It bounds time, not stack: a chain
+    /// of `and` or `or` is one node however long, so it needs no ceiling.
     pub max_terms: usize,
     /// Accept what identity providers send outside the grammar (see the module docs of
     /// [`crate::filter`]). Default true.
@@ -210,12 +219,13 @@ impl<'a> Parser<'a> {
         false
     }
 
+    /// One level deeper (a parenthesis, `not (` or a value filter): each costs the parser a few
+    /// nested calls, so the depth is what bounds its stack.
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > self.limits.max_depth {
-            return Err(
-                self.error(&format!("nesting at most {} levels deep (limits.max_filter_depth)", self.limits.max_depth))
-            );
+        let max = self.limits.max_depth.min(MAX_FILTER_DEPTH_CEILING);
+        if self.depth > max {
+            return Err(self.error(&format!("nesting at most {max} levels deep (limits.max_filter_depth)")));
         }
         Ok(())
     }
@@ -237,22 +247,29 @@ impl<'a> Parser<'a> {
         Ok(false)
     }
 
+    /// `a or b or …` as one node: a chain never deepens the tree (see [`Filter::Or`]).
     fn or_expr(&mut self) -> PResult<Filter> {
-        let mut left = self.and_expr()?;
-        while self.binary("or")? {
-            let right = self.and_expr()?;
-            left = Filter::Or(Box::new(left), Box::new(right));
+        let first = self.and_expr()?;
+        if !self.binary("or")? {
+            return Ok(first);
         }
-        Ok(left)
+        let mut operands = vec![first, self.and_expr()?];
+        while self.binary("or")? {
+            operands.push(self.and_expr()?);
+        }
+        Ok(Filter::Or(operands))
     }
 
     fn and_expr(&mut self) -> PResult<Filter> {
-        let mut left = self.unary()?;
-        while self.binary("and")? {
-            let right = self.unary()?;
-            left = Filter::And(Box::new(left), Box::new(right));
+        let first = self.unary()?;
+        if !self.binary("and")? {
+            return Ok(first);
         }
-        Ok(left)
+        let mut operands = vec![first, self.unary()?];
+        while self.binary("and")? {
+            operands.push(self.unary()?);
+        }
+        Ok(Filter::And(operands))
     }
 
     fn unary(&mut self) -> PResult<Filter> {
@@ -318,8 +335,7 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 let sub = self.name("a sub-attribute name after \"].\"")?;
                 let term = self.operation(AttrPath { urn: None, attr: sub, sub: None })?;
-                let both = Filter::And(Box::new(inner), Box::new(term));
-                return Ok(Filter::ValuePath { path, filter: Box::new(both) });
+                return Ok(Filter::ValuePath { path, filter: Box::new(Filter::and(inner, term)) });
             }
             return Ok(Filter::ValuePath { path, filter: Box::new(inner) });
         }

@@ -603,8 +603,12 @@ impl Mapping {
     }
 
     pub fn from_json_str(text: &str) -> Result<Mapping, MappingError> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| MappingError::new("", format!("not valid JSON: {e}")))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            MappingError::new(
+                "",
+                format!("not valid JSON: {}", crate::syntax::JsonSyntaxError::new(&e, text.as_bytes())),
+            )
+        })?;
         Mapping::from_json(&value)
     }
 

@@ -526,7 +526,7 @@ fn element_from_filter(filter: &Filter) -> Option<Map<String, Value>> {
     let mut out = Map::new();
     fn walk(f: &Filter, out: &mut Map<String, Value>) -> bool {
         match f {
-            Filter::And(l, r) => walk(l, out) && walk(r, out),
+            Filter::And(operands) => operands.iter().all(|f| walk(f, out)),
             Filter::Compare { path, op: CompareOp::Eq, value } if path.urn.is_none() && path.sub.is_none() => {
                 if matches!(value, CompValue::Null) {
                     return true;

@@ -667,7 +667,14 @@ fn element_filter(element: &Value, by_value_only: bool) -> Option<Filter> {
     if by_value_only {
         return None;
     }
-    m.iter().filter_map(|(k, v)| term(k, v)).reduce(|a, b| Filter::And(Box::new(a), Box::new(b)))
+    // One `and` node however many sub-attributes the value gives (a chain of pairs would be as
+    // deep as the object is wide).
+    let mut terms: Vec<Filter> = m.iter().filter_map(|(k, v)| term(k, v)).collect();
+    match terms.len() {
+        0 => None,
+        1 => terms.pop(),
+        _ => Some(Filter::And(terms)),
+    }
 }
 
 /// The comparison form of an address: the domain in lower case.
