@@ -75,6 +75,9 @@ pub struct Limits {
     /// Most values one PATCH adds or removes in a multi-valued attribute such as members
     /// (default 10,000).
     pub max_patch_values: usize,
+    /// Most issues one report lists (default 1,000, at most 100,000); one more issue
+    /// (RFC-J-006) says how many were left out, and [`crate::Report::omitted`] counts them.
+    pub max_issues: usize,
 }
 
 impl Default for Limits {
@@ -90,12 +93,17 @@ impl Default for Limits {
             max_filter_terms: 256,
             max_operations: 1000,
             max_patch_values: 10_000,
+            max_issues: 1000,
         }
     }
 }
 
 /// The deepest nesting the JSON reader itself allows; `limits.max_depth` may not exceed it.
 pub const MAX_DEPTH_CEILING: usize = 128;
+
+/// The most `limits.max_issues` may be: a report's memory stays a fixed size (about 200 bytes an
+/// issue) however the limit is set.
+pub const MAX_ISSUES_CEILING: usize = 100_000;
 
 /// A config that could not be used, naming the offending key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -350,7 +358,7 @@ impl Profile {
                 "users_per_directory": l.users_per_directory, "users_per_group": l.users_per_group,
                 "max_filter_length": l.max_filter_length, "max_filter_depth": l.max_filter_depth,
                 "max_filter_terms": l.max_filter_terms, "max_operations": l.max_operations,
-                "max_patch_values": l.max_patch_values,
+                "max_patch_values": l.max_patch_values, "max_issues": l.max_issues,
             }),
         );
         m.insert("lenient".into(), self.lenient.into());
@@ -480,10 +488,14 @@ fn limits(value: &Value) -> Result<Limits, ConfigError> {
             "max_filter_terms" => limits.max_filter_terms = size,
             "max_operations" => limits.max_operations = size,
             "max_patch_values" => limits.max_patch_values = size,
+            "max_issues" if size > MAX_ISSUES_CEILING => {
+                return err(k, format!("must be at most {MAX_ISSUES_CEILING}, got {n}"));
+            }
+            "max_issues" => limits.max_issues = size,
             _ => {
                 return err(
                     k,
-                    "unknown key; expected one of max_body_bytes, max_depth, max_string_bytes, users_per_directory, users_per_group, max_filter_length, max_filter_depth, max_filter_terms, max_operations, max_patch_values",
+                    "unknown key; expected one of max_body_bytes, max_depth, max_string_bytes, users_per_directory, users_per_group, max_filter_length, max_filter_depth, max_filter_terms, max_operations, max_patch_values, max_issues",
                 );
             }
         }
@@ -519,6 +531,8 @@ mod tests {
             (json!({"limits": {"max_depth": "10"}}), "limits.max_depth"),
             (json!({"limits": {"max_depth": 1000}}), "limits.max_depth"),
             (json!({"limits": {"depth": 10}}), "limits.depth"),
+            (json!({"limits": {"max_issues": 0}}), "limits.max_issues"),
+            (json!({"limits": {"max_issues": 100_001}}), "limits.max_issues"),
             (json!({"verified_domains": ["ok.com", 5]}), "verified_domains[1]"),
             (json!({"verified_domains": [{"domain": "a.com", "sub": true}]}), "verified_domains[0].sub"),
             (json!({"verified_domains": ["not a domain"]}), "verified_domains[0]"),

@@ -347,6 +347,11 @@ rules! {
         "atlscim limit (config limits.max_string_bytes, default 64 KiB)",
         r#""displayName": "<10 MB of text>""#,
         "Shorten the value, or raise limits.max_string_bytes.";
+    RFC_J_006 = "RFC-J-006", Warning, None, None,
+        "More issues than limits.max_issues were found: the report keeps that many (errors first, then warnings, then infos; each in report order) and this last issue says how many more there were, by severity and rule.",
+        "atlscim limit (config limits.max_issues, default 1,000): a report's size is bounded whatever the body",
+        "a 16 MB body of 8 million wrongly typed values",
+        "Fix the errors shown and check again, or raise limits.max_issues to see more at once.";
     RFC_P_001 = "RFC-P-001", Error, Some(400), Some("invalidSyntax"),
         "A PATCH operation must be an object with op, and optionally path (a string) and value; nothing else.",
         "RFC 7644 §3.5.2",

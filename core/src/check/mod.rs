@@ -16,11 +16,11 @@ use serde::Deserializer;
 use serde_json::Value;
 
 use crate::profile::{self, Profile};
-use crate::report::{Issue, Report, Severity};
+use crate::report::{Issue, Issues, Report, Severity};
 use crate::request::{Body, Endpoint, Method, Request};
 use crate::rules::{self, Rule};
 use crate::schema::{self, Mutability, ResourceKind};
-use fix::Fix;
+use fix::{Fix, Fixes};
 use loc::Loc;
 use walk::Walker;
 
@@ -37,8 +37,19 @@ pub(crate) fn issue(severity: Severity, rule: &'static Rule, loc: &Loc<'_>, deta
     Issue { severity, rule, path: loc.path(), pointer: loc.pointer(), detail: detail.into() }
 }
 
+impl Profile {
+    /// An empty issue list with this profile's cap (`limits.max_issues`).
+    pub(crate) fn no_issues(&self) -> Issues {
+        Issues::new(self.limits.max_issues)
+    }
+}
+
+/// A report of one issue: the body cannot be read or the request cannot be sent. (A batch that
+/// adds issues to it sets its cap: [`Report::capped`].)
 pub(crate) fn single(rule: &'static Rule, detail: String) -> Report {
-    Report::new(vec![issue(rule.severity, rule, &Loc::ROOT, detail)], Vec::new(), false)
+    let mut issues = Issues::new(usize::MAX);
+    issues.push(issue(rule.severity, rule, &Loc::ROOT, detail));
+    Report::new(issues, Fixes::default(), false)
 }
 
 /// Decides what kind of check a request gets, or reports why it cannot be sent at all.
@@ -191,7 +202,7 @@ impl Profile {
             });
             let mut issues = w.issues;
             issues.push(abort);
-            return Report::new(issues, Vec::new(), false);
+            return Report::new(issues, Fixes::default(), false);
         }
         schemas_rules(&mut w);
         let current = current.filter(|_| operation == Operation::Replace);

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::fix::Fix;
+use super::fix::{Fix, Fixes};
 use super::loc::Loc;
 use super::{issue, single};
 use crate::filter::{self, CompValue, CompareOp, Filter};
@@ -40,16 +40,18 @@ impl Profile {
                 &parsed
             }
         };
-        let reading = self.read_patch(value, endpoint.kind, current);
+        let mut reading = self.read_patch(value, endpoint.kind, current);
         let normalized = reading.changed.then(|| reading.normalized());
-        let mut issues = reading.issues;
-        if let Some(current) = current.filter(|_| issues.iter().all(|i| i.severity != Severity::Error)) {
+        let valid = reading.valid();
+        let readable = reading.readable;
+        let changed = reading.changed;
+        let operations = std::mem::take(&mut reading.operations);
+        let mut issues = reading.into_issues();
+        if let Some(current) = current.filter(|_| valid) {
             // With the resource at hand, the operations can be tried: a value filter that matches
             // nothing shows up here rather than at Atlassian.
             let rt = self.schemas().resource(endpoint.kind);
-            if let Err(e) =
-                crate::patch::apply(current, &reading.operations, Some(rt), self.apply_options(endpoint.kind))
-            {
+            if let Err(e) = crate::patch::apply(current, &operations, Some(rt), self.apply_options(endpoint.kind)) {
                 let loc = Loc::ROOT;
                 let mut i = issue(Severity::Error, e.rule, &loc, e.detail.clone());
                 i.path = e.path.clone();
@@ -57,19 +59,18 @@ impl Profile {
                 issues.push(i);
             }
         }
-        let fixes = if reading.changed {
-            vec![Fix::Replace { pointer: String::new(), value: normalized.unwrap_or(Value::Null) }]
-        } else {
-            Vec::new()
-        };
-        Report::new(issues, fixes, reading.readable)
+        let mut fixes = Fixes::default();
+        if changed {
+            fixes.push(Fix::Replace { pointer: String::new(), value: normalized.unwrap_or(Value::Null) });
+        }
+        Report::new(issues, fixes, readable)
     }
 
     /// DELETE: what Atlassian does with it (reference §6), and the reversible alternative.
     pub(super) fn check_delete(&self, endpoint: &Endpoint<'_>) -> Report {
         let root = Loc::ROOT;
         let i = match (endpoint.kind, self.delete_semantics()) {
-            (_, _) if !self.is_atlassian() => return Report::new(Vec::new(), Vec::new(), true),
+            (_, _) if !self.is_atlassian() => return Report::new(self.no_issues(), Fixes::default(), true),
             (ResourceKind::User, crate::DeleteSemantics::Unlink) => issue(
                 Severity::Warning,
                 &rules::ATL_D_001,
@@ -89,11 +90,13 @@ impl Profile {
                 "Atlassian removes the group from the organization's directory and its sites; members lose the product access and permissions it granted",
             ),
         };
-        Report::new(vec![i], Vec::new(), true)
+        let mut issues = self.no_issues();
+        issues.push(i);
+        Report::new(issues, Fixes::default(), true)
     }
 
     pub(super) fn check_query(&self, endpoint: &Endpoint<'_>) -> Report {
-        let mut issues = Vec::new();
+        let mut issues = self.no_issues();
         let root = Loc::ROOT;
         let pairs = endpoint.query.map(query_pairs).unwrap_or_default();
         let has = |n: &str| pairs.iter().any(|(k, _)| k.eq_ignore_ascii_case(n));
@@ -147,7 +150,7 @@ impl Profile {
                 _ => {}
             }
         }
-        Report::new(issues, Vec::new(), true)
+        Report::new(issues, Fixes::default(), true)
     }
 }
 
