@@ -29,6 +29,7 @@ type vectorCase struct {
 		Valid      bool            `json:"valid"`
 		Status     *int            `json:"status"`
 		Issues     [][3]string     `json:"issues"`
+		Omitted    *int            `json:"omitted"`    // nil: not asserted
 		Normalized json.RawMessage `json:"normalized"` // nil: not asserted
 	} `json:"expect"`
 }
@@ -221,6 +222,9 @@ func (v *verdict) differences(r *Report) []string {
 func verify(c *vectorCase, r *Report) []string {
 	v := verdict{Valid: c.Expect.Valid, Status: c.Expect.Status, Issues: c.Expect.Issues}
 	diffs := v.differences(r)
+	if c.Expect.Omitted != nil && r.Omitted != *c.Expect.Omitted {
+		diffs = append(diffs, fmt.Sprintf("omitted %d, expected %d", r.Omitted, *c.Expect.Omitted))
+	}
 	if c.Expect.Normalized != nil {
 		normalized, err := r.Normalized()
 		if normalized == nil {

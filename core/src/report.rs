@@ -266,10 +266,15 @@ impl Issues {
         rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let shown: Vec<String> = rules.iter().take(5).map(|(r, n)| format!("{r} ×{n}")).collect();
         let more = if rules.len() > 5 { format!(", {} more rules", rules.len() - 5) } else { String::new() };
+        let n = |count: usize, what: &str| format!("{count} {what}{}", if count == 1 { "" } else { "s" });
         let detail = format!(
-            "{} more issues were found and left out of this report (limits.max_issues is {}): {errors} errors, {warnings} warnings, {infos} infos ({}{more}); the errors are kept first",
+            "{} more {} found and left out of this report (limits.max_issues is {}): {}, {}, {} ({}{more}); errors are kept first",
             self.omitted_total,
+            if self.omitted_total == 1 { "issue was" } else { "issues were" },
             self.max,
+            n(errors, "error"),
+            n(warnings, "warning"),
+            n(infos, "info"),
             shown.join(", "),
         );
         self.kept.push(Issue {
@@ -395,7 +400,10 @@ impl Report {
         match body? {
             Body::Json(bytes) => {
                 let text = std::str::from_utf8(bytes).ok()?.trim();
-                if self.fixes.is_empty() { Some(text.to_owned()) } else { fix::rewrite(text, &self.fixes) }
+                match self.fixes.is_empty() {
+                    true => is_json(text).then(|| text.to_owned()),
+                    false => fix::rewrite(text, &self.fixes),
+                }
             }
             Body::Value(v) if self.fixes.is_empty() => Some(v.to_string()),
             Body::Value(v) => fix::rewrite(&v.to_string(), &self.fixes),
@@ -441,8 +449,12 @@ impl Report {
             _ if !self.readable => false,
             Some(Body::Json(bytes)) => match std::str::from_utf8(bytes) {
                 Ok(text) if self.fixes.is_empty() => {
-                    out.push_str(text.trim());
-                    true
+                    // A body the check did not read (GET, DELETE) may be anything.
+                    let json = is_json(text);
+                    if json {
+                        out.push_str(text.trim());
+                    }
+                    json
                 }
                 Ok(text) => fix::rewrite_into(text, &self.fixes, &mut out),
                 Err(_) => false,
@@ -500,6 +512,11 @@ impl Report {
     }
 }
 
+/// Whether `text` is one JSON value (read without building it).
+fn is_json(text: &str) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+}
+
 impl Serialize for Report {
     /// Serializes without the checked body, so `normalized` is null. Use [`Report::to_json`] to
     /// include it.
@@ -511,5 +528,75 @@ impl Serialize for Report {
         map.serialize_entry("omitted", &self.issues.omitted())?;
         map.serialize_entry("normalized", &Value::Null)?;
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules;
+
+    fn issue(severity: Severity, n: usize) -> Issue {
+        Issue {
+            severity,
+            rule: &rules::RFC_T_001,
+            path: String::new(),
+            pointer: format!("/{n}"),
+            detail: String::new(),
+        }
+    }
+
+    /// What a full report keeps: the `max` highest ranked (the first error highest, then errors,
+    /// warnings, infos), the earlier first within a rank, in report order.
+    fn expected(severities: &[Severity], max: usize) -> Vec<String> {
+        let first_error = severities.iter().position(|s| *s == Severity::Error);
+        let rank = |i: usize| if Some(i) == first_error { 4 } else { severities[i] as u8 };
+        let mut order: Vec<usize> = (0..severities.len()).collect();
+        order.sort_by_key(|&i| (std::cmp::Reverse(rank(i)), i));
+        let mut kept: Vec<usize> = order.into_iter().take(max).collect();
+        kept.sort();
+        kept.into_iter().map(|i| format!("/{i}")).collect()
+    }
+
+    fn kept(issues: &Issues) -> Vec<String> {
+        issues.iter().filter(|i| i.rule.id != "RFC-J-006").map(|i| i.pointer.clone()).collect()
+    }
+
+    #[test]
+    fn a_full_report_keeps_errors_first_in_report_order() {
+        let mut seed = 12345u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..300 {
+            let n = next() % 40;
+            let max = 1 + next() % 8;
+            let severities: Vec<Severity> =
+                (0..n).map(|_| [Severity::Info, Severity::Warning, Severity::Error][next() % 3]).collect();
+            let mut issues = Issues::new(max);
+            for (i, s) in severities.iter().enumerate() {
+                issues.push(issue(*s, i));
+            }
+            issues.finish();
+            assert_eq!(kept(&issues), expected(&severities, max), "{severities:?} max {max}");
+            assert_eq!(issues.omitted(), n.saturating_sub(max));
+            assert_eq!(issues.as_slice().last().is_some_and(|i| i.rule.id == "RFC-J-006"), n > max);
+            // Keeping a part and adding it to another list keeps what adding the whole would.
+            let split = if n == 0 { 0 } else { next() % n };
+            let (mut first, mut second) = (Issues::new(max), Issues::new(max));
+            for (i, s) in severities.iter().enumerate() {
+                let target = if i < split { &mut first } else { &mut second };
+                target.push(issue(*s, i));
+            }
+            first.extend(second);
+            first.finish();
+            // (The first error of the second part is not pinned in it unless it is the first
+            // of all: the first part's list decides which error is first.)
+            if severities[..split].contains(&Severity::Error) || !severities[split..].contains(&Severity::Error) {
+                assert_eq!(kept(&first), kept(&issues), "{severities:?} max {max} split {split}");
+            }
+            assert_eq!(first.omitted(), issues.omitted());
+        }
     }
 }

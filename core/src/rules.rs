@@ -378,8 +378,8 @@ rules! {
         r#"{"op":"remove","path":"userName"}"#,
         "Keep required attributes; send values of the attribute's type.";
     RFC_P_006 = "RFC-P-006", Error, Some(413), None,
-        "A PATCH with more operations than limits.max_operations, or more values for one multi-valued attribute than limits.max_patch_values.",
-        "atlscim limits (config limits.max_operations, default 1,000; limits.max_patch_values, default 10,000); Atlassian documents none",
+        "A PATCH with more operations than limits.max_operations, more values for one multi-valued attribute than limits.max_patch_values, or operations that would write more than limits.max_body_bytes into the resource (a value copied into every value of a large multi-valued attribute, such as emails.type or members through a filter).",
+        "atlscim limits (config limits.max_operations, default 1,000; limits.max_patch_values, default 10,000; limits.max_body_bytes, default 16 MiB); Atlassian documents none",
         "a PATCH adding 50,000 members",
         "Split the change into several PATCH requests.";
     RFC_R_001 = "RFC-R-001", Error, Some(404), None,

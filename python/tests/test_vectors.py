@@ -90,6 +90,9 @@ def test_vector(case: Case, how: str, body: Any) -> None:
     if "normalized" in expect:
         assert report.normalized == expect["normalized"]
         assert report.to_dict()["normalized"] == expect["normalized"]
+    if "omitted" in expect:
+        assert report.omitted == expect["omitted"], summary
+        assert report.to_dict()["omitted"] == expect["omitted"]
     # The report's JSON shape agrees with its attributes.
     shape = report.to_dict()
     assert (shape["valid"], shape["status"], len(shape["issues"])) == (report.valid, report.status, len(report.issues))

@@ -24,6 +24,7 @@ writes a JSON value, so the C test compares them as text.
               status        the expected status, "null" when valid
               issue         "<severity> <rule> <pointer>" (severity and rule hold no spaces), once
                             per issue
+              omitted       how many issues the report leaves out (absent: not asserted)
               normalized    the expected normalized body, canonical (absent: not asserted)
   patch       type          "User" or "Group"
               resource, patch
@@ -130,6 +131,8 @@ def verdict(out, expect):
     record(out, "status", dump(get(expect, "status")))
     for severity, rule, pointer in get(expect, "issues"):
         record(out, "issue", f"{severity} {rule} {pointer}")
+    if has(expect, "omitted"):
+        record(out, "omitted", dump(get(expect, "omitted")))
 
 
 def request(out, req):

@@ -270,6 +270,14 @@ static int verify_report(const vcase *c, size_t from, size_t to, const atlscim_r
         fprintf(stderr, "FAIL %s: status %u, expected %s\n", c->name, status, want_status->data);
         ok = 0;
     }
+    {
+        const field *want_omitted = get_in(c, from, to, "omitted");
+        if (want_omitted != NULL && atlscim_report_omitted(report) != (size_t)strtoul(want_omitted->data, NULL, 10)) {
+            fprintf(stderr, "FAIL %s: omitted %zu, expected %s\n", c->name, atlscim_report_omitted(report),
+                    want_omitted->data);
+            ok = 0;
+        }
+    }
     /* The first error is what sets the status; a valid report has none. */
     if ((atlscim_report_first_error(report) == NULL) != (valid != 0) ||
         (!valid && atlscim_issue_status(atlscim_report_first_error(report)) != status)) {
