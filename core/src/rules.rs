@@ -178,8 +178,8 @@ rules! {
         r#""emails": [{"value":"a@example.com"}] (no primary)"#,
         "Mark exactly one email \"primary\": true (the work email).";
     ATL_U_004 = "ATL-U-004", Error, Some(400), Some("invalidValue"),
-        "Every emails[].value must be a syntactically valid address (HTML5 rules, RFC 5321 lengths, IDNA domain).",
-        "Atlassian links accounts by email; syntax per WHATWG HTML \"valid e-mail address\" and RFC 5321 §4.5.3.1",
+        "Every emails[].value must be a syntactically valid address (HTML5 rules, RFC 5321 lengths, IDNA domain) without invisible characters (default-ignorable, zero-width, bidirectional controls); a domain that IDNA maps to another text (full-width letters, 。 for the dot) is written as its A-label in lenient mode.",
+        "Atlassian links accounts by email; syntax per WHATWG HTML \"valid e-mail address\" and RFC 5321 §4.5.3.1; UTS 46 non-transitional mapping; Unicode Default_Ignorable_Code_Point and Bidi_Control",
         r#""value": "jane.doe@""#,
         "Fix the address at the source, or map a different source attribute to emails.";
     ATL_U_005 = "ATL-U-005", Warning, None, None,

@@ -838,12 +838,16 @@ fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     if w.atlassian_user() && ctx.top && attr.is("preferredLanguage") {
         language_rule(w, ctx, s);
     }
-    if w.atlassian_user()
-        && attr.is("value")
-        && ctx.parent.is_some_and(|p| p.is("emails"))
-        && let Err(e) = email::parse(s)
-    {
-        w.issue(Severity::Error, &rules::ATL_U_004, ctx.loc, format!("{s:?} is not a valid email address: {e}"));
+    if w.atlassian_user() && attr.is("value") && ctx.parent.is_some_and(|p| p.is("emails")) {
+        if let Err(e) = email::parse(s) {
+            w.issue(Severity::Error, &rules::ATL_U_004, ctx.loc, format!("{s:?} is not a valid email address: {e}"));
+        } else if let Some(mapped) = email::mapped_address(s) {
+            // A look-alike domain (full-width letters, another full stop): the same domain to
+            // IDNA, another text to whoever reads it or compares it as text.
+            let detail = format!("{s:?} is written {mapped:?}: IDNA (UTS 46) maps its domain to that A-label");
+            let fix = Fix::Replace { pointer: ctx.loc.pointer(), value: Value::String(mapped) };
+            w.fixable(&rules::ATL_U_004, ctx.loc, detail, fix);
+        }
     }
 }
 
