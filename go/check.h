@@ -16,6 +16,7 @@ typedef struct {
 	atlscim_report *report; // kept only when the issues did not fit: Go copies them with go_copy
 	atlscim_error *err;
 	size_t issues;
+	size_t omitted;         // issues found but left out of the report (limits.max_issues)
 	size_t text_bytes;      // the length of every issue's texts, together
 	uint16_t status;
 	bool valid, readable, changes_body;
@@ -75,6 +76,7 @@ static inline void go_gather(go_result *r, go_issue *issues, size_t issue_room, 
 	r->readable = atlscim_report_readable(r->report);
 	r->changes_body = atlscim_report_changes_body(r->report);
 	r->issues = atlscim_report_issue_count(r->report);
+	r->omitted = atlscim_report_omitted(r->report);
 	r->text_bytes = go_copy(r->report, issues, issue_room, text, text_room);
 	if (r->issues <= issue_room && r->text_bytes <= text_room) {
 		atlscim_report_free(r->report);

@@ -43,7 +43,8 @@ func ExampleReport_Normalized() {
 	}
 	defer profile.Close()
 
-	// Entra ID sends booleans as strings; lenient mode fixes that in the body to send.
+	// Entra ID sends booleans as strings; lenient mode fixes that in the body to send (written
+	// in place: what the fixes do not touch is sent as it was written).
 	body := []byte(`{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
 		"userName": "bjensen@example.com", "active": "True",
 		"emails": [{"value": "bjensen@example.com", "type": "work", "primary": true}]}`)
@@ -59,7 +60,7 @@ func ExampleReport_Normalized() {
 	fmt.Println(string(send))
 	// Output:
 	// true ATL-U-017
-	// {"active":true,"emails":[{"primary":true,"type":"work","value":"bjensen@example.com"}],"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen@example.com"}
+	// {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen@example.com","active":true,"emails":[{"value": "bjensen@example.com", "type": "work", "primary": true}]}
 }
 
 func ExampleProfile_ApplyPatch() {

@@ -11,7 +11,7 @@ import (
 // Report is the verdict on one request. Its JSON form (encoding/json) is the report JSON every
 // atlscim binding and the CLI share:
 //
-//	{"valid": false, "status": 400, "issues": [...], "normalized": {...}}
+//	{"valid": false, "status": 400, "issues": [...], "omitted": 0, "normalized": {...}}
 //
 // where a Status or an Issue's Status of 0 and an empty ScimType are written as null.
 type Report struct {
@@ -20,7 +20,11 @@ type Report struct {
 	// Status is the HTTP status Atlassian would answer (that of the first error), 0 when valid.
 	Status int
 	// Issues lists every finding in document order: errors, warnings and lenient fixes (info).
+	// At most limits.max_issues are kept (errors first); then a last issue, rule RFC-J-006,
+	// says how many more were found.
 	Issues []Issue
+	// Omitted counts the issues found but left out of Issues (0 when none were).
+	Omitted int
 
 	// The body to send is built only when asked for (Normalized): a valid body with nothing to
 	// fix is sent as it is, and applying fixes costs more than the check itself.
@@ -105,6 +109,7 @@ type reportJSON struct {
 	Valid      bool            `json:"valid"`
 	Status     *int            `json:"status"`
 	Issues     []Issue         `json:"issues"`
+	Omitted    int             `json:"omitted"`
 	Normalized json.RawMessage `json:"normalized"`
 }
 
@@ -144,7 +149,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	if issues == nil {
 		issues = []Issue{} // "issues": [], never null
 	}
-	return json.Marshal(reportJSON{Valid: r.Valid, Status: nullIfZero(r.Status), Issues: issues, Normalized: normalized})
+	return json.Marshal(reportJSON{Valid: r.Valid, Status: nullIfZero(r.Status), Issues: issues, Omitted: r.Omitted, Normalized: normalized})
 }
 
 // UnmarshalJSON reads the report JSON (from another binding, or the CLI's --format json).
@@ -153,7 +158,7 @@ func (r *Report) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*r = Report{Valid: w.Valid, Status: valueOf(w.Status), Issues: w.Issues}
+	*r = Report{Valid: w.Valid, Status: valueOf(w.Status), Issues: w.Issues, Omitted: w.Omitted}
 	if len(w.Normalized) > 0 && string(w.Normalized) != "null" {
 		r.body = w.Normalized
 	}

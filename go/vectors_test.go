@@ -34,6 +34,7 @@ type vectorCase struct {
 		Issues     [][3]string     `json:"issues"`
 		IssueOrder string          `json:"issue_order"`
 		Details    *[]string       `json:"details"`    // each issue's detail in report order; nil: not asserted
+		Omitted    *int            `json:"omitted"`    // nil: not asserted
 		Normalized json.RawMessage `json:"normalized"` // nil: not asserted
 	} `json:"expect"`
 }
@@ -267,6 +268,9 @@ func verify(c *vectorCase, r *Report) []string {
 		if !slices.Equal(got, *c.Expect.Details) {
 			diffs = append(diffs, fmt.Sprintf("details\n    got  %q\n    want %q", got, *c.Expect.Details))
 		}
+	}
+	if c.Expect.Omitted != nil && r.Omitted != *c.Expect.Omitted {
+		diffs = append(diffs, fmt.Sprintf("omitted %d, expected %d", r.Omitted, *c.Expect.Omitted))
 	}
 	if c.Expect.Normalized != nil {
 		normalized, err := r.Normalized()

@@ -952,7 +952,18 @@ bool atlscim_report_readable(const struct atlscim_report *report);
 bool atlscim_report_changes_body(const struct atlscim_report *report);
 
 /**
- * How many issues the report has (errors, warnings and infos).
+ * How many issues were found but left out of the report: a report keeps at most
+ * `limits.max_issues` (errors first) and then one more issue, rule RFC-J-006, saying how many
+ * were left out. 0 when none were.
+ *
+ * Ownership: `report` stays the caller's; nothing is allocated.
+ * NULL: returns 0 for a NULL `report`.
+ * Threads: safe to call from any thread, also on the same report at once.
+ */
+size_t atlscim_report_omitted(const struct atlscim_report *report);
+
+/**
+ * How many issues the report has (errors, warnings and infos; see `atlscim_report_omitted`).
  *
  * Ownership: `report` stays the caller's; nothing is allocated.
  * NULL: returns 0 for a NULL `report`.
@@ -981,7 +992,8 @@ const struct atlscim_issue *atlscim_report_first_error(const struct atlscim_repo
 /**
  * The report as JSON text, the shape every binding and the CLI share:
  * `{"valid", "status", "issues": [{"severity", "rule", "path", "pointer", "status", "scimType",
- * "detail"}], "normalized"}`, where `normalized` is the body as it should be sent (null when the
+ * "detail"}], "omitted", "normalized"}`, where `omitted` counts the issues left out
+ * (`atlscim_report_omitted`) and `normalized` is the body as it should be sent (null when the
  * body could not be read).
  *
  * Ownership: `report` stays the caller's. On success the caller owns `*out` and frees it with
@@ -995,8 +1007,9 @@ atlscim_status atlscim_report_to_json(const struct atlscim_report *report,
                                       struct atlscim_error **err);
 
 /**
- * The body as it should be sent, as compact JSON text: the checked body with the lenient fixes
- * applied, or `null` when the body could not be read (or there was none).
+ * The body as it should be sent, as JSON text: the checked body's text with the lenient fixes
+ * written in place (what they do not touch is copied as it was), or `null` when the body could
+ * not be read (or there was none).
  *
  * Ownership, NULL and threads: as for `atlscim_report_to_json`.
  */

@@ -254,18 +254,13 @@ fn write_json(
     source: Option<&str>,
 ) -> Result<(), Fatal> {
     let body = envelope.body();
-    let json = report.to_json(body.as_ref());
-    match source {
-        // Several inputs: each report line says where it came from.
-        Some(source) => {
-            let mut value = report.to_json_value(body.as_ref());
-            if let serde_json::Value::Object(m) = &mut value {
-                m.insert("source".into(), source.into());
-            }
-            writeln!(out, "{}", escaped_json(&value.to_string()))?;
-        }
-        None => writeln!(out, "{}", escaped_json(&json))?,
-    }
+    // Several inputs: each report line says where it came from. Written straight to text, never
+    // through a tree of the report (its normalized body can be megabytes of small objects).
+    let json = match source {
+        Some(source) => report.to_json_with_source(body.as_ref(), source),
+        None => report.to_json(body.as_ref()),
+    };
+    writeln!(out, "{}", escaped_json(&json))?;
     Ok(())
 }
 

@@ -43,7 +43,7 @@ fn bench(c: &mut Criterion) {
     let (user, ops) = (user(), entra_ops());
     let profile = Profile::rfc();
     let reading = profile.read_patch(&ops, ResourceKind::User, Some(&user));
-    assert!(reading.valid(), "{:?}", reading.issues);
+    assert!(reading.valid(), "{:?}", reading.issues());
     let rt = profile.schemas().resource(ResourceKind::User);
     let options = profile.apply_options(ResourceKind::User);
     let mut g = c.benchmark_group("patch");

@@ -94,7 +94,8 @@ impl<'p> Batch<'p> {
     pub fn check(&mut self, request: &Request<'_>) -> Report {
         let index = self.summary.requests;
         let mut facts = Facts::default();
-        let mut report = self.profile.check_collecting(request, Some(&mut facts));
+        let mut report =
+            self.profile.check_collecting(request, Some(&mut facts)).capped(self.profile.limits().max_issues);
         if self.profile.is_atlassian() {
             self.batch_rules(index, request, &facts, &mut report);
         }
@@ -104,8 +105,12 @@ impl<'p> Batch<'p> {
         } else {
             self.summary.invalid += 1;
         }
+        // Issues left out of a report (limits.max_issues) count under their own rules too.
         for i in report.issues() {
             *self.summary.by_rule.entry(i.rule.id).or_default() += 1;
+        }
+        for (rule, n) in report.issues.omitted_by_rule() {
+            *self.summary.by_rule.entry(rule).or_default() += n;
         }
         report
     }
@@ -126,7 +131,7 @@ impl<'p> Batch<'p> {
                 let detail = format!(
                     "request #{index} is for user {id}, which this batch deleted: Atlassian answers 404; create the user again with POST"
                 );
-                report.issues.push(issue(Severity::Error, &rules::ATL_U_023, "", detail));
+                report.push(issue(Severity::Error, &rules::ATL_U_023, "", detail));
             }
             _ => {}
         }
@@ -145,7 +150,7 @@ impl<'p> Batch<'p> {
                         let detail = format!(
                             "userName {name:?} was already sent by request #{first} of this batch (userNames compare ignoring case): Atlassian answers 409"
                         );
-                        report.issues.push(issue(Severity::Error, &rules::ATL_U_007, "userName", detail));
+                        report.push(issue(Severity::Error, &rules::ATL_U_007, "userName", detail));
                     }
                     Some(_) => {}
                     None => {
@@ -160,7 +165,7 @@ impl<'p> Batch<'p> {
                         let detail = format!(
                             "the primary email {email:?} was already sent by request #{first} of this batch: one email belongs to one Atlassian account, so Atlassian answers 409"
                         );
-                        report.issues.push(issue(Severity::Error, &rules::ATL_U_007, "emails", detail));
+                        report.push(issue(Severity::Error, &rules::ATL_U_007, "emails", detail));
                     }
                     Some(_) => {}
                     None => {
@@ -176,7 +181,7 @@ impl<'p> Batch<'p> {
                         "this is user {total} of the directory: above limits.users_per_directory ({}), Atlassian stops syncing new users",
                         limits.users_per_directory
                     );
-                    report.issues.push(issue(Severity::Warning, &rules::ATL_L_001, "", detail));
+                    report.push(issue(Severity::Warning, &rules::ATL_L_001, "", detail));
                 }
             }
         }
@@ -202,7 +207,7 @@ impl<'p> Batch<'p> {
                     "group {id} reaches at least {size} members in this batch: above limits.users_per_group ({}), the extra users are not synced",
                     limits.users_per_group
                 );
-                report.issues.push(issue(Severity::Warning, &rules::ATL_G_007, "", detail));
+                report.push(issue(Severity::Warning, &rules::ATL_G_007, "", detail));
             }
         }
     }

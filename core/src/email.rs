@@ -4,9 +4,16 @@
 //! identity-provider UIs accept), with RFC 5321 limits (local part ≤ 64 octets, domain ≤ 253,
 //! labels ≤ 63) and no leading, trailing or doubled dot. Quoted local parts and address literals
 //! (`user@[192.0.2.1]`) are rejected: no identity provider sends them to Atlassian. The domain
-//! goes through IDNA (UTS 46, STD3 rules), which lowercases it, maps full-width forms and gives the
-//! punycode form; that ASCII form is the key for comparing domains. The local part is kept exactly
-//! as given.
+//! goes through IDNA (UTS 46 non-transitional processing, STD3 rules), which lowercases it, maps
+//! full-width forms and the ideographic full stop and gives the punycode form; that ASCII form
+//! (the A-label) is the key for comparing domains. The local part is kept exactly as given.
+//!
+//! Invisible characters are refused rather than mapped: UTS 46 drops a soft hyphen or a zero-width
+//! space from a domain, so `exa\u{AD}mple.com` would pass as `example.com` while showing another
+//! text; an address with a default-ignorable, zero-width or bidirectional control character is
+//! invalid ([`EmailError::InvisibleCharacter`]). An address whose domain the mapping otherwise
+//! changes (`ＥＸＡＭＰＬＥ.com`, `example。com`) is valid, and [`mapped_address`] gives the form to
+//! send.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -24,6 +31,9 @@ pub enum EmailError {
     DomainTooLong(usize),
     DomainWithoutDot,
     BadDomain(String),
+    /// A default-ignorable, zero-width or bidirectional control character (a soft hyphen, a
+    /// zero-width space or joiner, a left-to-right mark, …): invisible, and dropped by IDNA.
+    InvisibleCharacter(char),
 }
 
 impl fmt::Display for EmailError {
@@ -48,6 +58,11 @@ impl fmt::Display for EmailError {
                 f.write_str("the domain has no dot; Atlassian needs a fully qualified domain")
             }
             EmailError::BadDomain(d) => write!(f, "the domain {d:?} is not a valid host name"),
+            EmailError::InvisibleCharacter(c) => write!(
+                f,
+                "the address contains the invisible character U+{:04X} (a default-ignorable, zero-width or bidirectional control character): it would read as another address",
+                u32::from(*c)
+            ),
         }
     }
 }
@@ -91,8 +106,27 @@ fn local_char_ok(c: u8) -> bool {
     LOCAL_CHARS[c as usize]
 }
 
+/// Whether `c` is invisible: Unicode's Default_Ignorable_Code_Point (soft hyphen, zero-width
+/// space, joiners, variation selectors, …) or Bidi_Control (the marks, embeddings and isolates).
+fn invisible(c: char) -> bool {
+    use icu_properties::CodePointSetData;
+    use icu_properties::props::{BidiControl, DefaultIgnorableCodePoint};
+    CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
+        || CodePointSetData::new::<BidiControl>().contains(c)
+}
+
+fn refuse_invisible(text: &str) -> Result<(), EmailError> {
+    match text.chars().find(|c| !c.is_ascii() && invisible(*c)) {
+        Some(c) => Err(EmailError::InvisibleCharacter(c)),
+        None => Ok(()),
+    }
+}
+
 /// Checks an address and returns its parts.
 pub fn parse(address: &str) -> Result<Email<'_>, EmailError> {
+    if !address.is_ascii() {
+        refuse_invisible(address)?;
+    }
     let (local, domain) = address.rsplit_once('@').ok_or(EmailError::MissingAt)?;
     if local.is_empty() {
         return Err(EmailError::EmptyLocalPart);
@@ -114,6 +148,9 @@ pub fn parse(address: &str) -> Result<Email<'_>, EmailError> {
 /// The ASCII comparison form of a domain: lower case, punycode for IDN labels, no trailing dot.
 pub fn domain_ascii(domain: &str) -> Result<Cow<'_, str>, EmailError> {
     let domain = domain.strip_suffix('.').unwrap_or(domain);
+    if !domain.is_ascii() {
+        refuse_invisible(domain)?;
+    }
     if domain.is_empty() {
         return Err(EmailError::EmptyDomain);
     }
@@ -134,6 +171,27 @@ pub fn domain_ascii(domain: &str) -> Result<Cow<'_, str>, EmailError> {
         return Err(EmailError::DomainWithoutDot);
     }
     Ok(ascii)
+}
+
+/// The address as it should be sent when the UTS 46 mapping changes its domain beyond case
+/// (full-width letters, `。` or `．` for the dot): the local part as given and the domain's
+/// A-label, the form [`crate::mapping::normalize_email`] gives. `None` when the domain is already
+/// written as its mapped form (in any case) or its A-label, or when the address is not valid.
+pub fn mapped_address(address: &str) -> Option<String> {
+    let (_, domain) = address.rsplit_once('@')?;
+    let domain = domain.strip_suffix('.').unwrap_or(domain);
+    if domain.is_ascii() {
+        // An ASCII domain maps to itself in lower case (or is refused).
+        return None;
+    }
+    let email = parse(address).ok()?;
+    let (unicode, _) = idna::domain_to_unicode(domain);
+    // Case is not another domain (addresses compare ignoring it); anything else the mapping
+    // changes is.
+    if domain.to_lowercase() == unicode || domain.eq_ignore_ascii_case(&email.domain) {
+        return None;
+    }
+    Some(email.normalized())
 }
 
 // Letters, digits and inner hyphens in labels of 1–63 bytes, and no `xn--` label (punycode must
@@ -182,5 +240,39 @@ mod tests {
         assert!(matches!(parse("user@exa_mple.com"), Err(EmailError::BadDomain(_))));
         assert!(matches!(parse("user@-bad.com"), Err(EmailError::BadDomain(_))));
         assert!(matches!(parse(&format!("{}@example.com", "a".repeat(65))), Err(EmailError::LocalPartTooLong(65))));
+    }
+
+    #[test]
+    fn invisible_characters_are_refused_not_dropped() {
+        for (a, c) in [
+            ("user@exa\u{AD}mple.com", '\u{AD}'),     // soft hyphen
+            ("user@exa\u{200B}mple.com", '\u{200B}'), // zero-width space
+            ("user@exa\u{200C}mple.com", '\u{200C}'), // zero-width non-joiner
+            ("user@exa\u{200D}mple.com", '\u{200D}'), // zero-width joiner
+            ("user@example.com\u{200E}", '\u{200E}'), // left-to-right mark
+            ("user@\u{202E}moc.elpmaxe", '\u{202E}'), // right-to-left override
+            ("user@exa\u{2066}mple.com", '\u{2066}'), // left-to-right isolate
+            ("user@example\u{FE0F}.com", '\u{FE0F}'), // variation selector
+            ("us\u{2060}er@example.com", '\u{2060}'), // word joiner, in the local part
+            ("user@\u{FEFF}example.com", '\u{FEFF}'), // byte order mark
+        ] {
+            assert_eq!(parse(a), Err(EmailError::InvisibleCharacter(c)), "{a:?}");
+            assert_eq!(mapped_address(a), None);
+        }
+        assert_eq!(domain_ascii("exa\u{AD}mple.com"), Err(EmailError::InvisibleCharacter('\u{AD}')));
+    }
+
+    #[test]
+    fn look_alike_domains_map_to_their_a_label() {
+        // Full-width letters and dot, the ideographic and half-width full stops: UTS 46 maps them.
+        for a in ["user@ＥＸＡＭＰＬＥ.com", "user@example．com", "user@example。com", "user@example｡com"] {
+            assert_eq!(parse(a).map(|e| e.domain.into_owned()), Ok("example.com".to_string()), "{a}");
+            assert_eq!(mapped_address(a).as_deref(), Some("user@example.com"), "{a}");
+        }
+        assert_eq!(mapped_address("user@BÜCHER。de").as_deref(), Some("user@xn--bcher-kva.de"));
+        // Already in a mapped form (in any case), or its A-label, or plain ASCII: nothing to rewrite.
+        for a in ["user@bücher.de", "user@BÜCHER.de", "user@XN--BCHER-KVA.de", "user@Example.COM", "not an address"] {
+            assert_eq!(mapped_address(a), None, "{a}");
+        }
     }
 }

@@ -79,6 +79,9 @@ pub struct Limits {
     /// Longest wait a classified response advises, in seconds (default 86,400: one day; at most
     /// [`MAX_RETRY_AFTER_CEILING`]); a longer `Retry-After` is clamped to it, and marked so.
     pub max_retry_after: u64,
+    /// Most issues one report lists (default 1,000, at most 100,000); one more issue
+    /// (RFC-J-006) says how many were left out, and [`crate::Report::omitted`] counts them.
+    pub max_issues: usize,
 }
 
 impl Default for Limits {
@@ -95,6 +98,7 @@ impl Default for Limits {
             max_operations: 1000,
             max_patch_values: 10_000,
             max_retry_after: 86_400,
+            max_issues: 1000,
         }
     }
 }
@@ -108,6 +112,10 @@ pub const MAX_DEPTH_CEILING: usize = 100;
 /// The longest `limits.max_retry_after` (365 days): a wait every binding's clock type holds
 /// (Go's `time.Duration` reaches 292 years).
 pub const MAX_RETRY_AFTER_CEILING: u64 = 365 * 86_400;
+
+/// The most `limits.max_issues` may be: a report's memory stays a fixed size (about 200 bytes an
+/// issue) however the limit is set.
+pub const MAX_ISSUES_CEILING: usize = 100_000;
 
 /// A config that could not be used, naming the offending key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -365,6 +373,7 @@ impl Profile {
                 "max_filter_length": l.max_filter_length, "max_filter_depth": l.max_filter_depth,
                 "max_filter_terms": l.max_filter_terms, "max_operations": l.max_operations,
                 "max_patch_values": l.max_patch_values, "max_retry_after": l.max_retry_after,
+                "max_issues": l.max_issues,
             }),
         );
         m.insert("lenient".into(), self.lenient.into());
@@ -502,10 +511,14 @@ fn limits(value: &Value) -> Result<Limits, ConfigError> {
                 return err(k, format!("must be at most {MAX_RETRY_AFTER_CEILING} seconds (the ceiling), got {n}"));
             }
             "max_retry_after" => limits.max_retry_after = n,
+            "max_issues" if size > MAX_ISSUES_CEILING => {
+                return err(k, format!("must be at most {MAX_ISSUES_CEILING}, got {n}"));
+            }
+            "max_issues" => limits.max_issues = size,
             _ => {
                 return err(
                     k,
-                    "unknown key; expected one of max_body_bytes, max_depth, max_string_bytes, users_per_directory, users_per_group, max_filter_length, max_filter_depth, max_filter_terms, max_operations, max_patch_values, max_retry_after",
+                    "unknown key; expected one of max_body_bytes, max_depth, max_string_bytes, users_per_directory, users_per_group, max_filter_length, max_filter_depth, max_filter_terms, max_operations, max_patch_values, max_retry_after, max_issues",
                 );
             }
         }
@@ -543,6 +556,8 @@ mod tests {
             (json!({"limits": {"max_depth": 101}}), "limits.max_depth"),
             (json!({"limits": {"max_filter_depth": 65}}), "limits.max_filter_depth"),
             (json!({"limits": {"depth": 10}}), "limits.depth"),
+            (json!({"limits": {"max_issues": 0}}), "limits.max_issues"),
+            (json!({"limits": {"max_issues": 100_001}}), "limits.max_issues"),
             (json!({"verified_domains": ["ok.com", 5]}), "verified_domains[1]"),
             (json!({"verified_domains": [{"domain": "a.com", "sub": true}]}), "verified_domains[0].sub"),
             (json!({"verified_domains": ["not a domain"]}), "verified_domains[0]"),

@@ -11,7 +11,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
 
 use crate::check::fix;
-use crate::check::fix::Fix;
+use crate::check::fix::Fixes;
 use crate::request::Body;
 use crate::rules::Rule;
 use crate::schema::ERROR_URN;
@@ -94,28 +94,251 @@ impl std::fmt::Display for Issue {
     }
 }
 
+/// The issues of one report, at most `limits.max_issues` of them (plus one that says how many
+/// more were found), so that a body of millions of wrong values costs a report of a fixed size.
+///
+/// Which issues are kept when there are too many: errors before warnings before infos, and within
+/// a severity the first ones in report order; the first error is always kept (it decides the
+/// status), and so is any issue pushed as pinned (a PatchOp message's first structural error,
+/// which decides what `apply_patch` answers). The kept issues stay in report order. Those left
+/// out are counted, by severity and by rule, and the last issue of the report says so
+/// ([`rules::RFC_J_006`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Issues {
+    kept: Vec<Issue>,
+    /// The rank of each kept issue (see `rank`), to find what to drop when a higher one comes.
+    ranks: Vec<u8>,
+    kept_by_rank: [u32; RANKS],
+    max: usize,
+    first_error_seen: bool,
+    /// The last kept issue is the summary of those left out.
+    marker: bool,
+    omitted_total: usize,
+    /// By severity and by rule (made when the first issue is left out).
+    omitted: Option<Box<Omitted>>,
+}
+
+const RANKS: usize = 5;
+const PINNED: u8 = 3;
+const FIRST_ERROR: u8 = 4;
+
+/// What was left out of a report, by severity and by rule.
+#[derive(Debug, Clone, Default)]
+struct Omitted {
+    by_severity: [usize; 3],
+    by_rule: rustc_hash::FxHashMap<&'static str, usize>,
+}
+
+impl Issues {
+    pub(crate) fn new(max: usize) -> Issues {
+        Issues {
+            kept: Vec::new(),
+            ranks: Vec::new(),
+            kept_by_rank: [0; RANKS],
+            max: max.max(1),
+            first_error_seen: false,
+            marker: false,
+            omitted_total: 0,
+            omitted: None,
+        }
+    }
+
+    /// Adds an issue, or counts it as left out when the report is full of issues that rank
+    /// higher.
+    pub(crate) fn push(&mut self, issue: Issue) {
+        self.push_ranked(issue, false);
+    }
+
+    /// Adds an issue that must be kept even when the report is full (at most a few per report).
+    pub(crate) fn push_pinned(&mut self, issue: Issue) {
+        self.push_ranked(issue, true);
+    }
+
+    /// Whether an issue of `severity` would be kept: callers that build a costly detail for
+    /// every value may ask first (an issue left out is still counted with [`Issues::count_omitted`]).
+    pub(crate) fn has_room(&self, severity: Severity) -> bool {
+        self.kept.len() - usize::from(self.marker) < self.max
+            || (severity == Severity::Error && !self.first_error_seen)
+            || self.lowest_rank().is_some_and(|low| low < severity as u8)
+    }
+
+    /// Counts an issue left out without building it (see [`Issues::has_room`]).
+    pub(crate) fn count_omitted(&mut self, severity: Severity, rule: &'static Rule) {
+        self.omit(severity, rule.id, 1);
+    }
+
+    fn omit(&mut self, severity: Severity, rule: &'static str, n: usize) {
+        self.omitted_total += n;
+        let o = self.omitted.get_or_insert_default();
+        o.by_severity[severity as usize] += n;
+        *o.by_rule.entry(rule).or_default() += n;
+    }
+
+    fn lowest_rank(&self) -> Option<u8> {
+        self.kept_by_rank.iter().position(|&n| n > 0).map(|r| r as u8)
+    }
+
+    fn push_ranked(&mut self, issue: Issue, pinned: bool) {
+        self.unmark();
+        let mut rank = issue.severity as u8;
+        if issue.severity == Severity::Error && !self.first_error_seen {
+            self.first_error_seen = true;
+            rank = FIRST_ERROR;
+        } else if pinned {
+            rank = PINNED;
+        }
+        if self.kept.len() >= self.max {
+            match self.lowest_rank() {
+                Some(low) if low < rank => {
+                    // Drop the last kept issue of the lowest rank: the kept issues stay the
+                    // first ones of each rank.
+                    if let Some(i) = self.ranks.iter().rposition(|&r| r == low) {
+                        let dropped = self.kept.remove(i);
+                        self.ranks.remove(i);
+                        self.kept_by_rank[low as usize] -= 1;
+                        self.omit(dropped.severity, dropped.rule.id, 1);
+                    }
+                }
+                // Pinned issues are few (the first error, one structural error): they may go
+                // past the cap rather than be lost.
+                _ if rank >= PINNED => {}
+                _ => {
+                    self.omit(issue.severity, issue.rule.id, 1);
+                    return;
+                }
+            }
+        }
+        self.kept.push(issue);
+        self.ranks.push(rank);
+        self.kept_by_rank[rank as usize] += 1;
+    }
+
+    /// Adds every issue of `other` (kept and left out) after these.
+    pub(crate) fn extend(&mut self, mut other: Issues) {
+        other.unmark();
+        for issue in other.kept {
+            self.push(issue);
+        }
+        self.unmark();
+        if let Some(o) = other.omitted {
+            self.omitted_total += other.omitted_total;
+            let mine = self.omitted.get_or_insert_default();
+            for (s, n) in o.by_severity.iter().enumerate() {
+                mine.by_severity[s] += n;
+            }
+            for (rule, n) in o.by_rule {
+                *mine.by_rule.entry(rule).or_default() += n;
+            }
+        }
+    }
+
+    /// How many issues were found but left out.
+    pub(crate) fn omitted(&self) -> usize {
+        self.omitted_total
+    }
+
+    /// The issues left out, by rule id.
+    pub(crate) fn omitted_by_rule(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
+        self.omitted.iter().flat_map(|o| o.by_rule.iter().map(|(r, n)| (*r, *n)))
+    }
+
+    /// The kept issues, in report order, ending with the summary of those left out (if any).
+    pub(crate) fn as_slice(&self) -> &[Issue] {
+        &self.kept
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, Issue> {
+        self.kept.iter()
+    }
+
+    /// Ends the list: appends the issue that says how many were left out, when some were.
+    pub(crate) fn finish(&mut self) {
+        let Some(o) = self.omitted.as_deref().filter(|_| !self.marker) else {
+            return;
+        };
+        let [infos, warnings, errors] = o.by_severity;
+        let severity = if errors + warnings > 0 { Severity::Warning } else { Severity::Info };
+        let mut rules: Vec<(&str, usize)> = o.by_rule.iter().map(|(r, n)| (*r, *n)).collect();
+        rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let shown: Vec<String> = rules.iter().take(5).map(|(r, n)| format!("{r} ×{n}")).collect();
+        let more = if rules.len() > 5 { format!(", {} more rules", rules.len() - 5) } else { String::new() };
+        let n = |count: usize, what: &str| format!("{count} {what}{}", if count == 1 { "" } else { "s" });
+        let detail = format!(
+            "{} more {} found and left out of this report (limits.max_issues is {}): {}, {}, {} ({}{more}); errors are kept first",
+            self.omitted_total,
+            if self.omitted_total == 1 { "issue was" } else { "issues were" },
+            self.max,
+            n(errors, "error"),
+            n(warnings, "warning"),
+            n(infos, "info"),
+            shown.join(", "),
+        );
+        self.kept.push(Issue {
+            severity,
+            rule: &crate::rules::RFC_J_006,
+            path: String::new(),
+            pointer: String::new(),
+            detail,
+        });
+        self.ranks.push(0);
+        self.marker = true;
+    }
+
+    /// Removes the summary issue so that more issues can be added (then call `finish` again).
+    fn unmark(&mut self) {
+        if self.marker {
+            self.kept.pop();
+            self.ranks.pop();
+            self.marker = false;
+        }
+    }
+}
+
 /// The verdict on one request.
 ///
 /// The body as it should be sent (`normalized`) is not built during the check: the check records
 /// the lenient fixes, and [`Report::normalized_value`] or [`Report::to_json`] apply them to the
 /// checked body when asked. A valid request with nothing to fix costs no copy at all.
+///
+/// A report holds at most `limits.max_issues` issues; [`Report::omitted`] says how many more
+/// were found (the last issue, rule RFC-J-006, says so too).
 #[derive(Debug, Clone)]
 pub struct Report {
-    pub(crate) issues: Vec<Issue>,
-    pub(crate) fixes: Vec<Fix>,
+    pub(crate) issues: Issues,
+    pub(crate) fixes: Fixes,
     /// False when the body could not be read (not JSON, not an object, over a limit).
     pub(crate) readable: bool,
 }
 
 impl PartialEq for Report {
     fn eq(&self, other: &Report) -> bool {
-        self.issues == other.issues && self.readable == other.readable && self.fixes.len() == other.fixes.len()
+        self.issues.as_slice() == other.issues.as_slice()
+            && self.issues.omitted() == other.issues.omitted()
+            && self.readable == other.readable
+            && self.fixes.len() == other.fixes.len()
     }
 }
 
 impl Report {
-    pub(crate) fn new(issues: Vec<Issue>, fixes: Vec<Fix>, readable: bool) -> Report {
+    pub(crate) fn new(mut issues: Issues, fixes: Fixes, readable: bool) -> Report {
+        issues.finish();
         Report { issues, fixes, readable }
+    }
+
+    /// The same report with at most `max` issues kept from now on.
+    pub(crate) fn capped(mut self, max: usize) -> Report {
+        self.issues.max = max.max(1);
+        self
+    }
+
+    /// Adds an issue after the check (the batch rules), within the report's cap.
+    pub(crate) fn push(&mut self, issue: Issue) {
+        self.issues.push(issue);
+        self.issues.finish();
     }
 
     /// True when no issue is an error: Atlassian would accept the request.
@@ -128,9 +351,15 @@ impl Report {
         self.first_error().and_then(Issue::status)
     }
 
-    /// Every issue, in document order.
+    /// Every issue kept, in document order (at most `limits.max_issues`, then one that says how
+    /// many more were found).
     pub fn issues(&self) -> &[Issue] {
-        &self.issues
+        self.issues.as_slice()
+    }
+
+    /// How many issues were found but left out of [`Report::issues`] (`limits.max_issues`).
+    pub fn omitted(&self) -> usize {
+        self.issues.omitted()
     }
 
     /// The first error, the one a server would most likely answer with.
@@ -154,56 +383,103 @@ impl Report {
         if !self.readable {
             return None;
         }
-        let mut value = match body? {
-            Body::Json(bytes) => serde_json::from_slice(bytes).ok()?,
-            Body::Value(v) => (*v).clone(),
-        };
-        fix::apply(&mut value, &self.fixes, &self.issues);
-        Some(value)
+        match body? {
+            Body::Json(bytes) if self.fixes.is_empty() => serde_json::from_slice(bytes).ok(),
+            Body::Json(_) => serde_json::from_str(&self.normalized_json(body)?).ok(),
+            Body::Value(v) => Some(fix::fixed(v, &self.fixes)),
+        }
+    }
+
+    /// The body as it should be sent, as JSON text: the checked text with the fixes written in
+    /// place (no tree is built, so it costs about the body's size). `None` when the body could
+    /// not be read.
+    pub fn normalized_json(&self, body: Option<&Body<'_>>) -> Option<String> {
+        if !self.readable {
+            return None;
+        }
+        match body? {
+            Body::Json(bytes) => {
+                let text = std::str::from_utf8(bytes).ok()?.trim();
+                match self.fixes.is_empty() {
+                    true => is_json(text).then(|| text.to_owned()),
+                    false => fix::rewrite(text, &self.fixes),
+                }
+            }
+            Body::Value(v) if self.fixes.is_empty() => Some(v.to_string()),
+            Body::Value(v) => fix::rewrite(&v.to_string(), &self.fixes),
+        }
     }
 
     /// Applies this report's fixes to a body value the caller already holds (bindings use it to
     /// normalize their own copy of the body).
     pub fn apply_fixes(&self, value: &mut Value) {
-        fix::apply(value, &self.fixes, &self.issues);
+        fix::apply(value, &self.fixes);
     }
 
     /// The report as JSON text (the shape in DESIGN.md). `body` is the body that was checked:
     /// when no fix was needed, `normalized` is that body, copied as is.
     pub fn to_json(&self, body: Option<&Body<'_>>) -> String {
-        let mut out = Vec::with_capacity(256);
-        let mut ser = serde_json::Serializer::new(&mut out);
-        // Writing into a Vec cannot fail, and every value here serializes.
-        let _ = self.serialize_with_body(&mut ser, body);
-        String::from_utf8(out).unwrap_or_default()
+        self.write_json(body, None)
+    }
+
+    /// The report as JSON text with one more member, `"source"` (the CLI says where each
+    /// report of a batch came from).
+    pub fn to_json_with_source(&self, body: Option<&Body<'_>>, source: &str) -> String {
+        self.write_json(body, Some(source))
+    }
+
+    /// Writes the report member by member, the normalized body straight into the output (the
+    /// body's text with the fixes written in), so a report costs about its own size.
+    fn write_json(&self, body: Option<&Body<'_>>, source: Option<&str>) -> String {
+        // Serializing these into a String cannot fail.
+        fn json<T: Serialize + ?Sized>(v: &T) -> String {
+            serde_json::to_string(v).unwrap_or_else(|_| "null".to_string())
+        }
+        let mut out = String::with_capacity(256 + body.map_or(0, |b| if let Body::Json(t) = b { t.len() } else { 0 }));
+        out.push_str("{\"valid\":");
+        out.push_str(&json(&self.valid()));
+        out.push_str(",\"status\":");
+        out.push_str(&json(&self.status()));
+        out.push_str(",\"issues\":");
+        out.push_str(&json(self.issues.as_slice()));
+        out.push_str(",\"omitted\":");
+        out.push_str(&json(&self.issues.omitted()));
+        out.push_str(",\"normalized\":");
+        let written = match body {
+            _ if !self.readable => false,
+            Some(Body::Json(bytes)) => match std::str::from_utf8(bytes) {
+                Ok(text) if self.fixes.is_empty() => {
+                    // A body the check did not read (GET, DELETE) may be anything.
+                    let json = is_json(text);
+                    if json {
+                        out.push_str(text.trim());
+                    }
+                    json
+                }
+                Ok(text) => fix::rewrite_into(text, &self.fixes, &mut out),
+                Err(_) => false,
+            },
+            Some(Body::Value(v)) if self.fixes.is_empty() => {
+                out.push_str(&v.to_string());
+                true
+            }
+            Some(Body::Value(v)) => fix::rewrite_into(&v.to_string(), &self.fixes, &mut out),
+            None => false,
+        };
+        if !written {
+            out.push_str("null");
+        }
+        if let Some(source) = source {
+            out.push_str(",\"source\":");
+            out.push_str(&json(&source));
+        }
+        out.push('}');
+        out
     }
 
     /// The report as a JSON value (see [`Report::to_json`]).
     pub fn to_json_value(&self, body: Option<&Body<'_>>) -> Value {
         serde_json::from_str(&self.to_json(body)).unwrap_or(Value::Null)
-    }
-
-    fn serialize_with_body<S: Serializer>(&self, serializer: S, body: Option<&Body<'_>>) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(4))?;
-        map.serialize_entry("valid", &self.valid())?;
-        map.serialize_entry("status", &self.status())?;
-        map.serialize_entry("issues", &self.issues)?;
-        match body {
-            Some(Body::Json(bytes)) if self.readable && self.fixes.is_empty() => {
-                // The bytes parsed as a JSON object during the check, so they are JSON text:
-                // copy them as they are rather than re-serializing.
-                match std::str::from_utf8(bytes)
-                    .ok()
-                    .and_then(|t| serde_json::value::RawValue::from_string(t.trim().to_owned()).ok())
-                {
-                    Some(raw) => map.serialize_entry("normalized", &raw)?,
-                    None => map.serialize_entry("normalized", &Value::Null)?,
-                }
-            }
-            Some(Body::Value(v)) if self.readable && self.fixes.is_empty() => map.serialize_entry("normalized", v)?,
-            _ => map.serialize_entry("normalized", &self.normalized_value(body))?,
-        }
-        map.end()
     }
 
     /// The SCIM Error message (RFC 7644 §3.12) a server would answer, for the first error.
@@ -236,10 +512,91 @@ impl Report {
     }
 }
 
+/// Whether `text` is one JSON value (read without building it).
+fn is_json(text: &str) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+}
+
 impl Serialize for Report {
     /// Serializes without the checked body, so `normalized` is null. Use [`Report::to_json`] to
     /// include it.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_body(serializer, None)
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("valid", &self.valid())?;
+        map.serialize_entry("status", &self.status())?;
+        map.serialize_entry("issues", self.issues.as_slice())?;
+        map.serialize_entry("omitted", &self.issues.omitted())?;
+        map.serialize_entry("normalized", &Value::Null)?;
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules;
+
+    fn issue(severity: Severity, n: usize) -> Issue {
+        Issue {
+            severity,
+            rule: &rules::RFC_T_001,
+            path: String::new(),
+            pointer: format!("/{n}"),
+            detail: String::new(),
+        }
+    }
+
+    /// What a full report keeps: the `max` highest ranked (the first error highest, then errors,
+    /// warnings, infos), the earlier first within a rank, in report order.
+    fn expected(severities: &[Severity], max: usize) -> Vec<String> {
+        let first_error = severities.iter().position(|s| *s == Severity::Error);
+        let rank = |i: usize| if Some(i) == first_error { 4 } else { severities[i] as u8 };
+        let mut order: Vec<usize> = (0..severities.len()).collect();
+        order.sort_by_key(|&i| (std::cmp::Reverse(rank(i)), i));
+        let mut kept: Vec<usize> = order.into_iter().take(max).collect();
+        kept.sort();
+        kept.into_iter().map(|i| format!("/{i}")).collect()
+    }
+
+    fn kept(issues: &Issues) -> Vec<String> {
+        issues.iter().filter(|i| i.rule.id != "RFC-J-006").map(|i| i.pointer.clone()).collect()
+    }
+
+    #[test]
+    fn a_full_report_keeps_errors_first_in_report_order() {
+        let mut seed = 12345u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..300 {
+            let n = next() % 40;
+            let max = 1 + next() % 8;
+            let severities: Vec<Severity> =
+                (0..n).map(|_| [Severity::Info, Severity::Warning, Severity::Error][next() % 3]).collect();
+            let mut issues = Issues::new(max);
+            for (i, s) in severities.iter().enumerate() {
+                issues.push(issue(*s, i));
+            }
+            issues.finish();
+            assert_eq!(kept(&issues), expected(&severities, max), "{severities:?} max {max}");
+            assert_eq!(issues.omitted(), n.saturating_sub(max));
+            assert_eq!(issues.as_slice().last().is_some_and(|i| i.rule.id == "RFC-J-006"), n > max);
+            // Keeping a part and adding it to another list keeps what adding the whole would.
+            let split = if n == 0 { 0 } else { next() % n };
+            let (mut first, mut second) = (Issues::new(max), Issues::new(max));
+            for (i, s) in severities.iter().enumerate() {
+                let target = if i < split { &mut first } else { &mut second };
+                target.push(issue(*s, i));
+            }
+            first.extend(second);
+            first.finish();
+            // (The first error of the second part is not pinned in it unless it is the first
+            // of all: the first part's list decides which error is first.)
+            if severities[..split].contains(&Severity::Error) || !severities[split..].contains(&Severity::Error) {
+                assert_eq!(kept(&first), kept(&issues), "{severities:?} max {max} split {split}");
+            }
+            assert_eq!(first.omitted(), issues.omitted());
+        }
     }
 }

@@ -178,8 +178,8 @@ rules! {
         r#""emails": [{"value":"a@example.com"}] (no primary)"#,
         "Mark exactly one email \"primary\": true (the work email).";
     ATL_U_004 = "ATL-U-004", Error, Some(400), Some("invalidValue"),
-        "Every emails[].value must be a syntactically valid address (HTML5 rules, RFC 5321 lengths, IDNA domain).",
-        "Atlassian links accounts by email; syntax per WHATWG HTML \"valid e-mail address\" and RFC 5321 §4.5.3.1",
+        "Every emails[].value must be a syntactically valid address (HTML5 rules, RFC 5321 lengths, IDNA domain) without invisible characters (default-ignorable, zero-width, bidirectional controls); a domain that IDNA maps to another text (full-width letters, 。 for the dot) is written as its A-label in lenient mode.",
+        "Atlassian links accounts by email; syntax per WHATWG HTML \"valid e-mail address\" and RFC 5321 §4.5.3.1; UTS 46 non-transitional mapping; Unicode Default_Ignorable_Code_Point and Bidi_Control",
         r#""value": "jane.doe@""#,
         "Fix the address at the source, or map a different source attribute to emails.";
     ATL_U_005 = "ATL-U-005", Warning, None, None,
@@ -347,6 +347,11 @@ rules! {
         "atlscim limit (config limits.max_string_bytes, default 64 KiB)",
         r#""displayName": "<10 MB of text>""#,
         "Shorten the value, or raise limits.max_string_bytes.";
+    RFC_J_006 = "RFC-J-006", Warning, None, None,
+        "More issues than limits.max_issues were found: the report keeps that many (errors first, then warnings, then infos; each in report order) and this last issue says how many more there were, by severity and rule.",
+        "atlscim limit (config limits.max_issues, default 1,000): a report's size is bounded whatever the body",
+        "a 16 MB body of 8 million wrongly typed values",
+        "Fix the errors shown and check again, or raise limits.max_issues to see more at once.";
     RFC_P_001 = "RFC-P-001", Error, Some(400), Some("invalidSyntax"),
         "A PATCH operation must be an object with op, and optionally path and value; nothing else.",
         "RFC 7644 §3.5.2",
@@ -373,8 +378,8 @@ rules! {
         r#"{"op":"remove","path":"userName"}"#,
         "Keep required attributes; send values of the attribute's type.";
     RFC_P_006 = "RFC-P-006", Error, Some(413), None,
-        "A PATCH with more operations than limits.max_operations, or more values for one multi-valued attribute than limits.max_patch_values.",
-        "atlscim limits (config limits.max_operations, default 1,000; limits.max_patch_values, default 10,000); Atlassian documents none",
+        "A PATCH with more operations than limits.max_operations, more values for one multi-valued attribute than limits.max_patch_values, or operations that would write more than limits.max_body_bytes into the resource (a value copied into every value of a large multi-valued attribute, such as emails.type or members through a filter).",
+        "atlscim limits (config limits.max_operations, default 1,000; limits.max_patch_values, default 10,000; limits.max_body_bytes, default 16 MiB); Atlassian documents none",
         "a PATCH adding 50,000 members",
         "Split the change into several PATCH requests.";
     RFC_R_001 = "RFC-R-001", Error, Some(404), None,

@@ -92,3 +92,35 @@ fn huge_inputs_are_refused_quickly_and_located() {
     let r = Profile::atlassian().check(&Request { method: "POST", path: "/Users", body: Some(body), current: None });
     assert_eq!((rules(&r), r.status()), (vec!["RFC-J-001"], Some(400)));
 }
+
+#[test]
+fn max_issues() {
+    let wrong = |n: usize| user_with(&format!(r#","phoneNumbers":[{}]"#, vec!["1"; n].join(",")));
+    // The default, 1,000: at it every issue is listed; one past it, the last says one was left out.
+    let p = Profile::atlassian();
+    let at = post(&p, &wrong(1000));
+    assert_eq!((at.issues().len(), at.omitted()), (1000, 0));
+    let past = post(&p, &wrong(1001));
+    assert_eq!((past.issues().len(), past.omitted()), (1001, 1));
+    assert_eq!(past.issues()[1000].rule.id, "RFC-J-006");
+    assert_eq!(past.issues()[999].pointer, "/phoneNumbers/999", "the first ones are kept, in order");
+    // The report JSON says so too.
+    let json: Value = serde_json::from_str(&past.to_json(None)).expect("JSON");
+    assert_eq!(json["omitted"], 1);
+    // The ceiling: a report's size stays bounded however the limit is set.
+    assert!(Profile::from_config(&json!({"limits": {"max_issues": 100_000}})).is_ok());
+    let e = Profile::from_config(&json!({"limits": {"max_issues": 100_001}})).expect_err("past the ceiling");
+    assert_eq!(e.key, "limits.max_issues");
+}
+
+#[test]
+fn batch_summary_counts_issues_left_out() {
+    let p = profile(json!({"max_issues": 2}));
+    let body = user_with(r#","phoneNumbers":[1,2,3,4,5]"#);
+    let mut batch = atlscim_core::Batch::new(&p);
+    let report = batch.check(&Request::json("POST", "/Users", body.as_bytes()));
+    assert_eq!(report.omitted(), 3);
+    let by_rule = &batch.summary().by_rule;
+    assert_eq!(by_rule.get("RFC-T-001"), Some(&5), "every issue found, kept or not");
+    assert_eq!(by_rule.get("RFC-J-006"), Some(&1));
+}

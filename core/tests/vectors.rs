@@ -94,6 +94,11 @@ fn verify(case: &Case, report: &Report, body: Option<&Body<'_>>, how: &str) -> V
             failures.push(format!("{name}: details\n    got  {got:?}\n    want {details}"));
         }
     }
+    if let Some(omitted) = e.get("omitted")
+        && omitted.as_u64() != Some(report.omitted() as u64)
+    {
+        failures.push(format!("{name}: omitted {} expected {omitted}", report.omitted()));
+    }
     if let Some(normalized) = e.get("normalized") {
         let got = report.normalized_value(body).unwrap_or(Value::Null);
         if &got != normalized {

@@ -126,7 +126,21 @@ pub unsafe extern "C" fn atlscim_report_changes_body(report: *const atlscim_repo
     guard(false, || report.is_some_and(|r| r.report.changes_body()))
 }
 
-/// How many issues the report has (errors, warnings and infos).
+/// How many issues were found but left out of the report: a report keeps at most
+/// `limits.max_issues` (errors first) and then one more issue, rule RFC-J-006, saying how many
+/// were left out. 0 when none were.
+///
+/// Ownership: `report` stays the caller's; nothing is allocated.
+/// NULL: returns 0 for a NULL `report`.
+/// Threads: safe to call from any thread, also on the same report at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_report_omitted(report: *const atlscim_report) -> usize {
+    // SAFETY: the caller passes NULL or a live report.
+    let report = unsafe { report.as_ref() };
+    guard(0, || report.map_or(0, |r| r.report.omitted()))
+}
+
+/// How many issues the report has (errors, warnings and infos; see `atlscim_report_omitted`).
 ///
 /// Ownership: `report` stays the caller's; nothing is allocated.
 /// NULL: returns 0 for a NULL `report`.
@@ -185,7 +199,8 @@ unsafe fn report_text(
 
 /// The report as JSON text, the shape every binding and the CLI share:
 /// `{"valid", "status", "issues": [{"severity", "rule", "path", "pointer", "status", "scimType",
-/// "detail"}], "normalized"}`, where `normalized` is the body as it should be sent (null when the
+/// "detail"}], "omitted", "normalized"}`, where `omitted` counts the issues left out
+/// (`atlscim_report_omitted`) and `normalized` is the body as it should be sent (null when the
 /// body could not be read).
 ///
 /// Ownership: `report` stays the caller's. On success the caller owns `*out` and frees it with
@@ -203,8 +218,9 @@ pub unsafe extern "C" fn atlscim_report_to_json(
     unsafe { report_text(report, out, err, |r| r.report.to_json(r.body().as_ref())) }
 }
 
-/// The body as it should be sent, as compact JSON text: the checked body with the lenient fixes
-/// applied, or `null` when the body could not be read (or there was none).
+/// The body as it should be sent, as JSON text: the checked body's text with the lenient fixes
+/// written in place (what they do not touch is copied as it was), or `null` when the body could
+/// not be read (or there was none).
 ///
 /// Ownership, NULL and threads: as for `atlscim_report_to_json`.
 #[unsafe(no_mangle)]
@@ -215,7 +231,7 @@ pub unsafe extern "C" fn atlscim_report_normalized_json(
 ) -> atlscim_status {
     // SAFETY: passed on from the caller.
     unsafe {
-        report_text(report, out, err, |r| r.report.normalized_value(r.body().as_ref()).unwrap_or_default().to_string())
+        report_text(report, out, err, |r| r.report.normalized_json(r.body().as_ref()).unwrap_or_else(|| "null".into()))
     }
 }
 

@@ -40,6 +40,7 @@ class _Limits(TypedDict, total=False):
     users_per_directory: int
     users_per_group: int
     max_retry_after: int
+    max_issues: int
 
 # The config keys (DESIGN.md "Config"); the core rejects any other key with ConfigError.
 class _Config(TypedDict, total=False):
@@ -123,6 +124,9 @@ class Report:
     def status(self) -> int | None: ...
     @property
     def issues(self) -> list[Issue]: ...
+    # Issues found but left out of `issues` (limits.max_issues; the last issue, RFC-J-006, says so).
+    @property
+    def omitted(self) -> int: ...
     # The body as it should be sent: a dict for a resource body, None when the body could not
     # be read. Typed Any, as json.loads is, so that it can be indexed without casts.
     @property

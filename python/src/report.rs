@@ -210,6 +210,14 @@ impl PyReport {
         PyList::new(py, issues.iter().map(|i| i.bind(py)))
     }
 
+    /// How many issues were found but left out of `issues`: a report keeps at most
+    /// `limits.max_issues` (errors first), and its last issue (rule RFC-J-006) says how many more
+    /// there were. 0 when none were left out.
+    #[getter]
+    fn omitted(&self) -> usize {
+        self.report.omitted()
+    }
+
     /// The body as it should be sent, after lenient fixes; None when the body could not be read.
     #[getter]
     fn normalized(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -217,7 +225,7 @@ impl PyReport {
     }
 
     /// The report in the JSON shape every binding and the CLI share (keys valid, status, issues,
-    /// normalized; issue keys as in `Issue.to_dict()`).
+    /// omitted, normalized; issue keys as in `Issue.to_dict()`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("valid", self.report.valid())?;
@@ -227,6 +235,7 @@ impl PyReport {
             issues.append(issue_dict(py, issue)?)?;
         }
         d.set_item("issues", issues)?;
+        d.set_item("omitted", self.report.omitted())?;
         d.set_item("normalized", self.normalized_object(py)?)?;
         Ok(d)
     }

@@ -25,7 +25,8 @@ def test_a_valid_request() -> None:
     report = PROFILE.check("POST", "/Users", USER)
     assert (report.valid, report.status, report.issues) == (True, None, [])
     assert report.to_scim_error() is None
-    assert report.to_dict() == {"valid": True, "status": None, "issues": [], "normalized": USER}
+    assert report.to_dict() == {"valid": True, "status": None, "issues": [], "omitted": 0, "normalized": USER}
+    assert report.omitted == 0
 
 
 def test_an_invalid_request_is_a_report_not_an_exception() -> None:
@@ -41,11 +42,21 @@ def test_an_invalid_request_is_a_report_not_an_exception() -> None:
 def test_to_dict_is_the_shared_json_shape() -> None:
     report = PROFILE.check("POST", "/Users", NO_PRIMARY)
     shape = report.to_dict()
-    assert list(shape) == ["valid", "status", "issues", "normalized"]
+    assert list(shape) == ["valid", "status", "issues", "omitted", "normalized"]
     assert shape["issues"] == [report.issues[0].to_dict()]
     assert list(shape["issues"][0]) == ["severity", "rule", "path", "pointer", "status", "scimType", "detail"]
     assert shape["normalized"] == NO_PRIMARY
     json.dumps(shape)  # plain JSON all the way down
+
+
+def test_a_report_keeps_max_issues_and_counts_the_rest() -> None:
+    profile = atlscim.Profile.from_config({"limits": {"max_issues": 2}})
+    report = profile.check("POST", "/Users", {**USER, "phoneNumbers": [1, 2, 3, 4, 5]})
+    assert report.omitted == 3 and report.to_dict()["omitted"] == 3
+    assert [(i.rule, i.pointer) for i in report.issues] == [
+        ("RFC-T-001", "/phoneNumbers/0"), ("RFC-T-001", "/phoneNumbers/1"), ("RFC-J-006", "")
+    ]
+    assert report.status == 400 and "3 more issues" in report.issues[-1].detail
 
 
 def test_to_scim_error_is_what_atlassian_would_answer() -> None:

@@ -118,6 +118,9 @@ def test_vector(case: Case, how: str, body: Any) -> None:
     if "normalized" in expect:
         assert_json(report.normalized, expect["normalized"])
         assert_json(report.to_dict()["normalized"], expect["normalized"])
+    if "omitted" in expect:
+        assert_json(report.omitted, expect["omitted"])
+        assert_json(report.to_dict()["omitted"], expect["omitted"])
     # The report's JSON shape agrees with its attributes.
     shape = report.to_dict()
     assert_json([shape["valid"], shape["status"], len(shape["issues"])], [report.valid, report.status, len(report.issues)])

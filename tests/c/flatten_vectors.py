@@ -29,6 +29,8 @@ writes a JSON value, so the C test compares them as text.
               issue         "<severity> <rule> <pointer>" (severity and rule hold no spaces), once
                             per issue, in report order
               issue-order   "any" when the vector says the issues may come in any order
+                            per issue
+              omitted       how many issues the report leaves out (absent: not asserted)
               normalized    the expected normalized body, canonical (absent: not asserted)
               details       how many details follow (absent: none asserted)
               detail        each issue's expected detail, in report order
@@ -142,6 +144,8 @@ def verdict(out, expect):
         record(out, "issue", f"{severity} {rule} {pointer}")
     if get(expect, "issue_order") == "any":
         record(out, "issue-order", "any")
+    if has(expect, "omitted"):
+        record(out, "omitted", dump(get(expect, "omitted")))
 
 
 def request(out, req):
@@ -268,7 +272,7 @@ KEYS = {
     "file": ["kind?", "description", "cases"],
     "check": ["name", "config?", "request", "expect"],
     "check.request": ["method", "path", "body?", "current?"],
-    "check.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?"],
+    "check.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?"],
     "patch": ["name", "config?", "resource_type", "resource", "patch", "expect"],
     "patch.expect": ["result?", "error?"],
     "patch.expect.error": ["rule", "status", "scimType"],

@@ -134,4 +134,91 @@ static char *json_quote(const char *data, size_t len) {
     return out;
 }
 
+/* One object member while canonicalizing: its key's text (with quotes) and its value's. */
+typedef struct {
+    const char *key, *key_end, *value, *value_end;
+} json_member_span;
+
+static int json_member_cmp(const void *a, const void *b) {
+    const json_member_span *x = a, *y = b;
+    size_t nx = (size_t)(x->key_end - x->key), ny = (size_t)(y->key_end - y->key);
+    int c = memcmp(x->key, y->key, nx < ny ? nx : ny);
+    return c != 0 ? c : (nx > ny) - (nx < ny);
+}
+
+/* Appends the value at `p` in canonical form (object members sorted by key, no whitespace;
+ * strings and numbers as written) to `out`, which has room for the value's own length; returns
+ * the end of what it wrote, or NULL. The library copies what its fixes do not touch as it was
+ * written, so its text is compared with a vector's canonical text in this form. */
+static char *json_canonical_into(const char *p, const char *end, char *out) {
+    const char *value_end;
+    p = json_ws(p, end);
+    if (p == NULL || p >= end || out == NULL) return NULL;
+    if (*p == '{') {
+        json_member_span *members = NULL;
+        size_t n = 0, cap = 0, i;
+        const char *q = json_ws(p + 1, end);
+        while (q != NULL && q < end && *q == '"') {
+            json_member_span m;
+            m.key = q;
+            m.key_end = json_skip(q, end);
+            q = json_ws(m.key_end, end);
+            if (q == NULL || q >= end || *q != ':') break;
+            m.value = json_ws(q + 1, end);
+            m.value_end = json_skip(m.value, end);
+            if (m.value_end == NULL) break;
+            if (n == cap) {
+                json_member_span *grown = realloc(members, (cap = cap ? cap * 2 : 8) * sizeof *members);
+                if (grown == NULL) break;
+                members = grown;
+            }
+            members[n++] = m;
+            q = json_ws(m.value_end, end);
+            if (q != NULL && q < end && *q == ',') q = json_ws(q + 1, end);
+        }
+        if (n > 1) qsort(members, n, sizeof *members, json_member_cmp);
+        *out++ = '{';
+        for (i = 0; i < n && out != NULL; i++) {
+            if (i > 0) *out++ = ',';
+            memcpy(out, members[i].key, (size_t)(members[i].key_end - members[i].key));
+            out += members[i].key_end - members[i].key;
+            *out++ = ':';
+            out = json_canonical_into(members[i].value, members[i].value_end, out);
+        }
+        free(members);
+        if (out != NULL) *out++ = '}';
+        return out;
+    }
+    if (*p == '[') {
+        const char *at = NULL, *value;
+        int first = 1;
+        *out++ = '[';
+        while (out != NULL && json_next(p, end, &at, &value, &value_end)) {
+            if (!first) *out++ = ',';
+            first = 0;
+            out = json_canonical_into(value, value_end, out);
+        }
+        if (out != NULL) *out++ = ']';
+        return out;
+    }
+    value_end = json_skip(p, end);
+    if (value_end == NULL) return NULL;
+    memcpy(out, p, (size_t)(value_end - p));
+    return out + (value_end - p);
+}
+
+/* The JSON text [data, data + len) in canonical form (see json_canonical_into); the caller frees
+ * it. NULL if it is not JSON. */
+static char *json_canonical(const char *data, size_t len) {
+    char *out = malloc(len + 1), *w;
+    if (out == NULL) return NULL;
+    w = json_canonical_into(data, data + len, out);
+    if (w == NULL) {
+        free(out);
+        return NULL;
+    }
+    *w = '\0';
+    return out;
+}
+
 #endif /* ATLSCIM_TEST_JSON_SCAN_H */

@@ -1,110 +1,648 @@
-//! Lenient fixes, recorded while walking and applied to a copy of the body afterwards.
+//! Lenient fixes, recorded while walking and applied afterwards to the body's text.
 //!
-//! The walk never builds a tree; only a request that needs a fix is parsed a second time into a
-//! `serde_json::Value`, and the fixes are applied to that. Pointers are those of the body as
-//! checked: fixes never remove array elements, so no pointer shifts under another.
+//! The walk never builds a tree, and neither does applying its fixes: [`rewrite`] copies the
+//! checked JSON text, descending only into the members and elements that a fix points into, and
+//! writes each fix in place. Its memory is the output (about the size of the body) and the list
+//! of fixes; a tree of a body of many small objects would be dozens of times its text. A body
+//! held as a `Value` (a binding's own objects) is written out, rewritten and read back
+//! ([`apply`]), so there is one implementation of what each fix does.
+//!
+//! Pointers are those of the body as checked: fixes never remove array elements, so no pointer
+//! shifts under another.
 
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::fmt;
 
-use crate::report::Issue;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
+use super::loc::push_escaped;
+use super::walk::KeySeed;
+
+/// One fix, as the walk records it ([`Fixes::push`] stores it compactly).
 #[derive(Debug, Clone)]
 pub(crate) enum Fix {
     /// Put `value` at `pointer` (a string boolean made a boolean, a canonical value's case).
     Replace { pointer: String, value: Value },
-    /// Drop the member at `pointer` (read-only or unsupported attributes).
+    /// Drop the object member at `pointer` (read-only or unsupported attributes).
     Remove { pointer: String },
-    /// Drop the member an issue points at (saves copying the issue's pointer).
-    RemoveIssueTarget { issue: usize },
-    /// Rename the top-level member `from` to `to` (an extension URN alias).
+    /// Rename the top-level member `from` to `to` (an extension URN alias); when `to` is there
+    /// too, the members of `from` join it (those `to` already has win).
     RenameTop { from: String, to: String },
     /// Add a URN to `schemas`, creating the attribute when it is missing.
     AddSchema { urn: String },
-    /// Move a top-level attribute into an extension object.
+    /// Move a top-level attribute into an extension object (what the extension already says
+    /// wins).
     MoveIntoExtension { from: String, urn: &'static str, name: &'static str },
 }
 
-/// Applies the fixes in an order that keeps every pointer valid: values first, then moves and
-/// renames of top-level members, then removals, then additions to `schemas`.
-pub(crate) fn apply(body: &mut Value, fixes: &[Fix], issues: &[Issue]) {
-    let rank = |f: &Fix| match f {
-        Fix::Replace { .. } => 0,
-        Fix::MoveIntoExtension { .. } => 1,
-        Fix::RenameTop { .. } => 2,
-        Fix::Remove { .. } | Fix::RemoveIssueTarget { .. } => 3,
-        Fix::AddSchema { .. } => 4,
-    };
-    let mut ordered: Vec<&Fix> = fixes.iter().collect();
-    ordered.sort_by_key(|f| rank(f));
-    for fix in ordered {
-        match fix {
-            Fix::Replace { pointer, value } => {
-                if let Some(slot) = body.pointer_mut(pointer) {
-                    *slot = value.clone();
+/// The fixes of one check. A body can hold a fix in every few bytes (millions of `"Work"` types
+/// to lower-case), so the per-value fixes are kept as text: each pointer and replacement value
+/// (as JSON) one after another, in chunks that are filled before the next is made (a growing
+/// string would keep up to twice its length), and an entry of four numbers per fix.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Fixes(Option<Box<Store>>);
+
+#[derive(Debug, Clone, Default)]
+struct Store {
+    text: Vec<String>,
+    at: Vec<Vec<At>>,
+    count: usize,
+    /// The few fixes of the top-level object (renames, moves, URNs added to schemas).
+    top: Vec<Fix>,
+}
+
+/// A replace or a remove: the pointer is `text[chunk][start..start + pointer]`, followed by the
+/// replacement value's JSON (`value` bytes; a remove has none).
+#[derive(Debug, Clone, Copy)]
+struct At {
+    chunk: u32,
+    start: u32,
+    pointer: u32,
+    /// The value's length, or `REMOVE`.
+    value: u32,
+}
+
+const REMOVE: u32 = u32::MAX;
+const TEXT_CHUNK: usize = 64 * 1024;
+const AT_CHUNK: usize = 4096;
+
+impl Fixes {
+    /// Records a fix (the store is made on the first: most checks need none).
+    pub(crate) fn push(&mut self, fix: Fix) {
+        self.0.get_or_insert_default().push(fix);
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |s| s.count + s.top.len())
+    }
+}
+
+impl Store {
+    fn push(&mut self, fix: Fix) {
+        let (pointer, value) = match fix {
+            Fix::Replace { pointer, value } => (pointer, Some(value.to_string())),
+            Fix::Remove { pointer } => (pointer, None),
+            top => return self.top.push(top),
+        };
+        let value_len = value.as_ref().map_or(0, String::len);
+        let need = pointer.len() + value_len;
+        // A pointer or value of 4 GiB is not a fix any body within the limits needs.
+        let (Ok(pointer_len), Ok(value_len)) = (u32::try_from(pointer.len()), u32::try_from(value_len)) else {
+            return;
+        };
+        if value_len == REMOVE {
+            return;
+        }
+        if self.text.last().is_none_or(|t| t.capacity() - t.len() < need) {
+            // Small first (most bodies need a fix or two), doubling up to a fixed size.
+            let size = self.text.last().map_or(256, |t| (t.capacity() * 2).min(TEXT_CHUNK));
+            self.text.push(String::with_capacity(need.max(size)));
+        }
+        let chunk = self.text.len() - 1;
+        let Some(text) = self.text.last_mut() else { return };
+        let Ok(start) = u32::try_from(text.len()) else { return };
+        text.push_str(&pointer);
+        if let Some(v) = &value {
+            text.push_str(v);
+        }
+        if self.at.last().is_none_or(|a| a.len() == AT_CHUNK) {
+            // The first grows as needed; the others are made full size.
+            self.at.push(if self.at.is_empty() { Vec::new() } else { Vec::with_capacity(AT_CHUNK) });
+        }
+        let at = At {
+            chunk: chunk as u32,
+            start,
+            pointer: pointer_len,
+            value: if value.is_some() { value_len } else { REMOVE },
+        };
+        if let Some(a) = self.at.last_mut() {
+            a.push(at);
+            self.count += 1;
+        }
+    }
+
+    fn entry(&self, i: u32) -> &At {
+        let i = i as usize;
+        &self.at[i / AT_CHUNK][i % AT_CHUNK]
+    }
+
+    fn pointer(&self, at: &At) -> &str {
+        let start = at.start as usize;
+        &self.text[at.chunk as usize][start..start + at.pointer as usize]
+    }
+
+    fn value(&self, at: &At) -> Option<&str> {
+        let start = (at.start + at.pointer) as usize;
+        (at.value != REMOVE).then(|| &self.text[at.chunk as usize][start..start + at.value as usize])
+    }
+}
+
+/// Applies the fixes to a body held as a value (see the module documentation).
+pub(crate) fn apply(body: &mut Value, fixes: &Fixes) {
+    if !fixes.is_empty() {
+        *body = fixed(body, fixes);
+    }
+}
+
+/// A copy of `body` with the fixes applied.
+pub(crate) fn fixed(body: &Value, fixes: &Fixes) -> Value {
+    if fixes.is_empty() {
+        return body.clone();
+    }
+    rewrite(&body.to_string(), fixes).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_else(|| body.clone())
+}
+
+/// The checked JSON text `text` with the fixes applied; `None` if it is not JSON (it always is
+/// once checked).
+pub(crate) fn rewrite(text: &str, fixes: &Fixes) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 64);
+    rewrite_into(text, fixes, &mut out).then_some(out)
+}
+
+/// [`rewrite`], appending to `out`; false (and `out` as it was) if `text` is not JSON.
+pub(crate) fn rewrite_into(text: &str, fixes: &Fixes, out: &mut String) -> bool {
+    let empty = Store::default();
+    let plan = Plan::new(fixes.0.as_deref().unwrap_or(&empty));
+    let mut pointer = String::new();
+    let len = out.len();
+    let ok = plan.value(text.trim(), &mut pointer, out, true).is_ok();
+    if !ok {
+        out.truncate(len);
+    }
+    ok
+}
+
+/// The fixes, indexed for the walk over the text.
+struct Plan<'f> {
+    fixes: &'f Store,
+    /// Indexes of `fixes.at`, sorted by pointer (stable: a later replace wins).
+    sorted: Vec<u32>,
+    renames: Vec<(&'f str, &'f str)>,
+    moves: Vec<(&'f str, &'static str, &'static str)>,
+    schemas: Vec<&'f str>,
+}
+
+type Result<T> = std::result::Result<T, serde_json::Error>;
+
+impl<'f> Plan<'f> {
+    fn new(fixes: &'f Store) -> Plan<'f> {
+        // (Fewer than 2^32 fixes: each takes a byte of the body at least.)
+        let mut sorted: Vec<u32> = (0..fixes.count as u32).collect();
+        sorted.sort_by(|&a, &b| fixes.pointer(fixes.entry(a)).cmp(fixes.pointer(fixes.entry(b))));
+        let mut plan = Plan { fixes, sorted, renames: Vec::new(), moves: Vec::new(), schemas: Vec::new() };
+        for fix in &fixes.top {
+            match fix {
+                Fix::RenameTop { from, to } => plan.renames.push((from, to)),
+                Fix::MoveIntoExtension { from, urn, name } => plan.moves.push((from, urn, name)),
+                Fix::AddSchema { urn } => {
+                    if !plan.schemas.iter().any(|u| u.eq_ignore_ascii_case(urn)) {
+                        plan.schemas.push(urn);
+                    }
                 }
+                Fix::Replace { .. } | Fix::Remove { .. } => {}
             }
-            Fix::Remove { pointer } => remove(body, pointer),
-            Fix::RemoveIssueTarget { issue } => {
-                if let Some(issue) = issues.get(*issue) {
-                    remove(body, &issue.pointer);
-                }
+        }
+        plan
+    }
+
+    fn pointer_of(&self, i: u32) -> &'f str {
+        self.fixes.pointer(self.fixes.entry(i))
+    }
+
+    /// The fixes at exactly `pointer`, in the order they were recorded.
+    fn exact(&self, pointer: &str) -> impl DoubleEndedIterator<Item = &'f At> + '_ {
+        let start = self.sorted.partition_point(|&i| self.pointer_of(i) < pointer);
+        let end = start + self.sorted[start..].partition_point(|&i| self.pointer_of(i) == pointer);
+        self.sorted[start..end].iter().map(|&i| self.fixes.entry(i))
+    }
+
+    fn removed(&self, pointer: &str) -> bool {
+        self.exact(pointer).any(|at| at.value == REMOVE)
+    }
+
+    fn replacement(&self, pointer: &str) -> Option<&'f str> {
+        self.exact(pointer).rev().find_map(|at| self.fixes.value(at))
+    }
+
+    /// Whether a fix points inside the value at `pointer`.
+    fn below(&self, pointer: &mut String) -> bool {
+        pointer.push('/');
+        let start = self.sorted.partition_point(|&i| self.pointer_of(i) < pointer.as_str());
+        let found = self.sorted.get(start).is_some_and(|&i| self.pointer_of(i).starts_with(pointer.as_str()));
+        pointer.pop();
+        found
+    }
+
+    fn value(&self, raw: &str, pointer: &mut String, out: &mut String, root: bool) -> Result<()> {
+        if let Some(v) = self.replacement(pointer) {
+            out.push_str(v);
+            return Ok(());
+        }
+        let top = root && !(self.renames.is_empty() && self.moves.is_empty() && self.schemas.is_empty());
+        if !top && !self.below(pointer) {
+            out.push_str(raw);
+            return Ok(());
+        }
+        match raw.as_bytes().first() {
+            Some(b'{') if top => self.top(raw, pointer, out),
+            Some(b'{') => {
+                out.push('{');
+                let mut first = true;
+                self.members(raw, pointer, out, &mut first, &mut |_| true)?;
+                out.push('}');
+                Ok(())
             }
-            Fix::RenameTop { from, to } => {
-                if let Value::Object(m) = body
-                    && let Some(v) = m.remove(from)
-                {
-                    merge_into(m, to, v);
-                }
+            Some(b'[') => {
+                out.push('[');
+                let mut i = 0usize;
+                each_element(raw, &mut |element| {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&i.to_string());
+                    let r = self.value(element.get(), pointer, out, false);
+                    pointer.truncate(len);
+                    i += 1;
+                    r
+                })?;
+                out.push(']');
+                Ok(())
             }
-            Fix::MoveIntoExtension { from, urn, name } => {
-                if let Value::Object(m) = body
-                    && let Some(v) = m.remove(from)
-                {
-                    let mut ext = Map::new();
-                    ext.insert((*name).to_string(), v);
-                    merge_into(m, urn, Value::Object(ext));
-                }
+            _ => {
+                out.push_str(raw);
+                Ok(())
             }
-            Fix::AddSchema { urn } => {
-                if let Value::Object(m) = body {
-                    let schemas = m.entry("schemas").or_insert_with(|| Value::Array(Vec::new()));
-                    if let Value::Array(list) = schemas
-                        && !list.iter().any(|u| u.as_str().is_some_and(|s| s.eq_ignore_ascii_case(urn)))
-                    {
-                        list.push(Value::from(urn.as_str()));
+        }
+    }
+
+    /// Writes the members of the object `raw` (at `pointer`) that `keep` accepts and no fix
+    /// removes, each with its fixes.
+    fn members(
+        &self,
+        raw: &str,
+        pointer: &mut String,
+        out: &mut String,
+        first: &mut bool,
+        keep: &mut dyn FnMut(&str) -> bool,
+    ) -> Result<()> {
+        each_member(raw, &mut |key, value| {
+            let len = pointer.len();
+            pointer.push('/');
+            push_escaped(pointer, key);
+            let r = if self.removed(pointer) || !keep(key) {
+                Ok(())
+            } else {
+                write_key(out, first, key);
+                self.value(value.get(), pointer, out, false)
+            };
+            pointer.truncate(len);
+            r
+        })
+    }
+
+    /// The top-level object, where members are renamed, moved into an extension, and URNs added
+    /// to `schemas`.
+    fn top(&self, raw: &str, pointer: &mut String, out: &mut String) -> Result<()> {
+        // What the object holds, read once before writing: the moved values (the last of a key
+        // wins, as in a parsed object), which keys exist, whether schemas is there.
+        let mut moved: Vec<Option<&str>> = vec![None; self.moves.len()];
+        let mut keys_present: Vec<&str> = Vec::new();
+        let mut has_schemas = false;
+        each_member(raw, &mut |key, value| {
+            if let Some(i) = self.moves.iter().position(|(from, ..)| *from == key) {
+                moved[i] = Some(value.get());
+            }
+            for (from, to) in &self.renames {
+                for k in [*from, *to] {
+                    if k == key && !keys_present.contains(&k) {
+                        keys_present.push(k);
                     }
                 }
             }
+            for (_, urn, _) in &self.moves {
+                if *urn == key && !keys_present.contains(urn) {
+                    keys_present.push(urn);
+                }
+            }
+            has_schemas |= key.eq_ignore_ascii_case("schemas");
+            Ok(())
+        })?;
+        let present = |k: &str| keys_present.contains(&k);
+        out.push('{');
+        let mut first = true;
+        if !has_schemas && !self.schemas.is_empty() {
+            write_key(out, &mut first, "schemas");
+            out.push_str(&Value::from(self.schemas.clone()).to_string());
         }
+        let mut extension_written: Vec<String> = Vec::new();
+        each_member(raw, &mut |key, value| {
+            let len = pointer.len();
+            pointer.push('/');
+            push_escaped(pointer, key);
+            let r = (|| {
+                if self.removed(pointer) || self.moves.iter().any(|(from, ..)| *from == key) {
+                    return Ok(());
+                }
+                let rename = self.renames.iter().find(|(from, _)| *from == key);
+                let name = rename.map_or(key, |(_, to)| *to);
+                if rename.is_some() && present(name) {
+                    // Written with the member it joins.
+                    return Ok(());
+                }
+                if extension_written.iter().any(|w| w == name) {
+                    return Ok(());
+                }
+                write_key(out, &mut first, name);
+                let joins = self.renames.iter().filter(|(from, to)| *to == name && *from != key && present(from));
+                let joining: Vec<&str> = joins.map(|(from, _)| *from).collect();
+                let moving: Vec<usize> =
+                    (0..self.moves.len()).filter(|&i| self.moves[i].1 == name && moved[i].is_some()).collect();
+                if key.eq_ignore_ascii_case("schemas") && !self.schemas.is_empty() && value.get().starts_with('[') {
+                    return self.schemas_array(value.get(), pointer, out);
+                }
+                if joining.is_empty() && moving.is_empty() {
+                    return self.value(value.get(), pointer, out, false);
+                }
+                extension_written.push(name.to_string());
+                if !value.get().starts_with('{') {
+                    // Not an object: what joins it is dropped, as a parsed object would do.
+                    return self.value(value.get(), pointer, out, false);
+                }
+                self.joined(raw, key, value.get(), pointer, &joining, &moving, &moved, out)
+            })();
+            pointer.truncate(len);
+            r
+        })?;
+        // Moves into an extension the body does not have yet.
+        let mut created: Vec<&str> = Vec::new();
+        for (i, (_, urn, name)) in self.moves.iter().enumerate() {
+            let Some(v) = moved[i] else { continue };
+            if present(urn) || self.renames.iter().any(|(from, to)| to == urn && present(from)) {
+                continue;
+            }
+            if created.contains(urn) {
+                continue;
+            }
+            created.push(urn);
+            write_key(out, &mut first, urn);
+            out.push('{');
+            let mut inner_first = true;
+            write_key(out, &mut inner_first, name);
+            self.moved_value(i, v, pointer, out)?;
+            for (j, (_, u2, n2)) in self.moves.iter().enumerate().skip(i + 1) {
+                if let (true, Some(v2)) = (u2 == urn, moved[j]) {
+                    write_key(out, &mut inner_first, n2);
+                    self.moved_value(j, v2, pointer, out)?;
+                }
+            }
+            out.push('}');
+        }
+        out.push('}');
+        Ok(())
     }
-}
 
-// Inserts `value` under `key`; when both are objects, the new members join the existing ones
-// (existing members win, so a move never overwrites what the extension already says).
-fn merge_into(m: &mut Map<String, Value>, key: &str, value: Value) {
-    match (m.get_mut(key), value) {
-        (Some(Value::Object(existing)), Value::Object(new)) => {
-            for (k, v) in new {
-                existing.entry(k).or_insert(v);
+    fn moved_value(&self, i: usize, raw: &str, pointer: &mut String, out: &mut String) -> Result<()> {
+        let len = pointer.len();
+        pointer.push('/');
+        push_escaped(pointer, self.moves[i].0);
+        let r = self.value(raw, pointer, out, false);
+        pointer.truncate(len);
+        r
+    }
+
+    /// An extension object written with the members of its renamed alias and the attributes
+    /// moved into it; the members it has already win.
+    #[allow(clippy::too_many_arguments)]
+    fn joined(
+        &self,
+        top: &str,
+        key: &str,
+        own: &str,
+        pointer: &mut String,
+        joining: &[&str],
+        moving: &[usize],
+        moved: &[Option<&str>],
+        out: &mut String,
+    ) -> Result<()> {
+        out.push('{');
+        let mut first = true;
+        let mut seen: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
+        self.members(own, pointer, out, &mut first, &mut |k| {
+            seen.insert(k.to_string());
+            true
+        })?;
+        let _ = key;
+        for from in joining {
+            // The alias's members, at the alias's own pointers.
+            let mut alias_pointer = String::new();
+            alias_pointer.push('/');
+            push_escaped(&mut alias_pointer, from);
+            each_member(top, &mut |k, v| {
+                if k == *from && v.get().starts_with('{') {
+                    self.members(v.get(), &mut alias_pointer, out, &mut first, &mut |k| seen.insert(k.to_string()))?;
+                }
+                Ok(())
+            })?;
+        }
+        for &i in moving {
+            let name = self.moves[i].2;
+            if let Some(v) = moved[i]
+                && seen.insert(name.to_string())
+            {
+                write_key(out, &mut first, name);
+                self.moved_value(i, v, &mut String::new(), out)?;
             }
         }
-        (Some(_), _) => {}
-        (None, value) => {
-            m.insert(key.to_string(), value);
+        out.push('}');
+        Ok(())
+    }
+
+    /// `schemas` with the URNs the fixes add (compared ignoring case, after the entries' own
+    /// fixes).
+    fn schemas_array(&self, raw: &str, pointer: &mut String, out: &mut String) -> Result<()> {
+        let mut listed = vec![false; self.schemas.len()];
+        out.push('[');
+        let mut i = 0usize;
+        each_element(raw, &mut |element| {
+            if i > 0 {
+                out.push(',');
+            }
+            let len = pointer.len();
+            pointer.push('/');
+            pointer.push_str(&i.to_string());
+            let start = out.len();
+            let r = self.value(element.get(), pointer, out, false);
+            if let Ok(Value::String(s)) = serde_json::from_str::<Value>(&out[start..]) {
+                for (j, urn) in self.schemas.iter().enumerate() {
+                    listed[j] |= urn.eq_ignore_ascii_case(&s);
+                }
+            }
+            pointer.truncate(len);
+            i += 1;
+            r
+        })?;
+        for (j, urn) in self.schemas.iter().enumerate() {
+            if !listed[j] {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::from(*urn).to_string());
+                i += 1;
+            }
+        }
+        out.push(']');
+        Ok(())
+    }
+}
+
+fn write_key(out: &mut String, first: &mut bool, key: &str) {
+    if !*first {
+        out.push(',');
+    }
+    *first = false;
+    out.push_str(&Value::from(key).to_string());
+    out.push(':');
+}
+
+/// Calls `f` on each member of the JSON object `raw`, in order, without building it.
+fn each_member<'de>(raw: &'de str, f: &mut dyn FnMut(&str, &'de RawValue) -> Result<()>) -> Result<()> {
+    struct Members<'a, 'de>(&'a mut dyn FnMut(&str, &'de RawValue) -> Result<()>);
+    impl<'de> Visitor<'de> for Members<'_, 'de> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+            while let Some(key) = map.next_key_seed::<KeySeed>(KeySeed)? {
+                let key: Cow<'de, str> = key;
+                let value: &'de RawValue = map.next_value()?;
+                (self.0)(&key, value).map_err(de::Error::custom)?;
+            }
+            Ok(())
         }
     }
+    serde_json::Deserializer::from_str(raw).deserialize_map(Members(f))
 }
 
-fn remove(body: &mut Value, pointer: &str) {
-    let (parent, key) = split(pointer);
-    if let Some(Value::Object(m)) = body.pointer_mut(&parent) {
-        m.remove(&key);
+/// Calls `f` on each element of the JSON array `raw`, in order, without building it.
+fn each_element<'de>(raw: &'de str, f: &mut dyn FnMut(&'de RawValue) -> Result<()>) -> Result<()> {
+    struct Elements<'a, 'de>(&'a mut dyn FnMut(&'de RawValue) -> Result<()>);
+    impl<'de> Visitor<'de> for Elements<'_, 'de> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+            while let Some(element) = seq.next_element::<&'de RawValue>()? {
+                (self.0)(element).map_err(de::Error::custom)?;
+            }
+            Ok(())
+        }
     }
+    serde_json::Deserializer::from_str(raw).deserialize_seq(Elements(f))
 }
 
-fn split(pointer: &str) -> (String, String) {
-    match pointer.rfind('/') {
-        Some(i) => (pointer[..i].to_string(), pointer[i + 1..].replace("~1", "/").replace("~0", "~")),
-        None => (String::new(), pointer.to_string()),
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn store(fixes: &[Fix]) -> Fixes {
+        let mut store = Fixes::default();
+        for f in fixes {
+            store.push(f.clone());
+        }
+        store
+    }
+
+    fn fixed(body: Value, fixes: &[Fix]) -> Value {
+        let text = rewrite(&body.to_string(), &store(fixes)).expect("JSON");
+        serde_json::from_str(&text).expect("rewritten JSON")
+    }
+
+    #[test]
+    fn replaces_and_removes_where_pointed() {
+        let body = json!({"a": {"b": [1, {"c": "True", "d": 2}]}, "e/f": 1, "g": 3});
+        let fixes = [
+            Fix::Replace { pointer: "/a/b/1/c".into(), value: json!(true) },
+            Fix::Remove { pointer: "/a/b/1/d".into() },
+            Fix::Remove { pointer: "/e~1f".into() },
+            Fix::Replace { pointer: "/nothing/there".into(), value: json!(1) },
+        ];
+        assert_eq!(fixed(body, &fixes), json!({"a": {"b": [1, {"c": true}]}, "g": 3}));
+    }
+
+    #[test]
+    fn untouched_members_are_copied_as_written() {
+        let text = r#"{"a": 1.50, "b" : [ 1 ], "c": "x"}"#;
+        let out = rewrite(text, &store(&[Fix::Remove { pointer: "/c".into() }])).expect("JSON");
+        assert_eq!(out, r#"{"a":1.50,"b":[ 1 ]}"#);
+    }
+
+    #[test]
+    fn schemas_renames_and_moves() {
+        let ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        let alias = "urn:ietf:params:scim:schemas:extension:enterprise:2.1:User";
+        let body = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", alias], "department": "R&D",
+                          alias: {"employeeNumber": "7"}});
+        let fixes = [
+            Fix::Replace { pointer: "/schemas/1".into(), value: json!(ent) },
+            Fix::RenameTop { from: alias.into(), to: ent.into() },
+            Fix::MoveIntoExtension {
+                from: "department".into(),
+                urn: crate::schema::ENTERPRISE_URN,
+                name: "department",
+            },
+            Fix::AddSchema { urn: ent.into() },
+        ];
+        assert_eq!(
+            fixed(body, &fixes),
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ent],
+                   ent: {"employeeNumber": "7", "department": "R&D"}})
+        );
+        // No schemas at all, an extension created by a move.
+        let fixes = [
+            Fix::AddSchema { urn: "urn:ietf:params:scim:schemas:core:2.0:User".into() },
+            Fix::MoveIntoExtension {
+                from: "department".into(),
+                urn: crate::schema::ENTERPRISE_URN,
+                name: "department",
+            },
+            Fix::AddSchema { urn: ent.into() },
+        ];
+        assert_eq!(
+            fixed(json!({"department": "R&D", "userName": "a"}), &fixes),
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ent], "userName": "a", ent: {"department": "R&D"}})
+        );
+    }
+
+    #[test]
+    fn an_alias_joins_the_extension_it_repeats() {
+        let ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        let alias = "urn:ietf:params:scim:schemas:extension:enterprise:2.1:User";
+        let body = json!({alias: {"employeeNumber": "7", "costCenter": "9"}, ent: {"employeeNumber": "1"}});
+        let fixes = [Fix::RenameTop { from: alias.into(), to: ent.into() }];
+        assert_eq!(fixed(body, &fixes), json!({ent: {"employeeNumber": "1", "costCenter": "9"}}));
+    }
+
+    #[test]
+    fn the_whole_body_can_be_replaced() {
+        let fixes = [Fix::Replace { pointer: String::new(), value: json!({"Operations": []}) }];
+        assert_eq!(fixed(json!({"operations": [1]}), &fixes), json!({"Operations": []}));
+    }
+
+    #[test]
+    fn a_value_is_fixed_like_text() {
+        let mut v = json!({"active": "True"});
+        apply(&mut v, &store(&[Fix::Replace { pointer: "/active".into(), value: json!(true) }]));
+        assert_eq!(v, json!({"active": true}));
     }
 }

@@ -17,11 +17,11 @@ use serde::Deserializer;
 use serde_json::Value;
 
 use crate::profile::{self, Profile};
-use crate::report::{Issue, Report, Severity};
+use crate::report::{Issue, Issues, Report, Severity};
 use crate::request::{Body, Endpoint, Method, Request};
 use crate::rules::{self, Rule};
 use crate::schema::{self, Mutability, ResourceKind};
-use fix::Fix;
+use fix::{Fix, Fixes};
 use loc::Loc;
 use walk::Walker;
 
@@ -38,8 +38,26 @@ pub(crate) fn issue(severity: Severity, rule: &'static Rule, loc: &Loc<'_>, deta
     Issue { severity, rule, path: loc.path(), pointer: loc.pointer(), detail: detail.into() }
 }
 
+impl Profile {
+    /// An empty issue list with this profile's cap (`limits.max_issues`).
+    pub(crate) fn no_issues(&self) -> Issues {
+        Issues::new(self.limits.max_issues)
+    }
+}
+
+/// A report of one issue already built (a located depth error found before the walk).
+pub(crate) fn single_issue(issue: Issue) -> Report {
+    let mut issues = Issues::new(usize::MAX);
+    issues.push(issue);
+    Report::new(issues, Fixes::default(), false)
+}
+
+/// A report of one issue: the body cannot be read or the request cannot be sent. (A batch that
+/// adds issues to it sets its cap: [`Report::capped`].)
 pub(crate) fn single(rule: &'static Rule, detail: String) -> Report {
-    Report::new(vec![issue(rule.severity, rule, &Loc::ROOT, detail)], Vec::new(), false)
+    let mut issues = Issues::new(usize::MAX);
+    issues.push(issue(rule.severity, rule, &Loc::ROOT, detail));
+    Report::new(issues, Fixes::default(), false)
 }
 
 /// Decides what kind of check a request gets, or reports why it cannot be sent at all.
@@ -168,7 +186,7 @@ impl Profile {
                 // A PatchOp message is small and read as a whole: take it as a value.
                 return match nesting::read_value(body, self.limits.max_depth) {
                     Ok(value) => self.check_patch(&endpoint, Some(&Body::Value(&value)), current),
-                    Err((_, Some(too_deep))) => Report::new(vec![too_deep], Vec::new(), false),
+                    Err((_, Some(too_deep))) => single_issue(too_deep),
                     Err((e, None)) => single(&rules::RFC_J_001, json_error_detail(&e.to_string())),
                 };
             }
@@ -196,7 +214,7 @@ impl Profile {
             let abort = w.abort.take().unwrap_or_else(|| issue(Severity::Error, &rules::RFC_J_001, &Loc::ROOT, detail));
             let mut issues = w.issues;
             issues.push(abort);
-            return Report::new(issues, Vec::new(), false);
+            return Report::new(issues, Fixes::default(), false);
         }
         schemas_rules(&mut w);
         let current = current.filter(|_| operation == Operation::Replace);

@@ -2,10 +2,10 @@
 
 use serde_json::Value;
 
-use super::fix::Fix;
+use super::fix::{Fix, Fixes};
 use super::loc::Loc;
 use super::nesting;
-use super::{issue, single};
+use super::{issue, single, single_issue};
 use crate::filter::{self, CompValue, CompareOp, Filter};
 use crate::profile::Profile;
 use crate::report::{Report, Severity};
@@ -30,7 +30,7 @@ impl Profile {
                 // The same depth limit as for a body read from text, so a binding's object or a
                 // Rust caller's value gets the same answer as its JSON text.
                 if let Some(too_deep) = nesting::too_deep(v, self.limits().max_depth) {
-                    return Report::new(vec![too_deep], Vec::new(), false);
+                    return single_issue(too_deep);
                 }
                 *v
             }
@@ -53,22 +53,24 @@ impl Profile {
                     Ok(v)
                 }) {
                     Ok(v) => v,
-                    Err((_, Some(too_deep))) => return Report::new(vec![too_deep], Vec::new(), false),
+                    Err((_, Some(too_deep))) => return single_issue(too_deep),
                     Err((e, None)) => return single(&rules::RFC_J_001, super::syntax_error_detail(&e, bytes)),
                 };
                 &parsed
             }
         };
-        let reading = self.read_patch(value, endpoint.kind, current);
+        let mut reading = self.read_patch(value, endpoint.kind, current);
         let normalized = reading.changed.then(|| reading.normalized());
-        let mut issues = reading.issues;
-        if let Some(current) = current.filter(|_| issues.iter().all(|i| i.severity != Severity::Error)) {
+        let valid = reading.valid();
+        let readable = reading.readable;
+        let changed = reading.changed;
+        let operations = std::mem::take(&mut reading.operations);
+        let mut issues = reading.into_issues();
+        if let Some(current) = current.filter(|_| valid) {
             // With the resource at hand, the operations can be tried: a value filter that matches
             // nothing shows up here rather than at Atlassian.
             let rt = self.schemas().resource(endpoint.kind);
-            if let Err(e) =
-                crate::patch::apply(current, &reading.operations, Some(rt), self.apply_options(endpoint.kind))
-            {
+            if let Err(e) = crate::patch::apply(current, &operations, Some(rt), self.apply_options(endpoint.kind)) {
                 let loc = Loc::ROOT;
                 let mut i = issue(Severity::Error, e.rule, &loc, e.detail.clone());
                 i.path = e.path.clone();
@@ -76,19 +78,18 @@ impl Profile {
                 issues.push(i);
             }
         }
-        let fixes = if reading.changed {
-            vec![Fix::Replace { pointer: String::new(), value: normalized.unwrap_or(Value::Null) }]
-        } else {
-            Vec::new()
-        };
-        Report::new(issues, fixes, reading.readable)
+        let mut fixes = Fixes::default();
+        if changed {
+            fixes.push(Fix::Replace { pointer: String::new(), value: normalized.unwrap_or(Value::Null) });
+        }
+        Report::new(issues, fixes, readable)
     }
 
     /// DELETE: what Atlassian does with it (reference §6), and the reversible alternative.
     pub(super) fn check_delete(&self, endpoint: &Endpoint<'_>) -> Report {
         let root = Loc::ROOT;
         let i = match (endpoint.kind, self.delete_semantics()) {
-            (_, _) if !self.is_atlassian() => return Report::new(Vec::new(), Vec::new(), true),
+            (_, _) if !self.is_atlassian() => return Report::new(self.no_issues(), Fixes::default(), true),
             (ResourceKind::User, crate::DeleteSemantics::Unlink) => issue(
                 Severity::Warning,
                 &rules::ATL_D_001,
@@ -108,11 +109,13 @@ impl Profile {
                 "Atlassian removes the group from the organization's directory and its sites; members lose the product access and permissions it granted",
             ),
         };
-        Report::new(vec![i], Vec::new(), true)
+        let mut issues = self.no_issues();
+        issues.push(i);
+        Report::new(issues, Fixes::default(), true)
     }
 
     pub(super) fn check_query(&self, endpoint: &Endpoint<'_>) -> Report {
-        let mut issues = Vec::new();
+        let mut issues = self.no_issues();
         let root = Loc::ROOT;
         let pairs = endpoint.query.map(query_pairs).unwrap_or_default();
         let has = |n: &str| pairs.iter().any(|(k, _)| k.eq_ignore_ascii_case(n));
@@ -166,7 +169,7 @@ impl Profile {
                 _ => {}
             }
         }
-        Report::new(issues, Vec::new(), true)
+        Report::new(issues, Fixes::default(), true)
     }
 }
 

@@ -12,11 +12,11 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::fix::Fix;
+use super::fix::{Fix, Fixes};
 use super::loc::Loc;
 use crate::email;
 use crate::profile::Profile;
-use crate::report::{Issue, Severity};
+use crate::report::{Issue, Issues, Severity};
 use crate::rules::{self, Rule};
 use crate::schema::{self, AttrType, Attribute, Attributes, Mutability, ResourceKind, ResourceType};
 
@@ -62,8 +62,8 @@ pub(crate) struct Walker<'p, 'de> {
     /// The RFC resource type, when the profile's schemas are narrower (Atlassian): attributes the
     /// RFC defines but the profile does not are "unsupported", not "unknown".
     pub fallback: Option<&'static ResourceType>,
-    pub issues: Vec<Issue>,
-    pub fixes: Vec<Fix>,
+    pub issues: Issues,
+    pub fixes: Fixes,
     /// An issue that stops the walk (not an object, too deep).
     pub abort: Option<Issue>,
     pub top: TopFacts<'de>,
@@ -81,8 +81,8 @@ impl<'p, 'de> Walker<'p, 'de> {
             profile,
             rt,
             fallback,
-            issues: Vec::new(),
-            fixes: Vec::new(),
+            issues: Issues::new(profile.limits().max_issues),
+            fixes: Fixes::default(),
             abort: None,
             top: TopFacts::default(),
             collect_present: false,
@@ -95,6 +95,10 @@ impl<'p, 'de> Walker<'p, 'de> {
     }
 
     pub(crate) fn issue(&mut self, severity: Severity, rule: &'static Rule, loc: &Loc<'_>, detail: impl Into<String>) {
+        if !self.issues.has_room(severity) {
+            // Counted, not built: a body of millions of wrong values costs no more than the cap.
+            return self.issues.count_omitted(severity, rule);
+        }
         self.issues.push(Issue { severity, rule, path: loc.path(), pointer: loc.pointer(), detail: detail.into() });
     }
 
@@ -177,8 +181,13 @@ impl<'p, 'de> Walker<'p, 'de> {
 
     /// Reports a read-only or unsupported member and drops it from `normalized`.
     fn drop_member(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String) {
-        self.fixes.push(Fix::RemoveIssueTarget { issue: self.issues.len() });
-        self.issues.push(Issue { severity: rule.severity, rule, path: loc.path(), pointer: loc.pointer(), detail });
+        let pointer = loc.pointer();
+        self.fixes.push(Fix::Remove { pointer: pointer.clone() });
+        if self.issues.has_room(rule.severity) {
+            self.issues.push(Issue { severity: rule.severity, rule, path: loc.path(), pointer, detail });
+        } else {
+            self.issues.count_omitted(rule.severity, rule);
+        }
     }
 
     /// Walks the top-level object of a resource.
@@ -229,7 +238,7 @@ struct Element<'de> {
 }
 
 /// Object keys, borrowed from the input when the deserializer allows.
-struct KeySeed;
+pub(crate) struct KeySeed;
 
 impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = Cow<'de, str>;
@@ -725,8 +734,12 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, 'de, '_> {
 
 impl<'de> ValueSeed<'_, '_, 'de, '_> {
     fn wrong_type(self, got: &str) -> Summary<'de> {
-        let detail = format!("{} must be {}, got {got}", self.ctx.loc.path(), self.ctx.expected());
-        self.w.issue(Severity::Error, &rules::RFC_T_001, self.ctx.loc, detail);
+        if self.w.issues.has_room(Severity::Error) {
+            let detail = format!("{} must be {}, got {got}", self.ctx.loc.path(), self.ctx.expected());
+            self.w.issue(Severity::Error, &rules::RFC_T_001, self.ctx.loc, detail);
+        } else {
+            self.w.issues.count_omitted(Severity::Error, &rules::RFC_T_001);
+        }
         // A wrongly typed value is still a value: a required attribute is not also "missing".
         Summary { present: true, ..Summary::default() }
     }
@@ -825,12 +838,16 @@ fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     if w.atlassian_user() && ctx.top && attr.is("preferredLanguage") {
         language_rule(w, ctx, s);
     }
-    if w.atlassian_user()
-        && attr.is("value")
-        && ctx.parent.is_some_and(|p| p.is("emails"))
-        && let Err(e) = email::parse(s)
-    {
-        w.issue(Severity::Error, &rules::ATL_U_004, ctx.loc, format!("{s:?} is not a valid email address: {e}"));
+    if w.atlassian_user() && attr.is("value") && ctx.parent.is_some_and(|p| p.is("emails")) {
+        if let Err(e) = email::parse(s) {
+            w.issue(Severity::Error, &rules::ATL_U_004, ctx.loc, format!("{s:?} is not a valid email address: {e}"));
+        } else if let Some(mapped) = email::mapped_address(s) {
+            // A look-alike domain (full-width letters, another full stop): the same domain to
+            // IDNA, another text to whoever reads it or compares it as text.
+            let detail = format!("{s:?} is written {mapped:?}: IDNA (UTS 46) maps its domain to that A-label");
+            let fix = Fix::Replace { pointer: ctx.loc.pointer(), value: Value::String(mapped) };
+            w.fixable(&rules::ATL_U_004, ctx.loc, detail, fix);
+        }
     }
 }
 
@@ -882,20 +899,23 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, 'de, '_> {
             Skip { w: &mut *w, loc: ctx.loc, depth: ctx.depth }.visit_seq(seq)?;
             return Ok(ValueSeed { w, ctx }.wrong_type("an array"));
         }
-        let mut elements: Vec<(usize, Element<'de>)> = Vec::new();
+        // The rules over all the values are gathered value by value: nothing per value is kept
+        // but what a rule needs (a set of the emails seen), so memory stays that of the input.
+        let mut values = MultiValued::new(w, &ctx);
         let mut i = 0;
         loop {
             let loc = ctx.loc.index(i);
             let element_ctx = Ctx { loc: &loc, depth: ctx.depth + 1, element: true, ..ctx };
             match seq.next_element_seed(ValueSeed { w: &mut *w, ctx: element_ctx })? {
                 None => break,
-                Some(s) if s.present => elements.push((i, s.element)),
+                Some(s) if s.present => values.add(w, &loc, i, s.element),
                 Some(_) => {}
             }
             i += 1;
         }
-        multi_valued_rules(w, &ctx, &elements);
-        Ok(Summary { present: !elements.is_empty(), ..Summary::default() })
+        let present = values.present > 0;
+        values.finish(w, &ctx);
+        Ok(Summary { present, ..Summary::default() })
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
@@ -993,54 +1013,108 @@ fn fix_or_warn(w: &mut Walker<'_, '_>, rule: &'static Rule, ctx: &Ctx<'_>, detai
     }
 }
 
-/// RFC 7643 §2.4 (at most one primary) for every multi-valued attribute, and the Atlassian email
-/// rules on `emails`.
-fn multi_valued_rules<'de>(w: &mut Walker<'_, 'de>, ctx: &Ctx<'_>, elements: &[(usize, Element<'de>)]) {
-    let attr = ctx.attr;
-    let atlassian_emails = w.atlassian_user() && ctx.top && attr.is("emails");
-    let primaries: Vec<usize> = elements.iter().filter(|(_, e)| e.primary).map(|(i, _)| *i).collect();
-    if w.profile.is_atlassian() && w.rt.kind == ResourceKind::Group && ctx.top && attr.is("members") {
-        w.top.member_count = Some(elements.len());
-        for (i, e) in elements {
-            let loc = ctx.loc.index(*i);
-            super::groups::member_rules(w, &loc, e.value.as_deref(), e.kind.as_deref(), e.reference.as_deref());
+/// RFC 7643 §2.4 (at most one primary) for every multi-valued attribute, the Atlassian email
+/// rules on `emails` and the member rules on a group's `members`, gathered value by value.
+struct MultiValued<'de> {
+    /// Values present (not null, not blank).
+    present: usize,
+    primaries: usize,
+    second_primary: Option<usize>,
+    first_primary_value: Option<Cow<'de, str>>,
+    atlassian_emails: bool,
+    atlassian_members: bool,
+    /// The per-value issues of the email and member rules, reported after the whole attribute
+    /// (and after "exactly one primary"), as they always have been; capped like the report.
+    later: Issues,
+    kinds: FirstSeen<'de>,
+    values: FirstSeen<'de>,
+}
+
+impl<'de> MultiValued<'de> {
+    fn new(w: &Walker<'_, 'de>, ctx: &Ctx<'_>) -> MultiValued<'de> {
+        let attr = ctx.attr;
+        MultiValued {
+            present: 0,
+            primaries: 0,
+            second_primary: None,
+            first_primary_value: None,
+            atlassian_emails: w.atlassian_user() && ctx.top && attr.is("emails"),
+            atlassian_members: w.profile.is_atlassian()
+                && w.rt.kind == ResourceKind::Group
+                && ctx.top
+                && attr.is("members"),
+            later: w.profile.no_issues(),
+            kinds: FirstSeen::default(),
+            values: FirstSeen::default(),
         }
     }
-    if atlassian_emails && primaries.len() == 1 {
-        w.top.primary_email = elements.iter().find(|(_, e)| e.primary).and_then(|(_, e)| e.value.clone());
-    }
-    if atlassian_emails {
-        if (primaries.len() > 1 || (primaries.is_empty() && !w.partial)) && !elements.is_empty() {
-            let detail = format!(
-                "exactly one email must be marked primary; found {} (Atlassian answers \"One email address need to be marked as primary.\")",
-                primaries.len()
-            );
-            w.issue(Severity::Error, &rules::ATL_U_003, ctx.loc, detail);
+
+    fn add(&mut self, w: &mut Walker<'_, 'de>, loc: &Loc<'_>, i: usize, e: Element<'de>) {
+        self.present += 1;
+        if e.primary {
+            self.primaries += 1;
+            if self.primaries == 1 {
+                self.first_primary_value = e.value.clone();
+            } else if self.primaries == 2 {
+                self.second_primary = Some(i);
+            }
         }
-        let mut kinds = FirstSeen::default();
-        let mut values = FirstSeen::default();
-        for (i, e) in elements {
-            if let Some(kind) = e.kind.as_deref()
-                && let Some(first) = kinds.first(kind, *i)
+        if !(self.atlassian_members || self.atlassian_emails) {
+            return;
+        }
+        // Issues go to the later list while this value is looked at.
+        std::mem::swap(&mut w.issues, &mut self.later);
+        if self.atlassian_members {
+            super::groups::member_rules(w, loc, e.value.as_deref(), e.kind.as_deref(), e.reference.as_deref());
+        } else {
+            if let Some(kind) = e.kind
+                && let Some((first, kind)) = self.kinds.first(kind, i)
             {
-                let loc = ctx.loc.index(*i);
                 let detail = format!(
                     "a second email of type {kind:?} (the first is emails[{first}]); Entra ID and Atlassian expect one email per type"
                 );
-                w.issue(Severity::Warning, &rules::ATL_U_005, &loc, detail);
+                w.issue(Severity::Warning, &rules::ATL_U_005, loc, detail);
             }
-            if let Some(value) = e.value.as_deref().map(str::trim)
-                && let Some(first) = values.first(value, *i)
+            if let Some(value) = e.value.map(trim_cow)
+                && let Some((first, value)) = self.values.first(value, i)
             {
-                let loc = ctx.loc.index(*i);
                 let detail = format!("{value:?} repeats emails[{first}] (emails compare ignoring case)");
-                w.issue(Severity::Error, &rules::ATL_U_006, &loc, detail);
+                w.issue(Severity::Error, &rules::ATL_U_006, loc, detail);
             }
         }
-    } else if primaries.len() > 1 {
-        let loc = ctx.loc.index(primaries[1]);
-        let detail = format!("{} has {} values marked primary; at most one may be", attr.name, primaries.len());
-        w.issue(Severity::Error, &rules::RFC_V_002, &loc, detail);
+        std::mem::swap(&mut w.issues, &mut self.later);
+    }
+
+    fn finish(self, w: &mut Walker<'_, 'de>, ctx: &Ctx<'_>) {
+        let attr = ctx.attr;
+        if self.atlassian_members {
+            w.top.member_count = Some(self.present);
+        }
+        if self.atlassian_emails {
+            if self.primaries == 1 {
+                w.top.primary_email = self.first_primary_value;
+            }
+            if (self.primaries > 1 || (self.primaries == 0 && !w.partial)) && self.present > 0 {
+                let detail = format!(
+                    "exactly one email must be marked primary; found {} (Atlassian answers \"One email address need to be marked as primary.\")",
+                    self.primaries
+                );
+                w.issue(Severity::Error, &rules::ATL_U_003, ctx.loc, detail);
+            }
+        } else if let Some(second) = self.second_primary {
+            let loc = ctx.loc.index(second);
+            let detail = format!("{} has {} values marked primary; at most one may be", attr.name, self.primaries);
+            w.issue(Severity::Error, &rules::RFC_V_002, &loc, detail);
+        }
+        w.issues.extend(self.later);
+    }
+}
+
+fn trim_cow(s: Cow<'_, str>) -> Cow<'_, str> {
+    match s {
+        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+        Cow::Owned(o) if o.trim().len() == o.len() => Cow::Owned(o),
+        Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
     }
 }
 
@@ -1048,15 +1122,16 @@ fn multi_valued_rules<'de>(w: &mut Walker<'_, 'de>, ctx: &Ctx<'_>, elements: &[(
 /// scanned; past a few dozen values a map keeps hostile input linear.
 #[derive(Default)]
 struct FirstSeen<'a> {
-    few: Vec<(&'a str, usize)>,
-    many: std::collections::HashMap<String, usize>,
+    few: Vec<(Cow<'a, str>, usize)>,
+    many: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl<'a> FirstSeen<'a> {
     const SCAN: usize = 32;
 
-    /// Records `value` at `index`; returns the index it was first seen at, if it was.
-    fn first(&mut self, value: &'a str, index: usize) -> Option<usize> {
+    /// Records `value` at `index`; returns the index it was first seen at, if it was, and the
+    /// value.
+    fn first(&mut self, value: Cow<'a, str>, index: usize) -> Option<(usize, Cow<'a, str>)> {
         if self.many.is_empty() {
             let same = |a: &str, b: &str| {
                 if a.is_ascii() && b.is_ascii() {
@@ -1065,8 +1140,8 @@ impl<'a> FirstSeen<'a> {
                     a.to_lowercase() == b.to_lowercase()
                 }
             };
-            if let Some((_, first)) = self.few.iter().find(|(v, _)| same(v, value)) {
-                return Some(*first);
+            if let Some((_, first)) = self.few.iter().find(|(v, _)| same(v, &value)) {
+                return Some((*first, value));
             }
             if self.few.len() < Self::SCAN {
                 self.few.push((value, index));
@@ -1075,7 +1150,7 @@ impl<'a> FirstSeen<'a> {
             self.many = self.few.drain(..).map(|(v, i)| (v.to_lowercase(), i)).collect();
         }
         match self.many.entry(value.to_lowercase()) {
-            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Occupied(e) => Some((*e.get(), value)),
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(index);
                 None

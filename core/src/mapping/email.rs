@@ -29,9 +29,10 @@ impl NormalizedEmail {
     }
 }
 
-/// Checks an address (HTML5 rules, RFC 5321 lengths) and normalizes its domain: lower case, IDN
-/// to punycode, full-width forms mapped. The local part is left as it is: only the receiving mail
-/// server may interpret it.
+/// Checks an address (HTML5 rules, RFC 5321 lengths, no invisible characters: see
+/// [`crate::email`]) and normalizes its domain by UTS 46: lower case, full-width forms and other
+/// full stops mapped, IDN to punycode (the A-label). The local part is left as it is: only the
+/// receiving mail server may interpret it.
 ///
 /// ```
 /// use atlscim_core::mapping::normalize_email;

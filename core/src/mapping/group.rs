@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 
 use crate::profile::Profile;
-use crate::report::{Issue, Report, Severity};
+use crate::report::{Issue, Issues, Report, Severity};
 use crate::request::Request;
 use crate::rules;
 use crate::schema;
@@ -57,11 +57,14 @@ struct Flatten {
     seen: HashSet<String>,
     /// Ids of the groups being flattened, outermost first (to catch cycles).
     stack: Vec<String>,
-    issues: Vec<Issue>,
+    issues: Issues,
 }
 
 impl Flatten {
     fn note(&mut self, severity: Severity, rule: &'static rules::Rule, detail: String) {
+        if !self.issues.has_room(severity) {
+            return self.issues.count_omitted(severity, rule);
+        }
         self.issues.push(Issue { severity, rule, path: "members".into(), pointer: "/members".into(), detail });
     }
 
@@ -178,7 +181,7 @@ impl Profile {
     /// assert_eq!(report.issues()[0].rule.id, "MAP-004");
     /// ```
     pub fn map_group(&self, record: &Value, members: Option<&Value>) -> (Value, Report) {
-        let mut issues = Vec::new();
+        let mut issues = self.no_issues();
         let mut group = Map::new();
         let empty = Map::new();
         let obj = match record {
@@ -213,7 +216,8 @@ impl Profile {
         }
         let membership = members.or_else(|| obj.get("members"));
         if let Some(list) = membership {
-            let mut flat = Flatten { members: Vec::new(), seen: HashSet::new(), stack: Vec::new(), issues: Vec::new() };
+            let mut flat =
+                Flatten { members: Vec::new(), seen: HashSet::new(), stack: Vec::new(), issues: self.no_issues() };
             if let Some(id) = first(obj, &[&["id"]]) {
                 flat.stack.push(id.to_string());
             }
@@ -228,7 +232,7 @@ impl Profile {
                     format!("members is {}, not an array of members; no members are sent", describe(other)),
                 ),
             }
-            issues.append(&mut flat.issues);
+            issues.extend(flat.issues);
             group.insert("members".into(), Value::Array(flat.members));
         }
         let mut group = Value::Object(group);
@@ -237,6 +241,6 @@ impl Profile {
             checked.apply_fixes(&mut group);
         }
         issues.extend(checked.issues);
-        (group, Report::new(issues, Vec::new(), true))
+        (group, Report::new(issues, crate::check::fix::Fixes::default(), true))
     }
 }

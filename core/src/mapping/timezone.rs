@@ -12,12 +12,17 @@
 //! `backward` links they never fold one country's zone into another's (`Europe/Stockholm` stays).
 //!
 //! What is refused, because it does not name a zone: abbreviations (`PST`, `IST` are ambiguous and
-//! say nothing about daylight saving), raw offsets (`+05:30`), Windows display names
+//! say nothing about daylight saving), raw offsets (`+05:30`, and `Z`), Windows display names
 //! (`(UTC-08:00) Pacific Time (US & Canada)`) and unknown names. The legacy IANA names that are
 //! abbreviations too (`EST`, `MST`, `HST`, `CET`, `EET`, `MET`, `WET`) are refused as well: they are
 //! fixed zones (`EST` is UTC−5 all year, CLDR maps it to America/Panama), and a directory that holds
-//! one nearly always meant the region's time with daylight saving. Errors carry a suggestion where
-//! one can be found.
+//! one nearly always meant the region's time with daylight saving. Other legacy names (`Cuba`,
+//! `NZ`, `GB`) are IANA aliases and are accepted.
+//!
+//! Errors carry a suggestion only where one name is certainly meant: the name with its spaces
+//! made underscores, the same city under another area (when the city names one zone), the usual
+//! zone of a listed abbreviation, the `Etc/GMT` zone of a whole-hour offset that IANA has. Never a
+//! name a few letters away: `Z` is not `NZ` (Pacific/Auckland), `Etc/GMT+14` is not `Etc/GMT+1`.
 
 use std::fmt;
 use std::sync::LazyLock;
@@ -160,7 +165,7 @@ pub fn normalize_timezone(input: &str) -> Result<Timezone, TimezoneError> {
     }
     // IANA names never contain spaces; Windows ids nearly always do.
     if let Some(tz) = (!trimmed.contains(' ')).then(|| iana(trimmed)).flatten() {
-        if is_abbreviation_shaped(trimmed) {
+        if is_fixed_abbreviation_zone(trimmed) {
             return Err(TimezoneError::Abbreviation {
                 input: trimmed.to_string(),
                 suggestion: abbreviation_suggestion(trimmed).map(str::to_string),
@@ -242,12 +247,18 @@ fn windows(name: &str) -> Option<&'static WindowsZone> {
     WINDOWS.binary_search_by(|w| w.key.as_str().cmp(&key)).ok().map(|i| &WINDOWS[i])
 }
 
-/// All-letter names of at most five letters (`PST`, `CEST`): abbreviations, whether or not IANA
-/// also happens to keep the name as a legacy zone. UTC and GMT (and their spellings) are real zones.
-fn is_abbreviation_shaped(s: &str) -> bool {
-    (2..=5).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_alphabetic())
-        && !["UTC", "GMT", "UCT", "ZULU"].iter().any(|z| z.eq_ignore_ascii_case(s))
+/// The legacy IANA zones named by an abbreviation: fixed offsets all year, which a directory
+/// holding one nearly never meant.
+fn is_fixed_abbreviation_zone(s: &str) -> bool {
+    ["EST", "MST", "HST", "CET", "EET", "MET", "WET"].iter().any(|z| z.eq_ignore_ascii_case(s))
+}
+
+/// An abbreviation: one listed below (any case), or two to five capital letters that are no zone
+/// (`XYZT`). A word in lower or mixed case (`Kyiv`, `Lima`) is not an abbreviation but maybe a city.
+fn is_abbreviation(s: &str) -> bool {
+    abbreviation_suggestion(s).is_some()
+        || is_fixed_abbreviation_zone(s)
+        || ((2..=5).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase()))
 }
 
 /// Common abbreviations and a zone that uses them. These are suggestions only (an abbreviation
@@ -304,17 +315,23 @@ fn abbreviation_suggestion(s: &str) -> Option<&'static str> {
 
 /// Works out why a name was not recognized, and what to suggest.
 fn diagnose(s: &str) -> TimezoneError {
-    if is_abbreviation_shaped(s) {
+    if let Some(zone) = city(s).filter(|_| abbreviation_suggestion(s).is_none()) {
+        return TimezoneError::Unknown { input: s.to_string(), suggestion: Some(zone) };
+    }
+    if is_abbreviation(s) {
         return TimezoneError::Abbreviation {
             input: s.to_string(),
             suggestion: abbreviation_suggestion(s).map(str::to_string),
         };
     }
     if let Some(minutes) = parse_offset(s) {
-        let suggestion = (minutes % 60 == 0 && minutes.abs() <= 14 * 60).then(|| match minutes / 60 {
-            0 => "Etc/UTC".to_string(),
-            h => format!("Etc/GMT{:+}", -h),
-        });
+        // IANA's fixed-offset zones run from Etc/GMT-14 to Etc/GMT+12 (UTC+14 to UTC−12).
+        let suggestion = (minutes % 60 == 0)
+            .then(|| match minutes / 60 {
+                0 => "Etc/UTC".to_string(),
+                h => format!("Etc/GMT{:+}", -h),
+            })
+            .filter(|name| iana(name).is_some());
         return TimezoneError::Offset { input: s.to_string(), suggestion };
     }
     if s.starts_with('(') && (s.contains("UTC") || s.contains("GMT")) {
@@ -323,8 +340,12 @@ fn diagnose(s: &str) -> TimezoneError {
     TimezoneError::Unknown { input: s.to_string(), suggestion: suggest(s) }
 }
 
-/// Parses `+05:30`, `-8`, `UTC+5`, `GMT-08:00`, `+0530` into minutes east of UTC.
+/// Parses `+05:30`, `-8`, `UTC+5`, `GMT-08:00`, `+0530` into minutes east of UTC, and `Z`, the
+/// RFC 3339 designator of UTC, into 0.
 fn parse_offset(s: &str) -> Option<i32> {
+    if s.eq_ignore_ascii_case("Z") {
+        return Some(0);
+    }
     let upper = s.to_ascii_uppercase();
     let rest = upper.strip_prefix("UTC").or_else(|| upper.strip_prefix("GMT")).unwrap_or(&upper).trim_start();
     let (sign, digits) = if let Some(d) = rest.strip_prefix('+') {
@@ -349,8 +370,9 @@ fn parse_offset(s: &str) -> Option<i32> {
     (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
 }
 
-/// The closest known name: the same city under another area, the name with spaces made
-/// underscores, or a name a small typo away (IANA names and Windows ids alike).
+/// The zone the name certainly means, if any: the name with spaces made underscores
+/// (`America/New York`), or a city that names one zone, under any area or none (`Los Angeles`,
+/// `Europe/Kolkata`, `Kyiv`). Nothing fuzzy: a name a letter away from another is another name.
 fn suggest(s: &str) -> Option<String> {
     // No zone name is longer than about 40 bytes; longer input is not worth comparing.
     if s.len() > 64 {
@@ -362,63 +384,30 @@ fn suggest(s: &str) -> Option<String> {
     {
         return Some(tz.canonical);
     }
-    let parser = IanaParserExtended::new();
-    let city = underscored.rsplit('/').next().unwrap_or(&underscored);
-    if city.len() >= 3
-        && let Some(hit) = parser.iter_all().find(|t| {
-            t.normalized.rsplit('/').next().is_some_and(|c| c.eq_ignore_ascii_case(city)) && t.normalized.contains('/')
-        })
-    {
-        return Some(hit.canonical.to_string());
-    }
-    let lower = s.to_ascii_lowercase();
-    let budget = (lower.chars().count() / 5).clamp(1, 3);
-    let mut best: Option<(usize, String)> = None;
-    let mut consider = |candidate: &str, answer: &str| {
-        let d = edit_distance(&lower, &candidate.to_ascii_lowercase(), budget);
-        if d <= budget && best.as_ref().is_none_or(|(b, _)| d < *b) {
-            best = Some((d, answer.to_string()));
-        }
-    };
-    for t in parser.iter_all() {
-        consider(t.normalized, t.canonical);
-    }
-    for w in WINDOWS.iter() {
-        consider(&w.id, &w.id);
-    }
-    best.map(|(_, s)| s)
+    city(s)
 }
 
-/// Optimal string alignment distance, giving up (returning `limit + 1`) once it must exceed `limit`.
-pub(crate) fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > limit {
-        return limit + 1;
+/// The canonical zone of every IANA name whose last part is `s`'s city (ignoring case and area),
+/// when they are all one zone.
+fn city(s: &str) -> Option<String> {
+    let underscored = s.split_whitespace().collect::<Vec<_>>().join("_");
+    let city = underscored.rsplit('/').next().unwrap_or(&underscored);
+    if city.len() < 3 || city.len() > 64 {
+        return None;
     }
-    let width = b.len() + 1;
-    let mut rows = vec![vec![0usize; width]; 3];
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
-        rows[cur][0] = i;
-        let mut row_min = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[prev][j] + 1).min(rows[cur][j - 1] + 1).min(rows[prev][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[prev2][j - 2] + 1);
+    let mut zone: Option<&str> = None;
+    for t in IanaParserExtended::new().iter_all() {
+        let named =
+            t.normalized.contains('/') && t.normalized.rsplit('/').next().is_some_and(|c| c.eq_ignore_ascii_case(city));
+        if named {
+            if zone.is_some_and(|z| z != t.canonical) {
+                // Two zones share the city name: none is certainly meant.
+                return None;
             }
-            rows[cur][j] = d;
-            row_min = row_min.min(d);
-        }
-        if row_min > limit {
-            return limit + 1;
+            zone = Some(t.canonical);
         }
     }
-    rows[a.len() % 3][b.len()]
+    zone.map(str::to_string)
 }
 
 #[cfg(test)]
@@ -497,8 +486,9 @@ mod tests {
         assert_eq!(unknown("America/Los Angeles").suggestion(), Some("America/Los_Angeles"));
         assert_eq!(unknown("Los Angeles").suggestion(), Some("America/Los_Angeles"));
         assert_eq!(unknown("America/Kolkata").suggestion(), Some("Asia/Kolkata"));
-        assert_eq!(unknown("Europe/Londn").suggestion(), Some("Europe/London"));
-        assert_eq!(unknown("Pacific Standard Tim").suggestion(), Some("Pacific Standard Time"));
+        // Never a name a few letters away.
+        assert_eq!(unknown("Europe/Londn").suggestion(), None);
+        assert_eq!(unknown("Pacific Standard Tim").suggestion(), None);
         assert_eq!(unknown("America/San_Francisco").suggestion(), None);
         assert_eq!(normalize_timezone("Factory").map_err(|e| e.kind()), Err("unknown"));
         assert_eq!(normalize_timezone("Etc/Unknown").map_err(|e| e.kind()), Err("unknown"));
@@ -528,10 +518,33 @@ mod tests {
     }
 
     #[test]
-    fn edit_distance_counts_transpositions() {
-        assert_eq!(edit_distance("abc", "abc", 2), 0);
-        assert_eq!(edit_distance("abc", "acb", 2), 1);
-        assert_eq!(edit_distance("kitten", "sitting", 3), 3);
-        assert_eq!(edit_distance("a", "abcdef", 2), 3);
+    fn suggestions_are_certain_or_absent() {
+        // Z is UTC's designator (RFC 3339), not a typo of NZ (Pacific/Auckland).
+        let e = normalize_timezone("Z").expect_err("an offset");
+        assert_eq!((e.kind(), e.suggestion()), ("offset", Some("Etc/UTC")));
+        // There is no Etc/GMT+14 (UTC−14); Etc/GMT+1 is not it.
+        assert_eq!(normalize_timezone("Etc/GMT+14").expect_err("unknown").suggestion(), None);
+        assert_eq!(normalize_timezone("UTC-14").expect_err("offset").suggestion(), None);
+        assert_eq!(normalize_timezone("UTC+14").expect_err("offset").suggestion(), Some("Etc/GMT-14"));
+        // Kyiv is a city, not an abbreviation.
+        let e = normalize_timezone("Kyiv").expect_err("a city");
+        assert_eq!((e.kind(), e.suggestion()), ("unknown", Some("Europe/Kyiv")));
+        assert_eq!(normalize_timezone("lima").expect_err("a city").suggestion(), Some("America/Lima"));
+        // Legacy IANA aliases that look like words or codes are zones.
+        assert_eq!(canonical("Cuba"), "America/Havana");
+        assert_eq!(canonical("NZ"), "Pacific/Auckland");
+        // Listed abbreviations keep their usual zone; unknown capitals have none.
+        assert_eq!(normalize_timezone("ist").expect_err("abbreviation").suggestion(), Some("Asia/Kolkata"));
+        assert_eq!(
+            normalize_timezone("QQQ").map_err(|e| (e.kind(), e.suggestion().map(str::to_string))),
+            Err(("abbreviation", None))
+        );
+        // The city decides, whatever the area (a typo there included).
+        assert_eq!(normalize_timezone("Amerca/Chicago").expect_err("unknown").suggestion(), Some("America/Chicago"));
+        // A name a letter or two from another: nothing.
+        for s in ["Europe/Parris", "Asia/Tokio", "Etc/GMT+13", "Pacific/Aukland", "UTC+15"] {
+            let e = normalize_timezone(s).expect_err(s);
+            assert_eq!(e.suggestion(), None, "{s}: {e}");
+        }
     }
 }

@@ -588,7 +588,11 @@ impl Profile {
         if checked.changes_body() {
             checked.apply_fixes(&mut user);
         }
-        issues.extend(checked.issues);
-        (user, Report::new(issues, Vec::new(), true))
+        let mut all = self.no_issues();
+        for i in issues {
+            all.push(i);
+        }
+        all.extend(checked.issues);
+        (user, Report::new(all, crate::check::fix::Fixes::default(), true))
     }
 }

@@ -26,7 +26,7 @@ use crate::rules;
 use crate::schema::{Attribute, ResourceType};
 
 /// How to apply operations.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct ApplyOptions {
     /// A replace through an unmatched value filter creates the value (Entra ID) rather than
     /// failing with noTarget.
@@ -34,6 +34,18 @@ pub struct ApplyOptions {
     /// Atlassian's rule for Users: a new display name overwrites the given and family names
     /// unless they agree with it (see [`crate::mapping::reconcile_name`]).
     pub display_name_overwrites_names: bool,
+    /// The most bytes of values the operations may write into the resource, counting a value
+    /// once for every value it is written into (`emails.type` writes into every email): a
+    /// PATCH of a few bytes could otherwise copy a long value into each of 35,000 members.
+    /// Past it the PATCH is refused (RFC-P-006) before anything is copied. The profile sets
+    /// `limits.max_body_bytes`.
+    pub max_written_bytes: usize,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> ApplyOptions {
+        ApplyOptions { lenient: false, display_name_overwrites_names: false, max_written_bytes: usize::MAX }
+    }
 }
 
 /// Applies operations to a resource. `rt` gives the schema (`None`: infer from the data).
@@ -44,12 +56,13 @@ pub fn apply(
     options: ApplyOptions,
 ) -> Result<Value, PatchError> {
     let lenient = options.lenient;
+    let budget = std::cell::Cell::new(options.max_written_bytes);
     let mut res = resource.clone();
     if !res.is_object() {
         return Err(PatchError::at(&rules::RFC_J_002, 0, "the resource to patch must be a JSON object"));
     }
     for (i, op) in operations.iter().enumerate() {
-        let ctx = Ctx { rt, lenient, index: i };
+        let ctx = Ctx { rt, lenient, index: i, budget: &budget, max_written: options.max_written_bytes };
         match (&op.path, op.op) {
             (None, OpKind::Remove) => return Err(PatchError::at(&rules::RFC_P_004, i, "remove needs a path")),
             (None, kind) => {
@@ -124,6 +137,26 @@ struct Ctx<'s> {
     rt: Option<&'s ResourceType>,
     lenient: bool,
     index: usize,
+    /// Bytes the operations may still write (see [`ApplyOptions::max_written_bytes`]).
+    budget: &'s std::cell::Cell<usize>,
+    max_written: usize,
+}
+
+/// The length of a value's JSON text, counted without writing it.
+fn json_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
 }
 
 fn key_of(m: &Map<String, Value>, name: &str) -> Option<String> {
@@ -146,6 +179,28 @@ fn unassigned(v: &Value) -> bool {
 impl Ctx<'_> {
     fn err(&self, rule: &'static rules::Rule, detail: impl Into<String>) -> PatchError {
         PatchError::at(rule, self.index, detail)
+    }
+
+    /// Counts `copies` copies of `value` against the budget, before they are made.
+    fn charge(&self, copies: usize, value: Option<&Value>) -> Result<(), PatchError> {
+        let Some(value) = value.filter(|_| copies > 0) else { return Ok(()) };
+        let bytes = json_len(value).saturating_mul(copies);
+        match self.budget.get().checked_sub(bytes) {
+            Some(left) => {
+                self.budget.set(left);
+                Ok(())
+            }
+            None => Err(self.err(
+                &rules::RFC_P_006,
+                format!(
+                    "the operations would write {} bytes into the resource (this one copies {} bytes into {copies} {}); at most {} may be written (limits.max_body_bytes)",
+                    (self.max_written - self.budget.get()).saturating_add(bytes),
+                    bytes / copies,
+                    if copies == 1 { "value" } else { "values" },
+                    self.max_written,
+                ),
+            )),
+        }
     }
 
     fn pathless_member(&self, res: &mut Value, kind: OpKind, key: &str, value: &Value) -> Result<(), PatchError> {
@@ -260,6 +315,9 @@ impl Ctx<'_> {
         kind: OpKind,
         value: Option<&Value>,
     ) -> Result<(), PatchError> {
+        if kind != OpKind::Remove {
+            self.charge(1, value)?;
+        }
         let existing = m.get(key);
         let multi = self.multi(def, existing, value);
         match kind {
@@ -354,6 +412,9 @@ impl Ctx<'_> {
                 other.as_object_mut().into_iter().collect()
             }
         };
+        if !remove {
+            self.charge(objects.len(), value)?;
+        }
         for o in objects {
             let k = key_of(o, sub).unwrap_or_else(|| sub.to_string());
             if remove {
@@ -417,6 +478,7 @@ impl Ctx<'_> {
                     }
                 },
                 OpKind::Add | OpKind::Replace => {
+                    self.charge(matching.len().max(1), value)?;
                     let value = value.cloned().unwrap_or(Value::Null);
                     if matching.is_empty() {
                         if kind == OpKind::Replace && !self.lenient {

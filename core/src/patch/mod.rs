@@ -176,6 +176,7 @@ impl Profile {
         ApplyOptions {
             lenient: self.lenient(),
             display_name_overwrites_names: self.is_atlassian() && kind == ResourceKind::User,
+            max_written_bytes: self.limits().max_body_bytes,
         }
     }
 

@@ -9,7 +9,7 @@ use crate::check::walk::Walker;
 use crate::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::path::{PatchPath, Target};
 use crate::profile::Profile;
-use crate::report::{Issue, Severity};
+use crate::report::{Issue, Issues, Severity};
 use crate::rules::{self, Rule};
 use crate::schema::{self, Mutability, PATCH_OP_URN, ResourceKind, ResourceType};
 
@@ -18,15 +18,47 @@ use crate::schema::{self, Mutability, PATCH_OP_URN, ResourceKind, ResourceType};
 pub struct PatchReading {
     /// The operations to send, after lenient rewrites.
     pub operations: Vec<Operation>,
-    /// Every issue, in order.
-    pub issues: Vec<Issue>,
+    /// Every issue kept, in order (see [`PatchReading::issues`]).
+    issues: Issues,
     /// Whether lenient mode rewrote the message: send [`PatchReading::normalized`] instead.
     pub changed: bool,
     /// False when the body is not a JSON object at all.
     pub readable: bool,
 }
 
+/// The errors in a message's structure (schemas, Operations, op, a missing path or value): a
+/// server checks the shape of the message before it interprets paths and values.
+const STRUCTURAL: [&Rule; 8] = [
+    &rules::ATL_P_001,
+    &rules::ATL_P_002,
+    &rules::ATL_P_003,
+    &rules::ATL_P_004,
+    &rules::RFC_P_001,
+    &rules::RFC_P_004,
+    &rules::RFC_P_006,
+    &rules::RFC_J_002,
+];
+
+fn structural(rule: &Rule) -> bool {
+    STRUCTURAL.iter().any(|r| r.id == rule.id)
+}
+
 impl PatchReading {
+    /// Every issue kept, in order: at most `limits.max_issues`, then one (RFC-J-006) that says
+    /// how many more were found.
+    pub fn issues(&self) -> &[Issue] {
+        self.issues.as_slice()
+    }
+
+    /// How many issues were found but left out of [`PatchReading::issues`].
+    pub fn omitted(&self) -> usize {
+        self.issues.omitted()
+    }
+
+    pub(crate) fn into_issues(self) -> Issues {
+        self.issues
+    }
+
     /// The PatchOp message as it should be sent (the operations after lenient rewrites).
     pub fn normalized(&self) -> Value {
         message(&self.operations)
@@ -41,21 +73,8 @@ impl PatchReading {
     /// Operations, op, a missing path or value) if any — a server checks the shape of the
     /// message before it interprets paths and values — else the first error.
     pub fn first_error(&self) -> Option<PatchError> {
-        let structural = [
-            &rules::ATL_P_001,
-            &rules::ATL_P_002,
-            &rules::ATL_P_003,
-            &rules::ATL_P_004,
-            &rules::RFC_P_001,
-            &rules::RFC_P_004,
-            &rules::RFC_P_006,
-            &rules::RFC_J_002,
-        ];
         let errors = || self.issues.iter().filter(|i| i.severity == Severity::Error);
-        errors()
-            .find(|i| structural.iter().any(|r| r.id == i.rule.id))
-            .or_else(|| errors().next())
-            .map(PatchError::from_issue)
+        errors().find(|i| structural(i.rule)).or_else(|| errors().next()).map(PatchError::from_issue)
     }
 }
 
@@ -93,7 +112,8 @@ pub fn read<'b>(
     } else {
         None
     };
-    let mut reader = Reader { w, profile, rt, fallback, current, planned: Vec::new(), rewritten: false };
+    let mut reader =
+        Reader { w, profile, rt, fallback, current, planned: Vec::new(), rewritten: false, structural_error: false };
     let readable = reader.message(body);
     let Reader { w, planned, rewritten, .. } = reader;
     // Values come from the message itself, or from a fixed copy when lenient fixes changed some.
@@ -101,9 +121,7 @@ pub fn read<'b>(
     let fixed = if w.fixes.is_empty() {
         body
     } else {
-        let mut copy = body.clone();
-        fix::apply(&mut copy, &w.fixes, &w.issues);
-        fixed_copy = copy;
+        fixed_copy = fix::fixed(body, &w.fixes);
         &fixed_copy
     };
     let operations: Vec<Operation> = planned
@@ -119,7 +137,9 @@ pub fn read<'b>(
         })
         .collect();
     let changed = readable && (rewritten || !w.fixes.is_empty());
-    PatchReading { operations, issues: w.issues, changed, readable }
+    let mut issues = w.issues;
+    issues.finish();
+    PatchReading { operations, issues, changed, readable }
 }
 
 struct Reader<'p, 'b> {
@@ -132,6 +152,8 @@ struct Reader<'p, 'b> {
     planned: Vec<Planned>,
     /// Set by every lenient rewrite (each also reports an info issue).
     rewritten: bool,
+    /// Whether a structural error was reported (the first one is kept in a full report).
+    structural_error: bool,
 }
 
 fn find_ci<'v>(m: &'v Map<String, Value>, key: &str) -> Option<(&'v String, &'v Value)> {
@@ -148,6 +170,18 @@ impl<'b> Reader<'_, 'b> {
     }
 
     fn error(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: impl Into<String>) {
+        if !self.structural_error && structural(rule) {
+            // It decides what apply_patch answers: kept however full the report is.
+            self.structural_error = true;
+            let issue = Issue {
+                severity: Severity::Error,
+                rule,
+                path: loc.path(),
+                pointer: loc.pointer(),
+                detail: detail.into(),
+            };
+            return self.w.issues.push_pinned(issue);
+        }
         self.w.issue(Severity::Error, rule, loc, detail);
     }
 

@@ -27,7 +27,10 @@ const KEYS: &[(&str, &[&str])] = &[
     ("file", &["kind?", "description", "cases"]),
     ("check", &["name", "config?", "request", "expect"]),
     ("check.request", &["method", "path", "body?", "current?"]),
-    ("check.expect", &["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?"]),
+    (
+        "check.expect",
+        &["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?"],
+    ),
     ("patch", &["name", "config?", "resource_type", "resource", "patch", "expect"]),
     ("patch.expect", &["result?", "error?"]),
     ("patch.expect.error", &["rule", "status", "scimType"]),
