@@ -4,7 +4,7 @@
 #
 # - Python: a fresh venv, with no Rust toolchain on PATH, installs the x86_64 wheel from dist/
 #   (binary only, with the httpx and requests extras) and runs the README's Python example and a
-#   slice of python/tests against it.
+#   slice of python/tests against it (the package, profiles, responses, the HTTP transports).
 # - C: a consumer outside the repository (tests/dist/consumer.c, copied out) compiles against the
 #   unpacked tarball with `pkg-config --cflags --libs atlscim` (shared; ldd must show
 #   libatlscim.so.0 from the tarball) and `atlscim-static` (static; no libatlscim at run time), and
@@ -43,15 +43,18 @@ done
     unset CARGO_HOME RUSTUP_HOME CARGO_TARGET_DIR
     ! command -v cargo >/dev/null && ! command -v rustc >/dev/null || fail "a Rust toolchain is still on PATH"
     cd "$work"
-    python -m pip install --quiet --disable-pip-version-check --only-binary :all: \
-        "$wheel[httpx,requests]" pytest==9.2.0
+    # The extras bring httpx and requests; the constraints pin them to what the tests pin.
+    printf '%s\n' httpx==0.28.1 requests==2.34.2 >"$work/constraints.txt"
+    python -m pip install --quiet --disable-pip-version-check --only-binary :all: -c "$work/constraints.txt" \
+        "$wheel[httpx,requests]" pytest==9.2.0 pytest-httpserver==1.2.0 werkzeug==3.1.9
+    python -c 'import httpx, requests' || fail "the httpx and requests extras did not install them"
     installed=$(python -c 'import atlscim; print(atlscim.__file__)')
     [[ $installed = "$work/venv/"* ]] || fail "atlscim was imported from $installed, not the venv"
     # The README's Python example, as a reader pastes it.
     python - "$root/README.md" <<'PY'
 import re, sys, io, contextlib
 text = open(sys.argv[1], encoding="utf-8").read()
-(example,) = re.findall(r"^```python\n(.*?)^```", text, re.S | re.M)
+example = re.findall(r"^```python\n(.*?)^```", text, re.S | re.M)[0]
 expected = re.search(r"#\s*(.+)$", example.strip().splitlines()[-1]).group(1).strip()
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
@@ -60,7 +63,8 @@ assert out.getvalue().strip() == expected, (out.getvalue(), expected)
 print("README example:", out.getvalue().strip())
 PY
     python -m pytest -q -p no:cacheprovider "$root/python/tests/test_package.py" \
-        "$root/python/tests/test_profile.py" "$root/python/tests/test_response.py"
+        "$root/python/tests/test_profile.py" "$root/python/tests/test_response.py" \
+        "$root/python/tests/test_transports.py"
 )
 
 echo "== C: a consumer outside the repository, against the unpacked tarball"

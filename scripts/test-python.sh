@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=.venv
-PINS=(pytest==9.2.0 mypy==2.4.1)
+# httpx, requests and pytest-httpserver for the transports' tests (test_transports.py).
+PINS=(pytest==9.2.0 mypy==2.4.1 httpx==0.28.1 requests==2.34.2 types-requests==2.33.0.20261030
+    pytest-httpserver==1.2.0 werkzeug==3.1.9)
 # mypy's cache goes under build/, which git ignores, rather than into the repository root.
 export MYPY_CACHE_DIR=build/mypy-cache
 
@@ -31,4 +33,6 @@ PYTHON="$PYTHON" bash scripts/dist.sh wheel
 # (stubtest writes a .mypy_cache into its working directory whatever it is told, hence build/.)
 (cd build && "../$VENV/bin/python" -m mypy.stubtest atlscim._native)
 "$VENV/bin/python" -m mypy --strict python/tests
+# The pure-Python modules (errors, the HTTP transports) type-check on their own, with the stubs.
+(cd python && "../$VENV/bin/python" -m mypy --strict --cache-dir ../build/mypy-cache -p atlscim)
 echo "test-python: pytest, stubtest and mypy passed"
