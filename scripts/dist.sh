@@ -90,11 +90,15 @@ sdist() {
     maturin sdist --manifest-path python/Cargo.toml --out "$DIST" >/dev/null
     local sd=$DIST/atlscim-$version.tar.gz
     # A wheel from the sdist, the way pip builds one for a platform with no wheel (with the pinned
-    # maturin, and the dev profile: this proves the sdist is complete, not how fast it runs).
+    # maturin, and the dev profile: this proves the sdist is complete, not how fast it runs). The
+    # files in an sdist carry a fixed old mtime, which would let cargo take the crates built from
+    # the previous sdist in the shared target dir as fresh: unpack it and touch them first.
     local out=$root/build/sdist-wheel
-    rm -rf "$out"
+    rm -rf "$out" && mkdir -p "$out/src"
+    tar -C "$out/src" -xzf "$sd"
+    find "$out/src" -type f -exec touch {} +
     MATURIN_PEP517_ARGS="--profile dev" CARGO_TARGET_DIR="$target" \
-        pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation "$sd" -w "$out"
+        pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation "$out/src/atlscim-$version" -w "$out"
     ls "$out"/atlscim-"$version"-*.whl >/dev/null
     echo "dist: $(basename "$sd") ($(size "$sd")), builds a wheel"
 }
@@ -136,8 +140,13 @@ c_tarball() {
 crates() {
     rm -rf "$DIST/crates" && mkdir -p "$DIST/crates"
     # --allow-dirty: make test packages the working tree as it is; a release is cut from a tag.
-    cargo package --quiet --workspace --locked --allow-dirty --exclude atlscim-python
-    cp "$target"/package/*-"$version".crate "$DIST/crates/"
+    # The packages are verified against each other through a local registry, where a crate is
+    # known by name and version only: forget the last run's builds of ours, or a build of the
+    # previous atlscim-core 0.1.0 would be taken as current (the dependencies are kept).
+    local package_target=$root/build/dist/package-target
+    cargo clean --quiet --target-dir "$package_target" -p atlscim-core -p atlscim-ffi -p atlscim-cli 2>/dev/null || true
+    cargo package --quiet --workspace --locked --allow-dirty --exclude atlscim-python --target-dir "$package_target"
+    cp "$package_target"/package/*-"$version".crate "$DIST/crates/"
     echo "dist: crates $(cd "$DIST/crates" && ls | tr '\n' ' ')(cargo package --workspace)"
     # The command installs from a checkout (a debug build, reusing the test build: this proves
     # `cargo install` works, not how fast the binary is).
