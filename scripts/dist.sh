@@ -73,6 +73,8 @@ wheel() {
 }
 
 wheel_aarch64() {
+    # No wheel from an earlier run may stand in dist/ for one not built now.
+    rm -f "$DIST"/atlscim-*aarch64.whl
     if [[ ${DIST_AARCH64:-1} = 0 ]]; then
         echo "dist: aarch64 wheel skipped: DIST_AARCH64=0 (make test leaves it to make dist)"
         return
