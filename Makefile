@@ -2,7 +2,8 @@
 # It installs what it needs itself (a Python venv under .venv, cbindgen and cargo-fuzz at pinned
 # versions under build/tools), so a fresh clone needs only Rust, Python 3.10+, Go, a C compiler,
 # make and valgrind (and a nightly toolchain for the fuzzers, which are skipped with a message
-# where there is none).
+# where there is none). `make dist` also uses binutils (strip, objcopy, readelf) and, for the
+# aarch64 wheel, rustup; zig, maturin and auditwheel come from PyPI into .venv.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -10,11 +11,11 @@ CARGO ?= cargo
 # Seconds each fuzz target runs in `make test`; `make fuzz` runs them longer.
 FUZZ_SECONDS ?= 20
 
-.PHONY: test lint test-rust test-c test-go test-python test-fuzz fuzz docs bench clean
+.PHONY: test lint test-rust test-c test-go test-python test-fuzz fuzz docs bench clean dist dist-test
 
 # Every suite in turn, then a summary of each one's result, time and skips (scripts/test-all.sh).
 test:
-	@bash scripts/test-all.sh lint test-rust test-c test-go test-python test-fuzz
+	@bash scripts/test-all.sh lint test-rust test-c test-go test-python dist-test test-fuzz
 
 lint:
 	$(CARGO) fmt --all --check
@@ -39,6 +40,19 @@ test-fuzz:
 fuzz:
 	bash scripts/fuzz.sh 600
 
+# Every artifact a user installs, under dist/ (scripts/dist.sh says what each is). DIST_AARCH64=1
+# also builds the aarch64 wheel where rustup can add the target; `make test` leaves it out (it
+# would double the wheel build) and says so. The x86_64 wheel is the one test-python installed.
+DIST_AARCH64 ?= 1
+export DIST_AARCH64
+test: DIST_AARCH64 = 0
+dist:
+	bash scripts/dist.sh
+
+# The artifacts installed as a stranger installs them (scripts/dist-test.sh).
+dist-test: dist
+	bash scripts/dist-test.sh
+
 # Regenerates docs/rules.md from the rule registry (a test fails when it is stale).
 docs:
 	$(CARGO) run -q -p atlscim-cli -- rules --format markdown > docs/rules.md
@@ -49,4 +63,4 @@ bench:
 
 clean:
 	$(CARGO) clean
-	rm -rf .venv build
+	rm -rf .venv build dist

@@ -60,11 +60,12 @@ enum { GO_NORMALIZED, GO_REPORT_JSON };
 
 // Checks a request and returns its normalized body or (for the tests) the library's report JSON.
 static atlscim_status go_check_text(const atlscim_profile *profile, GO_REQUEST_PARAMS, int what, atlscim_bytes *out,
-                                    atlscim_error **err) {
+                                    bool *nothing_to_send, atlscim_error **err) {
 	atlscim_request request = GO_REQUEST;
 	atlscim_report *report = NULL;
 	atlscim_status status = atlscim_profile_check(profile, &request, &report, err);
 	if (status == ATLSCIM_STATUS_OK) {
+		*nothing_to_send = atlscim_report_nothing_to_send(report);
 		status = what == GO_NORMALIZED ? atlscim_report_normalized_json(report, out, err)
 		                               : atlscim_report_to_json(report, out, err);
 		atlscim_report_free(report);
@@ -262,26 +263,31 @@ func makeIssues(raw []C.go_issue, ctext []C.char) []Issue {
 }
 
 // normalizedJSON checks a request and returns the body to send (atlscim_report_normalized_json).
-func (p *Profile) normalizedJSON(req Request) ([]byte, error) {
+func (p *Profile) normalizedJSON(req Request) ([]byte, bool, error) {
 	return p.checkText(req, C.GO_NORMALIZED)
 }
 
 // reportJSON checks a request and returns the library's own report JSON (atlscim_report_to_json):
 // the tests hold Report's JSON to it.
 func (p *Profile) reportJSON(req Request) ([]byte, error) {
-	return p.checkText(req, C.GO_REPORT_JSON)
+	text, _, err := p.checkText(req, C.GO_REPORT_JSON)
+	return text, err
 }
 
-func (p *Profile) checkText(req Request, what C.int) ([]byte, error) {
+// checkText checks a request and returns the JSON text asked for, and whether the report says
+// there is nothing left to send.
+func (p *Profile) checkText(req Request, what C.int) ([]byte, bool, error) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	if p.handle == nil {
-		return nil, ErrClosed
+		return nil, false, ErrClosed
 	}
-	return takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
+	var nothing C.bool
+	text, err := takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
 		return C.go_check_text(p.handle, req.Method, req.Path, cBytes(req.Body), C.size_t(len(req.Body)),
-			cBytes(req.Current), C.size_t(len(req.Current)), what, out, cerr)
+			cBytes(req.Current), C.size_t(len(req.Current)), what, out, &nothing, cerr)
 	})
+	return text, bool(nothing), err
 }
 
 // ConfigJSON returns the config the profile was built from, in canonical form (every key, with

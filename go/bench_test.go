@@ -1,8 +1,12 @@
 package atlscim
 
 import (
+	"bytes"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -106,4 +110,44 @@ func BenchmarkApplyPatch(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// answering is a base RoundTripper that answers in-process, so that the network does not drown
+// what the RoundTripper adds.
+type answering struct{}
+
+func (answering) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		io.Copy(io.Discard, req.Body)
+		req.Body.Close()
+	}
+	return &http.Response{StatusCode: 201, Status: "201 Created", Header: http.Header{"Content-Type": {"application/scim+json"}},
+		Body: io.NopCloser(strings.NewReader(`{"id":"u1","userName":"bjensen@example.com"}`)), Request: req}, nil
+}
+
+const benchBase = "https://api.atlassian.com/scim/directory/d1"
+
+func benchPost(b *testing.B, client *http.Client) {
+	body := benchUser(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := client.Post(benchBase+"/Users", "application/scim+json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}
+
+// BenchmarkPostBare is a POST /Users of the benchmark user through a bare http.Client; the
+// RoundTripper's overhead is BenchmarkPostRoundTripper minus this, to compare with
+// BenchmarkCheckUser (the check alone).
+func BenchmarkPostBare(b *testing.B) {
+	benchPost(b, &http.Client{Transport: answering{}})
+}
+
+func BenchmarkPostRoundTripper(b *testing.B) {
+	p := mustProfile(b, Config{})
+	benchPost(b, &http.Client{Transport: &RoundTripper{Base: answering{}, Profile: p, BaseURL: benchBase}})
 }

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	atlscim "example.invalid/atlscim/go"
+	atlscim "github.com/atlscim/atlscim/go"
 )
 
 func Example() {

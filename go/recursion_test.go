@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"example.invalid/atlscim/go/internal/smallstack"
+	"github.com/atlscim/atlscim/go/internal/smallstack"
 )
 
 // Recursion ceilings on a 1 MiB stack (docs/robustness.md "Limits"): the deepest input each limit

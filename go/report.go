@@ -87,21 +87,39 @@ func (r *Report) Normalized() (json.RawMessage, error) {
 		return r.body, nil
 	}
 	f := r.fixes
-	f.once.Do(func() {
-		f.normalized, f.err = f.profile.normalizedJSON(Request{Method: f.method, Path: f.path, Body: r.body, Current: f.current})
-	})
+	f.build(r.body)
 	return f.normalized, f.err
+}
+
+// NothingToSend reports whether there is nothing left to send: the request is valid and lenient
+// mode dropped every operation of its PatchOp as a no-op (renaming a group to its own name,
+// replacing emails with the same emails), so Normalized holds an empty Operations. Like
+// Normalized, it checks the request again on first use, with the report's profile.
+func (r *Report) NothingToSend() (bool, error) {
+	if r.fixes == nil {
+		return false, nil // the body goes as it was checked
+	}
+	r.fixes.build(r.body)
+	return r.fixes.nothingToSend, r.fixes.err
 }
 
 // fixes is what it takes to build a report's normalized body: the rest of the request, and the
 // profile that checked it. Shared by every copy of the Report.
 type fixes struct {
-	profile      *Profile
-	method, path string
-	current      []byte
-	once         sync.Once
-	normalized   json.RawMessage
-	err          error
+	profile       *Profile
+	method, path  string
+	current       []byte
+	once          sync.Once
+	normalized    json.RawMessage
+	nothingToSend bool
+	err           error
+}
+
+func (f *fixes) build(body []byte) {
+	f.once.Do(func() {
+		f.normalized, f.nothingToSend, f.err = f.profile.normalizedJSON(
+			Request{Method: f.method, Path: f.path, Body: body, Current: f.current})
+	})
 }
 
 // reportJSON is Report's JSON shape: nullable numbers and strings as pointers.

@@ -922,6 +922,17 @@ void atlscim_profile_free(struct atlscim_profile *profile);
 bool atlscim_report_valid(const struct atlscim_report *report);
 
 /**
+ * Whether there is nothing left to send: the request is valid and lenient mode dropped every
+ * operation of its PatchOp as a no-op, so `normalized` holds an empty `Operations`. A connector
+ * that sends `normalized` sends nothing then.
+ *
+ * Ownership: `report` stays the caller's; nothing is kept.
+ * NULL: returns false for a NULL `report`.
+ * Threads: safe to call from any thread, also on the same report at once.
+ */
+bool atlscim_report_nothing_to_send(const struct atlscim_report *report);
+
+/**
  * The HTTP status Atlassian would answer (that of the first error), or 0 when the request is
  * valid.
  *

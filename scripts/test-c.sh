@@ -93,6 +93,10 @@ echo "== C++: the header compiles and links (-std=c++11 -Wall -Wextra -Werror -p
 "$out/test_cpp"
 
 echo "== examples/c through pkg-config"
+# The shared library's SONAME is libatlscim.so.0 (ffi/build.rs): what a program linked against it
+# asks for at run time. Cargo writes only libatlscim.so, so give it that name too, as an
+# installation does with a symlink (ffi/README.md).
+ln -sf libatlscim.so "$libdir/libatlscim.so.0"
 mkdir -p "$root/build/pkgconfig"
 sed -e "s|@prefix@|$root|" -e "s|@libdir@|$libdir|" -e "s|@includedir@|$root/include|" -e "s|@version@|$version|" \
     ffi/atlscim.pc.in >"$root/build/pkgconfig/atlscim.pc"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Go package's test command (`make test-go`): builds the static library the package links
-# (target/release/libatlscim.a, see go/link_repo.go), then in go/ checks formatting, runs go vet
-# and go test -race (the shared vectors of every kind, one profile shared by 64 goroutines,
+# (target/release/libatlscim.a; the tests build with -tags atlscim_repo, see go/link_repo.go), then
+# in go/ checks formatting, runs go vet and go test -race (the shared vectors of every kind, one profile shared by 64 goroutines,
 # errors, Close and the cleanups).
 #
 # ATLSCIM_BENCH=1 also runs the benchmarks: the core and the C ABI side by side
@@ -27,14 +27,14 @@ cd go
 echo "== gofmt, go vet"
 unformatted="$(gofmt -l .)"
 [ -z "$unformatted" ] || { echo "test-go: not gofmt-ed: $unformatted" >&2; exit 1; }
-go vet ./...
+go vet -tags atlscim_repo ./...
 
 echo "== go test -race"
 # -count=1: the Go build cache does not see changes to libatlscim.a, so never reuse a result.
 mkdir -p "$root/build"
 log="$root/build/go-test.log"
 status=0
-go test -race -count=1 -v ./... >"$log" 2>&1 || status=$?
+go test -tags atlscim_repo -race -count=1 -v ./... >"$log" 2>&1 || status=$?
 if [ "$status" != 0 ]; then
     cat "$log"
     echo "test-go: go test failed (log: build/go-test.log)" >&2
@@ -51,6 +51,6 @@ fi
 if [ "${ATLSCIM_BENCH:-0}" = 1 ]; then
     echo "== benchmarks: the core and the C ABI (criterion), then Go, on ../shared/bench/user.json"
     (cd "$root" && CARGO_TARGET_DIR="$root/target" cargo bench -p atlscim-ffi --bench overhead)
-    go test -run '^$' -bench . -benchmem -count=5 ./...
+    go test -tags atlscim_repo -run '^$' -bench . -benchmem -count=5 ./...
 fi
 echo "test-go: all Go tests passed"

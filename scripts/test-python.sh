@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The Python test command (`make test-python`): builds the atlscim wheel, installs it into a venv
-# of its own (.venv at the repository root, created on first use with pinned tools from PyPI),
-# then runs pytest over python/tests (which includes every shared vector in tests/vectors),
+# The Python test command (`make test-python`): builds the atlscim wheel that `make dist` ships
+# (scripts/dist.sh wheel: the abi3 manylinux2014 wheel, linked with zig, into dist/), installs it
+# into a venv of its own (.venv at the repository root, created on first use with pinned tools
+# from PyPI), then runs pytest over python/tests (which includes every shared vector in tests/vectors),
 # mypy.stubtest over the compiled module and mypy over the tests. Needs only Rust, Python 3.10+
 # and a C toolchain.
 set -euo pipefail
@@ -9,8 +10,9 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=.venv
-WHEELS=build/python-wheels
-PINS=(maturin==1.16.0 pytest==9.2.0 mypy==2.4.1)
+# httpx, requests and pytest-httpserver for the transports' tests (test_transports.py).
+PINS=(pytest==9.2.0 mypy==2.4.1 httpx==0.28.1 requests==2.34.2 types-requests==2.33.0.20261030
+    pytest-httpserver==1.2.0 werkzeug==3.1.9)
 # mypy's cache goes under build/, which git ignores, rather than into the repository root.
 export MYPY_CACHE_DIR=build/mypy-cache
 
@@ -19,10 +21,10 @@ if [[ ! -x $VENV/bin/python ]]; then
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PINS[@]}"
 
-# A fresh wheel each run, so that what is tested is what `pip install` would install.
-rm -rf "$WHEELS"
-"$VENV/bin/maturin" build --release --quiet --manifest-path python/Cargo.toml --out "$WHEELS"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$WHEELS"/atlscim-*.whl
+# The wheel `make dist` ships, built once: the release build here is the one dist/ gets.
+PYTHON="$PYTHON" bash scripts/dist.sh wheel
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+    dist/atlscim-*manylinux_2_17_x86_64.whl
 
 # pytest exits 5 when it collects no tests, which fails this script like any failure.
 # The tests import the installed wheel: the repository root has no `atlscim` directory to shadow it.
@@ -38,4 +40,6 @@ fi
 "$VENV/bin/python" -m mypy --strict python/tests
 # The vector runner fails on deliberately broken vectors (and passes an unchanged copy).
 bash scripts/test-vector-runners.sh python
+# The pure-Python modules (errors, the HTTP transports) type-check on their own, with the stubs.
+(cd python && "../$VENV/bin/python" -m mypy --strict --cache-dir ../build/mypy-cache -p atlscim)
 echo "test-python: pytest, stubtest and mypy passed"

@@ -23,7 +23,7 @@ rust) cargo test -q -p atlscim-core --no-run --test vectors --test patch_vectors
     --test batch_response_vectors 2>/dev/null ;;
 python) [ -x .venv/bin/python ] || { echo "test-vector-runners: run scripts/test-python.sh first (.venv)" >&2; exit 1; } ;;
 c) [ -x build/c/test_vectors ] || { echo "test-vector-runners: run scripts/test-c.sh first (build/c)" >&2; exit 1; } ;;
-go) (cd go && go test -c -o "$out/go-vectors.test" .) ;;
+go) (cd go && go test -tags atlscim_repo -c -o "$out/go-vectors.test" .) ;;
 *) echo "test-vector-runners: unknown language $lang" >&2; exit 2 ;;
 esac
 

@@ -51,8 +51,9 @@ pub use response::{Response, ResponseKind, classify_response};
 pub use rules::{RULES, Rule};
 pub use syntax::JsonSyntaxError;
 
-// The README's Rust example runs as a doctest, so it cannot go stale.
-#[doc = include_str!("../../README.md")]
+// The README's Rust example runs as a doctest, so it cannot go stale (ffi/tests/repository.rs
+// holds the repository README's copy of it to this one).
+#[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 

@@ -377,6 +377,20 @@ impl Report {
         self.readable
     }
 
+    /// Whether there is nothing left to send: the request is valid and lenient mode dropped every
+    /// operation of its PatchOp as a no-op (renaming a group to its own name, replacing emails
+    /// with the same emails), so `normalized` holds an empty `Operations`. A connector that sends
+    /// `normalized` sends nothing then: the resource already is as asked. `normalized` is this
+    /// report's normalized body ([`Report::normalized_value`]); it is read only when lenient
+    /// fixes changed the body of a valid request.
+    pub fn nothing_to_send(&self, normalized: impl FnOnce() -> Option<Value>) -> bool {
+        if !self.valid() || !self.changes_body() {
+            return false;
+        }
+        normalized()
+            .is_some_and(|normalized| normalized.get("Operations").and_then(Value::as_array).is_some_and(Vec::is_empty))
+    }
+
     /// The body as it should be sent: the checked body with the lenient fixes applied.
     /// `body` must be the body that was checked. `None` when the body could not be read.
     pub fn normalized_value(&self, body: Option<&Body<'_>>) -> Option<Value> {

@@ -87,6 +87,20 @@ pub unsafe extern "C" fn atlscim_report_valid(report: *const atlscim_report) -> 
     guard(false, || report.is_some_and(|r| r.report.valid()))
 }
 
+/// Whether there is nothing left to send: the request is valid and lenient mode dropped every
+/// operation of its PatchOp as a no-op, so `normalized` holds an empty `Operations`. A connector
+/// that sends `normalized` sends nothing then.
+///
+/// Ownership: `report` stays the caller's; nothing is kept.
+/// NULL: returns false for a NULL `report`.
+/// Threads: safe to call from any thread, also on the same report at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_report_nothing_to_send(report: *const atlscim_report) -> bool {
+    // SAFETY: the caller passes NULL or a live report.
+    let report = unsafe { report.as_ref() };
+    guard(false, || report.is_some_and(|r| r.report.nothing_to_send(|| r.report.normalized_value(r.body().as_ref()))))
+}
+
 /// The HTTP status Atlassian would answer (that of the first error), or 0 when the request is
 /// valid.
 ///

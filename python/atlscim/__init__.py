@@ -68,3 +68,13 @@ __all__ = [
     "rules",
     "split_display_name",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # atlscim.httpx, atlscim.requests and atlscim.preflight load on first use: httpx and requests
+    # are optional (the extras of the same names), and `import atlscim` must not need them.
+    if name in ("httpx", "requests", "preflight"):
+        import importlib
+
+        return importlib.import_module(f"atlscim.{name}")
+    raise AttributeError(f"module 'atlscim' has no attribute {name!r}")

@@ -8,7 +8,10 @@ would refuse from ``Profile.map_user``, a value a normalizer cannot make sense o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from atlscim._native import Report
 
 __all__ = ["ConfigError", "FilterError", "MappingError", "NormalizeError", "PatchError", "ScimError"]
 
@@ -26,7 +29,9 @@ class ScimError(Exception):
 
     ``status`` is the HTTP status, ``scim_type`` the RFC 7644 §3.12 scimType, ``rule`` the id of
     the atlscim rule involved, ``path`` the attribute path (or config key) concerned and
-    ``pointer`` the RFC 6901 pointer into the input; each may be None.
+    ``pointer`` the RFC 6901 pointer into the input; each may be None. ``report`` is the whole
+    ``Report`` when the error comes from checking a request (the HTTP transports' pre-flight
+    checks), else None.
     """
 
     def __init__(
@@ -38,6 +43,7 @@ class ScimError(Exception):
         rule: str | None = None,
         path: str | None = None,
         pointer: str | None = None,
+        report: Report | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -46,6 +52,7 @@ class ScimError(Exception):
         self.rule = rule
         self.path = path
         self.pointer = pointer
+        self.report = report
 
     def __str__(self) -> str:
         return self.detail

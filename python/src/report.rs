@@ -224,6 +224,23 @@ impl PyReport {
         self.normalized_object(py).map(|o| o.clone_ref(py))
     }
 
+    /// True when there is nothing left to send: a valid PATCH whose every operation lenient
+    /// mode dropped as a no-op (normalized holds an empty Operations).
+    #[getter]
+    fn nothing_to_send(&self, py: Python<'_>) -> PyResult<bool> {
+        let mut failed = None;
+        let answer = self.report.nothing_to_send(|| {
+            let built = self
+                .normalized_object(py)
+                .and_then(|o| to_value(o.bind(py)).map_err(|p| unreadable(py, Input::BODY, &p)));
+            built.map_err(|e| failed = Some(e)).ok()
+        });
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(answer),
+        }
+    }
+
     /// The report in the JSON shape every binding and the CLI share (keys valid, status, issues,
     /// omitted, normalized; issue keys as in `Issue.to_dict()`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {

@@ -43,8 +43,8 @@ ROOT_README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_the_root_readme_example_prints_what_its_comment_says() -> None:
-    """README.md's Python example ends its print line with a comment giving the output."""
-    (example,) = re.findall(r"^```python\n(.*?)^```", ROOT_README.read_text(encoding="utf-8"), re.S | re.M)
+    """README.md's first Python example ends its print line with a comment giving the output."""
+    example = re.findall(r"^```python\n(.*?)^```", ROOT_README.read_text(encoding="utf-8"), re.S | re.M)[0]
     expected = re.search(r"#\s*(.+)$", example.strip().splitlines()[-1])
     assert expected is not None, "the example's last line comments its output"
     out = io.StringIO()

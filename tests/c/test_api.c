@@ -266,6 +266,7 @@ static void test_reports(void) {
     EXPECT(atlscim_report_status(fixed) == 0);
     EXPECT(atlscim_report_readable(fixed));
     EXPECT(atlscim_report_changes_body(fixed));
+    EXPECT(!atlscim_report_nothing_to_send(fixed));   /* a fixed POST still has a body to send */
     EXPECT(atlscim_report_first_error(fixed) == NULL);
     EXPECT(atlscim_report_issue_count(fixed) >= 1);
     for (i = 0; i < atlscim_report_issue_count(fixed); i++) {
@@ -319,6 +320,27 @@ static void test_reports(void) {
     atlscim_report_free(fixed);
 }
 
+/* A PATCH renaming a group to the name it has: lenient mode drops the operation, so there is
+ * nothing left to send; renaming it to another name is an error, not "nothing to send". */
+static void test_nothing_to_send(void) {
+    static const char group[] = "{\"id\":\"g1\",\"displayName\":\"eng\"}";
+    static const char same[] = "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],"
+                               "\"Operations\":[{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"eng\"}]}";
+    static const char other[] = "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],"
+                                "\"Operations\":[{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"ops\"}]}";
+    atlscim_profile *profile = atlscim_profile_atlassian();
+    atlscim_request request = {"PATCH", 5, "/Groups/g1", 10, same, LEN(same), group, LEN(group)};
+    atlscim_report *report = check(profile, &request);
+    EXPECT(atlscim_report_valid(report) && atlscim_report_nothing_to_send(report));
+    atlscim_report_free(report);
+    request.body = other;
+    request.body_len = LEN(other);
+    report = check(profile, &request);
+    EXPECT(!atlscim_report_valid(report) && !atlscim_report_nothing_to_send(report));
+    atlscim_report_free(report);
+    atlscim_profile_free(profile);
+}
+
 static void test_null_handles(void) {
     atlscim_bytes json = {NULL, 0};
     atlscim_error *err = NULL;
@@ -327,6 +349,7 @@ static void test_null_handles(void) {
     EXPECT(atlscim_report_status(NULL) == 0);
     EXPECT(!atlscim_report_readable(NULL));
     EXPECT(!atlscim_report_changes_body(NULL));
+    EXPECT(!atlscim_report_nothing_to_send(NULL));
     EXPECT(atlscim_report_issue_count(NULL) == 0);
     EXPECT(atlscim_report_issue(NULL, 0) == NULL);
     EXPECT(atlscim_report_first_error(NULL) == NULL);
@@ -442,6 +465,7 @@ int main(void) {
     test_check_errors();
     test_invalid_requests_are_reports();
     test_reports();
+    test_nothing_to_send();
     test_null_handles();
     test_rules();
     test_threads();
