@@ -10,9 +10,9 @@ CARGO ?= cargo
 # Seconds each fuzz target runs in `make test`; `make fuzz` runs them longer.
 FUZZ_SECONDS ?= 20
 
-.PHONY: test lint test-rust test-c test-go test-python test-fuzz fuzz docs bench clean
+.PHONY: test lint test-rust test-complexity test-c test-go test-python test-fuzz fuzz docs bench clean
 
-test: lint test-rust test-c test-go test-python test-fuzz
+test: lint test-rust test-complexity test-c test-go test-python test-fuzz
 	@echo "make test: all suites passed"
 
 lint:
@@ -21,6 +21,11 @@ lint:
 
 test-rust:
 	$(CARGO) test --workspace --exclude atlscim-python
+
+# Instruction counts under valgrind's callgrind at n and 4n: each operation that was quadratic on
+# large groups, users or configs must grow at most 5x (scripts/test-complexity.sh).
+test-complexity:
+	bash scripts/test-complexity.sh
 
 test-c:
 	bash scripts/test-c.sh
