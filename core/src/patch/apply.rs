@@ -107,7 +107,6 @@ impl<'s> OpenList<'s> {
             root.insert(self.key, Value::Array(self.list.into_values()));
         }
     }
-
 }
 
 /// What an operation does to a core multi-valued attribute, when the open list can run it.
