@@ -289,3 +289,61 @@ impl Profile {
         messages(diff(current, desired, self.schemas().resource(kind), self.apply_options(kind)), self.limits())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Limits;
+    use serde_json::json;
+
+    fn add(values: Value) -> Operation {
+        Operation::new(OpKind::Add, Some(PatchPath::parse("members").expect("path")), Some(values))
+    }
+
+    fn remove(id: &str) -> Operation {
+        Operation::new(
+            OpKind::Remove,
+            Some(PatchPath::parse(&format!("members[value eq \"{id}\"]")).expect("path")),
+            None,
+        )
+    }
+
+    #[test]
+    fn messages_fit_every_limit_and_keep_the_order() {
+        assert!(messages(Vec::new(), &Limits::default()).is_empty());
+        let limits = Limits { max_operations: 2, max_patch_values: 3, ..Limits::default() };
+        let ops = vec![
+            remove("a"),
+            add(json!([{"value": "1"}, {"value": "2"}, {"value": "3"}, {"value": "4"}])),
+            remove("b"),
+        ];
+        let got = messages(ops, &limits);
+        let ops_of = |m: &Value| m["Operations"].as_array().cloned().unwrap_or_default();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(
+            ops_of(&got[0]),
+            vec![
+                json!({"op": "remove", "path": "members[value eq \"a\"]"}),
+                json!({"op": "add", "path": "members", "value": [{"value": "1"}, {"value": "2"}, {"value": "3"}]})
+            ]
+        );
+        assert_eq!(
+            ops_of(&got[1]),
+            vec![
+                json!({"op": "add", "path": "members", "value": [{"value": "4"}]}),
+                json!({"op": "remove", "path": "members[value eq \"b\"]"})
+            ]
+        );
+    }
+
+    #[test]
+    fn a_value_too_large_for_any_message_is_sent_alone() {
+        let limits = Limits { max_body_bytes: 200, ..Limits::default() };
+        let long = "x".repeat(300);
+        let title = Operation::new(OpKind::Replace, Some(PatchPath::parse("title").expect("path")), Some(json!(long)));
+        let got = messages(vec![remove("a"), title, remove("b")], &limits);
+        let sizes: Vec<usize> = got.iter().map(|m| m["Operations"].as_array().map_or(0, Vec::len)).collect();
+        assert_eq!(sizes, vec![1, 1, 1]);
+        assert!(json_len(&got[0]) <= 200 && json_len(&got[1]) > 200 && json_len(&got[2]) <= 200);
+    }
+}
