@@ -11,11 +11,11 @@ CARGO ?= cargo
 # Seconds each fuzz target runs in `make test`; `make fuzz` runs them longer.
 FUZZ_SECONDS ?= 20
 
-.PHONY: test lint test-rust test-c test-go test-python test-fuzz fuzz docs bench clean dist dist-test
+.PHONY: test lint test-rust test-complexity test-c test-go test-python test-fuzz fuzz docs bench clean dist dist-test
 
 # Every suite in turn, then a summary of each one's result, time and skips (scripts/test-all.sh).
 test:
-	@bash scripts/test-all.sh lint test-rust test-c test-go test-python dist-test test-fuzz
+	@bash scripts/test-all.sh lint test-rust test-complexity test-c test-go test-python dist-test test-fuzz
 
 lint:
 	$(CARGO) fmt --all --check
@@ -24,6 +24,11 @@ lint:
 test-rust:
 	$(CARGO) test --workspace --exclude atlscim-python
 	bash scripts/test-vector-runners.sh rust
+
+# Instruction counts under valgrind's callgrind at n and 4n: each operation that was quadratic on
+# large groups, users or configs must grow at most 5x (scripts/test-complexity.sh).
+test-complexity:
+	bash scripts/test-complexity.sh
 
 test-c:
 	bash scripts/test-c.sh

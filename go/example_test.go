@@ -90,14 +90,16 @@ func ExampleProfile_ApplyPatch() {
 		fmt.Println(e.Status.String(), e.Rule, e.HTTPStatus, e.ScimType)
 	}
 
-	// And the PATCH that turns one resource into another.
+	// And the PATCH messages that turn one resource into another, to send in order (one here).
 	desired := []byte(`{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "2819c223",
 		"userName": "bjensen@example.com", "active": true, "title": "Tour Guide"}`)
-	diff, err := profile.Diff(user, desired, atlscim.User)
+	messages, err := profile.Diff(user, desired, atlscim.User)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(string(diff))
+	for _, m := range messages {
+		fmt.Println(string(m))
+	}
 	// Output:
 	// {"active":false,"id":"2819c223","schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen@example.com"}
 	// PATCH refused RFC-P-005 400 invalidValue

@@ -55,17 +55,41 @@ func TestApplyPatchAndDiff(t *testing.T) {
 		t.Errorf("unknown resource type: %v", err)
 	}
 
-	// Diff: nil when nothing changes; otherwise a PATCH that ApplyPatch turns into desired.
-	if patch, err := p.Diff([]byte(scimUser), []byte(scimUser), User); patch != nil || err != nil {
-		t.Errorf("same resource: %s, %v", patch, err)
+	// Diff: no messages when nothing changes; otherwise one PATCH that ApplyPatch turns into desired.
+	if messages, err := p.Diff([]byte(scimUser), []byte(scimUser), User); messages != nil || err != nil {
+		t.Errorf("same resource: %s, %v", messages, err)
 	}
 	desired := strings.Replace(scimUser, "Tour Guide", "Tour Lead", 1)
-	patch, err := p.Diff([]byte(scimUser), []byte(desired), User)
-	if err != nil || !strings.Contains(string(patch), `"path":"title"`) {
-		t.Fatalf("diff %s, %v", patch, err)
+	messages, err := p.Diff([]byte(scimUser), []byte(desired), User)
+	if err != nil || len(messages) != 1 || !strings.Contains(string(messages[0]), `"path":"title"`) {
+		t.Fatalf("diff %s, %v", messages, err)
 	}
-	if applied, err := p.ApplyPatch([]byte(scimUser), patch, User); err != nil || !sameJSON(applied, []byte(desired)) {
+	if applied, err := p.ApplyPatch([]byte(scimUser), messages[0], User); err != nil || !sameJSON(applied, []byte(desired)) {
 		t.Errorf("round trip %s, %v", applied, err)
+	}
+	// Past the limits: several messages, each within them, applied in turn.
+	small, err := NewProfileJSON([]byte(`{"limits": {"max_operations": 1}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer small.Close()
+	withDepartment := strings.NewReplacer(
+		`"title"`, `"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "Tours"}, "title"`,
+		`"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"]`,
+		`"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]`,
+	).Replace(desired)
+	messages, err = small.Diff([]byte(scimUser), []byte(withDepartment), User)
+	if err != nil || len(messages) != 2 {
+		t.Fatalf("diff past max_operations: %s, %v", messages, err)
+	}
+	state := []byte(scimUser)
+	for _, m := range messages {
+		if state, err = small.ApplyPatch(state, m, User); err != nil {
+			t.Fatalf("apply %s: %v", m, err)
+		}
+	}
+	if !sameJSON(state, []byte(withDepartment)) {
+		t.Errorf("the messages in turn give %s", state)
 	}
 	if _, err := p.Diff([]byte(scimUser), []byte("{"), User); !errors.Is(err, StatusInvalidJSON) {
 		t.Errorf("desired that is not JSON: %v", err)
@@ -401,7 +425,7 @@ func TestOperationsAcrossGoroutines(t *testing.T) {
 					errs <- err.Error()
 					return
 				}
-				if string(patched) != string(wantPatched) || string(diff) != string(wantDiff) ||
+				if string(patched) != string(wantPatched) || fmt.Sprint(diff) != fmt.Sprint(wantDiff) ||
 					string(user) != string(wantUser) || !report.Valid || !matches {
 					errs <- "a goroutine got a different result"
 					return

@@ -35,21 +35,31 @@ func (p *Profile) ApplyPatch(resource, patch []byte, kind ResourceType) (json.Ra
 	})
 }
 
-// Diff returns the smallest PatchOp message Atlassian accepts that turns current into desired
-// (both JSON text), or nil when they are already the same. ApplyPatch(current, patch) gives
-// desired. Inputs that are not JSON give StatusInvalidJSON.
-func (p *Profile) Diff(current, desired []byte, kind ResourceType) (json.RawMessage, error) {
+// Diff returns the PatchOp messages that turn current into desired (both JSON text), to be sent
+// in order: none (a nil slice) when they are already the same, one in the common case, several
+// when the change is larger than one message may be under the profile's limits
+// (limits.max_operations, max_patch_values, max_body_bytes: a group losing 1,500 members takes two).
+// Applying them in turn with ApplyPatch gives desired; after a partial send, Diff again from what
+// Atlassian holds gives the rest. Inputs that are not JSON give StatusInvalidJSON.
+func (p *Profile) Diff(current, desired []byte, kind ResourceType) ([]json.RawMessage, error) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	if p.handle == nil {
 		return nil, ErrClosed
 	}
-	patch, err := takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
+	array, err := takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
 		return C.atlscim_profile_diff(p.handle, C.atlscim_resource_type(kind), cBytes(current), C.size_t(len(current)),
 			cBytes(desired), C.size_t(len(desired)), out, cerr)
 	})
-	if len(patch) == 0 {
-		patch = nil // no change: the library leaves its buffer empty
+	if err != nil {
+		return nil, err
 	}
-	return patch, err
+	var messages []json.RawMessage
+	if err := json.Unmarshal(array, &messages); err != nil {
+		return nil, err
+	}
+	if len(messages) == 0 {
+		return nil, nil
+	}
+	return messages, nil
 }

@@ -58,7 +58,7 @@ func onlyIssue(r *Report, rule, pointer string) bool {
 }
 
 func TestRecursionCeilingsOnASmallStack(t *testing.T) {
-	raised := []byte(`{"profile":"rfc","limits":{"max_filter_depth":64,"max_filter_terms":1000000,"max_filter_length":100000000}}`)
+	raised := []byte(`{"profile":"rfc","limits":{"max_filter_depth":64,"max_filter_terms":1000000,"max_filter_length":100000000,"max_string_bytes":100000000}}`)
 	p, err := NewProfileJSON(raised)
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestRecursionCeilingsOnASmallStack(t *testing.T) {
 }
 
 func TestLongChainsAreFlatOnASmallStack(t *testing.T) {
-	p, err := NewProfile(Config{Profile: "rfc", Limits: &Limits{MaxFilterDepth: 64, MaxFilterTerms: 1000000, MaxFilterLength: 100000000}})
+	p, err := NewProfile(Config{Profile: "rfc", Limits: &Limits{MaxFilterDepth: 64, MaxFilterTerms: 1000000, MaxFilterLength: 100000000, MaxStringBytes: 100000000}})
 	if err != nil {
 		t.Fatal(err)
 	}

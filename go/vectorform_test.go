@@ -24,7 +24,7 @@ var vectorKeys = map[string][]string{
 	"patch.expect":                      {"result?", "error?"},
 	"patch.expect.error":                {"rule", "status", "scimType"},
 	"diff":                              {"name", "config?", "resource_type", "current", "desired", "expect"},
-	"diff.expect":                       {"patch"},
+	"diff.expect":                       {"messages"},
 	"batch":                             {"name", "config?", "requests", "expect"},
 	"batch.requests[]":                  {"method", "path", "body?", "current?"},
 	"batch.expect[]":                    {"valid", "status", "issues", "issue_order?", "issue_order_reason?"},

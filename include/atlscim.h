@@ -805,17 +805,19 @@ atlscim_status atlscim_profile_apply_patch(const struct atlscim_profile *profile
                                            struct atlscim_error **err);
 
 /**
- * The smallest PatchOp message Atlassian accepts that turns `current` into `desired`, as compact
- * JSON text in `*out`; `*out` stays `{NULL, 0}` when they are already the same (no PATCH is
- * needed). Applying the message to `current` with `atlscim_profile_apply_patch` gives `desired`.
+ * The PatchOp messages that turn `current` into `desired`, to be sent in order, as a compact JSON
+ * array in `*out`: `[]` when they are already the same, one message in the common case, several
+ * when the change is larger than one message may be under the profile's limits
+ * (`limits.max_operations`, `limits.max_patch_values`, `limits.max_body_bytes`). Applying the
+ * messages one after the other to `current` with `atlscim_profile_apply_patch` gives `desired`;
+ * after a partial send, diffing again from what the server holds gives the rest.
  *
  * Fails with `ATLSCIM_STATUS_INVALID_JSON` when `current` or `desired` is not JSON text, and as
  * `atlscim_profile_apply_patch` does for its other inputs.
  *
  * Ownership: `profile`, `current` and `desired` stay the caller's and are not kept. On success
- * with a change the caller owns `*out` and frees it with `atlscim_bytes_free` (freeing the empty
- * `{NULL, 0}` is harmless too); on failure `*out` is `{NULL, 0}`. `err` as for
- * `atlscim_profile_apply_patch`.
+ * the caller owns `*out` and frees it with `atlscim_bytes_free`; on failure `*out` is
+ * `{NULL, 0}`. `err` as for `atlscim_profile_apply_patch`.
  * NULL: as for `atlscim_profile_apply_patch`.
  * Threads: safe to call from any thread, also with the same profile from many threads at once.
  */

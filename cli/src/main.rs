@@ -79,7 +79,9 @@ enum Command {
         /// The PatchOp message (JSON file).
         patch: PathBuf,
     },
-    /// Print the smallest PatchOp message that turns CURRENT into DESIRED (nothing when equal).
+    /// Print the PatchOp messages that turn CURRENT into DESIRED, to be sent in order: NDJSON, one
+    /// message per line (one in the common case, more when the change is larger than one message
+    /// may be under the limits; nothing when equal).
     Diff {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
@@ -324,9 +326,13 @@ fn patch_command(config: Option<&Path>, kind: Kind, resource: &Path, patch: &Pat
 fn diff_command(config: Option<&Path>, kind: Kind, current: &Path, desired: &Path) -> Result<bool, Fatal> {
     let profile = profile(config, &[])?;
     let (current, desired) = (read_json(current)?, read_json(desired)?);
-    match profile.diff(&current, &desired, kind.resource_kind()) {
-        Some(patch) => print_line(&escaped_json(&serde_json::to_string_pretty(&patch)?))?,
-        None => eprintln!("atlscim: no differences"),
+    let messages = profile.diff(&current, &desired, kind.resource_kind());
+    if messages.is_empty() {
+        eprintln!("atlscim: no differences");
+    }
+    // One compact message per line (NDJSON), to be sent in order.
+    for message in &messages {
+        print_line(&escaped_json(&serde_json::to_string(message)?))?;
     }
     Ok(true)
 }

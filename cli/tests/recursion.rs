@@ -75,7 +75,7 @@ fn patch_envelope(path: &str) -> Value {
 fn raised(dir: &Dir) -> String {
     dir.file(
         "config.json",
-        &json!({"profile": "rfc", "limits": {"max_filter_depth": 64, "max_filter_terms": 1_000_000, "max_filter_length": 100_000_000}}),
+        &json!({"profile": "rfc", "limits": {"max_filter_depth": 64, "max_filter_terms": 1_000_000, "max_filter_length": 100_000_000, "max_string_bytes": 100_000_000}}),
     )
 }
 

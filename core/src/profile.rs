@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
 use crate::email;
@@ -152,18 +153,56 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
+/// Names from the config that every check looks up (known userNames, emails and groups, reserved
+/// groups): kept as the config lists them, and indexed once when the profile is built, so that a
+/// check looks a name up instead of scanning a list of up to 150,000.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NameSet {
+    listed: Vec<String>,
+    /// Each entry's comparison key → the entry's position in `listed` (the first, if repeated).
+    /// The keys come from the operator's own config, so HashDoS is not a concern.
+    index: FxHashMap<String, usize>,
+}
+
+impl NameSet {
+    /// `key` gives the form names are compared in (lower case, trimmed, …).
+    pub(crate) fn new(listed: Vec<String>, key: impl Fn(&str) -> String) -> NameSet {
+        let mut index = FxHashMap::default();
+        index.reserve(listed.len());
+        for (i, name) in listed.iter().enumerate() {
+            index.entry(key(name)).or_insert(i);
+        }
+        NameSet { listed, index }
+    }
+
+    /// The entry whose comparison key is `key`, if any.
+    pub(crate) fn find(&self, key: &str) -> Option<&str> {
+        self.index.get(key).map(|&i| self.listed[i].as_str())
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.listed.is_empty()
+    }
+}
+
+/// How group names compare: trimmed, ASCII letters in lower case (Atlassian's group names are
+/// compared ignoring case).
+pub(crate) fn group_key(name: &str) -> String {
+    name.trim().to_ascii_lowercase()
+}
+
 /// An immutable, thread-safe rule set.
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub(crate) kind: ProfileKind,
     pub(crate) verified_domains: Vec<VerifiedDomain>,
-    pub(crate) known_groups: Vec<String>,
-    pub(crate) reserved_groups: Vec<String>,
+    pub(crate) known_groups: NameSet,
+    pub(crate) reserved_groups: NameSet,
     pub(crate) limits: Limits,
     pub(crate) lenient: bool,
     /// userNames and emails Atlassian already has (lower case), to predict 409s.
-    pub(crate) known_user_names: Vec<String>,
-    pub(crate) known_emails: Vec<String>,
+    pub(crate) known_user_names: NameSet,
+    pub(crate) known_emails: NameSet,
     /// The older rule: users must have an email on a verified domain (a 400 otherwise).
     pub(crate) require_verified_domain: bool,
     /// What DELETE /Users does: the current unlink-and-delete, or the older deactivate.
@@ -194,12 +233,12 @@ impl Profile {
         Profile {
             kind: ProfileKind::Atlassian,
             verified_domains: Vec::new(),
-            known_groups: Vec::new(),
-            reserved_groups: Vec::new(),
+            known_groups: NameSet::default(),
+            reserved_groups: NameSet::default(),
             limits: Limits::default(),
             lenient: true,
-            known_user_names: Vec::new(),
-            known_emails: Vec::new(),
+            known_user_names: NameSet::default(),
+            known_emails: NameSet::default(),
             require_verified_domain: false,
             delete_semantics: DeleteSemantics::Unlink,
             directory_user_count: 0,
@@ -237,13 +276,17 @@ impl Profile {
                     }
                 }
                 "verified_domains" => profile.verified_domains = verified_domains(value)?,
-                "known_groups" => profile.known_groups = strings(key, value)?,
-                "reserved_groups" => profile.reserved_groups = strings(key, value)?,
+                "known_groups" => profile.known_groups = NameSet::new(strings(key, value)?, group_key),
+                "reserved_groups" => profile.reserved_groups = NameSet::new(strings(key, value)?, group_key),
                 "limits" => profile.limits = limits(value)?,
                 "known_user_names" => {
-                    profile.known_user_names = strings(key, value)?.iter().map(|s| s.to_lowercase()).collect()
+                    let names = strings(key, value)?.iter().map(|s| s.to_lowercase()).collect();
+                    profile.known_user_names = NameSet::new(names, str::to_string);
                 }
-                "known_emails" => profile.known_emails = strings(key, value)?.iter().map(|s| email_key(s)).collect(),
+                "known_emails" => {
+                    let emails = strings(key, value)?.iter().map(|s| email_key(s)).collect();
+                    profile.known_emails = NameSet::new(emails, str::to_string);
+                }
                 "require_verified_domain" => {
                     profile.require_verified_domain = value
                         .as_bool()
@@ -322,11 +365,11 @@ impl Profile {
     }
 
     pub fn known_groups(&self) -> &[String] {
-        &self.known_groups
+        &self.known_groups.listed
     }
 
     pub fn reserved_groups(&self) -> &[String] {
-        &self.reserved_groups
+        &self.reserved_groups.listed
     }
 
     pub fn delete_semantics(&self) -> DeleteSemantics {
@@ -362,8 +405,8 @@ impl Profile {
                 })
                 .collect(),
         );
-        m.insert("known_groups".into(), self.known_groups.clone().into());
-        m.insert("reserved_groups".into(), self.reserved_groups.clone().into());
+        m.insert("known_groups".into(), self.known_groups.listed.clone().into());
+        m.insert("reserved_groups".into(), self.reserved_groups.listed.clone().into());
         let l = &self.limits;
         m.insert(
             "limits".into(),
@@ -377,8 +420,8 @@ impl Profile {
             }),
         );
         m.insert("lenient".into(), self.lenient.into());
-        m.insert("known_user_names".into(), self.known_user_names.clone().into());
-        m.insert("known_emails".into(), self.known_emails.clone().into());
+        m.insert("known_user_names".into(), self.known_user_names.listed.clone().into());
+        m.insert("known_emails".into(), self.known_emails.listed.clone().into());
         m.insert("require_verified_domain".into(), self.require_verified_domain.into());
         m.insert(
             "delete_semantics".into(),

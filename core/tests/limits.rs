@@ -84,6 +84,32 @@ fn patch_limits() {
 }
 
 #[test]
+fn patch_paths_and_remove_values_hold_the_filter_and_string_limits() {
+    // A value filter in a PATCH path is compared with every value of the attribute: the path is
+    // held to max_filter_length (as text received) and max_string_bytes, and so is each string of
+    // Entra ID's remove by value (each becomes a filter literal).
+    let patch = |op: Value| json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [op]});
+    let check = |p: &Profile, op: Value| {
+        let body = patch(op).to_string();
+        let r = p.check(&Request::json("PATCH", "/Groups/e9e30dba", body.as_bytes()));
+        r.issues().iter().map(|i| (i.rule.id, i.pointer.clone())).collect::<Vec<_>>()
+    };
+    let path = r#"members[value eq "0123456789"]"#;
+    let remove = |path: &str| json!({"op": "remove", "path": path});
+    assert!(check(&profile(json!({"max_filter_length": path.len()})), remove(path)).is_empty());
+    assert_eq!(
+        check(&profile(json!({"max_filter_length": path.len() - 1})), remove(path)),
+        vec![("RFC-P-002", "/Operations/0/path".to_string())]
+    );
+    let bytes = profile(json!({"max_string_bytes": path.len() - 1, "max_filter_length": 1000}));
+    assert_eq!(check(&bytes, remove(path)), vec![("RFC-J-005", "/Operations/0/path".to_string())]);
+    let entra = |v: &str| json!({"op": "remove", "path": "members", "value": [{"value": v}]});
+    let strings = profile(json!({"max_string_bytes": 10}));
+    assert!(check(&strings, entra("0123456789")).iter().all(|(rule, _)| *rule != "RFC-J-005"));
+    assert_eq!(check(&strings, entra("0123456789a")), vec![("RFC-J-005", "/Operations/0/value/0/value".to_string())]);
+}
+
+#[test]
 fn huge_inputs_are_refused_quickly_and_located() {
     let ten_mb = user_with(&format!(r#","displayName":"{}""#, "a".repeat(10 << 20)));
     let r = post(&Profile::atlassian(), &ten_mb);

@@ -1,12 +1,19 @@
 //! Properties over generated inputs:
 //! - apply(current, diff(current, desired)) == desired on every attribute a client manages, for
-//!   Users and Groups, under the rfc and atlassian profiles;
+//!   Users and Groups, under the rfc and atlassian profiles, with blank strings, nulls and empty
+//!   lists among the values (RFC 7643 §2.5: all unassigned), and the diff of the result is empty;
+//!   with limits small enough that the diff takes several messages too, each applied in turn,
+//!   and a diff after a partial application giving the rest;
+//! - operations applied in one PATCH give what they give one by one (the shared index of a
+//!   multi-valued attribute's values changes nothing);
 //! - parse(print(filter)) == filter for generated filter trees;
 //! - check never panics on arbitrary JSON, from bytes or from a value.
 
 use atlscim_core::filter::{self, AttrPath, CompValue, CompareOp, Filter};
+use atlscim_core::patch::{self, OpKind};
+use atlscim_core::path::PatchPath;
 use atlscim_core::schema::ResourceKind;
-use atlscim_core::{Body, Profile, Request};
+use atlscim_core::{Body, Profile, Request, Severity};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -29,13 +36,33 @@ fn word() -> impl Strategy<Value = String> {
     .prop_map(str::to_string)
 }
 
+/// A string value, or one of the ways of writing "unassigned": a blank string or null.
+fn text() -> impl Strategy<Value = Value> {
+    prop_oneof![8 => word().prop_map(Value::from), 1 => Just(json!("")), 1 => Just(Value::Null)]
+}
+
+/// Sub-attributes a value may carry unassigned: `display` blank or null, `primary` null.
+fn blanks() -> impl Strategy<Value = Vec<(&'static str, Value)>> {
+    prop::collection::vec(
+        prop::sample::select(vec![("display", json!("")), ("display", Value::Null), ("primary", Value::Null)]),
+        0..2,
+    )
+}
+
 fn email() -> impl Strategy<Value = Value> {
     (
         prop::sample::select(vec!["work", "home", "other"]),
         prop::sample::select(vec!["bjensen", "babs", "b.j"]),
         prop::sample::select(vec!["example.com", "jensen.org"]),
+        blanks(),
     )
-        .prop_map(|(t, l, d)| json!({"type": t, "value": format!("{l}@{d}")}))
+        .prop_map(|(t, l, d, blanks)| {
+            let mut e = json!({"type": t, "value": format!("{l}@{d}")});
+            for (k, v) in blanks {
+                e[k] = v;
+            }
+            e
+        })
 }
 
 /// Emails with one value per type, exactly one primary (Atlassian's shape).
@@ -57,98 +84,237 @@ fn emails() -> impl Strategy<Value = Value> {
     })
 }
 
+fn phone_numbers() -> impl Strategy<Value = Option<Value>> {
+    prop_oneof![
+        2 => Just(None),
+        1 => Just(Some(json!([]))),
+        1 => Just(Some(Value::Null)),
+        4 => (prop::sample::select(vec!["+1 555 0100", "+1 555 0101"]), blanks()).prop_map(|(p, blanks)| {
+            let mut n = json!({"type": "work", "value": p});
+            for (k, v) in blanks {
+                n[k] = v;
+            }
+            Some(json!([n]))
+        }),
+    ]
+}
+
 fn user() -> impl Strategy<Value = Value> {
     (
-        prop::option::of(word()),
-        prop::option::of((prop::option::of(word()), prop::option::of(word()))),
-        prop::option::of(word()),
+        prop::option::of(text()),
+        prop::option::of((prop::option::of(text()), prop::option::of(text()))),
+        prop::option::of(text()),
         prop::option::of(any::<bool>()),
         emails(),
-        prop::option::of(word()),
-        prop::option::of(prop::sample::select(vec!["+1 555 0100", "+1 555 0101"])),
+        prop::option::of(prop_oneof![4 => text(), 1 => Just(json!({}))]),
+        phone_numbers(),
     )
-        .prop_map(|(display, name, title, active, emails, department, phone)| {
+        .prop_map(|(display, name, title, active, emails, department, phones)| {
             let mut u = Map::new();
             u.insert("schemas".into(), json!([USER, ENTERPRISE]));
             u.insert("id".into(), json!("2819c223"));
             u.insert("userName".into(), json!("bjensen@example.com"));
             if let Some(d) = display {
-                u.insert("displayName".into(), json!(d));
+                u.insert("displayName".into(), d);
             }
             if let Some((g, f)) = name {
                 let mut n = Map::new();
                 if let Some(g) = g {
-                    n.insert("givenName".into(), json!(g));
+                    n.insert("givenName".into(), g);
                 }
                 if let Some(f) = f {
-                    n.insert("familyName".into(), json!(f));
+                    n.insert("familyName".into(), f);
                 }
-                if !n.is_empty() {
-                    u.insert("name".into(), Value::Object(n));
-                }
+                u.insert("name".into(), Value::Object(n));
             }
             if let Some(t) = title {
-                u.insert("title".into(), json!(t));
+                u.insert("title".into(), t);
             }
             if let Some(a) = active {
                 u.insert("active".into(), json!(a));
             }
             u.insert("emails".into(), emails);
-            if let Some(p) = phone {
-                u.insert("phoneNumbers".into(), json!([{"type": "work", "value": p}]));
+            if let Some(p) = phones {
+                u.insert("phoneNumbers".into(), p);
             }
-            if let Some(d) = department {
-                u.insert(ENTERPRISE.into(), json!({"department": d}));
+            match department {
+                Some(Value::Object(empty)) => {
+                    u.insert(ENTERPRISE.into(), Value::Object(empty));
+                }
+                Some(d) => {
+                    u.insert(ENTERPRISE.into(), json!({"department": d}));
+                }
+                None => {}
             }
             Value::Object(u)
         })
 }
 
 fn group() -> impl Strategy<Value = Value> {
-    prop::collection::vec(prop::sample::select(vec!["a1", "b2", "c3", "d4", "e5"]), 0..5).prop_map(|ids| {
-        let mut seen = Vec::new();
-        let members: Vec<Value> = ids.into_iter().filter(|i| !seen.contains(i) && { seen.push(*i); true }).map(|i| json!({"value": i})).collect();
-        let mut g = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "id": "e9e30dba", "displayName": "Tour Guides"});
-        if !members.is_empty() {
-            g["members"] = Value::Array(members);
-        }
-        g
-    })
+    (
+        prop::collection::vec(prop::sample::select(vec!["a1", "b2", "c3", "d4", "e5", "f6", "g7"]), 0..7),
+        prop::sample::select(vec![None, Some(json!([])), Some(Value::Null)]),
+        prop::collection::vec(prop::sample::select(vec![("display", json!("")), ("display", Value::Null)]), 0..2),
+    )
+        .prop_map(|(ids, absent, blanks)| {
+            let mut seen = Vec::new();
+            let members: Vec<Value> = ids
+                .into_iter()
+                .filter(|i| !seen.contains(i) && { seen.push(*i); true })
+                .enumerate()
+                .map(|(n, i)| {
+                    let mut m = json!({"value": i});
+                    if n == 0 {
+                        for (k, v) in &blanks {
+                            m[*k] = v.clone();
+                        }
+                    }
+                    m
+                })
+                .collect();
+            let mut g = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "id": "e9e30dba", "displayName": "Tour Guides"});
+            match (members.is_empty(), absent) {
+                (false, _) => g["members"] = Value::Array(members),
+                (true, Some(v)) => g["members"] = v,
+                (true, None) => {}
+            }
+            g
+        })
 }
 
-/// What a client manages, for comparison: no read-only attributes, and `primary: false` read as
-/// absent (RFC 7643 §2.4 only constrains `true`).
+/// What a client manages, for comparison: no read-only attributes; unassigned values (null, blank
+/// strings, empty lists and objects, RFC 7643 §2.5) and `primary: false` (§2.4 only constrains
+/// `true`) read as absent; multi-valued attributes in any order.
 fn managed(v: &Value) -> Value {
     let mut v = v.clone();
     if let Value::Object(m) = &mut v {
         m.remove("id");
         m.remove("meta");
         m.remove("schemas");
-        for list in m.values_mut().filter_map(Value::as_array_mut) {
-            for e in list.iter_mut().filter_map(Value::as_object_mut) {
-                if e.get("primary") == Some(&Value::Bool(false)) {
-                    e.remove("primary");
-                }
-            }
-            list.sort_by_key(|e| e.to_string());
-        }
-        m.retain(|_, v| !v.is_null() && v.as_object().is_none_or(|o| !o.is_empty()));
     }
-    v
+    assigned(&v).unwrap_or(Value::Null)
+}
+
+fn assigned(v: &Value) -> Option<Value> {
+    match v {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::Array(items) => {
+            let mut items: Vec<Value> = items.iter().filter_map(assigned).collect();
+            items.sort_by_key(Value::to_string);
+            (!items.is_empty()).then_some(Value::Array(items))
+        }
+        Value::Object(m) => {
+            let kept: Map<String, Value> = m
+                .iter()
+                .filter(|(k, v)| !(k.as_str() == "primary" && **v == Value::Bool(false)))
+                .filter_map(|(k, v)| assigned(v).map(|v| (k.clone(), v)))
+                .collect();
+            (!kept.is_empty()).then_some(Value::Object(kept))
+        }
+        other => Some(other.clone()),
+    }
+}
+
+/// Applies messages in order, each refused if the profile's own check refuses it.
+fn apply_all(
+    profile: &Profile,
+    kind: ResourceKind,
+    current: &Value,
+    messages: &[Value],
+) -> Result<Value, TestCaseError> {
+    let path = if kind == ResourceKind::Group { "/Groups/e9e30dba" } else { "/Users/2819c223" };
+    let mut state = current.clone();
+    for m in messages {
+        let body = m.to_string();
+        let report = profile.check(&Request {
+            method: "PATCH",
+            path,
+            body: Some(Body::Json(body.as_bytes())),
+            current: Some(&state),
+        });
+        let limits: Vec<_> = report
+            .issues()
+            .iter()
+            .filter(|i| i.severity == Severity::Error && ["RFC-P-006", "RFC-J-004"].contains(&i.rule.id))
+            .collect();
+        prop_assert!(limits.is_empty(), "the profile refuses its own diff: {:?}\nmessage {}", limits, m);
+        state = profile.apply_patch(&state, m, kind).map_err(|e| TestCaseError::fail(format!("{e}\nmessage {m}")))?;
+    }
+    Ok(state)
 }
 
 fn round_trip(profile: &Profile, kind: ResourceKind, current: &Value, desired: &Value) -> Result<(), TestCaseError> {
-    match profile.diff(current, desired, kind) {
-        None => prop_assert_eq!(managed(current), managed(desired), "diff found nothing, but they differ"),
-        Some(patch) => {
-            let applied = profile
-                .apply_patch(current, &patch, kind)
-                .map_err(|e| TestCaseError::fail(format!("{e}\npatch {patch}")))?;
-            prop_assert_eq!(managed(&applied), managed(desired), "patch {}", patch);
-            prop_assert!(profile.diff(&applied, desired, kind).is_none(), "diff of the result is not empty");
-        }
+    let messages = profile.diff(current, desired, kind);
+    if messages.is_empty() {
+        prop_assert_eq!(managed(current), managed(desired), "diff found nothing, but they differ");
+        return Ok(());
+    }
+    let applied = apply_all(profile, kind, current, &messages)?;
+    prop_assert_eq!(managed(&applied), managed(desired), "messages {:?}", messages);
+    let again = profile.diff(&applied, desired, kind);
+    prop_assert!(again.is_empty(), "diff of the result is not empty: {:?}\nafter {:?}", again, messages);
+    // Stopped after the first message, a sender diffs again and sends the rest.
+    if messages.len() > 1 {
+        let part = apply_all(profile, kind, current, &messages[..1])?;
+        let rest = profile.diff(&part, desired, kind);
+        prop_assert!(rest.len() < messages.len(), "the rest {:?} is not shorter than {:?}", rest, messages);
+        let resumed = apply_all(profile, kind, &part, &rest)?;
+        prop_assert_eq!(managed(&resumed), managed(desired), "resumed with {:?}", rest);
     }
     Ok(())
+}
+
+/// Operations on a multi-valued attribute (`members` or `emails`) in the forms the open list
+/// runs (adds, anything through a value filter), mixed with forms it does not (whole replace and
+/// remove, a sub-attribute of every value, path-less values, other attributes).
+fn list_operation(attr: &'static str) -> impl Strategy<Value = patch::Operation> {
+    let value = prop::sample::select(vec!["a1", "A1", "b2", "c3", "bjensen@example.com", "babs@jensen.org"]);
+    let sub = prop::sample::select(vec!["display", "type", "primary"]);
+    let element = (value.clone(), prop::option::of(prop::sample::select(vec!["work", "home", "User"])), any::<bool>())
+        .prop_map(|(v, t, p)| {
+            let mut e = json!({"value": v});
+            if let Some(t) = t {
+                e["type"] = json!(t);
+            }
+            if p {
+                e["primary"] = json!(true);
+            }
+            e
+        });
+    let filter = prop_oneof![
+        value.clone().prop_map(|v| format!("value eq \"{v}\"")),
+        prop::sample::select(vec!["work", "home", "User"]).prop_map(|t| format!("type eq \"{t}\"")),
+        (value.clone(), prop::sample::select(vec!["work", "User"]))
+            .prop_map(|(v, t)| format!("value eq \"{v}\" and type eq \"{t}\"")),
+        Just("display co \"x\"".to_string()),
+        Just("primary eq true".to_string()),
+    ];
+    let op = |kind: &str| OpKind::parse(kind).expect("op");
+    let path = |text: String| Some(PatchPath::parse(&text).expect("path"));
+    prop_oneof![
+        4 => prop::collection::vec(element.clone(), 0..3).prop_map(move |v| patch::Operation::new(op("add"), path(attr.to_string()), Some(Value::Array(v)))),
+        1 => element.clone().prop_map(move |v| patch::Operation::new(op("add"), path(attr.to_string()), Some(v))),
+        4 => filter.clone().prop_map(move |f| patch::Operation::new(op("remove"), path(format!("{attr}[{f}]")), None)),
+        2 => (filter.clone(), sub.clone()).prop_map(move |(f, s)| patch::Operation::new(op("remove"), path(format!("{attr}[{f}].{s}")), None)),
+        2 => (filter.clone(), prop::sample::select(vec!["replace", "add"]), prop_oneof![Just(json!("x")), Just(json!(true)), Just(Value::Null)])
+            .prop_map(move |(f, k, v)| patch::Operation::new(op(k), path(format!("{attr}[{f}].display")), Some(v))),
+        2 => (filter.clone(), prop::sample::select(vec!["replace", "add"]), element.clone())
+            .prop_map(move |(f, k, v)| patch::Operation::new(op(k), path(format!("{attr}[{f}]")), Some(v))),
+        1 => (filter, prop::sample::select(vec!["replace", "add"])).prop_map(move |(f, k)| patch::Operation::new(op(k), path(format!("{attr}[{f}]")), Some(json!([])))),
+        1 => prop::collection::vec(element.clone(), 0..2).prop_map(move |v| patch::Operation::new(op("replace"), path(attr.to_string()), Some(Value::Array(v)))),
+        1 => Just(patch::Operation::new(op("remove"), path(attr.to_string()), None)),
+        1 => Just(patch::Operation::new(op("replace"), path(format!("{attr}.display")), Some(json!("all")))),
+        1 => prop::collection::vec(element, 1..3).prop_map(move |v| patch::Operation::new(op("add"), None, Some(json!({attr: v})))),
+        1 => Just(patch::Operation::new(op("replace"), path("displayName".to_string()), Some(json!("Renamed")))),
+        1 => Just(patch::Operation::new(op("replace"), None, Some(json!({"displayName": "Other"})))),
+    ]
+}
+
+/// A profile whose limits split most diffs into several messages.
+fn small(profile: &str) -> Profile {
+    Profile::from_config(&json!({"profile": profile, "limits": {"max_operations": 2, "max_patch_values": 2}}))
+        .expect("config")
 }
 
 proptest! {
@@ -158,22 +324,48 @@ proptest! {
     fn diff_then_apply_gives_desired_users(current in user(), desired in user()) {
         round_trip(&Profile::rfc(), ResourceKind::User, &current, &desired)?;
         round_trip(&Profile::atlassian(), ResourceKind::User, &current, &desired)?;
+        round_trip(&small("atlassian"), ResourceKind::User, &current, &desired)?;
         // Emails here have one value per type: they change value by value, never by re-sending the
         // list (which Atlassian can answer with a 400, ATL-U-022), and not at all when unchanged.
-        if let Some(patch) = Profile::atlassian().diff(&current, &desired, ResourceKind::User) {
-            let ops = patch["Operations"].as_array().cloned().unwrap_or_default();
-            prop_assert!(!ops.iter().any(|op| op["op"] == "replace" && op["path"] == "emails"), "{}", patch);
-            if current["emails"] == desired["emails"] {
-                prop_assert!(!ops.iter().any(|op| op["path"].as_str().is_some_and(|p| p.starts_with("emails"))), "{}", patch);
-            }
+        let ops: Vec<Value> = Profile::atlassian()
+            .diff(&current, &desired, ResourceKind::User)
+            .iter()
+            .flat_map(|m| m["Operations"].as_array().cloned().unwrap_or_default())
+            .collect();
+        prop_assert!(!ops.iter().any(|op| op["op"] == "replace" && op["path"] == "emails"), "{:?}", ops);
+        if current["emails"] == desired["emails"] {
+            prop_assert!(!ops.iter().any(|op| op["path"].as_str().is_some_and(|p| p.starts_with("emails"))), "{:?}", ops);
         }
     }
 
     #[test]
     fn diff_then_apply_gives_desired_groups(current in group(), desired in group()) {
         round_trip(&Profile::atlassian(), ResourceKind::Group, &current, &desired)?;
-        if let Some(patch) = Profile::atlassian().diff(&current, &desired, ResourceKind::Group) {
-            prop_assert!(!patch.to_string().contains("\"replace\""), "members change by add and remove only: {}", patch);
+        round_trip(&small("atlassian"), ResourceKind::Group, &current, &desired)?;
+        let messages = Profile::atlassian().diff(&current, &desired, ResourceKind::Group);
+        prop_assert!(!Value::Array(messages.clone()).to_string().contains("\"replace\""), "members change by add and remove only: {:?}", messages);
+    }
+
+    #[test]
+    fn operations_applied_together_give_what_they_give_one_by_one(
+        (kind, resource, ops) in prop_oneof![
+            (group(), prop::collection::vec(list_operation("members"), 1..12)).prop_map(|(g, o)| (ResourceKind::Group, g, o)),
+            (user(), prop::collection::vec(list_operation("emails"), 1..12)).prop_map(|(u, o)| (ResourceKind::User, u, o)),
+        ]
+    ) {
+        // Consecutive operations on one multi-valued attribute share one indexed copy of its
+        // values; applying them one message at a time takes the attribute out and back each time.
+        let rt = atlscim_core::schema::RFC.resource(kind);
+        let options = Profile::rfc().apply_options(kind);
+        let together = patch::apply(&resource, &ops, Some(rt), options);
+        let mut one_by_one = Ok(resource.clone());
+        for op in &ops {
+            one_by_one = one_by_one.and_then(|r| patch::apply(&r, std::slice::from_ref(op), Some(rt), options));
+        }
+        match (together, one_by_one) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(a), Err(b)) => prop_assert_eq!((a.rule.id, a.detail), (b.rule.id, b.detail)),
+            (a, b) => prop_assert!(false, "together {:?}, one by one {:?}", a, b),
         }
     }
 

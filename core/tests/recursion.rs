@@ -34,7 +34,7 @@ fn deepest_member_path(depth: usize) -> String {
 }
 
 fn raised_filter_limits() -> Value {
-    json!({"max_filter_depth": MAX_FILTER_DEPTH_CEILING, "max_filter_terms": 1_000_000, "max_filter_length": 100_000_000})
+    json!({"max_filter_depth": MAX_FILTER_DEPTH_CEILING, "max_filter_terms": 1_000_000, "max_filter_length": 100_000_000, "max_string_bytes": 100_000_000})
 }
 
 fn rules(report: &Report) -> Vec<&'static str> {

@@ -1,6 +1,7 @@
 /* Keeps one user in sync, as a connector does: maps the identity provider's record to the SCIM
- * User to send, works out the PATCH that turns the user Atlassian holds into it, checks that
- * applying the PATCH gives that user, and reads Atlassian's answer to decide whether to retry.
+ * User to send, works out the PATCH messages that turn the user Atlassian holds into it, checks
+ * that applying them in turn gives that user, and reads Atlassian's answer to decide whether to
+ * retry.
  *
  *   sync_user                   uses a built-in Microsoft Graph user and Atlassian's copy of it
  *   sync_user RECORD CURRENT    RECORD: a Graph user (JSON file); CURRENT: the SCIM User
@@ -44,6 +45,31 @@ static char *read_file(const char *name, size_t *len) {
     return data;
 }
 
+/* The next message of the JSON array atlscim_profile_diff writes (compact, `[{…},{…}]`), from
+ * `*at`: its start, and its length in `*len`; NULL after the last. A connector would walk the
+ * array with its own JSON library; this finds where each top-level object ends, minding strings. */
+static const char *next_message(const char *array, size_t array_len, size_t *at, size_t *len) {
+    size_t i = *at, depth = 0, start;
+    int in_string = 0;
+    while (i < array_len && array[i] != '{') i++;
+    for (start = i; i < array_len; i++) {
+        char c = array[i];
+        if (in_string) {
+            if (c == '\\') i++;
+            else if (c == '"') in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if ((c == '}' || c == ']') && --depth == 0) {
+            *len = i + 1 - start;
+            *at = i + 1;
+            return array + start;
+        }
+    }
+    return NULL;
+}
+
 /* Prints a failed call's status and message, frees the error, and returns 2. */
 static int failed(const char *what, atlscim_status status, atlscim_error *err) {
     atlscim_str msg = atlscim_error_message(err);
@@ -57,7 +83,9 @@ int main(int argc, char **argv) {
     char *record_file = NULL, *current_file = NULL;
     size_t record_len = strlen(RECORD), current_len = strlen(CURRENT);
     atlscim_profile *profile = atlscim_profile_atlassian();
-    atlscim_bytes user = {NULL, 0}, patch = {NULL, 0}, applied = {NULL, 0}, answer = {NULL, 0};
+    atlscim_bytes user = {NULL, 0}, messages = {NULL, 0}, applied = {NULL, 0}, answer = {NULL, 0};
+    const char *message, *holds;
+    size_t at = 0, message_len, holds_len;
     atlscim_report *report = NULL;
     atlscim_error *err = NULL;
     atlscim_status status;
@@ -94,31 +122,39 @@ int main(int argc, char **argv) {
     }
     printf("user: %s\n", user.data);
 
-    /* 2. The smallest PATCH from what Atlassian holds to that user; none when they agree. */
+    /* 2. The PATCH messages from what Atlassian holds to that user, to send in order: a JSON array,
+     *    "[]" when they agree, one message unless the change is larger than one PATCH may be. */
     status = atlscim_profile_diff(profile, ATLSCIM_RESOURCE_TYPE_USER, current, current_len, user.data, user.len,
-                                  &patch, &err);
+                                  &messages, &err);
     if (status != ATLSCIM_STATUS_OK) {
         exit_code = failed("diff", status, err);
         goto done;
     }
-    if (patch.data == NULL) {
+    if (strcmp(messages.data, "[]") == 0) {
         printf("in sync: nothing to send\n");
         goto done;
     }
-    printf("PATCH /Users/{id}: %s\n", patch.data);
 
-    /* 3. What Atlassian will hold after the PATCH. A PATCH it would refuse fails the call with
-     *    ATLSCIM_STATUS_PATCH_REFUSED, and the error says what it would answer. */
-    status = atlscim_profile_apply_patch(profile, ATLSCIM_RESOURCE_TYPE_USER, current, current_len, patch.data,
-                                         patch.len, &applied, &err);
-    if (status == ATLSCIM_STATUS_PATCH_REFUSED) {
-        atlscim_str rule = atlscim_error_rule(err);
-        printf("refused: %u %.*s\n", (unsigned)atlscim_error_http_status(err), (int)rule.len, rule.data);
-        atlscim_error_free(err);
-        goto done;
-    } else if (status != ATLSCIM_STATUS_OK) {
-        exit_code = failed("apply_patch", status, err);
-        goto done;
+    /* 3. Each message in turn, and what Atlassian will hold after it. A PATCH it would refuse fails
+     *    the call with ATLSCIM_STATUS_PATCH_REFUSED, and the error says what it would answer. */
+    holds = current, holds_len = current_len;
+    while ((message = next_message(messages.data, messages.len, &at, &message_len)) != NULL) {
+        printf("PATCH /Users/{id}: %.*s\n", (int)message_len, message);
+        atlscim_bytes after = {NULL, 0};
+        status = atlscim_profile_apply_patch(profile, ATLSCIM_RESOURCE_TYPE_USER, holds, holds_len, message,
+                                             message_len, &after, &err);
+        if (status == ATLSCIM_STATUS_PATCH_REFUSED) {
+            atlscim_str rule = atlscim_error_rule(err);
+            printf("refused: %u %.*s\n", (unsigned)atlscim_error_http_status(err), (int)rule.len, rule.data);
+            atlscim_error_free(err);
+            goto done;
+        } else if (status != ATLSCIM_STATUS_OK) {
+            exit_code = failed("apply_patch", status, err);
+            goto done;
+        }
+        atlscim_bytes_free(&applied);
+        applied = after;
+        holds = applied.data, holds_len = applied.len;
     }
     printf("after the PATCH: %s\n", applied.data);
 
@@ -133,7 +169,7 @@ int main(int argc, char **argv) {
 done:
     atlscim_bytes_free(&answer);
     atlscim_bytes_free(&applied);
-    atlscim_bytes_free(&patch);
+    atlscim_bytes_free(&messages);
     atlscim_bytes_free(&user);
     atlscim_report_free(report);
     atlscim_profile_free(profile);

@@ -4,6 +4,7 @@
 use std::ffi::c_char;
 
 use atlscim_core::schema::ResourceKind;
+use serde_json::Value;
 
 use crate::boundary::{atlscim_error, atlscim_status, call, json_input, out_ref};
 use crate::bytes::{atlscim_bytes, bytes_out};
@@ -77,17 +78,19 @@ pub unsafe extern "C" fn atlscim_profile_apply_patch(
     })
 }
 
-/// The smallest PatchOp message Atlassian accepts that turns `current` into `desired`, as compact
-/// JSON text in `*out`; `*out` stays `{NULL, 0}` when they are already the same (no PATCH is
-/// needed). Applying the message to `current` with `atlscim_profile_apply_patch` gives `desired`.
+/// The PatchOp messages that turn `current` into `desired`, to be sent in order, as a compact JSON
+/// array in `*out`: `[]` when they are already the same, one message in the common case, several
+/// when the change is larger than one message may be under the profile's limits
+/// (`limits.max_operations`, `limits.max_patch_values`, `limits.max_body_bytes`). Applying the
+/// messages one after the other to `current` with `atlscim_profile_apply_patch` gives `desired`;
+/// after a partial send, diffing again from what the server holds gives the rest.
 ///
 /// Fails with `ATLSCIM_STATUS_INVALID_JSON` when `current` or `desired` is not JSON text, and as
 /// `atlscim_profile_apply_patch` does for its other inputs.
 ///
 /// Ownership: `profile`, `current` and `desired` stay the caller's and are not kept. On success
-/// with a change the caller owns `*out` and frees it with `atlscim_bytes_free` (freeing the empty
-/// `{NULL, 0}` is harmless too); on failure `*out` is `{NULL, 0}`. `err` as for
-/// `atlscim_profile_apply_patch`.
+/// the caller owns `*out` and frees it with `atlscim_bytes_free`; on failure `*out` is
+/// `{NULL, 0}`. `err` as for `atlscim_profile_apply_patch`.
 /// NULL: as for `atlscim_profile_apply_patch`.
 /// Threads: safe to call from any thread, also with the same profile from many threads at once.
 #[unsafe(no_mangle)]
@@ -110,9 +113,7 @@ pub unsafe extern "C" fn atlscim_profile_diff(
         // SAFETY: the caller vouches for each pointer and length.
         let (current, desired) =
             unsafe { (json_input(current, current_len, "current")?, json_input(desired, desired_len, "desired")?) };
-        if let Some(patch) = profile.diff(&current, &desired, kind) {
-            *out = atlscim_bytes::new(patch.to_string());
-        }
+        *out = atlscim_bytes::new(Value::Array(profile.diff(&current, &desired, kind)).to_string());
         Ok(())
     })
 }

@@ -40,9 +40,10 @@ pub(crate) fn diff<'py>(
     current: &Bound<'py, PyAny>,
     desired: &Bound<'py, PyAny>,
     resource_type: &str,
-) -> PyResult<Option<Bound<'py, PyAny>>> {
+) -> PyResult<Bound<'py, PyAny>> {
     let kind = resource_kind(resource_type)?;
     let current = read(current, Input::Json("current"))?;
     let desired = read(desired, Input::Json("desired"))?;
-    py.detach(|| profile.diff(&current, &desired, kind)).map(|patch| to_python(py, &patch)).transpose()
+    let messages = py.detach(|| serde_json::Value::Array(profile.diff(&current, &desired, kind)));
+    to_python(py, &messages)
 }

@@ -231,8 +231,9 @@ impl PyProfile {
         guard(|| patch::apply_patch(py, &self.profile, resource, patch, resource_type))
     }
 
-    /// The smallest PatchOp message Atlassian accepts that turns `current` into `desired`, or
-    /// None when they are already the same.
+    /// The PatchOp messages that turn `current` into `desired`, to be sent in order: an empty
+    /// list when they are already the same, one message in the common case, more when the change
+    /// is larger than one message may be under the profile's limits.
     #[pyo3(signature = (current, desired, resource_type="User"))]
     fn diff<'py>(
         &self,
@@ -240,7 +241,7 @@ impl PyProfile {
         current: &Bound<'py, PyAny>,
         desired: &Bound<'py, PyAny>,
         resource_type: &str,
-    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| patch::diff(py, &self.profile, current, desired, resource_type))
     }
 

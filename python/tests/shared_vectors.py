@@ -207,14 +207,33 @@ class KindCase:
         return f"{self.file}: {self.name}"
 
 
+def generated_list(value: Any) -> Any:
+    """``value`` with the ``$generate`` lists of diff cases written out (tests/vectors/README.md
+    "Generated lists")."""
+    if isinstance(value, dict) and "$generate" in value:
+        members = [f"user-{i:06d}" for i in range(value["from"], value["to"])]
+        if value["$generate"] == "members":
+            return [{"value": m} for m in members]
+        if value["$generate"] == "member_removes":
+            return [{"op": "remove", "path": f'members[value eq "{m}"]'} for m in members]
+        raise ValueError(f"unknown $generate {value['$generate']!r}")
+    if isinstance(value, dict):
+        return {k: generated_list(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [generated_list(v) for v in value]
+    return value
+
+
 def load_kind(kind: str) -> list[KindCase]:
-    """Every case of every vector file of ``kind``, in file order."""
+    """Every case of every vector file of ``kind``, in file order (diff cases with their
+    generated lists written out)."""
     cases: list[KindCase] = []
     for path in sorted(VECTORS.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("kind", "check") != kind:
             continue
-        cases.extend(KindCase(path.name, case["name"], case) for case in data["cases"])
+        for case in data["cases"]:
+            cases.append(KindCase(path.name, case["name"], generated_list(case) if kind == "diff" else case))
     return cases
 
 
@@ -262,7 +281,7 @@ KEYS: dict[str, list[str]] = {
     "patch.expect": ["result?", "error?"],
     "patch.expect.error": ["rule", "status", "scimType"],
     "diff": ["name", "config?", "resource_type", "current", "desired", "expect"],
-    "diff.expect": ["patch"],
+    "diff.expect": ["messages"],
     "batch": ["name", "config?", "requests", "expect"],
     "batch.requests[]": ["method", "path", "body?", "current?"],
     "batch.expect[]": ["valid", "status", "issues", "issue_order?", "issue_order_reason?"],

@@ -73,11 +73,25 @@ def test_values_json_cannot_carry_raise_type_error_naming_the_argument() -> None
         PROFILE.diff(USER, {**USER, "x": object()})
 
 
-def test_diff_is_none_for_equal_resources_and_applies_back() -> None:
-    assert PROFILE.diff(USER, copy.deepcopy(USER)) is None
+def test_diff_is_empty_for_equal_resources_and_applies_back() -> None:
+    assert PROFILE.diff(USER, copy.deepcopy(USER)) == []
     desired = {**USER, "title": "Boss", "active": False}
-    ops = PROFILE.diff(USER, desired)
-    assert ops is not None and ops["schemas"] == [PATCH_OP]
-    assert {op["path"] for op in ops["Operations"]} == {"title", "active"}
-    assert PROFILE.apply_patch(USER, ops) == desired
-    assert PROFILE.diff(desired, PROFILE.apply_patch(USER, ops)) is None
+    messages = PROFILE.diff(USER, desired)
+    assert len(messages) == 1 and messages[0]["schemas"] == [PATCH_OP]
+    assert {op["path"] for op in messages[0]["Operations"]} == {"title", "active"}
+    assert PROFILE.apply_patch(USER, messages[0]) == desired
+    assert PROFILE.diff(desired, PROFILE.apply_patch(USER, messages[0])) == []
+
+
+def test_diff_takes_several_messages_past_the_limits_and_resumes() -> None:
+    profile = atlscim.Profile.from_config({"limits": {"max_operations": 2}})
+    group = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "G"}
+    current = {**group, "members": [{"value": f"u{i}"} for i in range(5)]}
+    messages = profile.diff(current, group, "Group")
+    assert messages == [{"schemas": [PATCH_OP], "Operations": [{"op": "remove", "path": "members"}]}]
+    desired = {**group, "members": [{"value": "u4"}]}
+    messages = profile.diff(current, desired, "Group")
+    assert [len(m["Operations"]) for m in messages] == [2, 2]
+    part = profile.apply_patch(current, messages[0], "Group")
+    assert profile.diff(part, desired, "Group") == messages[1:]
+    assert profile.apply_patch(part, messages[1], "Group") == desired

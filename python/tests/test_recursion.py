@@ -17,7 +17,7 @@ import atlscim
 from shared_vectors import nested_arrays
 
 STACK = 1 << 20
-RAISED = {"max_filter_depth": 64, "max_filter_terms": 1_000_000, "max_filter_length": 100_000_000}
+RAISED = {"max_filter_depth": 64, "max_filter_terms": 1_000_000, "max_filter_length": 100_000_000, "max_string_bytes": 100_000_000}
 GROUP = {
     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
     "id": "g1",

@@ -3,7 +3,8 @@
 - ``check``: every case with its body as str and as bytes and, when it is a JSON value, as the
   Python object too; each run must reach the case's verdict, issues and normalized body.
 - ``patch``: ``apply_patch`` gives the result, or raises the PatchError (rule, status, scimType).
-- ``diff``: ``diff`` gives the PatchOp, and applying it to ``current`` gives ``desired``.
+- ``diff``: ``diff`` gives the PatchOp messages, and applying them in order to ``current`` gives
+  ``desired``.
 - ``batch``: the requests as one batch, through ``check_batch`` with JSON text bodies (as Rust
   sends them) and through ``Batch.check`` with the bodies as dicts.
 - ``response``: ``classify_response`` with the body as text and, when it is JSON, as a dict.
@@ -150,10 +151,14 @@ def test_diff_vector(case: KindCase) -> None:
     c = case.data
     assert not lint_case("diff", c)
     profile = profile_from(c.get("config"))
-    patch = profile.diff(c["current"], c["desired"], c["resource_type"])
-    assert_json(patch, c["expect"]["patch"])
-    if patch is not None:
-        assert_json(profile.apply_patch(c["current"], patch, c["resource_type"]), c["desired"])
+    messages = profile.diff(c["current"], c["desired"], c["resource_type"])
+    assert_json(messages, c["expect"]["messages"])
+    if messages:
+        # Applied in order, the messages turn current into desired.
+        state = c["current"]
+        for message in messages:
+            state = profile.apply_patch(state, message, c["resource_type"])
+        assert_json(state, c["desired"])
 
 
 @pytest.mark.parametrize("case", BATCH, ids=ids(BATCH))

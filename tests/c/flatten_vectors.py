@@ -38,9 +38,10 @@ writes a JSON value, so the C test compares them as text.
               resource, patch
               result        the patched resource, canonical
               error         "<rule> <status> <scimType or null>", instead of result
-  diff        type, current, desired
-              patch         the expected PatchOp, canonical, or "null"
-              desired-json  desired, canonical (apply(current, patch) must give it)
+  diff        type, current, desired ($generate lists written out)
+              messages      the expected array of PatchOp messages, canonical ("[]": none)
+              message       each expected message, canonical, in order
+              desired-json  desired, canonical (applying the messages in turn must give it)
   batch       request       empty; starts a request, followed by its method, path, body, current,
                             valid, status and issues as in check
               summary       after the requests: the batch summary the expectations imply, canonical
@@ -192,11 +193,33 @@ def flatten_patch(case, out):
         record(out, "error", f"{get(error, 'rule')} {get(error, 'status')} {scim_type if scim_type else 'null'}")
 
 
+def generated_list(value):
+    """``value`` with the ``$generate`` lists of diff cases written out (tests/vectors/README.md
+    "Generated lists")."""
+    if isinstance(value, Members) and has(value, "$generate"):
+        ids = [f"user-{i:06d}" for i in range(int(get(value, "from")), int(get(value, "to")))]
+        kind = get(value, "$generate")
+        if kind == "members":
+            return [Members([("value", i)]) for i in ids]
+        if kind == "member_removes":
+            return [Members([("op", "remove"), ("path", f'members[value eq "{i}"]')]) for i in ids]
+        raise ValueError(f"unknown $generate {kind!r}")
+    if isinstance(value, Members):
+        return Members((k, generated_list(v)) for k, v in value)
+    if isinstance(value, list):
+        return [generated_list(v) for v in value]
+    return value
+
+
 def flatten_diff(case, out):
+    case = generated_list(case)
+    messages = get(get(case, "expect"), "messages")
     record(out, "type", get(case, "resource_type"))
     record(out, "current", dump(get(case, "current")))
     record(out, "desired", dump(get(case, "desired")))
-    record(out, "patch", canonical(get(get(case, "expect"), "patch")))
+    record(out, "messages", canonical(messages))
+    for message in messages:
+        record(out, "message", canonical(message))
     record(out, "desired-json", canonical(get(case, "desired")))
 
 
@@ -277,7 +300,7 @@ KEYS = {
     "patch.expect": ["result?", "error?"],
     "patch.expect.error": ["rule", "status", "scimType"],
     "diff": ["name", "config?", "resource_type", "current", "desired", "expect"],
-    "diff.expect": ["patch"],
+    "diff.expect": ["messages"],
     "batch": ["name", "config?", "requests", "expect"],
     "batch.requests[]": ["method", "path", "body?", "current?"],
     "batch.expect[]": ["valid", "status", "issues", "issue_order?", "issue_order_reason?"],

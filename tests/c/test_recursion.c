@@ -26,7 +26,7 @@
 #define WIDE_MEMBERS 30000
 
 static const char raised[] = "{\"profile\":\"rfc\",\"limits\":{\"max_filter_depth\":64,\"max_filter_terms\":1000000,"
-                             "\"max_filter_length\":100000000}}";
+                             "\"max_filter_length\":100000000,\"max_string_bytes\":100000000}}";
 static const char group[] = "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:Group\"],\"id\":\"g1\","
                             "\"displayName\":\"staff\",\"members\":[{\"value\":\"u1\"},{\"value\":\"u2\"}]}";
 

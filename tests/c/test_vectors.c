@@ -7,7 +7,8 @@
  *   user's report normalizes to the user itself); for check, each issue's detail in report order where the
  *   vector gives them; a batch's summary;
  * - patch: the patched resource, or the refusal's rule, HTTP status and scimType;
- * - diff: the PatchOp (or none), and applying it to `current` gives `desired`;
+ * - diff: the PatchOp messages (an array, `[]` for none), and applying them in turn to `current`
+ *   gives `desired`;
  * - response: each key the case asserts, in the classification's JSON (classified by the case's
  *   profile when it has a config);
  * - the normalizers: each key the case asserts, in the result's JSON or the refusal's reason and
@@ -452,12 +453,13 @@ static int run_patch(const vcase *c) {
 
 static int run_diff(const vcase *c) {
     atlscim_profile *profile = profile_for(c);
-    const field *current = get(c, "current"), *desired = get(c, "desired"), *want = get(c, "patch");
+    const field *current = get(c, "current"), *desired = get(c, "desired"), *want = get(c, "messages");
     const field *desired_json = get(c, "desired-json");
     atlscim_resource_type type = resource_type_of(c);
-    atlscim_bytes patch = {NULL, 0}, applied = {NULL, 0};
+    atlscim_bytes messages = {NULL, 0}, state = {NULL, 0};
     atlscim_error *err = NULL;
     atlscim_status status;
+    size_t i, applied = 0;
     int ok = 1;
 
     if (profile == NULL || current == NULL || desired == NULL || want == NULL || desired_json == NULL) {
@@ -465,29 +467,37 @@ static int run_diff(const vcase *c) {
         fprintf(stderr, "FAIL %s: cannot run\n", c->name);
         return 0;
     }
-    status = atlscim_profile_diff(profile, type, current->data, current->len, desired->data, desired->len, &patch, &err);
+    status =
+        atlscim_profile_diff(profile, type, current->data, current->len, desired->data, desired->len, &messages, &err);
     if (status != ATLSCIM_STATUS_OK) {
         fail_call(c, "diff", status, err);
         ok = 0;
-    } else if (strcmp(want->data, "null") == 0) {
-        if (patch.data != NULL || patch.len != 0) {
-            fprintf(stderr, "FAIL %s: diff gave %s, expected no PATCH\n", c->name, patch.data);
-            ok = 0;
+    } else if ((ok = same_text(c, "diff", messages, want->data)) != 0) {
+        /* Applied in turn (the expected messages, which the output equals), they turn current into
+         * desired. */
+        for (i = 0; ok && i < c->n; i++) {
+            const field *m = &c->records[i].value;
+            atlscim_bytes next = {NULL, 0};
+            if (strcmp(c->records[i].tag, "message") != 0) continue;
+            status = applied == 0 ? atlscim_profile_apply_patch(profile, type, current->data, current->len, m->data,
+                                                                 m->len, &next, &err)
+                                  : atlscim_profile_apply_patch(profile, type, state.data, state.len, m->data, m->len,
+                                                                &next, &err);
+            if (status != ATLSCIM_STATUS_OK) {
+                fail_call(c, "apply_patch(current, message)", status, err);
+                ok = 0;
+            }
+            atlscim_bytes_free(&state);
+            state = next;
+            applied++;
         }
-    } else if ((ok = same_text(c, "diff", patch, want->data)) != 0) {
-        /* Round trip: the PATCH turns current into desired. */
-        status = atlscim_profile_apply_patch(profile, type, current->data, current->len, patch.data, patch.len,
-                                             &applied, &err);
-        if (status != ATLSCIM_STATUS_OK) {
-            fail_call(c, "apply_patch(current, diff)", status, err);
-            ok = 0;
-        } else {
-            ok = same_text(c, "apply_patch(current, diff)", applied, desired_json->data);
+        if (ok && applied > 0) {
+            ok = same_text(c, "the messages applied in turn", state, desired_json->data);
         }
     }
     atlscim_error_free(err);
-    atlscim_bytes_free(&patch);
-    atlscim_bytes_free(&applied);
+    atlscim_bytes_free(&messages);
+    atlscim_bytes_free(&state);
     atlscim_profile_free(profile);
     return ok;
 }

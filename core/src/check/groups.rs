@@ -2,6 +2,7 @@
 
 use super::loc::Loc;
 use super::walk::Walker;
+use crate::profile::{NameSet, group_key};
 use crate::report::Severity;
 use crate::rules;
 
@@ -33,9 +34,9 @@ const PRODUCTS: [&str; 12] = [
 ];
 
 /// Why Atlassian treats a group name specially, if it does (ATL-G-004).
-pub(crate) fn reserved_name(name: &str, extra: &[String]) -> Option<String> {
+pub(crate) fn reserved_name(name: &str, extra: &NameSet) -> Option<String> {
     let n = name.trim().to_lowercase();
-    if let Some(e) = extra.iter().find(|e| e.trim().eq_ignore_ascii_case(&n)) {
+    if let Some(e) = extra.find(&group_key(&n)) {
         return Some(format!("{e:?} is in the config's reserved_groups"));
     }
     if PROTECTED.contains(&n.as_str()) {
@@ -111,12 +112,13 @@ mod tests {
             "jira-admins-acme",
             "jira-user-access-admins-acme",
         ] {
-            assert!(reserved_name(n, &[]).is_some(), "{n}");
+            assert!(reserved_name(n, &NameSet::default()).is_some(), "{n}");
         }
         for n in ["Engineering", "jira-usersgroup", "confluence-user", "acme-jira-users"] {
-            assert!(reserved_name(n, &[]).is_none(), "{n}");
+            assert!(reserved_name(n, &NameSet::default()).is_none(), "{n}");
         }
-        assert!(reserved_name("Legal", &["legal".to_string()]).is_some());
+        let extra = NameSet::new(vec![" LEGAL ".to_string()], group_key);
+        assert!(reserved_name("Legal", &extra).is_some());
     }
 
     #[test]

@@ -334,7 +334,7 @@ fn user_rules(w: &mut Walker<'_, '_>, current: Option<&Value>) {
     };
     if let Some(u) = user_name.as_deref()
         && !profile.known_user_names.is_empty()
-        && profile.known_user_names.contains(&u.to_lowercase())
+        && profile.known_user_names.find(&u.to_lowercase()).is_some()
         && !same_as_current("userName", u)
     {
         let detail = format!(
@@ -345,7 +345,7 @@ fn user_rules(w: &mut Walker<'_, '_>, current: Option<&Value>) {
     let emails_loc = root.key("emails", "emails");
     if let Some(e) = email.as_deref() {
         if !profile.known_emails.is_empty()
-            && profile.known_emails.contains(&profile::email_key(e))
+            && profile.known_emails.find(&profile::email_key(e)).is_some()
             && !same_as_current("emails", e)
         {
             let detail = format!(
@@ -420,9 +420,7 @@ fn group_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Va
             );
             w.issues.push(issue(Severity::Error, &rules::ATL_G_002, &name_loc, detail));
         }
-        if operation == Operation::Create
-            && profile.known_groups.iter().any(|g| g.trim().eq_ignore_ascii_case(name.trim()))
-        {
+        if operation == Operation::Create && profile.known_groups.find(&profile::group_key(&name)).is_some() {
             let detail = "Resource [GROUP]: with displayName already exists. (the name is in known_groups)".to_string();
             w.issues.push(issue(Severity::Error, &rules::ATL_G_003, &name_loc, detail));
         }

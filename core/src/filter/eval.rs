@@ -174,8 +174,31 @@ fn flatten<'v>(v: &'v Value, out: &mut Vec<&'v Value>) {
     }
 }
 
-fn fold(s: &str, case_exact: bool) -> std::borrow::Cow<'_, str> {
-    if case_exact { s.into() } else { s.to_lowercase().into() }
+/// A string as compared ignoring case: each character in lower case. Comparisons walk these
+/// characters and stop at the first difference, so comparing a long filter literal with each of
+/// 35,000 members costs what the members' own text does, not members × the literal's length.
+fn lower(s: &str) -> impl DoubleEndedIterator<Item = char> + '_ {
+    s.chars().flat_map(char::to_lowercase)
+}
+
+/// The form a string takes when compared ignoring case (the key an index of values uses).
+pub(crate) fn fold_key(s: &str) -> String {
+    lower(s).collect()
+}
+
+/// Whether two strings are equal (ignoring case unless `case_exact`).
+fn same_text(x: &str, s: &str, case_exact: bool) -> bool {
+    x == s || (!case_exact && lower(x).eq(lower(s)))
+}
+
+/// Both strings as instants, when both are dateTimes and the attribute may be one. The
+/// attribute's own value is read first: a filter literal is parsed only when that is a dateTime.
+fn instants(x: &str, s: &str, date_time: Option<bool>) -> Option<((i64, u32), (i64, u32))> {
+    if date_time == Some(false) {
+        return None;
+    }
+    let a = instant(x)?;
+    Some((a, instant(s)?))
 }
 
 fn equal(values: &[&Value], target: &CompValue, case_exact: bool, date_time: Option<bool>, lenient: bool) -> bool {
@@ -191,14 +214,10 @@ fn equal(values: &[&Value], target: &CompValue, case_exact: bool, date_time: Opt
             _ => false,
         }),
         CompValue::String(s) => values.iter().any(|v| match v {
-            Value::String(x) => {
-                if date_time != Some(false)
-                    && let (Some(a), Some(b)) = (instant(x), instant(s))
-                {
-                    return a == b;
-                }
-                fold(x, case_exact) == fold(s, case_exact)
-            }
+            Value::String(x) => match instants(x, s, date_time) {
+                Some((a, b)) => a == b,
+                None => same_text(x, s, case_exact),
+            },
             Value::Bool(x) if lenient => s.eq_ignore_ascii_case(if *x { "true" } else { "false" }),
             _ => false,
         }),
@@ -214,22 +233,33 @@ fn compare(v: &Value, op: CompareOp, target: &CompValue, case_exact: bool, date_
         _ => false,
     };
     match (v, target) {
-        (Value::String(x), CompValue::String(s)) => {
-            let (x, s) = (fold(x, case_exact), fold(s, case_exact));
-            match op {
-                CompareOp::Co => x.contains(s.as_ref()),
-                CompareOp::Sw => x.starts_with(s.as_ref()),
-                CompareOp::Ew => x.ends_with(s.as_ref()),
-                _ => {
-                    if date_time != Some(false)
-                        && let (Some(a), Some(b)) = (instant(&x), instant(&s))
-                    {
-                        return ordering(a.cmp(&b));
-                    }
-                    ordering(x.as_ref().cmp(s.as_ref()))
-                }
+        (Value::String(x), CompValue::String(s)) if case_exact => match op {
+            CompareOp::Co => x.contains(s.as_str()),
+            CompareOp::Sw => x.starts_with(s.as_str()),
+            CompareOp::Ew => x.ends_with(s.as_str()),
+            _ => match instants(x, s, date_time) {
+                Some((a, b)) => ordering(a.cmp(&b)),
+                None => ordering(x.as_str().cmp(s.as_str())),
+            },
+        },
+        (Value::String(x), CompValue::String(s)) => match op {
+            // A lower-case character is at most 2 of the original's (İ), from at most 4 bytes:
+            // a literal over 8 bytes per byte of the value cannot be inside it, and is not folded.
+            CompareOp::Co => s.len() <= 8 * x.len() && fold_key(x).contains(&fold_key(s)),
+            CompareOp::Sw => {
+                let mut value = lower(x);
+                lower(s).all(|c| value.next() == Some(c))
             }
-        }
+            CompareOp::Ew => {
+                let mut value = lower(x).rev();
+                lower(s).rev().all(|c| value.next() == Some(c))
+            }
+            // Lexicographic order of characters is the order of the strings (UTF-8 keeps it).
+            _ => match instants(x, s, date_time) {
+                Some((a, b)) => ordering(a.cmp(&b)),
+                None => ordering(lower(x).cmp(lower(s))),
+            },
+        },
         (Value::Number(x), CompValue::Number(n)) => {
             x.as_f64().zip(n.as_f64()).and_then(|(a, b)| a.partial_cmp(&b)).is_some_and(ordering)
         }

@@ -14,7 +14,7 @@
 //! raw line breaks inside quoted values. It never guesses at unquoted values or `not` without
 //! parentheses, which sources disagree on.
 
-mod eval;
+pub(crate) mod eval;
 mod parse;
 
 use std::fmt;

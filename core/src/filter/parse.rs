@@ -74,14 +74,7 @@ pub fn parse(text: &str) -> Result<Filter, FilterError> {
 
 /// Parses a filter with the given limits.
 pub fn parse_with(text: &str, limits: &FilterLimits) -> Result<Filter, FilterError> {
-    let chars = text.chars().count();
-    if chars > limits.max_length {
-        return Err(FilterError {
-            offset: limits.max_length,
-            expected: format!("a filter of at most {} characters", limits.max_length),
-            found: format!("{chars} characters"),
-        });
-    }
+    within_length(text, "a filter", limits)?;
     let mut p = Parser { text, pos: 0, limits, depth: 0, terms: 0, in_value_filter: false };
     if limits.lenient {
         p.skip_ws();
@@ -99,12 +92,31 @@ pub fn parse_with(text: &str, limits: &FilterLimits) -> Result<Filter, FilterErr
     Ok(filter)
 }
 
+/// `max_length` holds for any text holding a filter: a filter, or a PATCH path with a value filter
+/// (whose literals are compared with every value of the attribute).
+fn within_length(text: &str, what: &str, limits: &FilterLimits) -> Result<(), FilterError> {
+    // Counting characters is needed only when the bytes could exceed the limit.
+    if text.len() <= limits.max_length {
+        return Ok(());
+    }
+    let chars = text.chars().count();
+    if chars > limits.max_length {
+        return Err(FilterError {
+            offset: limits.max_length,
+            expected: format!("{what} of at most {} characters (limits.max_filter_length)", limits.max_length),
+            found: format!("{chars} characters"),
+        });
+    }
+    Ok(())
+}
+
 /// A PATCH path (RFC 7644 §3.5.2 `PATH = attrPath / valuePath [subAttr]`) as parsed, before any
 /// schema check: the attribute path, the value filter, and the sub-attribute after the filter.
 pub(crate) fn parse_patch_path(
     text: &str,
     limits: &FilterLimits,
 ) -> Result<(AttrPath, Option<Filter>, Option<String>), FilterError> {
+    within_length(text, "a path", limits)?;
     let mut p = Parser { text, pos: 0, limits, depth: 0, terms: 0, in_value_filter: false };
     if p.at_end() {
         return Err(p.error("an attribute path"));

@@ -212,12 +212,15 @@ pub fn split_display_name(display: &str) -> NameParts {
     let cleaned = collapse_whitespace(&drop_annotations(display));
     // Comma-separated tail: suffixes (`, Jr.`, `, PhD`).
     let mut segments: Vec<&str> = cleaned.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    // Taken from the end, so collected in reverse and turned round once (inserting each at the
+    // front would be quadratic in the number of suffixes).
     let mut suffixes: Vec<&str> = Vec::new();
     while segments.len() > 1 && segments.last().is_some_and(|s| s.split(' ').all(is_suffix)) {
         if let Some(s) = segments.pop() {
-            suffixes.insert(0, s);
+            suffixes.push(s);
         }
     }
+    suffixes.reverse();
     let joined = segments.join(" ");
     let mut parts = if segments.len() == 2 {
         // `Family, Given`
@@ -253,13 +256,15 @@ fn take_prefixes<'a>(words: &mut Vec<&'a str>) -> Vec<&'a str> {
     words.drain(..n).collect()
 }
 
+/// Moves the suffix words at the end of `words` to the front of `suffixes`, in order.
 fn take_suffixes<'a>(words: &mut Vec<&'a str>, suffixes: &mut Vec<&'a str>) {
     let mut found = Vec::new();
     while words.len() > 1 && words.last().is_some_and(|w| is_suffix(w)) {
         if let Some(w) = words.pop() {
-            found.insert(0, w.trim_end_matches(','));
+            found.push(w.trim_end_matches(','));
         }
     }
+    found.reverse();
     found.append(suffixes);
     *suffixes = found;
 }

@@ -16,11 +16,16 @@
 //!   replace answers noTarget; remove removes nothing. An add through a filter must match at most
 //!   one value.
 //! - When a value becomes primary, the others of the attribute stop being primary (RFC 7643 §2.4).
+//!
+//! Consecutive operations on one multi-valued attribute (adds, and anything through a value
+//! filter) share one indexed copy of its values ([`ValueList`]), so K operations on a group of N
+//! members cost about K + N, not K × N.
 
 use serde_json::{Map, Value};
 
+use super::values::{ValueList, is_primary};
 use super::{OpKind, Operation, PatchError};
-use crate::filter::{self, CompValue, CompareOp, Filter};
+use crate::filter::{CompValue, CompareOp, Filter};
 use crate::path::{PatchPath, Target};
 use crate::rules;
 use crate::schema::{Attribute, ResourceType};
@@ -61,6 +66,8 @@ pub fn apply(
     if !res.is_object() {
         return Err(PatchError::at(&rules::RFC_J_002, 0, "the resource to patch must be a JSON object"));
     }
+    // The multi-valued attribute the last operations worked on, out of `res` while they do.
+    let mut open: Option<OpenList<'_>> = None;
     for (i, op) in operations.iter().enumerate() {
         let ctx = Ctx { rt, lenient, index: i, budget: &budget, max_written: options.max_written_bytes };
         match (&op.path, op.op) {
@@ -74,16 +81,60 @@ pub fn apply(
                     ));
                 };
                 for (key, value) in members {
-                    ctx.pathless_member(&mut res, kind, key, value)?;
+                    ctx.pathless_member(&mut res, &mut open, kind, key, value)?;
                 }
             }
-            (Some(path), kind) => ctx.apply_path(&mut res, kind, path, op.value.as_ref())?,
+            (Some(path), kind) => ctx.run(&mut res, &mut open, kind, path, op.value.as_ref())?,
         }
         if options.display_name_overwrites_names && kind_sets_display_name(op) {
             overwrite_names(&mut res);
         }
     }
+    if let Some(o) = open {
+        o.put_back(&mut res);
+    }
     Ok(res)
+}
+
+/// A core multi-valued attribute taken out of the resource while operations run on its values.
+struct OpenList<'s> {
+    attr: &'s Attribute,
+    /// The resource's key for it (its spelling there).
+    key: String,
+    list: ValueList,
+}
+
+impl<'s> OpenList<'s> {
+    fn take(res: &mut Value, attr: &'s Attribute) -> OpenList<'s> {
+        let root = res.as_object_mut();
+        let key = root.as_ref().and_then(|m| key_of(m, &attr.name)).unwrap_or_else(|| attr.name.clone());
+        let slot = root.and_then(|m| m.remove(&key));
+        OpenList { attr, key, list: ValueList::from_slot(slot) }
+    }
+
+    /// Writes the values back; an attribute left without values is removed.
+    fn put_back(self, res: &mut Value) {
+        if let Value::Object(root) = res
+            && !self.list.is_empty()
+        {
+            root.insert(self.key, Value::Array(self.list.into_values()));
+        }
+    }
+}
+
+/// What an operation does to a core multi-valued attribute, when the open list can run it.
+struct ListForm<'s, 'a> {
+    attr: &'s Attribute,
+    form: Form<'a>,
+}
+
+enum Form<'a> {
+    /// An add of no values.
+    Nothing,
+    /// `add attr` with these values.
+    Add(&'a Value),
+    /// Anything through a value filter: `attr[filter]`, `attr[filter].sub`.
+    Filtered { filter: &'a Filter, sub: Option<String> },
 }
 
 /// Whether an operation gives the User a display name.
@@ -159,7 +210,7 @@ fn json_len(value: &Value) -> usize {
     count.0
 }
 
-fn key_of(m: &Map<String, Value>, name: &str) -> Option<String> {
+pub(super) fn key_of(m: &Map<String, Value>, name: &str) -> Option<String> {
     if m.contains_key(name) {
         return Some(name.to_string());
     }
@@ -176,7 +227,7 @@ fn unassigned(v: &Value) -> bool {
     }
 }
 
-impl Ctx<'_> {
+impl<'s> Ctx<'s> {
     fn err(&self, rule: &'static rules::Rule, detail: impl Into<String>) -> PatchError {
         PatchError::at(rule, self.index, detail)
     }
@@ -203,7 +254,14 @@ impl Ctx<'_> {
         }
     }
 
-    fn pathless_member(&self, res: &mut Value, kind: OpKind, key: &str, value: &Value) -> Result<(), PatchError> {
+    fn pathless_member(
+        &self,
+        res: &mut Value,
+        open: &mut Option<OpenList<'s>>,
+        kind: OpKind,
+        key: &str,
+        value: &Value,
+    ) -> Result<(), PatchError> {
         let is_extension = match self.rt {
             Some(rt) => rt.extension(key).is_some(),
             None => key.to_ascii_lowercase().starts_with("urn:") && value.is_object(),
@@ -211,7 +269,7 @@ impl Ctx<'_> {
         if is_extension {
             if let Value::Object(members) = value {
                 for (k, v) in members {
-                    self.pathless_member(res, kind, &format!("{key}:{k}"), v)?;
+                    self.pathless_member(res, open, kind, &format!("{key}:{k}"), v)?;
                 }
             }
             return Ok(());
@@ -220,6 +278,9 @@ impl Ctx<'_> {
         if let Some(t) = self.target(&path)?
             && t.attr.mutability == crate::schema::Mutability::ReadOnly
         {
+            if let Some(o) = open.take_if(|o| std::ptr::eq(o.attr, t.attr)) {
+                o.put_back(res);
+            }
             // Unchanged read-only values (Okta repeats the id) are ignored; changes refused.
             let current = res.as_object().and_then(|m| key_of(m, &t.attr.name)).and_then(|k| res.get(&k));
             if current == Some(value) {
@@ -227,10 +288,83 @@ impl Ctx<'_> {
             }
             return Err(self.err(&rules::RFC_P_003, format!("{key} is read-only")));
         }
-        self.apply_path(res, kind, &path, Some(value))
+        self.run(res, open, kind, &path, Some(value))
     }
 
-    fn target(&self, path: &PatchPath) -> Result<Option<Target<'_>>, PatchError> {
+    /// One operation with a path: on the open list when it is one the list runs (taking the
+    /// attribute out of the resource first if another is open), else on the resource (putting the
+    /// open list back first if the operation may read or write it).
+    fn run(
+        &self,
+        res: &mut Value,
+        open: &mut Option<OpenList<'s>>,
+        kind: OpKind,
+        path: &PatchPath,
+        value: Option<&Value>,
+    ) -> Result<(), PatchError> {
+        match self.list_form(path, kind, value)? {
+            Some(ListForm { form: Form::Nothing, .. }) => Ok(()),
+            Some(ListForm { attr, form }) => {
+                if let Some(o) = open.take_if(|o| !std::ptr::eq(o.attr, attr)) {
+                    o.put_back(res);
+                }
+                let o = open.get_or_insert_with(|| OpenList::take(res, attr));
+                match form {
+                    Form::Add(v) => self.add_values(&mut o.list, v),
+                    Form::Filtered { filter, sub } => {
+                        self.filtered_values(&mut o.list, &o.key, Some(attr), filter, sub.as_deref(), kind, value)?
+                    }
+                    Form::Nothing => {}
+                }
+                Ok(())
+            }
+            None => {
+                if let Some(o) = open.take_if(|o| path.attr.attr.eq_ignore_ascii_case(&o.attr.name)) {
+                    o.put_back(res);
+                }
+                self.apply_path(res, kind, path, value)
+            }
+        }
+    }
+
+    /// The form of an operation on a core multi-valued attribute that the open list runs, if it
+    /// is one (an add to the whole attribute, or anything through a value filter).
+    fn list_form<'a>(
+        &self,
+        path: &'a PatchPath,
+        kind: OpKind,
+        value: Option<&'a Value>,
+    ) -> Result<Option<ListForm<'s, 'a>>, PatchError> {
+        let Some(t) = self.target(path)? else { return Ok(None) };
+        if t.extension.is_some() || !t.attr.multi_valued {
+            return Ok(None);
+        }
+        let form = match (&path.filter, path.sub_name(), kind) {
+            (Some(filter), sub, _) => {
+                Form::Filtered { filter, sub: sub.map(|s| t.sub.map_or(s, |d| d.name.as_str()).to_string()) }
+            }
+            (None, None, OpKind::Add) => match value {
+                None | Some(Value::Null) => Form::Nothing,
+                Some(Value::Array(items)) if items.is_empty() => Form::Nothing,
+                Some(v) => Form::Add(v),
+            },
+            _ => return Ok(None),
+        };
+        Ok(Some(ListForm { attr: t.attr, form }))
+    }
+
+    /// `add attr` on a multi-valued attribute: values already there are not added again (RFC
+    /// 7644 §3.5.2.1).
+    fn add_values(&self, list: &mut ValueList, value: &Value) {
+        let new: Vec<Value> = match value {
+            Value::Array(items) => items.clone(),
+            v => vec![v.clone()],
+        };
+        let touched: Vec<usize> = new.into_iter().filter_map(|v| list.push_new(v)).collect();
+        keep_one_primary(list, &touched);
+    }
+
+    fn target(&self, path: &PatchPath) -> Result<Option<Target<'s>>, PatchError> {
         match self.rt {
             None => Ok(None),
             Some(rt) => path.resolve(rt).map(Some).map_err(|e| self.err(&rules::RFC_P_002, e.message)),
@@ -330,31 +464,12 @@ impl Ctx<'_> {
                 }
             }
             OpKind::Add if multi => {
-                let new: Vec<Value> = match value {
-                    Some(Value::Array(items)) => items.clone(),
-                    Some(v) => vec![v.clone()],
-                    None => Vec::new(),
-                };
-                if new.is_empty() {
+                let Some(value) = value.filter(|v| v.as_array().is_none_or(|a| !a.is_empty())) else {
                     return Ok(());
-                }
-                let list = m.entry(key.to_string()).or_insert_with(|| Value::Array(Vec::new()));
-                if !list.is_array() {
-                    *list = Value::Array(vec![list.clone()]);
-                }
-                if let Value::Array(items) = list {
-                    // Values already there are not added again (RFC 7644 §3.5.2.1); compared by
-                    // their JSON text so that adding to a 35,000-member group stays linear.
-                    let mut have: std::collections::HashSet<String> = items.iter().map(Value::to_string).collect();
-                    let mut touched = Vec::new();
-                    for v in new {
-                        if have.insert(v.to_string()) {
-                            items.push(v);
-                            touched.push(items.len() - 1);
-                        }
-                    }
-                    keep_one_primary(items, &touched);
-                }
+                };
+                let mut list = ValueList::from_slot(m.remove(key));
+                self.add_values(&mut list, value);
+                m.insert(key.to_string(), Value::Array(list.into_values()));
             }
             OpKind::Replace if multi => {
                 let new: Vec<Value> = match value {
@@ -441,39 +556,43 @@ impl Ctx<'_> {
         kind: OpKind,
         value: Option<&Value>,
     ) -> Result<(), PatchError> {
-        let subs = def.map(|d| &d.sub_attributes);
-        let mut items = match m.remove(key) {
-            Some(Value::Array(items)) => items,
-            Some(Value::Null) | None => Vec::new(),
-            Some(other) => vec![other],
-        };
-        let matching: Vec<usize> = items
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| filter::element_matches(filter, e, subs, true))
-            .map(|(i, _)| i)
-            .collect();
+        let mut list = ValueList::from_slot(m.remove(key));
+        let result = self.filtered_values(&mut list, key, def, filter, sub, kind, value);
+        if !list.is_empty() {
+            m.insert(key.to_string(), Value::Array(list.into_values()));
+        }
+        result
+    }
+
+    /// `attr[filter]` and `attr[filter].sub` on the attribute's values.
+    #[allow(clippy::too_many_arguments)]
+    fn filtered_values(
+        &self,
+        items: &mut ValueList,
+        key: &str,
+        def: Option<&Attribute>,
+        filter: &Filter,
+        sub: Option<&str>,
+        kind: OpKind,
+        value: Option<&Value>,
+    ) -> Result<(), PatchError> {
+        let matching = items.matching(filter, def.map(|d| &d.sub_attributes));
         let mut touched = Vec::new();
         let result = (|| {
             match kind {
                 // A remove whose filter matches nothing removes nothing: RFC 7644 does not call it
                 // an error, and Okta removes members that may already be gone.
                 OpKind::Remove => match sub {
-                    None => {
-                        let mut i = 0;
-                        items.retain(|_| {
-                            let keep = !matching.contains(&i);
-                            i += 1;
-                            keep
-                        });
-                    }
+                    None => matching.iter().for_each(|&i| items.remove(i)),
                     Some(sub) => {
                         for &i in &matching {
-                            if let Some(o) = items[i].as_object_mut()
-                                && let Some(k) = key_of(o, sub)
-                            {
-                                o.remove(&k);
-                            }
+                            items.edit(i, |v| {
+                                if let Some(o) = v.as_object_mut()
+                                    && let Some(k) = key_of(o, sub)
+                                {
+                                    o.remove(&k);
+                                }
+                            });
                         }
                     }
                 },
@@ -509,8 +628,7 @@ impl Ctx<'_> {
                                 ));
                             }
                         }
-                        items.push(Value::Object(created));
-                        touched.push(items.len() - 1);
+                        touched.push(items.push(Value::Object(created)));
                         return Ok(());
                     }
                     if kind == OpKind::Add && sub.is_some() && matching.len() > 1 {
@@ -526,47 +644,48 @@ impl Ctx<'_> {
                     match sub {
                         Some(sub) => {
                             for &i in &matching {
-                                if let Some(o) = items[i].as_object_mut() {
-                                    let k = key_of(o, sub).unwrap_or_else(|| sub.to_string());
-                                    if value.is_null() {
-                                        o.remove(&k);
-                                    } else {
-                                        o.insert(k, value.clone());
+                                items.edit(i, |v| {
+                                    if let Some(o) = v.as_object_mut() {
+                                        let k = key_of(o, sub).unwrap_or_else(|| sub.to_string());
+                                        if value.is_null() {
+                                            o.remove(&k);
+                                        } else {
+                                            o.insert(k, value.clone());
+                                        }
                                     }
-                                }
+                                });
                                 touched.push(i);
                             }
                         }
                         // Replacing the matching values with nothing removes them.
-                        None if value == Value::Array(Vec::new()) => retain_unmatched(&mut items, &matching),
+                        None if value == Value::Array(Vec::new()) => matching.iter().for_each(|&i| items.remove(i)),
                         None if !value.is_object() => {
                             // A multi-valued attribute of simple values (`schemas[value eq "…"]`):
                             // the matching values are replaced by the new one.
-                            if matching.iter().any(|&i| items[i].is_object()) {
+                            if matching.iter().any(|&i| items.get(i).is_some_and(Value::is_object)) {
                                 return Err(self.err(
                                     &rules::RFC_P_005,
                                     format!("the value for {key}[{filter}] must be an object"),
                                 ));
                             }
                             for &i in &matching {
-                                items[i] = value.clone();
+                                items.edit(i, |v| *v = value.clone());
                             }
                             items.dedup();
                         }
                         None => {
                             let Value::Object(new) = value else { return Ok(()) };
                             for &i in &matching {
-                                match kind {
-                                    OpKind::Replace => items[i] = Value::Object(new.clone()),
-                                    _ => {
-                                        if let Some(o) = items[i].as_object_mut() {
-                                            for (k, v) in &new {
-                                                let k2 = key_of(o, k).unwrap_or_else(|| k.clone());
-                                                o.insert(k2, v.clone());
-                                            }
+                                items.edit(i, |v| match (kind, v.as_object_mut()) {
+                                    (OpKind::Replace, _) => *v = Value::Object(new.clone()),
+                                    (_, Some(o)) => {
+                                        for (k, nv) in &new {
+                                            let k2 = key_of(o, k).unwrap_or_else(|| k.clone());
+                                            o.insert(k2, nv.clone());
                                         }
                                     }
-                                }
+                                    (_, None) => {}
+                                });
                                 touched.push(i);
                             }
                         }
@@ -575,10 +694,7 @@ impl Ctx<'_> {
             }
             Ok(())
         })();
-        keep_one_primary(&mut items, &touched);
-        if !items.is_empty() {
-            m.insert(key.to_string(), Value::Array(items));
-        }
+        keep_one_primary(items, &touched);
         result
     }
 }
@@ -602,33 +718,18 @@ fn element_from_filter(filter: &Filter) -> Option<Map<String, Value>> {
     walk(filter, &mut out).then_some(out)
 }
 
-/// Keeps the values whose index is not in `matching` (sorted ascending).
-fn retain_unmatched(items: &mut Vec<Value>, matching: &[usize]) {
-    let mut i = 0;
-    let mut next = matching.iter().peekable();
-    items.retain(|_| {
-        let drop = next.peek() == Some(&&i);
-        if drop {
-            next.next();
-        }
-        i += 1;
-        !drop
-    });
-}
-
 /// RFC 7643 §2.4: when one of `touched` became primary, the other values stop being primary.
-fn keep_one_primary(items: &mut [Value], touched: &[usize]) {
-    let is_primary = |v: &Value| {
-        v.as_object().and_then(|o| key_of(o, "primary").and_then(|k| o.get(&k).cloned())) == Some(Value::Bool(true))
-    };
+fn keep_one_primary(items: &mut ValueList, touched: &[usize]) {
     let Some(&winner) = touched.iter().rev().find(|&&i| items.get(i).is_some_and(is_primary)) else { return };
-    for (i, item) in items.iter_mut().enumerate() {
-        if i != winner
-            && let Some(o) = item.as_object_mut()
-            && let Some(k) = key_of(o, "primary")
-            && o.get(&k) == Some(&Value::Bool(true))
-        {
-            o.insert(k, Value::Bool(false));
+    for i in items.primaries() {
+        if i != winner {
+            items.edit(i, |v| {
+                if let Some(o) = v.as_object_mut()
+                    && let Some(k) = key_of(o, "primary")
+                {
+                    o.insert(k, Value::Bool(false));
+                }
+            });
         }
     }
 }

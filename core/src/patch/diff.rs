@@ -8,12 +8,16 @@
 //! - other multi-valued attributes (emails, phone numbers) that are equal after normalization
 //!   (email domains compared in their canonical form, order aside) produce nothing — Atlassian
 //!   answers a re-sent unchanged emails list with a 400 (ATL-U-022); when each value has its own
-//!   `type`, they change value by value (`emails[type eq "work"].value`); otherwise the list is
-//!   replaced as a whole.
+//!   `type`, they change value by value (`emails[type eq "work"].value`); a list that only gains
+//!   values gets an add of the new ones; otherwise the list is replaced as a whole;
+//! - unassigned values (null, blank strings, empty lists and objects; RFC 7643 §2.5) count as
+//!   absent wherever they are, so a blank `display` in `current` is no difference.
 //!
 //! The operations are then applied to `current` with the same semantics [`super::apply`] uses,
 //! and anything still different is replaced as a whole, so `apply(current, diff(current,
 //! desired))` equals `desired` on every attribute the schema lets a client write.
+
+use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
@@ -66,7 +70,7 @@ pub fn diff(original: &Value, desired: &Value, rt: &ResourceType, options: Apply
             }
             let (got, want) = (assigned(get_ci(&applied, &attr.name)), assigned(get_ci(desired, &attr.name)));
             if !same(attr, got, want) {
-                fixes.push(whole(None, attr, want));
+                fixes.push(fix(None, attr, got, want));
             }
         }
         for ext in &rt.extensions {
@@ -74,7 +78,7 @@ pub fn diff(original: &Value, desired: &Value, rt: &ResourceType, options: Apply
                 let got = assigned(get_ci(&applied, &ext.id).and_then(|o| get_ci(o, &attr.name)));
                 let want = assigned(get_ci(desired, &ext.id).and_then(|o| get_ci(o, &attr.name)));
                 if !same(attr, got, want) {
-                    fixes.push(whole(Some(&ext.id), attr, want));
+                    fixes.push(fix(Some(&ext.id), attr, got, want));
                 }
             }
         }
@@ -96,15 +100,20 @@ fn get_ci<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
     m.get(key).or_else(|| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v))
 }
 
-/// Unassigned values (null, `[]`, `{}`, blank strings) count as absent (RFC 7643 §2.5).
+/// Unassigned values (null, blank strings, and lists and objects of nothing else) count as
+/// absent (RFC 7643 §2.5).
 fn assigned(v: Option<&Value>) -> Option<&Value> {
-    v.filter(|v| match v {
+    v.filter(|v| is_assigned(v))
+}
+
+fn is_assigned(v: &Value) -> bool {
+    match v {
         Value::Null => false,
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(m) => m.values().any(|x| assigned(Some(x)).is_some()),
+        Value::Array(a) => a.iter().any(is_assigned),
+        Value::Object(m) => m.values().any(is_assigned),
         Value::String(s) => !s.is_empty(),
         _ => true,
-    })
+    }
 }
 
 fn path(urn: Option<&str>, attr: &str, sub: Option<&str>) -> PatchPath {
@@ -126,6 +135,24 @@ fn whole(urn: Option<&str>, attr: &Attribute, want: Option<&Value>) -> Option<Op
         None if attr.required => None,
         None => Some(op(OpKind::Remove, path(urn, &attr.name, None), None)),
     }
+}
+
+/// Replace what the operations left different (`got`) with what is wanted. A replace keeps the
+/// sub-attributes of a complex attribute its value does not give (RFC 7644 §3.5.2.3), so the
+/// ones to drop are given as null.
+fn fix(urn: Option<&str>, attr: &Attribute, got: Option<&Value>, want: Option<&Value>) -> Option<Operation> {
+    if let (Some(Value::Object(g)), Some(Value::Object(w))) = (got, want)
+        && !attr.multi_valued
+    {
+        let mut value = w.clone();
+        for (k, v) in g {
+            if is_assigned(v) && !w.keys().any(|wk| wk.eq_ignore_ascii_case(k)) {
+                value.insert(k.clone(), Value::Null);
+            }
+        }
+        return Some(op(OpKind::Replace, path(urn, &attr.name, None), Some(Value::Object(value))));
+    }
+    whole(urn, attr, want)
 }
 
 fn attribute(
@@ -161,7 +188,7 @@ fn attribute(
         (Some(Value::Array(c)), Some(Value::Array(d))) if attr.multi_valued => {
             if kind == ResourceKind::Group && attr.is("members") {
                 members(ops, urn, attr, c, d);
-            } else if !by_type(ops, urn, attr, c, d) {
+            } else if !by_type(ops, urn, attr, c, d) && !added_only(ops, urn, attr, c, d) {
                 ops.extend(whole(urn, attr, des));
             }
         }
@@ -169,7 +196,9 @@ fn attribute(
     }
 }
 
-/// Whether two values of an attribute are the same after normalization.
+/// Whether two values of an attribute are the same after normalization. Unassigned parts (a
+/// blank `display`, a null `givenName`) do not count: a server may keep them or drop them, and a
+/// diff that saw them would PATCH again on every sync.
 fn same(attr: &Attribute, a: Option<&Value>, b: Option<&Value>) -> bool {
     match (a, b) {
         (None, None) => true,
@@ -177,38 +206,31 @@ fn same(attr: &Attribute, a: Option<&Value>, b: Option<&Value>) -> bool {
         (Some(Value::Array(x)), Some(Value::Array(y))) => {
             // Order aside; sorted canonical texts keep large lists (group members) n log n.
             let canon = |list: &[Value]| {
-                let mut texts: Vec<String> = list.iter().map(|v| canonical(v).to_string()).collect();
+                let mut texts: Vec<String> = list.iter().filter_map(canonical).map(|v| v.to_string()).collect();
                 texts.sort_unstable();
                 texts
             };
-            x.len() == y.len() && canon(x) == canon(y)
+            canon(x) == canon(y)
         }
-        (Some(x), Some(y)) => same_value(x, y),
+        (Some(x), Some(y)) => canonical(x) == canonical(y),
         _ => false,
     }
 }
 
-/// A value with object member names in lower case and null members dropped, for comparisons.
-fn canonical(v: &Value) -> Value {
+/// A value for comparisons: object member names in lower case, unassigned members and values
+/// dropped; `None` when nothing assigned is left.
+fn canonical(v: &Value) -> Option<Value> {
     match v {
-        Value::Object(m) => Value::Object(
-            m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.to_lowercase(), canonical(v))).collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
-        other => other.clone(),
-    }
-}
-
-/// Equal JSON, with object member names compared ignoring case.
-fn same_value(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            let live = |m: &Map<String, Value>| m.iter().filter(|(_, v)| !v.is_null()).count();
-            live(x) == live(y)
-                && x.iter().filter(|(_, v)| !v.is_null()).all(|(k, v)| get_ci(b, k).is_some_and(|w| same_value(v, w)))
+        Value::Object(m) => {
+            let kept: Map<String, Value> =
+                m.iter().filter_map(|(k, v)| canonical(v).map(|v| (k.to_lowercase(), v))).collect();
+            (!kept.is_empty()).then_some(Value::Object(kept))
         }
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_value(v, w)),
-        _ => a == b,
+        Value::Array(a) => {
+            let kept: Vec<Value> = a.iter().filter_map(canonical).collect();
+            (!kept.is_empty()).then_some(Value::Array(kept))
+        }
+        other => is_assigned(other).then(|| other.clone()),
     }
 }
 
@@ -234,31 +256,63 @@ fn members(ops: &mut Vec<Operation>, urn: Option<&str>, attr: &Attribute, cur: &
     }
 }
 
+/// A list that only gains values: an add of the new ones rather than a replace of the whole list.
+/// This is also what a diff sees after part of a replace too large for one message was sent
+/// (a replace of the first values, then adds): it resumes with the adds. Returns false when a
+/// value would have to go.
+fn added_only(ops: &mut Vec<Operation>, urn: Option<&str>, attr: &Attribute, cur: &[Value], des: &[Value]) -> bool {
+    use std::collections::HashSet;
+    let text = |v: &Value| canonical(v).map(|c| c.to_string());
+    let want: HashSet<String> = des.iter().filter_map(text).collect();
+    let have: HashSet<String> = cur.iter().filter_map(text).collect();
+    if !have.is_subset(&want) {
+        return false;
+    }
+    let added: Vec<Value> = des.iter().filter(|d| text(d).is_some_and(|t| !have.contains(&t))).cloned().collect();
+    if added.is_empty() {
+        return false;
+    }
+    ops.push(op(OpKind::Add, path(urn, &attr.name, None), Some(Value::Array(added))));
+    true
+}
+
 fn eq(attr: &str, value: &str) -> Filter {
     Filter::Compare { path: AttrPath::name(attr), op: CompareOp::Eq, value: CompValue::String(value.to_string()) }
+}
+
+fn type_of(v: &Value) -> Option<&str> {
+    get_ci(v, "type").and_then(Value::as_str)
+}
+
+/// Each value by its type, when every value has one and no two share it (a map, so that a user
+/// with many typed values diffs in linear time).
+fn by_type_map(list: &[Value]) -> Option<HashMap<&str, &Value>> {
+    let mut m = HashMap::with_capacity(list.len());
+    for v in list {
+        if m.insert(type_of(v)?, v).is_some() {
+            return None;
+        }
+    }
+    Some(m)
 }
 
 /// Values told apart by `type` (one per type, as Entra ID and Atlassian expect): change them
 /// value by value. Returns false when the values cannot be told apart that way.
 fn by_type(ops: &mut Vec<Operation>, urn: Option<&str>, attr: &Attribute, cur: &[Value], des: &[Value]) -> bool {
-    let type_of = |v: &Value| get_ci(v, "type").and_then(Value::as_str).map(str::to_string);
-    let unique = |list: &[Value]| {
-        let types: Vec<Option<String>> = list.iter().map(type_of).collect();
-        types.iter().all(Option::is_some) && types.iter().enumerate().all(|(i, t)| !types[..i].contains(t))
-    };
-    if !unique(cur) || !unique(des) || attr.sub_attribute("type").is_none() {
+    if attr.sub_attribute("type").is_none() {
         return false;
     }
+    let (Some(current), Some(desired)) = (by_type_map(cur), by_type_map(des)) else { return false };
     let mut planned = Vec::new();
     for d in des {
         let t = type_of(d).unwrap_or_default();
         let filtered = |sub: Option<&str>| {
             let mut p = path(urn, &attr.name, None);
-            p.filter = Some(eq("type", &t));
+            p.filter = Some(eq("type", t));
             p.sub = sub.map(str::to_string);
             p
         };
-        match cur.iter().find(|c| type_of(c).as_deref() == Some(t.as_str())) {
+        match current.get(t) {
             None => planned.push(op(OpKind::Add, path(urn, &attr.name, None), Some(Value::Array(vec![d.clone()])))),
             Some(c) => {
                 for sub in writable(&attr.sub_attributes).filter(|s| !s.is("type")) {
@@ -290,9 +344,9 @@ fn by_type(ops: &mut Vec<Operation>, urn: Option<&str>, attr: &Attribute, cur: &
     }
     for c in cur {
         let t = type_of(c).unwrap_or_default();
-        if !des.iter().any(|d| type_of(d).as_deref() == Some(t.as_str())) {
+        if !desired.contains_key(t) {
             let mut p = path(urn, &attr.name, None);
-            p.filter = Some(eq("type", &t));
+            p.filter = Some(eq("type", t));
             planned.push(op(OpKind::Remove, p, None));
         }
     }

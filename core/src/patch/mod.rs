@@ -12,6 +12,7 @@
 mod apply;
 mod diff;
 mod read;
+mod values;
 
 use std::fmt;
 
@@ -79,10 +80,110 @@ impl Operation {
 
 /// A PatchOp message body for a list of operations.
 pub fn message(operations: &[Operation]) -> Value {
+    message_of(operations.iter().map(Operation::to_json).collect())
+}
+
+fn message_of(operations: Vec<Value>) -> Value {
     let mut m = Map::new();
     m.insert("schemas".into(), Value::Array(vec![Value::from(crate::schema::PATCH_OP_URN)]));
-    m.insert("Operations".into(), Value::Array(operations.iter().map(Operation::to_json).collect()));
+    m.insert("Operations".into(), Value::Array(operations));
     Value::Object(m)
+}
+
+/// Bytes of a value's compact JSON text.
+fn json_len(v: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0 += b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing a Value to a counter cannot fail.
+    let _ = serde_json::to_writer(&mut count, v);
+    count.0
+}
+
+/// The operations as PatchOp messages a profile with these limits accepts, to be sent in order:
+/// each holds at most `max_operations` operations and `max_patch_values` values (RFC-P-006), and
+/// its compact JSON text at most `max_body_bytes` (RFC-J-004). One message when everything fits;
+/// none when there are no operations.
+///
+/// Applying the messages one after the other is applying the operations in order, so a sender
+/// stopped part way resumes by diffing again from what the server holds. An add of more values
+/// than fit in one message becomes several adds (values already there are not added again, so
+/// adding in steps gives the same list); a replace of a multi-valued attribute becomes a replace
+/// with the first values and adds of the rest. An operation that does not fit even alone (one
+/// value longer than `max_body_bytes`) is sent alone: the resource itself is past the limits.
+pub fn messages(operations: Vec<Operation>, limits: &crate::profile::Limits) -> Vec<Value> {
+    let empty = json_len(&message_of(Vec::new()));
+    // Room for the operations' texts, and the commas between them.
+    let room = limits.max_body_bytes.saturating_sub(empty);
+    let max_values = limits.max_patch_values.max(1);
+    let max_operations = limits.max_operations.max(1);
+    let mut out = Vec::new();
+    let (mut ops, mut values, mut bytes): (Vec<Value>, usize, usize) = (Vec::new(), 0, 0);
+    for operation in operations {
+        for (json, n) in pieces(operation, max_values, room) {
+            let size = json_len(&json);
+            let comma = usize::from(!ops.is_empty());
+            if !ops.is_empty()
+                && (ops.len() == max_operations || values + n > max_values || bytes + comma + size > room)
+            {
+                out.push(message_of(std::mem::take(&mut ops)));
+                (values, bytes) = (0, 0);
+            }
+            bytes += usize::from(!ops.is_empty()) + size;
+            values += n;
+            ops.push(json);
+        }
+    }
+    if !ops.is_empty() {
+        out.push(message_of(ops));
+    }
+    out
+}
+
+/// An operation as JSON, in pieces that each fit in a message alone when its value is a list it
+/// can be sent in parts; each piece with the number of values it carries.
+fn pieces(operation: Operation, max_values: usize, room: usize) -> Vec<(Value, usize)> {
+    let splittable = matches!(operation.op, OpKind::Add | OpKind::Replace)
+        && operation.path.as_ref().is_some_and(|p| p.filter.is_none() && p.sub_name().is_none());
+    let whole = operation.to_json();
+    let n = operation.value.as_ref().and_then(Value::as_array).map_or(0, Vec::len);
+    if !splittable || (n <= max_values && json_len(&whole) <= room) {
+        return vec![(whole, n)];
+    }
+    let Operation { op, path, path_text, value } = operation;
+    let Some(Value::Array(items)) = value else { return vec![(whole, n)] };
+    let part_of = |kind: OpKind, values: Vec<Value>| {
+        Operation { op: kind, path: path.clone(), path_text: path_text.clone(), value: Some(Value::Array(values)) }
+            .to_json()
+    };
+    // The operation's text without its values, then values while they fit; the first part keeps
+    // the operation's kind, the rest add.
+    let bare = json_len(&part_of(op, Vec::new()));
+    let mut out = Vec::new();
+    let (mut part, mut size): (Vec<Value>, usize) = (Vec::new(), bare);
+    for item in items {
+        let len = json_len(&item);
+        if !part.is_empty() && (part.len() == max_values || size + 1 + len > room) {
+            let kind = if out.is_empty() { op } else { OpKind::Add };
+            let count = part.len();
+            out.push((part_of(kind, std::mem::take(&mut part)), count));
+            size = bare;
+        }
+        size += usize::from(!part.is_empty()) + len;
+        part.push(item);
+    }
+    let kind = if out.is_empty() { op } else { OpKind::Add };
+    let count = part.len();
+    out.push((part_of(kind, part), count));
+    out
 }
 
 /// Why a PATCH could not be applied: the rule broken (which gives the status and scimType),
@@ -180,10 +281,70 @@ impl Profile {
         }
     }
 
-    /// The smallest PatchOp message that turns `current` into `desired`, or `None` when they are
-    /// already the same (see [`diff`] for the rules).
-    pub fn diff(&self, current: &Value, desired: &Value, kind: ResourceKind) -> Option<Value> {
-        let ops = diff(current, desired, self.schemas().resource(kind), self.apply_options(kind));
-        (!ops.is_empty()).then(|| message(&ops))
+    /// The PatchOp messages that turn `current` into `desired`, to be sent in order: none when
+    /// they are already the same, one in the common case, more when the change is larger than one
+    /// message may be under this profile's limits (see [`messages`]). Each message is one this
+    /// profile's `check` accepts; after a partial send, diffing again from what the server holds
+    /// gives the rest (see [`diff`] for the rules).
+    pub fn diff(&self, current: &Value, desired: &Value, kind: ResourceKind) -> Vec<Value> {
+        messages(diff(current, desired, self.schemas().resource(kind), self.apply_options(kind)), self.limits())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Limits;
+    use serde_json::json;
+
+    fn add(values: Value) -> Operation {
+        Operation::new(OpKind::Add, Some(PatchPath::parse("members").expect("path")), Some(values))
+    }
+
+    fn remove(id: &str) -> Operation {
+        Operation::new(
+            OpKind::Remove,
+            Some(PatchPath::parse(&format!("members[value eq \"{id}\"]")).expect("path")),
+            None,
+        )
+    }
+
+    #[test]
+    fn messages_fit_every_limit_and_keep_the_order() {
+        assert!(messages(Vec::new(), &Limits::default()).is_empty());
+        let limits = Limits { max_operations: 2, max_patch_values: 3, ..Limits::default() };
+        let ops = vec![
+            remove("a"),
+            add(json!([{"value": "1"}, {"value": "2"}, {"value": "3"}, {"value": "4"}])),
+            remove("b"),
+        ];
+        let got = messages(ops, &limits);
+        let ops_of = |m: &Value| m["Operations"].as_array().cloned().unwrap_or_default();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(
+            ops_of(&got[0]),
+            vec![
+                json!({"op": "remove", "path": "members[value eq \"a\"]"}),
+                json!({"op": "add", "path": "members", "value": [{"value": "1"}, {"value": "2"}, {"value": "3"}]})
+            ]
+        );
+        assert_eq!(
+            ops_of(&got[1]),
+            vec![
+                json!({"op": "add", "path": "members", "value": [{"value": "4"}]}),
+                json!({"op": "remove", "path": "members[value eq \"b\"]"})
+            ]
+        );
+    }
+
+    #[test]
+    fn a_value_too_large_for_any_message_is_sent_alone() {
+        let limits = Limits { max_body_bytes: 200, ..Limits::default() };
+        let long = "x".repeat(300);
+        let title = Operation::new(OpKind::Replace, Some(PatchPath::parse("title").expect("path")), Some(json!(long)));
+        let got = messages(vec![remove("a"), title, remove("b")], &limits);
+        let sizes: Vec<usize> = got.iter().map(|m| m["Operations"].as_array().map_or(0, Vec::len)).collect();
+        assert_eq!(sizes, vec![1, 1, 1]);
+        assert!(json_len(&got[0]) <= 200 && json_len(&got[1]) > 200 && json_len(&got[2]) <= 200);
     }
 }

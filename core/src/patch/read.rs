@@ -353,8 +353,23 @@ impl<'b> Reader<'_, 'b> {
         }
     }
 
+    /// RFC-J-005 for a string the operation uses as it is (a path, a value naming what to remove)
+    /// when it is longer than `limits.max_string_bytes`. Returns whether it was.
+    fn too_long(&mut self, s: &str, loc: &Loc<'_>) -> bool {
+        let max = self.profile.limits().max_string_bytes;
+        if s.len() > max {
+            let detail =
+                format!("the value is {} bytes long; at most {max} are allowed (limits.max_string_bytes)", s.len());
+            self.error(&rules::RFC_J_005, loc, detail);
+        }
+        s.len() > max
+    }
+
     /// Parses and resolves a path; reports and returns `None` when it is unusable.
     fn path(&mut self, text: &str, loc: &Loc<'_>) -> Option<PatchPath> {
+        if self.too_long(text, loc) {
+            return None;
+        }
         let p = match PatchPath::parse_with(text, &self.profile.filter_limits()) {
             Ok(p) => p,
             Err(e) => {
@@ -460,6 +475,19 @@ impl<'b> Reader<'_, 'b> {
         let mut removes = Vec::new();
         let by_value_only = p.attr.attr.eq_ignore_ascii_case("members");
         for (i, element) in elements.iter().enumerate() {
+            // Each string becomes a filter literal compared with every value of the attribute.
+            if let Value::Object(m) = element {
+                let l = vloc.index(i);
+                let mut long = false;
+                for (k, v) in m {
+                    if let Value::String(s) = v {
+                        long |= self.too_long(s, &l.key(k, k));
+                    }
+                }
+                if long {
+                    return;
+                }
+            }
             let Some(filter) = element_filter(element, by_value_only) else {
                 let l = vloc.index(i);
                 self.error(

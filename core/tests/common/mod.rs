@@ -35,7 +35,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ("patch.expect", &["result?", "error?"]),
     ("patch.expect.error", &["rule", "status", "scimType"]),
     ("diff", &["name", "config?", "resource_type", "current", "desired", "expect"]),
-    ("diff.expect", &["patch"]),
+    ("diff.expect", &["messages"]),
     ("batch", &["name", "config?", "requests", "expect"]),
     ("batch.requests[]", &["method", "path", "body?", "current?"]),
     ("batch.expect[]", &["valid", "status", "issues", "issue_order?", "issue_order_reason?"]),
