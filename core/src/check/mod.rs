@@ -6,6 +6,7 @@
 //! used, department and organization placement, what a PUT would clear). Lenient fixes are
 //! applied to a copy of the body only when there are any.
 
+mod compact_size;
 pub(crate) mod fix;
 mod groups;
 pub(crate) mod loc;
@@ -20,6 +21,7 @@ use crate::report::{Issue, Report, Severity};
 use crate::request::{Body, Endpoint, Method, Request};
 use crate::rules::{self, Rule};
 use crate::schema::{self, Mutability, ResourceKind};
+use compact_size::{Budget, Measured};
 use fix::Fix;
 use loc::Loc;
 use walk::Walker;
@@ -138,7 +140,11 @@ impl Profile {
                 })
             }
             Some(Body::Value(value)) => {
-                self.check_resource(endpoint.kind, operation, request.current, facts, |w| w.walk(value))
+                let budget = Budget::new(self.limits.max_body_bytes);
+                let report = self.check_resource(endpoint.kind, operation, request.current, facts, |w| {
+                    w.walk(Measured::new(value, &budget))
+                });
+                if budget.exceeded() { self.too_large() } else { report }
             }
         }
     }
@@ -146,7 +152,8 @@ impl Profile {
     /// Checks a request whose body comes from any serde deserializer (a binding's own objects,
     /// such as Python dicts, walked without converting them first). To get the normalized body,
     /// convert the body to a `Value` and call [`Report::apply_fixes`], only when
-    /// [`Report::changes_body`] says so.
+    /// [`Report::changes_body`] says so. `limits.max_body_bytes` applies to the body's compact
+    /// JSON size, counted as it is read.
     pub fn check_deserializer<'de, D: Deserializer<'de>>(
         &self,
         method: &str,
@@ -158,20 +165,35 @@ impl Profile {
             Ok(r) => r,
             Err(report) => return report,
         };
+        let budget = Budget::new(self.limits.max_body_bytes);
+        let body = Measured::new(body, &budget);
         let operation = match method {
             Method::Post => Operation::Create,
             Method::Put => Operation::Replace,
             Method::Patch => {
                 // A PatchOp message is small and read as a whole: take it as a value.
                 return match <Value as serde::Deserialize>::deserialize(body) {
-                    Ok(value) => self.check_patch(&endpoint, Some(&Body::Value(&value)), current),
+                    Ok(value) => self.check_patch_message(&endpoint, &value, current),
+                    Err(_) if budget.exceeded() => self.too_large(),
                     Err(e) => single(&rules::RFC_J_001, json_error_detail(&e.to_string())),
                 };
             }
             Method::Get => return self.check_query(&endpoint),
             Method::Delete => return self.check_delete(&endpoint),
         };
-        self.check_resource(endpoint.kind, operation, current, None, |w| w.walk(body))
+        let report = self.check_resource(endpoint.kind, operation, current, None, |w| w.walk(body));
+        if budget.exceeded() { self.too_large() } else { report }
+    }
+
+    /// RFC-J-004 for a body given as a value (not text) whose compact JSON is over the limit.
+    pub(crate) fn too_large(&self) -> Report {
+        let max = self.limits.max_body_bytes;
+        single(
+            &rules::RFC_J_004,
+            format!(
+                "the body is more than {max} bytes as compact JSON; at most {max} are allowed (limits.max_body_bytes)"
+            ),
+        )
     }
 
     fn check_resource<'de, E: std::fmt::Display>(
