@@ -33,9 +33,11 @@ test-python:
 
 test-fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+	bash scripts/fuzz-python.sh $(FUZZ_SECONDS)
 
 fuzz:
 	bash scripts/fuzz.sh 600
+	bash scripts/fuzz-python.sh 600
 
 # Regenerates docs/rules.md from the rule registry (a test fails when it is stale).
 docs:

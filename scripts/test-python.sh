@@ -7,22 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PYTHON=${PYTHON:-python3}
 VENV=.venv
-WHEELS=build/python-wheels
-PINS=(maturin==1.16.0 pytest==9.2.0 mypy==2.4.1)
 # mypy's cache goes under build/, which git ignores, rather than into the repository root.
 export MYPY_CACHE_DIR=build/mypy-cache
 
-if [[ ! -x $VENV/bin/python ]]; then
-    "$PYTHON" -m venv "$VENV"
-fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PINS[@]}"
-
-# A fresh wheel each run, so that what is tested is what `pip install` would install.
-rm -rf "$WHEELS"
-"$VENV/bin/maturin" build --release --quiet --manifest-path python/Cargo.toml --out "$WHEELS"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$WHEELS"/atlscim-*.whl
+# The venv, its pinned tools and a fresh wheel.
+bash scripts/python-wheel.sh
 
 # pytest exits 5 when it collects no tests, which fails this script like any failure.
 # The tests import the installed wheel: the repository root has no `atlscim` directory to shadow it.
