@@ -68,29 +68,25 @@ fn string_len(s: &str) -> usize {
 fn needs_escape(bytes: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let escaped = |b: &u8| *b < 0x20 || *b == b'"' || *b == b'\\';
-    let special = |chunk: &[u8]| {
-        let w = chunk.try_into().map_or(0, u64::from_le_bytes);
+    // One word of up to eight bytes: a high bit where a byte is `"`, `\` or below 0x20. The
+    // bytes a shorter word lacks read as zero; `HIGH >> (8 * missing)` ignores them.
+    let special = |w: u64, mask: u64| {
         let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
         let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-        (zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\'))) | below_space) != 0
+        (zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\'))) | below_space) & mask != 0
     };
+    let word = |chunk: &[u8]| chunk.try_into().map_or(0, u64::from_le_bytes);
     match bytes.len() {
-        0..4 => return bytes.iter().any(escaped),
+        0..4 => bytes.iter().any(|b| *b < 0x20 || *b == b'"' || *b == b'\\'),
         // Two overlapping half words.
-        4..8 => {
-            let half = |chunk: &[u8]| {
-                let mut word = [b' '; 8];
-                word[..4].copy_from_slice(chunk);
-                special(&word)
-            };
-            return half(&bytes[..4]) || half(&bytes[bytes.len() - 4..]);
+        len @ 4..8 => {
+            let half = |chunk: &[u8]| u64::from(chunk.try_into().map_or(0, u32::from_le_bytes));
+            special(half(&bytes[..4]), HIGH >> 32) || special(half(&bytes[len - 4..]), HIGH >> 32)
         }
-        _ => {}
+        // Whole words, then the last eight bytes (overlapping the last word when the length is
+        // not a multiple of eight).
+        len => bytes.chunks_exact(8).any(|c| special(word(c), HIGH)) || special(word(&bytes[len - 8..]), HIGH),
     }
-    // Whole words, then the last eight bytes (overlapping the last word when the length is not a
-    // multiple of eight).
-    bytes.chunks_exact(8).any(special) || special(&bytes[bytes.len() - 8..])
 }
 
 fn u64_len(v: u64) -> usize {
