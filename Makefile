@@ -41,9 +41,11 @@ test-python:
 
 test-fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+	bash scripts/fuzz-python.sh $(FUZZ_SECONDS)
 
 fuzz:
 	bash scripts/fuzz.sh 600
+	bash scripts/fuzz-python.sh 600
 
 # Every artifact a user installs, under dist/ (scripts/dist.sh says what each is). DIST_AARCH64=1
 # also builds the aarch64 wheel where rustup can add the target; `make test` leaves it out (it

@@ -8,23 +8,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PYTHON=${PYTHON:-python3}
 VENV=.venv
 # httpx, requests and pytest-httpserver for the transports' tests (test_transports.py).
-PINS=(pytest==9.2.0 mypy==2.4.1 httpx==0.28.1 requests==2.34.2 types-requests==2.33.0.20261030
-    pytest-httpserver==1.2.0 werkzeug==3.1.9)
+PINS=(httpx==0.28.1 requests==2.34.2 types-requests==2.33.0.20261030 pytest-httpserver==1.2.0 werkzeug==3.1.9)
 # mypy's cache goes under build/, which git ignores, rather than into the repository root.
 export MYPY_CACHE_DIR=build/mypy-cache
 
-if [[ ! -x $VENV/bin/python ]]; then
-    "$PYTHON" -m venv "$VENV"
-fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PINS[@]}"
-
-# The wheel `make dist` ships, built once: the release build here is the one dist/ gets.
-PYTHON="$PYTHON" bash scripts/dist.sh wheel
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
-    dist/atlscim-*manylinux_2_17_x86_64.whl
+# The venv, its pinned tools and the wheel `make dist` ships (built once).
+bash scripts/python-wheel.sh "${PINS[@]}"
 
 # pytest exits 5 when it collects no tests, which fails this script like any failure.
 # The tests import the installed wheel: the repository root has no `atlscim` directory to shadow it.

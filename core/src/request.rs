@@ -7,9 +7,10 @@ use crate::schema::ResourceKind;
 /// A request body, as bytes of JSON text or as an already parsed value.
 #[derive(Debug, Clone, Copy)]
 pub enum Body<'a> {
-    /// UTF-8 JSON text. Checked in one pass without building a tree.
+    /// UTF-8 JSON text. Checked in one pass without building a tree; `limits.max_body_bytes` is
+    /// its length.
     Json(&'a [u8]),
-    /// A parsed JSON value.
+    /// A parsed JSON value; `limits.max_body_bytes` is its compact JSON size.
     Value(&'a Value),
 }
 

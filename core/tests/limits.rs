@@ -16,6 +16,21 @@ fn post(p: &Profile, body: &str) -> Report {
     p.check(&Request::json("POST", "/Users", body.as_bytes()))
 }
 
+/// The verdict on a POST body in each form it can be given: JSON text, a parsed `Value`, and a
+/// `Value` read through `check_deserializer` (as the bindings read their own objects). The three
+/// must agree; the text form's is returned.
+fn post_each_form(p: &Profile, body: &str) -> Vec<(&'static str, String)> {
+    let located = |r: &Report| r.issues().iter().map(|i| (i.rule.id, i.pointer.clone())).collect::<Vec<_>>();
+    let value: Value = serde_json::from_str(body).expect("body JSON");
+    let text = located(&post(p, body));
+    let as_value =
+        located(&p.check(&Request { method: "POST", path: "/Users", body: Some(Body::Value(&value)), current: None }));
+    let walked = located(&p.check_deserializer("POST", "/Users", &value, None));
+    assert_eq!(as_value, text, "a Value body gets the verdict of its text");
+    assert_eq!(walked, text, "a deserializer body gets the verdict of its text");
+    text
+}
+
 fn user_with(extra: &str) -> String {
     format!(
         r#"{{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a@example.com","emails":[{{"value":"a@example.com","primary":true}}]{extra}}}"#
@@ -32,6 +47,44 @@ fn max_body_bytes() {
     assert_eq!((rules(&r), r.status()), (vec!["RFC-J-004"], Some(413)));
 }
 
+/// A body given as a value has no length: its compact JSON size is what counts, in every form.
+#[test]
+fn max_body_bytes_of_a_value_is_its_compact_size() {
+    // Strings with escapes, numbers of each kind, nesting: the count must be exact.
+    let body =
+        user_with(r#","title":"tab\there \"quoted\" \u0001","x-n":[-12,3.25,1e300,18446744073709551615,true,null,{}]"#);
+    let value: Value = serde_json::from_str(&body).expect("body");
+    let compact = serde_json::to_string(&value).expect("compact").len();
+    let spaced = serde_json::to_string_pretty(&value).expect("pretty");
+    assert!(spaced.len() > compact);
+    let rules_of = |p: &Profile, body: Body<'_>, method: &str| {
+        let path = if method == "PATCH" { "/Users/1" } else { "/Users" };
+        let r = p.check(&Request { method, path, body: Some(body), current: None });
+        (rules(&r), r.status())
+    };
+    let at = profile(json!({"max_body_bytes": compact}));
+    let below = profile(json!({"max_body_bytes": compact - 1}));
+    let too_large = (vec!["RFC-J-004"], Some(413));
+    assert!(!rules_of(&at, Body::Value(&value), "POST").0.contains(&"RFC-J-004"));
+    assert!(!rules(&at.check_deserializer("POST", "/Users", &value, None)).contains(&"RFC-J-004"));
+    assert_eq!(rules_of(&below, Body::Value(&value), "POST"), too_large);
+    let r = below.check_deserializer("POST", "/Users", &value, None);
+    assert_eq!((rules(&r), r.status()), too_large);
+    // The same body as pretty text is measured as sent, whitespace included.
+    assert_eq!(rules_of(&at, Body::Json(spaced.as_bytes()), "POST"), too_large);
+    // A PatchOp message given as a value, directly or through a deserializer.
+    let patch = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                       "Operations": [{"op": "replace", "path": "title", "value": "x".repeat(100)}]});
+    let compact = patch.to_string().len();
+    let at = profile(json!({"max_body_bytes": compact}));
+    let below = profile(json!({"max_body_bytes": compact - 1}));
+    assert_eq!(rules_of(&at, Body::Value(&patch), "PATCH"), (vec![], None));
+    assert_eq!(rules(&at.check_deserializer("PATCH", "/Users/1", &patch, None)), Vec::<&str>::new());
+    assert_eq!(rules_of(&below, Body::Value(&patch), "PATCH"), too_large);
+    let r = below.check_deserializer("PATCH", "/Users/1", &patch, None);
+    assert_eq!((rules(&r), r.status()), too_large);
+}
+
 #[test]
 fn max_depth() {
     // {"x": [[…]]}: the object is level 1, each array one more.
@@ -45,10 +98,52 @@ fn max_depth() {
 
 #[test]
 fn max_string_bytes() {
-    // The longest other string of the body is "a@example.com" (13 bytes).
-    let p = profile(json!({"max_string_bytes": 16}));
-    assert!(post(&p, &user_with(r#","title":"0123456789abcdef""#)).valid());
-    assert_eq!(rules(&post(&p, &user_with(r#","title":"0123456789abcdefg""#))), vec!["RFC-J-005"]);
+    // The longest other string of the body is the core schema URN (42 bytes).
+    let p = profile(json!({"max_string_bytes": 42}));
+    let (at, past) = ("t".repeat(42), "t".repeat(43));
+    assert!(post(&p, &user_with(&format!(r#","title":"{at}""#))).valid());
+    assert_eq!(rules(&post(&p, &user_with(&format!(r#","title":"{past}""#)))), vec!["RFC-J-005"]);
+}
+
+/// `max_string_bytes` holds for every string of the body, in every form: member names, values
+/// that are skipped (read-only, unsupported, unknown attributes, wrongly typed), schema URNs.
+#[test]
+fn max_string_bytes_holds_everywhere_in_every_form() {
+    let p = profile(json!({"max_string_bytes": 42}));
+    let long = "x".repeat(43);
+    let loc = |rule: &'static str, pointer: &str| (rule, pointer.to_string());
+    let cases = [
+        // A read-only attribute: reported as read-only (and dropped), and as too long.
+        (format!(r#","id":"{long}""#), vec![loc("ATL-U-010", "/id"), loc("RFC-J-005", "/id")]),
+        // Unsupported by Atlassian.
+        (format!(r#","password":"{long}""#), vec![loc("ATL-U-011", "/password"), loc("RFC-J-005", "/password")]),
+        // Unknown, the long string nested inside it: located at the attribute skipped.
+        (
+            format!(r#","x-custom":{{"a":[1,"{long}"]}}"#),
+            vec![loc("RFC-A-001", "/x-custom"), loc("RFC-J-005", "/x-custom")],
+        ),
+        // A member name, at the top and in a complex attribute: located at the object holding it.
+        (format!(r#","{long}":"v""#), vec![loc("RFC-J-005", "")]),
+        (
+            format!(r#","name":{{"{long}":{{"deep":"{long}"}}}}"#),
+            vec![loc("RFC-J-005", "/name"), loc("RFC-J-005", "/name")],
+        ),
+        // A member name inside a skipped value.
+        (
+            format!(r#","x-custom":[{{"{long}":1}}]"#),
+            vec![loc("RFC-A-001", "/x-custom"), loc("RFC-J-005", "/x-custom")],
+        ),
+        // A string where an object is expected: too long, and nothing more said of it.
+        (format!(r#","name":"{long}""#), vec![loc("RFC-J-005", "/name")]),
+    ];
+    for (extra, expected) in cases {
+        assert_eq!(post_each_form(&p, &user_with(&extra)), expected, "{extra}");
+    }
+    // A schema URN.
+    let body = format!(
+        r#"{{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","{long}"],"userName":"a@example.com","emails":[{{"value":"a@example.com","primary":true}}]}}"#
+    );
+    assert_eq!(post_each_form(&p, &body), vec![loc("RFC-J-005", "/schemas/1")]);
 }
 
 #[test]
@@ -114,6 +209,14 @@ fn huge_inputs_are_refused_quickly_and_located() {
     let ten_mb = user_with(&format!(r#","displayName":"{}""#, "a".repeat(10 << 20)));
     let r = post(&Profile::atlassian(), &ten_mb);
     assert_eq!(r.issues()[0].pointer, "/displayName");
+    // A 1 MiB read-only id, unsupported password or member name, with the default limits.
+    let mib = "a".repeat(1 << 20);
+    let located = |extra: String| post_each_form(&Profile::atlassian(), &user_with(&extra));
+    let j005 = |pointer: &str| ("RFC-J-005", pointer.to_string());
+    assert_eq!(located(format!(r#","id":"{mib}""#)), vec![("ATL-U-010", "/id".to_string()), j005("/id")]);
+    let password = located(format!(r#","password":"{mib}""#));
+    assert_eq!(password, vec![("ATL-U-011", "/password".to_string()), j005("/password")]);
+    assert_eq!(located(format!(r#","{mib}":true"#)), vec![j005("")]);
     let body = Body::Json(b"\xff\xfe{}");
     let r = Profile::atlassian().check(&Request { method: "POST", path: "/Users", body: Some(body), current: None });
     assert_eq!((rules(&r), r.status()), (vec!["RFC-J-001"], Some(400)));

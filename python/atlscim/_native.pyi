@@ -41,8 +41,14 @@ class _Limits(TypedDict, total=False):
     users_per_group: int
     max_retry_after: int
     max_issues: int
+    max_filter_length: int
+    max_filter_depth: int
+    max_filter_terms: int
+    max_operations: int
+    max_patch_values: int
 
-# The config keys (DESIGN.md "Config"); the core rejects any other key with ConfigError.
+# Every config key (DESIGN.md "Config", README "Config"); the core rejects any other key with
+# ConfigError. tests/test_stubs.py checks these keys against the core's canonical config.
 class _Config(TypedDict, total=False):
     profile: Literal["atlassian", "rfc"]
     verified_domains: Sequence[str | _VerifiedDomain]
@@ -50,6 +56,11 @@ class _Config(TypedDict, total=False):
     reserved_groups: Sequence[str]
     limits: _Limits
     lenient: bool
+    known_user_names: Sequence[str]
+    known_emails: Sequence[str]
+    require_verified_domain: bool
+    delete_semantics: Literal["unlink", "deactivate"]
+    directory_user_count: int
 
 # A request body: JSON text, or a dict (any JSON-compatible value) read where it lies.
 _Body = _abc.Mapping[str, Any] | str | bytes | None

@@ -6,7 +6,7 @@ use atlscim_core::{Body, Request};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::from_python::to_value;
+use crate::from_python::{Reader, to_value};
 use crate::profile::PyProfile;
 use crate::report::{Checked, PyReport};
 
@@ -30,15 +30,15 @@ fn check_via(
     body: &Bound<'_, PyAny>,
 ) -> PyResult<PyReport> {
     if option == "direct_no_copy" {
-        let reader = crate::from_python::Reader::default();
-        let report = profile.get().core().check_deserializer(method, path, reader.root(body), None);
+        let core = profile.get().core();
+        let (report, _) = Reader::read(body, |body| core.check_deserializer(method, path, body, None));
         return Ok(PyReport::new(report, Checked::Nothing));
     }
     let value: serde_json::Value = match option {
         "serde_pyobject" => {
             serde_pyobject::from_pyobject(body.clone()).map_err(|e| PyValueError::new_err(e.to_string()))?
         }
-        "value" | "value_attached" => to_value(body).map_err(|p| PyValueError::new_err(p.what))?,
+        "value" | "value_attached" => to_value(body).map_err(|p| PyValueError::new_err(p.what(py)))?,
         other => return Err(PyValueError::new_err(format!("unknown option {other:?}"))),
     };
     let profile = profile.get().core();

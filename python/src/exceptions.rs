@@ -137,7 +137,7 @@ pub(crate) fn normalize_error(
 
 /// The exception for a Python value that could not be read as JSON.
 pub(crate) fn unreadable(py: Python<'_>, input: Input, problem: &Problem) -> PyErr {
-    let what = &problem.what;
+    let what = problem.what(py);
     match (input, &problem.kind) {
         (Input::Config, kind) => {
             let detail = match kind {

@@ -14,6 +14,7 @@
 //! ([`crate::patch`], [`crate::mapping`], [`crate::batch`]).
 
 use atlscim_core::{Body, Profile, Request};
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use serde_json::Value;
@@ -71,7 +72,15 @@ impl<'py> BodyArg<'py> {
             if s.to_str().is_ok() {
                 return Ok(BodyArg::Text(body.clone()));
             }
-            return Ok(BodyArg::Text(s.call_method1("encode", ("utf-8", "surrogatepass"))?));
+            // The C call, not `s.encode(...)`, which a str subclass may override.
+            // SAFETY: `s` is a live str; the result is a new reference or NULL with an exception.
+            let bytes = unsafe {
+                Bound::from_owned_ptr_or_err(
+                    s.py(),
+                    ffi::PyUnicode_AsEncodedString(s.as_ptr(), c"utf-8".as_ptr(), c"surrogatepass".as_ptr()),
+                )?
+            };
+            return Ok(BodyArg::Text(bytes));
         }
         if body.cast::<PyBytes>().is_ok() {
             return Ok(BodyArg::Text(body.clone()));
@@ -111,9 +120,13 @@ impl PyProfile {
         body: &Bound<'_, PyAny>,
         current: Option<&Value>,
     ) -> PyResult<PyReport> {
-        let reader = Reader::default();
-        let report = self.profile.check_deserializer(method, path, reader.root(body), current);
-        match reader.into_problem() {
+        // The snapshot is taken within the same read, so it records the body that was checked.
+        let ((report, snapshot), problem) = Reader::read(body, |de| {
+            let report = self.profile.check_deserializer(method, path, de, current);
+            let snapshot = report.changes_body().then(|| Snapshot::take(body));
+            (report, snapshot)
+        });
+        match problem {
             // The core stops a body nested too deeply before the reader does, and reports it;
             // the reader's own stop only backs that up, and the core's report of it stands.
             Some(problem) if problem.kind == ProblemKind::NotJson => {
@@ -121,8 +134,8 @@ impl PyProfile {
             }
             _ => {}
         }
-        let checked = if report.changes_body() {
-            Checked::Snapshot(Snapshot::take(body)?)
+        let checked = if let Some(snapshot) = snapshot {
+            Checked::Snapshot(snapshot?)
         } else if report.readable() {
             Checked::Same(body.clone().unbind())
         } else {

@@ -156,8 +156,9 @@ impl PyReport {
             return Ok(built);
         }
         let built = guard(|| self.build_normalized(py))?;
-        // Building can run Python code (hashing a str subclass key), so another thread may have
-        // built it meanwhile: the first one stored is the one every caller sees.
+        // Building allocates Python objects, and an allocation can run a garbage collection and
+        // its finalizers (Python code, which may let another thread run), so another thread may
+        // have built it meanwhile: the first one stored is the one every caller sees.
         let _ = self.normalized.set(built);
         self.normalized.get().ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("normalized was not stored"))
     }

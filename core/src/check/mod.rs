@@ -6,6 +6,7 @@
 //! used, department and organization placement, what a PUT would clear). Lenient fixes are
 //! applied to a copy of the body only when there are any.
 
+mod compact_size;
 pub(crate) mod fix;
 mod groups;
 pub(crate) mod loc;
@@ -21,6 +22,7 @@ use crate::report::{Issue, Issues, Report, Severity};
 use crate::request::{Body, Endpoint, Method, Request};
 use crate::rules::{self, Rule};
 use crate::schema::{self, Mutability, ResourceKind};
+use compact_size::{Budget, Measured};
 use fix::{Fix, Fixes};
 use loc::Loc;
 use walk::Walker;
@@ -158,16 +160,21 @@ impl Profile {
                     w.walk(&mut de).and_then(|()| de.end()).map_err(|e| syntax_error_detail(&e, bytes))
                 })
             }
-            Some(Body::Value(value)) => self.check_resource(endpoint.kind, operation, request.current, facts, |w| {
-                w.walk(value).map_err(|e| json_error_detail(&e.to_string()))
-            }),
+            Some(Body::Value(value)) => {
+                let budget = Budget::new(self.limits.max_body_bytes);
+                let report = self.check_resource(endpoint.kind, operation, request.current, facts, |w| {
+                    w.walk(Measured::new(value, &budget)).map_err(|e| json_error_detail(&e.to_string()))
+                });
+                if budget.exceeded() { self.too_large() } else { report }
+            }
         }
     }
 
     /// Checks a request whose body comes from any serde deserializer (a binding's own objects,
     /// such as Python dicts, walked without converting them first). To get the normalized body,
     /// convert the body to a `Value` and call [`Report::apply_fixes`], only when
-    /// [`Report::changes_body`] says so.
+    /// [`Report::changes_body`] says so. `limits.max_body_bytes` applies to the body's compact
+    /// JSON size, counted as it is read.
     pub fn check_deserializer<'de, D: Deserializer<'de>>(
         &self,
         method: &str,
@@ -179,13 +186,16 @@ impl Profile {
             Ok(r) => r,
             Err(report) => return report,
         };
+        let budget = Budget::new(self.limits.max_body_bytes);
+        let body = Measured::new(body, &budget);
         let operation = match method {
             Method::Post => Operation::Create,
             Method::Put => Operation::Replace,
             Method::Patch => {
                 // A PatchOp message is small and read as a whole: take it as a value.
                 return match nesting::read_value(body, self.limits.max_depth) {
-                    Ok(value) => self.check_patch(&endpoint, Some(&Body::Value(&value)), current),
+                    Ok(value) => self.check_patch_message(&endpoint, &value, current),
+                    Err(_) if budget.exceeded() => self.too_large(),
                     Err((_, Some(too_deep))) => single_issue(too_deep),
                     Err((e, None)) => single(&rules::RFC_J_001, json_error_detail(&e.to_string())),
                 };
@@ -193,9 +203,21 @@ impl Profile {
             Method::Get => return self.check_query(&endpoint),
             Method::Delete => return self.check_delete(&endpoint),
         };
-        self.check_resource(endpoint.kind, operation, current, None, |w| {
+        let report = self.check_resource(endpoint.kind, operation, current, None, |w| {
             w.walk(body).map_err(|e| json_error_detail(&e.to_string()))
-        })
+        });
+        if budget.exceeded() { self.too_large() } else { report }
+    }
+
+    /// RFC-J-004 for a body given as a value (not text) whose compact JSON is over the limit.
+    pub(crate) fn too_large(&self) -> Report {
+        let max = self.limits.max_body_bytes;
+        single(
+            &rules::RFC_J_004,
+            format!(
+                "the body is more than {max} bytes as compact JSON; at most {max} are allowed (limits.max_body_bytes)"
+            ),
+        )
     }
 
     /// Walks a resource body with `walk`, whose error is the detail of the RFC-J-001 issue when

@@ -26,6 +26,9 @@ impl Profile {
         let parsed;
         let value = match body {
             None => return single(&rules::RFC_J_002, "a PATCH needs a PatchOp message in the body".to_string()),
+            Some(Body::Value(v)) if super::compact_size::exceeds(v, self.limits().max_body_bytes) => {
+                return self.too_large();
+            }
             Some(Body::Value(v)) => {
                 // The same depth limit as for a body read from text, so a binding's object or a
                 // Rust caller's value gets the same answer as its JSON text.
@@ -59,6 +62,16 @@ impl Profile {
                 &parsed
             }
         };
+        self.check_patch_message(endpoint, value, current)
+    }
+
+    /// Checks a PatchOp message already within `limits.max_body_bytes` and `limits.max_depth`.
+    pub(super) fn check_patch_message(
+        &self,
+        endpoint: &Endpoint<'_>,
+        value: &Value,
+        current: Option<&Value>,
+    ) -> Report {
         let mut reading = self.read_patch(value, endpoint.kind, current);
         let normalized = reading.changed.then(|| reading.normalized());
         let valid = reading.valid();

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::fix::{Fix, Fixes};
@@ -127,6 +127,39 @@ impl<'p, 'de> Walker<'p, 'de> {
             ));
         }
         Ok(())
+    }
+
+    /// RFC-J-005 when `s` is longer than `limits.max_string_bytes`, wherever it is: an attribute's
+    /// value, a value that is skipped (read-only, unsupported, unknown) or of the wrong type.
+    /// True when it is, and then nothing else is said about the value.
+    #[inline]
+    pub(crate) fn too_long(&mut self, loc: &Loc<'_>, s: &str) -> bool {
+        s.len() > self.profile.limits().max_string_bytes && self.string_too_long(loc, s.len(), None)
+    }
+
+    /// RFC-J-005 for a member name longer than `limits.max_string_bytes`. It is located at the
+    /// object holding it (a location spelling the name out would be as long), and its value is
+    /// then skipped. True when it is too long.
+    #[inline]
+    pub(crate) fn key_too_long(&mut self, object: &Loc<'_>, key: &str) -> bool {
+        key.len() > self.profile.limits().max_string_bytes && self.string_too_long(object, key.len(), Some(key))
+    }
+
+    /// Reports RFC-J-005 for a string of `len` bytes (a member name when `key` is given).
+    #[cold]
+    fn string_too_long(&mut self, loc: &Loc<'_>, len: usize, key: Option<&str>) -> bool {
+        let max = self.profile.limits().max_string_bytes;
+        let detail = match key {
+            None => format!("the value is {len} bytes long; at most {max} are allowed (limits.max_string_bytes)"),
+            Some(key) => {
+                let start = key.char_indices().nth(32).map_or(key, |(i, _)| &key[..i]);
+                format!(
+                    "a member name is {len} bytes long (it starts {start:?}); at most {max} are allowed (limits.max_string_bytes)"
+                )
+            }
+        };
+        self.issue(Severity::Error, &rules::RFC_J_005, loc, detail);
+        true
     }
 
     /// Resolves an extension URN, following Atlassian's version aliases.
@@ -265,7 +298,9 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
-/// Skips a value, enforcing the depth limit (serde's own skipping would not).
+/// Skips a value, enforcing the depth limit (serde's own skipping would not) and the string limit
+/// on its member names and strings. What it finds is located at the value skipped (a read-only,
+/// unsupported or unknown attribute, a value of the wrong type), as the depth limit is.
 struct Skip<'a, 'p, 'de, 'l> {
     w: &'a mut Walker<'p, 'de>,
     loc: &'l Loc<'l>,
@@ -296,7 +331,8 @@ impl<'de> Visitor<'de> for Skip<'_, '_, 'de, '_> {
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
         Ok(())
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.w.too_long(self.loc, v);
         Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
@@ -312,7 +348,8 @@ impl<'de> Visitor<'de> for Skip<'_, '_, 'de, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         self.w.check_depth(self.depth + 1, self.loc)?;
-        while map.next_key::<IgnoredAny>()?.is_some() {
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            self.w.key_too_long(self.loc, &key);
             map.next_value_seed(Skip { w: &mut *self.w, loc: self.loc, depth: self.depth + 1 })?;
         }
         Ok(())
@@ -395,6 +432,10 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
         let mut present = Seen::default();
         // Core attributes take indexes 0..; common attributes 64..; extensions 100..; schemas 127.
         while let Some(key) = map.next_key_seed(KeySeed)? {
+            if w.key_too_long(&root, &key) {
+                map.next_value_seed(Skip { w: &mut *w, loc: &root, depth: 1 })?;
+                continue;
+            }
             if key.eq_ignore_ascii_case("schemas") {
                 let loc = root.key(&key, "schemas");
                 if !seen.insert(127) {
@@ -581,7 +622,10 @@ impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
         Ok(self.malformed("a number"))
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if self.w.too_long(self.loc, v) {
+            return Ok(None);
+        }
         Ok(self.malformed("a string"))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
@@ -606,6 +650,9 @@ impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
                 w.issue(Severity::Error, rule, &loc, "every entry of schemas must be a URN string");
                 continue;
             };
+            if w.too_long(&loc, &urn) {
+                continue;
+            }
             if rt.core.id.eq_ignore_ascii_case(&urn) {
                 urns.push(rt.core.id.as_str());
             } else if let Some((ext, alias)) = w.extension(&urn) {
@@ -758,11 +805,7 @@ impl<'de> ValueSeed<'_, '_, 'de, '_> {
     fn string(self, s: Cow<'de, str>) -> Summary<'de> {
         let ctx = self.ctx;
         let w = self.w;
-        let max = w.profile.limits().max_string_bytes;
-        if s.len() > max {
-            let detail =
-                format!("the value is {} bytes long; at most {max} are allowed (limits.max_string_bytes)", s.len());
-            w.issue(Severity::Error, &rules::RFC_J_005, ctx.loc, detail);
+        if w.too_long(ctx.loc, &s) {
             return Summary { present: true, ..Summary::default() };
         }
         if !ctx.attr.multi_valued || ctx.element {
@@ -1204,7 +1247,10 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
         Ok(self.not_object("a number"))
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if self.w.too_long(self.loc, v) {
+            return Ok(Element::default());
+        }
         Ok(self.not_object("a string"))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
@@ -1228,6 +1274,10 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
         let mut element = Element::default();
         let enterprise = self.extension == Some(schema::ENTERPRISE_URN) && w.atlassian_user();
         while let Some(key) = map.next_key_seed(KeySeed)? {
+            if w.key_too_long(self.loc, &key) {
+                map.next_value_seed(Skip { w: &mut *w, loc: self.loc, depth })?;
+                continue;
+            }
             let Some((index, attr)) = self.attrs.position(&key) else {
                 if let Some(attr) = self.alt.and_then(|alt| alt.find(&key)) {
                     let loc = self.loc.key(&key, &attr.name);

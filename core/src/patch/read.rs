@@ -199,6 +199,9 @@ impl<'b> Reader<'_, 'b> {
             return false;
         };
         for key in m.keys() {
+            if self.w.key_too_long(&root, key) {
+                continue;
+            }
             if !key.eq_ignore_ascii_case("schemas") && !key.eq_ignore_ascii_case("operations") {
                 let loc = root.key(key, key);
                 self.error(
@@ -284,6 +287,7 @@ impl<'b> Reader<'_, 'b> {
                 "op" => op_member = Some((k, v)),
                 "path" => path_member = Some((k, v)),
                 "value" => value_member = Some((k, v)),
+                _ if self.w.key_too_long(loc, k) => {}
                 _ => {
                     let l = loc.key(k, k);
                     self.error(&rules::RFC_P_001, &l, format!("{k} is not a member of an operation (op, path, value)"));
@@ -293,6 +297,9 @@ impl<'b> Reader<'_, 'b> {
         let kind = match op_member {
             Some((k, Value::String(s))) => {
                 let l = loc.key(k, "op");
+                if self.w.too_long(&l, s) {
+                    return;
+                }
                 let Some(kind) = OpKind::parse(s) else {
                     self.error(&rules::ATL_P_003, &l, format!("{s:?} is not add, replace or remove"));
                     return;

@@ -8,19 +8,20 @@
 //!
 //! SAFETY, the argument every `unsafe` block below relies on: the root object is borrowed for the
 //! read's lifetime `'de`, and every object reached from it is owned by its container. A read holds
-//! the GIL from start to end and runs no Python code: it only compares types, iterates with
-//! `PyDict_Next`, indexes lists and tuples, and reads str, int and float values through calls
-//! that never call back into Python (no `__eq__`, `__hash__`, `__index__`, `__float__`, no
-//! destructor). So no container changes during the read, every object reached stays alive for
-//! `'de`, and so does a str's UTF-8 form, which CPython keeps for the life of the str. Nothing
-//! borrowed outlives the read: the core's `Report` and a `serde_json::Value` own their strings.
+//! the GIL from start to end and runs no Python code (the parent module's docs list how): it only
+//! compares types, iterates with `PyDict_Next`, indexes lists and tuples, and reads str, int and
+//! float values through calls that never call back into Python (no `__eq__`, `__hash__`,
+//! `__index__`, `__float__`, no attribute lookup, no destructor, no garbage collection). So no
+//! container changes during the read, every object reached stays alive for `'de`, and so does a
+//! str's UTF-8 form, which CPython keeps for the life of the str. Nothing borrowed outlives the
+//! read: the core's `Report`, a `serde_json::Value` and a [`super::Problem`] own what they hold.
 
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::{DEPTH_LIMIT, ProblemKind, ReadError, Reader, Trail};
+use super::{DEPTH_LIMIT, Found, ProblemKind, ReadError, Reader, Trail};
 
 /// A Python value read as JSON, during a read that lasts `'de`.
 #[derive(Debug)]
@@ -29,13 +30,6 @@ pub(crate) struct PyJson<'t, 'de, 'py> {
     trail: &'t Trail<'t, 'de, 'py>,
     depth: usize,
     reader: &'t Reader,
-}
-
-/// "a set", "a datetime": the Python type of a value that JSON cannot carry.
-fn a_type_name(obj: &Bound<'_, PyAny>) -> String {
-    let name = obj.get_type().name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|_| "?".into());
-    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
-    format!("{article} {name}")
 }
 
 /// The UTF-8 text of a str, for the whole read; None for a str with a lone surrogate.
@@ -64,14 +58,14 @@ impl<'t, 'de, 'py> PyJson<'t, 'de, 'py> {
         PyJson { obj, trail, depth, reader }
     }
 
-    fn not_json(&self, what: String) -> ReadError {
-        self.reader.stop(ProblemKind::NotJson, self.trail, what)
+    fn not_json(&self, found: Found) -> ReadError {
+        self.reader.stop(ProblemKind::NotJson, self.trail, found)
     }
 
     fn enter(&self) -> Result<usize, ReadError> {
         let depth = self.depth + 1;
         if depth > DEPTH_LIMIT {
-            return Err(self.reader.stop(ProblemKind::TooDeep, self.trail, "a container".into()));
+            return Err(self.reader.stop(ProblemKind::TooDeep, self.trail, Found::Words("a container".into())));
         }
         Ok(depth)
     }
@@ -83,7 +77,7 @@ impl<'t, 'de, 'py> PyJson<'t, 'de, 'py> {
     ) -> Result<V::Value, ReadError> {
         match text(s) {
             Some(text) => visitor.visit_borrowed_str(text),
-            None => Err(self.not_json("a str with a lone surrogate (not valid Unicode)".into())),
+            None => Err(self.not_json(Found::Words("a str with a lone surrogate (not valid Unicode)".into()))),
         }
     }
 
@@ -110,24 +104,29 @@ impl<'t, 'de, 'py> PyJson<'t, 'de, 'py> {
 
     fn visit_int<V: Visitor<'de>>(&self, int: Borrowed<'de, 'py, PyInt>, visitor: V) -> Result<V::Value, ReadError> {
         // The PyLong_As* calls read an int's value itself, even for an int subclass: they call no
-        // `__index__` or `__float__`, which is what lets a read run no Python code.
+        // `__index__` or `__float__`, which is what lets a read run no Python code. The common
+        // case raises nothing; past 64 bits CPython raises (and so allocates) an exception,
+        // which is cleared, with the collector paused (parent module docs).
         // SAFETY: `int` is a live int; each failure leaves an exception, which is cleared.
         unsafe {
-            let i = ffi::PyLong_AsLongLong(int.as_ptr());
-            if i != -1 || ffi::PyErr_Occurred().is_null() {
+            let mut overflow: std::ffi::c_int = 0;
+            let i = ffi::PyLong_AsLongLongAndOverflow(int.as_ptr(), &mut overflow);
+            if overflow == 0 && (i != -1 || ffi::PyErr_Occurred().is_null()) {
                 return visitor.visit_i64(i);
             }
             ffi::PyErr_Clear();
-            let u = ffi::PyLong_AsUnsignedLongLong(int.as_ptr());
-            if u != u64::MAX || ffi::PyErr_Occurred().is_null() {
-                return visitor.visit_u64(u);
+            if overflow > 0 {
+                let u = ffi::PyLong_AsUnsignedLongLong(int.as_ptr());
+                if u != u64::MAX || ffi::PyErr_Occurred().is_null() {
+                    return visitor.visit_u64(u);
+                }
+                ffi::PyErr_Clear();
             }
-            ffi::PyErr_Clear();
             // Integers beyond 64 bits become floats, as serde_json reads them from text.
             let f = ffi::PyLong_AsDouble(int.as_ptr());
             if f == -1.0 && !ffi::PyErr_Occurred().is_null() {
                 ffi::PyErr_Clear();
-                return Err(self.not_json("an int too large for a JSON number".into()));
+                return Err(self.not_json(Found::Words("an int too large for a JSON number".into())));
             }
             visitor.visit_f64(f)
         }
@@ -140,7 +139,7 @@ impl<'t, 'de, 'py> PyJson<'t, 'de, 'py> {
     ) -> Result<V::Value, ReadError> {
         let f = float.value();
         if !f.is_finite() {
-            return Err(self.not_json(format!("the float {f}")));
+            return Err(self.not_json(Found::Words(format!("the float {f}"))));
         }
         visitor.visit_f64(f)
     }
@@ -193,7 +192,8 @@ impl<'de> Deserializer<'de> for PyJson<'_, 'de, '_> {
         if let Ok(float) = obj.cast::<PyFloat>() {
             return self.visit_float(float, visitor);
         }
-        Err(self.not_json(a_type_name(&obj)))
+        // The type, not its name: asking a type its name can run Python code (parent module docs).
+        Err(self.not_json(Found::Value(obj.get_type().unbind())))
     }
 
     serde::forward_to_deserialize_any! {
@@ -235,12 +235,12 @@ impl<'de> MapAccess<'de> for DictEntries<'_, 'de, '_> {
         };
         self.remaining = self.remaining.saturating_sub(1);
         let Ok(key) = key.cast_exact::<PyString>().or_else(|_| key.cast::<PyString>()) else {
-            let what = format!("a key that is {}", a_type_name(&key));
-            return Err(self.reader.stop(ProblemKind::NotJson, self.trail, what));
+            let found = Found::Key(key.get_type().unbind());
+            return Err(self.reader.stop(ProblemKind::NotJson, self.trail, found));
         };
         let Some(name) = text(key) else {
-            let what = "a key with a lone surrogate (not valid Unicode)".to_string();
-            return Err(self.reader.stop(ProblemKind::NotJson, self.trail, what));
+            let found = Found::Words("a key with a lone surrogate (not valid Unicode)".to_string());
+            return Err(self.reader.stop(ProblemKind::NotJson, self.trail, found));
         };
         let out = seed.deserialize(de::value::BorrowedStrDeserializer::<ReadError>::new(name))?;
         self.value = Some((key, value));

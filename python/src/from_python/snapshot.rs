@@ -109,6 +109,18 @@ fn record(obj: Borrowed<'_, '_, PyAny>, depth: usize, out: &mut Vec<Token>) -> P
     Ok(())
 }
 
+/// A key as an exact str: inserting a str subclass would call its `__hash__` (and `__eq__` on a
+/// collision), which may run anything; an exact str hashes and compares in C. The text is the
+/// same, which is all JSON keeps.
+fn plain_key<'py>(key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if key.is_exact_instance_of::<PyString>() {
+        return Ok(key.clone());
+    }
+    // SAFETY: `key` is a live str subclass (the reader read it as a key); PyUnicode_FromObject
+    // copies its text into a new exact str without calling into Python.
+    unsafe { Bound::from_owned_ptr_or_err(key.py(), ffi::PyUnicode_FromObject(key.as_ptr())) }
+}
+
 fn rebuild<'py>(py: Python<'py>, tokens: &mut std::slice::Iter<'_, Token>) -> PyResult<Bound<'py, PyAny>> {
     let malformed = || pyo3::exceptions::PyRuntimeError::new_err("a body snapshot ended early");
     match tokens.next().ok_or_else(malformed)? {
@@ -118,7 +130,7 @@ fn rebuild<'py>(py: Python<'py>, tokens: &mut std::slice::Iter<'_, Token>) -> Py
                 let Some(Token::Key(key)) = tokens.next() else {
                     return Err(malformed());
                 };
-                dict.set_item(key.bind(py), rebuild(py, tokens)?)?;
+                dict.set_item(plain_key(key.bind(py))?, rebuild(py, tokens)?)?;
             }
             Ok(dict.into_any())
         }
