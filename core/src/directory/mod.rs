@@ -151,7 +151,7 @@ impl Directory {
         if let Some(answer) = discovery::route(self, method, rel) {
             return answer;
         }
-        let Some((m, endpoint)) = Method::parse(method).zip(Endpoint::parse(rel)) else {
+        let Some((m, endpoint)) = Method::parse(method).zip(endpoint(rel)) else {
             return self.refused_route(method, rel);
         };
         if let Some(answer) = unsupported_media_type(m, headers) {
@@ -178,7 +178,7 @@ impl Directory {
         if let Some(answer) = discovery::route(self, "GET", rel) {
             return answer;
         }
-        let Some(endpoint) = Endpoint::parse(rel) else {
+        let Some(endpoint) = endpoint(rel) else {
             return self.refused_route("GET", rel);
         };
         let report = self.profile.check(&Request { method: "GET", path: rel, body: None, current: None });
@@ -329,6 +329,18 @@ impl Directory {
         m.insert("created".into(), created.into());
         Value::Object(m)
     }
+}
+
+/// `/Users`, `/Users/{id}`, `/Groups` or `/Groups/{id}` and nothing else: `Endpoint::parse` also
+/// reads full URLs, which a path under the directory must not be (`/x/../Users`).
+fn endpoint(rel: &str) -> Option<Endpoint<'_>> {
+    let path = rel.split('?').next().unwrap_or("");
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let plain = segments.len() >= 2
+        && segments.len() <= 3
+        && segments[0].is_empty()
+        && segments[1..].iter().all(|s| !s.is_empty() && *s != "." && *s != "..");
+    plain.then(|| Endpoint::parse(rel)).flatten()
 }
 
 /// 404 for an id the directory does not hold (never did, or deleted).
