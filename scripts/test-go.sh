@@ -22,6 +22,8 @@ done
 echo "== build libatlscim (release)"
 # go/link_repo.go links ../target/release/libatlscim.a, so build it there whatever CARGO_TARGET_DIR says.
 CARGO_TARGET_DIR="$root/target" cargo build --release -p atlscim-ffi
+# go/atlscimtest links ../target/release/libatlscim_server.so (a local Atlassian directory).
+CARGO_TARGET_DIR="$root/target" cargo build --release -p atlscim-server-ffi
 
 cd go
 echo "== gofmt, go vet"

@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 WHEELS=build/python-wheels
-PINS=(maturin==1.16.0 pytest==9.2.0 mypy==2.4.1)
+# scim2-tester and scim2-client (python-scim) check `atlscim serve` from outside: suites nobody
+# here wrote (python/tests/test_scim2_tester.py).
+PINS=(maturin==1.16.0 pytest==9.2.0 mypy==2.4.1 "scim2-tester[httpx2]==0.5.2" scim2-client==0.13.2 scim2-models==0.12.3)
 # mypy's cache goes under build/, which git ignores, rather than into the repository root.
 export MYPY_CACHE_DIR=build/mypy-cache
 

@@ -36,8 +36,14 @@ fn contains(actual: &Value, expected: &Value, at: &str) -> Result<(), String> {
 
 #[test]
 fn directory_vectors() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/directory");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).expect("vectors").map(|e| e.expect("entry").path()).collect();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    // The shared vectors, and the Entra ID and Okta replays in examples/ (same format).
+    let mut files: Vec<PathBuf> = ["tests/vectors/directory", "examples/replays"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(root.join(d)).expect("vector folder"))
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
     files.sort();
     let mut ran = 0;
     let mut failures = Vec::new();
@@ -101,5 +107,5 @@ fn directory_vectors() {
         }
     }
     assert!(failures.is_empty(), "{} of {ran} directory cases failed:\n{}", failures.len(), failures.join("\n"));
-    assert!(ran >= 30, "only {ran} directory cases ran");
+    assert!(ran >= 35, "only {ran} directory cases ran");
 }
