@@ -179,6 +179,15 @@ fn build(config: &ServerConfig, base_url: &str) -> Result<(App, String), String>
     Ok((app, token))
 }
 
+/// The HTTP service one connection gets — routes, handlers and the limit layers — without a
+/// listener, and its token: for the HTTP fuzz target (fuzz/fuzz_targets/http.rs), which sends it
+/// requests directly. `base_url` is what `meta.location` uses.
+pub fn service(config: &ServerConfig, base_url: &str) -> Result<(axum::Router, String), String> {
+    let directory_url = format!("{}/scim/directory/{}", base_url.trim_end_matches('/'), config.directory_id);
+    let (app, token) = build(config, &directory_url)?;
+    Ok((net::service(app::router(Arc::new(app)), &config.limits), token))
+}
+
 /// A server running in-process on its own threads; stops when dropped.
 #[derive(Debug)]
 pub struct Server {
