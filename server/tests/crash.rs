@@ -30,15 +30,17 @@ fn crash_child(db: &str, out: &str) {
     let server = Server::start(config).expect("start");
     let tmp = format!("{out}.tmp");
     std::fs::write(&tmp, format!("{}\n{}\n", server.url(), server.directory_url())).expect("write url");
-    std::fs::rename(&tmp, &out).expect("publish url");
+    std::fs::rename(&tmp, out).expect("publish url");
     loop {
         std::thread::sleep(Duration::from_secs(60));
     }
 }
 
+// The child is returned to the caller, which kills and waits for it.
+#[allow(clippy::zombie_processes)]
 fn spawn_child(db: &Path, out: &Path) -> (Child, String, String) {
     let _ = std::fs::remove_file(out);
-    let child = Command::new(std::env::current_exe().expect("test binary"))
+    let mut child = Command::new(std::env::current_exe().expect("test binary"))
         .env("ATLSCIM_CRASH_DB", db)
         .env("ATLSCIM_CRASH_OUT", out)
         .stdout(std::process::Stdio::null())
@@ -52,7 +54,11 @@ fn spawn_child(db: &Path, out: &Path) -> (Child, String, String) {
             let dir = lines.next().expect("directory url").to_string();
             return (child, root, dir);
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "the child server did not start");
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the child server did not start");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }
