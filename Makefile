@@ -10,7 +10,7 @@ CARGO ?= cargo
 # Seconds each fuzz target runs in `make test`; `make fuzz` runs them longer.
 FUZZ_SECONDS ?= 20
 
-.PHONY: test lint test-rust test-c test-go test-python test-fuzz fuzz docs bench clean
+.PHONY: test lint test-rust test-c test-go test-python test-fuzz fuzz docs bench bench-serve clean
 
 test: lint test-rust test-c test-go test-python test-fuzz
 	@echo "make test: all suites passed"
@@ -44,6 +44,11 @@ docs:
 bench:
 	$(CARGO) bench -p atlscim-core
 	bash scripts/bench-export.sh
+
+# Load bench of `atlscim serve` against python-scim's scim2-server (wrk, 64 connections; minutes;
+# not part of `make test`). Results: docs/benchmarks.md.
+bench-serve:
+	bash scripts/bench-serve.sh
 
 clean:
 	$(CARGO) clean

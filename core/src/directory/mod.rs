@@ -109,7 +109,7 @@ impl Directory {
 
     /// Live users and groups.
     pub fn user_count(&self) -> usize {
-        self.state.users.values().filter(|u| !u.hidden).count()
+        self.state.users.len() - self.state.hidden
     }
 
     pub fn group_count(&self) -> usize {

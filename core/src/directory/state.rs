@@ -53,6 +53,9 @@ pub(super) struct State {
     pub by_group_name: FxHashMap<String, String>,
     /// user id → the groups it is a member of.
     pub user_groups: FxHashMap<String, Vec<String>>,
+    /// Users deleted under the older DELETE semantics (kept, hidden): the live count is
+    /// `users.len() - hidden`, known without a scan (every create checks the directory limit).
+    pub hidden: usize,
 }
 
 /// The comparison form of a userName or group name: Atlassian compares them ignoring case.
@@ -102,7 +105,9 @@ impl State {
         if let Some(old) = self.users.remove(id) {
             self.unindex_user(id, &old);
             self.user_order.remove(&old.seq);
+            self.hidden -= usize::from(old.hidden);
         }
+        self.hidden += usize::from(record.hidden);
         self.index_user(id, &record);
         self.user_order.insert(record.seq, id.to_string());
         self.next_seq = self.next_seq.max(record.seq);
@@ -112,6 +117,7 @@ impl State {
     /// Removes a user and its memberships; returns the groups it left.
     pub fn remove_user(&mut self, id: &str) -> Vec<String> {
         let Some(old) = self.users.remove(id) else { return Vec::new() };
+        self.hidden -= usize::from(old.hidden);
         self.unindex_user(id, &old);
         self.user_order.remove(&old.seq);
         let groups = self.user_groups.remove(id).unwrap_or_default();
@@ -224,6 +230,9 @@ impl State {
         }
         if self.user_order.len() != self.users.len() {
             return Err("users and their order differ in length".into());
+        }
+        if fresh.hidden != self.hidden {
+            return Err(format!("{} hidden users counted, {} held", self.hidden, fresh.hidden));
         }
         for (seq, id) in &self.group_order {
             let g = self.groups.get(id).ok_or(format!("group order names {id}, which has no record"))?;
