@@ -11,7 +11,7 @@ CARGO ?= cargo
 # Seconds each fuzz target runs in `make test`; `make fuzz` runs them longer.
 FUZZ_SECONDS ?= 20
 
-.PHONY: test lint test-rust test-complexity test-c test-go test-python test-fuzz fuzz docs bench clean dist dist-test
+.PHONY: test lint test-rust test-complexity test-c test-go test-python test-fuzz fuzz docs bench bench-serve clean dist dist-test
 
 # Every suite in turn, then a summary of each one's result, time and skips (scripts/test-all.sh).
 test:
@@ -67,6 +67,11 @@ docs:
 bench:
 	$(CARGO) bench -p atlscim-core
 	bash scripts/bench-export.sh
+
+# Load bench of `atlscim serve` against python-scim's scim2-server (wrk, 64 connections; minutes;
+# not part of `make test`). Results: docs/benchmarks.md.
+bench-serve:
+	bash scripts/bench-serve.sh
 
 clean:
 	$(CARGO) clean

@@ -11,7 +11,7 @@ from pathlib import Path
 root = Path(__file__).resolve().parent.parent
 out = Path(sys.argv[1])
 conformance = Path(os.environ.get("ATLSCIM_CONFORMANCE_DIR", root.parent / "shared" / "conformance"))
-seeds = {t: set() for t in ["filter_parse", "path_parse", "check", "patch_apply", "map_user"]}
+seeds = {t: set() for t in ["filter_parse", "path_parse", "check", "patch_apply", "map_user", "http"]}
 
 
 def add(target, data):
@@ -37,6 +37,19 @@ for path in sorted((root / "tests" / "vectors").glob("*.json")):
         for r in case.get("requests", []):
             if r.get("body") is not None:
                 add("check", b"\x00" + json.dumps(r["body"]).encode())
+
+# The HTTP target's input: a method byte, an auth byte, then "target\nheaders\n\nbody"
+# (fuzz/fuzz_targets/http.rs), from the directory vectors and the replays.
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+for path in sorted((root / "tests" / "vectors" / "directory").glob("*.json")) + sorted((root / "examples" / "replays").glob("*.json")):
+    for case in json.loads(path.read_text()).get("cases", []):
+        for step in case.get("steps", []):
+            req = step["request"]
+            body = req.get("body")
+            text = body if isinstance(body, str) else ("" if body is None else json.dumps(body))
+            target = req["path"] if req["path"].startswith("/scim/") else req["path"].lstrip("/")
+            headers = "".join(f"\n{k}: {v}" for k, v in (req.get("headers") or {"Content-Type": "application/scim+json"}).items())
+            add("http", bytes([METHODS.index(req["method"]), 0]) + f"{target}{headers}\n\n{text}".encode())
 
 if conformance.is_dir():
     def lines(name):

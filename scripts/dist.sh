@@ -149,8 +149,8 @@ crates() {
     # Cargo also unpacks the packaged sources once into CARGO_HOME/registry/src/-HASH/ (the hash is
     # of the local registry's path) and never again for the same name and version: forget those
     # too, or a second run verifies the CLI against the first run's core.
-    cargo clean --quiet --target-dir "$package_target" -p atlscim-core -p atlscim-ffi -p atlscim-cli 2>/dev/null || true
-    rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/atlscim-{core,ffi,cli}-"$version"
+    cargo clean --quiet --target-dir "$package_target" -p atlscim-core -p atlscim-ffi -p atlscim-cli -p atlscim-server -p atlscim-server-ffi 2>/dev/null || true
+    rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/atlscim-{core,ffi,cli,server,server-ffi}-"$version"
     cargo package --quiet --workspace --locked --allow-dirty --exclude atlscim-python --target-dir "$package_target"
     cp "$package_target"/package/*-"$version".crate "$DIST/crates/"
     echo "dist: crates $(cd "$DIST/crates" && ls | tr '\n' ' ')(cargo package --workspace)"

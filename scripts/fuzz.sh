@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(filter_parse path_parse check patch_apply map_user ffi)
+[ ${#targets[@]} -gt 0 ] || targets=(filter_parse path_parse check patch_apply map_user ffi http)
 
 if ! cargo +nightly --version >/dev/null 2>&1; then
   echo "fuzz: skipped: no nightly toolchain (rustup toolchain list); cargo-fuzz needs one"

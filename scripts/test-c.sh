@@ -126,4 +126,25 @@ grep -q '^PATCH /Users/{id}: {"Operations":\[{"op":"replace","path":"title"' "$o
     exit 1
 }
 
-echo "test-c: all C tests passed (header current, plain, ASan+UBSan, valgrind, C++, examples)"
+echo "== libatlscim links no server: no tokio, hyper or SQLite inside"
+if nm -A "$libdir/libatlscim.a" 2>/dev/null | grep -qE 'tokio|hyper|sqlite3_'; then
+    echo "test-c: libatlscim.a contains server code; it must stay lean (ffi-server/ is its own library)" >&2
+    exit 1
+fi
+
+echo "== libatlscim_server (include/atlscim_server.h): header current, C test plain and under ASan+UBSan"
+cargo build --release -p atlscim-server-ffi
+"$tools/bin/cbindgen" --quiet --config ffi-server/cbindgen.toml --crate atlscim-server-ffi -o "$out/atlscim_server.h"
+if ! cmp -s "$out/atlscim_server.h" include/atlscim_server.h; then
+    diff -u include/atlscim_server.h "$out/atlscim_server.h" | head -n 60 || true
+    echo "test-c: include/atlscim_server.h is stale. Regenerate it with" >&2
+    echo "  build/tools/bin/cbindgen --config ffi-server/cbindgen.toml --crate atlscim-server-ffi -o include/atlscim_server.h" >&2
+    exit 1
+fi
+server_link=("$libdir/libatlscim_server.a" "${system_libs[@]}")
+"$CC" "${cflags[@]}" tests/c/test_server.c "${server_link[@]}" -o "$out/test_server"
+"$CC" "${cflags[@]}" "${asan[@]}" tests/c/test_server.c "${server_link[@]}" -o "$out/asan/test_server"
+"$out/test_server"
+"$out/asan/test_server"
+
+echo "test-c: all C tests passed (header current, plain, ASan+UBSan, valgrind, C++, examples, server)"

@@ -22,6 +22,8 @@ done
 echo "== build libatlscim (release)"
 # go/link_repo.go links ../target/release/libatlscim.a, so build it there whatever CARGO_TARGET_DIR says.
 CARGO_TARGET_DIR="$root/target" cargo build --release -p atlscim-ffi
+# go/atlscimtest links ../target/release/libatlscim_server.so (a local Atlassian directory).
+CARGO_TARGET_DIR="$root/target" cargo build --release -p atlscim-server-ffi
 # Go's build cache keys a cgo package on its sources and the CGO_* flags, not on the content of the
 # library it links, so a rebuilt libatlscim.a could be linked from a stale cached build (seen: a
 # test binary missing a day's changes). A define carrying the library's hash ties the two.

@@ -9,8 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=.venv
-# httpx, requests and pytest-httpserver for the transports' tests (test_transports.py).
-PINS=(httpx==0.28.1 requests==2.34.2 types-requests==2.33.0.20261030 pytest-httpserver==1.2.0 werkzeug==3.1.9)
+# httpx, requests and pytest-httpserver for the transports' tests (test_transports.py); scim2-tester
+# and scim2-client (python-scim) check `atlscim serve` from outside: suites nobody here wrote
+# (python/tests/test_scim2_tester.py).
+PINS=(httpx==0.28.1 requests==2.34.2 types-requests==2.33.0.20261030 pytest-httpserver==1.2.0 werkzeug==3.1.9
+    "scim2-tester[httpx2]==0.5.2" scim2-client==0.13.2 scim2-models==0.12.3)
 # mypy's cache goes under build/, which git ignores, rather than into the repository root.
 export MYPY_CACHE_DIR=build/mypy-cache
 

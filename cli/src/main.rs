@@ -102,6 +102,9 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Serve a local SCIM endpoint that answers as Atlassian's provisioning API does (state,
+    /// uniqueness, 404 after DELETE, faults on demand): point a connector at it to test.
+    Serve(atlscim_server::ServeArgs),
     /// List every rule atlscim enforces.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
@@ -167,6 +170,9 @@ fn main() -> ExitCode {
         }
         Command::Filter { filter, matches, strict } => filter_command(&filter, matches.as_deref(), strict),
         Command::Rules { format } => rules(format).map(|()| true),
+        Command::Serve(args) => {
+            args.into_config().and_then(atlscim_server::run_until_signal).map(|()| true).map_err(Fatal)
+        }
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -26,6 +26,7 @@
 //! own.
 
 pub mod batch;
+pub mod directory;
 pub mod email;
 pub mod filter;
 pub mod mapping;
@@ -43,6 +44,7 @@ mod check;
 
 pub use batch::{Batch, BatchSummary};
 pub use check::is_xsd_datetime;
+pub use directory::Directory;
 pub use mapping::{Mapping, MappingError};
 pub use profile::{ConfigError, DeleteSemantics, Limits, Profile, ProfileKind, VerifiedDomain};
 pub use report::{Issue, Report, Severity};

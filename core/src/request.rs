@@ -114,6 +114,11 @@ impl<'a> Endpoint<'a> {
         let id = id.filter(|id| !id.is_empty());
         Some(Endpoint { kind, id, query })
     }
+
+    /// The query string's parameters, percent-decoded (`+` read as a space), in order.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        self.query.map(crate::check::request_kinds::query_pairs).unwrap_or_default()
+    }
 }
 
 fn resource_kind(segment: &str) -> Option<ResourceKind> {

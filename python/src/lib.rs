@@ -12,6 +12,7 @@
 //! - [`response`]: `classify_response` and `Response`;
 //! - [`mapping`]: `Profile.map_user` / `map_group`, `Mapping` and the normalizers;
 //! - [`from_python`] / [`to_python`]: Python objects read as JSON, JSON values written back;
+//! - [`server`]: `_Server`, `atlscim serve` in-process for `atlscim.testing`;
 //! - [`exceptions`]: what is raised, and the guard that keeps panics out of Python.
 
 use pyo3::prelude::*;
@@ -26,6 +27,7 @@ mod patch;
 mod profile;
 mod report;
 mod response;
+mod server;
 mod to_python;
 
 #[cfg(feature = "conversion-bench")]
@@ -55,6 +57,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<filter::PyFilter>()?;
     m.add_class::<response::PyResponse>()?;
     m.add_class::<mapping::PyMapping>()?;
+    m.add_class::<server::PyServer>()?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(filter::parse_filter, m)?)?;
     m.add_function(wrap_pyfunction!(response::classify_response, m)?)?;

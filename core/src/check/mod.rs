@@ -11,7 +11,7 @@ pub(crate) mod fix;
 mod groups;
 pub(crate) mod loc;
 mod nesting;
-mod request_kinds;
+pub(crate) mod request_kinds;
 pub(crate) mod walk;
 
 use serde::Deserializer;

@@ -205,7 +205,7 @@ fn atlassian_filter(f: &Filter, kind: ResourceKind) -> bool {
 }
 
 /// `a=1&b=x%20y` → [("a", "1"), ("b", "x y")], percent-decoded, `+` read as a space.
-fn query_pairs(query: &str) -> Vec<(String, String)> {
+pub(crate) fn query_pairs(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .filter(|p| !p.is_empty())
