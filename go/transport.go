@@ -35,7 +35,9 @@ const (
 //	client := &http.Client{Transport: &atlscim.RoundTripper{Profile: profile,
 //		BaseURL: "https://api.atlassian.com/scim/directory/" + directoryID}}
 //	resp, err := client.Post(base+"/Users", "application/scim+json", body) // an invalid user: a *RequestError, nothing sent
-//	if ex := atlscim.ExchangeOf(resp); ex != nil && ex.Response.Retryable { ... }
+//	if ex := atlscim.ExchangeOf(resp); ex != nil {
+//		if answer, _ := ex.Response(); answer.Retryable { ... }
+//	}
 //
 // Only requests under BaseURL are checked (method, path relative to BaseURL with its query,
 // body); others pass through untouched. The answer's body is read to classify it (SCIM answers
@@ -88,13 +90,34 @@ type remembered struct {
 type Exchange struct {
 	// Report is the check of the request as the caller made it.
 	Report *Report
-	// Response is ClassifyResponse on the answer: retry, wait, auth, which rule.
-	Response *Response
 	// SentNormalized is true when the body sent was the report's normalized body.
 	SentNormalized bool
 	// Synthetic is true when no request went out because there was nothing to send (the 204
 	// was made by the RoundTripper).
 	Synthetic bool
+
+	// The answer, classified when Response is first called: a caller who never asks does not
+	// pay for copying the headers into the core (most of what the RoundTripper would otherwise
+	// add to the check).
+	once     sync.Once
+	status   int
+	answer   []byte
+	header   http.Header
+	response *Response
+	err      error
+}
+
+// Response is ClassifyResponse on the answer (retry, wait, auth, which rule), worked out on the
+// first call from the status, body and headers as they came back, and kept. The error is
+// ClassifyResponse's (none for a status an http.Response can carry).
+func (e *Exchange) Response() (*Response, error) {
+	e.once.Do(func() {
+		if e.response == nil {
+			e.response, e.err = ClassifyResponse(e.status, e.answer, e.header, time.Time{})
+			e.answer, e.header = nil, nil
+		}
+	})
+	return e.response, e.err
 }
 
 // RequestError is the error for a request refused before it was sent (OnInvalidRefuse).
@@ -185,10 +208,7 @@ func (t *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		if nothing {
 			ex.Synthetic = true
-			ex.Response, err = ClassifyResponse(http.StatusNoContent, nil, nil, time.Time{})
-			if err != nil {
-				return nil, err
-			}
+			ex.status = http.StatusNoContent
 			out := req.Clone(context.WithValue(req.Context(), exchangeKey{}, ex))
 			return &http.Response{
 				Status: "204 No Content", StatusCode: http.StatusNoContent, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
@@ -220,9 +240,7 @@ func (t *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(answer))
 	resp.Request = out
-	if ex.Response, err = ClassifyResponse(resp.StatusCode, answer, resp.Header, time.Time{}); err != nil {
-		return nil, err
-	}
+	ex.status, ex.answer, ex.header = resp.StatusCode, answer, resp.Header.Clone()
 	if t.RememberCurrent {
 		t.remember(req.Method, path, resp.StatusCode, answer)
 	}

@@ -4,7 +4,8 @@ A ``Preflight`` acts on the requests under one SCIM base URL (``https://api.atla
 directory/{directoryId}``) and lets every other request through untouched. Before a SCIM request
 goes out it is checked with the profile (method, path relative to the base URL with its query
 string, body); after the answer comes back, ``classify_response`` says what it means. Both go on
-the response as an ``Exchange``.
+the response as an ``Exchange`` (the answer is classified when ``Exchange.response`` is first
+read).
 
 The checks that depend on what Atlassian holds now (a PUT that would clear attributes, an email
 moving to an unverified domain, a group rename) need ``current``, the resource as it is. Without
@@ -35,7 +36,6 @@ OnInvalid = Literal["raise", "log", "send"]
 logger = logging.getLogger("atlscim")
 
 
-@dataclass(frozen=True, slots=True)
 class Exchange:
     """What atlscim saw of one SCIM request and its answer.
 
@@ -44,12 +44,50 @@ class Exchange:
     True when the body sent was ``report.normalized`` rather than the caller's; ``synthetic`` is
     True when no request went out because there was nothing to send (the answer is a 204 made
     here).
+
+    ``response`` is worked out the first time it is read, from the answer's status, body and
+    headers as they came back, and kept: a caller who never looks at it does not pay for reading
+    the headers into the core (most of what a transport would otherwise add to the check).
     """
 
-    report: Report
-    response: Response
-    sent_normalized: bool = False
-    synthetic: bool = False
+    __slots__ = ("report", "sent_normalized", "synthetic", "_answer", "_response", "_max_wait_from")
+
+    def __init__(
+        self,
+        report: Report,
+        response: Response | None = None,
+        *,
+        sent_normalized: bool = False,
+        synthetic: bool = False,
+        answer: tuple[int, bytes | None, Mapping[str, str]] | None = None,
+        profile: Profile | None = None,
+    ) -> None:
+        if (response is None) == (answer is None):
+            raise TypeError("Exchange needs either response or answer")
+        self.report = report
+        self.sent_normalized = sent_normalized
+        self.synthetic = synthetic
+        self._answer = answer
+        self._response = response
+        self._max_wait_from = profile
+
+    @property
+    def response(self) -> Response:
+        if self._response is None:
+            assert self._answer is not None
+            status, body, headers = self._answer
+            # The profile's classify holds waits to its limits.max_retry_after.
+            profile = self._max_wait_from
+            self._response = (
+                profile.classify_response(status, body, headers) if profile is not None
+                else classify_response(status, body, headers)
+            )
+            self._answer = None
+        return self._response
+
+    def __repr__(self) -> str:
+        return (f"Exchange(report={self.report!r}, response={self.response!r}, "
+                f"sent_normalized={self.sent_normalized!r}, synthetic={self.synthetic!r})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,14 +189,16 @@ class Preflight:
 
     def after(self, method: str, verdict: Verdict, status: int, body: bytes, headers: Mapping[str, str]) -> Exchange:
         """Classifies the answer, remembers it as ``current`` when asked, and makes the Exchange."""
-        response = classify_response(status, body or None, headers)
         if self.remember_current:
             self._remember(method.upper(), verdict.path, status, body)
-        return Exchange(verdict.report, response, sent_normalized=verdict.body is not None)
+        return Exchange(
+            verdict.report, answer=(status, body or None, headers), profile=self.profile,
+            sent_normalized=verdict.body is not None,
+        )
 
     def skipped(self, verdict: Verdict) -> Exchange:
         """The Exchange of a request not sent because there was nothing to send."""
-        return Exchange(verdict.report, classify_response(204), synthetic=True)
+        return Exchange(verdict.report, self.profile.classify_response(204), synthetic=True)
 
     def _remember(self, method: str, path: str, status: int, body: bytes) -> None:
         key = _resource(path)
