@@ -3,7 +3,8 @@
 //! changed the resource), the two give the same result or the same error, and a failed in-place
 //! PATCH leaves the resource exactly as it was.
 
-use atlscim_core::patch::{self, Operation};
+use atlscim_core::patch::{self, OpKind, Operation};
+use atlscim_core::path::PatchPath;
 use atlscim_core::schema::ResourceKind;
 use serde_json::{Value, json};
 mod common;
@@ -57,4 +58,81 @@ fn in_place_agrees_with_the_copy_and_undoes_failures() {
     }
     println!("in place: {runs} PATCHes, {undone} failed after earlier operations and were undone");
     assert!(runs > 500 && undone > 50, "too few runs ({runs}) or failures undone ({undone}) to mean much");
+}
+
+/// Operations from `(op, path, value)`, then a remove without a path, which apply refuses: every
+/// change the operations made must be undone.
+fn then_fail(ops: &[(OpKind, Option<&str>, Option<Value>)]) -> Vec<Operation> {
+    let mut out: Vec<Operation> = ops
+        .iter()
+        .map(|(op, path, value)| Operation::new(*op, path.map(|p| PatchPath::parse(p).expect("path")), value.clone()))
+        .collect();
+    out.push(Operation::new(OpKind::Remove, None, None));
+    out
+}
+
+#[test]
+fn failures_are_undone_member_by_member() {
+    let profile = atlscim_core::Profile::atlassian();
+    let rt = Some(profile.schemas().resource(ResourceKind::User));
+    let options = profile.apply_options(ResourceKind::User);
+    let ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    let cases: Vec<(Value, Vec<Operation>)> = vec![
+        // The last assigned member of name removed: name goes, its null member with it.
+        (
+            json!({"userName": "a", "name": {"givenName": null, "familyName": "Jensen"}}),
+            then_fail(&[(OpKind::Remove, Some("name.familyName"), None)]),
+        ),
+        // A member of an extension that exists, then the extension emptied.
+        (
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ext], "userName": "a",
+                   ext: {"department": "Tours", "organization": "Universal"}}),
+            then_fail(&[
+                (OpKind::Replace, Some(&format!("{ext}:department")), Some(json!("Sales"))),
+                (OpKind::Remove, Some(&format!("{ext}:organization")), None),
+                (OpKind::Remove, Some(&format!("{ext}:department")), None),
+            ]),
+        ),
+        // An extension created (and its URN added to schemas).
+        (
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "a"}),
+            then_fail(&[(OpKind::Add, Some(&format!("{ext}:department")), Some(json!("Sales")))]),
+        ),
+        // One attribute spelled two ways, a member of it, then all of it.
+        (
+            json!({"userName": "a", "name": {"givenName": "B"}, "NAME": {"givenName": "C"}}),
+            then_fail(&[
+                (OpKind::Replace, Some("name.givenName"), Some(json!("D"))),
+                (OpKind::Replace, Some("name"), Some(json!({"familyName": "E"}))),
+            ]),
+        ),
+        // A member first, then the whole attribute, then the member again.
+        (
+            json!({"userName": "a", "name": {"givenName": "B", "familyName": "J"}}),
+            then_fail(&[
+                (OpKind::Replace, Some("name.givenName"), Some(json!("C"))),
+                (OpKind::Replace, Some("name"), Some(json!({"givenName": "D"}))),
+                (OpKind::Replace, Some("name.familyName"), Some(json!("K"))),
+            ]),
+        ),
+        // Without a path: members, an extension member and a core attribute by its URN path.
+        (
+            json!({"userName": "a", "active": true, "emails": [{"value": "a@example.com", "primary": true}]}),
+            then_fail(&[(
+                OpKind::Replace,
+                None,
+                Some(json!({"active": false, "emails": [{"value": "b@example.com"}],
+                            ext: {"department": "Sales"},
+                            "urn:ietf:params:scim:schemas:core:2.0:User:userName": "b"})),
+            )]),
+        ),
+    ];
+    for (i, (resource, ops)) in cases.into_iter().enumerate() {
+        let mut patched = resource.clone();
+        let copied = patch::apply(&resource, &ops[..ops.len() - 1], rt, options).expect("all but the last apply");
+        assert_ne!(copied, resource, "case {i}: the operations before the failure change something");
+        let e = patch::apply_in_place(&mut patched, &ops, rt, options).expect_err("the last operation fails");
+        assert_eq!(e.rule.id, "RFC-P-004", "case {i}");
+        assert_eq!(patched, resource, "case {i}: undone");
+    }
 }

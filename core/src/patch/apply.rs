@@ -260,7 +260,7 @@ pub(super) fn key_of(m: &Map<String, Value>, name: &str) -> Option<String> {
 }
 
 /// RFC 7643 §2.5: null, `[]` and `{}` (of unassigned members) mean unassigned.
-fn unassigned(v: &Value) -> bool {
+pub(super) fn unassigned(v: &Value) -> bool {
     match v {
         Value::Null => true,
         Value::Array(a) => a.is_empty(),
