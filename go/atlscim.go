@@ -191,38 +191,33 @@ func (p *Profile) Check(req Request) (*Report, error) {
 	if status != C.ATLSCIM_STATUS_OK {
 		return nil, takeError(status, r.err)
 	}
-	return checked(&r, req, issueRoom[:], textRoom[:]), nil
+	return checked(p, req, &r, issueRoom[:], textRoom[:]), nil
 }
 
 // checked makes the Report of a checked request (by a profile or a batch) from what the C side
 // gathered. Reports whose body lenient fixes change build it, when asked, with `profile`.
-func checked(r *C.go_result, req Request, issueRoom []C.go_issue, textRoom []C.char) *Report {
+func checked(profile *Profile, req Request, r *C.go_result, issueRoom []C.go_issue, textRoom []C.char) *Report {
 	report := reportFrom(r, issueRoom, textRoom)
-	switch {
-	case bool(r.readable) && bool(r.changes_body):
-		// The C report holds the body and the fixes of this check: Normalized asks it.
-		report.fixes = newFixes(r.report)
-		r.report = nil
-	case bool(r.readable):
-		// Nothing to fix: the body as checked is the body to send.
+	if bool(r.readable) {
+		// Without fixes this is the body to send; with fixes, what Normalized builds it from.
 		report.body = json.RawMessage(bytes.Clone(req.Body))
-	}
-	if r.report != nil {
-		C.atlscim_report_free(r.report)
+		if bool(r.changes_body) {
+			report.fixes = &fixes{profile: profile, method: req.Method, path: req.Path, current: bytes.Clone(req.Current)}
+		}
 	}
 	return report
 }
 
 // reportFrom makes a Report's verdict and issues from what go_gather wrote: into the room given
-// or, when they did not fit, left in the C report, which it copies them from. The caller frees
-// a report go_gather kept (r.report).
+// or, when they did not fit, left in the C report, which it copies them from and frees.
 func reportFrom(r *C.go_result, issueRoom []C.go_issue, textRoom []C.char) *Report {
 	report := &Report{Valid: bool(r.valid), Status: int(r.status), Omitted: int(r.omitted)}
 	issues, text := issueRoom[:min(int(r.issues), len(issueRoom))], textRoom[:min(int(r.text_bytes), len(textRoom))]
-	if int(r.issues) > len(issueRoom) || int(r.text_bytes) > len(textRoom) {
+	if r.report != nil {
 		// They did not fit: copy them again into room of their size.
 		issues, text = make([]C.go_issue, r.issues), make([]C.char, r.text_bytes)
 		C.go_copy(r.report, unsafe.SliceData(issues), r.issues, unsafe.SliceData(text), r.text_bytes)
+		C.atlscim_report_free(r.report)
 	}
 	if len(issues) > 0 {
 		report.Issues = makeIssues(issues, text)
@@ -270,35 +265,6 @@ func makeIssues(raw []C.go_issue, ctext []C.char) []Issue {
 		}
 	}
 	return issues
-}
-
-// fixes is what it takes to build a report's normalized body: the C report of its one check,
-// which holds the checked body and the fixes, freed when the fixes are unreachable. Shared by
-// every copy of the Report.
-type fixes struct {
-	report        *C.atlscim_report
-	once          sync.Once
-	normalized    json.RawMessage
-	nothingToSend bool
-	err           error
-}
-
-func newFixes(report *C.atlscim_report) *fixes {
-	f := &fixes{report: report}
-	runtime.AddCleanup(f, func(report *C.atlscim_report) { C.atlscim_report_free(report) }, report)
-	return f
-}
-
-// build makes the normalized body from the C report, once.
-func (f *fixes) build() {
-	f.once.Do(func() {
-		f.nothingToSend = bool(C.atlscim_report_nothing_to_send(f.report))
-		f.normalized, f.err = takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
-			return C.atlscim_report_normalized_json(f.report, out, cerr)
-		})
-	})
-	// The cleanup must not free the C report while it is read.
-	runtime.KeepAlive(f)
 }
 
 // normalizedJSON checks a request and returns the body to send (atlscim_report_normalized_json).

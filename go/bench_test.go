@@ -58,8 +58,8 @@ func BenchmarkCheckUser(b *testing.B) {
 	}
 }
 
-// Check, then the body to send. This user has fixes (unsupported attributes are dropped), which
-// Normalized applies from the check's own report (no second check).
+// Check, then the body to send. This user has fixes (unsupported attributes are dropped), so
+// Normalized checks again and applies them.
 func BenchmarkCheckUserNormalized(b *testing.B) {
 	p := mustProfile(b, Config{})
 	req := Request{Method: "POST", Path: "/Users", Body: benchUser(b)}

@@ -69,9 +69,7 @@ static inline size_t go_copy(const atlscim_report *report, go_issue *issues, siz
                     body, body_len, current, current_len}
 
 // Reads a report's verdict into r and copies its issues as go_copy does; frees the report unless
-// they did not all fit (r->report keeps it for Go to copy them with go_copy) or lenient fixes
-// change a readable body (r->report keeps it for Normalized: the body with fixes comes from this
-// one check). Go frees a kept report.
+// they did not all fit, in which case r->report keeps it for Go to copy them with go_copy.
 static inline void go_gather(go_result *r, go_issue *issues, size_t issue_room, char *text, size_t text_room) {
 	r->valid = atlscim_report_valid(r->report);
 	r->status = atlscim_report_status(r->report);
@@ -80,7 +78,7 @@ static inline void go_gather(go_result *r, go_issue *issues, size_t issue_room, 
 	r->issues = atlscim_report_issue_count(r->report);
 	r->omitted = atlscim_report_omitted(r->report);
 	r->text_bytes = go_copy(r->report, issues, issue_room, text, text_room);
-	if (r->issues <= issue_room && r->text_bytes <= text_room && !(r->readable && r->changes_body)) {
+	if (r->issues <= issue_room && r->text_bytes <= text_room) {
 		atlscim_report_free(r->report);
 		r->report = NULL;
 	}

@@ -88,9 +88,6 @@ func mapped(resource *C.atlscim_bytes, r *C.go_result, issueRoom []C.go_issue, t
 	}
 	out := json.RawMessage(copied)
 	report := reportFrom(r, issueRoom, textRoom)
-	if r.report != nil {
-		C.atlscim_report_free(r.report)
-	}
 	report.body = out
 	return out, report, nil
 }

@@ -5,6 +5,7 @@ import "C"
 
 import (
 	"encoding/json"
+	"sync"
 )
 
 // Report is the verdict on one request. Its JSON form (encoding/json) is the report JSON every
@@ -77,28 +78,48 @@ type Issue struct {
 // when there was no body or it could not be read. When no fix applies it is a copy of the body
 // as checked. Safe to call from several goroutines.
 //
-// When fixes apply, the first call builds the body from the check's own findings: the report
-// keeps the library's report of that check (it holds the checked body and the fixes, and is
-// freed when the Report is unreachable), so the body costs no second check and does not need the
-// profile to be open. A report without fixes keeps a copy of the body instead.
+// When fixes apply, the first call builds the body by checking the request again with the
+// report's profile, which must still be open (else ErrClosed): a Report is plain Go memory and
+// keeps nothing of the library's, so a report that is never asked for its body costs nothing
+// more, while one that is pays about one more check.
 func (r *Report) Normalized() (json.RawMessage, error) {
 	if r.fixes == nil {
 		return r.body, nil
 	}
-	r.fixes.build()
-	return r.fixes.normalized, r.fixes.err
+	f := r.fixes
+	f.build(r.body)
+	return f.normalized, f.err
 }
 
 // NothingToSend reports whether there is nothing left to send: the request is valid and lenient
 // mode dropped every operation of its PatchOp as a no-op (renaming a group to its own name,
 // replacing emails with the same emails), so Normalized holds an empty Operations. Like
-// Normalized, it reads the check's own findings on first use.
+// Normalized, it checks the request again on first use, with the report's profile.
 func (r *Report) NothingToSend() (bool, error) {
 	if r.fixes == nil {
 		return false, nil // the body goes as it was checked
 	}
-	r.fixes.build()
+	r.fixes.build(r.body)
 	return r.fixes.nothingToSend, r.fixes.err
+}
+
+// fixes is what it takes to build a report's normalized body: the rest of the request, and the
+// profile that checked it. Shared by every copy of the Report.
+type fixes struct {
+	profile       *Profile
+	method, path  string
+	current       []byte
+	once          sync.Once
+	normalized    json.RawMessage
+	nothingToSend bool
+	err           error
+}
+
+func (f *fixes) build(body []byte) {
+	f.once.Do(func() {
+		f.normalized, f.nothingToSend, f.err = f.profile.normalizedJSON(
+			Request{Method: f.method, Path: f.path, Body: body, Current: f.current})
+	})
 }
 
 // reportJSON is Report's JSON shape: nullable numbers and strings as pointers.
