@@ -60,9 +60,11 @@ dist:
 dist-test: dist
 	bash scripts/dist-test.sh
 
-# Regenerates docs/rules.md from the rule registry (a test fails when it is stale).
+# Regenerates docs/rules.md from the rule registry and README.md's Config table from the config
+# table (core/src/profile/config.rs); core/tests/docs.rs fails when either is stale.
 docs:
 	$(CARGO) run -q -p atlscim-cli -- rules --format markdown > docs/rules.md
+	ATLSCIM_UPDATE_DOCS=1 $(CARGO) test -q -p atlscim-core --test docs
 
 bench:
 	$(CARGO) bench -p atlscim-core

@@ -1,8 +1,9 @@
 package atlscim
 
 // Config is a profile's config, the JSON every atlscim binding and the CLI take (see
-// NewProfileJSON). Zero fields are left out, so the library's defaults apply: the zero Config is
-// the atlassian profile, lenient, with no verified domains.
+// NewProfileJSON; every key is described in the README's Config table). Zero fields are left out,
+// so the library's defaults apply: the zero Config is the atlassian profile, lenient, with no
+// verified domains. TestConfigHasAFieldForEveryKey fails when the core has a key with no field.
 type Config struct {
 	// Profile is "atlassian" (the default: RFC 7643/7644 plus Atlassian's rules) or "rfc".
 	Profile string `json:"profile,omitempty"`
@@ -17,6 +18,19 @@ type Config struct {
 	// Lenient set to false turns the lenient fixes off: what they would fix in the normalized
 	// body is reported instead (the default is true).
 	Lenient *bool `json:"lenient,omitempty"`
+	// KnownUserNames and KnownEmails are the userNames and emails Atlassian already has, to
+	// predict its 409 answers.
+	KnownUserNames []string `json:"known_user_names,omitempty"`
+	KnownEmails    []string `json:"known_emails,omitempty"`
+	// RequireVerifiedDomain turns on Atlassian's older rule: users whose primary email is outside
+	// VerifiedDomains are refused (by default they are created as external users, a warning).
+	RequireVerifiedDomain bool `json:"require_verified_domain,omitempty"`
+	// DeleteSemantics is what DELETE /Users does: "unlink" (the default, current documentation)
+	// or "deactivate" (older documentation).
+	DeleteSemantics string `json:"delete_semantics,omitempty"`
+	// DirectoryUserCount is how many users the directory already holds, for the directory limit
+	// in batches.
+	DirectoryUserCount uint64 `json:"directory_user_count,omitempty"`
 }
 
 // VerifiedDomain is a verified domain; Subdomains makes its subdomains count as verified too.
@@ -40,4 +54,11 @@ type Limits struct {
 	// MaxRetryAfter is the longest wait ClassifyResponse advises, in seconds (default one day,
 	// at most 365 days).
 	MaxRetryAfter uint64 `json:"max_retry_after,omitempty"`
+	// MaxOperations and MaxPatchValues bound a PATCH body: its operations, and the values it adds
+	// or removes in one multi-valued attribute.
+	MaxOperations  uint64 `json:"max_operations,omitempty"`
+	MaxPatchValues uint64 `json:"max_patch_values,omitempty"`
+	// MaxIssues is how many issues one report lists (at most 100,000); Report.Omitted counts the
+	// rest.
+	MaxIssues uint64 `json:"max_issues,omitempty"`
 }

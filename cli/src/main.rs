@@ -105,6 +105,14 @@ enum Command {
     /// Serve a local SCIM endpoint that answers as Atlassian's provisioning API does (state,
     /// uniqueness, 404 after DELETE, faults on demand): point a connector at it to test.
     Serve(atlscim_server::ServeArgs),
+    /// List the built-in mappings (`--mapping NAME`), or print one as mapping JSON to start a
+    /// custom mapping from.
+    Presets {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// A preset to print in full, as the mapping JSON `--mapping FILE` takes.
+        name: Option<String>,
+    },
     /// List every rule atlscim enforces.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
@@ -169,6 +177,7 @@ fn main() -> ExitCode {
             diff_command(config.as_deref(), resource_type, &current, &desired)
         }
         Command::Filter { filter, matches, strict } => filter_command(&filter, matches.as_deref(), strict),
+        Command::Presets { format, name } => presets(format, name.as_deref()).map(|()| true),
         Command::Rules { format } => rules(format).map(|()| true),
         Command::Serve(args) => {
             args.into_config().and_then(atlscim_server::run_until_signal).map(|()| true).map_err(Fatal)
@@ -371,6 +380,27 @@ fn filter_command(text: &str, resource: Option<&Path>, strict: bool) -> Result<b
             Ok(matched)
         }
     }
+}
+
+/// The preset table, or one preset as mapping JSON.
+fn presets(format: Format, name: Option<&str>) -> Result<(), Fatal> {
+    use atlscim_core::mapping::{Mapping, PRESETS};
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if let Some(name) = name {
+        let mapping = Mapping::preset(name)?;
+        writeln!(out, "{}", serde_json::to_string_pretty(&mapping.to_json())?)?;
+    } else if format == Format::Json {
+        let list: Vec<_> =
+            PRESETS.iter().map(|p| serde_json::json!({"name": p.name, "description": p.description})).collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+    } else {
+        for p in PRESETS {
+            writeln!(out, "{:<8} {}", p.name, p.description)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
 
 fn rules(format: RulesFormat) -> Result<(), Fatal> {

@@ -65,12 +65,13 @@ pub fn run(mapping: &str, config: Option<&Path>, format: ReportFormat, input: &P
 
 /// A preset by name, or a mapping file.
 fn load_mapping(spec: &str) -> Result<Mapping, String> {
-    if PRESETS.iter().any(|p| p.eq_ignore_ascii_case(spec.trim())) {
+    if PRESETS.iter().any(|p| p.name.eq_ignore_ascii_case(spec.trim())) {
         return Mapping::preset(spec).cloned().map_err(|e| e.to_string());
     }
     let path = Path::new(spec);
     if !path.exists() {
-        return Err(format!("--mapping {spec}: not a preset ({}) and no such file", PRESETS.join(", ")));
+        let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+        return Err(format!("--mapping {spec}: not a preset ({}) and no such file", names.join(", ")));
     }
     let text = std::fs::read_to_string(path).map_err(|e| format!("{spec}: {e}"))?;
     Mapping::from_json_str(&text).map_err(|e| format!("{spec}: {e}"))

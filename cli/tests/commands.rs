@@ -462,3 +462,22 @@ fn filter_bad_input_and_missing_files_exit_2() {
     assert!(run.stderr.contains("not JSON"), "{}", run.stderr);
     assert_eq!(atlscim(&["filter"], None).code, 2);
 }
+
+#[test]
+fn presets_lists_the_preset_table_and_prints_one_as_a_mapping() {
+    let table = atlscim(&["presets", "--format", "json"], None);
+    assert_eq!(table.code, 0, "{table:?}");
+    let listed: Vec<Value> = table.json().as_array().cloned().unwrap_or_default();
+    let names: Vec<&str> = listed.iter().filter_map(|p| p["name"].as_str()).collect();
+    let expected: Vec<&str> = atlscim_core::mapping::PRESETS.iter().map(|p| p.name).collect();
+    assert_eq!(names, expected);
+    let text = atlscim(&["presets"], None);
+    assert!(text.stdout.lines().count() == expected.len() && text.stdout.starts_with("entra "), "{text:?}");
+    // One preset prints as the mapping JSON `--mapping FILE` takes, so it can start a custom one.
+    let okta = atlscim(&["presets", "OKTA"], None);
+    assert_eq!(okta.code, 0, "{okta:?}");
+    let mapping = atlscim_core::mapping::Mapping::from_json(&okta.json()).expect("a mapping");
+    assert_eq!(&mapping, atlscim_core::mapping::Mapping::preset("okta").expect("okta"));
+    let unknown = atlscim(&["presets", "azure"], None);
+    assert!(unknown.code == 2 && unknown.stderr.contains("expected one of entra, okta, generic"), "{unknown:?}");
+}

@@ -36,6 +36,15 @@ pub enum EmailError {
     InvisibleCharacter(char),
 }
 
+impl EmailError {
+    /// A short stable name for the kind of error, the one every binding reports (as
+    /// `TimezoneError::kind` and `LocaleError::kind` are): every email error is `invalid`, and
+    /// the message says which part of the address is wrong.
+    pub fn kind(&self) -> &'static str {
+        "invalid"
+    }
+}
+
 impl fmt::Display for EmailError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

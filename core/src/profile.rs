@@ -5,10 +5,12 @@
 //! The config is the same JSON in every binding (DESIGN.md "Config"); an unknown key or a value of
 //! the wrong type is an error naming the key, never silently ignored.
 
+pub mod config;
+
 use std::fmt;
 
 use rustc_hash::FxHashMap;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::email;
 use crate::schema::{ATLASSIAN, RFC, SchemaSet};
@@ -258,70 +260,9 @@ impl Profile {
         Profile::from_config(&value)
     }
 
-    /// Builds a profile from a config value (DESIGN.md "Config").
+    /// Builds a profile from a config value (DESIGN.md "Config"; the keys: [`config::CONFIG_KEYS`]).
     pub fn from_config(config: &Value) -> Result<Profile, ConfigError> {
-        let Value::Object(map) = config else {
-            return err("", format!("must be a JSON object, got {}", kind_of(config)));
-        };
-        let mut profile = Profile::atlassian();
-        for (key, value) in map {
-            match key.as_str() {
-                "profile" => {
-                    profile.kind = match value.as_str() {
-                        Some("atlassian") => ProfileKind::Atlassian,
-                        Some("rfc") => ProfileKind::Rfc,
-                        _ => {
-                            return err(key, format!("must be \"atlassian\" or \"rfc\", got {value}"));
-                        }
-                    }
-                }
-                "verified_domains" => profile.verified_domains = verified_domains(value)?,
-                "known_groups" => profile.known_groups = NameSet::new(strings(key, value)?, group_key),
-                "reserved_groups" => profile.reserved_groups = NameSet::new(strings(key, value)?, group_key),
-                "limits" => profile.limits = limits(value)?,
-                "known_user_names" => {
-                    let names = strings(key, value)?.iter().map(|s| s.to_lowercase()).collect();
-                    profile.known_user_names = NameSet::new(names, str::to_string);
-                }
-                "known_emails" => {
-                    let emails = strings(key, value)?.iter().map(|s| email_key(s)).collect();
-                    profile.known_emails = NameSet::new(emails, str::to_string);
-                }
-                "require_verified_domain" => {
-                    profile.require_verified_domain = value
-                        .as_bool()
-                        .map_or_else(|| err(key, format!("must be a boolean, got {}", kind_of(value))), Ok)?
-                }
-                "delete_semantics" => {
-                    profile.delete_semantics = match value.as_str() {
-                        Some("unlink") => DeleteSemantics::Unlink,
-                        Some("deactivate") => DeleteSemantics::Deactivate,
-                        _ => {
-                            return err(
-                                key,
-                                format!("must be \"unlink\" (current) or \"deactivate\" (older), got {value}"),
-                            );
-                        }
-                    }
-                }
-                "directory_user_count" => {
-                    profile.directory_user_count =
-                        value.as_u64().map_or_else(|| err(key, format!("must be a whole number, got {value}")), Ok)?
-                }
-                "lenient" => {
-                    profile.lenient = value
-                        .as_bool()
-                        .map_or_else(|| err(key, format!("must be a boolean, got {}", kind_of(value))), Ok)?
-                }
-                _ => {
-                    return err(
-                        key,
-                        "unknown key; expected one of profile, verified_domains, known_groups, reserved_groups, limits, lenient, known_user_names, known_emails, require_verified_domain, delete_semantics, directory_user_count",
-                    );
-                }
-            }
-        }
-        Ok(profile)
+        config::from_config(config)
     }
 
     /// Adds a verified domain (exact match). Fails when the domain is not a valid host name.
@@ -388,51 +329,10 @@ impl Profile {
         self.kind == ProfileKind::Atlassian
     }
 
-    /// The config this profile was built from, in canonical form.
+    /// The config this profile was built from, in canonical form (every key of
+    /// [`config::CONFIG_KEYS`], defaults filled in).
     pub fn to_config(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("profile".into(), self.kind.as_str().into());
-        m.insert(
-            "verified_domains".into(),
-            self.verified_domains
-                .iter()
-                .map(|d| {
-                    if d.subdomains {
-                        serde_json::json!({"domain": d.domain, "subdomains": true})
-                    } else {
-                        Value::from(d.domain.clone())
-                    }
-                })
-                .collect(),
-        );
-        m.insert("known_groups".into(), self.known_groups.listed.clone().into());
-        m.insert("reserved_groups".into(), self.reserved_groups.listed.clone().into());
-        let l = &self.limits;
-        m.insert(
-            "limits".into(),
-            serde_json::json!({
-                "max_body_bytes": l.max_body_bytes, "max_depth": l.max_depth, "max_string_bytes": l.max_string_bytes,
-                "users_per_directory": l.users_per_directory, "users_per_group": l.users_per_group,
-                "max_filter_length": l.max_filter_length, "max_filter_depth": l.max_filter_depth,
-                "max_filter_terms": l.max_filter_terms, "max_operations": l.max_operations,
-                "max_patch_values": l.max_patch_values, "max_retry_after": l.max_retry_after,
-                "max_issues": l.max_issues,
-            }),
-        );
-        m.insert("lenient".into(), self.lenient.into());
-        m.insert("known_user_names".into(), self.known_user_names.listed.clone().into());
-        m.insert("known_emails".into(), self.known_emails.listed.clone().into());
-        m.insert("require_verified_domain".into(), self.require_verified_domain.into());
-        m.insert(
-            "delete_semantics".into(),
-            match self.delete_semantics {
-                DeleteSemantics::Unlink => "unlink",
-                DeleteSemantics::Deactivate => "deactivate",
-            }
-            .into(),
-        );
-        m.insert("directory_user_count".into(), self.directory_user_count.into());
-        Value::Object(m)
+        config::to_config(self)
     }
 }
 
@@ -518,55 +418,6 @@ fn verified_domains(value: &Value) -> Result<Vec<VerifiedDomain>, ConfigError> {
         });
     }
     Ok(out)
-}
-
-fn limits(value: &Value) -> Result<Limits, ConfigError> {
-    let Value::Object(map) = value else {
-        return err("limits", format!("must be an object, got {}", kind_of(value)));
-    };
-    let mut limits = Limits::default();
-    for (key, v) in map {
-        let k = format!("limits.{key}");
-        let n = match v.as_u64() {
-            Some(n) if n > 0 => n,
-            _ => return err(k, format!("must be a positive integer, got {v}")),
-        };
-        let size = usize::try_from(n).unwrap_or(usize::MAX);
-        match key.as_str() {
-            "max_body_bytes" => limits.max_body_bytes = size,
-            "max_depth" if size > MAX_DEPTH_CEILING => {
-                return err(k, format!("must be at most {MAX_DEPTH_CEILING} (the ceiling), got {n}"));
-            }
-            "max_filter_depth" if size > crate::filter::MAX_FILTER_DEPTH_CEILING => {
-                let ceiling = crate::filter::MAX_FILTER_DEPTH_CEILING;
-                return err(k, format!("must be at most {ceiling} (the ceiling), got {n}"));
-            }
-            "max_depth" => limits.max_depth = size,
-            "max_string_bytes" => limits.max_string_bytes = size,
-            "users_per_directory" => limits.users_per_directory = n,
-            "users_per_group" => limits.users_per_group = n,
-            "max_filter_length" => limits.max_filter_length = size,
-            "max_filter_depth" => limits.max_filter_depth = size,
-            "max_filter_terms" => limits.max_filter_terms = size,
-            "max_operations" => limits.max_operations = size,
-            "max_patch_values" => limits.max_patch_values = size,
-            "max_retry_after" if n > MAX_RETRY_AFTER_CEILING => {
-                return err(k, format!("must be at most {MAX_RETRY_AFTER_CEILING} seconds (the ceiling), got {n}"));
-            }
-            "max_retry_after" => limits.max_retry_after = n,
-            "max_issues" if size > MAX_ISSUES_CEILING => {
-                return err(k, format!("must be at most {MAX_ISSUES_CEILING}, got {n}"));
-            }
-            "max_issues" => limits.max_issues = size,
-            _ => {
-                return err(
-                    k,
-                    "unknown key; expected one of max_body_bytes, max_depth, max_string_bytes, users_per_directory, users_per_group, max_filter_length, max_filter_depth, max_filter_terms, max_operations, max_patch_values, max_retry_after, max_issues",
-                );
-            }
-        }
-    }
-    Ok(limits)
 }
 
 #[cfg(test)]

@@ -99,7 +99,7 @@ impl Gen {
 #[test]
 fn arbitrary_records_never_panic() {
     let profile = Profile::atlassian();
-    let mappings: Vec<&Mapping> = PRESETS.iter().map(|p| Mapping::preset(p).expect("preset")).collect();
+    let mappings: Vec<&Mapping> = PRESETS.iter().map(|p| Mapping::preset(p.name).expect("preset")).collect();
     let mut g = Gen(0x9E37_79B9_7F4A_7C15);
     for _ in 0..3000 {
         let record = g.value(0);
@@ -229,11 +229,26 @@ fn mappings_and_profiles_are_shared_across_threads() {
 
 #[test]
 fn presets_print_as_json_that_loads_back() {
-    for name in PRESETS {
+    for name in PRESETS.iter().map(|p| p.name) {
         let m = Mapping::preset(name).expect("preset");
         let text = serde_json::to_string_pretty(&m.to_json()).expect("json");
         assert_eq!(&Mapping::from_json_str(&text).expect("loads"), m);
         assert!(!m.description().is_empty());
     }
     assert!(Mapping::preset("ENTRA").is_ok(), "preset names ignore case");
+}
+
+#[test]
+fn every_preset_has_a_vector_file_that_runs_it() {
+    // Adding a preset is one JSON text in the preset table and one vector file: this keeps the
+    // second half of that recipe from being forgotten.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+    for preset in PRESETS {
+        let path = dir.join(format!("map_{}.json", preset.name));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let file: serde_json::Value = serde_json::from_str(&text).expect("vector JSON");
+        assert_eq!(file["kind"], "map", "{}", path.display());
+        let runs = file["cases"].as_array().into_iter().flatten().filter(|c| c["mapping"] == preset.name).count();
+        assert!(runs > 0, "{} has no case with \"mapping\": {:?}", path.display(), preset.name);
+    }
 }

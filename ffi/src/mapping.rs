@@ -196,7 +196,7 @@ fn normalized(normalizer: atlscim_normalizer, input: &str) -> Result<Value, atls
         ATLSCIM_NORMALIZER_EMAIL => match mapping::normalize_email(input) {
             Ok(email) => Ok(to_json(&email)),
             Err(e) => {
-                Err(atlscim_error::not_normalizable("invalid", None, format!("{input:?} is not an email address: {e}")))
+                Err(atlscim_error::not_normalizable(e.kind(), None, format!("{input:?} is not an email address: {e}")))
             }
         },
         ATLSCIM_NORMALIZER_DISPLAY_NAME => Ok(to_json(&mapping::split_display_name(input))),

@@ -230,7 +230,7 @@ pub(crate) fn nearest_atlassian_language(py: Python<'_>, tag: &str) -> PyResult<
 pub(crate) fn normalize_email<'py>(py: Python<'py>, value: &str) -> PyResult<Bound<'py, PyAny>> {
     guard(|| match mapping::normalize_email(value) {
         Ok(email) => json(py, &email),
-        Err(e) => Err(normalize_error(py, &format!("{value:?} is not an email address: {e}"), "invalid", value, None)),
+        Err(e) => Err(normalize_error(py, &format!("{value:?} is not an email address: {e}"), e.kind(), value, None)),
     })
 }
 

@@ -5,7 +5,8 @@
 //! listed in the group itself, each user once, and the report says which groups were flattened.
 //!
 //! Both group shapes are read: Microsoft Graph (`{id, displayName, members?}`, members with an
-//! `@odata.type`) and Okta (`{id, type, profile: {name}}`). A member is a user object, a user id
+//! `@odata.type`) and Okta (`{id, type, profile: {name}}`), as the presets' `groups` data
+//! describes them (mapping/presets.rs). A member is a user object, a user id
 //! as a string, or a nested group object with its own `members`. The SCIM member `value` must be
 //! the user's Atlassian SCIM id (ATL-G-005), so a member object's `scimId` is used when present,
 //! then `value`, then `id`: connectors that know the SCIM ids add `scimId`.
@@ -14,6 +15,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
+use super::presets::GROUP_SHAPES;
 use crate::profile::Profile;
 use crate::report::{Issue, Issues, Report, Severity};
 use crate::request::Request;
@@ -36,20 +38,19 @@ fn first<'v>(o: &'v Map<String, Value>, paths: &[&[&str]]) -> Option<&'v str> {
     paths.iter().find_map(|p| string_at(o, p))
 }
 
-/// Whether a member object is a group: Graph's `@odata.type`, Okta's group types, SCIM's
-/// `type: "Group"`, or a `members` list of its own.
+/// Whether a member object is a group: a preset's group marker says so (Graph's `@odata.type`,
+/// Okta's group types, SCIM's `type: "Group"`: the presets' `groups` data), or it has a `members`
+/// list of its own.
 fn is_group(o: &Map<String, Value>) -> bool {
-    let odata =
-        o.get("@odata.type").and_then(Value::as_str).is_some_and(|t| t.to_ascii_lowercase().ends_with(".group"));
-    let typed = o
-        .get("type")
-        .and_then(Value::as_str)
-        .is_some_and(|t| ["group", "okta_group", "app_group", "built_in"].iter().any(|g| g.eq_ignore_ascii_case(t)));
-    odata || typed || o.get("members").is_some_and(Value::is_array)
+    GROUP_SHAPES.iter().any(|shape| shape.marks_group(o)) || o.get("members").is_some_and(Value::is_array)
 }
 
+/// The group's name at the first of the presets' name paths that has one.
 fn group_name(o: &Map<String, Value>) -> Option<&str> {
-    first(o, &[&["displayName"], &["profile", "name"], &["name"]])
+    GROUP_SHAPES.iter().flat_map(|shape| &shape.names).find_map(|path| {
+        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        string_at(o, &path)
+    })
 }
 
 struct Flatten {

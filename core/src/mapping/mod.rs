@@ -31,6 +31,7 @@ mod presets;
 pub mod spec;
 pub mod timezone;
 mod user;
+mod value_map;
 
 pub use email::{NormalizedEmail, normalize_email};
 pub use locale::{
@@ -40,5 +41,6 @@ pub use locale::{
 pub use name::{
     NameOutcome, NameParts, ReconciledName, display_name_agrees, join_display_name, reconcile_name, split_display_name,
 };
-pub use spec::{Mapping, MappingError, PRESETS, Transform};
+pub use presets::{PRESETS, Preset};
+pub use spec::{Mapping, MappingError, Transform};
 pub use timezone::{Timezone, TimezoneError, TimezoneKind, normalize_timezone, windows_timezone_ids};

@@ -29,6 +29,8 @@
 //! - `required: true` makes a missing value an error in the report (rule MAP-001).
 //! - `roots` lists where source paths are looked up, in order (`""` is the record itself): Okta
 //!   users carry their attributes under `profile`.
+//! - `value_maps` declares tables from source values to SCIM values, used like transforms by
+//!   name (core/src/mapping/value_map.rs describes the format).
 //! - `extends` starts from a preset; an entry with the same target replaces the preset's, and
 //!   `"from": null` removes it.
 //!
@@ -37,11 +39,12 @@
 //! for byte. Every problem is found when the mapping is loaded, with the entry named.
 
 use std::fmt;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use serde_json::{Map, Value};
 
-use super::presets;
+use super::presets::{self, PRESETS};
+use super::value_map::{self, PRESET_VALUE_MAPS, ValueMap};
 use crate::schema::{self, AttrType, Attribute, Mutability};
 
 /// A mapping that could not be loaded, naming the offending entry.
@@ -153,12 +156,9 @@ pub enum Transform {
     Boolean,
     /// The negated boolean (`suspended` → `active`).
     Not,
-    /// An Okta user status to `active`: ACTIVE, PROVISIONED, RECOVERY, PASSWORD_EXPIRED and
-    /// LOCKED_OUT are active; STAGED, SUSPENDED and DEPROVISIONED are not.
-    OktaStatus,
 }
 
-const TRANSFORMS: [(&str, Transform); 12] = [
+const TRANSFORMS: [(&str, Transform); 11] = [
     ("lower", Transform::Lower),
     ("trim", Transform::Trim),
     ("given_name", Transform::GivenName),
@@ -170,8 +170,15 @@ const TRANSFORMS: [(&str, Transform); 12] = [
     ("atlassian_language", Transform::AtlassianLanguage),
     ("boolean", Transform::Boolean),
     ("not", Transform::Not),
-    ("okta_status", Transform::OktaStatus),
 ];
+
+/// The operations an expression object names besides transforms and value maps.
+const OPERATIONS: [&str; 4] = ["source", "constant", "coalesce", "join"];
+
+/// Whether a name is taken by an operation or a transform (so a value map cannot have it).
+fn reserved(name: &str) -> bool {
+    OPERATIONS.contains(&name) || Transform::from_name(name).is_some()
+}
 
 impl Transform {
     pub fn as_str(self) -> &'static str {
@@ -191,13 +198,17 @@ pub(crate) enum Expr {
     Coalesce(Vec<Expr>),
     Join(Vec<Expr>, String),
     Apply(Transform, Box<Expr>),
+    /// A value map declared in the mapping or a preset.
+    Map(Arc<ValueMap>, Box<Expr>),
 }
 
 /// Expressions deeper than this are refused (a mapping is written by people, not generated).
 const MAX_EXPR_DEPTH: usize = 16;
 
 impl Expr {
-    fn parse(v: &Value, depth: usize) -> Result<Expr, String> {
+    /// `maps` are the value maps in scope: the mapping's own (and its preset's), then the
+    /// presets'.
+    fn parse(v: &Value, depth: usize, maps: &[Arc<ValueMap>]) -> Result<Expr, String> {
         if depth > MAX_EXPR_DEPTH {
             return Err(format!("expressions nest at most {MAX_EXPR_DEPTH} deep"));
         }
@@ -213,7 +224,9 @@ impl Expr {
         };
         let list = |v: &Value, op: &str| -> Result<Vec<Expr>, String> {
             match v {
-                Value::Array(items) if !items.is_empty() => items.iter().map(|i| Expr::parse(i, depth + 1)).collect(),
+                Value::Array(items) if !items.is_empty() => {
+                    items.iter().map(|i| Expr::parse(i, depth + 1, maps)).collect()
+                }
                 _ => Err(format!("{op} takes a non-empty array of expressions")),
             }
         };
@@ -243,10 +256,18 @@ impl Expr {
                 Expr::Join(list(arg, op)?, sep)
             }
             name => match Transform::from_name(name) {
-                Some(t) => Expr::Apply(t, Box::new(Expr::parse(arg, depth + 1)?)),
+                Some(t) => Expr::Apply(t, Box::new(Expr::parse(arg, depth + 1, maps)?)),
+                None if let Some(map) = maps.iter().find(|m| m.name == name) => {
+                    Expr::Map(Arc::clone(map), Box::new(Expr::parse(arg, depth + 1, maps)?))
+                }
                 None => {
-                    let mut names = vec!["source", "constant", "coalesce", "join"];
+                    let mut names = OPERATIONS.to_vec();
                     names.extend(TRANSFORMS.iter().map(|(n, _)| *n));
+                    for m in maps {
+                        if !names.contains(&m.name.as_str()) {
+                            names.push(&m.name);
+                        }
+                    }
                     let mut msg = format!("unknown operation {name:?}; expected one of {}", names.join(", "));
                     if let Some(s) = closest(name, names.iter().copied()) {
                         msg.push_str(&format!(" (did you mean {s:?}?)"));
@@ -274,6 +295,7 @@ impl Expr {
                 Value::Object(m)
             }
             Expr::Apply(t, inner) => one(t.as_str(), inner.to_json()),
+            Expr::Map(map, inner) => one(&map.name, inner.to_json()),
         }
     }
 
@@ -283,7 +305,7 @@ impl Expr {
             Expr::Source(p) => out.push(p.text.clone()),
             Expr::Constant(_) => {}
             Expr::Coalesce(items) | Expr::Join(items, _) => items.iter().for_each(|i| i.sources(out)),
-            Expr::Apply(_, inner) => inner.sources(out),
+            Expr::Apply(_, inner) | Expr::Map(_, inner) => inner.sources(out),
         }
     }
 }
@@ -592,18 +614,20 @@ pub struct Mapping {
     pub(crate) description: String,
     pub(crate) roots: Vec<SourcePath>,
     pub(crate) entries: Vec<Entry>,
+    /// The value maps the mapping declares (its preset's first).
+    pub(crate) value_maps: Vec<Arc<ValueMap>>,
 }
-
-/// The names of the built-in mappings.
-pub const PRESETS: [&str; 3] = ["entra", "okta", "generic"];
 
 /// The presets, parsed on first use. (A preset must not use `extends`: it would wait on itself.)
 static LOADED_PRESETS: LazyLock<Vec<Result<Mapping, MappingError>>> = LazyLock::new(|| {
     PRESETS
         .iter()
-        .map(|name| {
-            let text = presets::text(name).unwrap_or("");
-            Mapping::from_json_str(text).map_err(|e| MappingError::new("", format!("preset {name}: {e}")))
+        .map(|preset| {
+            let failed = |e: &dyn fmt::Display| MappingError::new("", format!("preset {}: {e}", preset.name));
+            let (user, _) = presets::split(preset).map_err(|e| failed(&e))?;
+            let mut mapping = Mapping::from_json(&user).map_err(|e| failed(&e))?;
+            mapping.description = preset.description.to_string();
+            Ok(mapping)
         })
         .collect()
 });
@@ -613,9 +637,9 @@ impl Mapping {
     /// profiles) or `generic` (records whose attributes carry SCIM names). Names ignore case. The
     /// presets are loaded once and shared.
     pub fn preset(name: &str) -> Result<&'static Mapping, MappingError> {
-        let Some(i) = PRESETS.iter().position(|p| p.eq_ignore_ascii_case(name.trim())) else {
-            let mut msg = format!("unknown preset {name:?}; expected one of {}", PRESETS.join(", "));
-            if let Some(s) = closest(name, PRESETS.iter().copied()) {
+        let Some((i, _)) = presets::find(name) else {
+            let mut msg = format!("unknown preset {name:?}; expected one of {}", presets::names());
+            if let Some(s) = closest(name, PRESETS.iter().map(|p| p.name)) {
                 msg.push_str(&format!(" (did you mean {s}?)"));
             }
             return Err(MappingError::new("", msg));
@@ -652,15 +676,20 @@ impl Mapping {
             return Err(MappingError::new("", format!("must be a JSON object, got {}", kind_of(value))));
         };
         for key in obj.keys() {
-            if !["description", "extends", "roots", "attributes"].contains(&key.as_str()) {
+            if !["description", "extends", "roots", "value_maps", "attributes"].contains(&key.as_str()) {
                 return Err(MappingError::new(
                     key.clone(),
-                    "unknown key; expected description, extends, roots or attributes",
+                    "unknown key; expected description, extends, roots, value_maps or attributes",
                 ));
             }
         }
         let mut mapping = match obj.get("extends") {
-            None => Mapping { description: String::new(), roots: vec![root_record()], entries: Vec::new() },
+            None => Mapping {
+                description: String::new(),
+                roots: vec![root_record()],
+                entries: Vec::new(),
+                value_maps: Vec::new(),
+            },
             Some(Value::String(name)) => {
                 Mapping::preset(name).cloned().map_err(|e| MappingError::new("extends", e.message))?
             }
@@ -695,6 +724,13 @@ impl Mapping {
                 return Err(MappingError::new("roots", "must list at least one root (\"\" is the record)"));
             }
         }
+        if let Some(maps) = obj.get("value_maps") {
+            for map in value_map::parse_all(maps, reserved)? {
+                mapping.value_maps.retain(|m| m.name != map.name);
+                mapping.value_maps.push(map);
+            }
+        }
+        let scope: Vec<Arc<ValueMap>> = mapping.value_maps.iter().chain(PRESET_VALUE_MAPS.iter()).cloned().collect();
         let own = match obj.get("attributes") {
             None if obj.contains_key("extends") => &[][..],
             None => return Err(MappingError::new("attributes", "is required: the list of mapping entries")),
@@ -705,7 +741,7 @@ impl Mapping {
         };
         let inherited = mapping.entries.len();
         for (i, item) in own.iter().enumerate() {
-            let (target, entry) = parse_entry(i, item)?;
+            let (target, entry) = parse_entry(i, item, &scope)?;
             let key = target.key();
             let existing = mapping.entries.iter().position(|e| e.target.key() == key);
             match (existing, entry) {
@@ -738,6 +774,9 @@ impl Mapping {
             m.insert("description".into(), Value::String(self.description.clone()));
         }
         m.insert("roots".into(), self.roots.iter().map(|r| Value::String(r.text.clone())).collect());
+        if !self.value_maps.is_empty() {
+            m.insert("value_maps".into(), value_map::to_json(&self.value_maps));
+        }
         let entries = self
             .entries
             .iter()
@@ -778,7 +817,7 @@ fn entry_name(i: usize, target: Option<&str>) -> String {
 }
 
 /// Parses one entry; `None` for `"from": null` (remove the inherited entry).
-fn parse_entry(i: usize, item: &Value) -> Result<(TargetPath, Option<Entry>), MappingError> {
+fn parse_entry(i: usize, item: &Value, maps: &[Arc<ValueMap>]) -> Result<(TargetPath, Option<Entry>), MappingError> {
     let Value::Object(obj) = item else {
         return Err(MappingError::new(
             entry_name(i, None),
@@ -813,7 +852,7 @@ fn parse_entry(i: usize, item: &Value) -> Result<(TargetPath, Option<Entry>), Ma
         None => Err(MappingError::new(name, "from is required: a source attribute or an expression")),
         Some(Value::Null) => Ok((target, None)),
         Some(from) => {
-            let expr = Expr::parse(from, 0).map_err(|m| MappingError::new(&name, m))?;
+            let expr = Expr::parse(from, 0, maps).map_err(|m| MappingError::new(&name, m))?;
             Ok((target.clone(), Some(Entry { target, expr, required })))
         }
     }
@@ -974,10 +1013,40 @@ mod tests {
 
     #[test]
     fn mappings_round_trip_through_json() {
-        for name in PRESETS {
+        for preset in PRESETS {
+            let name = preset.name;
             let m = Mapping::preset(name).expect("preset");
-            assert!(!presets::text(name).unwrap_or("").contains("\"extends\""), "{name} must not extend");
+            assert!(!preset.json.contains("\"extends\""), "{name} must not extend");
+            assert!(!preset.json.contains("\"description\""), "{name}: the description is the table's");
+            assert_eq!(m.description(), preset.description);
             assert_eq!(Mapping::from_json(&m.to_json()).as_ref(), Ok(m), "{name}");
         }
+    }
+
+    #[test]
+    fn value_maps_map_values_and_are_checked_when_loaded() {
+        let e = |v| Mapping::from_json(&v).expect_err("invalid");
+        let m = Mapping::from_json(&json!({
+            "value_maps": {"state": {"of": "a state", "values": [["on", true], ["off", false]]}},
+            "attributes": [{"target": "active", "from": {"state": "s"}}]
+        }))
+        .expect("valid");
+        let map = m.value_maps.first().expect("declared");
+        assert_eq!(map.get(" ON "), Some(&json!(true)));
+        assert_eq!(map.get("dim"), None);
+        assert_eq!(Mapping::from_json(&m.to_json()).as_ref(), Ok(&m));
+        // The presets' maps are usable everywhere, as okta_status always was.
+        let okta = json!({"attributes": [{"target": "active", "from": {"okta_status": "status"}}]});
+        assert!(Mapping::from_json(&okta).is_ok());
+        let taken = json!({"value_maps": {"trim": {"of": "x", "values": [["a", 1]]}}, "attributes": []});
+        assert_eq!(e(taken).entry, "value_maps.trim");
+        let twice = json!({"value_maps": {"v": {"of": "x", "values": [["a", 1], ["A", 2]]}}, "attributes": []});
+        assert!(e(twice).message.contains("twice"));
+        let null = json!({"value_maps": {"v": {"of": "x", "values": [["a", null]]}}, "attributes": []});
+        assert!(e(null).message.contains("null"));
+        let pair = json!({"value_maps": {"v": {"of": "x", "values": [["a"]]}}, "attributes": []});
+        assert_eq!(e(pair).entry, "value_maps.v");
+        let unknown = json!({"attributes": [{"target": "active", "from": {"stat": "s"}}]});
+        assert!(e(unknown).message.contains("okta_status"));
     }
 }

@@ -12,6 +12,7 @@ use super::locale::{ATLASSIAN_LANGUAGES, nearest_atlassian_language, parse_accep
 use super::name::{NameOutcome, collapse_whitespace, reconcile_name, split_display_name};
 use super::spec::{Entry, Expr, Mapping, SourcePath, Step, Target, TargetPath, Transform};
 use super::timezone::TimezoneKind;
+use super::value_map::ValueMap;
 use super::{normalize_email, normalize_locale, normalize_timezone};
 use crate::profile::Profile;
 use crate::report::{Issue, Report, Severity};
@@ -84,15 +85,6 @@ fn boolean(v: &Value) -> Option<bool> {
     }
 }
 
-/// Okta's user statuses (Okta Users API, `status`).
-fn okta_active(status: &str) -> Option<bool> {
-    match status.trim().to_ascii_uppercase().as_str() {
-        "ACTIVE" | "PROVISIONED" | "RECOVERY" | "PASSWORD_EXPIRED" | "LOCKED_OUT" => Some(true),
-        "STAGED" | "SUSPENDED" | "DEPROVISIONED" => Some(false),
-        _ => None,
-    }
-}
-
 /// Evaluates expressions against one record.
 struct Eval<'a> {
     record: &'a Value,
@@ -139,17 +131,39 @@ impl<'a> Eval<'a> {
                 let from = self.last_source.unwrap_or("the constant").to_string();
                 self.apply(*t, v, &from)
             }
+            Expr::Map(map, inner) => {
+                self.last_source = None;
+                let v = self.eval(inner)?;
+                let from = self.last_source.unwrap_or("the constant").to_string();
+                self.map_value(map, &v, &from)
+            }
         }
+    }
+
+    /// A value through a declared value map, or a problem listing the values it knows.
+    fn map_value(&mut self, map: &ValueMap, v: &Value, from: &str) -> Option<Value> {
+        let s = self.text_named(&map.name, v, from)?;
+        let mapped = map.get(&s).cloned();
+        if mapped.is_none() {
+            let detail = format!("{from} {s:?} is not {} ({}); left out", map.of, map.keys());
+            self.problem(Severity::Warning, &rules::MAP_002, detail);
+        }
+        mapped
     }
 
     /// Text for a transform, or a problem saying what came instead.
     fn text_for(&mut self, t: Transform, v: &Value, from: &str) -> Option<String> {
+        self.text_named(t.as_str(), v, from)
+    }
+
+    /// Text for the transform or value map called `name`.
+    fn text_named(&mut self, name: &str, v: &Value, from: &str) -> Option<String> {
         let s = text(v);
         if s.is_none() {
             self.problem(
                 Severity::Warning,
                 &rules::MAP_002,
-                format!("{from} is {}, but {} needs text; left out", kind_of(v), t.as_str()),
+                format!("{from} is {}, but {name} needs text; left out", kind_of(v)),
             );
         }
         s
@@ -264,22 +278,6 @@ impl<'a> Eval<'a> {
                     None
                 }
             },
-            Transform::OktaStatus => {
-                let s = self.text_for(t, &v, from)?;
-                match okta_active(&s) {
-                    Some(b) => Some(Value::Bool(b)),
-                    None => {
-                        self.problem(
-                            Severity::Warning,
-                            &rules::MAP_002,
-                            format!(
-                                "{from} {s:?} is not an Okta user status (ACTIVE, PROVISIONED, STAGED, RECOVERY, PASSWORD_EXPIRED, LOCKED_OUT, SUSPENDED, DEPROVISIONED); left out"
-                            ),
-                        );
-                        None
-                    }
-                }
-            }
         }
     }
 

@@ -1,7 +1,8 @@
 //! Applying PATCH operations to a resource (RFC 7644 §3.5.2), all or nothing.
 //!
-//! The operations run on a copy; the first error is returned and the caller's resource is left
-//! as it was. Attribute names match ignoring case. With a schema, whether an attribute is
+//! [`apply_in_place`] changes the caller's resource, keeping an undo log of the top-level
+//! attributes the operations touch (undo.rs); [`apply`] runs on a copy. Either way the first error
+//! is returned and the resource is left as it was. Attribute names match ignoring case. With a schema, whether an attribute is
 //! multi-valued or complex comes from it; without one (custom resources), from the data.
 //!
 //! Semantics, operation by operation:
@@ -23,6 +24,7 @@
 
 use serde_json::{Map, Value};
 
+use super::undo::UndoLog;
 use super::values::{ValueList, is_primary};
 use super::{OpKind, Operation, PatchError};
 use crate::filter::{CompValue, CompareOp, Filter};
@@ -53,22 +55,62 @@ impl Default for ApplyOptions {
     }
 }
 
-/// Applies operations to a resource. `rt` gives the schema (`None`: infer from the data).
+/// Applies operations to a copy of a resource and returns it. `rt` gives the schema (`None`: infer
+/// from the data).
 pub fn apply(
     resource: &Value,
     operations: &[Operation],
     rt: Option<&ResourceType>,
     options: ApplyOptions,
 ) -> Result<Value, PatchError> {
+    if !resource.is_object() {
+        return Err(not_an_object());
+    }
+    let mut res = resource.clone();
+    // The copy is dropped on failure: nothing to undo.
+    run(&mut res, operations, rt, options, &mut UndoLog::new(false))?;
+    Ok(res)
+}
+
+/// Applies operations to a resource where it lies, all or nothing: on an error the resource is
+/// put back as it was (only the top-level attributes the operations touched are copied, so a
+/// PATCH costs less than a copy of the resource).
+pub fn apply_in_place(
+    resource: &mut Value,
+    operations: &[Operation],
+    rt: Option<&ResourceType>,
+    options: ApplyOptions,
+) -> Result<(), PatchError> {
+    if !resource.is_object() {
+        return Err(not_an_object());
+    }
+    let mut undo = UndoLog::new(true);
+    let result = run(resource, operations, rt, options, &mut undo);
+    if result.is_err() {
+        undo.restore(resource);
+    }
+    result
+}
+
+fn not_an_object() -> PatchError {
+    PatchError::at(&rules::RFC_J_002, 0, "the resource to patch must be a JSON object")
+}
+
+/// The operations in order on `res`, saving what each may change in `undo` first.
+fn run(
+    res: &mut Value,
+    operations: &[Operation],
+    rt: Option<&ResourceType>,
+    options: ApplyOptions,
+    undo: &mut UndoLog,
+) -> Result<(), PatchError> {
     let lenient = options.lenient;
     let budget = std::cell::Cell::new(options.max_written_bytes);
-    let mut res = resource.clone();
-    if !res.is_object() {
-        return Err(PatchError::at(&rules::RFC_J_002, 0, "the resource to patch must be a JSON object"));
-    }
     // The multi-valued attribute the last operations worked on, out of `res` while they do.
     let mut open: Option<OpenList<'_>> = None;
     for (i, op) in operations.iter().enumerate() {
+        let renames = options.display_name_overwrites_names && kind_sets_display_name(op);
+        undo.before(res, op, renames);
         let ctx = Ctx { rt, lenient, index: i, budget: &budget, max_written: options.max_written_bytes };
         match (&op.path, op.op) {
             (None, OpKind::Remove) => return Err(PatchError::at(&rules::RFC_P_004, i, "remove needs a path")),
@@ -81,19 +123,19 @@ pub fn apply(
                     ));
                 };
                 for (key, value) in members {
-                    ctx.pathless_member(&mut res, &mut open, kind, key, value)?;
+                    ctx.pathless_member(res, &mut open, kind, key, value)?;
                 }
             }
-            (Some(path), kind) => ctx.run(&mut res, &mut open, kind, path, op.value.as_ref())?,
+            (Some(path), kind) => ctx.run(res, &mut open, kind, path, op.value.as_ref())?,
         }
-        if options.display_name_overwrites_names && kind_sets_display_name(op) {
-            overwrite_names(&mut res);
+        if renames {
+            overwrite_names(res);
         }
     }
     if let Some(o) = open {
-        o.put_back(&mut res);
+        o.put_back(res);
     }
-    Ok(res)
+    Ok(())
 }
 
 /// A core multi-valued attribute taken out of the resource while operations run on its values.
@@ -218,7 +260,7 @@ pub(super) fn key_of(m: &Map<String, Value>, name: &str) -> Option<String> {
 }
 
 /// RFC 7643 §2.5: null, `[]` and `{}` (of unassigned members) mean unassigned.
-fn unassigned(v: &Value) -> bool {
+pub(super) fn unassigned(v: &Value) -> bool {
     match v {
         Value::Null => true,
         Value::Array(a) => a.is_empty(),

@@ -12,6 +12,7 @@
 mod apply;
 mod diff;
 mod read;
+mod undo;
 mod values;
 
 use std::fmt;
@@ -22,7 +23,7 @@ use crate::path::PatchPath;
 use crate::report::Issue;
 use crate::rules::Rule;
 
-pub use apply::{ApplyOptions, apply};
+pub use apply::{ApplyOptions, apply, apply_in_place};
 pub use diff::diff;
 pub use read::{PatchReading, read};
 
@@ -270,6 +271,23 @@ impl Profile {
             return Err(e);
         }
         apply(resource, &reading.operations, Some(self.schemas().resource(kind)), self.apply_options(kind))
+    }
+
+    /// [`Profile::apply_patch`] on the resource where it lies: on success it is the patched
+    /// resource, on an error it is left as it was (an undo log of the attributes the operations
+    /// touched, not a copy of the resource, makes it all or nothing).
+    pub fn apply_patch_in_place(
+        &self,
+        resource: &mut Value,
+        patch: &Value,
+        kind: ResourceKind,
+    ) -> Result<(), PatchError> {
+        let reading = self.read_patch(patch, kind, Some(resource));
+        if let Some(e) = reading.first_error() {
+            return Err(e);
+        }
+        let rt = Some(self.schemas().resource(kind));
+        apply_in_place(resource, &reading.operations, rt, self.apply_options(kind))
     }
 
     /// How this profile applies operations to a resource of `kind`.

@@ -1,0 +1,138 @@
+//! `apply_in_place` (an undo log) against `apply` (a copy): for every patch vector, and for every
+//! vector's operations run after another's (so that a failing operation comes after others have
+//! changed the resource), the two give the same result or the same error, and a failed in-place
+//! PATCH leaves the resource exactly as it was.
+
+use atlscim_core::patch::{self, OpKind, Operation};
+use atlscim_core::path::PatchPath;
+use atlscim_core::schema::ResourceKind;
+use serde_json::{Value, json};
+mod common;
+
+fn kind(case: &Value) -> ResourceKind {
+    if case["resource_type"] == "Group" { ResourceKind::Group } else { ResourceKind::User }
+}
+
+/// The operations of a case's PatchOp, when the profile reads it without an error.
+fn operations(case: &Value, patch: &Value) -> Option<Vec<Operation>> {
+    let reading = common::profile(case).read_patch(patch, kind(case), Some(&case["resource"]));
+    reading.first_error().is_none().then_some(reading.operations)
+}
+
+/// Runs `ops` on `case`'s resource both ways; returns whether the PATCH failed.
+fn same_both_ways(case: &Value, ops: &[Operation], label: &str) -> bool {
+    let profile = common::profile(case);
+    let (rt, options) = (Some(profile.schemas().resource(kind(case))), profile.apply_options(kind(case)));
+    let original = &case["resource"];
+    let copied = patch::apply(original, ops, rt, options);
+    let mut in_place = original.clone();
+    let result = patch::apply_in_place(&mut in_place, ops, rt, options);
+    match (&copied, result) {
+        (Ok(want), Ok(())) => assert_eq!(&in_place, want, "{label}"),
+        (Err(want), Err(got)) => {
+            assert_eq!(&got, want, "{label}");
+            assert_eq!(&in_place, original, "{label}: a failed PATCH must leave the resource as it was");
+        }
+        (want, got) => panic!("{label}: copy gave {want:?}, in place {got:?}"),
+    }
+    copied.is_err()
+}
+
+#[test]
+fn in_place_agrees_with_the_copy_and_undoes_failures() {
+    let cases: Vec<(String, Value)> = common::cases("patch").into_iter().collect();
+    let (mut runs, mut undone) = (0, 0);
+    for (name, case) in &cases {
+        let Some(own) = operations(case, &case["patch"]) else { continue };
+        runs += 1;
+        same_both_ways(case, &own, name);
+        // Every other case's operations first, then this one's, on this case's resource.
+        for (first_name, first) in &cases {
+            let mut ops = first["patch"]["Operations"].as_array().cloned().unwrap_or_default();
+            ops.extend(case["patch"]["Operations"].as_array().cloned().unwrap_or_default());
+            let combined = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": ops});
+            let Some(ops) = operations(case, &combined) else { continue };
+            runs += 1;
+            undone += usize::from(same_both_ways(case, &ops, &format!("{first_name} then {name}")));
+        }
+    }
+    println!("in place: {runs} PATCHes, {undone} failed after earlier operations and were undone");
+    assert!(runs > 500 && undone > 50, "too few runs ({runs}) or failures undone ({undone}) to mean much");
+}
+
+/// Operations from `(op, path, value)`, then a remove without a path, which apply refuses: every
+/// change the operations made must be undone.
+fn then_fail(ops: &[(OpKind, Option<&str>, Option<Value>)]) -> Vec<Operation> {
+    let mut out: Vec<Operation> = ops
+        .iter()
+        .map(|(op, path, value)| Operation::new(*op, path.map(|p| PatchPath::parse(p).expect("path")), value.clone()))
+        .collect();
+    out.push(Operation::new(OpKind::Remove, None, None));
+    out
+}
+
+#[test]
+fn failures_are_undone_member_by_member() {
+    let profile = atlscim_core::Profile::atlassian();
+    let rt = Some(profile.schemas().resource(ResourceKind::User));
+    let options = profile.apply_options(ResourceKind::User);
+    let ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    let cases: Vec<(Value, Vec<Operation>)> = vec![
+        // The last assigned member of name removed: name goes, its null member with it.
+        (
+            json!({"userName": "a", "name": {"givenName": null, "familyName": "Jensen"}}),
+            then_fail(&[(OpKind::Remove, Some("name.familyName"), None)]),
+        ),
+        // A member of an extension that exists, then the extension emptied.
+        (
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ext], "userName": "a",
+                   ext: {"department": "Tours", "organization": "Universal"}}),
+            then_fail(&[
+                (OpKind::Replace, Some(&format!("{ext}:department")), Some(json!("Sales"))),
+                (OpKind::Remove, Some(&format!("{ext}:organization")), None),
+                (OpKind::Remove, Some(&format!("{ext}:department")), None),
+            ]),
+        ),
+        // An extension created (and its URN added to schemas).
+        (
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "a"}),
+            then_fail(&[(OpKind::Add, Some(&format!("{ext}:department")), Some(json!("Sales")))]),
+        ),
+        // One attribute spelled two ways, a member of it, then all of it.
+        (
+            json!({"userName": "a", "name": {"givenName": "B"}, "NAME": {"givenName": "C"}}),
+            then_fail(&[
+                (OpKind::Replace, Some("name.givenName"), Some(json!("D"))),
+                (OpKind::Replace, Some("name"), Some(json!({"familyName": "E"}))),
+            ]),
+        ),
+        // A member first, then the whole attribute, then the member again.
+        (
+            json!({"userName": "a", "name": {"givenName": "B", "familyName": "J"}}),
+            then_fail(&[
+                (OpKind::Replace, Some("name.givenName"), Some(json!("C"))),
+                (OpKind::Replace, Some("name"), Some(json!({"givenName": "D"}))),
+                (OpKind::Replace, Some("name.familyName"), Some(json!("K"))),
+            ]),
+        ),
+        // Without a path: members, an extension member and a core attribute by its URN path.
+        (
+            json!({"userName": "a", "active": true, "emails": [{"value": "a@example.com", "primary": true}]}),
+            then_fail(&[(
+                OpKind::Replace,
+                None,
+                Some(json!({"active": false, "emails": [{"value": "b@example.com"}],
+                            ext: {"department": "Sales"},
+                            "urn:ietf:params:scim:schemas:core:2.0:User:userName": "b"})),
+            )]),
+        ),
+    ];
+    for (i, (resource, ops)) in cases.into_iter().enumerate() {
+        let mut patched = resource.clone();
+        let copied = patch::apply(&resource, &ops[..ops.len() - 1], rt, options).expect("all but the last apply");
+        assert_ne!(copied, resource, "case {i}: the operations before the failure change something");
+        let e = patch::apply_in_place(&mut patched, &ops, rt, options).expect_err("the last operation fails");
+        assert_eq!(e.rule.id, "RFC-P-004", "case {i}");
+        assert_eq!(patched, resource, "case {i}: undone");
+    }
+}
