@@ -39,6 +39,7 @@ pub mod response;
 pub mod rules;
 pub mod schema;
 pub mod syntax;
+pub mod sync;
 
 mod check;
 
