@@ -305,3 +305,180 @@ fn a_saved_state_resumes_without_repeating_applied_steps() {
     let state: ExecState = serde_json::from_str(&saved).expect("state");
     assert_eq!(Executor::resume(other, ExecOptions::default(), state).map(|_| ()).map_err(|e| e.kind), Err("state"));
 }
+
+fn kinds_of(p: &Plan) -> Vec<StepKind> {
+    p.steps.iter().map(|s| s.kind).collect()
+}
+
+fn risk<'p>(p: &'p Plan, kind: &str) -> Option<&'p atlscim_core::sync::Risk> {
+    p.risks.iter().find(|r| r.kind == kind)
+}
+
+fn populated(n: usize) -> (Directory, Resources) {
+    let mut d = directory();
+    let desired = Resources {
+        users: (0..n).map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com"))).collect(),
+        groups: vec![group("g1", "One", &["e1", "e2"])],
+    };
+    sync(&mut d, &desired, &opts());
+    (d, desired)
+}
+
+#[test]
+fn guard_rails_refuse_too_many_removals_and_truncated_listings_delete_nothing() {
+    let (d, desired) = populated(40);
+    // 5 of 40 gone: 12.5 % > 10 %.
+    let mut fewer = desired.clone();
+    fewer.users.truncate(35);
+    let p = plan(d.profile(), &fewer, &current(&d), &PlanOptions::default());
+    let refusal = p.refusal.clone().expect("refused");
+    assert_eq!(refusal.guard, "removal_share");
+    assert!(refusal.detail.contains("5 deactivations and deletes"), "{}", refusal.detail);
+    assert_eq!(Executor::new(p, ExecOptions::default()).map(|_| ()).map_err(|e| e.kind), Err("refused"));
+    // The count limit.
+    let p = plan(d.profile(), &fewer, &current(&d), &PlanOptions { max_removals: 4, max_removal_share: 1.0, ..PlanOptions::default() });
+    assert_eq!(p.refusal.map(|r| r.guard).as_deref(), Some("too_many_removals"));
+    // Within both limits: deactivations by default, deletes by policy.
+    let mut one_gone = desired.clone();
+    one_gone.users.truncate(39);
+    let p = plan(d.profile(), &one_gone, &current(&d), &PlanOptions::default());
+    assert!(p.refusal.is_none());
+    assert_eq!(kinds_of(&p), [StepKind::DeactivateUser]);
+    assert_eq!(risk(&p, "deactivations").map(|r| r.subjects.clone()), Some(vec!["u39@example.com".to_string()]));
+    let p = plan(d.profile(), &one_gone, &current(&d), &PlanOptions { gone: GonePolicy::Delete, ..PlanOptions::default() });
+    assert_eq!(kinds_of(&p), [StepKind::DeleteUser]);
+    // A listing with a third of the users looks truncated: never a delete, whatever the policy.
+    let mut truncated = desired.clone();
+    truncated.users.truncate(13);
+    let o = PlanOptions { gone: GonePolicy::Delete, allow_removals: true, ..PlanOptions::default() };
+    let p = plan(d.profile(), &truncated, &current(&d), &o);
+    assert!(risk(&p, "truncated_desired").is_some());
+    assert!(!p.steps.iter().any(|s| matches!(s.kind, StepKind::DeleteUser | StepKind::DeleteGroup)));
+    assert_eq!(p.summary.deactivations, 27);
+}
+
+#[test]
+fn orphans_are_reported_and_left_alone_unless_managed() {
+    let (mut d, desired) = populated(3);
+    let manual = json!({"schemas": [USER_URN], "userName": "admin@example.com",
+                        "emails": [{"value": "admin@example.com", "type": "work", "primary": true}]});
+    assert_eq!(d.handle("POST", "/Users", &[], manual.to_string().as_bytes(), 0.0).status, 201);
+    let p = plan(d.profile(), &desired, &current(&d), &opts());
+    assert!(p.steps.is_empty());
+    assert_eq!(risk(&p, "orphans").map(|r| r.subjects.clone()), Some(vec!["admin@example.com".to_string()]));
+    let p = plan(d.profile(), &desired, &current(&d), &PlanOptions { manage_orphans: true, ..opts() });
+    assert_eq!(kinds_of(&p), [StepKind::DeactivateUser]);
+}
+
+#[test]
+fn ambiguous_and_duplicate_users_are_reported_and_never_touched() {
+    let (d, mut desired) = populated(5);
+    // e4 is gone (deactivated, it keeps its userName); e0 wants that userName: the update would
+    // answer 409, so it is left out and reported.
+    desired.users.remove(4);
+    desired.users[0]["userName"] = json!("u4@example.com");
+    // Two desired users with one email: both left out, and their current users too (e2 stays in
+    // its group, neither is deactivated).
+    desired.users[2]["emails"][0]["value"] = json!("u3@example.com");
+    let p = plan(d.profile(), &desired, &current(&d), &opts());
+    assert_eq!(kinds_of(&p), [StepKind::DeactivateUser], "{:?}", p.steps);
+    assert_eq!(p.steps[0].subject.external_id.as_deref(), Some("e4"));
+    assert!(risk(&p, "likely_conflict").is_some_and(|r| r.subjects == ["u4@example.com"]), "{:?}", p.risks);
+    assert_eq!(risk(&p, "duplicate_in_desired").map(|r| r.count), Some(2));
+    // A current user without externalId (made by hand) named by two desired users, one by
+    // userName and one by email: both ambiguous, and the current user is not deactivated.
+    let (mut d, desired) = populated(4);
+    let manual = json!({"schemas": [USER_URN], "userName": "x@example.com",
+                        "emails": [{"value": "y@example.com", "type": "work", "primary": true}]});
+    assert_eq!(d.handle("POST", "/Users", &[], manual.to_string().as_bytes(), 0.0).status, 201);
+    let mut both = desired.clone();
+    both.users.push(user("a", "x@example.com", "a@example.com"));
+    both.users.push(user("b", "b@example.com", "y@example.com"));
+    let p = plan(d.profile(), &both, &current(&d), &PlanOptions { manage_orphans: true, ..opts() });
+    assert!(p.steps.is_empty(), "{:?}", p.steps);
+    assert_eq!(risk(&p, "ambiguous_match").map(|r| r.subjects.clone()), Some(vec!["b@example.com".to_string(), "x@example.com".to_string()]));
+    assert_eq!(p.summary.ambiguous, 2);
+}
+
+#[test]
+fn email_moves_are_ordered_and_cycles_reported() {
+    let (mut d, mut desired) = populated(4);
+    // A chain: u1 moves to a new address, u0 takes u1's old one.
+    desired.users[1]["emails"][0]["value"] = json!("u1.new@example.com");
+    desired.users[0]["emails"][0]["value"] = json!("u1@example.com");
+    let p = plan(d.profile(), &desired, &current(&d), &opts());
+    assert_eq!(kinds_of(&p), [StepKind::UpdateUser, StepKind::UpdateUser]);
+    assert_eq!(p.steps[0].subject.external_id.as_deref(), Some("e1"), "the address is freed first");
+    assert_eq!(p.steps[1].depends_on, ["s1"]);
+    let (run, _) = execute(&mut d, p, &no_faults);
+    assert!(outcomes(&run).iter().all(|(_, o)| *o == Outcome::Applied), "{:?}", run.state());
+    assert_converged(&d, &desired, &opts());
+    // A swap: u2 and u3 trade addresses.
+    desired.users[2]["emails"][0]["value"] = json!("u3@example.com");
+    desired.users[3]["emails"][0]["value"] = json!("u2@example.com");
+    let p = plan(d.profile(), &desired, &current(&d), &opts());
+    assert!(p.steps.is_empty(), "{:?}", p.steps);
+    assert_eq!(risk(&p, "swap_cycle").map(|r| r.count), Some(2));
+}
+
+#[test]
+fn a_group_rename_is_create_move_delete() {
+    let (mut d, mut desired) = populated(3);
+    desired.groups[0]["displayName"] = json!("One renamed");
+    let p = plan(d.profile(), &desired, &current(&d), &opts());
+    assert_eq!(kinds_of(&p), [StepKind::CreateGroup, StepKind::UpdateMembers, StepKind::DeleteGroup]);
+    assert_eq!(p.steps[2].depends_on, ["s1", "s2"]);
+    assert_eq!(p.steps[2].rules, ["ATL-G-002"]);
+    assert!(risk(&p, "group_rename").is_some());
+    let (run, _) = execute(&mut d, p, &no_faults);
+    assert!(outcomes(&run).iter().all(|(_, o)| *o == Outcome::Applied), "{:?}", run.state());
+    let names: Vec<Value> = d.groups().iter().map(|g| g["displayName"].clone()).collect();
+    assert_eq!(names, [json!("One renamed")]);
+    assert_converged(&d, &desired, &opts());
+}
+
+#[test]
+fn membership_changes_are_cut_within_the_patch_limits() {
+    let config = json!({"profile": "atlassian", "limits": {"max_operations": 3, "max_patch_values": 4}});
+    let profile = Profile::from_config(&config).expect("config");
+    let mut d = Directory::new(profile, "d-sync", Box::new(SeededIds::new(1)));
+    let members: Vec<String> = (0..10).map(|i| format!("e{i}")).collect();
+    let refs: Vec<&str> = members.iter().map(String::as_str).collect();
+    let desired = Resources {
+        users: (0..10).map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com"))).collect(),
+        groups: vec![group("g1", "One", &refs)],
+    };
+    let (p, run) = sync(&mut d, &desired, &opts());
+    let member_steps: Vec<&atlscim_core::sync::Step> = p.steps.iter().filter(|s| s.kind == StepKind::UpdateMembers).collect();
+    assert_eq!(member_steps.len(), 3, "10 members, 4 a message");
+    for s in &member_steps {
+        let ops = s.body.as_ref().and_then(|b| b["Operations"].as_array()).expect("ops");
+        let values: usize = ops.iter().map(|o| o["value"].as_array().map_or(1, Vec::len)).sum();
+        assert!(ops.len() <= 3 && values <= 4);
+    }
+    assert!(outcomes(&run).iter().all(|(_, o)| *o == Outcome::Applied), "{:?}", run.state());
+    assert_converged(&d, &desired, &opts());
+}
+
+#[test]
+fn the_risk_report_names_reserved_groups_unlinking_emails_and_lost_groups() {
+    let config = json!({"profile": "atlassian", "verified_domains": ["example.com"], "known_groups": ["jira-users"]});
+    let profile = Profile::from_config(&config).expect("config");
+    let mut d = Directory::new(profile, "d-sync", Box::new(SeededIds::new(2)));
+    let mut desired = Resources {
+        users: (0..3).map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com"))).collect(),
+        groups: vec![group("g1", "One", &["e0", "e1"])],
+    };
+    sync(&mut d, &desired, &opts());
+    desired.users[0]["emails"][0]["value"] = json!("u0@gmail.com");
+    desired.groups[0]["members"] = json!([{"value": "e0"}]);
+    desired.groups.push(group("g2", "Jira-Users", &[]));
+    let p = plan(d.profile(), &desired, &current(&d), &opts());
+    assert_eq!(risk(&p, "email_unlinks_account").map(|r| r.rule.clone()), Some(Some("ATL-U-019".to_string())));
+    assert_eq!(risk(&p, "loses_groups").map(|r| r.subjects.clone()), Some(vec!["u1@example.com".to_string()]));
+    assert!(risk(&p, "reserved_group_name").is_some());
+    assert!(!p.steps.iter().any(|s| s.kind == StepKind::CreateGroup));
+    assert_eq!(p.steps.iter().find(|s| s.kind == StepKind::UpdateUser).map(|s| s.rules.clone()), Some(vec!["ATL-U-019".to_string()]));
+    // Danger first.
+    assert!(p.risks.windows(2).all(|w| w[0].level >= w[1].level));
+}

@@ -236,10 +236,16 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     // Current users a desired user named but could not safely take: never removed.
     let mut protected: HashSet<usize> = HashSet::new();
     for d in 0..desired.users.len() {
+        let k = &des_keys[d];
         if fates[d] == Fate::Untouched {
+            // Left out (a duplicate, say): the current users it names are left alone too.
+            for (value, index) in [(&k.ext, &by_ext), (&k.user, &by_user), (&k.email, &by_email)] {
+                if let Some(cands) = value.as_deref().and_then(|v| index.get(v)) {
+                    protected.extend(cands.iter().copied());
+                }
+            }
             continue;
         }
-        let k = &des_keys[d];
         let mut decided = false;
         for key in &options.match_by {
             let (value, index) = match key {
