@@ -482,3 +482,125 @@ fn the_risk_report_names_reserved_groups_unlinking_emails_and_lost_groups() {
     // Danger first.
     assert!(p.risks.windows(2).all(|w| w[0].level >= w[1].level));
 }
+
+/// A small seeded generator for the property test (proptest draws the seed and the sizes).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+fn random_groups(rng: &mut Rng, users: &[Value], count: usize, tag: &str) -> Vec<Value> {
+    (0..count)
+        .map(|g| {
+            let members: Vec<&str> =
+                users.iter().filter(|_| rng.chance(40)).filter_map(|u| u["externalId"].as_str()).collect();
+            group(&format!("{tag}{g}"), &format!("Group {tag}{g}"), &members)
+        })
+        .collect()
+}
+
+/// The desired side after an hour of identity-provider life: renames, email moves (disjoint
+/// pairs: B moves to a new address, A takes B's old one), attribute and activation changes,
+/// users gone and new, membership churn, group renames, groups gone and new.
+fn evolve(rng: &mut Rng, before: &Resources) -> Resources {
+    let mut users = before.users.clone();
+    let n = users.len();
+    let mut in_pair = vec![false; n];
+    for _ in 0..n / 4 {
+        let (a, b) = (rng.below(n), rng.below(n));
+        if a == b || in_pair[a] || in_pair[b] {
+            continue;
+        }
+        in_pair[a] = true;
+        in_pair[b] = true;
+        let old = users[b]["emails"][0]["value"].clone();
+        users[b]["emails"][0]["value"] = json!(format!("moved.{}", old.as_str().unwrap_or_default()));
+        users[a]["emails"][0]["value"] = old;
+    }
+    for (i, u) in users.iter_mut().enumerate() {
+        if rng.chance(15) {
+            u["userName"] = json!(format!("renamed{i}.{}", u["userName"].as_str().unwrap_or_default()));
+        }
+        if rng.chance(15) {
+            u["title"] = json!(format!("Title {}", rng.below(5)));
+        }
+        if rng.chance(10) {
+            u["displayName"] = json!(format!("Someone {}", rng.below(100)));
+        }
+        if rng.chance(5) {
+            u["active"] = json!(false);
+        }
+    }
+    let mut kept: Vec<Value> = users.into_iter().enumerate().filter(|(i, _)| in_pair[*i] || !rng.chance(10)).map(|(_, u)| u).collect();
+    for j in 0..rng.below(4) {
+        kept.push(user(&format!("new{j}"), &format!("new{j}@example.com"), &format!("new{j}@example.com")));
+    }
+    let mut groups: Vec<Value> = before.groups.iter().filter(|_| !rng.chance(15)).cloned().collect();
+    for g in &mut groups {
+        let members: Vec<Value> =
+            kept.iter().filter(|_| rng.chance(40)).filter_map(|u| u["externalId"].as_str()).map(|x| json!({"value": x})).collect();
+        g["members"] = Value::Array(members);
+        if rng.chance(15) {
+            g["displayName"] = json!(format!("{} (renamed)", g["displayName"].as_str().unwrap_or_default()));
+        }
+    }
+    let extra = rng.below(2);
+    groups.extend(random_groups(rng, &kept, extra, "new"));
+    Resources { users: kept, groups }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+    /// plan → execute against the Directory (with faults) → plan again is empty; a second run
+    /// sends nothing; no externalId is held twice; every step has a successful outcome.
+    #[test]
+    fn sync_converges_and_is_idempotent(seed in proptest::prelude::any::<u64>(), n in 1usize..30, g in 0usize..4, orphans in 0usize..3, delete in proptest::prelude::any::<bool>(), fault_offset in 0usize..9) {
+        let mut rng = Rng(seed);
+        let mut d = directory();
+        let users: Vec<Value> = (0..n).map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com"))).collect();
+        let groups = random_groups(&mut rng, &users, g, "g");
+        let first = Resources { users, groups };
+        sync(&mut d, &first, &opts());
+        assert_converged(&d, &first, &opts());
+        for j in 0..orphans {
+            let manual = json!({"schemas": [USER_URN], "userName": format!("orphan{j}@example.com"),
+                                "emails": [{"value": format!("orphan{j}@example.com"), "type": "work", "primary": true}]});
+            proptest::prop_assert_eq!(d.handle("POST", "/Users", &[], manual.to_string().as_bytes(), 0.0).status, 201);
+        }
+        let second = evolve(&mut rng, &first);
+        let o = PlanOptions { gone: if delete { GonePolicy::Delete } else { GonePolicy::Deactivate }, ..opts() };
+        let p = plan(d.profile(), &second, &current(&d), &o);
+        proptest::prop_assert!(p.refusal.is_none());
+        proptest::prop_assert!(!p.risks.iter().any(|r| matches!(r.kind.as_str(), "swap_cycle" | "likely_conflict" | "ambiguous_match")), "{:?}", p.risks);
+        let (run, _) = execute(&mut d, p, &|k| faulty(k + fault_offset));
+        for s in &run.state().steps {
+            proptest::prop_assert!(matches!(s.outcome, Outcome::Applied | Outcome::Adopted), "{:?}", s);
+        }
+        let again = plan(d.profile(), &second, &current(&d), &o);
+        proptest::prop_assert!(again.steps.is_empty(), "not converged: {}", serde_json::to_string(&again.steps).unwrap_or_default());
+        let (_, sent) = execute(&mut d, again, &no_faults);
+        proptest::prop_assert_eq!(sent, 0);
+        let mut ext: Vec<String> = d.users().iter().filter_map(|u| u["externalId"].as_str().map(str::to_string)).collect();
+        let total = ext.len();
+        ext.sort();
+        ext.dedup();
+        proptest::prop_assert_eq!(ext.len(), total, "an externalId is held twice");
+        // Orphans are left alone.
+        let live_orphans = d.users().iter().filter(|u| u["userName"].as_str().is_some_and(|x| x.starts_with("orphan")) && u["active"] != json!(false)).count();
+        proptest::prop_assert_eq!(live_orphans, orphans);
+    }
+}
