@@ -13,8 +13,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use atlscim_core::Profile;
 use atlscim_core::mapping::{Mapping, PRESETS};
 use atlscim_core::sync::{
-    Action, ExecOptions, ExecState, Executor, GonePolicy, HttpResponse, Outcome, Plan, PlanOptions, Resources, RiskLevel,
-    plan,
+    Action, ExecOptions, ExecState, Executor, GonePolicy, HttpResponse, Outcome, Plan, PlanOptions, Resources,
+    RiskLevel, plan,
 };
 use serde_json::{Value, json};
 
@@ -96,8 +96,8 @@ pub fn desired(path: &Path, mapping: &str, profile: &Profile) -> Result<Resource
                 if line.trim().is_empty() {
                     continue;
                 }
-                let v: Value = serde_json::from_str(line)
-                    .map_err(|e| format!("{}:{}: not JSON: {e}", path.display(), i + 1))?;
+                let v: Value =
+                    serde_json::from_str(line).map_err(|e| format!("{}:{}: not JSON: {e}", path.display(), i + 1))?;
                 sort(v, false, &mut users, &mut groups);
             }
         }
@@ -115,8 +115,9 @@ fn load_mapping(spec: &str) -> Result<Mapping, String> {
     if PRESETS.iter().any(|p| p.eq_ignore_ascii_case(spec.trim())) {
         return Mapping::preset(spec).cloned().map_err(|e| e.to_string());
     }
-    let text = std::fs::read_to_string(spec)
-        .map_err(|e| format!("--mapping {spec}: not a preset ({}, scim) nor a readable file: {e}", PRESETS.join(", ")))?;
+    let text = std::fs::read_to_string(spec).map_err(|e| {
+        format!("--mapping {spec}: not a preset ({}, scim) nor a readable file: {e}", PRESETS.join(", "))
+    })?;
     Mapping::from_json_str(&text).map_err(|e| format!("{spec}: {e}"))
 }
 
@@ -193,8 +194,16 @@ fn describe(p: &Plan, with_steps: bool) -> String {
     if with_steps {
         for st in &p.steps {
             let who = st.subject.user_name.as_deref().or(st.subject.display_name.as_deref()).unwrap_or("");
-            let deps = if st.depends_on.is_empty() { String::new() } else { format!(" (after {})", st.depends_on.join(", ")) };
-            out.push_str(&format!("  {} {} {} {} {}{deps}\n", st.id, st.kind.as_str(), st.method, escaped(&st.path), escaped(who)));
+            let deps =
+                if st.depends_on.is_empty() { String::new() } else { format!(" (after {})", st.depends_on.join(", ")) };
+            out.push_str(&format!(
+                "  {} {} {} {} {}{deps}\n",
+                st.id,
+                st.kind.as_str(),
+                st.method,
+                escaped(&st.path),
+                escaped(who)
+            ));
         }
     }
     out
@@ -249,13 +258,21 @@ fn check_url(url: &str) -> Result<String, String> {
     let Some((scheme, rest)) = base.split_once("://") else { return Err(format!("--url {url}: not an absolute URL")) };
     let authority = rest.split('/').next().unwrap_or("");
     let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(h) = host.strip_prefix('[') { h.split(']').next().unwrap_or("") } else { host.split(':').next().unwrap_or("") };
+    let host = if let Some(h) = host.strip_prefix('[') {
+        h.split(']').next().unwrap_or("")
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
     match scheme.to_ascii_lowercase().as_str() {
         "https" => Ok(base),
         "http" => {
             let loopback = host.eq_ignore_ascii_case("localhost")
                 || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
-            if loopback { Ok(base) } else { Err(format!("--url {url}: plain http is allowed only to a loopback address; use https")) }
+            if loopback {
+                Ok(base)
+            } else {
+                Err(format!("--url {url}: plain http is allowed only to a loopback address; use https"))
+            }
         }
         _ => Err(format!("--url {url}: the scheme must be https")),
     }
@@ -327,13 +344,21 @@ impl Client {
                 let path = format!("/{collection}?startIndex={start}&count=100");
                 let r = self.read(&path, wait_scale);
                 if r.status != 200 {
-                    return Err(format!("GET {path}: status {} {}", r.status, escaped(&r.body.chars().take(200).collect::<String>())));
+                    return Err(format!(
+                        "GET {path}: status {} {}",
+                        r.status,
+                        escaped(&r.body.chars().take(200).collect::<String>())
+                    ));
                 }
                 let page: Value = serde_json::from_str(&r.body).map_err(|e| format!("GET {path}: {e}"))?;
                 let items = page.get("Resources").and_then(Value::as_array).cloned().unwrap_or_default();
                 let total = page.get("totalResults").and_then(Value::as_u64).unwrap_or(0) as usize;
                 let n = items.len();
-                if groups { all.groups.extend(items) } else { all.users.extend(items) }
+                if groups {
+                    all.groups.extend(items)
+                } else {
+                    all.users.extend(items)
+                }
                 start += n;
                 if n == 0 || start > total {
                     break;
@@ -359,7 +384,8 @@ fn saved_run(path: &Path, options: &ExecOptions) -> Result<Option<Executor>, Str
         return Err(format!("{}: not a state file of format {STATE_FILE_FORMAT}", path.display()));
     }
     let p = Plan::from_json_str(&doc["plan"].to_string()).map_err(|e| format!("{}: {e}", path.display()))?;
-    let state: ExecState = serde_json::from_value(doc["state"].clone()).map_err(|e| format!("{}: {e}", path.display()))?;
+    let state: ExecState =
+        serde_json::from_value(doc["state"].clone()).map_err(|e| format!("{}: {e}", path.display()))?;
     let run = Executor::resume(p, options.clone(), state).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok((!run.is_done()).then_some(run))
 }
@@ -367,7 +393,8 @@ fn saved_run(path: &Path, options: &ExecOptions) -> Result<Option<Executor>, Str
 /// `atlscim sync`. Ok(true) when every step succeeded.
 pub fn sync_command(args: &SyncArgs, profile: &Profile) -> Result<bool, String> {
     let base = check_url(&args.url)?;
-    let token = std::env::var(&args.token_env).map_err(|_| format!("--token-env {}: the variable is not set", args.token_env))?;
+    let token = std::env::var(&args.token_env)
+        .map_err(|_| format!("--token-env {}: the variable is not set", args.token_env))?;
     let client = Client::new(base, token, args.timeout);
     let options = ExecOptions {
         rate_per_second: args.rate,
@@ -381,7 +408,8 @@ pub fn sync_command(args: &SyncArgs, profile: &Profile) -> Result<bool, String> 
     };
     let mut run = match resumed {
         Some(run) => {
-            let _ = writeln!(err, "resuming the run saved in {}", args.state.as_deref().unwrap_or(Path::new("")).display());
+            let _ =
+                writeln!(err, "resuming the run saved in {}", args.state.as_deref().unwrap_or(Path::new("")).display());
             run
         }
         None => {
@@ -408,7 +436,9 @@ pub fn sync_command(args: &SyncArgs, profile: &Profile) -> Result<bool, String> 
         }
         match action {
             Action::Done => break,
-            Action::Wait { seconds } => std::thread::sleep(Duration::from_secs_f64((seconds * args.wait_scale).clamp(0.0, 86_400.0))),
+            Action::Wait { seconds } => {
+                std::thread::sleep(Duration::from_secs_f64((seconds * args.wait_scale).clamp(0.0, 86_400.0)))
+            }
             Action::Send { step, method, path, headers, body } => {
                 if tty {
                     let done = run.state().steps.iter().filter(|s| s.outcome != Outcome::Pending).count();
@@ -434,7 +464,15 @@ pub fn sync_command(args: &SyncArgs, profile: &Profile) -> Result<bool, String> 
     }
     for (st, s) in run.steps() {
         if !matches!(s.outcome, Outcome::Applied | Outcome::Adopted) {
-            let _ = writeln!(err, "  {} {} {}: {:?} {}", st.id, st.kind.as_str(), escaped(&st.path), s.outcome, escaped(s.detail.as_deref().unwrap_or("")));
+            let _ = writeln!(
+                err,
+                "  {} {} {}: {:?} {}",
+                st.id,
+                st.kind.as_str(),
+                escaped(&st.path),
+                s.outcome,
+                escaped(s.detail.as_deref().unwrap_or(""))
+            );
         }
     }
     Ok(counts.keys().all(|k| matches!(*k, "applied" | "adopted")))

@@ -78,7 +78,11 @@ fn execute(d: &mut Directory, p: Plan, fault: &dyn Fn(usize) -> Fault) -> (Execu
                         if f == Fault::Lost {
                             HttpResponse::default()
                         } else {
-                            HttpResponse { status: a.status, body: a.body_text(), headers: a.headers.into_iter().collect() }
+                            HttpResponse {
+                                status: a.status,
+                                body: a.body_text(),
+                                headers: a.headers.into_iter().collect(),
+                            }
                         }
                     }
                 };
@@ -107,7 +111,11 @@ fn outcomes(run: &Executor) -> Vec<(String, Outcome)> {
 
 fn assert_converged(d: &Directory, desired: &Resources, options: &PlanOptions) {
     let again = plan(d.profile(), desired, &current(d), options);
-    assert!(again.steps.is_empty(), "not converged: {}", serde_json::to_string_pretty(&again.steps).unwrap_or_default());
+    assert!(
+        again.steps.is_empty(),
+        "not converged: {}",
+        serde_json::to_string_pretty(&again.steps).unwrap_or_default()
+    );
 }
 
 #[test]
@@ -121,7 +129,13 @@ fn an_empty_directory_gets_users_groups_and_members() {
     let kinds: Vec<StepKind> = p.steps.iter().map(|s| s.kind).collect();
     assert_eq!(
         kinds,
-        [StepKind::CreateGroup, StepKind::CreateGroup, StepKind::CreateUser, StepKind::CreateUser, StepKind::UpdateMembers]
+        [
+            StepKind::CreateGroup,
+            StepKind::CreateGroup,
+            StepKind::CreateUser,
+            StepKind::CreateUser,
+            StepKind::UpdateMembers
+        ]
     );
     assert_eq!(p.steps[4].depends_on, ["s1", "s3", "s4"]);
     assert!(outcomes(&run).iter().all(|(_, o)| *o == Outcome::Applied), "{:?}", outcomes(&run));
@@ -135,7 +149,9 @@ fn an_empty_directory_gets_users_groups_and_members() {
 fn the_same_inputs_give_the_same_plan_byte_for_byte() {
     let mut d = directory();
     let first = Resources {
-        users: (0..20).map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com"))).collect(),
+        users: (0..20)
+            .map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com")))
+            .collect(),
         groups: vec![group("g", "G", &["e1", "e2", "e3"])],
     };
     sync(&mut d, &first, &opts());
@@ -166,7 +182,9 @@ fn faulty(n: usize) -> Fault {
 fn lost_answers_429_and_503_still_converge_without_duplicates() {
     let mut d = directory();
     let desired = Resources {
-        users: (0..12).map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com"))).collect(),
+        users: (0..12)
+            .map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com")))
+            .collect(),
         groups: vec![group("g1", "One", &["e1", "e2"]), group("g2", "Two", &["e3"])],
     };
     let p = plan(d.profile(), &desired, &current(&d), &opts());
@@ -214,7 +232,12 @@ fn a_failed_step_skips_its_dependents_and_401_stops_the_run() {
     while let Action::Send { step, method, path, headers, body } = run.next(0.0) {
         let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let r = if step == "s2" {
-            HttpResponse { status: 400, body: r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","detail":"no"}"#.into(), ..HttpResponse::default() }
+            HttpResponse {
+                status: 400,
+                body: r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","detail":"no"}"#
+                    .into(),
+                ..HttpResponse::default()
+            }
         } else {
             let a = d.handle(&method, &path, &h, body.as_deref().unwrap_or("").as_bytes(), 0.0);
             HttpResponse { status: a.status, body: a.body_text(), headers: a.headers.into_iter().collect() }
@@ -228,8 +251,11 @@ fn a_failed_step_skips_its_dependents_and_401_stops_the_run() {
 
     let mut run = Executor::new(p, ExecOptions::default()).expect("runnable");
     assert!(matches!(run.next(0.0), Action::Send { .. }));
-    run.feed(&HttpResponse { status: 401, body: r#"{"error":"expired","traceId":"t"}"#.into(), ..HttpResponse::default() }, 0.0)
-        .expect("fed");
+    run.feed(
+        &HttpResponse { status: 401, body: r#"{"error":"expired","traceId":"t"}"#.into(), ..HttpResponse::default() },
+        0.0,
+    )
+    .expect("fed");
     assert_eq!(run.next(0.0), Action::Done);
     assert!(run.state().stopped.is_some());
     assert!(run.state().steps.iter().all(|s| s.outcome == Outcome::NotRun));
@@ -237,21 +263,27 @@ fn a_failed_step_skips_its_dependents_and_401_stops_the_run() {
 
 #[test]
 fn waits_follow_retry_after_backoff_and_the_rate_budget() {
-    let desired = Resources { users: vec![user("e1", "ada@example.com", "ada@example.com"), user("e2", "b@example.com", "b@example.com")], groups: vec![] };
+    let desired = Resources {
+        users: vec![user("e1", "ada@example.com", "ada@example.com"), user("e2", "b@example.com", "b@example.com")],
+        groups: vec![],
+    };
     let p = plan(&Profile::atlassian(), &desired, &Resources::default(), &opts());
-    let mut run = Executor::new(p.clone(), ExecOptions { rate_per_second: Some(2.0), ..ExecOptions::default() }).expect("ok");
+    let mut run =
+        Executor::new(p.clone(), ExecOptions { rate_per_second: Some(2.0), ..ExecOptions::default() }).expect("ok");
     assert!(matches!(run.next(100.0), Action::Send { .. }));
     let h = [("Retry-After".to_string(), "7".to_string())].into();
     run.feed(&HttpResponse { status: 429, headers: h, body: String::new() }, 100.0).expect("fed");
     assert_eq!(run.next(101.0), Action::Wait { seconds: 6.0 });
     assert!(matches!(run.next(107.0), Action::Send { .. }));
-    run.feed(&HttpResponse { status: 201, body: r#"{"id":"x"}"#.into(), ..HttpResponse::default() }, 107.1).expect("fed");
+    run.feed(&HttpResponse { status: 201, body: r#"{"id":"x"}"#.into(), ..HttpResponse::default() }, 107.1)
+        .expect("fed");
     // Two a second: the next send is due half a second after the last.
     assert_eq!(run.next(107.2), Action::Wait { seconds: 107.5 - 107.2 });
     // Backoff after a 503 is between half and all of backoff_base, and differs with the seed.
     let waits: Vec<f64> = (0..2u64)
         .map(|seed| {
-            let mut run = Executor::new(p.clone(), ExecOptions { jitter_seed: seed, ..ExecOptions::default() }).expect("ok");
+            let mut run =
+                Executor::new(p.clone(), ExecOptions { jitter_seed: seed, ..ExecOptions::default() }).expect("ok");
             run.next(0.0);
             run.feed(&HttpResponse { status: 503, ..HttpResponse::default() }, 0.0).expect("fed");
             match run.next(0.0) {
@@ -268,7 +300,9 @@ fn waits_follow_retry_after_backoff_and_the_rate_budget() {
 fn a_saved_state_resumes_without_repeating_applied_steps() {
     let mut d = directory();
     let desired = Resources {
-        users: (0..5).map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com"))).collect(),
+        users: (0..5)
+            .map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com")))
+            .collect(),
         groups: vec![group("g1", "One", &["e1", "e2"])],
     };
     let p = plan(d.profile(), &desired, &current(&d), &opts());
@@ -280,7 +314,8 @@ fn a_saved_state_resumes_without_repeating_applied_steps() {
         saved = run.state_json();
         let a = d.handle(&method, &path, &[], body.as_deref().unwrap_or("").as_bytes(), 0.0);
         if i < 3 {
-            run.feed(&HttpResponse { status: a.status, body: a.body_text(), ..HttpResponse::default() }, 0.0).expect("fed");
+            run.feed(&HttpResponse { status: a.status, body: a.body_text(), ..HttpResponse::default() }, 0.0)
+                .expect("fed");
         }
     }
     assert!(!saved.contains("Bearer") && saved.contains("\"inFlight\":true"));
@@ -295,7 +330,9 @@ fn a_saved_state_resumes_without_repeating_applied_steps() {
         }
         methods.push(method.clone());
         let a = d.handle(&method, &path, &[], body.as_deref().unwrap_or("").as_bytes(), 0.0);
-        resumed.feed(&HttpResponse { status: a.status, body: a.body_text(), ..HttpResponse::default() }, 0.0).expect("fed");
+        resumed
+            .feed(&HttpResponse { status: a.status, body: a.body_text(), ..HttpResponse::default() }, 0.0)
+            .expect("fed");
     }
     assert_eq!(resumed.state().steps[3].outcome, Outcome::Adopted);
     assert_eq!(d.user_count(), 5);
@@ -317,7 +354,9 @@ fn risk<'p>(p: &'p Plan, kind: &str) -> Option<&'p atlscim_core::sync::Risk> {
 fn populated(n: usize) -> (Directory, Resources) {
     let mut d = directory();
     let desired = Resources {
-        users: (0..n).map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com"))).collect(),
+        users: (0..n)
+            .map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com")))
+            .collect(),
         groups: vec![group("g1", "One", &["e1", "e2"])],
     };
     sync(&mut d, &desired, &opts());
@@ -336,7 +375,12 @@ fn guard_rails_refuse_too_many_removals_and_truncated_listings_delete_nothing() 
     assert!(refusal.detail.contains("5 deactivations and deletes"), "{}", refusal.detail);
     assert_eq!(Executor::new(p, ExecOptions::default()).map(|_| ()).map_err(|e| e.kind), Err("refused"));
     // The count limit.
-    let p = plan(d.profile(), &fewer, &current(&d), &PlanOptions { max_removals: 4, max_removal_share: 1.0, ..PlanOptions::default() });
+    let p = plan(
+        d.profile(),
+        &fewer,
+        &current(&d),
+        &PlanOptions { max_removals: 4, max_removal_share: 1.0, ..PlanOptions::default() },
+    );
     assert_eq!(p.refusal.map(|r| r.guard).as_deref(), Some("too_many_removals"));
     // Within both limits: deactivations by default, deletes by policy.
     let mut one_gone = desired.clone();
@@ -345,7 +389,8 @@ fn guard_rails_refuse_too_many_removals_and_truncated_listings_delete_nothing() 
     assert!(p.refusal.is_none());
     assert_eq!(kinds_of(&p), [StepKind::DeactivateUser]);
     assert_eq!(risk(&p, "deactivations").map(|r| r.subjects.clone()), Some(vec!["u39@example.com".to_string()]));
-    let p = plan(d.profile(), &one_gone, &current(&d), &PlanOptions { gone: GonePolicy::Delete, ..PlanOptions::default() });
+    let p =
+        plan(d.profile(), &one_gone, &current(&d), &PlanOptions { gone: GonePolicy::Delete, ..PlanOptions::default() });
     assert_eq!(kinds_of(&p), [StepKind::DeleteUser]);
     // A listing with a third of the users looks truncated: never a delete, whatever the policy.
     let mut truncated = desired.clone();
@@ -396,7 +441,10 @@ fn ambiguous_and_duplicate_users_are_reported_and_never_touched() {
     both.users.push(user("b", "b@example.com", "y@example.com"));
     let p = plan(d.profile(), &both, &current(&d), &PlanOptions { manage_orphans: true, ..opts() });
     assert!(p.steps.is_empty(), "{:?}", p.steps);
-    assert_eq!(risk(&p, "ambiguous_match").map(|r| r.subjects.clone()), Some(vec!["b@example.com".to_string(), "x@example.com".to_string()]));
+    assert_eq!(
+        risk(&p, "ambiguous_match").map(|r| r.subjects.clone()),
+        Some(vec!["b@example.com".to_string(), "x@example.com".to_string()])
+    );
     assert_eq!(p.summary.ambiguous, 2);
 }
 
@@ -445,11 +493,14 @@ fn membership_changes_are_cut_within_the_patch_limits() {
     let members: Vec<String> = (0..10).map(|i| format!("e{i}")).collect();
     let refs: Vec<&str> = members.iter().map(String::as_str).collect();
     let desired = Resources {
-        users: (0..10).map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com"))).collect(),
+        users: (0..10)
+            .map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com")))
+            .collect(),
         groups: vec![group("g1", "One", &refs)],
     };
     let (p, run) = sync(&mut d, &desired, &opts());
-    let member_steps: Vec<&atlscim_core::sync::Step> = p.steps.iter().filter(|s| s.kind == StepKind::UpdateMembers).collect();
+    let member_steps: Vec<&atlscim_core::sync::Step> =
+        p.steps.iter().filter(|s| s.kind == StepKind::UpdateMembers).collect();
     assert_eq!(member_steps.len(), 3, "10 members, 4 a message");
     for s in &member_steps {
         let ops = s.body.as_ref().and_then(|b| b["Operations"].as_array()).expect("ops");
@@ -466,7 +517,9 @@ fn the_risk_report_names_reserved_groups_unlinking_emails_and_lost_groups() {
     let profile = Profile::from_config(&config).expect("config");
     let mut d = Directory::new(profile, "d-sync", Box::new(SeededIds::new(2)));
     let mut desired = Resources {
-        users: (0..3).map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com"))).collect(),
+        users: (0..3)
+            .map(|i| user(&format!("e{i}"), &format!("u{i}@example.com"), &format!("u{i}@example.com")))
+            .collect(),
         groups: vec![group("g1", "One", &["e0", "e1"])],
     };
     sync(&mut d, &desired, &opts());
@@ -478,7 +531,10 @@ fn the_risk_report_names_reserved_groups_unlinking_emails_and_lost_groups() {
     assert_eq!(risk(&p, "loses_groups").map(|r| r.subjects.clone()), Some(vec!["u1@example.com".to_string()]));
     assert!(risk(&p, "reserved_group_name").is_some());
     assert!(!p.steps.iter().any(|s| s.kind == StepKind::CreateGroup));
-    assert_eq!(p.steps.iter().find(|s| s.kind == StepKind::UpdateUser).map(|s| s.rules.clone()), Some(vec!["ATL-U-019".to_string()]));
+    assert_eq!(
+        p.steps.iter().find(|s| s.kind == StepKind::UpdateUser).map(|s| s.rules.clone()),
+        Some(vec!["ATL-U-019".to_string()])
+    );
     // Danger first.
     assert!(p.risks.windows(2).all(|w| w[0].level >= w[1].level));
 }
@@ -544,14 +600,19 @@ fn evolve(rng: &mut Rng, before: &Resources) -> Resources {
             u["active"] = json!(false);
         }
     }
-    let mut kept: Vec<Value> = users.into_iter().enumerate().filter(|(i, _)| in_pair[*i] || !rng.chance(10)).map(|(_, u)| u).collect();
+    let mut kept: Vec<Value> =
+        users.into_iter().enumerate().filter(|(i, _)| in_pair[*i] || !rng.chance(10)).map(|(_, u)| u).collect();
     for j in 0..rng.below(4) {
         kept.push(user(&format!("new{j}"), &format!("new{j}@example.com"), &format!("new{j}@example.com")));
     }
     let mut groups: Vec<Value> = before.groups.iter().filter(|_| !rng.chance(15)).cloned().collect();
     for g in &mut groups {
-        let members: Vec<Value> =
-            kept.iter().filter(|_| rng.chance(40)).filter_map(|u| u["externalId"].as_str()).map(|x| json!({"value": x})).collect();
+        let members: Vec<Value> = kept
+            .iter()
+            .filter(|_| rng.chance(40))
+            .filter_map(|u| u["externalId"].as_str())
+            .map(|x| json!({"value": x}))
+            .collect();
         g["members"] = Value::Array(members);
         if rng.chance(15) {
             g["displayName"] = json!(format!("{} (renamed)", g["displayName"].as_str().unwrap_or_default()));

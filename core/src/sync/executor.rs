@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::types::{Plan, PLAN_FORMAT, Step, StepKind, SyncError};
+use super::types::{PLAN_FORMAT, Plan, Step, StepKind, SyncError};
 use crate::response::{ResponseKind, classify_response};
 
 /// The format version of a saved executor state (`"format"`).
@@ -60,13 +60,7 @@ impl Default for ExecOptions {
 pub enum Action {
     /// Send this request (the path is relative to the directory's base URL; add the
     /// `Authorization` header yourself — the executor never sees the token).
-    Send {
-        step: String,
-        method: String,
-        path: String,
-        headers: BTreeMap<String, String>,
-        body: Option<String>,
-    },
+    Send { step: String, method: String, path: String, headers: BTreeMap<String, String>, body: Option<String> },
     /// Call `next` again after this many seconds.
     Wait { seconds: f64 },
     /// Nothing left to send (or the run stopped: see the state's `stopped`).
@@ -401,7 +395,8 @@ impl Executor {
         };
         self.state.steps[i].in_flight = false;
         let headers: Vec<(&str, &str)> = response.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let classified = (response.status != 0).then(|| classify_response(response.status, response.body.as_bytes(), &headers, Some(now)));
+        let classified = (response.status != 0)
+            .then(|| classify_response(response.status, response.body.as_bytes(), &headers, Some(now)));
         let kind = classified.as_ref().map(|c| c.kind);
         let step = &self.plan.steps[i];
         let s = &mut self.state.steps[i];
@@ -412,7 +407,8 @@ impl Executor {
                 s.errors += 1;
                 if s.errors >= self.options.max_attempts {
                     s.outcome = Outcome::Failed;
-                    s.detail = Some(format!("gave up after {} failed attempts (last status {})", s.errors, response.status));
+                    s.detail =
+                        Some(format!("gave up after {} failed attempts (last status {})", s.errors, response.status));
                 } else {
                     let exp = self.options.backoff_base * 2f64.powi(s.errors.saturating_sub(1).min(60) as i32);
                     let jitter = 0.5 + 0.5 * next_random(&mut self.state.rng);

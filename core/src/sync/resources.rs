@@ -60,7 +60,10 @@ impl Resources {
                         Some(Value::Array(items)) => {
                             for item in items {
                                 if !item.is_object() {
-                                    return Err(SyncError::new("input", format!("{key}: every item must be an object")));
+                                    return Err(SyncError::new(
+                                        "input",
+                                        format!("{key}: every item must be an object"),
+                                    ));
                                 }
                                 if group { r.groups.push(item) } else { r.users.push(item) }
                             }
