@@ -837,13 +837,16 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
 
     // --- Removals: users gone from the identity provider; orphans only when asked. ------------
     let live_current = current.users.iter().filter(|u| active(u)).count();
-    let truncated = (desired.users.len() as f64) < options.truncation_share * live_current as f64;
+    // Against every current user, inactive ones too: a deactivation does not change the count,
+    // so the run after a truncated one judges the listing the same way (and does not delete
+    // what the first one deactivated).
+    let truncated = (desired.users.len() as f64) < options.truncation_share * current.users.len() as f64;
     if truncated {
         report.add(
             "truncated_desired",
             RiskLevel::Danger,
             None,
-            format!("{} of {} users", desired.users.len(), live_current),
+            format!("{} of {} users", desired.users.len(), current.users.len()),
             "the desired listing has far fewer users than the directory: it may be truncated, so nothing is deleted",
         );
     }

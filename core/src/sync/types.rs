@@ -54,8 +54,8 @@ pub struct PlanOptions {
     pub max_removal_share: f64,
     /// Plan past `max_removals` / `max_removal_share` anyway (the CLI's `--allow-removals`).
     pub allow_removals: bool,
-    /// A desired listing with fewer users than this share of the current live users (default
-    /// 0.5) looks truncated: the plan then deletes nothing (gone users are deactivated at most).
+    /// A desired listing with fewer users than this share of the current users, inactive ones
+    /// included (default 0.5), looks truncated: the plan then deletes nothing (gone users are deactivated at most).
     pub truncation_share: f64,
 }
 
