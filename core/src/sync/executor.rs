@@ -162,6 +162,11 @@ pub struct Executor {
     options: ExecOptions,
     state: ExecState,
     index: HashMap<String, usize>,
+    /// Steps before this one all have an outcome (outcomes never go back to pending), so `next`
+    /// does not scan the plan from the start each time: a run is linear in its steps.
+    cursor: usize,
+    /// The step whose request is out, if any.
+    outstanding: Option<usize>,
 }
 
 fn digest(text: &str) -> String {
@@ -220,7 +225,7 @@ impl Executor {
             rng: options.jitter_seed,
         };
         let index = plan.steps.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
-        Ok(Executor { plan, options, state, index })
+        Ok(Executor { plan, options, state, index, cursor: 0, outstanding: None })
     }
 
     /// An executor resuming `state` (as [`Executor::state`] saved it) for the same `plan`. A step
@@ -240,6 +245,7 @@ impl Executor {
             }
         }
         fresh.state = state;
+        fresh.cursor = fresh.state.steps.iter().position(|s| s.outcome == Outcome::Pending).unwrap_or(fresh.state.steps.len());
         Ok(fresh)
     }
 
@@ -291,9 +297,13 @@ impl Executor {
                 }
                 return Action::Done;
             }
-            let Some(i) = self.state.steps.iter().position(|s| s.outcome == Outcome::Pending) else {
+            while self.cursor < self.state.steps.len() && self.state.steps[self.cursor].outcome != Outcome::Pending {
+                self.cursor += 1;
+            }
+            let i = self.cursor;
+            if i == self.state.steps.len() {
                 return Action::Done;
-            };
+            }
             if let Some(dep) = self.failed_dependency(i) {
                 let s = &mut self.state.steps[i];
                 s.outcome = Outcome::Skipped;
@@ -321,6 +331,7 @@ impl Executor {
             }
             s.in_flight = true;
             s.sent += 1;
+            self.outstanding = Some(i);
             self.state.last_sent = Some(now);
             let action = if s.lookup.is_some() { lookup_request(step) } else { self.request(i) };
             return action;
@@ -390,7 +401,7 @@ impl Executor {
 
     /// Takes the answer to the request `next` handed out, at time `now`.
     pub fn feed(&mut self, response: &HttpResponse, now: f64) -> Result<(), SyncError> {
-        let Some(i) = self.state.steps.iter().position(|s| s.in_flight) else {
+        let Some(i) = self.outstanding.take().filter(|&i| self.state.steps[i].in_flight) else {
             return Err(SyncError::new("feed", "no request is outstanding"));
         };
         self.state.steps[i].in_flight = false;
