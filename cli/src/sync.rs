@@ -69,7 +69,7 @@ impl PlanFlags {
 /// `{"value": [...]}`, or `{"users": [...], "groups": [...]}`), mapped with `mapping` (a preset,
 /// a mapping file, or `scim` for records that are SCIM already). A record is a group when its
 /// `@odata.type` says so, when it sits under `groups`, or when it has `members`.
-pub fn desired(path: &Path, mapping: &str, profile: &Profile) -> Result<Resources, String> {
+pub fn desired(path: &Path, mapping: &str, profile: &Profile) -> Result<(Resources, Findings), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut users = Vec::new();
     let mut groups = Vec::new();
@@ -103,12 +103,79 @@ pub fn desired(path: &Path, mapping: &str, profile: &Profile) -> Result<Resource
         }
     }
     if mapping.eq_ignore_ascii_case("scim") {
-        return Ok(Resources { users, groups });
+        return Ok((Resources { users, groups }, Findings::default()));
     }
     let mapping = load_mapping(mapping)?;
-    let users = users.iter().map(|r| profile.map_user(r, &mapping).0).collect();
-    let groups = groups.iter().map(|g| profile.map_group(g, None).0).collect();
-    Ok(Resources { users, groups })
+    let mut findings = Findings::default();
+    let users = users
+        .iter()
+        .map(|r| {
+            let (user, report) = profile.map_user(r, &mapping);
+            if !report.valid() {
+                findings.invalid.push(label(&user));
+            }
+            user
+        })
+        .collect();
+    let groups = groups
+        .iter()
+        .map(|g| {
+            let (group, report) = profile.map_group(g, None);
+            if report.issues().iter().any(|i| i.rule.id == "MAP-004") {
+                findings.flattened.push(group["displayName"].as_str().unwrap_or_default().to_string());
+            }
+            group
+        })
+        .collect();
+    Ok((Resources { users, groups }, findings))
+}
+
+fn label(user: &Value) -> String {
+    ["userName", "externalId"].iter().find_map(|k| user[k].as_str()).unwrap_or("?").to_string()
+}
+
+/// What mapping the export found, for the risk report.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// Groups whose nested groups were flattened into their users (MAP-004).
+    flattened: Vec<String>,
+    /// Users Atlassian would refuse as mapped (their creates and updates will fail).
+    invalid: Vec<String>,
+}
+
+impl Findings {
+    /// Adds the findings to the plan's risk report (which stays in its order: danger first).
+    fn add_to(self, p: &mut Plan) {
+        let mut add = |kind: &str, level: RiskLevel, rule: Option<&str>, mut names: Vec<String>, detail: &str| {
+            if names.is_empty() {
+                return;
+            }
+            names.sort();
+            p.risks.push(atlscim_core::sync::Risk {
+                kind: kind.into(),
+                level,
+                rule: rule.map(str::to_string),
+                count: names.len(),
+                subjects: names.into_iter().take(100).collect(),
+                detail: detail.into(),
+            });
+        };
+        add(
+            "nested_group_flattened",
+            RiskLevel::Warning,
+            Some("MAP-004"),
+            self.flattened,
+            "nested identity-provider groups were flattened into their users: Atlassian has no nested groups",
+        );
+        add(
+            "invalid_in_export",
+            RiskLevel::Danger,
+            None,
+            self.invalid,
+            "users Atlassian would refuse as mapped (see `atlscim map`): their creates and updates will fail",
+        );
+        p.risks.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.kind.cmp(&b.kind)));
+    }
 }
 
 fn load_mapping(spec: &str) -> Result<Mapping, String> {
@@ -132,10 +199,11 @@ pub fn plan_command(
     json_out: bool,
     output: Option<&Path>,
 ) -> Result<bool, String> {
-    let desired = desired(export, mapping, profile)?;
+    let (desired, findings) = desired(export, mapping, profile)?;
     let text = std::fs::read_to_string(current).map_err(|e| format!("{}: {e}", current.display()))?;
     let current = Resources::from_text(&text).map_err(|e| format!("{}: {e}", current.display()))?;
-    let p = plan(profile, &desired, &current, &flags.options());
+    let mut p = plan(profile, &desired, &current, &flags.options());
+    findings.add_to(&mut p);
     if let Some(out) = output {
         std::fs::write(out, p.to_json_string()).map_err(|e| format!("{}: {e}", out.display()))?;
     }
@@ -402,6 +470,7 @@ pub fn sync_command(args: &SyncArgs, profile: &Profile) -> Result<bool, String> 
         ..ExecOptions::default()
     };
     let mut err = std::io::stderr().lock();
+    let mut out = std::io::stdout().lock();
     let resumed = match &args.state {
         Some(path) if !args.dry_run => saved_run(path, &options)?,
         _ => None,
@@ -409,14 +478,15 @@ pub fn sync_command(args: &SyncArgs, profile: &Profile) -> Result<bool, String> 
     let mut run = match resumed {
         Some(run) => {
             let _ =
-                writeln!(err, "resuming the run saved in {}", args.state.as_deref().unwrap_or(Path::new("")).display());
+                writeln!(out, "resuming the run saved in {}", args.state.as_deref().unwrap_or(Path::new("")).display());
             run
         }
         None => {
-            let desired = desired(&args.export, &args.mapping, profile)?;
+            let (desired, findings) = desired(&args.export, &args.mapping, profile)?;
             let current = client.current(args.wait_scale)?;
-            let p = plan(profile, &desired, &current, &args.flags.options());
-            let _ = write!(err, "{}", describe(&p, args.dry_run));
+            let mut p = plan(profile, &desired, &current, &args.flags.options());
+            findings.add_to(&mut p);
+            let _ = write!(out, "{}", describe(&p, args.dry_run));
             if args.dry_run {
                 return Ok(p.refusal.is_none());
             }
@@ -458,9 +528,9 @@ pub fn sync_command(args: &SyncArgs, profile: &Profile) -> Result<bool, String> 
     }
     let counts = run.outcome_counts();
     let line: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
-    let _ = writeln!(err, "sync: {} steps: {}", total, line.join(", "));
+    let _ = writeln!(out, "sync: {} steps: {}", total, line.join(", "));
     if let Some(why) = &run.state().stopped {
-        let _ = writeln!(err, "stopped: {}", escaped(why));
+        let _ = writeln!(out, "stopped: {}", escaped(why));
     }
     for (st, s) in run.steps() {
         if !matches!(s.outcome, Outcome::Applied | Outcome::Adopted) {

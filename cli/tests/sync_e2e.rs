@@ -236,7 +236,7 @@ fn sync_converges_under_faults_and_a_second_run_sends_nothing() {
     let writes_before = server.requests().iter().filter(|r| r["method"] != "GET").count();
     let third = sync(&server, &export, &state, &[]);
     assert_eq!(third.code, 0, "{}", third.stderr);
-    assert!(third.stderr.contains("sync: 0 steps"), "{}", third.stderr);
+    assert!(third.stdout.contains("sync: 0 steps"), "{}", third.stdout);
     let writes_after = server.requests().iter().filter(|r| r["method"] != "GET").count();
     assert_eq!(writes_before, writes_after, "a converged directory got writes");
     server.stop();
@@ -260,10 +260,10 @@ fn guard_rails_and_dry_run_send_nothing() {
     let before = writes(&server);
     let refused = sync(&server, &export, &dir.join("state2.json"), &[]);
     assert_eq!(refused.code, 1, "{}", refused.stderr);
-    assert!(refused.stderr.contains("REFUSED by the guard rails (removal_share)"), "{}", refused.stderr);
+    assert!(refused.stdout.contains("REFUSED by the guard rails (removal_share)"), "{}", refused.stdout);
     let dry = sync(&server, &export, &dir.join("state3.json"), &["--dry-run", "--allow-removals"]);
     assert_eq!(dry.code, 0, "{}", dry.stderr);
-    assert!(dry.stderr.contains("deactivate_user"), "{}", dry.stderr);
+    assert!(dry.stdout.contains("deactivate_user"), "{}", dry.stdout);
     assert_eq!(writes(&server), before, "a refused plan or a dry run sent a write");
     // Allowed: five deactivations, no deletes.
     let allowed = sync(&server, &export, &dir.join("state4.json"), &["--allow-removals"]);
@@ -300,4 +300,21 @@ fn guard_rails_and_dry_run_send_nothing() {
         .expect("run");
     assert_eq!(bad.status.code(), Some(2), "{}", String::from_utf8_lossy(&bad.stderr));
     server.stop();
+}
+
+/// examples/sync/run.sh syncs its Entra export into a served directory in one command (a 429 and
+/// a lost create on the way), and the second run finds nothing to do.
+#[test]
+fn the_example_syncs_in_one_command() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = Command::new("bash")
+        .arg(root.join("examples/sync/run.sh"))
+        .env("ATLSCIM", env!("CARGO_BIN_EXE_atlscim"))
+        .output()
+        .expect("run the example");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("sync: 8 steps: 1 adopted, 7 applied"), "{stdout}");
+    assert!(stdout.contains("nested_group_flattened [MAP-004]"), "{stdout}");
+    assert!(stdout.contains("sync: 0 steps"), "{stdout}");
 }

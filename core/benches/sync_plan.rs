@@ -116,11 +116,8 @@ fn generate(n: usize) -> (String, String) {
         desired.push('\n');
     }
     for (g, members) in memberships.iter().enumerate() {
-        let mut ext: Vec<Value> = members
-            .iter()
-            .filter(|&&m| !gone[m])
-            .map(|&m| json!({"value": users[m]["externalId"]}))
-            .collect();
+        let mut ext: Vec<Value> =
+            members.iter().filter(|&&m| !gone[m]).map(|&m| json!({"value": users[m]["externalId"]})).collect();
         if rng.below(10) == 0 {
             ext.truncate(ext.len() * 9 / 10);
             ext.push(json!({"value": users[rng.below(n)]["externalId"]}));
@@ -191,7 +188,10 @@ fn run(n: usize) -> f64 {
     }
     // Memory in a process of its own, which holds nothing but the two exports when it starts.
     let dir = std::env::temp_dir();
-    let (dp, cp) = (dir.join(format!("atlscim-sync-bench-{n}-desired.ndjson")), dir.join(format!("atlscim-sync-bench-{n}-current.ndjson")));
+    let (dp, cp) = (
+        dir.join(format!("atlscim-sync-bench-{n}-desired.ndjson")),
+        dir.join(format!("atlscim-sync-bench-{n}-current.ndjson")),
+    );
     std::fs::write(&dp, &desired).expect("write");
     std::fs::write(&cp, &current).expect("write");
     let out = std::process::Command::new(std::env::current_exe().expect("exe"))
@@ -218,7 +218,11 @@ fn run(n: usize) -> f64 {
         let mut run = Executor::new(p, ExecOptions::default()).expect("runnable");
         let t = Instant::now();
         let mut sent = 0u64;
-        let created = HttpResponse { status: 201, body: r#"{"id":"00000000-0000-4000-8000-000000000000"}"#.into(), ..HttpResponse::default() };
+        let created = HttpResponse {
+            status: 201,
+            body: r#"{"id":"00000000-0000-4000-8000-000000000000"}"#.into(),
+            ..HttpResponse::default()
+        };
         let ok = HttpResponse { status: 200, body: "{}".into(), ..HttpResponse::default() };
         loop {
             match run.next(0.0) {

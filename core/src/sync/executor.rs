@@ -245,7 +245,8 @@ impl Executor {
             }
         }
         fresh.state = state;
-        fresh.cursor = fresh.state.steps.iter().position(|s| s.outcome == Outcome::Pending).unwrap_or(fresh.state.steps.len());
+        fresh.cursor =
+            fresh.state.steps.iter().position(|s| s.outcome == Outcome::Pending).unwrap_or(fresh.state.steps.len());
         Ok(fresh)
     }
 
