@@ -637,9 +637,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     let mut user_ref: Vec<Option<String>> = vec![None; desired.users.len()];
     for (d, f) in fates.iter().enumerate() {
         match f {
-            Fate::Matched(c) if !blocked.contains(&d) || updates.is_empty() => {
-                user_ref[d] = s(&current.users[*c], "id").map(str::to_string);
-            }
+            // A blocked update leaves the user as it is, still a member where desired.
             Fate::Matched(c) => user_ref[d] = s(&current.users[*c], "id").map(str::to_string),
             Fate::Create => {
                 let mut deps = Vec::new();
@@ -791,23 +789,19 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         if ops.is_empty() {
             continue;
         }
-        let mut deps: Vec<String> = group_create_step[i].iter().cloned().collect();
-        for t in &targets {
-            if let Some(step) = creates_of.get(t) {
-                deps.push(step.clone());
-            }
-        }
         let mut prev: Option<String> = None;
         for msg in messages(ops, limits) {
-            let mut deps = deps.clone();
+            // The group's create, the message before, and the creates of the members it names.
+            let mut deps: Vec<String> = group_create_step[i].iter().cloned().collect();
             deps.extend(prev.clone());
-            // Each message only needs the creates of the members it names.
-            let text = msg.to_string();
-            deps.retain(|d| {
-                group_create_step[i].as_deref() == Some(d.as_str())
-                    || prev.as_deref() == Some(d.as_str())
-                    || text.contains(&format!("${{{d}}}"))
-            });
+            let ops = msg.get("Operations").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            for op in ops {
+                for v in op.get("value").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
+                    if let Some(step) = v.get("value").and_then(Value::as_str).and_then(|x| creates_of.get(x)) {
+                        deps.push(step.clone());
+                    }
+                }
+            }
             let st = steps.push(
                 StepKind::UpdateMembers,
                 "PATCH",
