@@ -14,6 +14,8 @@ use crate::mapping::normalize_email;
 use crate::patch::{OpKind, Operation, messages};
 use crate::path::PatchPath;
 use crate::profile::{Profile, group_key};
+use crate::report::Severity;
+use crate::request::{Body, Request};
 use crate::schema::{GROUP_URN, PATCH_OP_URN, ResourceKind};
 
 /// At most this many names are listed in one risk (its `count` has them all).
@@ -184,6 +186,28 @@ enum Fate {
     Create,
     /// Ambiguous, duplicate, blocked: nothing about it changes.
     Untouched,
+}
+
+/// The error rules `profile.check` finds in a step's request (the request Atlassian would
+/// refuse), reported as `refused_by_check`; the step stays in the plan, where it will fail and
+/// skip its dependents, so the report shows it rather than the directory silently differing.
+fn refused_by(profile: &Profile, request: &Request<'_>, report: &mut Report, who: &Value) -> Vec<String> {
+    let checked = profile.check(request);
+    if checked.valid() {
+        return Vec::new();
+    }
+    let mut rules: Vec<String> =
+        checked.issues().iter().filter(|i| i.severity == Severity::Error).map(|i| i.rule.id.to_string()).collect();
+    rules.sort();
+    rules.dedup();
+    report.add(
+        "refused_by_check",
+        RiskLevel::Danger,
+        None,
+        label(who),
+        "requests Atlassian would refuse (the step's rules say why): they will fail",
+    );
+    rules
 }
 
 /// Plans the change from `current` to `desired` under `profile` (its limits, verified domains,
@@ -608,7 +632,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         for m in msgs {
             let mut deps = deps.clone();
             deps.extend(prev.clone());
-            let rules = if report
+            let mut rules = if report
                 .findings
                 .get("email_unlinks_account")
                 .is_some_and(|f| f.subjects.contains(&label(&desired.users[d])))
@@ -617,10 +641,14 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             } else {
                 Vec::new()
             };
+            let path = format!("/Users/{id}");
+            let request =
+                Request { method: "PATCH", path: &path, body: Some(Body::Value(&m)), current: Some(&current.users[c]) };
+            rules.extend(refused_by(profile, &request, &mut report, &desired.users[d]));
             let step = steps.push(
                 StepKind::UpdateUser,
                 "PATCH",
-                format!("/Users/{id}"),
+                path,
                 Some(m),
                 user_subject(&desired.users[d], Some(&id)),
                 "differs from the identity provider".into(),
@@ -654,6 +682,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                     continue;
                 }
                 let body = desired_user(&desired.users[d]);
+                let rules = refused_by(profile, &Request::value("POST", "/Users", &body), &mut report, &body);
                 let step = steps.push(
                     StepKind::CreateUser,
                     "POST",
@@ -661,7 +690,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                     Some(body),
                     user_subject(&desired.users[d], None),
                     "in the identity provider, not in Atlassian".into(),
-                    Vec::new(),
+                    rules,
                     deps,
                 );
                 summary.user_creates += 1;

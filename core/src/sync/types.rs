@@ -159,7 +159,8 @@ pub struct Risk {
     /// `email_unlinks_account`, `loses_groups`, `deactivations`, `deletes`, `reserved_group_name`,
     /// `group_over_member_limit`, `directory_over_user_limit`, `nested_group_flattened`,
     /// `duplicate_in_desired`, `ambiguous_match`, `orphans`, `orphan_groups`, `likely_conflict`,
-    /// `swap_cycle`, `group_rename`, `managed_team_group`, `truncated_desired`, `unknown_member`.
+    /// `swap_cycle`, `group_rename`, `managed_team_group`, `truncated_desired`, `unknown_member`,
+    /// `refused_by_check`, `unidentifiable`, `email_domain_change`.
     pub kind: String,
     pub level: RiskLevel,
     #[serde(default, skip_serializing_if = "Option::is_none")]
