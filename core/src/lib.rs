@@ -38,8 +38,8 @@ pub mod request;
 pub mod response;
 pub mod rules;
 pub mod schema;
-pub mod syntax;
 pub mod sync;
+pub mod syntax;
 
 mod check;
 

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::types::{Plan, PLAN_FORMAT, Step, StepKind, SyncError};
+use super::types::{PLAN_FORMAT, Plan, Step, StepKind, SyncError};
 use crate::response::{ResponseKind, classify_response};
 
 /// The format version of a saved executor state (`"format"`).
@@ -60,13 +60,7 @@ impl Default for ExecOptions {
 pub enum Action {
     /// Send this request (the path is relative to the directory's base URL; add the
     /// `Authorization` header yourself — the executor never sees the token).
-    Send {
-        step: String,
-        method: String,
-        path: String,
-        headers: BTreeMap<String, String>,
-        body: Option<String>,
-    },
+    Send { step: String, method: String, path: String, headers: BTreeMap<String, String>, body: Option<String> },
     /// Call `next` again after this many seconds.
     Wait { seconds: f64 },
     /// Nothing left to send (or the run stopped: see the state's `stopped`).
@@ -168,6 +162,11 @@ pub struct Executor {
     options: ExecOptions,
     state: ExecState,
     index: HashMap<String, usize>,
+    /// Steps before this one all have an outcome (outcomes never go back to pending), so `next`
+    /// does not scan the plan from the start each time: a run is linear in its steps.
+    cursor: usize,
+    /// The step whose request is out, if any.
+    outstanding: Option<usize>,
 }
 
 fn digest(text: &str) -> String {
@@ -226,7 +225,7 @@ impl Executor {
             rng: options.jitter_seed,
         };
         let index = plan.steps.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
-        Ok(Executor { plan, options, state, index })
+        Ok(Executor { plan, options, state, index, cursor: 0, outstanding: None })
     }
 
     /// An executor resuming `state` (as [`Executor::state`] saved it) for the same `plan`. A step
@@ -246,6 +245,8 @@ impl Executor {
             }
         }
         fresh.state = state;
+        fresh.cursor =
+            fresh.state.steps.iter().position(|s| s.outcome == Outcome::Pending).unwrap_or(fresh.state.steps.len());
         Ok(fresh)
     }
 
@@ -297,9 +298,13 @@ impl Executor {
                 }
                 return Action::Done;
             }
-            let Some(i) = self.state.steps.iter().position(|s| s.outcome == Outcome::Pending) else {
+            while self.cursor < self.state.steps.len() && self.state.steps[self.cursor].outcome != Outcome::Pending {
+                self.cursor += 1;
+            }
+            let i = self.cursor;
+            if i == self.state.steps.len() {
                 return Action::Done;
-            };
+            }
             if let Some(dep) = self.failed_dependency(i) {
                 let s = &mut self.state.steps[i];
                 s.outcome = Outcome::Skipped;
@@ -327,6 +332,7 @@ impl Executor {
             }
             s.in_flight = true;
             s.sent += 1;
+            self.outstanding = Some(i);
             self.state.last_sent = Some(now);
             let action = if s.lookup.is_some() { lookup_request(step) } else { self.request(i) };
             return action;
@@ -396,12 +402,13 @@ impl Executor {
 
     /// Takes the answer to the request `next` handed out, at time `now`.
     pub fn feed(&mut self, response: &HttpResponse, now: f64) -> Result<(), SyncError> {
-        let Some(i) = self.state.steps.iter().position(|s| s.in_flight) else {
+        let Some(i) = self.outstanding.take().filter(|&i| self.state.steps[i].in_flight) else {
             return Err(SyncError::new("feed", "no request is outstanding"));
         };
         self.state.steps[i].in_flight = false;
         let headers: Vec<(&str, &str)> = response.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let classified = (response.status != 0).then(|| classify_response(response.status, response.body.as_bytes(), &headers, Some(now)));
+        let classified = (response.status != 0)
+            .then(|| classify_response(response.status, response.body.as_bytes(), &headers, Some(now)));
         let kind = classified.as_ref().map(|c| c.kind);
         let step = &self.plan.steps[i];
         let s = &mut self.state.steps[i];
@@ -412,7 +419,8 @@ impl Executor {
                 s.errors += 1;
                 if s.errors >= self.options.max_attempts {
                     s.outcome = Outcome::Failed;
-                    s.detail = Some(format!("gave up after {} failed attempts (last status {})", s.errors, response.status));
+                    s.detail =
+                        Some(format!("gave up after {} failed attempts (last status {})", s.errors, response.status));
                 } else {
                     let exp = self.options.backoff_base * 2f64.powi(s.errors.saturating_sub(1).min(60) as i32);
                     let jitter = 0.5 + 0.5 * next_random(&mut self.state.rng);

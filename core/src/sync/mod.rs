@@ -38,6 +38,6 @@ pub use executor::{Action, ExecOptions, ExecState, Executor, HttpResponse, Looku
 pub use plan::plan;
 pub use resources::Resources;
 pub use types::{
-    GonePolicy, MatchKey, PLAN_FORMAT, Plan, SYMBOL_PREFIX, PlanOptions, Refusal, Risk, RiskLevel, Step, StepKind, Subject, Summary,
-    SyncError,
+    GonePolicy, MatchKey, PLAN_FORMAT, Plan, PlanOptions, Refusal, Risk, RiskLevel, SYMBOL_PREFIX, Step, StepKind,
+    Subject, Summary, SyncError,
 };

@@ -14,6 +14,8 @@ use crate::mapping::normalize_email;
 use crate::patch::{OpKind, Operation, messages};
 use crate::path::PatchPath;
 use crate::profile::{Profile, group_key};
+use crate::report::Severity;
+use crate::request::{Body, Request};
 use crate::schema::{GROUP_URN, PATCH_OP_URN, ResourceKind};
 
 /// At most this many names are listed in one risk (its `count` has them all).
@@ -35,7 +37,12 @@ fn active(v: &Value) -> bool {
 /// A user's name for reports: userName, else email, else externalId, else id.
 fn label(v: &Value) -> String {
     let m = obj(v);
-    user_name(m).or_else(|| primary_email(m)).or_else(|| external_id(m)).or_else(|| s(v, "id")).unwrap_or("?").to_string()
+    user_name(m)
+        .or_else(|| primary_email(m))
+        .or_else(|| external_id(m))
+        .or_else(|| s(v, "id"))
+        .unwrap_or("?")
+        .to_string()
 }
 
 /// The comparison keys of a user, as Atlassian enforces uniqueness on them.
@@ -125,7 +132,17 @@ impl Steps {
         let mut depends_on = depends_on;
         depends_on.sort_by_key(|d| d[1..].parse::<usize>().unwrap_or(0));
         depends_on.dedup();
-        self.list.push(Step { id: id.clone(), kind, method: method.into(), path, body, subject, reason, rules, depends_on });
+        self.list.push(Step {
+            id: id.clone(),
+            kind,
+            method: method.into(),
+            path,
+            body,
+            subject,
+            reason,
+            rules,
+            depends_on,
+        });
         id
     }
 }
@@ -169,6 +186,28 @@ enum Fate {
     Create,
     /// Ambiguous, duplicate, blocked: nothing about it changes.
     Untouched,
+}
+
+/// The error rules `profile.check` finds in a step's request (the request Atlassian would
+/// refuse), reported as `refused_by_check`; the step stays in the plan, where it will fail and
+/// skip its dependents, so the report shows it rather than the directory silently differing.
+fn refused_by(profile: &Profile, request: &Request<'_>, report: &mut Report, who: &Value) -> Vec<String> {
+    let checked = profile.check(request);
+    if checked.valid() {
+        return Vec::new();
+    }
+    let mut rules: Vec<String> =
+        checked.issues().iter().filter(|i| i.severity == Severity::Error).map(|i| i.rule.id.to_string()).collect();
+    rules.sort();
+    rules.dedup();
+    report.add(
+        "refused_by_check",
+        RiskLevel::Danger,
+        None,
+        label(who),
+        "requests Atlassian would refuse (the step's rules say why): they will fail",
+    );
+    rules
 }
 
 /// Plans the change from `current` to `desired` under `profile` (its limits, verified domains,
@@ -230,16 +269,28 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         }
         if k.user.is_none() && k.ext.is_none() {
             fates[d] = Fate::Untouched;
-            report.add("unidentifiable", RiskLevel::Warning, Some("ATL-U-001"), label(&desired.users[d]), "desired users with neither userName nor externalId are left out");
+            report.add(
+                "unidentifiable",
+                RiskLevel::Warning,
+                Some("ATL-U-001"),
+                label(&desired.users[d]),
+                "desired users with neither userName nor externalId are left out",
+            );
         }
     }
     // Current users a desired user named but could not safely take: never removed.
     let mut protected: HashSet<usize> = HashSet::new();
     for d in 0..desired.users.len() {
+        let k = &des_keys[d];
         if fates[d] == Fate::Untouched {
+            // Left out (a duplicate, say): the current users it names are left alone too.
+            for (value, index) in [(&k.ext, &by_ext), (&k.user, &by_user), (&k.email, &by_email)] {
+                if let Some(cands) = value.as_deref().and_then(|v| index.get(v)) {
+                    protected.extend(cands.iter().copied());
+                }
+            }
             continue;
         }
-        let k = &des_keys[d];
         let mut decided = false;
         for key in &options.match_by {
             let (value, index) = match key {
@@ -298,8 +349,11 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             }
         }
     }
-    let matched_current: HashMap<usize, usize> =
-        fates.iter().enumerate().filter_map(|(d, f)| if let Fate::Matched(c) = f { Some((*c, d)) } else { None }).collect();
+    let matched_current: HashMap<usize, usize> = fates
+        .iter()
+        .enumerate()
+        .filter_map(|(d, f)| if let Fate::Matched(c) = f { Some((*c, d)) } else { None })
+        .collect();
     summary.matched_users = matched_current.len();
 
     // --- Who holds each name after the plan: swaps must go through in an order. ---------------
@@ -415,8 +469,11 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     }
 
     // --- Groups: match, and plan their creates first. ----------------------------------------
-    let cur_group_key: Vec<(Option<String>, String)> =
-        current.groups.iter().map(|g| (s(g, "externalId").map(str::to_string), group_key(s(g, "displayName").unwrap_or_default()))).collect();
+    let cur_group_key: Vec<(Option<String>, String)> = current
+        .groups
+        .iter()
+        .map(|g| (s(g, "externalId").map(str::to_string), group_key(s(g, "displayName").unwrap_or_default())))
+        .collect();
     let mut g_by_ext: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut g_by_name: HashMap<&str, usize> = HashMap::new();
     for (i, (x, n)) in cur_group_key.iter().enumerate() {
@@ -441,7 +498,13 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         let key = group_key(name);
         if name.is_empty() || !g_names.insert(key.clone()) {
             g_fates[i] = GFate::Untouched;
-            report.add("duplicate_in_desired", RiskLevel::Danger, None, format!("group {name:?}"), "desired groups share a name (or have none): left out");
+            report.add(
+                "duplicate_in_desired",
+                RiskLevel::Danger,
+                None,
+                format!("group {name:?}"),
+                "desired groups share a name (or have none): left out",
+            );
             continue;
         }
         let by_x = s(g, "externalId").and_then(|x| g_by_ext.get(x));
@@ -450,7 +513,9 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             Some([c]) => GFate::Renamed(*c),
             Some(_) => GFate::Untouched,
             None => match g_by_name.get(key.as_str()) {
-                Some(&c) if cur_group_key[c].0.is_none() || cur_group_key[c].0.as_deref() == s(g, "externalId") => GFate::Matched(c),
+                Some(&c) if cur_group_key[c].0.is_none() || cur_group_key[c].0.as_deref() == s(g, "externalId") => {
+                    GFate::Matched(c)
+                }
                 Some(_) => {
                     report.add("likely_conflict", RiskLevel::Danger, Some("ATL-G-003"), format!("group {name:?}"),
                         "a current group of another identity provider record holds the name: the create would answer 409 and is left out");
@@ -463,11 +528,23 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             && g_claimed.insert(c, i).is_some()
         {
             g_fates[i] = GFate::Untouched;
-            report.add("ambiguous_match", RiskLevel::Danger, None, format!("group {name:?}"), "two desired groups match one current group: left out");
+            report.add(
+                "ambiguous_match",
+                RiskLevel::Danger,
+                None,
+                format!("group {name:?}"),
+                "two desired groups match one current group: left out",
+            );
             continue;
         }
         if fate == GFate::Untouched && by_x.is_some_and(|v| v.len() > 1) {
-            report.add("ambiguous_match", RiskLevel::Danger, None, format!("group {name:?}"), "several current groups share the externalId: left out");
+            report.add(
+                "ambiguous_match",
+                RiskLevel::Danger,
+                None,
+                format!("group {name:?}"),
+                "several current groups share the externalId: left out",
+            );
         }
         if matches!(fate, GFate::Create | GFate::Renamed(_)) {
             let reserved = profile.reserved_groups.find(&group_key(name)).is_some();
@@ -478,8 +555,16 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                 g_fates[i] = GFate::Untouched;
                 continue;
             }
-            if let Some(&c) = g_by_name.get(key.as_str()) && !matches!(fate, GFate::Renamed(x) if x == c) {
-                report.add("likely_conflict", RiskLevel::Danger, Some("ATL-G-003"), format!("group {name:?}"), "the name is held by another group: left out");
+            if let Some(&c) = g_by_name.get(key.as_str())
+                && !matches!(fate, GFate::Renamed(x) if x == c)
+            {
+                report.add(
+                    "likely_conflict",
+                    RiskLevel::Danger,
+                    Some("ATL-G-003"),
+                    format!("group {name:?}"),
+                    "the name is held by another group: left out",
+                );
                 g_fates[i] = GFate::Untouched;
                 continue;
             }
@@ -504,11 +589,26 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                     GFate::Renamed(c) => {
                         report.add("group_rename", RiskLevel::Warning, Some("ATL-G-002"), format!("group {name:?}"),
                             "a synced group cannot be renamed: a new group is created, the members move, the old group is deleted");
-                        (format!("rename of {:?}: create the new group", s(&current.groups[c], "displayName").unwrap_or_default()), vec!["ATL-G-002".to_string()])
+                        (
+                            format!(
+                                "rename of {:?}: create the new group",
+                                s(&current.groups[c], "displayName").unwrap_or_default()
+                            ),
+                            vec!["ATL-G-002".to_string()],
+                        )
                     }
                     _ => ("in the identity provider, not in Atlassian".to_string(), Vec::new()),
                 };
-                let id = steps.push(StepKind::CreateGroup, "POST", "/Groups".into(), Some(Value::Object(body)), group_subject(g, None), reason, rules, Vec::new());
+                let id = steps.push(
+                    StepKind::CreateGroup,
+                    "POST",
+                    "/Groups".into(),
+                    Some(Value::Object(body)),
+                    group_subject(g, None),
+                    reason,
+                    rules,
+                    Vec::new(),
+                );
                 summary.group_creates += 1;
                 group_ref[i] = Some(format!("${{{id}}}"));
                 group_create_step[i] = Some(id);
@@ -525,18 +625,36 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         }
         let Fate::Matched(c) = fates[d] else { continue };
         let id = s(&current.users[c], "id").unwrap_or_default().to_string();
-        let deps: Vec<String> = waits.get(&d).into_iter().flatten().filter_map(|d2| last_update.get(d2).cloned()).collect();
+        let deps: Vec<String> =
+            waits.get(&d).into_iter().flatten().filter_map(|d2| last_update.get(d2).cloned()).collect();
         let mut prev: Option<String> = None;
         let msgs = updates.remove(&d).unwrap_or_default();
         for m in msgs {
             let mut deps = deps.clone();
             deps.extend(prev.clone());
-            let rules = if report.findings.get("email_unlinks_account").is_some_and(|f| f.subjects.contains(&label(&desired.users[d]))) {
+            let mut rules = if report
+                .findings
+                .get("email_unlinks_account")
+                .is_some_and(|f| f.subjects.contains(&label(&desired.users[d])))
+            {
                 vec!["ATL-U-019".to_string()]
             } else {
                 Vec::new()
             };
-            let step = steps.push(StepKind::UpdateUser, "PATCH", format!("/Users/{id}"), Some(m), user_subject(&desired.users[d], Some(&id)), "differs from the identity provider".into(), rules, deps);
+            let path = format!("/Users/{id}");
+            let request =
+                Request { method: "PATCH", path: &path, body: Some(Body::Value(&m)), current: Some(&current.users[c]) };
+            rules.extend(refused_by(profile, &request, &mut report, &desired.users[d]));
+            let step = steps.push(
+                StepKind::UpdateUser,
+                "PATCH",
+                path,
+                Some(m),
+                user_subject(&desired.users[d], Some(&id)),
+                "differs from the identity provider".into(),
+                rules,
+                deps,
+            );
             prev = Some(step);
         }
         if let Some(p) = prev {
@@ -547,9 +665,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     let mut user_ref: Vec<Option<String>> = vec![None; desired.users.len()];
     for (d, f) in fates.iter().enumerate() {
         match f {
-            Fate::Matched(c) if !blocked.contains(&d) || updates.is_empty() => {
-                user_ref[d] = s(&current.users[*c], "id").map(str::to_string);
-            }
+            // A blocked update leaves the user as it is, still a member where desired.
             Fate::Matched(c) => user_ref[d] = s(&current.users[*c], "id").map(str::to_string),
             Fate::Create => {
                 let mut deps = Vec::new();
@@ -566,7 +682,17 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                     continue;
                 }
                 let body = desired_user(&desired.users[d]);
-                let step = steps.push(StepKind::CreateUser, "POST", "/Users".into(), Some(body), user_subject(&desired.users[d], None), "in the identity provider, not in Atlassian".into(), Vec::new(), deps);
+                let rules = refused_by(profile, &Request::value("POST", "/Users", &body), &mut report, &body);
+                let step = steps.push(
+                    StepKind::CreateUser,
+                    "POST",
+                    "/Users".into(),
+                    Some(body),
+                    user_subject(&desired.users[d], None),
+                    "in the identity provider, not in Atlassian".into(),
+                    rules,
+                    deps,
+                );
                 summary.user_creates += 1;
                 user_ref[d] = Some(format!("${{{step}}}"));
             }
@@ -575,8 +701,16 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     }
     let live_after = current.users.iter().filter(|u| active(u)).count() + summary.user_creates;
     if live_after as u64 > limits.users_per_directory {
-        report.add("directory_over_user_limit", RiskLevel::Danger, None, format!("{live_after} users"),
-            &format!("the directory would hold more than {} users: Atlassian stops syncing accounts past the limit", limits.users_per_directory));
+        report.add(
+            "directory_over_user_limit",
+            RiskLevel::Danger,
+            None,
+            format!("{live_after} users"),
+            &format!(
+                "the directory would hold more than {} users: Atlassian stops syncing accounts past the limit",
+                limits.users_per_directory
+            ),
+        );
     }
 
     // --- Memberships. ------------------------------------------------------------------------
@@ -587,11 +721,22 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             member_index.entry(k.to_string()).or_insert(d);
         }
     }
-    let desired_group_names: HashSet<String> = desired.groups.iter().flat_map(|g| [s(g, "externalId").map(str::to_string), s(g, "displayName").map(group_key)]).flatten().collect();
-    let creates_of: HashMap<String, String> = steps.list.iter().filter(|st| st.kind == StepKind::CreateUser).map(|st| (format!("${{{}}}", st.id), st.id.clone())).collect();
+    let desired_group_names: HashSet<String> = desired
+        .groups
+        .iter()
+        .flat_map(|g| [s(g, "externalId").map(str::to_string), s(g, "displayName").map(group_key)])
+        .flatten()
+        .collect();
+    let creates_of: HashMap<String, String> = steps
+        .list
+        .iter()
+        .filter(|st| st.kind == StepKind::CreateUser)
+        .map(|st| (format!("${{{}}}", st.id), st.id.clone()))
+        .collect();
     let mut membership_done: Vec<Vec<String>> = vec![Vec::new(); desired.groups.len()];
     let mut losses: BTreeMap<String, usize> = BTreeMap::new();
-    let current_by_id: HashMap<&str, usize> = current.users.iter().enumerate().filter_map(|(i, u)| s(u, "id").map(|x| (x, i))).collect();
+    let current_by_id: HashMap<&str, usize> =
+        current.users.iter().enumerate().filter_map(|(i, u)| s(u, "id").map(|x| (x, i))).collect();
     for (i, g) in desired.groups.iter().enumerate() {
         let Some(gref) = group_ref[i].clone() else { continue };
         let name = s(g, "displayName").unwrap_or_default().to_string();
@@ -600,13 +745,22 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         for m in g.get("members").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
             let Some(v) = m.get("value").and_then(Value::as_str) else { continue };
             let is_group = m.get("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("group"));
-            if is_group || (!member_index.contains_key(v) && (desired_group_names.contains(v) || desired_group_names.contains(&group_key(v)))) {
+            if is_group
+                || (!member_index.contains_key(v)
+                    && (desired_group_names.contains(v) || desired_group_names.contains(&group_key(v))))
+            {
                 report.add("nested_group_flattened", RiskLevel::Warning, Some("ATL-G-005"), format!("group {name:?}"),
                     "a member is a group: Atlassian has no nested groups; flatten it with map_group (the nested group is left out)");
                 continue;
             }
             let Some(target) = member_index.get(v).and_then(|&d| user_ref[d].clone()) else {
-                report.add("unknown_member", RiskLevel::Warning, None, format!("group {name:?}"), "a member is no desired user that can be synced: it is left out");
+                report.add(
+                    "unknown_member",
+                    RiskLevel::Warning,
+                    None,
+                    format!("group {name:?}"),
+                    "a member is no desired user that can be synced: it is left out",
+                );
                 continue;
             };
             if seen.insert(target.clone()) {
@@ -614,20 +768,35 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             }
         }
         if targets.len() as u64 > limits.users_per_group {
-            report.add("group_over_member_limit", RiskLevel::Danger, None, format!("group {name:?}"),
-                &format!("more than {} members: Atlassian stops syncing the members past the limit", limits.users_per_group));
+            report.add(
+                "group_over_member_limit",
+                RiskLevel::Danger,
+                None,
+                format!("group {name:?}"),
+                &format!(
+                    "more than {} members: Atlassian stops syncing the members past the limit",
+                    limits.users_per_group
+                ),
+            );
         }
         // Current side: the matched group's members (none for a created group).
         let cur_members: Vec<String> = match g_fates[i] {
-            GFate::Matched(c) => current.groups[c].get("members").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
-                .iter().filter_map(|m| m.get("value").and_then(Value::as_str).map(str::to_string)).collect(),
+            GFate::Matched(c) => current.groups[c]
+                .get("members")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|m| m.get("value").and_then(Value::as_str).map(str::to_string))
+                .collect(),
             _ => Vec::new(),
         };
         let cur_set: HashSet<&str> = cur_members.iter().map(String::as_str).collect();
         let target_set: HashSet<&str> = targets.iter().map(String::as_str).collect();
         let path = PatchPath::parse("members").ok();
         let mut ops = Vec::new();
-        let adds: Vec<Value> = targets.iter().filter(|t| !cur_set.contains(t.as_str())).map(|t| json!({"value": t})).collect();
+        let adds: Vec<Value> =
+            targets.iter().filter(|t| !cur_set.contains(t.as_str())).map(|t| json!({"value": t})).collect();
         // Members that are protected (ambiguous) stay: nothing about them changes.
         for m in &cur_members {
             if target_set.contains(m.as_str()) {
@@ -649,20 +818,29 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         if ops.is_empty() {
             continue;
         }
-        let mut deps: Vec<String> = group_create_step[i].iter().cloned().collect();
-        for t in &targets {
-            if let Some(step) = creates_of.get(t) {
-                deps.push(step.clone());
-            }
-        }
         let mut prev: Option<String> = None;
         for msg in messages(ops, limits) {
-            let mut deps = deps.clone();
+            // The group's create, the message before, and the creates of the members it names.
+            let mut deps: Vec<String> = group_create_step[i].iter().cloned().collect();
             deps.extend(prev.clone());
-            // Each message only needs the creates of the members it names.
-            let text = msg.to_string();
-            deps.retain(|d| group_create_step[i].as_deref() == Some(d.as_str()) || prev.as_deref() == Some(d.as_str()) || text.contains(&format!("${{{d}}}")));
-            let st = steps.push(StepKind::UpdateMembers, "PATCH", format!("/Groups/{gref}"), Some(msg), group_subject(g, group_ref[i].as_deref().filter(|r| !r.starts_with("${"))), "membership differs from the identity provider".into(), Vec::new(), deps);
+            let ops = msg.get("Operations").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            for op in ops {
+                for v in op.get("value").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
+                    if let Some(step) = v.get("value").and_then(Value::as_str).and_then(|x| creates_of.get(x)) {
+                        deps.push(step.clone());
+                    }
+                }
+            }
+            let st = steps.push(
+                StepKind::UpdateMembers,
+                "PATCH",
+                format!("/Groups/{gref}"),
+                Some(msg),
+                group_subject(g, group_ref[i].as_deref().filter(|r| !r.starts_with("${"))),
+                "membership differs from the identity provider".into(),
+                Vec::new(),
+                deps,
+            );
             membership_done[i].push(st.clone());
             prev = Some(st);
         }
@@ -671,15 +849,29 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         }
     }
     for (who, n) in &losses {
-        report.add("loses_groups", RiskLevel::Warning, None, who.clone(), &format!("users removed from groups ({n} for the first listed, see the steps)"));
+        report.add(
+            "loses_groups",
+            RiskLevel::Warning,
+            None,
+            who.clone(),
+            &format!("users removed from groups ({n} for the first listed, see the steps)"),
+        );
     }
 
     // --- Removals: users gone from the identity provider; orphans only when asked. ------------
     let live_current = current.users.iter().filter(|u| active(u)).count();
-    let truncated = (desired.users.len() as f64) < options.truncation_share * live_current as f64;
+    // Against every current user, inactive ones too: a deactivation does not change the count,
+    // so the run after a truncated one judges the listing the same way (and does not delete
+    // what the first one deactivated).
+    let truncated = (desired.users.len() as f64) < options.truncation_share * current.users.len() as f64;
     if truncated {
-        report.add("truncated_desired", RiskLevel::Danger, None, format!("{} of {} users", desired.users.len(), live_current),
-            "the desired listing has far fewer users than the directory: it may be truncated, so nothing is deleted");
+        report.add(
+            "truncated_desired",
+            RiskLevel::Danger,
+            None,
+            format!("{} of {} users", desired.users.len(), current.users.len()),
+            "the desired listing has far fewer users than the directory: it may be truncated, so nothing is deleted",
+        );
     }
     let policy = if truncated { GonePolicy::Deactivate } else { options.gone };
     let mut removals = summary.deactivations;
@@ -698,14 +890,32 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         let Some(id) = s(u, "id") else { continue };
         match policy {
             GonePolicy::Delete => {
-                steps.push(StepKind::DeleteUser, "DELETE", format!("/Users/{id}"), None, user_subject(u, Some(id)), "gone from the identity provider (policy: delete)".into(), Vec::new(), Vec::new());
+                steps.push(
+                    StepKind::DeleteUser,
+                    "DELETE",
+                    format!("/Users/{id}"),
+                    None,
+                    user_subject(u, Some(id)),
+                    "gone from the identity provider (policy: delete)".into(),
+                    Vec::new(),
+                    Vec::new(),
+                );
                 summary.deletes += 1;
                 removals += 1;
                 report.add("deletes", RiskLevel::Danger, None, label(u), "users deleted");
             }
             GonePolicy::Deactivate if active(u) => {
                 let body = json!({"schemas": [PATCH_OP_URN], "Operations": [{"op": "replace", "path": "active", "value": false}]});
-                steps.push(StepKind::DeactivateUser, "PATCH", format!("/Users/{id}"), Some(body), user_subject(u, Some(id)), "gone from the identity provider (policy: deactivate)".into(), Vec::new(), Vec::new());
+                steps.push(
+                    StepKind::DeactivateUser,
+                    "PATCH",
+                    format!("/Users/{id}"),
+                    Some(body),
+                    user_subject(u, Some(id)),
+                    "gone from the identity provider (policy: deactivate)".into(),
+                    Vec::new(),
+                    Vec::new(),
+                );
                 summary.deactivations += 1;
                 removals += 1;
                 report.add("deactivations", RiskLevel::Warning, None, label(u), "users deactivated");
@@ -721,7 +931,16 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             let Some(id) = s(&current.groups[c], "id") else { continue };
             let mut deps: Vec<String> = group_create_step[i].iter().cloned().collect();
             deps.extend(membership_done[i].iter().cloned());
-            steps.push(StepKind::DeleteGroup, "DELETE", format!("/Groups/{id}"), None, group_subject(&current.groups[c], Some(id)), "renamed: the old group goes once the members moved".into(), vec!["ATL-G-002".into()], deps);
+            steps.push(
+                StepKind::DeleteGroup,
+                "DELETE",
+                format!("/Groups/{id}"),
+                None,
+                group_subject(&current.groups[c], Some(id)),
+                "renamed: the old group goes once the members moved".into(),
+                vec!["ATL-G-002".into()],
+                deps,
+            );
             summary.group_deletes += 1;
         }
     }
@@ -731,15 +950,36 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         }
         let name = format!("group {:?}", s(g, "displayName").unwrap_or_default());
         if cur_group_key[c].0.is_none() && !options.manage_orphans {
-            report.add("orphan_groups", RiskLevel::Info, None, name, "current groups no desired group matches and none provisioned: left alone");
+            report.add(
+                "orphan_groups",
+                RiskLevel::Info,
+                None,
+                name,
+                "current groups no desired group matches and none provisioned: left alone",
+            );
             continue;
         }
         if truncated {
             continue;
         }
         let Some(id) = s(g, "id") else { continue };
-        report.add("managed_team_group", RiskLevel::Warning, None, name.clone(), "a deleted group may back a managed Team (reference §13): check before running");
-        steps.push(StepKind::DeleteGroup, "DELETE", format!("/Groups/{id}"), None, group_subject(g, Some(id)), "gone from the identity provider".into(), Vec::new(), Vec::new());
+        report.add(
+            "managed_team_group",
+            RiskLevel::Warning,
+            None,
+            name.clone(),
+            "a deleted group may back a managed Team (reference §13): check before running",
+        );
+        steps.push(
+            StepKind::DeleteGroup,
+            "DELETE",
+            format!("/Groups/{id}"),
+            None,
+            group_subject(g, Some(id)),
+            "gone from the identity provider".into(),
+            Vec::new(),
+            Vec::new(),
+        );
         summary.group_deletes += 1;
     }
 
@@ -748,11 +988,18 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     let refusal = if options.allow_removals {
         None
     } else if removals as u64 > options.max_removals {
-        Some(Refusal { guard: "too_many_removals".into(), detail: format!("{removals} deactivations and deletes, more than the limit of {}", options.max_removals) })
+        Some(Refusal {
+            guard: "too_many_removals".into(),
+            detail: format!("{removals} deactivations and deletes, more than the limit of {}", options.max_removals),
+        })
     } else if share > options.max_removal_share {
         Some(Refusal {
             guard: "removal_share".into(),
-            detail: format!("{removals} deactivations and deletes are {:.1} % of {live_current} live users, more than {:.1} %", share * 100.0, options.max_removal_share * 100.0),
+            detail: format!(
+                "{removals} deactivations and deletes are {:.1} % of {live_current} live users, more than {:.1} %",
+                share * 100.0,
+                options.max_removal_share * 100.0
+            ),
         })
     } else {
         None

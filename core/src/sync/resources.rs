@@ -44,7 +44,7 @@ impl Resources {
         }
     }
 
-    /// Reads `{"Users": [...], "Groups": [...]}`, a ListResponse page, an array of resources
+    /// Reads `{"Users": [...], "Groups": [...]}` (`{}` is empty), a ListResponse page, an array of resources
     /// (and pages), or one resource.
     pub fn from_json(v: Value) -> Result<Resources, SyncError> {
         let mut r = Resources::default();
@@ -54,13 +54,16 @@ impl Resources {
                     r.push(item)?;
                 }
             }
-            Value::Object(mut m) if m.contains_key("Users") || m.contains_key("Groups") => {
+            Value::Object(mut m) if m.is_empty() || m.contains_key("Users") || m.contains_key("Groups") => {
                 for (key, group) in [("Users", false), ("Groups", true)] {
                     match m.remove(key) {
                         Some(Value::Array(items)) => {
                             for item in items {
                                 if !item.is_object() {
-                                    return Err(SyncError::new("input", format!("{key}: every item must be an object")));
+                                    return Err(SyncError::new(
+                                        "input",
+                                        format!("{key}: every item must be an object"),
+                                    ));
                                 }
                                 if group { r.groups.push(item) } else { r.users.push(item) }
                             }

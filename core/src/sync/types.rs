@@ -54,8 +54,8 @@ pub struct PlanOptions {
     pub max_removal_share: f64,
     /// Plan past `max_removals` / `max_removal_share` anyway (the CLI's `--allow-removals`).
     pub allow_removals: bool,
-    /// A desired listing with fewer users than this share of the current live users (default
-    /// 0.5) looks truncated: the plan then deletes nothing (gone users are deactivated at most).
+    /// A desired listing with fewer users than this share of the current users, inactive ones
+    /// included (default 0.5), looks truncated: the plan then deletes nothing (gone users are deactivated at most).
     pub truncation_share: f64,
 }
 
@@ -159,7 +159,8 @@ pub struct Risk {
     /// `email_unlinks_account`, `loses_groups`, `deactivations`, `deletes`, `reserved_group_name`,
     /// `group_over_member_limit`, `directory_over_user_limit`, `nested_group_flattened`,
     /// `duplicate_in_desired`, `ambiguous_match`, `orphans`, `orphan_groups`, `likely_conflict`,
-    /// `swap_cycle`, `group_rename`, `managed_team_group`, `truncated_desired`, `unknown_member`.
+    /// `swap_cycle`, `group_rename`, `managed_team_group`, `truncated_desired`, `unknown_member`,
+    /// `refused_by_check`, `unidentifiable`, `email_domain_change`.
     pub kind: String,
     pub level: RiskLevel,
     #[serde(default, skip_serializing_if = "Option::is_none")]
