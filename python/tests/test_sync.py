@@ -353,3 +353,17 @@ def test_the_progress_bar_draws_on_request(atlassian_directory: Directory, capsy
     # Not on a terminal and not asked for: nothing.
     assert atlscim.sync.run(atlscim.sync.plan({"Users": [user(3)]}, []), d.url, d.token).ok
     assert capsys.readouterr().err == ""
+
+
+def test_the_readme_sync_example_runs(atlassian_directory: Directory, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = next(b for b in readme.split("```python\n")[1:] if "atlscim.sync.run(" in b).split("```")[0]
+    assert len([line for line in example.splitlines() if line.strip()]) <= 8
+    monkeypatch.chdir(tmp_path)
+    d = atlassian_directory
+    desired = {"Users": [user(1), user(2), user(3)]}
+    exec(compile(example, "README.md", "exec"), {"base_url": d.url, "token": d.token, "desired": desired})
+    assert capsys.readouterr().out == "{'applied': 3} True\n"
+    assert (tmp_path / "sync-state.json").exists()
+    assert_converged(d, {"Users": desired["Users"], "Groups": []})
