@@ -30,11 +30,13 @@
 //! ```
 
 mod executor;
+mod json;
 mod plan;
 mod resources;
 mod types;
 
 pub use executor::{Action, ExecOptions, ExecState, Executor, HttpResponse, Lookup, Outcome, STATE_FORMAT, StepState};
+pub use json::plan_json;
 pub use plan::plan;
 pub use resources::Resources;
 pub use types::{

@@ -1,7 +1,11 @@
 //! `plan`: the steps that make Atlassian's directory (`current`) match the identity provider's
 //! (`desired`), in an order where each can succeed, with the risk report and the guard rails.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+// The keys come from the operator's own exports (as in batch.rs): a fast hash, no HashDoS concern.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde_json::{Map, Value, json};
 
@@ -169,13 +173,18 @@ fn group_subject(v: &Value, id: Option<&str>) -> Subject {
 
 /// A desired user as Atlassian would be asked to hold it: `active` defaults to true (a user
 /// without it is created active, and the diff must not remove it), read-only members dropped.
-fn desired_user(v: &Value) -> Value {
-    let mut m = obj(v).clone();
+fn desired_user(v: &Value) -> Cow<'_, Value> {
+    let m = obj(v);
+    if m.contains_key("active") && !["id", "meta", "groups"].iter().any(|k| m.contains_key(*k)) {
+        // The common case: nothing to change, no copy of 150,000 users.
+        return Cow::Borrowed(v);
+    }
+    let mut m = m.clone();
     for k in ["id", "meta", "groups"] {
         m.remove(k);
     }
     m.entry("active").or_insert(Value::Bool(true));
-    Value::Object(m)
+    Cow::Owned(Value::Object(m))
 }
 
 /// Where a desired user ends up: matched to a current user, created by a step, or neither.
@@ -227,9 +236,9 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     // --- Users: index current, find duplicates in desired, match. ---------------------------
     let cur_keys: Vec<Keys> = current.users.iter().map(keys).collect();
     let des_keys: Vec<Keys> = desired.users.iter().map(keys).collect();
-    let mut by_ext: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_user: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_email: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_ext: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut by_user: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut by_email: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, k) in cur_keys.iter().enumerate() {
         if let Some(x) = &k.ext {
             by_ext.entry(x).or_default().push(i);
@@ -241,9 +250,9 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             by_email.entry(x).or_default().push(i);
         }
     }
-    let mut des_user: HashMap<&str, usize> = HashMap::new();
-    let mut des_email: HashMap<&str, usize> = HashMap::new();
-    let mut des_ext: HashMap<&str, usize> = HashMap::new();
+    let mut des_user: HashMap<&str, usize> = HashMap::default();
+    let mut des_email: HashMap<&str, usize> = HashMap::default();
+    let mut des_ext: HashMap<&str, usize> = HashMap::default();
     let mut fates: Vec<Fate> = vec![Fate::Create; desired.users.len()];
     for (d, k) in des_keys.iter().enumerate() {
         for (map, key, what) in [
@@ -279,7 +288,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         }
     }
     // Current users a desired user named but could not safely take: never removed.
-    let mut protected: HashSet<usize> = HashSet::new();
+    let mut protected: HashSet<usize> = HashSet::default();
     for d in 0..desired.users.len() {
         let k = &des_keys[d];
         if fates[d] == Fate::Untouched {
@@ -328,7 +337,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         }
     }
     // One current user claimed by two desired users: both ambiguous.
-    let mut claims: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut claims: HashMap<usize, Vec<usize>> = HashMap::default();
     for (d, f) in fates.iter().enumerate() {
         if let Fate::Matched(c) = f {
             claims.entry(*c).or_default().push(d);
@@ -474,8 +483,8 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         .iter()
         .map(|g| (s(g, "externalId").map(str::to_string), group_key(s(g, "displayName").unwrap_or_default())))
         .collect();
-    let mut g_by_ext: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut g_by_name: HashMap<&str, usize> = HashMap::new();
+    let mut g_by_ext: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut g_by_name: HashMap<&str, usize> = HashMap::default();
     for (i, (x, n)) in cur_group_key.iter().enumerate() {
         if let Some(x) = x {
             g_by_ext.entry(x).or_default().push(i);
@@ -491,8 +500,8 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         Untouched,
     }
     let mut g_fates = vec![GFate::Create; desired.groups.len()];
-    let mut g_claimed: HashMap<usize, usize> = HashMap::new();
-    let mut g_names: HashSet<String> = HashSet::new();
+    let mut g_claimed: HashMap<usize, usize> = HashMap::default();
+    let mut g_names: HashSet<String> = HashSet::default();
     for (i, g) in desired.groups.iter().enumerate() {
         let name = s(g, "displayName").unwrap_or_default();
         let key = group_key(name);
@@ -618,7 +627,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     }
 
     // --- User updates, then creates. ---------------------------------------------------------
-    let mut last_update: HashMap<usize, String> = HashMap::new();
+    let mut last_update: HashMap<usize, String> = HashMap::default();
     for &d in &order {
         if blocked.contains(&d) {
             continue;
@@ -681,7 +690,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                         "the userName or email of a new user is held by a current user (gone, orphan or ambiguous): the create would answer 409 and is left out");
                     continue;
                 }
-                let body = desired_user(&desired.users[d]);
+                let body = desired_user(&desired.users[d]).into_owned();
                 let rules = refused_by(profile, &Request::value("POST", "/Users", &body), &mut report, &body);
                 let step = steps.push(
                     StepKind::CreateUser,
@@ -715,7 +724,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
 
     // --- Memberships. ------------------------------------------------------------------------
     // Member values name desired users by externalId, userName or id.
-    let mut member_index: HashMap<String, usize> = HashMap::new();
+    let mut member_index: HashMap<String, usize> = HashMap::default();
     for (d, u) in desired.users.iter().enumerate() {
         for k in [s(u, "id"), s(u, "userName"), s(u, "externalId")].into_iter().flatten() {
             member_index.entry(k.to_string()).or_insert(d);
@@ -741,7 +750,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         let Some(gref) = group_ref[i].clone() else { continue };
         let name = s(g, "displayName").unwrap_or_default().to_string();
         let mut targets: Vec<String> = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for m in g.get("members").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
             let Some(v) = m.get("value").and_then(Value::as_str) else { continue };
             let is_group = m.get("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("group"));
