@@ -57,6 +57,14 @@ const (
 	StatusNotNormalizable Status = C.ATLSCIM_STATUS_NOT_NORMALIZABLE
 	// StatusInvalidArgument: a number argument is out of range (a resource type, an HTTP status).
 	StatusInvalidArgument Status = C.ATLSCIM_STATUS_INVALID_ARGUMENT
+	// StatusInvalidSyncInput: desired or current are not Users and Groups, a plan or state is not
+	// of the documented shape or version, a state belongs to another plan, or sync options are
+	// wrong; the Error's Reason says which ("input", "json", "format", "state", "options").
+	StatusInvalidSyncInput Status = C.ATLSCIM_STATUS_INVALID_SYNC_INPUT
+	// StatusPlanRefused: a guard rail refused the plan; the Error's Reason names it.
+	StatusPlanRefused Status = C.ATLSCIM_STATUS_PLAN_REFUSED
+	// StatusNothingOutstanding: Executor.Feed with no request outstanding.
+	StatusNothingOutstanding Status = C.ATLSCIM_STATUS_NOTHING_OUTSTANDING
 )
 
 // String describes the status ("invalid config"), in the library's words.

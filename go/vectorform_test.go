@@ -49,6 +49,14 @@ var vectorKeys = map[string][]string{
 	"split_display_name.expect":         {"given?", "family?", "prefix?", "suffix?"},
 	"join_display_name":                 {"name", "op", "given", "family", "expect"},
 	"join_display_name.expect":          {"display"},
+	// tests/vectors/sync/ (sync_vectors_test.go)
+	"sync_plan":                    {"name", "config?", "options?", "desired", "current", "expect"},
+	"sync_plan.expect":             {"refusal", "risks", "steps"},
+	"sync_plan.expect.steps[]":     {"kind", "method", "path", "dependsOn", "body?", "rules?"},
+	"sync_run":                     {"name", "config?", "options?", "exec_options?", "desired", "current", "exchanges", "outcomes"},
+	"sync_run.exchanges[]":         {"now", "expect", "respond?"},
+	"sync_run.exchanges[].expect":  {"kind", "step?", "method?", "path?", "headers?", "body?", "seconds?"},
+	"sync_run.exchanges[].respond": {"status", "headers?", "body?"},
 }
 
 // shapeProblems lists the unknown and missing keys of v for a shape.

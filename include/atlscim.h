@@ -5,7 +5,7 @@
  * API conventions
  *
  * - Names are atlscim_<type>_<verb>. Handles (atlscim_profile, atlscim_report, atlscim_batch,
- *   atlscim_filter, atlscim_error) are opaque. Every *_free accepts NULL; free each handle once.
+ *   atlscim_filter, atlscim_plan, atlscim_sync, atlscim_error) are opaque. Every *_free accepts NULL; free each handle once.
  * - Inputs are a pointer and a length in bytes: UTF-8 text, no NUL terminator needed. A pointer
  *   may be NULL only when its length is 0.
  * - Owned text comes back in an atlscim_bytes that the caller frees with atlscim_bytes_free.
@@ -22,8 +22,8 @@
  *   (ATLSCIM_STATUS_INVALID_FILTER).
  * - A panic inside atlscim is caught and returned as ATLSCIM_STATUS_PANIC; it never unwinds into
  *   C or aborts the process.
- * - Profiles, reports and filters are immutable once made: any number of threads may use one at
- *   once. A batch is a sequence: check its requests from one thread at a time. Free a handle only
+ * - Profiles, reports, filters and plans are immutable once made: any number of threads may use
+ *   one at once. A batch and a sync executor are sequences: use each from one thread at a time. Free a handle only
  *   when no other thread is using it.
  *
  * Each function's comment says who owns each pointer, what NULL does, and whether it is
@@ -132,6 +132,24 @@ enum atlscim_status
    * A number argument is not one of its documented values (a resource type, a normalizer).
    */
   ATLSCIM_STATUS_INVALID_ARGUMENT = 11,
+  /**
+   * A sync input cannot be used: `desired` or `current` is not SCIM Users and Groups, a plan or
+   * executor state is not of the documented shape or format version, a state belongs to another
+   * plan, or plan or executor options are wrong (docs/sync.md). The error's reason says which:
+   * `input`, `json`, `format`, `state` or `options`.
+   */
+  ATLSCIM_STATUS_INVALID_SYNC_INPUT = 12,
+  /**
+   * A guard rail refused the plan (too many deactivations and deletes), so it cannot be carried
+   * out; plan again with the limits raised or `allow_removals`. The error's reason names the
+   * guard (`too_many_removals`, `removal_share`).
+   */
+  ATLSCIM_STATUS_PLAN_REFUSED = 13,
+  /**
+   * `atlscim_sync_feed` was called with no request outstanding: feed answers only to requests
+   * `atlscim_sync_next` handed out, once each.
+   */
+  ATLSCIM_STATUS_NOTHING_OUTSTANDING = 14,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -171,6 +189,37 @@ enum atlscim_severity
 typedef enum atlscim_severity atlscim_severity;
 #else
 typedef uint32_t atlscim_severity;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What the caller does next (`atlscim_sync_action.kind`).
+ */
+enum atlscim_sync_action_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Send the request the action describes, then pass its answer to `atlscim_sync_feed`.
+   */
+  ATLSCIM_SYNC_ACTION_KIND_SEND = 0,
+  /**
+   * Call `atlscim_sync_next` again after `wait_seconds` (a 429's wait, a backoff, the rate
+   * budget).
+   */
+  ATLSCIM_SYNC_ACTION_KIND_WAIT = 1,
+  /**
+   * Nothing left to send: every step has an outcome, or the run stopped on a refused
+   * credential (`atlscim_sync_state_json` says which).
+   */
+  ATLSCIM_SYNC_ACTION_KIND_DONE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum atlscim_sync_action_kind atlscim_sync_action_kind;
+#else
+typedef uint32_t atlscim_sync_action_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -217,6 +266,15 @@ typedef struct atlscim_filter atlscim_filter;
 typedef struct atlscim_issue atlscim_issue;
 
 /**
+ * A plan: the ordered steps of a directory change, its risk report and the guard rails'
+ * verdict (docs/sync.md, "Plan JSON").
+ *
+ * Made by `atlscim_plan_new` or `atlscim_plan_from_json`, freed with `atlscim_plan_free`.
+ * Immutable: any number of threads may read it and start executors from it at once.
+ */
+typedef struct atlscim_plan atlscim_plan;
+
+/**
  * An immutable, compiled rule set (`atlassian` or `rfc`, with its config).
  *
  * Made by `atlscim_profile_new`, `atlscim_profile_atlassian` or `atlscim_profile_rfc`; freed
@@ -234,6 +292,19 @@ typedef struct atlscim_profile atlscim_profile;
  * any number of threads may read one report at once.
  */
 typedef struct atlscim_report atlscim_report;
+
+/**
+ * An executor: carries out a plan one request at a time without doing I/O (docs/sync.md). Ask
+ * `atlscim_sync_next` what to do, send the request with your HTTP client, pass the answer to
+ * `atlscim_sync_feed`, and save `atlscim_sync_state_json` after each call to resume after a
+ * crash (`atlscim_sync_resume`). The state holds no token and no response bodies.
+ *
+ * Made by `atlscim_sync_new` or `atlscim_sync_resume`, freed with `atlscim_sync_free`. It keeps
+ * its own copy of the plan. An executor is a sequence: call it from one thread at a time (calls
+ * at once take turns and corrupt nothing, but a second `atlscim_sync_next` replaces the action
+ * the first one's views point into).
+ */
+typedef struct atlscim_sync atlscim_sync;
 
 /**
  * An owned buffer of UTF-8 text (JSON or a summary line) that atlscim allocated.
@@ -312,6 +383,30 @@ typedef struct atlscim_header {
   const char *value;
   size_t value_len;
 } atlscim_header;
+
+/**
+ * The executor's next action, as `atlscim_sync_next` fills it in.
+ *
+ * For `ATLSCIM_SYNC_ACTION_KIND_SEND`: the step id (`s3`), the HTTP method, the path relative to
+ * the directory's SCIM base URL (append it to `https://api.atlassian.com/scim/directory/{id}`;
+ * it may carry a query), the headers to send (add `Authorization: Bearer <token>` yourself: the
+ * executor never sees the token) and the exact body text (`{NULL, 0}`: no body). The views
+ * borrow from the executor and are valid until the next call on it (`atlscim_sync_next`,
+ * `atlscim_sync_feed`, `atlscim_sync_free`).
+ *
+ * For `ATLSCIM_SYNC_ACTION_KIND_WAIT`: `wait_seconds` (more than 0); the texts are `{NULL, 0}`
+ * and there are no headers. For `ATLSCIM_SYNC_ACTION_KIND_DONE`: nothing else is set.
+ */
+typedef struct atlscim_sync_action {
+  atlscim_sync_action_kind kind;
+  struct atlscim_str step;
+  struct atlscim_str method;
+  struct atlscim_str path;
+  struct atlscim_str body;
+  const struct atlscim_header *headers;
+  size_t header_count;
+  double wait_seconds;
+} atlscim_sync_action;
 
 /**
  * A time zone to its canonical IANA name: IANA names in any case, legacy links (`US/Pacific`) and
@@ -539,8 +634,11 @@ size_t atlscim_error_offset(const struct atlscim_error *error);
 /**
  * For `ATLSCIM_STATUS_NOT_NORMALIZABLE`, why the value was refused, as a short stable name: for a
  * time zone `empty`, `abbreviation`, `offset`, `windows_display_name` or `unknown`; for a
- * language tag `empty`, `malformed` or `no_language`; for an email address `invalid`. Empty for
- * other statuses.
+ * language tag `empty`, `malformed` or `no_language`; for an email address `invalid`. For
+ * `ATLSCIM_STATUS_INVALID_SYNC_INPUT`, which input was at fault: `input` (desired or current),
+ * `json` (a plan or state not of the documented shape), `format` (another format version),
+ * `state` (a state saved for another plan) or `options`; for `ATLSCIM_STATUS_PLAN_REFUSED`, the
+ * guard rail (`too_many_removals`, `removal_share`). Empty for other statuses.
  *
  * Ownership, NULL and threads: as for `atlscim_error_rule`.
  */
@@ -1180,6 +1278,223 @@ atlscim_status atlscim_profile_classify_response(const struct atlscim_profile *p
                                                  double now,
                                                  struct atlscim_bytes *out,
                                                  struct atlscim_error **err);
+
+/**
+ * Plans the change from `current` (what Atlassian holds) to `desired` (what the identity
+ * provider holds), checking each step with `profile` (its limits, verified domains and
+ * reserved groups).
+ *
+ * `desired` and `current` are SCIM Users and Groups as UTF-8 text: `{"Users": [...], "Groups":
+ * [...]}`, a ListResponse page, an array of resources and pages, or NDJSON (one per line, as
+ * `atlscim serve` exports). `options` is the plan options JSON (docs/sync.md), or NULL with
+ * length 0 for the defaults (deactivate gone users, at most 500 and 10 % removals).
+ *
+ * Planning never fails on what it finds: ambiguous matches, duplicates and conflicts are in the
+ * plan's risk report, and a plan that trips a guard rail is made with its `refusal` set (see
+ * `atlscim_plan_refused`), so that its risk report can be read; `atlscim_sync_new` refuses it.
+ * The call fails with `ATLSCIM_STATUS_INVALID_SYNC_INPUT` when `desired` or `current` is not
+ * Users and Groups (reason `input`) or the options are wrong (reason `options`),
+ * `ATLSCIM_STATUS_INVALID_UTF8`, `ATLSCIM_STATUS_NULL_PARAMETER`, `ATLSCIM_STATUS_INVALID_LENGTH`.
+ *
+ * Ownership: `profile`, `desired`, `current` and `options` stay the caller's and are not kept.
+ * On success the caller owns `*out` and frees it with `atlscim_plan_free`; on failure `*out` is
+ * NULL. If `err` is not NULL, `*err` is set to NULL on success and to a new error (free it with
+ * `atlscim_error_free`) on failure.
+ * NULL: `profile` and `out` must not be NULL; `desired` and `current` may be NULL only with
+ * length 0 (empty text: no resources); `options` NULL (with length 0) is the defaults; `err`
+ * may be NULL.
+ * Threads: safe to call from any thread, also with the same profile from many threads at once.
+ */
+atlscim_status atlscim_plan_new(const struct atlscim_profile *profile,
+                                const char *desired,
+                                size_t desired_len,
+                                const char *current,
+                                size_t current_len,
+                                const char *options,
+                                size_t options_len,
+                                struct atlscim_plan **out,
+                                struct atlscim_error **err);
+
+/**
+ * Reads a plan saved as JSON (`atlscim_plan_json`, `atlscim plan --format json`), to carry it
+ * out later.
+ *
+ * Fails with `ATLSCIM_STATUS_INVALID_SYNC_INPUT` when the text is not a plan (reason `json`) or
+ * is of another format version (reason `format`), and `ATLSCIM_STATUS_INVALID_UTF8`,
+ * `ATLSCIM_STATUS_NULL_PARAMETER`, `ATLSCIM_STATUS_INVALID_LENGTH`.
+ *
+ * Ownership: `json` stays the caller's. On success the caller owns `*out` (free it with
+ * `atlscim_plan_free`); on failure `*out` is NULL. `err` as for `atlscim_plan_new`.
+ * NULL: `out` must not be NULL; `json` may be NULL only with length 0 (not a plan); `err` may be.
+ * Threads: safe to call from any thread.
+ */
+atlscim_status atlscim_plan_from_json(const char *json,
+                                      size_t json_len,
+                                      struct atlscim_plan **out,
+                                      struct atlscim_error **err);
+
+/**
+ * The plan as JSON text (docs/sync.md, "Plan JSON"): summary, refusal, risks and steps. The
+ * same inputs give the same text, byte for byte.
+ *
+ * Ownership: the text belongs to `plan` and is valid until `atlscim_plan_free(plan)`.
+ * NULL: returns `{NULL, 0}` for a NULL `plan`.
+ * Threads: safe to call from any thread, also on the same plan at once.
+ */
+struct atlscim_str atlscim_plan_json(const struct atlscim_plan *plan);
+
+/**
+ * The number of steps (requests) the plan holds; 0 for a plan with nothing to change, and for
+ * a NULL `plan`.
+ *
+ * Threads: safe to call from any thread, also on the same plan at once.
+ */
+size_t atlscim_plan_step_count(const struct atlscim_plan *plan);
+
+/**
+ * Why a guard rail refused the plan (e.g. "too_many_removals: 812 deactivations and deletes,
+ * more than max_removals (500)"), or `{NULL, 0}` when it was not refused (and for a NULL `plan`).
+ * A refused plan cannot be carried out: `atlscim_sync_new` fails with
+ * `ATLSCIM_STATUS_PLAN_REFUSED`.
+ *
+ * Ownership: the text belongs to `plan` and is valid until `atlscim_plan_free(plan)`.
+ * Threads: safe to call from any thread, also on the same plan at once.
+ */
+struct atlscim_str atlscim_plan_refusal(const struct atlscim_plan *plan);
+
+/**
+ * Frees a plan. Executors started from it stay valid (they hold their own copy).
+ *
+ * Ownership: takes `plan` back; it must not be used afterwards, nor freed twice.
+ * NULL: does nothing.
+ * Threads: must not run while another thread still uses `plan`.
+ */
+void atlscim_plan_free(struct atlscim_plan *plan);
+
+/**
+ * Starts an executor at the beginning of `plan`.
+ *
+ * `options` is the executor options JSON (docs/sync.md: attempts, backoff, jitter seed, rate
+ * budget, longest `Retry-After`), or NULL with length 0 for the defaults.
+ *
+ * Fails with `ATLSCIM_STATUS_PLAN_REFUSED` when a guard rail refused the plan (the error's
+ * reason names the guard), `ATLSCIM_STATUS_INVALID_SYNC_INPUT` (reason `options`, or `format`
+ * for a plan of another version), `ATLSCIM_STATUS_NULL_PARAMETER`, `ATLSCIM_STATUS_INVALID_LENGTH`.
+ *
+ * Ownership: `plan` and `options` stay the caller's and are not kept: the executor copies the
+ * plan. On success the caller owns `*out` and frees it with `atlscim_sync_free`; on failure
+ * `*out` is NULL. `err` as for `atlscim_plan_new`.
+ * NULL: `plan` and `out` must not be NULL; `options` NULL (with length 0) is the defaults; `err`
+ * may be NULL.
+ * Threads: safe to call from any thread, also with the same plan from many threads at once.
+ */
+atlscim_status atlscim_sync_new(const struct atlscim_plan *plan,
+                                const char *options,
+                                size_t options_len,
+                                struct atlscim_sync **out,
+                                struct atlscim_error **err);
+
+/**
+ * Starts an executor that resumes a run of `plan` from `state`, the text `atlscim_sync_state_json`
+ * gave (saved before a crash or a stop). Steps with an outcome are not sent again; a step that
+ * was in flight is treated as possibly applied: a create is first looked up (`userName eq`,
+ * `displayName eq`) and sent only if absent, a PATCH or DELETE is sent again.
+ *
+ * Fails as `atlscim_sync_new` does, and with `ATLSCIM_STATUS_INVALID_SYNC_INPUT` when `state`
+ * is not a state (reason `json`), of another format version (`format`) or was saved for another
+ * plan (`state`).
+ *
+ * Ownership, NULL and threads: as for `atlscim_sync_new`; `state` must not be NULL unless its
+ * length is 0 (empty text, which is not a state).
+ */
+atlscim_status atlscim_sync_resume(const struct atlscim_plan *plan,
+                                   const char *options,
+                                   size_t options_len,
+                                   const char *state,
+                                   size_t state_len,
+                                   struct atlscim_sync **out,
+                                   struct atlscim_error **err);
+
+/**
+ * What to do next, at time `now` (seconds since the Unix epoch; the executor reads no clock):
+ * send a request, wait, or stop. Fills in `*out` (see `atlscim_sync_action`).
+ *
+ * A `SEND` is recorded in the state as sent before it is handed out, so save the state
+ * (`atlscim_sync_state_json`) before sending. Calling this again without feeding an answer hands
+ * the step out again as a request whose outcome is unknown (a create is looked up first).
+ *
+ * Ownership: `sync` stays the caller's; the views in `*out` borrow from it (see
+ * `atlscim_sync_action`). On failure `*out` is a `DONE` action with no texts. `err` as for
+ * `atlscim_plan_new`.
+ * NULL: `sync` and `out` must not be NULL (`ATLSCIM_STATUS_NULL_PARAMETER`); `err` may be.
+ * Threads: one thread at a time per executor (see `atlscim_sync`).
+ */
+atlscim_status atlscim_sync_next(struct atlscim_sync *sync,
+                                 double now,
+                                 struct atlscim_sync_action *out,
+                                 struct atlscim_error **err);
+
+/**
+ * Takes the answer to the request `atlscim_sync_next` handed out, received at time `now`:
+ * `status` is the HTTP status, or 0 when no answer came (a timeout, a connection lost: the
+ * write may have been applied), with the response's headers and body. The executor decides
+ * with `atlscim_response_classify`: go on, wait and resend (429), back off and retry (5xx, no
+ * answer), look up a create that answered 409 after a retry, stop (401, 403) or record a
+ * failure and skip the steps that depend on it.
+ *
+ * Fails with `ATLSCIM_STATUS_NOTHING_OUTSTANDING` when no request is outstanding (the call has
+ * no effect), `ATLSCIM_STATUS_NULL_PARAMETER`, `ATLSCIM_STATUS_INVALID_LENGTH`. Header values
+ * and a body that are not UTF-8 are read with U+FFFD in place of the bad bytes.
+ *
+ * Ownership: `body` and `headers` stay the caller's and are not kept. The views of the last
+ * action are no longer valid after this call. `err` as for `atlscim_plan_new`.
+ * NULL: `sync` must not be NULL; `body` may be NULL only with `body_len` 0, `headers` only with
+ * `header_count` 0; `err` may be NULL.
+ * Threads: one thread at a time per executor (see `atlscim_sync`).
+ */
+atlscim_status atlscim_sync_feed(struct atlscim_sync *sync,
+                                 uint16_t status,
+                                 const char *body,
+                                 size_t body_len,
+                                 const struct atlscim_header *headers,
+                                 size_t header_count,
+                                 double now,
+                                 struct atlscim_error **err);
+
+/**
+ * The executor's state as JSON text (docs/sync.md, "State JSON"): every step's outcome
+ * (`pending`, `applied`, `adopted`, `conflict`, `failed`, `skipped`, `not_run`), the id each
+ * create got, attempts, and why the run stopped. Save it after every call; pass it to
+ * `atlscim_sync_resume` to go on after a crash. It holds no token and no response bodies.
+ *
+ * Ownership: `sync` stays the caller's. On success the caller owns `*out` and frees it with
+ * `atlscim_bytes_free`; on failure `*out` is `{NULL, 0}`. `err` as for `atlscim_plan_new`.
+ * NULL: `sync` and `out` must not be NULL (`ATLSCIM_STATUS_NULL_PARAMETER`); `err` may be.
+ * Threads: one thread at a time per executor (see `atlscim_sync`).
+ */
+atlscim_status atlscim_sync_state_json(const struct atlscim_sync *sync,
+                                       struct atlscim_bytes *out,
+                                       struct atlscim_error **err);
+
+/**
+ * The number of steps with each outcome so far, as JSON text: `{"applied": 3, "failed": 1,
+ * "pending": 2}` (outcomes with no step are left out).
+ *
+ * Ownership, NULL and threads: as for `atlscim_sync_state_json`.
+ */
+atlscim_status atlscim_sync_outcomes_json(const struct atlscim_sync *sync,
+                                          struct atlscim_bytes *out,
+                                          struct atlscim_error **err);
+
+/**
+ * Frees an executor. Save its state first to resume the run later.
+ *
+ * Ownership: takes `sync` back; it must not be used afterwards, nor freed twice; the views of
+ * its last action go with it.
+ * NULL: does nothing.
+ * Threads: must not run while another thread still uses `sync`.
+ */
+void atlscim_sync_free(struct atlscim_sync *sync);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -2,9 +2,9 @@
 # The C ABI's test command (`make test-c`): builds libatlscim, fails when the committed header
 # include/atlscim.h is stale, then compiles the C tests (C99, warnings as errors) against the
 # header and the static library and runs them plain, under AddressSanitizer + UBSan, and under
-# valgrind (zero leaks, zero errors): the API contract (test_api, test_operations), the recursion
+# valgrind (zero leaks, zero errors): the API contract (test_api, test_operations, test_sync), the recursion
 # ceilings on a 1 MiB thread stack (test_recursion) and every kind
-# of shared vector (test_vectors); compiles and runs the C++ include test; and builds the
+# of shared vector (test_vectors, and the sync vectors in test_sync_vectors); compiles and runs the C++ include test; and builds the
 # examples in examples/c through pkg-config, as a user would, and runs them.
 #
 # Needs: cargo, a C and C++ compiler (CC, CXX; gcc/g++ by default), python3, valgrind,
@@ -54,9 +54,10 @@ asan=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 api_flags=(-DATLSCIM_TEST_CARGO_VERSION="\"$version\"")
 
 python3 tests/c/flatten_vectors.py tests/vectors >"$out/vectors.txt"
+python3 tests/c/flatten_sync_vectors.py tests/vectors >"$out/sync_vectors.txt"
 
 echo "== compile the C tests (C99, -Wall -Wextra -Werror -pedantic)"
-for t in test_api test_operations test_vectors test_recursion; do
+for t in test_api test_operations test_sync test_vectors test_sync_vectors test_recursion; do
     "$CC" "${cflags[@]}" "${api_flags[@]}" "tests/c/$t.c" "${static_link[@]}" -o "$out/$t"
     "$CC" "${cflags[@]}" "${asan[@]}" "${api_flags[@]}" "tests/c/$t.c" "${static_link[@]}" -o "$out/asan/$t"
 done
@@ -64,15 +65,19 @@ done
 echo "== run"
 "$out/test_api"
 "$out/test_operations"
+"$out/test_sync"
 "$out/test_recursion"
 "$out/test_vectors" "$out/vectors.txt"
+"$out/test_sync_vectors" "$out/sync_vectors.txt"
 
 echo "== run under AddressSanitizer + UndefinedBehaviorSanitizer (leaks included)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
 "$out/asan/test_api"
 "$out/asan/test_operations"
+"$out/asan/test_sync"
 "$out/asan/test_recursion"
 "$out/asan/test_vectors" "$out/vectors.txt" >/dev/null
+"$out/asan/test_sync_vectors" "$out/sync_vectors.txt" >/dev/null
 
 echo "== run under valgrind"
 # Every leak kind is an error. Not counted: "still reachable" blocks, which are the core's schema
@@ -82,8 +87,10 @@ valgrind=(valgrind --quiet --error-exitcode=99 --leak-check=full --suppressions=
     --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible)
 "${valgrind[@]}" "$out/test_api"
 "${valgrind[@]}" "$out/test_operations"
+"${valgrind[@]}" "$out/test_sync"
 "${valgrind[@]}" "$out/test_recursion"
 "${valgrind[@]}" "$out/test_vectors" "$out/vectors.txt" >/dev/null
+"${valgrind[@]}" "$out/test_sync_vectors" "$out/sync_vectors.txt" >/dev/null
 
 echo "== the vector runner fails on deliberately broken vectors"
 bash scripts/test-vector-runners.sh c

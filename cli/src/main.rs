@@ -7,6 +7,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod envelope;
 mod map;
+mod sync;
 mod terminal;
 
 use std::io::{self, BufWriter, Write};
@@ -113,6 +114,31 @@ enum Command {
         /// A preset to print in full, as the mapping JSON `--mapping FILE` takes.
         name: Option<String>,
     },
+    /// Plan the change from Atlassian's directory (CURRENT: an export, NDJSON or list pages) to
+    /// the identity provider's (EXPORT, mapped): the steps and the risk report. Exit 1 when the
+    /// guard rails refuse the plan.
+    Plan {
+        /// entra, okta, generic, a mapping file, or scim (the export holds SCIM resources).
+        #[arg(long, value_name = "PRESET|FILE")]
+        mapping: String,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// The directory as it is now (`atlscim serve`'s /admin/export, or GET /Users and /Groups pages).
+        #[arg(long, value_name = "FILE")]
+        current: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Also write the plan (JSON) to this file.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        flags: sync::PlanFlags,
+        /// The identity provider's export.
+        export: PathBuf,
+    },
+    /// Read the directory, plan, and carry the plan out over HTTPS (429/5xx retried, 409 after a
+    /// retry reconciled, 401/403 stop); resumable with --state.
+    Sync(sync::SyncArgs),
     /// List every rule atlscim enforces.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
@@ -179,6 +205,14 @@ fn main() -> ExitCode {
         Command::Filter { filter, matches, strict } => filter_command(&filter, matches.as_deref(), strict),
         Command::Presets { format, name } => presets(format, name.as_deref()).map(|()| true),
         Command::Rules { format } => rules(format).map(|()| true),
+        Command::Plan { mapping, config, current, format, output, flags, export } => profile(config.as_deref(), &[])
+            .and_then(|p| {
+                sync::plan_command(&p, &mapping, &export, &current, &flags, format == Format::Json, output.as_deref())
+                    .map_err(Fatal)
+            }),
+        Command::Sync(args) => {
+            profile(args.config.as_deref(), &[]).and_then(|p| sync::sync_command(&args, &p).map_err(Fatal))
+        }
         Command::Serve(args) => {
             args.into_config().and_then(atlscim_server::run_until_signal).map(|()| true).map_err(Fatal)
         }

@@ -38,6 +38,7 @@ pub mod request;
 pub mod response;
 pub mod rules;
 pub mod schema;
+pub mod sync;
 pub mod syntax;
 
 mod check;

@@ -6,6 +6,7 @@
 //! input. Panics never unwind into C: `call` turns one into `ATLSCIM_STATUS_PANIC`.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::ffi::c_char;
 use std::panic::{self, AssertUnwindSafe};
 use std::ptr;
@@ -58,11 +59,23 @@ pub enum atlscim_status {
     NotNormalizable = 10,
     /// A number argument is not one of its documented values (a resource type, a normalizer).
     InvalidArgument = 11,
+    /// A sync input cannot be used: `desired` or `current` is not SCIM Users and Groups, a plan or
+    /// executor state is not of the documented shape or format version, a state belongs to another
+    /// plan, or plan or executor options are wrong (docs/sync.md). The error's reason says which:
+    /// `input`, `json`, `format`, `state` or `options`.
+    InvalidSyncInput = 12,
+    /// A guard rail refused the plan (too many deactivations and deletes), so it cannot be carried
+    /// out; plan again with the limits raised or `allow_removals`. The error's reason names the
+    /// guard (`too_many_removals`, `removal_share`).
+    PlanRefused = 13,
+    /// `atlscim_sync_feed` was called with no request outstanding: feed answers only to requests
+    /// `atlscim_sync_next` handed out, once each.
+    NothingOutstanding = 14,
 }
 
 impl atlscim_status {
     /// Every status, so the numbers can be listed and tested.
-    pub(crate) const ALL: [atlscim_status; 12] = [
+    pub(crate) const ALL: [atlscim_status; 15] = [
         atlscim_status::Ok,
         atlscim_status::Panic,
         atlscim_status::NullParameter,
@@ -75,6 +88,9 @@ impl atlscim_status {
         atlscim_status::InvalidMapping,
         atlscim_status::NotNormalizable,
         atlscim_status::InvalidArgument,
+        atlscim_status::InvalidSyncInput,
+        atlscim_status::PlanRefused,
+        atlscim_status::NothingOutstanding,
     ];
 
     fn describe(self) -> &'static str {
@@ -91,6 +107,9 @@ impl atlscim_status {
             atlscim_status::InvalidMapping => "invalid mapping\0",
             atlscim_status::NotNormalizable => "value cannot be normalized\0",
             atlscim_status::InvalidArgument => "invalid argument\0",
+            atlscim_status::InvalidSyncInput => "invalid sync input\0",
+            atlscim_status::PlanRefused => "plan refused by a guard rail\0",
+            atlscim_status::NothingOutstanding => "no request outstanding\0",
         }
     }
 }
@@ -123,8 +142,9 @@ struct Details {
     pointer: String,
     /// A filter's character offset.
     offset: usize,
-    /// Why a normalizer refused a value, and what to send instead.
-    reason: &'static str,
+    /// Why a normalizer refused a value (and what to send instead), or which sync input was at
+    /// fault.
+    reason: Cow<'static, str>,
     suggestion: Option<String>,
 }
 
@@ -188,8 +208,15 @@ impl atlscim_error {
         suggestion: Option<&str>,
         message: impl Into<String>,
     ) -> atlscim_error {
-        let details = Details { reason, suggestion: suggestion.map(str::to_string), ..Details::default() };
+        let details =
+            Details { reason: Cow::Borrowed(reason), suggestion: suggestion.map(str::to_string), ..Details::default() };
         atlscim_error::with(atlscim_status::NotNormalizable, message.into(), details)
+    }
+
+    /// A sync input or step that cannot go on: `reason` names the kind (docs/sync.md).
+    pub(crate) fn sync(status: atlscim_status, reason: impl Into<Cow<'static, str>>, message: String) -> atlscim_error {
+        let details = Details { reason: reason.into(), ..Details::default() };
+        atlscim_error::with(status, message, details)
     }
 
     fn details(&self) -> Option<&Details> {
@@ -424,14 +451,17 @@ pub unsafe extern "C" fn atlscim_error_offset(error: *const atlscim_error) -> us
 
 /// For `ATLSCIM_STATUS_NOT_NORMALIZABLE`, why the value was refused, as a short stable name: for a
 /// time zone `empty`, `abbreviation`, `offset`, `windows_display_name` or `unknown`; for a
-/// language tag `empty`, `malformed` or `no_language`; for an email address `invalid`. Empty for
-/// other statuses.
+/// language tag `empty`, `malformed` or `no_language`; for an email address `invalid`. For
+/// `ATLSCIM_STATUS_INVALID_SYNC_INPUT`, which input was at fault: `input` (desired or current),
+/// `json` (a plan or state not of the documented shape), `format` (another format version),
+/// `state` (a state saved for another plan) or `options`; for `ATLSCIM_STATUS_PLAN_REFUSED`, the
+/// guard rail (`too_many_removals`, `removal_share`). Empty for other statuses.
 ///
 /// Ownership, NULL and threads: as for `atlscim_error_rule`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_error_reason(error: *const atlscim_error) -> atlscim_str {
     // SAFETY: passed on from the caller.
-    unsafe { error_text(error, |e| Some(e.details().map_or("", |d| d.reason))) }
+    unsafe { error_text(error, |e| Some(e.details().map_or("", |d| &d.reason))) }
 }
 
 /// For `ATLSCIM_STATUS_NOT_NORMALIZABLE`, the value to send instead where one can be told (e.g.
@@ -531,6 +561,9 @@ mod tests {
                 (9, "invalid mapping\0"),
                 (10, "value cannot be normalized\0"),
                 (11, "invalid argument\0"),
+                (12, "invalid sync input\0"),
+                (13, "plan refused by a guard rail\0"),
+                (14, "no request outstanding\0"),
             ]
         );
     }

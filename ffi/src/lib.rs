@@ -6,7 +6,8 @@
 //! through accessors or as the report JSON every binding shares. The rest of the core is here too,
 //! JSON text in and out: [`patch`] (apply a PatchOp, compute one), [`filter`] (parse, print,
 //! match), [`batch`] (a directory sync checked in order), [`response`] (what Atlassian's answer
-//! means) and [`mapping`] (identity-provider records to SCIM, and the normalizers). This crate
+//! means), [`mapping`] (identity-provider records to SCIM, and the normalizers) and [`sync`] (a
+//! plan of the whole directory change, and the sans-IO executor that carries it out). This crate
 //! holds no SCIM logic; it converts at the edge and calls `atlscim-core`.
 //!
 //! API conventions (also at the top of the header, and in ffi/README.md):
@@ -23,7 +24,8 @@
 //!   `ATLSCIM_STATUS_PANIC`. This needs `panic = "unwind"` (the default) in the build profile.
 //!   Running out of memory still aborts, as it does in Rust.
 //! - Profiles, reports and filters are immutable: share them between threads freely, but free
-//!   each one once, when no other thread is using it. A batch is a sequence: one thread at a time.
+//!   each one once, when no other thread is using it. So are plans. A batch and a sync executor
+//!   are sequences: one thread at a time.
 //! - Where a failure is a verdict with no report to carry it (a PATCH that cannot be applied, a
 //!   filter that does not parse), the status says so and the error carries the rule, the HTTP
 //!   status and the scimType a server would answer.
@@ -46,6 +48,7 @@ pub mod patch;
 pub mod profile;
 pub mod report;
 pub mod response;
+pub mod sync;
 
 use boundary::{atlscim_error, atlscim_status, call, out_ref};
 use bytes::{atlscim_bytes, bytes_out};

@@ -142,7 +142,7 @@ unsafe fn classify(
 /// # Safety
 ///
 /// Unless NULL, `headers` points to `count` headers that nothing changes during the call.
-unsafe fn header_array<'a>(
+pub(crate) unsafe fn header_array<'a>(
     headers: *const atlscim_header,
     count: usize,
 ) -> Result<&'a [atlscim_header], atlscim_error> {

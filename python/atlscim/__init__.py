@@ -8,7 +8,8 @@ Atlassian Cloud's user provisioning API, and know what Atlassian will answer.
     (False, 400)
 
 The same profile applies and computes PATCHes, maps identity-provider records to SCIM, and
-checks whole syncs as one batch; ``parse_filter``, ``classify_response`` and the normalizers
+checks whole syncs as one batch; ``atlscim.sync`` plans a whole directory change and carries it
+out over httpx; ``parse_filter``, ``classify_response`` and the normalizers
 work on their own:
 
     >>> str(atlscim.parse_filter('userName Eq "bjensen"'))
@@ -22,9 +23,11 @@ every rule, by id.
 
 from atlscim._native import (
     Batch,
+    Executor,
     Filter,
     Issue,
     Mapping,
+    Plan,
     Profile,
     Report,
     Response,
@@ -40,11 +43,12 @@ from atlscim._native import (
     rules,
     split_display_name,
 )
-from atlscim.errors import ConfigError, FilterError, MappingError, NormalizeError, PatchError, ScimError
+from atlscim.errors import ConfigError, FilterError, MappingError, NormalizeError, PatchError, ScimError, SyncError
 
 __all__ = [
     "Batch",
     "ConfigError",
+    "Executor",
     "Filter",
     "FilterError",
     "Issue",
@@ -52,10 +56,12 @@ __all__ = [
     "MappingError",
     "NormalizeError",
     "PatchError",
+    "Plan",
     "Profile",
     "Report",
     "Response",
     "ScimError",
+    "SyncError",
     "__version__",
     "classify_response",
     "join_display_name",
@@ -71,9 +77,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # atlscim.httpx, atlscim.requests and atlscim.preflight load on first use: httpx and requests
-    # are optional (the extras of the same names), and `import atlscim` must not need them.
-    if name in ("httpx", "requests", "preflight"):
+    # atlscim.httpx, atlscim.requests, atlscim.preflight and atlscim.sync load on first use: httpx
+    # and requests are optional (the extras of the same names), and `import atlscim` must not need them.
+    if name in ("httpx", "requests", "preflight", "sync"):
         import importlib
 
         return importlib.import_module(f"atlscim.{name}")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from atlscim._native import Report
 
-__all__ = ["ConfigError", "FilterError", "MappingError", "NormalizeError", "PatchError", "ScimError"]
+__all__ = ["ConfigError", "FilterError", "MappingError", "NormalizeError", "PatchError", "ScimError", "SyncError"]
 
 
 def _restore(cls: type[Exception], args: tuple[Any, ...], state: dict[str, Any]) -> Exception:
@@ -141,6 +141,25 @@ class NormalizeError(ValueError):
         self.kind = kind
         self.value = value
         self.suggestion = suggestion
+
+    def __str__(self) -> str:
+        return self.detail
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _restore, (type(self), self.args, self.__dict__)
+
+
+class SyncError(ValueError):
+    """A sync that cannot go on: ``kind`` says why in a word that does not change (docs/sync.md):
+    ``input`` (desired or current are not SCIM Users and Groups), ``options``, ``json`` (a plan or
+    state not of the documented shape), ``format`` (another format version), ``state`` (a state
+    saved for another plan), ``refused`` (a guard rail refused the plan: plan again with the
+    limits raised), ``feed`` (an answer with no request outstanding)."""
+
+    def __init__(self, detail: str, *, kind: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.kind = kind
 
     def __str__(self) -> str:
         return self.detail

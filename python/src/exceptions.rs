@@ -135,6 +135,12 @@ pub(crate) fn normalize_error(
     )
 }
 
+/// `SyncError(detail, kind=...)`: a sync input, plan or state that cannot be used, a plan a guard
+/// rail refused (kind `refused`), or an answer fed with no request outstanding (kind `feed`).
+pub(crate) fn sync_error(py: Python<'_>, kind: &str, detail: &str) -> PyErr {
+    python_error(py, "SyncError", detail, &[("kind", arg(py, kind))])
+}
+
 /// The exception for a Python value that could not be read as JSON.
 pub(crate) fn unreadable(py: Python<'_>, input: Input, problem: &Problem) -> PyErr {
     let what = problem.what(py);

@@ -12,6 +12,7 @@
 //! - [`response`]: `classify_response` and `Response`;
 //! - [`mapping`]: `Profile.map_user` / `map_group`, `Mapping` and the normalizers;
 //! - [`from_python`] / [`to_python`]: Python objects read as JSON, JSON values written back;
+//! - [`sync`]: `plan`, `Plan` and `Executor` (the sans-IO sync that `atlscim.sync` drives);
 //! - [`server`]: `_Server`, `atlscim serve` in-process for `atlscim.testing`;
 //! - [`exceptions`]: what is raised, and the guard that keeps panics out of Python.
 
@@ -28,6 +29,7 @@ mod profile;
 mod report;
 mod response;
 mod server;
+mod sync;
 mod to_python;
 
 #[cfg(feature = "conversion-bench")]
@@ -58,6 +60,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<response::PyResponse>()?;
     m.add_class::<mapping::PyMapping>()?;
     m.add_class::<server::PyServer>()?;
+    m.add_class::<sync::PyPlan>()?;
+    m.add_class::<sync::PyExecutor>()?;
+    m.add_function(wrap_pyfunction!(sync::plan, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(filter::parse_filter, m)?)?;
     m.add_function(wrap_pyfunction!(response::classify_response, m)?)?;

@@ -90,8 +90,9 @@ def test_the_module_docstring_example_runs() -> None:
 
 def test_public_names() -> None:
     assert sorted(atlscim.__all__) == sorted([
-        "Batch", "ConfigError", "Filter", "FilterError", "Issue", "Mapping", "MappingError", "NormalizeError",
-        "PatchError", "Profile", "Report", "Response", "ScimError", "__version__", "classify_response",
+        "Batch", "ConfigError", "Executor", "Filter", "FilterError", "Issue", "Mapping", "MappingError",
+        "NormalizeError", "PatchError", "Plan", "Profile", "Report", "Response", "ScimError", "SyncError",
+        "__version__", "classify_response",
         "join_display_name", "nearest_atlassian_language", "normalize_email", "normalize_locale",
         "normalize_timezone", "parse_accept_language", "parse_filter", "rules", "split_display_name"])
     for name in atlscim.__all__:

@@ -71,6 +71,9 @@ static void test_statuses(void) {
     EXPECT(ATLSCIM_STATUS_INVALID_MAPPING == 9);
     EXPECT(ATLSCIM_STATUS_NOT_NORMALIZABLE == 10);
     EXPECT(ATLSCIM_STATUS_INVALID_ARGUMENT == 11);
+    EXPECT(ATLSCIM_STATUS_INVALID_SYNC_INPUT == 12);
+    EXPECT(ATLSCIM_STATUS_PLAN_REFUSED == 13);
+    EXPECT(ATLSCIM_STATUS_NOTHING_OUTSTANDING == 14);
     EXPECT(ATLSCIM_RESOURCE_TYPE_USER == 1 && ATLSCIM_RESOURCE_TYPE_GROUP == 2);
     EXPECT(ATLSCIM_NORMALIZER_TIMEZONE == 1 && ATLSCIM_NORMALIZER_LOCALE == 2 && ATLSCIM_NORMALIZER_EMAIL == 3);
     EXPECT(ATLSCIM_NORMALIZER_DISPLAY_NAME == 4 && ATLSCIM_NORMALIZER_ACCEPT_LANGUAGE == 5);
@@ -80,7 +83,8 @@ static void test_statuses(void) {
     EXPECT(strcmp(atlscim_status_str(ATLSCIM_STATUS_INVALID_CONFIG), "invalid config") == 0);
     EXPECT(strcmp(atlscim_status_str(ATLSCIM_STATUS_PATCH_REFUSED), "PATCH refused") == 0);
     EXPECT(strcmp(atlscim_status_str(ATLSCIM_STATUS_INVALID_ARGUMENT), "invalid argument") == 0);
-    EXPECT(strcmp(atlscim_status_str(12), "unknown status") == 0);
+    EXPECT(strcmp(atlscim_status_str(ATLSCIM_STATUS_NOTHING_OUTSTANDING), "no request outstanding") == 0);
+    EXPECT(strcmp(atlscim_status_str(15), "unknown status") == 0);
     EXPECT(strcmp(atlscim_status_str(9999), "unknown status") == 0);
     EXPECT(ATLSCIM_SEVERITY_INFO == 1 && ATLSCIM_SEVERITY_WARNING == 2 && ATLSCIM_SEVERITY_ERROR == 3);
     EXPECT(strcmp(atlscim_severity_name(ATLSCIM_SEVERITY_ERROR), "error") == 0);

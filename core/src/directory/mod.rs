@@ -52,6 +52,8 @@ pub use ids::{IdSource, SeededIds, uuid_v4};
 pub use ndjson::LoadError;
 
 use state::State;
+// The sync planner matches users by the keys the directory enforces uniqueness on.
+pub(crate) use state::{email_key, external_id, name_key, primary_email, user_name};
 
 /// Atlassian's host; a directory's base URL is `{ATLASSIAN_BASE}/scim/directory/{id}`.
 pub const ATLASSIAN_BASE: &str = "https://api.atlassian.com";

@@ -59,12 +59,12 @@ pub(super) struct State {
 }
 
 /// The comparison form of a userName or group name: Atlassian compares them ignoring case.
-pub(super) fn name_key(name: &str) -> String {
+pub(crate) fn name_key(name: &str) -> String {
     name.to_lowercase()
 }
 
 /// The comparison form of an email: IDN domains in ASCII, all of it ignoring case.
-pub(super) fn email_key(address: &str) -> String {
+pub(crate) fn email_key(address: &str) -> String {
     match normalize_email(address) {
         Ok(e) => e.address.to_lowercase(),
         Err(_) => address.trim().to_lowercase(),
@@ -75,16 +75,16 @@ fn get<'v>(attrs: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
     attrs.get(name).or_else(|| attrs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
 }
 
-pub(super) fn user_name(attrs: &Map<String, Value>) -> Option<&str> {
+pub(crate) fn user_name(attrs: &Map<String, Value>) -> Option<&str> {
     get(attrs, "userName").and_then(Value::as_str)
 }
 
-pub(super) fn external_id(attrs: &Map<String, Value>) -> Option<&str> {
+pub(crate) fn external_id(attrs: &Map<String, Value>) -> Option<&str> {
     get(attrs, "externalId").and_then(Value::as_str)
 }
 
 /// The primary email (or the only one, when none is marked).
-pub(super) fn primary_email(attrs: &Map<String, Value>) -> Option<&str> {
+pub(crate) fn primary_email(attrs: &Map<String, Value>) -> Option<&str> {
     let emails = get(attrs, "emails")?.as_array()?;
     emails
         .iter()

@@ -1,0 +1,1017 @@
+//! `plan`: the steps that make Atlassian's directory (`current`) match the identity provider's
+//! (`desired`), in an order where each can succeed, with the risk report and the guard rails.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+// The keys come from the operator's own exports (as in batch.rs): a fast hash, no HashDoS concern.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use serde_json::{Map, Value, json};
+
+use super::resources::Resources;
+use super::types::{
+    GonePolicy, MatchKey, PLAN_FORMAT, Plan, PlanOptions, Refusal, Risk, RiskLevel, Step, StepKind, Subject, Summary,
+};
+use crate::directory::{email_key, external_id, name_key, primary_email, user_name};
+use crate::mapping::normalize_email;
+use crate::patch::{OpKind, Operation, messages};
+use crate::path::PatchPath;
+use crate::profile::{Profile, group_key};
+use crate::report::Severity;
+use crate::request::{Body, Request};
+use crate::schema::{GROUP_URN, PATCH_OP_URN, ResourceKind};
+
+/// At most this many names are listed in one risk (its `count` has them all).
+const MAX_SUBJECTS: usize = 100;
+
+fn obj(v: &Value) -> &Map<String, Value> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    v.as_object().unwrap_or_else(|| EMPTY.get_or_init(Map::new))
+}
+
+fn s<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+    v.get(key).and_then(Value::as_str).filter(|x| !x.is_empty())
+}
+
+fn active(v: &Value) -> bool {
+    v.get("active").and_then(Value::as_bool).unwrap_or(true)
+}
+
+/// A user's name for reports: userName, else email, else externalId, else id.
+fn label(v: &Value) -> String {
+    let m = obj(v);
+    user_name(m)
+        .or_else(|| primary_email(m))
+        .or_else(|| external_id(m))
+        .or_else(|| s(v, "id"))
+        .unwrap_or("?")
+        .to_string()
+}
+
+/// The comparison keys of a user, as Atlassian enforces uniqueness on them.
+#[derive(Debug, Clone, Default)]
+struct Keys {
+    ext: Option<String>,
+    user: Option<String>,
+    email: Option<String>,
+}
+
+fn keys(v: &Value) -> Keys {
+    let m = obj(v);
+    Keys {
+        ext: external_id(m).filter(|x| !x.is_empty()).map(str::to_string),
+        user: user_name(m).filter(|x| !x.is_empty()).map(name_key),
+        email: primary_email(m).filter(|x| !x.is_empty()).map(email_key),
+    }
+}
+
+/// A risk under construction.
+struct Finding {
+    level: RiskLevel,
+    rule: Option<&'static str>,
+    subjects: BTreeSet<String>,
+    count: usize,
+    detail: String,
+}
+
+#[derive(Default)]
+struct Report {
+    findings: BTreeMap<&'static str, Finding>,
+}
+
+impl Report {
+    fn add(&mut self, kind: &'static str, level: RiskLevel, rule: Option<&'static str>, subject: String, detail: &str) {
+        let f = self.findings.entry(kind).or_insert_with(|| Finding {
+            level,
+            rule,
+            subjects: BTreeSet::new(),
+            count: 0,
+            detail: detail.to_string(),
+        });
+        if f.subjects.insert(subject) {
+            f.count += 1;
+        }
+    }
+
+    fn into_risks(self) -> Vec<Risk> {
+        let mut risks: Vec<Risk> = self
+            .findings
+            .into_iter()
+            .map(|(kind, f)| Risk {
+                kind: kind.to_string(),
+                level: f.level,
+                rule: f.rule.map(str::to_string),
+                count: f.count,
+                subjects: f.subjects.into_iter().take(MAX_SUBJECTS).collect(),
+                detail: f.detail,
+            })
+            .collect();
+        // Most serious first, then by kind: a fixed order.
+        risks.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.kind.cmp(&b.kind)));
+        risks
+    }
+}
+
+/// Steps in plan order, numbered as they are added.
+#[derive(Default)]
+struct Steps {
+    list: Vec<Step>,
+}
+
+impl Steps {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        kind: StepKind,
+        method: &str,
+        path: String,
+        body: Option<Value>,
+        subject: Subject,
+        reason: String,
+        rules: Vec<String>,
+        depends_on: Vec<String>,
+    ) -> String {
+        let id = format!("s{}", self.list.len() + 1);
+        let mut depends_on = depends_on;
+        depends_on.sort_by_key(|d| d[1..].parse::<usize>().unwrap_or(0));
+        depends_on.dedup();
+        self.list.push(Step {
+            id: id.clone(),
+            kind,
+            method: method.into(),
+            path,
+            body,
+            subject,
+            reason,
+            rules,
+            depends_on,
+        });
+        id
+    }
+}
+
+fn user_subject(v: &Value, id: Option<&str>) -> Subject {
+    Subject {
+        resource: "User".into(),
+        id: id.map(str::to_string),
+        user_name: s(v, "userName").map(str::to_string),
+        external_id: s(v, "externalId").map(str::to_string),
+        display_name: None,
+    }
+}
+
+fn group_subject(v: &Value, id: Option<&str>) -> Subject {
+    Subject {
+        resource: "Group".into(),
+        id: id.map(str::to_string),
+        user_name: None,
+        external_id: s(v, "externalId").map(str::to_string),
+        display_name: s(v, "displayName").map(str::to_string),
+    }
+}
+
+/// A desired user as Atlassian would be asked to hold it: `active` defaults to true (a user
+/// without it is created active, and the diff must not remove it), read-only members dropped.
+fn desired_user(v: &Value) -> Cow<'_, Value> {
+    let m = obj(v);
+    if m.contains_key("active") && !["id", "meta", "groups"].iter().any(|k| m.contains_key(*k)) {
+        // The common case: nothing to change, no copy of 150,000 users.
+        return Cow::Borrowed(v);
+    }
+    let mut m = m.clone();
+    for k in ["id", "meta", "groups"] {
+        m.remove(k);
+    }
+    m.entry("active").or_insert(Value::Bool(true));
+    Cow::Owned(Value::Object(m))
+}
+
+/// Where a desired user ends up: matched to a current user, created by a step, or neither.
+#[derive(Debug, Clone, PartialEq)]
+enum Fate {
+    Matched(usize),
+    /// To be created (the step id is filled once the step exists).
+    Create,
+    /// Ambiguous, duplicate, blocked: nothing about it changes.
+    Untouched,
+}
+
+/// The error rules `profile.check` finds in a step's request (the request Atlassian would
+/// refuse), reported as `refused_by_check`; the step stays in the plan, where it will fail and
+/// skip its dependents, so the report shows it rather than the directory silently differing.
+fn refused_by(profile: &Profile, request: &Request<'_>, report: &mut Report, who: &Value) -> Vec<String> {
+    let checked = profile.check(request);
+    if checked.valid() {
+        return Vec::new();
+    }
+    let mut rules: Vec<String> =
+        checked.issues().iter().filter(|i| i.severity == Severity::Error).map(|i| i.rule.id.to_string()).collect();
+    rules.sort();
+    rules.dedup();
+    report.add(
+        "refused_by_check",
+        RiskLevel::Danger,
+        None,
+        label(who),
+        "requests Atlassian would refuse (the step's rules say why): they will fail",
+    );
+    rules
+}
+
+/// Plans the change from `current` to `desired` under `profile` (its limits, verified domains,
+/// known and reserved groups). Never fails: what cannot be planned is in the risk report.
+pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options: &PlanOptions) -> Plan {
+    let mut report = Report::default();
+    let mut steps = Steps::default();
+    let mut summary = Summary {
+        desired_users: desired.users.len(),
+        desired_groups: desired.groups.len(),
+        current_users: current.users.len(),
+        current_groups: current.groups.len(),
+        ..Summary::default()
+    };
+    let limits = profile.limits();
+
+    // --- Users: index current, find duplicates in desired, match. ---------------------------
+    let cur_keys: Vec<Keys> = current.users.iter().map(keys).collect();
+    let des_keys: Vec<Keys> = desired.users.iter().map(keys).collect();
+    let mut by_ext: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut by_user: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut by_email: HashMap<&str, Vec<usize>> = HashMap::default();
+    for (i, k) in cur_keys.iter().enumerate() {
+        if let Some(x) = &k.ext {
+            by_ext.entry(x).or_default().push(i);
+        }
+        if let Some(x) = &k.user {
+            by_user.entry(x).or_default().push(i);
+        }
+        if let Some(x) = &k.email {
+            by_email.entry(x).or_default().push(i);
+        }
+    }
+    let mut des_user: HashMap<&str, usize> = HashMap::default();
+    let mut des_email: HashMap<&str, usize> = HashMap::default();
+    let mut des_ext: HashMap<&str, usize> = HashMap::default();
+    let mut fates: Vec<Fate> = vec![Fate::Create; desired.users.len()];
+    for (d, k) in des_keys.iter().enumerate() {
+        for (map, key, what) in [
+            (&mut des_user, &k.user, "userName"),
+            (&mut des_email, &k.email, "email"),
+            (&mut des_ext, &k.ext, "externalId"),
+        ] {
+            let Some(key) = key else { continue };
+            if let Some(&other) = map.get(key.as_str()) {
+                for x in [other, d] {
+                    fates[x] = Fate::Untouched;
+                    report.add(
+                        "duplicate_in_desired",
+                        RiskLevel::Danger,
+                        None,
+                        label(&desired.users[x]),
+                        &format!("desired users share a {what}: none of them is changed until the identity provider's export is fixed"),
+                    );
+                }
+            } else {
+                map.insert(key, d);
+            }
+        }
+        if k.user.is_none() && k.ext.is_none() {
+            fates[d] = Fate::Untouched;
+            report.add(
+                "unidentifiable",
+                RiskLevel::Warning,
+                Some("ATL-U-001"),
+                label(&desired.users[d]),
+                "desired users with neither userName nor externalId are left out",
+            );
+        }
+    }
+    // Current users a desired user named but could not safely take: never removed.
+    let mut protected: HashSet<usize> = HashSet::default();
+    for d in 0..desired.users.len() {
+        let k = &des_keys[d];
+        if fates[d] == Fate::Untouched {
+            // Left out (a duplicate, say): the current users it names are left alone too.
+            for (value, index) in [(&k.ext, &by_ext), (&k.user, &by_user), (&k.email, &by_email)] {
+                if let Some(cands) = value.as_deref().and_then(|v| index.get(v)) {
+                    protected.extend(cands.iter().copied());
+                }
+            }
+            continue;
+        }
+        let mut decided = false;
+        for key in &options.match_by {
+            let (value, index) = match key {
+                MatchKey::ExternalId => (&k.ext, &by_ext),
+                MatchKey::UserName => (&k.user, &by_user),
+                MatchKey::Email => (&k.email, &by_email),
+            };
+            let Some(cands) = value.as_deref().and_then(|v| index.get(v)) else { continue };
+            // A fallback key never takes a user some other identity provider record owns.
+            let fit: Vec<usize> = cands
+                .iter()
+                .copied()
+                .filter(|&c| *key == MatchKey::ExternalId || cur_keys[c].ext.is_none() || cur_keys[c].ext == k.ext)
+                .collect();
+            match fit.len() {
+                0 => continue,
+                1 => fates[d] = Fate::Matched(fit[0]),
+                _ => {
+                    fates[d] = Fate::Untouched;
+                    protected.extend(fit.iter().copied());
+                    report.add(
+                        "ambiguous_match",
+                        RiskLevel::Danger,
+                        None,
+                        label(&desired.users[d]),
+                        "several current users match one desired user: none of them is changed",
+                    );
+                }
+            }
+            decided = true;
+            break;
+        }
+        if !decided {
+            fates[d] = Fate::Create;
+        }
+    }
+    // One current user claimed by two desired users: both ambiguous.
+    let mut claims: HashMap<usize, Vec<usize>> = HashMap::default();
+    for (d, f) in fates.iter().enumerate() {
+        if let Fate::Matched(c) = f {
+            claims.entry(*c).or_default().push(d);
+        }
+    }
+    for (c, ds) in &claims {
+        if ds.len() > 1 {
+            protected.insert(*c);
+            for &d in ds {
+                fates[d] = Fate::Untouched;
+                report.add(
+                    "ambiguous_match",
+                    RiskLevel::Danger,
+                    None,
+                    label(&desired.users[d]),
+                    "several desired users match one current user: none of them is changed",
+                );
+            }
+        }
+    }
+    let matched_current: HashMap<usize, usize> = fates
+        .iter()
+        .enumerate()
+        .filter_map(|(d, f)| if let Fate::Matched(c) = f { Some((*c, d)) } else { None })
+        .collect();
+    summary.matched_users = matched_current.len();
+
+    // --- Who holds each name after the plan: swaps must go through in an order. ---------------
+    // A name (userName or email key) a desired user wants, held now by another current user.
+    let holder = |key: &Keys, me: Option<usize>| -> Vec<usize> {
+        let mut out = Vec::new();
+        for (k, index) in [(&key.user, &by_user), (&key.email, &by_email)] {
+            if let Some(hs) = k.as_deref().and_then(|v| index.get(v)) {
+                out.extend(hs.iter().copied().filter(|&h| Some(h) != me));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    };
+    // Whether current user `c`, after its own update, still holds a name in `key`.
+    let keeps = |c: usize, key: &Keys| -> bool {
+        let after = match matched_current.get(&c) {
+            Some(&d) => &des_keys[d],
+            None => &cur_keys[c],
+        };
+        (key.user.is_some() && after.user == key.user) || (key.email.is_some() && after.email == key.email)
+    };
+
+    // Updates: the diff of each matched pair.
+    let mut updates: BTreeMap<usize, Vec<Value>> = BTreeMap::new(); // desired index → messages
+    let mut waits: BTreeMap<usize, Vec<usize>> = BTreeMap::new(); // desired d waits for desired d2
+    let mut blocked: BTreeSet<usize> = BTreeSet::new();
+    let domains = profile.verified_domains();
+    for (d, f) in fates.iter().enumerate() {
+        let Fate::Matched(c) = *f else { continue };
+        let want = desired_user(&desired.users[d]);
+        let msgs = profile.diff(&current.users[c], &want, ResourceKind::User);
+        if msgs.is_empty() {
+            summary.unchanged_users += 1;
+            continue;
+        }
+        for h in holder(&des_keys[d], Some(c)) {
+            if keeps(h, &des_keys[d]) {
+                blocked.insert(d);
+                report.add(
+                    "likely_conflict",
+                    RiskLevel::Danger,
+                    None,
+                    label(&desired.users[d]),
+                    "the new userName or email is held by another user that keeps it: the update would answer 409 and is left out",
+                );
+            } else if let Some(&d2) = matched_current.get(&h) {
+                waits.entry(d).or_default().push(d2);
+            }
+        }
+        // ATL-U-019: an email moving off the verified domains unlinks the account.
+        let (old, new) = (primary_email(obj(&current.users[c])), primary_email(obj(&want)));
+        if let (Some(old), Some(new)) = (old, new)
+            && email_key(old) != email_key(new)
+        {
+            let dom = |e: &str| normalize_email(e).map(|n| n.domain.to_lowercase()).unwrap_or_default();
+            let verified = |e: &str| domains.iter().any(|v| v.matches(&dom(e)));
+            if domains.is_empty() {
+                if dom(old) != dom(new) {
+                    report.add("email_domain_change", RiskLevel::Warning, Some("ATL-U-019"), label(&want),
+                        "the primary email moves to another domain: if that domain is not verified, the account is unlinked and loses its groups (configure verified_domains to know)");
+                }
+            } else if verified(old) && !verified(new) {
+                report.add("email_unlinks_account", RiskLevel::Danger, Some("ATL-U-019"), label(&want),
+                    "the primary email moves to an unverified domain: the Atlassian account is unlinked and loses its SCIM groups");
+            }
+        }
+        if active(&current.users[c]) && !active(&want) {
+            summary.deactivations += 1;
+            report.add("deactivations", RiskLevel::Warning, None, label(&want), "users deactivated");
+        }
+        updates.insert(d, msgs);
+    }
+    // Order updates so a name is freed before it is taken (Kahn); what is left is a cycle.
+    let mut order: Vec<usize> = Vec::new();
+    {
+        let mut indeg: BTreeMap<usize, usize> = updates.keys().map(|&d| (d, 0)).collect();
+        let mut after: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (&d, ws) in &waits {
+            for &d2 in ws {
+                if updates.contains_key(&d2) && updates.contains_key(&d) {
+                    *indeg.entry(d).or_insert(0) += 1;
+                    after.entry(d2).or_default().push(d);
+                }
+            }
+        }
+        let mut ready: BTreeSet<usize> = indeg.iter().filter(|(_, n)| **n == 0).map(|(d, _)| *d).collect();
+        while let Some(d) = ready.pop_first() {
+            order.push(d);
+            for &x in after.get(&d).map(Vec::as_slice).unwrap_or_default() {
+                if let Some(n) = indeg.get_mut(&x) {
+                    *n -= 1;
+                    if *n == 0 {
+                        ready.insert(x);
+                    }
+                }
+            }
+        }
+        let placed: HashSet<usize> = order.iter().copied().collect();
+        for &d in updates.keys() {
+            if !placed.contains(&d) {
+                blocked.insert(d);
+                report.add(
+                    "swap_cycle",
+                    RiskLevel::Danger,
+                    None,
+                    label(&desired.users[d]),
+                    "users trade userNames or emails in a cycle: their updates are left out (change one through a temporary value first)",
+                );
+            }
+        }
+    }
+
+    // --- Groups: match, and plan their creates first. ----------------------------------------
+    let cur_group_key: Vec<(Option<String>, String)> = current
+        .groups
+        .iter()
+        .map(|g| (s(g, "externalId").map(str::to_string), group_key(s(g, "displayName").unwrap_or_default())))
+        .collect();
+    let mut g_by_ext: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut g_by_name: HashMap<&str, usize> = HashMap::default();
+    for (i, (x, n)) in cur_group_key.iter().enumerate() {
+        if let Some(x) = x {
+            g_by_ext.entry(x).or_default().push(i);
+        }
+        g_by_name.insert(n, i);
+    }
+    // Desired groups: (matched current group, rename)
+    #[derive(Clone, Copy, PartialEq)]
+    enum GFate {
+        Matched(usize),
+        Renamed(usize),
+        Create,
+        Untouched,
+    }
+    let mut g_fates = vec![GFate::Create; desired.groups.len()];
+    let mut g_claimed: HashMap<usize, usize> = HashMap::default();
+    let mut g_names: HashSet<String> = HashSet::default();
+    for (i, g) in desired.groups.iter().enumerate() {
+        let name = s(g, "displayName").unwrap_or_default();
+        let key = group_key(name);
+        if name.is_empty() || !g_names.insert(key.clone()) {
+            g_fates[i] = GFate::Untouched;
+            report.add(
+                "duplicate_in_desired",
+                RiskLevel::Danger,
+                None,
+                format!("group {name:?}"),
+                "desired groups share a name (or have none): left out",
+            );
+            continue;
+        }
+        let by_x = s(g, "externalId").and_then(|x| g_by_ext.get(x));
+        let fate = match by_x.map(Vec::as_slice) {
+            Some([c]) if cur_group_key[*c].1 == key => GFate::Matched(*c),
+            Some([c]) => GFate::Renamed(*c),
+            Some(_) => GFate::Untouched,
+            None => match g_by_name.get(key.as_str()) {
+                Some(&c) if cur_group_key[c].0.is_none() || cur_group_key[c].0.as_deref() == s(g, "externalId") => {
+                    GFate::Matched(c)
+                }
+                Some(_) => {
+                    report.add("likely_conflict", RiskLevel::Danger, Some("ATL-G-003"), format!("group {name:?}"),
+                        "a current group of another identity provider record holds the name: the create would answer 409 and is left out");
+                    GFate::Untouched
+                }
+                None => GFate::Create,
+            },
+        };
+        if let GFate::Matched(c) | GFate::Renamed(c) = fate
+            && g_claimed.insert(c, i).is_some()
+        {
+            g_fates[i] = GFate::Untouched;
+            report.add(
+                "ambiguous_match",
+                RiskLevel::Danger,
+                None,
+                format!("group {name:?}"),
+                "two desired groups match one current group: left out",
+            );
+            continue;
+        }
+        if fate == GFate::Untouched && by_x.is_some_and(|v| v.len() > 1) {
+            report.add(
+                "ambiguous_match",
+                RiskLevel::Danger,
+                None,
+                format!("group {name:?}"),
+                "several current groups share the externalId: left out",
+            );
+        }
+        if matches!(fate, GFate::Create | GFate::Renamed(_)) {
+            let reserved = profile.reserved_groups.find(&group_key(name)).is_some();
+            let known = profile.known_groups.find(&group_key(name)).is_some();
+            if reserved || known {
+                report.add("reserved_group_name", RiskLevel::Danger, Some("ATL-G-003"), format!("group {name:?}"),
+                    "the name is a default-access, admin or existing group of the organization: the create would be refused and is left out");
+                g_fates[i] = GFate::Untouched;
+                continue;
+            }
+            if let Some(&c) = g_by_name.get(key.as_str())
+                && !matches!(fate, GFate::Renamed(x) if x == c)
+            {
+                report.add(
+                    "likely_conflict",
+                    RiskLevel::Danger,
+                    Some("ATL-G-003"),
+                    format!("group {name:?}"),
+                    "the name is held by another group: left out",
+                );
+                g_fates[i] = GFate::Untouched;
+                continue;
+            }
+        }
+        g_fates[i] = fate;
+    }
+    let mut group_ref: Vec<Option<String>> = vec![None; desired.groups.len()];
+    let mut group_create_step: Vec<Option<String>> = vec![None; desired.groups.len()];
+    for (i, g) in desired.groups.iter().enumerate() {
+        match g_fates[i] {
+            GFate::Matched(c) => group_ref[i] = s(&current.groups[c], "id").map(str::to_string),
+            GFate::Create | GFate::Renamed(_) => {
+                let name = s(g, "displayName").unwrap_or_default();
+                let mut body = Map::new();
+                body.insert("schemas".into(), json!([GROUP_URN]));
+                body.insert("displayName".into(), name.into());
+                if let Some(x) = s(g, "externalId") {
+                    body.insert("externalId".into(), x.into());
+                }
+                body.insert("members".into(), json!([]));
+                let (reason, rules) = match g_fates[i] {
+                    GFate::Renamed(c) => {
+                        report.add("group_rename", RiskLevel::Warning, Some("ATL-G-002"), format!("group {name:?}"),
+                            "a synced group cannot be renamed: a new group is created, the members move, the old group is deleted");
+                        (
+                            format!(
+                                "rename of {:?}: create the new group",
+                                s(&current.groups[c], "displayName").unwrap_or_default()
+                            ),
+                            vec!["ATL-G-002".to_string()],
+                        )
+                    }
+                    _ => ("in the identity provider, not in Atlassian".to_string(), Vec::new()),
+                };
+                let id = steps.push(
+                    StepKind::CreateGroup,
+                    "POST",
+                    "/Groups".into(),
+                    Some(Value::Object(body)),
+                    group_subject(g, None),
+                    reason,
+                    rules,
+                    Vec::new(),
+                );
+                summary.group_creates += 1;
+                group_ref[i] = Some(format!("${{{id}}}"));
+                group_create_step[i] = Some(id);
+            }
+            GFate::Untouched => {}
+        }
+    }
+
+    // --- User updates, then creates. ---------------------------------------------------------
+    let mut last_update: HashMap<usize, String> = HashMap::default();
+    for &d in &order {
+        if blocked.contains(&d) {
+            continue;
+        }
+        let Fate::Matched(c) = fates[d] else { continue };
+        let id = s(&current.users[c], "id").unwrap_or_default().to_string();
+        let deps: Vec<String> =
+            waits.get(&d).into_iter().flatten().filter_map(|d2| last_update.get(d2).cloned()).collect();
+        let mut prev: Option<String> = None;
+        let msgs = updates.remove(&d).unwrap_or_default();
+        for m in msgs {
+            let mut deps = deps.clone();
+            deps.extend(prev.clone());
+            let mut rules = if report
+                .findings
+                .get("email_unlinks_account")
+                .is_some_and(|f| f.subjects.contains(&label(&desired.users[d])))
+            {
+                vec!["ATL-U-019".to_string()]
+            } else {
+                Vec::new()
+            };
+            let path = format!("/Users/{id}");
+            let request =
+                Request { method: "PATCH", path: &path, body: Some(Body::Value(&m)), current: Some(&current.users[c]) };
+            rules.extend(refused_by(profile, &request, &mut report, &desired.users[d]));
+            let step = steps.push(
+                StepKind::UpdateUser,
+                "PATCH",
+                path,
+                Some(m),
+                user_subject(&desired.users[d], Some(&id)),
+                "differs from the identity provider".into(),
+                rules,
+                deps,
+            );
+            prev = Some(step);
+        }
+        if let Some(p) = prev {
+            summary.user_updates += 1;
+            last_update.insert(d, p);
+        }
+    }
+    let mut user_ref: Vec<Option<String>> = vec![None; desired.users.len()];
+    for (d, f) in fates.iter().enumerate() {
+        match f {
+            // A blocked update leaves the user as it is, still a member where desired.
+            Fate::Matched(c) => user_ref[d] = s(&current.users[*c], "id").map(str::to_string),
+            Fate::Create => {
+                let mut deps = Vec::new();
+                let mut ok = true;
+                for h in holder(&des_keys[d], None) {
+                    match matched_current.get(&h).and_then(|d2| last_update.get(d2)) {
+                        Some(step) if !keeps(h, &des_keys[d]) => deps.push(step.clone()),
+                        _ => ok = false,
+                    }
+                }
+                if !ok {
+                    report.add("likely_conflict", RiskLevel::Danger, None, label(&desired.users[d]),
+                        "the userName or email of a new user is held by a current user (gone, orphan or ambiguous): the create would answer 409 and is left out");
+                    continue;
+                }
+                let body = desired_user(&desired.users[d]).into_owned();
+                let rules = refused_by(profile, &Request::value("POST", "/Users", &body), &mut report, &body);
+                let step = steps.push(
+                    StepKind::CreateUser,
+                    "POST",
+                    "/Users".into(),
+                    Some(body),
+                    user_subject(&desired.users[d], None),
+                    "in the identity provider, not in Atlassian".into(),
+                    rules,
+                    deps,
+                );
+                summary.user_creates += 1;
+                user_ref[d] = Some(format!("${{{step}}}"));
+            }
+            Fate::Untouched => {}
+        }
+    }
+    let live_after = current.users.iter().filter(|u| active(u)).count() + summary.user_creates;
+    if live_after as u64 > limits.users_per_directory {
+        report.add(
+            "directory_over_user_limit",
+            RiskLevel::Danger,
+            None,
+            format!("{live_after} users"),
+            &format!(
+                "the directory would hold more than {} users: Atlassian stops syncing accounts past the limit",
+                limits.users_per_directory
+            ),
+        );
+    }
+
+    // --- Memberships. ------------------------------------------------------------------------
+    // Member values name desired users by externalId, userName or id.
+    let mut member_index: HashMap<String, usize> = HashMap::default();
+    for (d, u) in desired.users.iter().enumerate() {
+        for k in [s(u, "id"), s(u, "userName"), s(u, "externalId")].into_iter().flatten() {
+            member_index.entry(k.to_string()).or_insert(d);
+        }
+    }
+    let desired_group_names: HashSet<String> = desired
+        .groups
+        .iter()
+        .flat_map(|g| [s(g, "externalId").map(str::to_string), s(g, "displayName").map(group_key)])
+        .flatten()
+        .collect();
+    let creates_of: HashMap<String, String> = steps
+        .list
+        .iter()
+        .filter(|st| st.kind == StepKind::CreateUser)
+        .map(|st| (format!("${{{}}}", st.id), st.id.clone()))
+        .collect();
+    let mut membership_done: Vec<Vec<String>> = vec![Vec::new(); desired.groups.len()];
+    let mut losses: BTreeMap<String, usize> = BTreeMap::new();
+    let current_by_id: HashMap<&str, usize> =
+        current.users.iter().enumerate().filter_map(|(i, u)| s(u, "id").map(|x| (x, i))).collect();
+    for (i, g) in desired.groups.iter().enumerate() {
+        let Some(gref) = group_ref[i].clone() else { continue };
+        let name = s(g, "displayName").unwrap_or_default().to_string();
+        let mut targets: Vec<String> = Vec::new();
+        let mut seen = HashSet::default();
+        for m in g.get("members").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
+            let Some(v) = m.get("value").and_then(Value::as_str) else { continue };
+            let is_group = m.get("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("group"));
+            if is_group
+                || (!member_index.contains_key(v)
+                    && (desired_group_names.contains(v) || desired_group_names.contains(&group_key(v))))
+            {
+                report.add("nested_group_flattened", RiskLevel::Warning, Some("ATL-G-005"), format!("group {name:?}"),
+                    "a member is a group: Atlassian has no nested groups; flatten it with map_group (the nested group is left out)");
+                continue;
+            }
+            let Some(target) = member_index.get(v).and_then(|&d| user_ref[d].clone()) else {
+                report.add(
+                    "unknown_member",
+                    RiskLevel::Warning,
+                    None,
+                    format!("group {name:?}"),
+                    "a member is no desired user that can be synced: it is left out",
+                );
+                continue;
+            };
+            if seen.insert(target.clone()) {
+                targets.push(target);
+            }
+        }
+        if targets.len() as u64 > limits.users_per_group {
+            report.add(
+                "group_over_member_limit",
+                RiskLevel::Danger,
+                None,
+                format!("group {name:?}"),
+                &format!(
+                    "more than {} members: Atlassian stops syncing the members past the limit",
+                    limits.users_per_group
+                ),
+            );
+        }
+        // Current side: the matched group's members (none for a created group).
+        let cur_members: Vec<String> = match g_fates[i] {
+            GFate::Matched(c) => current.groups[c]
+                .get("members")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|m| m.get("value").and_then(Value::as_str).map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let cur_set: HashSet<&str> = cur_members.iter().map(String::as_str).collect();
+        let target_set: HashSet<&str> = targets.iter().map(String::as_str).collect();
+        let path = PatchPath::parse("members").ok();
+        let mut ops = Vec::new();
+        let adds: Vec<Value> =
+            targets.iter().filter(|t| !cur_set.contains(t.as_str())).map(|t| json!({"value": t})).collect();
+        // Members that are protected (ambiguous) stay: nothing about them changes.
+        for m in &cur_members {
+            if target_set.contains(m.as_str()) {
+                continue;
+            }
+            if current_by_id.get(m.as_str()).is_some_and(|c| protected.contains(c)) {
+                continue;
+            }
+            if let Some(&c) = current_by_id.get(m.as_str()) {
+                *losses.entry(label(&current.users[c])).or_insert(0) += 1;
+            }
+            if let Ok(p) = PatchPath::parse(&format!("members[value eq \"{m}\"]")) {
+                ops.push(Operation::new(OpKind::Remove, Some(p), None));
+            }
+        }
+        if !adds.is_empty() {
+            ops.insert(0, Operation::new(OpKind::Add, path, Some(Value::Array(adds))));
+        }
+        if ops.is_empty() {
+            continue;
+        }
+        let mut prev: Option<String> = None;
+        for msg in messages(ops, limits) {
+            // The group's create, the message before, and the creates of the members it names.
+            let mut deps: Vec<String> = group_create_step[i].iter().cloned().collect();
+            deps.extend(prev.clone());
+            let ops = msg.get("Operations").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            for op in ops {
+                for v in op.get("value").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
+                    if let Some(step) = v.get("value").and_then(Value::as_str).and_then(|x| creates_of.get(x)) {
+                        deps.push(step.clone());
+                    }
+                }
+            }
+            let st = steps.push(
+                StepKind::UpdateMembers,
+                "PATCH",
+                format!("/Groups/{gref}"),
+                Some(msg),
+                group_subject(g, group_ref[i].as_deref().filter(|r| !r.starts_with("${"))),
+                "membership differs from the identity provider".into(),
+                Vec::new(),
+                deps,
+            );
+            membership_done[i].push(st.clone());
+            prev = Some(st);
+        }
+        if matches!(g_fates[i], GFate::Matched(_)) {
+            summary.group_updates += 1;
+        }
+    }
+    for (who, n) in &losses {
+        report.add(
+            "loses_groups",
+            RiskLevel::Warning,
+            None,
+            who.clone(),
+            &format!("users removed from groups ({n} for the first listed, see the steps)"),
+        );
+    }
+
+    // --- Removals: users gone from the identity provider; orphans only when asked. ------------
+    let live_current = current.users.iter().filter(|u| active(u)).count();
+    // Against every current user, inactive ones too: a deactivation does not change the count,
+    // so the run after a truncated one judges the listing the same way (and does not delete
+    // what the first one deactivated).
+    let truncated = (desired.users.len() as f64) < options.truncation_share * current.users.len() as f64;
+    if truncated {
+        report.add(
+            "truncated_desired",
+            RiskLevel::Danger,
+            None,
+            format!("{} of {} users", desired.users.len(), current.users.len()),
+            "the desired listing has far fewer users than the directory: it may be truncated, so nothing is deleted",
+        );
+    }
+    let policy = if truncated { GonePolicy::Deactivate } else { options.gone };
+    let mut removals = summary.deactivations;
+    for (c, u) in current.users.iter().enumerate() {
+        if matched_current.contains_key(&c) || protected.contains(&c) {
+            continue;
+        }
+        let orphan = cur_keys[c].ext.is_none();
+        if orphan {
+            summary.orphans += 1;
+            report.add("orphans", RiskLevel::Info, None, label(u), "current users no identity provider record matches and none provisioned: left alone (manage_orphans to include them)");
+            if !options.manage_orphans {
+                continue;
+            }
+        }
+        let Some(id) = s(u, "id") else { continue };
+        match policy {
+            GonePolicy::Delete => {
+                steps.push(
+                    StepKind::DeleteUser,
+                    "DELETE",
+                    format!("/Users/{id}"),
+                    None,
+                    user_subject(u, Some(id)),
+                    "gone from the identity provider (policy: delete)".into(),
+                    Vec::new(),
+                    Vec::new(),
+                );
+                summary.deletes += 1;
+                removals += 1;
+                report.add("deletes", RiskLevel::Danger, None, label(u), "users deleted");
+            }
+            GonePolicy::Deactivate if active(u) => {
+                let body = json!({"schemas": [PATCH_OP_URN], "Operations": [{"op": "replace", "path": "active", "value": false}]});
+                steps.push(
+                    StepKind::DeactivateUser,
+                    "PATCH",
+                    format!("/Users/{id}"),
+                    Some(body),
+                    user_subject(u, Some(id)),
+                    "gone from the identity provider (policy: deactivate)".into(),
+                    Vec::new(),
+                    Vec::new(),
+                );
+                summary.deactivations += 1;
+                removals += 1;
+                report.add("deactivations", RiskLevel::Warning, None, label(u), "users deactivated");
+            }
+            GonePolicy::Deactivate => {}
+        }
+    }
+    summary.ambiguous = report.findings.get("ambiguous_match").map_or(0, |f| f.count);
+
+    // --- Group deletes: renamed groups after their members moved, then gone groups. -----------
+    for (i, f) in g_fates.iter().enumerate() {
+        if let GFate::Renamed(c) = *f {
+            let Some(id) = s(&current.groups[c], "id") else { continue };
+            let mut deps: Vec<String> = group_create_step[i].iter().cloned().collect();
+            deps.extend(membership_done[i].iter().cloned());
+            steps.push(
+                StepKind::DeleteGroup,
+                "DELETE",
+                format!("/Groups/{id}"),
+                None,
+                group_subject(&current.groups[c], Some(id)),
+                "renamed: the old group goes once the members moved".into(),
+                vec!["ATL-G-002".into()],
+                deps,
+            );
+            summary.group_deletes += 1;
+        }
+    }
+    for (c, g) in current.groups.iter().enumerate() {
+        if g_claimed.contains_key(&c) {
+            continue;
+        }
+        let name = format!("group {:?}", s(g, "displayName").unwrap_or_default());
+        if cur_group_key[c].0.is_none() && !options.manage_orphans {
+            report.add(
+                "orphan_groups",
+                RiskLevel::Info,
+                None,
+                name,
+                "current groups no desired group matches and none provisioned: left alone",
+            );
+            continue;
+        }
+        if truncated {
+            continue;
+        }
+        let Some(id) = s(g, "id") else { continue };
+        report.add(
+            "managed_team_group",
+            RiskLevel::Warning,
+            None,
+            name.clone(),
+            "a deleted group may back a managed Team (reference §13): check before running",
+        );
+        steps.push(
+            StepKind::DeleteGroup,
+            "DELETE",
+            format!("/Groups/{id}"),
+            None,
+            group_subject(g, Some(id)),
+            "gone from the identity provider".into(),
+            Vec::new(),
+            Vec::new(),
+        );
+        summary.group_deletes += 1;
+    }
+
+    // --- Guard rails. ------------------------------------------------------------------------
+    let share = if live_current == 0 { 0.0 } else { removals as f64 / live_current as f64 };
+    let refusal = if options.allow_removals {
+        None
+    } else if removals as u64 > options.max_removals {
+        Some(Refusal {
+            guard: "too_many_removals".into(),
+            detail: format!("{removals} deactivations and deletes, more than the limit of {}", options.max_removals),
+        })
+    } else if share > options.max_removal_share {
+        Some(Refusal {
+            guard: "removal_share".into(),
+            detail: format!(
+                "{removals} deactivations and deletes are {:.1} % of {live_current} live users, more than {:.1} %",
+                share * 100.0,
+                options.max_removal_share * 100.0
+            ),
+        })
+    } else {
+        None
+    };
+    Plan { format: PLAN_FORMAT, summary, refusal, risks: report.into_risks(), steps: steps.list }
+}
