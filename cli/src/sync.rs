@@ -288,10 +288,14 @@ pub struct SyncArgs {
     #[arg(long, value_name = "VAR")]
     pub token_env: String,
     /// entra, okta, generic, a mapping file, or scim (the export holds SCIM resources).
-    #[arg(long, value_name = "PRESET|FILE")]
-    pub mapping: String,
+    #[arg(long, value_name = "PRESET|FILE", required_unless_present = "plan")]
+    pub mapping: Option<String>,
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Run a saved plan (`atlscim plan --output`) instead of planning: it is first checked for
+    /// drift against the directory as it is now, and refused when it no longer fits.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["mapping", "export"])]
+    pub plan: Option<PathBuf>,
     /// Plan and print, send nothing (the directory is still read).
     #[arg(long)]
     pub dry_run: bool,
@@ -313,7 +317,8 @@ pub struct SyncArgs {
     #[command(flatten)]
     pub flags: PlanFlags,
     /// The identity provider's export.
-    pub export: PathBuf,
+    #[arg(required_unless_present = "plan")]
+    pub export: Option<PathBuf>,
 }
 
 fn now() -> f64 {
@@ -482,10 +487,29 @@ pub fn sync_command(args: &SyncArgs, profile: &Profile) -> Result<bool, String> 
             run
         }
         None => {
-            let (desired, findings) = desired(&args.export, &args.mapping, profile)?;
             let current = client.current(args.wait_scale)?;
-            let mut p = plan(profile, &desired, &current, &args.flags.options());
-            findings.add_to(&mut p);
+            let p = match (&args.plan, &args.export, &args.mapping) {
+                (Some(saved), _, _) => {
+                    let text = std::fs::read_to_string(saved).map_err(|e| format!("{}: {e}", saved.display()))?;
+                    let p = Plan::from_json_str(&text).map_err(|e| format!("{}: {e}", saved.display()))?;
+                    let drifted = atlscim_core::sync::drift(&p, &current);
+                    if !drifted.is_empty() {
+                        let _ = writeln!(out, "the saved plan no longer fits the directory (plan again):");
+                        for line in &drifted {
+                            let _ = writeln!(out, "  {}", escaped(line));
+                        }
+                        return Ok(false);
+                    }
+                    p
+                }
+                (None, Some(export), Some(mapping)) => {
+                    let (desired, findings) = desired(export, mapping, profile)?;
+                    let mut p = plan(profile, &desired, &current, &args.flags.options());
+                    findings.add_to(&mut p);
+                    p
+                }
+                _ => return Err("give --plan FILE, or --mapping and the export".into()),
+            };
             let _ = write!(out, "{}", describe(&p, args.dry_run));
             if args.dry_run {
                 return Ok(p.refusal.is_none());

@@ -270,6 +270,41 @@ fn guard_rails_and_dry_run_send_nothing() {
     assert_eq!(allowed.code, 0, "{}", allowed.stderr);
     assert_eq!(server.users().iter().filter(|u| u["active"] == json!(false)).count(), 5);
     assert_eq!(server.users().len(), 20);
+    // A saved plan runs after a drift check; once the directory changed under it, it is refused.
+    let saved = dir.join("plan.json");
+    let current = dir.join("current.ndjson");
+    export_file(&server, &current);
+    std::fs::write(&export, entra_export(&users[..14], &[]).to_string()).expect("write");
+    let planned = atlscim(&[
+        "plan",
+        "--mapping",
+        "entra",
+        "--current",
+        current.to_str().expect("p"),
+        "--output",
+        saved.to_str().expect("p"),
+        export.to_str().expect("p"),
+    ]);
+    assert_eq!(planned.code, 0, "{}{}", planned.stdout, planned.stderr);
+    let run_saved = |s: &Server| {
+        atlscim(&["sync", "--url", s.directory_url(), "--token-env", "E2E_TOKEN", "--plan", saved.to_str().expect("p")])
+    };
+    let before = writes(&server);
+    // Someone deletes the user the plan deactivates.
+    let victim = server.users().into_iter().find(|u| u["externalId"] == json!("aad-14")).expect("user");
+    let id = victim["id"].as_str().expect("id").to_string();
+    let agent = ureq::Agent::new_with_defaults();
+    let status = agent
+        .delete(format!("{}/Users/{id}", server.directory_url()))
+        .header("Authorization", format!("Bearer {TOKEN}"))
+        .call()
+        .map(|r| r.status().as_u16())
+        .expect("delete");
+    assert_eq!(status, 204);
+    let drifted = run_saved(&server);
+    assert_eq!(drifted.code, 1, "{}{}", drifted.stdout, drifted.stderr);
+    assert!(drifted.stdout.contains(&format!("user {id} is gone")), "{}", drifted.stdout);
+    assert_eq!(writes(&server), before + 1, "only the outside delete was written");
     // Plain http to a non-loopback host is refused before anything is read.
     let far = atlscim(&[
         "sync",

@@ -9,7 +9,10 @@ use atlscim_core::sync::{Action, ExecOptions, Executor, HttpResponse, PlanOption
 use serde_json::{Value, json};
 
 fn files(kind: &str) -> Vec<(PathBuf, Value)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/sync");
+    // ATLSCIM_VECTORS_DIR points every runner at another copy of tests/vectors (the mutants).
+    let root = std::env::var_os("ATLSCIM_VECTORS_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors"), PathBuf::from);
+    let dir = root.join("sync");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/vectors/sync")
         .map(|e| e.expect("entry").path())
@@ -30,6 +33,22 @@ fn files(kind: &str) -> Vec<(PathBuf, Value)> {
     docs.into_iter().filter(|(_, v)| v["kind"] == kind).collect()
 }
 
+/// Refuses a key the format does not have (a misspelt key would otherwise assert nothing).
+fn keys(v: &Value, at: &str, allowed: &[&str]) -> Result<(), String> {
+    let m = v.as_object().ok_or(format!("{at} must be an object"))?;
+    for (k, _) in m {
+        if !allowed.iter().any(|a| a.trim_end_matches('?') == k) {
+            return Err(format!("{at}: unknown key {k:?}"));
+        }
+    }
+    for a in allowed.iter().filter(|a| !a.ends_with('?')) {
+        if !m.contains_key(*a) {
+            return Err(format!("{at}: missing key {a:?}"));
+        }
+    }
+    Ok(())
+}
+
 fn planned(case: &Value) -> atlscim_core::sync::Plan {
     let profile = Profile::from_config(case.get("config").unwrap_or(&json!({}))).expect("config");
     let options: PlanOptions =
@@ -40,6 +59,11 @@ fn planned(case: &Value) -> atlscim_core::sync::Plan {
 }
 
 fn check_plan(case: &Value) -> Result<(), String> {
+    keys(case, "case", &["name", "config?", "options?", "desired", "current", "expect"])?;
+    keys(&case["expect"], "expect", &["refusal", "risks", "steps"])?;
+    for step in case["expect"]["steps"].as_array().ok_or("expect.steps")? {
+        keys(step, "expect.steps[]", &["kind", "method", "path", "dependsOn", "body?", "rules?"])?;
+    }
     let p = planned(case);
     let expect = &case["expect"];
     let refusal = p.refusal.as_ref().map(|r| r.guard.clone());
@@ -73,6 +97,17 @@ fn check_plan(case: &Value) -> Result<(), String> {
 }
 
 fn check_run(case: &Value) -> Result<(), String> {
+    keys(
+        case,
+        "case",
+        &["name", "config?", "options?", "exec_options?", "desired", "current", "exchanges", "outcomes"],
+    )?;
+    for x in case["exchanges"].as_array().ok_or("exchanges")? {
+        keys(x, "exchanges[]", &["now", "expect", "respond?"])?;
+        if let Some(r) = x.get("respond") {
+            keys(r, "respond", &["status", "headers?", "body?"])?;
+        }
+    }
     let p = planned(case);
     let options: ExecOptions =
         serde_json::from_value(case.get("exec_options").cloned().unwrap_or(json!({}))).map_err(|e| e.to_string())?;

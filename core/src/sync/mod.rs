@@ -29,12 +29,14 @@
 //! assert_eq!(run.next(0.2), Action::Done);
 //! ```
 
+mod drift;
 mod executor;
 mod json;
 mod plan;
 mod resources;
 mod types;
 
+pub use drift::drift;
 pub use executor::{Action, ExecOptions, ExecState, Executor, HttpResponse, Lookup, Outcome, STATE_FORMAT, StepState};
 pub use json::plan_json;
 pub use plan::plan;
