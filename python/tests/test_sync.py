@@ -237,8 +237,6 @@ def test_changes_renames_and_departures_converge(atlassian_directory: Directory)
     assert len(again) == 0, again.steps
 
 
-@pytest.mark.xfail(strict=True, reason="core: Atlassian (and atlscim serve) derive `name` from displayName; "
-                   "plan then PATCHes `remove name` on every run (reported to the core's issue 15 work)")
 def test_a_user_without_name_converges(atlassian_directory: Directory) -> None:
     d = atlassian_directory
     bare = {k: v for k, v in user(1).items() if k != "name"}

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use super::answer::{Answer, timestamp};
 use super::state::{UserRecord, email_key, name_key, primary_email, user_name};
 use super::{Directory, Touched, query};
-use crate::mapping::{NameOutcome, normalize_email, reconcile_name};
+use crate::mapping::{normalize_email, settle_names};
 use crate::profile::{DeleteSemantics, ProfileKind};
 use crate::request::{Endpoint, Method};
 use crate::schema::{ATLASSIAN_EXTERNAL_URN, ENTERPRISE_URN, Mutability, ResourceKind, USER_URN};
@@ -226,37 +226,6 @@ impl Directory {
             }
         }
         (Answer::no_content(), touched)
-    }
-}
-
-/// Atlassian's one full name: a display name overwrites the first and last name, and without one
-/// the display name is built from them (reference §2.4). The formatted name goes when the names
-/// change, so it never disagrees with them.
-fn settle_names(attrs: &mut Map<String, Value>) {
-    let display = attrs.get("displayName").and_then(Value::as_str).map(str::to_string);
-    let name = attrs.get("name").and_then(Value::as_object);
-    let get = |k: &str| name.and_then(|n| n.get(k)).and_then(Value::as_str).map(str::to_string);
-    let (given, family) = (get("givenName"), get("familyName"));
-    let r = reconcile_name(display.as_deref(), given.as_deref(), family.as_deref());
-    match r.outcome {
-        NameOutcome::Unchanged => {}
-        NameOutcome::DisplayBuilt => {
-            if let Some(d) = r.display_name {
-                attrs.insert("displayName".into(), d.into());
-            }
-        }
-        NameOutcome::NamesFilled | NameOutcome::NamesOverwritten { .. } => {
-            let name = attrs.entry("name").or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(n) = name {
-                for (k, v) in [("givenName", r.given), ("familyName", r.family)] {
-                    match v {
-                        Some(v) => n.insert(k.into(), v.into()),
-                        None => n.remove(k),
-                    };
-                }
-                n.remove("formatted");
-            }
-        }
     }
 }
 

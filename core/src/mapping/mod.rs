@@ -39,7 +39,8 @@ pub use locale::{
     LocaleError, nearest_atlassian_language, normalize_locale, parse_accept_language,
 };
 pub use name::{
-    NameOutcome, NameParts, ReconciledName, display_name_agrees, join_display_name, reconcile_name, split_display_name,
+    NameOutcome, NameParts, ReconciledName, display_name_agrees, join_display_name, names_settled, reconcile_name,
+    settle_names, split_display_name,
 };
 pub use presets::{PRESETS, Preset};
 pub use spec::{Mapping, MappingError, Transform};

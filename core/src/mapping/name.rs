@@ -50,6 +50,7 @@
 //! Hangul, family then given with no space (`山田太郎`), as those languages write them.
 
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 /// A display name split into its parts. Absent parts are empty strings or `None`. Serializes as
 /// `{"given", "family", "prefix", "suffix"}`.
@@ -437,6 +438,46 @@ pub fn reconcile_name(display: Option<&str>, given: Option<&str>, family: Option
         suffix: split.suffix,
         outcome,
     }
+}
+
+/// Atlassian's one full name: a display name overwrites the first and last name, and without one
+/// the display name is built from them (reference §2.4). The formatted name goes when the names
+/// change, so it never disagrees with them. What the directory stores and what a sync plan asks
+/// Atlassian to hold both go through here, so a plan never fights Atlassian's own rewrite.
+pub fn settle_names(attrs: &mut Map<String, Value>) {
+    let display = attrs.get("displayName").and_then(Value::as_str).map(str::to_string);
+    let name = attrs.get("name").and_then(Value::as_object);
+    let get = |k: &str| name.and_then(|n| n.get(k)).and_then(Value::as_str).map(str::to_string);
+    let (given, family) = (get("givenName"), get("familyName"));
+    let r = reconcile_name(display.as_deref(), given.as_deref(), family.as_deref());
+    match r.outcome {
+        NameOutcome::Unchanged => {}
+        NameOutcome::DisplayBuilt => {
+            if let Some(d) = r.display_name {
+                attrs.insert("displayName".into(), d.into());
+            }
+        }
+        NameOutcome::NamesFilled | NameOutcome::NamesOverwritten { .. } => {
+            let name = attrs.entry("name").or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(n) = name {
+                for (k, v) in [("givenName", r.given), ("familyName", r.family)] {
+                    match v {
+                        Some(v) => n.insert(k.into(), v.into()),
+                        None => n.remove(k),
+                    };
+                }
+                n.remove("formatted");
+            }
+        }
+    }
+}
+
+/// Whether `settle_names` would leave these attributes as they are (no copy needed).
+pub fn names_settled(attrs: &Map<String, Value>) -> bool {
+    let name = attrs.get("name").and_then(Value::as_object);
+    let get = |k: &str| name.and_then(|n| n.get(k)).and_then(Value::as_str);
+    let display = attrs.get("displayName").and_then(Value::as_str);
+    reconcile_name(display, get("givenName"), get("familyName")).outcome == NameOutcome::Unchanged
 }
 
 #[cfg(test)]

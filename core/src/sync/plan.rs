@@ -14,7 +14,7 @@ use super::types::{
     GonePolicy, MatchKey, PLAN_FORMAT, Plan, PlanOptions, Refusal, Risk, RiskLevel, Step, StepKind, Subject, Summary,
 };
 use crate::directory::{email_key, external_id, name_key, primary_email, user_name};
-use crate::mapping::normalize_email;
+use crate::mapping::{names_settled, normalize_email, settle_names};
 use crate::patch::{OpKind, Operation, messages};
 use crate::path::PatchPath;
 use crate::profile::{Profile, group_key};
@@ -171,11 +171,13 @@ fn group_subject(v: &Value, id: Option<&str>) -> Subject {
     }
 }
 
-/// A desired user as Atlassian would be asked to hold it: `active` defaults to true (a user
-/// without it is created active, and the diff must not remove it), read-only members dropped.
+/// A desired user as Atlassian would hold it: `active` defaults to true (a user without it is
+/// created active, and the diff must not remove it), read-only members dropped, and the names
+/// settled by Atlassian's display-name rule (Atlassian fills `name` from `displayName`: a
+/// desired user without `name` must not be diffed into a `remove name` on every run).
 fn desired_user(v: &Value) -> Cow<'_, Value> {
     let m = obj(v);
-    if m.contains_key("active") && !["id", "meta", "groups"].iter().any(|k| m.contains_key(*k)) {
+    if m.contains_key("active") && !["id", "meta", "groups"].iter().any(|k| m.contains_key(*k)) && names_settled(m) {
         // The common case: nothing to change, no copy of 150,000 users.
         return Cow::Borrowed(v);
     }
@@ -184,6 +186,7 @@ fn desired_user(v: &Value) -> Cow<'_, Value> {
         m.remove(k);
     }
     m.entry("active").or_insert(Value::Bool(true));
+    settle_names(&mut m);
     Cow::Owned(Value::Object(m))
 }
 
