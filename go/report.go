@@ -93,7 +93,8 @@ func (r *Report) Normalized() (json.RawMessage, error) {
 
 // NothingToSend reports whether there is nothing left to send: the request is valid and lenient
 // mode dropped every operation of its PatchOp as a no-op (renaming a group to its own name,
-// replacing emails with the same emails), so Normalized holds an empty Operations. Like
+// replacing emails with the same emails), so Normalized is null (never a PatchOp with an empty
+// Operations, which Atlassian refuses) and the info issues say why. Like
 // Normalized, it checks the request again on first use, with the report's profile.
 func (r *Report) NothingToSend() (bool, error) {
 	if r.fixes == nil {

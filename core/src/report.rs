@@ -312,6 +312,8 @@ pub struct Report {
     pub(crate) fixes: Fixes,
     /// False when the body could not be read (not JSON, not an object, over a limit).
     pub(crate) readable: bool,
+    /// A valid PATCH whose every operation lenient mode dropped: `normalized` is null.
+    pub(crate) nothing_to_send: bool,
 }
 
 impl PartialEq for Report {
@@ -319,6 +321,7 @@ impl PartialEq for Report {
         self.issues.as_slice() == other.issues.as_slice()
             && self.issues.omitted() == other.issues.omitted()
             && self.readable == other.readable
+            && self.nothing_to_send == other.nothing_to_send
             && self.fixes.len() == other.fixes.len()
     }
 }
@@ -326,7 +329,13 @@ impl PartialEq for Report {
 impl Report {
     pub(crate) fn new(mut issues: Issues, fixes: Fixes, readable: bool) -> Report {
         issues.finish();
-        Report { issues, fixes, readable }
+        Report { issues, fixes, readable, nothing_to_send: false }
+    }
+
+    /// The report of a valid PATCH that leaves nothing to send (see [`Report::nothing_to_send`]).
+    pub(crate) fn leaving_nothing_to_send(mut self) -> Report {
+        self.nothing_to_send = true;
+        self
     }
 
     /// The same report with at most `max` issues kept from now on.
@@ -379,22 +388,19 @@ impl Report {
 
     /// Whether there is nothing left to send: the request is valid and lenient mode dropped every
     /// operation of its PatchOp as a no-op (renaming a group to its own name, replacing emails
-    /// with the same emails), so `normalized` holds an empty `Operations`. A connector that sends
-    /// `normalized` sends nothing then: the resource already is as asked. `normalized` is this
-    /// report's normalized body ([`Report::normalized_value`]); it is read only when lenient
-    /// fixes changed the body of a valid request.
-    pub fn nothing_to_send(&self, normalized: impl FnOnce() -> Option<Value>) -> bool {
-        if !self.valid() || !self.changes_body() {
-            return false;
-        }
-        normalized()
-            .is_some_and(|normalized| normalized.get("Operations").and_then(Value::as_array).is_some_and(Vec::is_empty))
+    /// with the same emails) or as an attribute Atlassian does not store. A PatchOp with an empty
+    /// `Operations` is one Atlassian refuses (ATL-P-002), so `normalized` is null then, and the
+    /// info issues say why each operation was dropped: the resource already is as asked, and a
+    /// connector sends nothing.
+    pub fn nothing_to_send(&self) -> bool {
+        // A batch rule may have made the request invalid since.
+        self.nothing_to_send && self.valid()
     }
 
     /// The body as it should be sent: the checked body with the lenient fixes applied.
     /// `body` must be the body that was checked. `None` when the body could not be read.
     pub fn normalized_value(&self, body: Option<&Body<'_>>) -> Option<Value> {
-        if !self.readable {
+        if !self.readable || self.nothing_to_send() {
             return None;
         }
         match body? {
@@ -408,7 +414,7 @@ impl Report {
     /// place (no tree is built, so it costs about the body's size). `None` when the body could
     /// not be read.
     pub fn normalized_json(&self, body: Option<&Body<'_>>) -> Option<String> {
-        if !self.readable {
+        if !self.readable || self.nothing_to_send() {
             return None;
         }
         match body? {
@@ -460,7 +466,7 @@ impl Report {
         out.push_str(&json(&self.issues.omitted()));
         out.push_str(",\"normalized\":");
         let written = match body {
-            _ if !self.readable => false,
+            _ if !self.readable || self.nothing_to_send() => false,
             Some(Body::Json(bytes)) => match std::str::from_utf8(bytes) {
                 Ok(text) if self.fixes.is_empty() => {
                     // A body the check did not read (GET, DELETE) may be anything.

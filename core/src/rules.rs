@@ -202,6 +202,11 @@ rules! {
         "Atlassian KB: 409 when updating an email via provisioning",
         r#"POST /Users with an email another account has"#,
         "Find the existing account (GET /Users?filter=userName eq \"…\") and link or update it.";
+    ATL_U_009 = "ATL-U-009", Warning, None, None,
+        "externalId is kept byte-exact (case counts): a PUT or PATCH that changes it, even only in case, relinks the user to another identity-provider record.",
+        "Atlassian OpenAPI (externalId caseExact, set by the identity provider); reference/atlassian-scim.md §11; Entra ID recommends its immutable objectId",
+        r#"current externalId "AbC-1" → PATCH replace externalId "abc-1""#,
+        "Send the identity provider's immutable id unchanged; change externalId only to relink the user on purpose.";
     ATL_U_010 = "ATL-U-010", Warning, None, None,
         "Read-only attributes (id, meta, groups, atlassianAccountId) sent by a client are ignored by Atlassian; normalized drops them.",
         "Atlassian OpenAPI (readOnly properties); RFC 7643 §7 mutability readOnly",
@@ -432,6 +437,25 @@ rules! {
         "RFC 7643 §2.4",
         r#"two phoneNumbers with "primary": true"#,
         "Mark one value primary at most.";
+}
+
+/// ATL-G-005 as a PATCH meets it: Atlassian answers a member that is not a user id of the
+/// directory with 404 to a PATCH (400 to a PUT, [`ATL_G_005`]). The same rule, so it is not listed
+/// in [`RULES`] a second time; only the status differs.
+pub static ATL_G_005_PATCH: Rule = Rule { status: Some(404), scim_type: None, ..copy_of(&ATL_G_005) };
+
+/// The fields of a rule, for a variant of it that differs in a field or two.
+const fn copy_of(r: &Rule) -> Rule {
+    Rule {
+        id: r.id,
+        severity: r.severity,
+        status: r.status,
+        scim_type: r.scim_type,
+        summary: r.summary,
+        source: r.source,
+        example: r.example,
+        advice: r.advice,
+    }
 }
 
 /// Finds a rule by id.

@@ -88,8 +88,9 @@ pub unsafe extern "C" fn atlscim_report_valid(report: *const atlscim_report) -> 
 }
 
 /// Whether there is nothing left to send: the request is valid and lenient mode dropped every
-/// operation of its PatchOp as a no-op, so `normalized` holds an empty `Operations`. A connector
-/// that sends `normalized` sends nothing then.
+/// operation of its PatchOp (a no-op, or an attribute Atlassian does not store), so `normalized`
+/// is null, never a PatchOp with an empty `Operations` (which Atlassian refuses). A connector
+/// sends nothing then; the info issues say why each operation was dropped.
 ///
 /// Ownership: `report` stays the caller's; nothing is kept.
 /// NULL: returns false for a NULL `report`.
@@ -98,7 +99,7 @@ pub unsafe extern "C" fn atlscim_report_valid(report: *const atlscim_report) -> 
 pub unsafe extern "C" fn atlscim_report_nothing_to_send(report: *const atlscim_report) -> bool {
     // SAFETY: the caller passes NULL or a live report.
     let report = unsafe { report.as_ref() };
-    guard(false, || report.is_some_and(|r| r.report.nothing_to_send(|| r.report.normalized_value(r.body().as_ref()))))
+    guard(false, || report.is_some_and(|r| r.report.nothing_to_send()))
 }
 
 /// The HTTP status Atlassian would answer (that of the first error), or 0 when the request is

@@ -164,6 +164,10 @@ impl PyReport {
     }
 
     fn build_normalized(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        if self.report.nothing_to_send() {
+            // Every operation was dropped: no PatchOp to send (an empty one is refused).
+            return Ok(py.None());
+        }
         match &self.checked {
             Checked::Nothing => Ok(py.None()),
             Checked::Same(obj) => Ok(obj.clone_ref(py)),
@@ -226,20 +230,11 @@ impl PyReport {
     }
 
     /// True when there is nothing left to send: a valid PATCH whose every operation lenient
-    /// mode dropped as a no-op (normalized holds an empty Operations).
+    /// mode dropped (a no-op, or an attribute Atlassian does not store); normalized is None then,
+    /// never a PatchOp with an empty Operations, and the info issues say why.
     #[getter]
-    fn nothing_to_send(&self, py: Python<'_>) -> PyResult<bool> {
-        let mut failed = None;
-        let answer = self.report.nothing_to_send(|| {
-            let built = self
-                .normalized_object(py)
-                .and_then(|o| to_value(o.bind(py)).map_err(|p| unreadable(py, Input::BODY, &p)));
-            built.map_err(|e| failed = Some(e)).ok()
-        });
-        match failed {
-            Some(e) => Err(e),
-            None => Ok(answer),
-        }
+    fn nothing_to_send(&self) -> bool {
+        self.report.nothing_to_send()
     }
 
     /// The report in the JSON shape every binding and the CLI share (keys valid, status, issues,

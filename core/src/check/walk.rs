@@ -49,6 +49,8 @@ pub(crate) struct TopFacts<'de> {
     pub display_name: Option<Cow<'de, str>>,
     pub given_name: Option<Cow<'de, str>>,
     pub family_name: Option<Cow<'de, str>>,
+    /// externalId as sent (ATL-U-009 compares it byte for byte with the current one).
+    pub external_id: Option<Cow<'de, str>>,
     /// The value of the one email marked primary.
     pub primary_email: Option<Cow<'de, str>>,
     /// How many members a group body lists.
@@ -513,6 +515,8 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                         w.top.user_name = summary.text;
                     } else if attr.is("displayName") {
                         w.top.display_name = summary.text;
+                    } else if attr.is("externalId") {
+                        w.top.external_id = summary.text;
                     }
                 }
                 continue;

@@ -640,8 +640,9 @@ impl<'b> Reader<'_, 'b> {
         let new = v.as_str().unwrap_or_default();
         match self.current.and_then(|c| get_ci(c, "displayName")).and_then(Value::as_str) {
             Some(current) if current == new => {
-                let detail =
-                    format!("displayName {new:?} is the group's name already: a no-op, dropped from normalized");
+                let detail = format!(
+                    "displayName {new:?} is the group's name already: a no-op, dropped from normalized (a PATCH of no-ops only leaves nothing to send)"
+                );
                 self.rewrite(&rules::ATL_G_002, vloc, detail);
                 false
             }
