@@ -332,7 +332,13 @@ fn patch_command(config: Option<&Path>, kind: Kind, resource: &Path, patch: &Pat
 fn diff_command(config: Option<&Path>, kind: Kind, current: &Path, desired: &Path) -> Result<bool, Fatal> {
     let profile = profile(config, &[])?;
     let (current, desired) = (read_json(current)?, read_json(desired)?);
-    let messages = profile.diff(&current, &desired, kind.resource_kind());
+    let messages = match profile.diff(&current, &desired, kind.resource_kind()) {
+        Ok(messages) => messages,
+        Err(e) => {
+            eprintln!("atlscim: no PATCH gives the desired resource: {}", escaped(&e.to_string()));
+            return Ok(false);
+        }
+    };
     if messages.is_empty() {
         eprintln!("atlscim: no differences");
     }

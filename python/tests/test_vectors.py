@@ -151,6 +151,13 @@ def test_diff_vector(case: KindCase) -> None:
     c = case.data
     assert not lint_case("diff", c)
     profile = profile_from(c.get("config"))
+    if "error" in c["expect"]:
+        with pytest.raises(atlscim.PatchError) as raised:
+            profile.diff(c["current"], c["desired"], c["resource_type"])
+        e = raised.value
+        assert same_json({"rule": e.rule, "status": e.status, "scimType": e.scim_type}, c["expect"]["error"]), str(e)
+        assert e.detail
+        return
     messages = profile.diff(c["current"], c["desired"], c["resource_type"])
     assert_json(messages, c["expect"]["messages"])
     if messages:
