@@ -813,7 +813,9 @@ atlscim_status atlscim_profile_apply_patch(const struct atlscim_profile *profile
  * after a partial send, diffing again from what the server holds gives the rest.
  *
  * Fails with `ATLSCIM_STATUS_INVALID_JSON` when `current` or `desired` is not JSON text, and as
- * `atlscim_profile_apply_patch` does for its other inputs.
+ * `atlscim_profile_apply_patch` does for its other inputs; with `ATLSCIM_STATUS_PATCH_REFUSED`
+ * (rule ATL-G-002) for a group whose displayName differs under the Atlassian profile, which no
+ * PATCH turns into the other (Atlassian renames no synced group).
  *
  * Ownership: `profile`, `current` and `desired` stay the caller's and are not kept. On success
  * the caller owns `*out` and frees it with `atlscim_bytes_free`; on failure `*out` is
@@ -925,8 +927,9 @@ bool atlscim_report_valid(const struct atlscim_report *report);
 
 /**
  * Whether there is nothing left to send: the request is valid and lenient mode dropped every
- * operation of its PatchOp as a no-op, so `normalized` holds an empty `Operations`. A connector
- * that sends `normalized` sends nothing then.
+ * operation of its PatchOp (a no-op, or an attribute Atlassian does not store), so `normalized`
+ * is null, never a PatchOp with an empty `Operations` (which Atlassian refuses). A connector
+ * sends nothing then; the info issues say why each operation was dropped.
  *
  * Ownership: `report` stays the caller's; nothing is kept.
  * NULL: returns false for a NULL `report`.
@@ -943,6 +946,18 @@ bool atlscim_report_nothing_to_send(const struct atlscim_report *report);
  * Threads: safe to call from any thread, also on the same report at once.
  */
 uint16_t atlscim_report_status(const struct atlscim_report *report);
+
+/**
+ * The HTTP status Atlassian would answer to the body as it was sent, not to `normalized`, or 0
+ * when it would accept it: that of the first error, else that of the first lenient fix of
+ * something Atlassian refuses (a missing `schemas` is 400). In strict mode it equals
+ * `atlscim_report_status`.
+ *
+ * Ownership: `report` stays the caller's; nothing is allocated.
+ * NULL: returns 0 for a NULL `report`.
+ * Threads: safe to call from any thread, also on the same report at once.
+ */
+uint16_t atlscim_report_sent_status(const struct atlscim_report *report);
 
 /**
  * Whether the body could be read at all (JSON, an object, within the limits). When false,
@@ -1005,8 +1020,8 @@ const struct atlscim_issue *atlscim_report_first_error(const struct atlscim_repo
 /**
  * The report as JSON text, the shape every binding and the CLI share:
  * `{"valid", "status", "issues": [{"severity", "rule", "path", "pointer", "status", "scimType",
- * "detail"}], "omitted", "normalized"}`, where `omitted` counts the issues left out
- * (`atlscim_report_omitted`) and `normalized` is the body as it should be sent (null when the
+ * "detail"}], "omitted", "sentStatus", "normalized"}`, where `omitted` counts the issues left out
+ * (`atlscim_report_omitted`), `sentStatus` is `atlscim_report_sent_status` (null for 0) and `normalized` is the body as it should be sent (null when the
  * body could not be read).
  *
  * Ownership: `report` stays the caller's. On success the caller owns `*out` and frees it with

@@ -360,6 +360,16 @@ impl Report {
         self.first_error().and_then(Issue::status)
     }
 
+    /// The HTTP status Atlassian would answer to the body as it was sent, not to `normalized`:
+    /// that of the first error, else that of the first lenient fix of something Atlassian refuses
+    /// (a missing `schemas` is 400), `None` when Atlassian accepts the body as sent too (it takes
+    /// both forms of what lenient mode rewrote, such as Entra ID's `Replace` or Okta's path-less
+    /// replace). In strict mode it is [`Report::status`]. A caller that sends the original body
+    /// rather than `normalized` gets this answer.
+    pub fn sent_status(&self) -> Option<u16> {
+        self.status().or_else(|| self.issues.iter().find_map(refused_as_sent))
+    }
+
     /// Every issue kept, in document order (at most `limits.max_issues`, then one that says how
     /// many more were found).
     pub fn issues(&self) -> &[Issue] {
@@ -464,6 +474,8 @@ impl Report {
         out.push_str(&json(self.issues.as_slice()));
         out.push_str(",\"omitted\":");
         out.push_str(&json(&self.issues.omitted()));
+        out.push_str(",\"sentStatus\":");
+        out.push_str(&json(&self.sent_status()));
         out.push_str(",\"normalized\":");
         let written = match body {
             _ if !self.readable || self.nothing_to_send() => false,
@@ -532,6 +544,21 @@ impl Report {
     }
 }
 
+/// The status Atlassian answers to the body as sent, for an info issue that reports a lenient fix:
+/// that of its rule when the rule is an error Atlassian answers (the body as sent breaks it), none
+/// for the forms Atlassian accepts as well as the rewritten one.
+fn refused_as_sent(issue: &Issue) -> Option<u16> {
+    // Forms identity providers send and Atlassian accepts: `operations` (Atlassian's own OpenAPI
+    // spelling), Entra ID's capitalised ops and remove by value, Okta's path-less replace, a
+    // replace through a filter that matches nothing (Entra ID), a group renamed to its own name.
+    const ACCEPTED: [&str; 5] = ["ATL-P-002", "ATL-P-003", "ATL-P-004", "RFC-P-004", "ATL-G-002"];
+    let fix = issue.severity == Severity::Info && issue.rule.severity == Severity::Error;
+    if !fix || ACCEPTED.contains(&issue.rule.id) {
+        return None;
+    }
+    issue.rule.status
+}
+
 /// Whether `text` is one JSON value (read without building it).
 fn is_json(text: &str) -> bool {
     serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
@@ -541,11 +568,12 @@ impl Serialize for Report {
     /// Serializes without the checked body, so `normalized` is null. Use [`Report::to_json`] to
     /// include it.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(5))?;
+        let mut map = serializer.serialize_map(Some(6))?;
         map.serialize_entry("valid", &self.valid())?;
         map.serialize_entry("status", &self.status())?;
         map.serialize_entry("issues", self.issues.as_slice())?;
         map.serialize_entry("omitted", &self.issues.omitted())?;
+        map.serialize_entry("sentStatus", &self.sent_status())?;
         map.serialize_entry("normalized", &Value::Null)?;
         map.end()
     }

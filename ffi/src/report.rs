@@ -115,6 +115,21 @@ pub unsafe extern "C" fn atlscim_report_status(report: *const atlscim_report) ->
     guard(0, || report.and_then(|r| r.report.status()).unwrap_or(0))
 }
 
+/// The HTTP status Atlassian would answer to the body as it was sent, not to `normalized`, or 0
+/// when it would accept it: that of the first error, else that of the first lenient fix of
+/// something Atlassian refuses (a missing `schemas` is 400). In strict mode it equals
+/// `atlscim_report_status`.
+///
+/// Ownership: `report` stays the caller's; nothing is allocated.
+/// NULL: returns 0 for a NULL `report`.
+/// Threads: safe to call from any thread, also on the same report at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_report_sent_status(report: *const atlscim_report) -> u16 {
+    // SAFETY: the caller passes NULL or a live report.
+    let report = unsafe { report.as_ref() };
+    guard(0, || report.and_then(|r| r.report.sent_status()).unwrap_or(0))
+}
+
 /// Whether the body could be read at all (JSON, an object, within the limits). When false,
 /// `normalized` is null: there is nothing to send.
 ///
@@ -214,8 +229,8 @@ unsafe fn report_text(
 
 /// The report as JSON text, the shape every binding and the CLI share:
 /// `{"valid", "status", "issues": [{"severity", "rule", "path", "pointer", "status", "scimType",
-/// "detail"}], "omitted", "normalized"}`, where `omitted` counts the issues left out
-/// (`atlscim_report_omitted`) and `normalized` is the body as it should be sent (null when the
+/// "detail"}], "omitted", "sentStatus", "normalized"}`, where `omitted` counts the issues left out
+/// (`atlscim_report_omitted`), `sentStatus` is `atlscim_report_sent_status` (null for 0) and `normalized` is the body as it should be sent (null when the
 /// body could not be read).
 ///
 /// Ownership: `report` stays the caller's. On success the caller owns `*out` and frees it with

@@ -139,6 +139,9 @@ class Report:
     # Issues found but left out of `issues` (limits.max_issues; the last issue, RFC-J-006, says so).
     @property
     def omitted(self) -> int: ...
+    # The status Atlassian would answer to the body as sent (not normalized); None when accepted.
+    @property
+    def sent_status(self) -> int | None: ...
     # The body as it should be sent: a dict for a resource body, None when the body could not
     # be read. Typed Any, as json.loads is, so that it can be indexed without casts.
     @property

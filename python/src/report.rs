@@ -223,6 +223,14 @@ impl PyReport {
         self.report.omitted()
     }
 
+    /// The HTTP status Atlassian would answer to the body as it was sent, not to `normalized`:
+    /// that of the first error, else that of the first lenient fix of something Atlassian refuses
+    /// (a missing `schemas` is 400); None when it would accept it. In strict mode it is `status`.
+    #[getter]
+    fn sent_status(&self) -> Option<u16> {
+        self.report.sent_status()
+    }
+
     /// The body as it should be sent, after lenient fixes; None when the body could not be read.
     #[getter]
     fn normalized(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -238,7 +246,7 @@ impl PyReport {
     }
 
     /// The report in the JSON shape every binding and the CLI share (keys valid, status, issues,
-    /// omitted, normalized; issue keys as in `Issue.to_dict()`).
+    /// omitted, sentStatus, normalized; issue keys as in `Issue.to_dict()`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("valid", self.report.valid())?;
@@ -249,6 +257,7 @@ impl PyReport {
         }
         d.set_item("issues", issues)?;
         d.set_item("omitted", self.report.omitted())?;
+        d.set_item("sentStatus", self.report.sent_status())?;
         d.set_item("normalized", self.normalized_object(py)?)?;
         Ok(d)
     }

@@ -276,7 +276,10 @@ KEYS: dict[str, list[str]] = {
     "file": ["kind?", "description", "cases"],
     "check": ["name", "config?", "request", "expect"],
     "check.request": ["method", "path", "body?", "current?"],
-    "check.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?"],
+    "check.expect": [
+        "valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?",
+        "sent_status?",
+    ],
     "patch": ["name", "config?", "resource_type", "resource", "patch", "expect"],
     "patch.expect": ["result?", "error?"],
     "patch.expect.error": ["rule", "status", "scimType"],

@@ -122,6 +122,9 @@ def test_vector(case: Case, how: str, body: Any) -> None:
     if "omitted" in expect:
         assert_json(report.omitted, expect["omitted"])
         assert_json(report.to_dict()["omitted"], expect["omitted"])
+    if "sent_status" in expect:
+        assert_json(report.sent_status, expect["sent_status"])
+        assert_json(report.to_dict()["sentStatus"], expect["sent_status"])
     # The report's JSON shape agrees with its attributes.
     shape = report.to_dict()
     assert_json([shape["valid"], shape["status"], len(shape["issues"])], [report.valid, report.status, len(report.issues)])

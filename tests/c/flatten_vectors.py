@@ -147,6 +147,8 @@ def verdict(out, expect):
         record(out, "issue-order", "any")
     if has(expect, "omitted"):
         record(out, "omitted", dump(get(expect, "omitted")))
+    if has(expect, "sent_status"):
+        record(out, "sent-status", dump(get(expect, "sent_status")))
 
 
 def request(out, req):
@@ -302,7 +304,8 @@ KEYS = {
     "file": ["kind?", "description", "cases"],
     "check": ["name", "config?", "request", "expect"],
     "check.request": ["method", "path", "body?", "current?"],
-    "check.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?"],
+    "check.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?",
+                     "sent_status?"],
     "patch": ["name", "config?", "resource_type", "resource", "patch", "expect"],
     "patch.expect": ["result?", "error?"],
     "patch.expect.error": ["rule", "status", "scimType"],

@@ -287,6 +287,16 @@ static int verify_report(const vcase *c, size_t from, size_t to, const atlscim_r
         ok = 0;
     }
     {
+        /* The status of the body as sent (0 for null: accepted). */
+        const field *want_sent = get_in(c, from, to, "sent-status");
+        unsigned sent = atlscim_report_sent_status(report);
+        if (want_sent != NULL &&
+            sent != (strcmp(want_sent->data, "null") == 0 ? 0u : (unsigned)strtoul(want_sent->data, NULL, 10))) {
+            fprintf(stderr, "FAIL %s: sent_status %u, expected %s\n", c->name, sent, want_sent->data);
+            ok = 0;
+        }
+    }
+    {
         const field *want_omitted = get_in(c, from, to, "omitted");
         if (want_omitted != NULL && atlscim_report_omitted(report) != (size_t)strtoul(want_omitted->data, NULL, 10)) {
             fprintf(stderr, "FAIL %s: omitted %zu, expected %s\n", c->name, atlscim_report_omitted(report),

@@ -29,7 +29,17 @@ const KEYS: &[(&str, &[&str])] = &[
     ("check.request", &["method", "path", "body?", "current?"]),
     (
         "check.expect",
-        &["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?"],
+        &[
+            "valid",
+            "status",
+            "issues",
+            "issue_order?",
+            "issue_order_reason?",
+            "normalized?",
+            "details?",
+            "omitted?",
+            "sent_status?",
+        ],
     ),
     ("patch", &["name", "config?", "resource_type", "resource", "patch", "expect"]),
     ("patch.expect", &["result?", "error?"]),
