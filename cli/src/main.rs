@@ -273,9 +273,12 @@ fn write_json(
 }
 
 fn write_text(out: &mut impl Write, report: &Report, envelope: &Envelope<'_>, name: &str) -> Result<(), Fatal> {
-    let verdict = match report.status() {
-        None => "valid".to_string(),
-        Some(status) => format!("INVALID, Atlassian would answer {status}"),
+    let verdict = match (report.status(), report.sent_status()) {
+        (None, _) if report.nothing_to_send() => "valid, nothing to send (every operation was dropped)".to_string(),
+        // Lenient mode fixed what Atlassian would refuse: only normalized is accepted.
+        (None, Some(sent)) => format!("valid as normalized (the body as sent would get {sent})"),
+        (None, None) => "valid".to_string(),
+        (Some(status), _) => format!("INVALID, Atlassian would answer {status}"),
     };
     // The method, path, file name and issues come from the input: escaped for the terminal.
     let (name, method, path) = (escaped(name), escaped(&envelope.method), escaped(&envelope.path));

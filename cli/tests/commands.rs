@@ -462,3 +462,20 @@ fn filter_bad_input_and_missing_files_exit_2() {
     assert!(run.stderr.contains("not JSON"), "{}", run.stderr);
     assert_eq!(atlscim(&["filter"], None).code, 2);
 }
+
+#[test]
+fn check_says_when_there_is_nothing_to_send_and_what_the_body_as_sent_gets() {
+    // Okta's group-name refresh: every operation is a no-op.
+    let run = atlscim(&["check", "../examples/requests/19-okta-group-name-refresh.json"], None);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("— valid, nothing to send (every operation was dropped)\n"), "{}", run.stdout);
+    let run = atlscim(&["check", "--format", "json", "../examples/requests/19-okta-group-name-refresh.json"], None);
+    assert_eq!((run.json()["normalized"].clone(), run.json()["sentStatus"].clone()), (Value::Null, Value::Null));
+    // A create without schemas is valid once lenient mode adds them, but not as sent.
+    let mut body = user();
+    body.as_object_mut().expect("user").remove("schemas");
+    let input = json!({"method": "POST", "path": "/Users", "body": body}).to_string();
+    let run = atlscim(&["check", "-"], Some(&input));
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("— valid as normalized (the body as sent would get 400)\n"), "{}", run.stdout);
+}

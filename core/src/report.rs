@@ -552,7 +552,9 @@ fn refused_as_sent(issue: &Issue) -> Option<u16> {
     // spelling), Entra ID's capitalised ops and remove by value, Okta's path-less replace, a
     // replace through a filter that matches nothing (Entra ID), a group renamed to its own name.
     const ACCEPTED: [&str; 5] = ["ATL-P-002", "ATL-P-003", "ATL-P-004", "RFC-P-004", "ATL-G-002"];
-    let fix = issue.severity == Severity::Info && issue.rule.severity == Severity::Error;
+    // A PATCH operation on an attribute Atlassian does not store is dropped with a warning.
+    let dropped = issue.severity == Severity::Warning && issue.rule.id == "ATL-P-005";
+    let fix = dropped || (issue.severity == Severity::Info && issue.rule.severity == Severity::Error);
     if !fix || ACCEPTED.contains(&issue.rule.id) {
         return None;
     }

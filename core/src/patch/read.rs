@@ -393,8 +393,19 @@ impl<'b> Reader<'_, 'b> {
             } else {
                 &rules::RFC_P_002
             };
+            if rule == &rules::ATL_P_005 && self.lenient() {
+                // Real Entra ID mappings add manager, addresses, roles or employeeNumber to
+                // otherwise good updates: the rest goes through, as ATL-U-011 does for a POST.
+                let detail = format!(
+                    "{text}: Atlassian does not store {} (it is not in Atlassian's schema); this operation is dropped from normalized",
+                    p.attr.attr
+                );
+                self.rewritten = true;
+                self.w.issue(Severity::Warning, rule, loc, detail);
+                return None;
+            }
             let detail = if supported_elsewhere {
-                format!("{text}: Atlassian's schema has no such attribute")
+                format!("{text}: Atlassian does not store {} (it is not in Atlassian's schema)", p.attr.attr)
             } else {
                 e.message
             };
@@ -410,7 +421,9 @@ impl<'b> Reader<'_, 'b> {
 
     fn remove(&mut self, loc: &Loc<'_>, path: Option<(PatchPath, String, String)>, value: Option<(&str, &'b Value)>) {
         let Some((p, text, path_pointer)) = path else {
-            self.error(&rules::RFC_P_004, loc, "remove needs a path naming what to remove");
+            // Reference §11 names this case for Atlassian: ATL-P-004 under its profile.
+            let rule = if self.profile.is_atlassian() { &rules::ATL_P_004 } else { &rules::RFC_P_004 };
+            self.error(rule, loc, "remove needs a path naming what to remove");
             return;
         };
         let target = self.target(&p);
