@@ -252,6 +252,13 @@ fn check(
         writeln!(out, "{}", summary.to_json())?;
     }
     out.flush()?;
+    if profile.kind() == atlscim_core::ProfileKind::Atlassian && profile.verified_domains().is_empty() {
+        // Once per run, on stderr (the output stays the reports): the two rules cannot judge
+        // a domain without knowing which ones are linked to the directory.
+        eprintln!(
+            "atlscim: no verified domains configured (verified_domains, --verified-domain): ATL-U-018 and ATL-U-019 are off"
+        );
+    }
     Ok(summary.invalid == 0)
 }
 

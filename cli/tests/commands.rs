@@ -479,3 +479,13 @@ fn check_says_when_there_is_nothing_to_send_and_what_the_body_as_sent_gets() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains("— valid as normalized (the body as sent would get 400)\n"), "{}", run.stdout);
 }
+
+#[test]
+fn check_says_once_that_the_domain_rules_are_off_without_verified_domains() {
+    let input = format!("{}\n{}\n", create("a@example.com", true), create("b@example.com", true));
+    let run = atlscim(&["check", "-"], Some(&input));
+    let notice = "ATL-U-018 and ATL-U-019 are off";
+    assert_eq!(run.stderr.matches(notice).count(), 1, "{}", run.stderr);
+    let run = atlscim(&["check", "--verified-domain", "example.com", "-"], Some(&input));
+    assert!(!run.stderr.contains(notice), "{}", run.stderr);
+}

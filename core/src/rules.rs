@@ -248,12 +248,12 @@ rules! {
         r#""active": "False""#,
         "Send active as true or false without quotes.";
     ATL_U_018 = "ATL-U-018", Error, Some(400), Some("invalidValue"),
-        "A user whose primary email is outside the verified domains (config verified_domains) is an external user: created, but later attribute changes are not applied (config require_verified_domain makes it the older 400).",
+        "A user whose primary email is outside the verified domains linked to this directory (config verified_domains; with several identity-provider directories only the directory linked to a user's email domain may update the user) is an external user: created, but later attribute changes are not applied (config require_verified_domain makes it the older 400). Off when verified_domains is empty.",
         "Atlassian (users outside verified domains sync since 2020-11-15; Entra connector limitations); older API text: 400",
         r#""emails": [{"value":"jane@gmail.com","primary":true}]"#,
         "Verify and claim the domain in Atlassian Administration, or accept that the account stays unmanaged.";
     ATL_U_019 = "ATL-U-019", Warning, None, None,
-        "Changing a user's primary email from a verified to an unverified domain unlinks the Atlassian account and drops its SCIM group memberships.",
+        "Changing a user's primary email from a verified domain linked to this directory (config verified_domains) to one that is not unlinks the Atlassian account and drops its SCIM group memberships (PUT, and PATCH judged against current). Off when verified_domains is empty.",
         "Atlassian KB (email change to an unverified domain), ACCESS-2172, ACCESS-1737",
         "current bjensen@example.com → new bjensen@gmail.com",
         "Claim the new domain first, or keep the email on a verified domain.";
