@@ -235,7 +235,9 @@ impl Profile {
         w.collect_present = operation == Operation::Replace && current.is_some();
         if let Err(detail) = walk(&mut w) {
             let abort = w.abort.take().unwrap_or_else(|| issue(Severity::Error, &rules::RFC_J_001, &Loc::ROOT, detail));
-            let mut issues = w.issues;
+            // Broken JSON is all there is to say: what the walk found before the break is about
+            // a body no server would read.
+            let mut issues = if abort.rule == &rules::RFC_J_001 { self.no_issues() } else { w.issues };
             issues.push(abort);
             return Report::new(issues, Fixes::default(), false);
         }

@@ -173,7 +173,8 @@ impl Profile {
                             ResourceKind::User => "userName eq \"…\" or externalId eq \"…\"",
                             ResourceKind::Group => "displayName eq \"…\"",
                         };
-                        let detail = format!("Atlassian answers 400 \"Caller has provided an invalid filter\" to {f}: it filters {}s only by {allowed}", endpoint.kind.as_str());
+                        // The filter as it was sent, not as atlscim would print it.
+                        let detail = format!("Atlassian answers 400 \"Caller has provided an invalid filter\" to the filter `{raw}`: it filters {}s only by {allowed}", endpoint.kind.as_str());
                         issues.push(issue(Severity::Error, &rules::ATL_Q_001, &loc, detail));
                     }
                 }

@@ -495,7 +495,8 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                     );
                 }
                 if attr.mutability == Mutability::ReadOnly {
-                    let detail = "read-only: the server sets it and ignores what a client sends".to_string();
+                    let detail =
+                        format!("{} is read-only: the server sets it and ignores what a client sends", attr.name);
                     w.drop_member(w.readonly_rule(), &loc, detail);
                     map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
                     continue;
@@ -1306,7 +1307,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
                 );
             }
             if attr.mutability == Mutability::ReadOnly {
-                let detail = "read-only: the server sets it and ignores what a client sends".to_string();
+                let detail = format!("{} is read-only: the server sets it and ignores what a client sends", loc.path());
                 w.drop_member(w.readonly_rule(), &loc, detail);
                 map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth })?;
                 continue;
