@@ -157,6 +157,11 @@ rules! {
         "Atlassian OpenAPI; RFC 7644 §3.9",
         "GET /Users?attributes=userName&excludedAttributes=emails",
         "Send one of them.";
+    ATL_Q_005 = "ATL-Q-005", Warning, None, None,
+        "attributes and excludedAttributes must name attributes of the resource type (attr, attr.sub or urn:…:attr, comma-separated); Atlassian cannot return or leave out what it does not have.",
+        "RFC 7644 §3.9, §3.10 (attribute notation); Atlassian /Schemas",
+        "GET /Users?attributes=userName,emails.vaule",
+        "Spell the names as the schema does (atlscim rules, /Schemas).";
     ATL_R_001 = "ATL-R-001", Info, None, None,
         "Reading Atlassian's answers: 429 waits for Retry-After or X-RateLimit-Reset, 500 and 503 are retried with backoff, 401 and 403 are authentication failures that retrying does not fix.",
         "Atlassian OpenAPI (500/503 retryable; Failure body for 401/403); Atlassian admin APIs (429 with X-RateLimit headers)",

@@ -178,6 +178,17 @@ impl Profile {
                         issues.push(issue(Severity::Error, &rules::ATL_Q_001, &loc, detail));
                     }
                 }
+                "attributes" | "excludedattributes" if self.is_atlassian() => {
+                    let rt = self.schemas().resource(endpoint.kind);
+                    for attr in raw.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+                        let known = crate::path::PatchPath::parse_with(attr, &self.filter_limits())
+                            .is_ok_and(|p| p.filter.is_none() && p.resolve(rt).is_ok());
+                        if !known {
+                            let detail = format!("{attr:?} is not an attribute of the {} resource type", endpoint.kind.as_str());
+                            issues.push(issue(Severity::Warning, &rules::ATL_Q_005, &loc, detail));
+                        }
+                    }
+                }
                 "startindex" => match raw.trim().parse::<i64>() {
                     Ok(n) if n >= 1 => {}
                     _ if !self.is_atlassian() => {}

@@ -541,7 +541,11 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                 continue;
             }
             let loc = root.key(&key, &key);
-            let detail = format!("{key} is not an attribute of the {} schema or of its extensions", rt.kind.as_str());
+            let detail = format!(
+                "{key} is not an attribute of the {} schema or of its extensions{}",
+                rt.kind.as_str(),
+                meant_urn(rt, &key)
+            );
             w.issue(Severity::Error, &rules::RFC_A_001, &loc, detail);
             map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
         }
@@ -673,7 +677,8 @@ impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
                 urns.push(ext.id.as_str());
             } else {
                 let rule = w.schemas_rule(&rules::RFC_S_003);
-                let detail = format!("{urn} is not a schema of the {} resource type", rt.kind.as_str());
+                let detail =
+                    format!("{urn} is not a schema of the {} resource type{}", rt.kind.as_str(), meant_urn(rt, &urn));
                 w.issue(Severity::Error, rule, &loc, detail);
             }
         }
@@ -1422,4 +1427,14 @@ mod tests {
             assert!(!is_xsd_datetime(bad), "{bad}");
         }
     }
+}
+
+/// " (did you mean …?)" for a URN a typo away from one of the resource type's schemas
+/// (`…:enterprise:2.0User`), else nothing.
+fn meant_urn(rt: &ResourceType, urn: &str) -> String {
+    if !urn.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")) {
+        return String::new();
+    }
+    let known = std::iter::once(rt.core.id.as_str()).chain(rt.extensions.iter().map(|e| e.id.as_str()));
+    crate::mapping::spec::closest(urn, known).map_or_else(String::new, |m| format!(" (did you mean {m}?)"))
 }
