@@ -1407,6 +1407,16 @@ pub fn is_xsd_datetime(s: &str) -> bool {
     }
 }
 
+/// " (did you mean …?)" for a URN a typo away from one of the resource type's schemas
+/// (`…:enterprise:2.0User`), else nothing.
+fn meant_urn(rt: &ResourceType, urn: &str) -> String {
+    if !urn.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")) {
+        return String::new();
+    }
+    let known = std::iter::once(rt.core.id.as_str()).chain(rt.extensions.iter().map(|e| e.id.as_str()));
+    crate::mapping::spec::closest(urn, known).map_or_else(String::new, |m| format!(" (did you mean {m}?)"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_xsd_datetime;
@@ -1427,14 +1437,4 @@ mod tests {
             assert!(!is_xsd_datetime(bad), "{bad}");
         }
     }
-}
-
-/// " (did you mean …?)" for a URN a typo away from one of the resource type's schemas
-/// (`…:enterprise:2.0User`), else nothing.
-fn meant_urn(rt: &ResourceType, urn: &str) -> String {
-    if !urn.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")) {
-        return String::new();
-    }
-    let known = std::iter::once(rt.core.id.as_str()).chain(rt.extensions.iter().map(|e| e.id.as_str()));
-    crate::mapping::spec::closest(urn, known).map_or_else(String::new, |m| format!(" (did you mean {m}?)"))
 }
