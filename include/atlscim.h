@@ -175,6 +175,35 @@ typedef uint32_t atlscim_severity;
 #endif // __cplusplus
 
 /**
+ * Where a SCIM API key stands (`atlscim_key_expiry`). Numbers are fixed, like the statuses'.
+ */
+enum atlscim_key_state
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * More than the warning window left.
+   */
+  ATLSCIM_KEY_STATE_VALID = 1,
+  /**
+   * Within the warning window: regenerate the key and update the connector.
+   */
+  ATLSCIM_KEY_STATE_EXPIRES_SOON = 2,
+  /**
+   * Past its expiry: Atlassian answers 401 (`credential_rejected`).
+   */
+  ATLSCIM_KEY_STATE_EXPIRED = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum atlscim_key_state atlscim_key_state;
+#else
+typedef uint32_t atlscim_key_state;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A batch of requests checked in order (a directory sync), adding to each request's own report
  * the rules a single request cannot show: a userName or primary email sent twice (ATL-U-007),
  * users beyond the directory limit (ATL-L-001), requests for a user the batch deleted
@@ -1149,7 +1178,7 @@ const char *atlscim_severity_name(uint32_t severity);
  * `*out`: `{"status", "kind", "retryable", "retryAfter", "retryAfterClamped", "scimType",
  * "detail", "traceId", "rule"}`.
  *
- * - `kind`: `success`, `rate_limited`, `server_error`, `auth_failure`, `not_found`, `conflict`,
+ * - `kind`: `success`, `rate_limited`, `server_error`, `credential_rejected`, `not_found`, `conflict`,
  *   `scim_error` or `unexpected`; `retryable` is true for the first two failures.
  * - `retryAfter`: seconds to wait before retrying (from `Retry-After` or `X-RateLimit-Reset`,
  *   the longer when both are sent), or null; never more than one day (the default
@@ -1195,6 +1224,20 @@ atlscim_status atlscim_profile_classify_response(const struct atlscim_profile *p
                                                  double now,
                                                  struct atlscim_bytes *out,
                                                  struct atlscim_error **err);
+
+/**
+ * Whether a SCIM API key that expires at `expires_at` is still good at `now` (both Unix seconds;
+ * Atlassian's keys expire one year after creation), warning `warn_days` days before. When
+ * `days_left` is not NULL it receives the whole days left (0 on the last day, negative once
+ * expired). The library reads no clock: the caller passes `now`.
+ *
+ * Ownership: nothing is allocated. NULL: `days_left` may be NULL.
+ * Threads: safe to call from any thread.
+ */
+atlscim_key_state atlscim_key_expiry(int64_t expires_at,
+                                     int64_t now,
+                                     uint32_t warn_days,
+                                     int64_t *days_left);
 
 #ifdef __cplusplus
 }  // extern "C"

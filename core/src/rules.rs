@@ -163,8 +163,8 @@ rules! {
         "GET /Users?attributes=userName,emails.vaule",
         "Spell the names as the schema does (atlscim rules, /Schemas).";
     ATL_R_001 = "ATL-R-001", Info, None, None,
-        "Reading Atlassian's answers: 429 waits for Retry-After or X-RateLimit-Reset, 500 and 503 are retried with backoff, 401 and 403 are authentication failures that retrying does not fix.",
-        "Atlassian OpenAPI (500/503 retryable; Failure body for 401/403); Atlassian admin APIs (429 with X-RateLimit headers)",
+        "Reading Atlassian's answers: 429 waits for Retry-After or X-RateLimit-Reset, 500 and 503 are retried with backoff, 401 and 403 mean the credential was rejected (the SCIM API key expired — keys expire a year after creation — was regenerated, or is wrong), which retrying does not fix.",
+        "Atlassian OpenAPI (500/503 retryable; Failure body for 401/403); Atlassian admin APIs (429 with X-RateLimit headers); Atlassian support: SCIM API keys expire one year after creation",
         "HTTP 429 Retry-After: 30",
         "Use classify_response to decide.";
     ATL_U_001 = "ATL-U-001", Error, Some(400), Some("invalidValue"),
