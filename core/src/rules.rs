@@ -517,6 +517,9 @@ as a config key.
 | extension URN versions | ATL-U-016 | enterprise 2.0, atlassian-external 1.0 (what /Schemas and responses use) | 2.1 / 1.1 (go-atlassian) are accepted and rewritten, with an info |
 | PATCH body key | ATL-P-002 | `Operations` is sent | `operations` (Atlassian's OpenAPI schema) is accepted and rewritten, with an info |
 | page size | ATL-Q-002 | 100 results per page (the KB) | `maxResults` 10,000 in ServiceProviderConfig is not relied on |
+| unknown group members | ATL-G-005 | the OpenAPI: PATCH answers 404, PUT 400 \"users referenced do not exist\" | — |
+| PATCH of an attribute Atlassian does not store | ATL-P-005 | lenient: the operation is dropped with a warning (real Entra ID mappings send manager, addresses, roles); the body as sent is taken to get 400 (`sentStatus`) | strict (`lenient: false`): the 400 `invalidPath` error |
+| a PUT without `current` naming a known userName or email | ATL-U-008 | a warning: it may be the user's own | with `current` showing a change: 409 |
 | group names that clash with site groups | ATL-G-004 | current: default access and built-in names are created but not synced (a warning) | older: any site-group name failed to propagate — list such names in `reserved_groups` |
 ";
 
