@@ -465,7 +465,19 @@ impl<'b> Reader<'_, 'b> {
         v: &Value,
     ) {
         let multi_complex = target.is_none_or(|t| t.attr.multi_valued && !t.attr.sub_attributes.is_empty());
-        if p.filter.is_some() || p.sub_name().is_some() || !multi_complex {
+        if p.filter.is_some() {
+            let only_email = if p.attr.attr.eq_ignore_ascii_case("emails") {
+                "; and removing the user's only email leaves the required emails empty, which Atlassian refuses"
+            } else {
+                ""
+            };
+            let detail = format!(
+                "remove takes no value: the path {text} already names the values to remove with its filter, so drop \"value\"{only_email}"
+            );
+            self.error(&rules::ATL_P_004, vloc, detail);
+            return;
+        }
+        if p.sub_name().is_some() || !multi_complex {
             self.error(
                 &rules::ATL_P_004,
                 vloc,
