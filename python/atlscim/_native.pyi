@@ -19,6 +19,7 @@ __all__ = [
     "__version__",
     "classify_response",
     "join_display_name",
+    "key_expiry",
     "nearest_atlassian_language",
     "normalize_email",
     "normalize_locale",
