@@ -211,7 +211,7 @@ func checked(profile *Profile, req Request, r *C.go_result, issueRoom []C.go_iss
 // reportFrom makes a Report's verdict and issues from what go_gather wrote: into the room given
 // or, when they did not fit, left in the C report, which it copies them from and frees.
 func reportFrom(r *C.go_result, issueRoom []C.go_issue, textRoom []C.char) *Report {
-	report := &Report{Valid: bool(r.valid), Status: int(r.status), Omitted: int(r.omitted)}
+	report := &Report{Valid: bool(r.valid), Status: int(r.status), SentStatus: int(r.sent_status), Omitted: int(r.omitted)}
 	issues, text := issueRoom[:min(int(r.issues), len(issueRoom))], textRoom[:min(int(r.text_bytes), len(textRoom))]
 	if r.report != nil {
 		// They did not fit: copy them again into room of their size.

@@ -19,6 +19,7 @@ typedef struct {
 	size_t omitted;         // issues found but left out of the report (limits.max_issues)
 	size_t text_bytes;      // the length of every issue's texts, together
 	uint16_t status;
+	uint16_t sent_status;   // the status the body as sent would get (atlscim_report_sent_status)
 	bool valid, readable, changes_body;
 } go_result;
 
@@ -73,6 +74,7 @@ static inline size_t go_copy(const atlscim_report *report, go_issue *issues, siz
 static inline void go_gather(go_result *r, go_issue *issues, size_t issue_room, char *text, size_t text_room) {
 	r->valid = atlscim_report_valid(r->report);
 	r->status = atlscim_report_status(r->report);
+	r->sent_status = atlscim_report_sent_status(r->report);
 	r->readable = atlscim_report_readable(r->report);
 	r->changes_body = atlscim_report_changes_body(r->report);
 	r->issues = atlscim_report_issue_count(r->report);

@@ -461,3 +461,47 @@ func TestUnreachableBatchesAndFiltersAreFreed(t *testing.T) {
 		t.Errorf("cleanups freed %d of 50 handles", n)
 	}
 }
+
+func TestKeyExpiryWarnsWithinTheWindow(t *testing.T) {
+	day := 24 * time.Hour
+	expires := time.Unix(1800000000, 0)
+	cases := []struct {
+		now      time.Time
+		warnDays int
+		state    KeyState
+		left     int64
+	}{
+		{expires.Add(-31 * day), 30, KeyValid, 31},
+		{expires.Add(-30 * day), 30, KeyExpiresSoon, 30},
+		{expires.Add(-10 * day), 7, KeyValid, 10},
+		{expires, 30, KeyExpired, 0},
+		{expires.Add(day + time.Second), 30, KeyExpired, -2},
+		{expires.Add(-time.Second), -5, KeyValid, 0}, // a negative window is no window
+	}
+	for _, c := range cases {
+		if state, left := KeyExpiry(expires, c.now, c.warnDays); state != c.state || left != c.left {
+			t.Errorf("KeyExpiry(%v, %v, %d) = %s %d, want %s %d", expires, c.now, c.warnDays, state, left, c.state, c.left)
+		}
+	}
+}
+
+func TestSentStatusIsWhatTheBodyAsSentGets(t *testing.T) {
+	p, err := NewProfile(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	// A create without schemas: valid once lenient mode adds them, refused as sent.
+	r, err := p.Check(Request{Method: "POST", Path: "/Users",
+		Body: []byte(`{"userName":"a@example.com","emails":[{"value":"a@example.com","primary":true}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Valid || r.Status != 0 || r.SentStatus != 400 {
+		t.Errorf("valid %v status %d sentStatus %d, want true 0 400", r.Valid, r.Status, r.SentStatus)
+	}
+	out, _ := json.Marshal(r)
+	if !strings.Contains(string(out), `"sentStatus":400`) {
+		t.Errorf("report JSON %s has no sentStatus 400", out)
+	}
+}

@@ -38,6 +38,26 @@ func resourceType(name string) ResourceType {
 	return User
 }
 
+// refusal is an expected error: the rule, HTTP status and scimType (patch and diff cases).
+type refusal struct {
+	Rule     string  `json:"rule"`
+	Status   int     `json:"status"`
+	ScimType *string `json:"scimType"`
+}
+
+// refusalProblem says how err differs from the expected refusal; "" when it is that refusal.
+func refusalProblem(err error, want *refusal) string {
+	var e *Error
+	if !errors.As(err, &e) || e.Status != StatusPatchRefused {
+		return fmt.Sprintf("%v, want a refusal", err)
+	}
+	if e.Rule != want.Rule || e.HTTPStatus != want.Status || e.ScimType != valueOf(want.ScimType) {
+		return fmt.Sprintf("refused with %s %d %q, want %s %d %q", e.Rule, e.HTTPStatus, e.ScimType,
+			want.Rule, want.Status, valueOf(want.ScimType))
+	}
+	return ""
+}
+
 type patchCase struct {
 	Name         string          `json:"name"`
 	Config       json.RawMessage `json:"config"`
@@ -46,11 +66,7 @@ type patchCase struct {
 	Patch        json.RawMessage `json:"patch"`
 	Expect       struct {
 		Result json.RawMessage `json:"result"`
-		Error  *struct {
-			Rule     string  `json:"rule"`
-			Status   int     `json:"status"`
-			ScimType *string `json:"scimType"`
-		} `json:"error"`
+		Error  *refusal        `json:"error"`
 	} `json:"expect"`
 }
 
@@ -65,12 +81,8 @@ func TestPatchVectors(t *testing.T) {
 		case want == nil && !sameJSON(got, c.Expect.Result):
 			t.Errorf("%s\n    got  %s\n    want %s", c.Name, got, c.Expect.Result)
 		case want != nil:
-			var e *Error
-			if !errors.As(err, &e) || e.Status != StatusPatchRefused {
-				t.Errorf("%s: got %s (%v), want a refusal", c.Name, got, err)
-			} else if e.Rule != want.Rule || e.HTTPStatus != want.Status || e.ScimType != valueOf(want.ScimType) {
-				t.Errorf("%s: refused with %s %d %q, want %s %d %q", c.Name, e.Rule, e.HTTPStatus, e.ScimType,
-					want.Rule, want.Status, valueOf(want.ScimType))
+			if problem := refusalProblem(err, want); problem != "" {
+				t.Errorf("%s: got %s: %s", c.Name, got, problem)
 			}
 		}
 	}
@@ -85,6 +97,7 @@ type diffCase struct {
 	Desired      json.RawMessage `json:"desired"`
 	Expect       struct {
 		Messages []json.RawMessage `json:"messages"`
+		Error    *refusal          `json:"error"`
 	} `json:"expect"`
 }
 
@@ -144,6 +157,13 @@ func TestDiffVectors(t *testing.T) {
 		p := profileFor(t, c.Config)
 		kind := resourceType(c.ResourceType)
 		messages, err := p.Diff(c.Current, c.Desired, kind)
+		if c.Expect.Error != nil {
+			// No PATCH gives desired (a group rename, ATL-G-002): diff refuses.
+			if problem := refusalProblem(err, c.Expect.Error); problem != "" || messages != nil {
+				t.Errorf("%s: gave %d messages: %s", c.Name, len(messages), problem)
+			}
+			continue
+		}
 		if err != nil {
 			t.Errorf("%s: %v", c.Name, err)
 			continue

@@ -40,7 +40,10 @@ func (p *Profile) ApplyPatch(resource, patch []byte, kind ResourceType) (json.Ra
 // when the change is larger than one message may be under the profile's limits
 // (limits.max_operations, max_patch_values, max_body_bytes: a group losing 1,500 members takes two).
 // Applying them in turn with ApplyPatch gives desired; after a partial send, Diff again from what
-// Atlassian holds gives the rest. Inputs that are not JSON give StatusInvalidJSON.
+// Atlassian holds gives the rest. Inputs that are not JSON give StatusInvalidJSON. Under the
+// Atlassian profile a group whose displayName differs gives an *Error with StatusPatchRefused and
+// rule ATL-G-002: Atlassian renames no synced group (create the new one, move the members, delete
+// the old one).
 func (p *Profile) Diff(current, desired []byte, kind ResourceType) ([]json.RawMessage, error) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()

@@ -11,7 +11,7 @@ import (
 // Report is the verdict on one request. Its JSON form (encoding/json) is the report JSON every
 // atlscim binding and the CLI share:
 //
-//	{"valid": false, "status": 400, "issues": [...], "omitted": 0, "normalized": {...}}
+//	{"valid": false, "status": 400, "issues": [...], "omitted": 0, "sentStatus": 400, "normalized": {...}}
 //
 // where a Status or an Issue's Status of 0 and an empty ScimType are written as null.
 type Report struct {
@@ -25,6 +25,11 @@ type Report struct {
 	Issues []Issue
 	// Omitted counts the issues found but left out of Issues (0 when none were).
 	Omitted int
+	// SentStatus is the HTTP status Atlassian would answer to the body as it was sent, not to
+	// Normalized (0 when it would accept it): that of the first error, else that of the first
+	// lenient fix of something Atlassian refuses (a missing schemas is 400). In strict mode it is
+	// Status.
+	SentStatus int
 
 	// The body to send is built only when asked for (Normalized): a valid body with nothing to
 	// fix is sent as it is, and applying fixes costs more than the check itself.
@@ -93,7 +98,8 @@ func (r *Report) Normalized() (json.RawMessage, error) {
 
 // NothingToSend reports whether there is nothing left to send: the request is valid and lenient
 // mode dropped every operation of its PatchOp as a no-op (renaming a group to its own name,
-// replacing emails with the same emails), so Normalized holds an empty Operations. Like
+// replacing emails with the same emails), so Normalized is null (never a PatchOp with an empty
+// Operations, which Atlassian refuses) and the info issues say why. Like
 // Normalized, it checks the request again on first use, with the report's profile.
 func (r *Report) NothingToSend() (bool, error) {
 	if r.fixes == nil {
@@ -128,6 +134,7 @@ type reportJSON struct {
 	Status     *int            `json:"status"`
 	Issues     []Issue         `json:"issues"`
 	Omitted    int             `json:"omitted"`
+	SentStatus *int            `json:"sentStatus"`
 	Normalized json.RawMessage `json:"normalized"`
 }
 
@@ -167,7 +174,8 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	if issues == nil {
 		issues = []Issue{} // "issues": [], never null
 	}
-	return json.Marshal(reportJSON{Valid: r.Valid, Status: nullIfZero(r.Status), Issues: issues, Omitted: r.Omitted, Normalized: normalized})
+	return json.Marshal(reportJSON{Valid: r.Valid, Status: nullIfZero(r.Status), Issues: issues, Omitted: r.Omitted,
+		SentStatus: nullIfZero(r.SentStatus), Normalized: normalized})
 }
 
 // UnmarshalJSON reads the report JSON (from another binding, or the CLI's --format json).
@@ -176,7 +184,8 @@ func (r *Report) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*r = Report{Valid: w.Valid, Status: valueOf(w.Status), Issues: w.Issues, Omitted: w.Omitted}
+	*r = Report{Valid: w.Valid, Status: valueOf(w.Status), Issues: w.Issues, Omitted: w.Omitted,
+		SentStatus: valueOf(w.SentStatus)}
 	if len(w.Normalized) > 0 && string(w.Normalized) != "null" {
 		r.body = w.Normalized
 	}

@@ -54,11 +54,13 @@ const (
 	ResponseSuccess     ResponseKind = "success"      // 2xx
 	ResponseRateLimited ResponseKind = "rate_limited" // 429: wait, then retry
 	ResponseServerError ResponseKind = "server_error" // 500, 502, 503, 504: retry with backoff
-	ResponseAuthFailure ResponseKind = "auth_failure" // 401, 403: the API key; retrying does not help
-	ResponseNotFound    ResponseKind = "not_found"    // 404: the directory, user or group does not exist
-	ResponseConflict    ResponseKind = "conflict"     // 409: the user, email or group name exists
-	ResponseScimError   ResponseKind = "scim_error"   // another 4xx: refused; ScimType and Detail say why
-	ResponseUnexpected  ResponseKind = "unexpected"   // anything else
+	// 401, 403: the credential was rejected (the API key expired, was regenerated or is wrong);
+	// retrying does not help.
+	ResponseCredentialRejected ResponseKind = "credential_rejected"
+	ResponseNotFound           ResponseKind = "not_found"  // 404: the directory, user or group does not exist
+	ResponseConflict           ResponseKind = "conflict"   // 409: the user, email or group name exists
+	ResponseScimError          ResponseKind = "scim_error" // another 4xx: refused; ScimType and Detail say why
+	ResponseUnexpected         ResponseKind = "unexpected" // anything else
 )
 
 // Response is what an answer from Atlassian means to a connector.
@@ -175,4 +177,30 @@ func waitOf(seconds float64) time.Duration {
 		return time.Duration(math.MaxInt64)
 	}
 	return time.Duration(ns)
+}
+
+// KeyState says where a SCIM API key stands (KeyExpiry).
+type KeyState string
+
+// The states of a key.
+const (
+	KeyValid       KeyState = "valid"        // more than the warning window left
+	KeyExpiresSoon KeyState = "expires_soon" // within the window: regenerate the key
+	KeyExpired     KeyState = "expired"      // Atlassian answers 401 (ResponseCredentialRejected)
+)
+
+// KeyExpiry says whether a SCIM API key that expires at expiresAt is still good at now
+// (Atlassian's keys expire one year after creation), warning warnDays days before, and how many
+// whole days are left (0 on the last day, negative once expired). The library reads no clock: the
+// caller passes now.
+func KeyExpiry(expiresAt, now time.Time, warnDays int) (KeyState, int64) {
+	var left C.int64_t
+	window := C.uint32_t(min(max(warnDays, 0), math.MaxUint32))
+	switch C.atlscim_key_expiry(C.int64_t(expiresAt.Unix()), C.int64_t(now.Unix()), window, &left) {
+	case C.ATLSCIM_KEY_STATE_VALID:
+		return KeyValid, int64(left)
+	case C.ATLSCIM_KEY_STATE_EXPIRES_SOON:
+		return KeyExpiresSoon, int64(left)
+	}
+	return KeyExpired, int64(left)
 }

@@ -19,12 +19,13 @@ var vectorKeys = map[string][]string{
 	"file":                              {"kind?", "description", "cases"},
 	"check":                             {"name", "config?", "request", "expect"},
 	"check.request":                     {"method", "path", "body?", "current?"},
-	"check.expect":                      {"valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?"},
+	"check.expect":                      {"valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?", "sent_status?"},
 	"patch":                             {"name", "config?", "resource_type", "resource", "patch", "expect"},
 	"patch.expect":                      {"result?", "error?"},
 	"patch.expect.error":                {"rule", "status", "scimType"},
 	"diff":                              {"name", "config?", "resource_type", "current", "desired", "expect"},
-	"diff.expect":                       {"messages"},
+	"diff.expect":                       {"messages?", "error?"},
+	"diff.expect.error":                 {"rule", "status", "scimType"},
 	"batch":                             {"name", "config?", "requests", "expect"},
 	"batch.requests[]":                  {"method", "path", "body?", "current?"},
 	"batch.expect[]":                    {"valid", "status", "issues", "issue_order?", "issue_order_reason?"},
@@ -124,6 +125,14 @@ func lintCase(kind string, v any) []string {
 		}
 	case "diff":
 		out = append(out, shapeProblems("diff.expect", c["expect"])...)
+		_, messages := expect["messages"]
+		errorValue, isError := expect["error"]
+		switch {
+		case messages == isError:
+			out = append(out, "diff.expect: exactly one of messages and error")
+		case isError:
+			out = append(out, shapeProblems("diff.expect.error", errorValue)...)
+		}
 	case "batch":
 		requests, ok1 := c["requests"].([]any)
 		expects, ok2 := c["expect"].([]any)

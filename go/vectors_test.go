@@ -33,9 +33,10 @@ type vectorCase struct {
 		Status     *int            `json:"status"`
 		Issues     [][3]string     `json:"issues"`
 		IssueOrder string          `json:"issue_order"`
-		Details    *[]string       `json:"details"`    // each issue's detail in report order; nil: not asserted
-		Omitted    *int            `json:"omitted"`    // nil: not asserted
-		Normalized json.RawMessage `json:"normalized"` // nil: not asserted
+		Details    *[]string       `json:"details"`     // each issue's detail in report order; nil: not asserted
+		Omitted    *int            `json:"omitted"`     // nil: not asserted
+		SentStatus json.RawMessage `json:"sent_status"` // a number or null; nil: not asserted
+		Normalized json.RawMessage `json:"normalized"`  // nil: not asserted
 	} `json:"expect"`
 }
 
@@ -271,6 +272,13 @@ func verify(c *vectorCase, r *Report) []string {
 	}
 	if c.Expect.Omitted != nil && r.Omitted != *c.Expect.Omitted {
 		diffs = append(diffs, fmt.Sprintf("omitted %d, expected %d", r.Omitted, *c.Expect.Omitted))
+	}
+	if c.Expect.SentStatus != nil {
+		// 0 is "accepted as sent", null in the vectors.
+		got, _ := json.Marshal(nullIfZero(r.SentStatus))
+		if !sameJSON(got, c.Expect.SentStatus) {
+			diffs = append(diffs, fmt.Sprintf("sent_status %s, expected %s", got, c.Expect.SentStatus))
+		}
 	}
 	if c.Expect.Normalized != nil {
 		normalized, err := r.Normalized()

@@ -193,6 +193,35 @@ typedef uint32_t atlscim_severity;
 #endif // __cplusplus
 
 /**
+ * Where a SCIM API key stands (`atlscim_key_expiry`). Numbers are fixed, like the statuses'.
+ */
+enum atlscim_key_state
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * More than the warning window left.
+   */
+  ATLSCIM_KEY_STATE_VALID = 1,
+  /**
+   * Within the warning window: regenerate the key and update the connector.
+   */
+  ATLSCIM_KEY_STATE_EXPIRES_SOON = 2,
+  /**
+   * Past its expiry: Atlassian answers 401 (`credential_rejected`).
+   */
+  ATLSCIM_KEY_STATE_EXPIRED = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum atlscim_key_state atlscim_key_state;
+#else
+typedef uint32_t atlscim_key_state;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What the caller does next (`atlscim_sync_action.kind`).
  */
 enum atlscim_sync_action_kind
@@ -911,7 +940,9 @@ atlscim_status atlscim_profile_apply_patch(const struct atlscim_profile *profile
  * after a partial send, diffing again from what the server holds gives the rest.
  *
  * Fails with `ATLSCIM_STATUS_INVALID_JSON` when `current` or `desired` is not JSON text, and as
- * `atlscim_profile_apply_patch` does for its other inputs.
+ * `atlscim_profile_apply_patch` does for its other inputs; with `ATLSCIM_STATUS_PATCH_REFUSED`
+ * (rule ATL-G-002) for a group whose displayName differs under the Atlassian profile, which no
+ * PATCH turns into the other (Atlassian renames no synced group).
  *
  * Ownership: `profile`, `current` and `desired` stay the caller's and are not kept. On success
  * the caller owns `*out` and frees it with `atlscim_bytes_free`; on failure `*out` is
@@ -1023,8 +1054,9 @@ bool atlscim_report_valid(const struct atlscim_report *report);
 
 /**
  * Whether there is nothing left to send: the request is valid and lenient mode dropped every
- * operation of its PatchOp as a no-op, so `normalized` holds an empty `Operations`. A connector
- * that sends `normalized` sends nothing then.
+ * operation of its PatchOp (a no-op, or an attribute Atlassian does not store), so `normalized`
+ * is null, never a PatchOp with an empty `Operations` (which Atlassian refuses). A connector
+ * sends nothing then; the info issues say why each operation was dropped.
  *
  * Ownership: `report` stays the caller's; nothing is kept.
  * NULL: returns false for a NULL `report`.
@@ -1041,6 +1073,18 @@ bool atlscim_report_nothing_to_send(const struct atlscim_report *report);
  * Threads: safe to call from any thread, also on the same report at once.
  */
 uint16_t atlscim_report_status(const struct atlscim_report *report);
+
+/**
+ * The HTTP status Atlassian would answer to the body as it was sent, not to `normalized`, or 0
+ * when it would accept it: that of the first error, else that of the first lenient fix of
+ * something Atlassian refuses (a missing `schemas` is 400). In strict mode it equals
+ * `atlscim_report_status`.
+ *
+ * Ownership: `report` stays the caller's; nothing is allocated.
+ * NULL: returns 0 for a NULL `report`.
+ * Threads: safe to call from any thread, also on the same report at once.
+ */
+uint16_t atlscim_report_sent_status(const struct atlscim_report *report);
 
 /**
  * Whether the body could be read at all (JSON, an object, within the limits). When false,
@@ -1103,8 +1147,8 @@ const struct atlscim_issue *atlscim_report_first_error(const struct atlscim_repo
 /**
  * The report as JSON text, the shape every binding and the CLI share:
  * `{"valid", "status", "issues": [{"severity", "rule", "path", "pointer", "status", "scimType",
- * "detail"}], "omitted", "normalized"}`, where `omitted` counts the issues left out
- * (`atlscim_report_omitted`) and `normalized` is the body as it should be sent (null when the
+ * "detail"}], "omitted", "sentStatus", "normalized"}`, where `omitted` counts the issues left out
+ * (`atlscim_report_omitted`), `sentStatus` is `atlscim_report_sent_status` (null for 0) and `normalized` is the body as it should be sent (null when the
  * body could not be read).
  *
  * Ownership: `report` stays the caller's. On success the caller owns `*out` and frees it with
@@ -1232,7 +1276,7 @@ const char *atlscim_severity_name(uint32_t severity);
  * `*out`: `{"status", "kind", "retryable", "retryAfter", "retryAfterClamped", "scimType",
  * "detail", "traceId", "rule"}`.
  *
- * - `kind`: `success`, `rate_limited`, `server_error`, `auth_failure`, `not_found`, `conflict`,
+ * - `kind`: `success`, `rate_limited`, `server_error`, `credential_rejected`, `not_found`, `conflict`,
  *   `scim_error` or `unexpected`; `retryable` is true for the first two failures.
  * - `retryAfter`: seconds to wait before retrying (from `Retry-After` or `X-RateLimit-Reset`,
  *   the longer when both are sent), or null; never more than one day (the default
@@ -1278,6 +1322,20 @@ atlscim_status atlscim_profile_classify_response(const struct atlscim_profile *p
                                                  double now,
                                                  struct atlscim_bytes *out,
                                                  struct atlscim_error **err);
+
+/**
+ * Whether a SCIM API key that expires at `expires_at` is still good at `now` (both Unix seconds;
+ * Atlassian's keys expire one year after creation), warning `warn_days` days before. When
+ * `days_left` is not NULL it receives the whole days left (0 on the last day, negative once
+ * expired). The library reads no clock: the caller passes `now`.
+ *
+ * Ownership: nothing is allocated. NULL: `days_left` may be NULL.
+ * Threads: safe to call from any thread.
+ */
+atlscim_key_state atlscim_key_expiry(int64_t expires_at,
+                                     int64_t now,
+                                     uint32_t warn_days,
+                                     int64_t *days_left);
 
 /**
  * Plans the change from `current` (what Atlassian holds) to `desired` (what the identity

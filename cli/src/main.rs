@@ -295,6 +295,13 @@ fn check(
         writeln!(out, "{}", summary.to_json())?;
     }
     out.flush()?;
+    if profile.kind() == atlscim_core::ProfileKind::Atlassian && profile.verified_domains().is_empty() {
+        // Once per run, on stderr (the output stays the reports): the two rules cannot judge
+        // a domain without knowing which ones are linked to the directory.
+        eprintln!(
+            "atlscim: no verified domains configured (verified_domains, --verified-domain): ATL-U-018 and ATL-U-019 are off"
+        );
+    }
     Ok(summary.invalid == 0)
 }
 
@@ -316,9 +323,12 @@ fn write_json(
 }
 
 fn write_text(out: &mut impl Write, report: &Report, envelope: &Envelope<'_>, name: &str) -> Result<(), Fatal> {
-    let verdict = match report.status() {
-        None => "valid".to_string(),
-        Some(status) => format!("INVALID, Atlassian would answer {status}"),
+    let verdict = match (report.status(), report.sent_status()) {
+        (None, _) if report.nothing_to_send() => "valid, nothing to send (every operation was dropped)".to_string(),
+        // Lenient mode fixed what Atlassian would refuse: only normalized is accepted.
+        (None, Some(sent)) => format!("valid as normalized (the body as sent would get {sent})"),
+        (None, None) => "valid".to_string(),
+        (Some(status), _) => format!("INVALID, Atlassian would answer {status}"),
     };
     // The method, path, file name and issues come from the input: escaped for the terminal.
     let (name, method, path) = (escaped(name), escaped(&envelope.method), escaped(&envelope.path));
@@ -375,7 +385,13 @@ fn patch_command(config: Option<&Path>, kind: Kind, resource: &Path, patch: &Pat
 fn diff_command(config: Option<&Path>, kind: Kind, current: &Path, desired: &Path) -> Result<bool, Fatal> {
     let profile = profile(config, &[])?;
     let (current, desired) = (read_json(current)?, read_json(desired)?);
-    let messages = profile.diff(&current, &desired, kind.resource_kind());
+    let messages = match profile.diff(&current, &desired, kind.resource_kind()) {
+        Ok(messages) => messages,
+        Err(e) => {
+            eprintln!("atlscim: no PATCH gives the desired resource: {}", escaped(&e.to_string()));
+            return Ok(false);
+        }
+    };
     if messages.is_empty() {
         eprintln!("atlscim: no differences");
     }

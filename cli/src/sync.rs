@@ -179,11 +179,14 @@ impl Findings {
 }
 
 fn load_mapping(spec: &str) -> Result<Mapping, String> {
-    if PRESETS.iter().any(|p| p.eq_ignore_ascii_case(spec.trim())) {
+    if PRESETS.iter().any(|p| p.name.eq_ignore_ascii_case(spec.trim())) {
         return Mapping::preset(spec).cloned().map_err(|e| e.to_string());
     }
     let text = std::fs::read_to_string(spec).map_err(|e| {
-        format!("--mapping {spec}: not a preset ({}, scim) nor a readable file: {e}", PRESETS.join(", "))
+        format!(
+            "--mapping {spec}: not a preset ({}, scim) nor a readable file: {e}",
+            PRESETS.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
+        )
     })?;
     Mapping::from_json_str(&text).map_err(|e| format!("{spec}: {e}"))
 }

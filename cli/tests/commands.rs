@@ -481,3 +481,30 @@ fn presets_lists_the_preset_table_and_prints_one_as_a_mapping() {
     let unknown = atlscim(&["presets", "azure"], None);
     assert!(unknown.code == 2 && unknown.stderr.contains("expected one of entra, okta, generic"), "{unknown:?}");
 }
+
+#[test]
+fn check_says_when_there_is_nothing_to_send_and_what_the_body_as_sent_gets() {
+    // Okta's group-name refresh: every operation is a no-op.
+    let run = atlscim(&["check", "../examples/requests/19-okta-group-name-refresh.json"], None);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("— valid, nothing to send (every operation was dropped)\n"), "{}", run.stdout);
+    let run = atlscim(&["check", "--format", "json", "../examples/requests/19-okta-group-name-refresh.json"], None);
+    assert_eq!((run.json()["normalized"].clone(), run.json()["sentStatus"].clone()), (Value::Null, Value::Null));
+    // A create without schemas is valid once lenient mode adds them, but not as sent.
+    let mut body = user();
+    body.as_object_mut().expect("user").remove("schemas");
+    let input = json!({"method": "POST", "path": "/Users", "body": body}).to_string();
+    let run = atlscim(&["check", "-"], Some(&input));
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("— valid as normalized (the body as sent would get 400)\n"), "{}", run.stdout);
+}
+
+#[test]
+fn check_says_once_that_the_domain_rules_are_off_without_verified_domains() {
+    let input = format!("{}\n{}\n", create("a@example.com", true), create("b@example.com", true));
+    let run = atlscim(&["check", "-"], Some(&input));
+    let notice = "ATL-U-018 and ATL-U-019 are off";
+    assert_eq!(run.stderr.matches(notice).count(), 1, "{}", run.stderr);
+    let run = atlscim(&["check", "--verified-domain", "example.com", "-"], Some(&input));
+    assert!(!run.stderr.contains(notice), "{}", run.stderr);
+}

@@ -237,7 +237,7 @@ fn main() {
         },
         |input| {
             let v: Value = serde_json::from_slice(input).expect("json");
-            timed(|| profile.diff(&v["a"], &v["b"], ResourceKind::Group))
+            timed(|| profile.diff(&v["a"], &v["b"], ResourceKind::Group).expect("no rename"))
         },
     );
 
@@ -275,7 +275,7 @@ fn main() {
         report(&format!("diff: {attr}, n typed values, half changed"), &sizes, "values", |n| {
             let (a, b) = (user_with(attr, n, 0), user_with(attr, n, 1));
             timed(|| {
-                let messages = rfc.diff(&a, &b, ResourceKind::User);
+                let messages = rfc.diff(&a, &b, ResourceKind::User).expect("a user diff");
                 assert!(!messages.is_empty());
                 messages
             })
@@ -286,7 +286,7 @@ fn main() {
         other.truncate(n / 2);
         other.extend((2 * n..2 * n + n / 2).map(|i| json!({"value": member_id(i), "type": "User"})));
         let (a, b) = (group(n), json!({"schemas": [GROUP], "displayName": "G", "members": other}));
-        timed(|| profile.diff(&a, &b, ResourceKind::Group))
+        timed(|| profile.diff(&a, &b, ResourceKind::Group).expect("no rename"))
     });
 
     // The profile's known-name sets, up to the directory limit.

@@ -154,7 +154,7 @@ const SCENARIOS: &[Scenario] = &[
         let (current, desired) = (typed_user(n, 0), typed_user(n, 1));
         let profile = Profile::rfc();
         Box::new(move || {
-            black_box(profile.diff(&current, &desired, ResourceKind::User));
+            let _ = black_box(profile.diff(&current, &desired, ResourceKind::User));
         })
     }),
     // A profile knowing n userNames and n emails, and n/16 users checked against it.

@@ -143,33 +143,34 @@ impl<'p> Batch<'p> {
         }
         if endpoint.kind == ResourceKind::User && matches!(method, Method::Post | Method::Put) {
             let own = |map: &HashMap<String, usize>, key: &str| map.get(key).copied();
-            if let Some(name) = &facts.user_name {
-                let key = name.to_lowercase();
-                match own(&self.user_names, &key) {
-                    Some(first) if method == Method::Post => {
-                        let detail = format!(
-                            "userName {name:?} was already sent by request #{first} of this batch (userNames compare ignoring case): Atlassian answers 409"
-                        );
-                        report.push(issue(Severity::Error, &rules::ATL_U_007, "userName", detail));
-                    }
-                    Some(_) => {}
-                    None => {
-                        self.user_names.insert(key, index);
-                    }
-                }
+            let name_key = facts.user_name.as_ref().map(|name| (name, name.to_lowercase()));
+            let email_key = facts.primary_email.as_ref().map(|email| (email, profile::email_key(email)));
+            if let Some((name, key)) = &name_key
+                && let Some(first) = own(&self.user_names, key)
+                && method == Method::Post
+            {
+                let detail = format!(
+                    "userName {name:?} was already sent by request #{first} of this batch (userNames compare ignoring case): Atlassian answers 409"
+                );
+                report.push(issue(Severity::Error, &rules::ATL_U_007, "userName", detail));
             }
-            if let Some(email) = &facts.primary_email {
-                let key = profile::email_key(email);
-                match own(&self.emails, &key) {
-                    Some(first) if method == Method::Post => {
-                        let detail = format!(
-                            "the primary email {email:?} was already sent by request #{first} of this batch: one email belongs to one Atlassian account, so Atlassian answers 409"
-                        );
-                        report.push(issue(Severity::Error, &rules::ATL_U_007, "emails", detail));
-                    }
-                    Some(_) => {}
-                    None => {
-                        self.emails.insert(key, index);
+            if let Some((email, key)) = &email_key
+                && let Some(first) = own(&self.emails, key)
+                && method == Method::Post
+            {
+                let detail = format!(
+                    "the primary email {email:?} was already sent by request #{first} of this batch: one email belongs to one Atlassian account, so Atlassian answers 409"
+                );
+                report.push(issue(Severity::Error, &rules::ATL_U_007, "emails", detail));
+            }
+            // A request Atlassian refuses creates nothing: its userName and email stay free for
+            // the corrected retry.
+            if report.valid() {
+                for (map, key) in
+                    [(&mut self.user_names, name_key.map(|k| k.1)), (&mut self.emails, email_key.map(|k| k.1))]
+                {
+                    if let Some(key) = key {
+                        map.entry(key).or_insert(index);
                     }
                 }
             }
@@ -193,7 +194,15 @@ impl<'p> Batch<'p> {
                     self.group_sizes.insert(id.to_string(), facts.member_count.unwrap_or(0) as i64);
                     0
                 }
-                Method::Patch => member_delta(request),
+                Method::Patch => {
+                    // The first PATCH of a group the batch has not seen starts from its members now.
+                    if !self.group_sizes.contains_key(id)
+                        && let Some(n) = request.current.and_then(members_of)
+                    {
+                        self.group_sizes.insert(id.to_string(), n as i64);
+                    }
+                    member_delta(request)
+                }
                 Method::Delete => {
                     self.group_sizes.remove(id);
                     return;
@@ -202,7 +211,9 @@ impl<'p> Batch<'p> {
             };
             let size = self.group_sizes.entry(id.to_string()).or_insert(0);
             *size = (*size + delta).max(0);
-            if *size as u64 > limits.users_per_group && delta > 0 {
+            // A PATCH judged against current already says so in its own report.
+            let reported = report.issues().iter().any(|i| i.rule.id == rules::ATL_G_007.id);
+            if *size as u64 > limits.users_per_group && delta > 0 && !reported {
                 let detail = format!(
                     "group {id} reaches at least {size} members in this batch: above limits.users_per_group ({}), the extra users are not synced",
                     limits.users_per_group
@@ -211,6 +222,12 @@ impl<'p> Batch<'p> {
             }
         }
     }
+}
+
+/// How many members a group resource lists.
+fn members_of(group: &Value) -> Option<usize> {
+    let (_, members) = group.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case("members"))?;
+    members.as_array().map(Vec::len)
 }
 
 /// Members a PatchOp adds minus those it removes (by value filter or value list).

@@ -26,6 +26,7 @@
 //! own.
 
 pub mod batch;
+pub mod credential;
 pub mod directory;
 pub mod email;
 pub mod filter;
@@ -45,6 +46,7 @@ mod check;
 
 pub use batch::{Batch, BatchSummary};
 pub use check::is_xsd_datetime;
+pub use credential::{KeyExpiry, KeyState, key_expiry};
 pub use directory::Directory;
 pub use mapping::{Mapping, MappingError};
 pub use profile::{ConfigError, DeleteSemantics, Limits, Profile, ProfileKind, VerifiedDomain};

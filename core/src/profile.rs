@@ -301,6 +301,11 @@ impl Profile {
         }
     }
 
+    /// The verified domains linked to this directory (config `verified_domains`). With several
+    /// identity-provider directories only the directory linked to a user's email domain may
+    /// update that user, so these are the domains of this directory, not every domain of the
+    /// organization. Empty turns ATL-U-018 and ATL-U-019 off: without them no domain can be
+    /// judged.
     pub fn verified_domains(&self) -> &[VerifiedDomain] {
         &self.verified_domains
     }

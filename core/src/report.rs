@@ -312,6 +312,8 @@ pub struct Report {
     pub(crate) fixes: Fixes,
     /// False when the body could not be read (not JSON, not an object, over a limit).
     pub(crate) readable: bool,
+    /// A valid PATCH whose every operation lenient mode dropped: `normalized` is null.
+    pub(crate) nothing_to_send: bool,
 }
 
 impl PartialEq for Report {
@@ -319,6 +321,7 @@ impl PartialEq for Report {
         self.issues.as_slice() == other.issues.as_slice()
             && self.issues.omitted() == other.issues.omitted()
             && self.readable == other.readable
+            && self.nothing_to_send == other.nothing_to_send
             && self.fixes.len() == other.fixes.len()
     }
 }
@@ -326,7 +329,13 @@ impl PartialEq for Report {
 impl Report {
     pub(crate) fn new(mut issues: Issues, fixes: Fixes, readable: bool) -> Report {
         issues.finish();
-        Report { issues, fixes, readable }
+        Report { issues, fixes, readable, nothing_to_send: false }
+    }
+
+    /// The report of a valid PATCH that leaves nothing to send (see [`Report::nothing_to_send`]).
+    pub(crate) fn leaving_nothing_to_send(mut self) -> Report {
+        self.nothing_to_send = true;
+        self
     }
 
     /// The same report with at most `max` issues kept from now on.
@@ -349,6 +358,16 @@ impl Report {
     /// The HTTP status Atlassian would answer: that of the first error, `None` when valid.
     pub fn status(&self) -> Option<u16> {
         self.first_error().and_then(Issue::status)
+    }
+
+    /// The HTTP status Atlassian would answer to the body as it was sent, not to `normalized`:
+    /// that of the first error, else that of the first lenient fix of something Atlassian refuses
+    /// (a missing `schemas` is 400), `None` when Atlassian accepts the body as sent too (it takes
+    /// both forms of what lenient mode rewrote, such as Entra ID's `Replace` or Okta's path-less
+    /// replace). In strict mode it is [`Report::status`]. A caller that sends the original body
+    /// rather than `normalized` gets this answer.
+    pub fn sent_status(&self) -> Option<u16> {
+        self.status().or_else(|| self.issues.iter().find_map(refused_as_sent))
     }
 
     /// Every issue kept, in document order (at most `limits.max_issues`, then one that says how
@@ -379,22 +398,19 @@ impl Report {
 
     /// Whether there is nothing left to send: the request is valid and lenient mode dropped every
     /// operation of its PatchOp as a no-op (renaming a group to its own name, replacing emails
-    /// with the same emails), so `normalized` holds an empty `Operations`. A connector that sends
-    /// `normalized` sends nothing then: the resource already is as asked. `normalized` is this
-    /// report's normalized body ([`Report::normalized_value`]); it is read only when lenient
-    /// fixes changed the body of a valid request.
-    pub fn nothing_to_send(&self, normalized: impl FnOnce() -> Option<Value>) -> bool {
-        if !self.valid() || !self.changes_body() {
-            return false;
-        }
-        normalized()
-            .is_some_and(|normalized| normalized.get("Operations").and_then(Value::as_array).is_some_and(Vec::is_empty))
+    /// with the same emails) or as an attribute Atlassian does not store. A PatchOp with an empty
+    /// `Operations` is one Atlassian refuses (ATL-P-002), so `normalized` is null then, and the
+    /// info issues say why each operation was dropped: the resource already is as asked, and a
+    /// connector sends nothing.
+    pub fn nothing_to_send(&self) -> bool {
+        // A batch rule may have made the request invalid since.
+        self.nothing_to_send && self.valid()
     }
 
     /// The body as it should be sent: the checked body with the lenient fixes applied.
     /// `body` must be the body that was checked. `None` when the body could not be read.
     pub fn normalized_value(&self, body: Option<&Body<'_>>) -> Option<Value> {
-        if !self.readable {
+        if !self.readable || self.nothing_to_send() {
             return None;
         }
         match body? {
@@ -408,7 +424,7 @@ impl Report {
     /// place (no tree is built, so it costs about the body's size). `None` when the body could
     /// not be read.
     pub fn normalized_json(&self, body: Option<&Body<'_>>) -> Option<String> {
-        if !self.readable {
+        if !self.readable || self.nothing_to_send() {
             return None;
         }
         match body? {
@@ -458,9 +474,11 @@ impl Report {
         out.push_str(&json(self.issues.as_slice()));
         out.push_str(",\"omitted\":");
         out.push_str(&json(&self.issues.omitted()));
+        out.push_str(",\"sentStatus\":");
+        out.push_str(&json(&self.sent_status()));
         out.push_str(",\"normalized\":");
         let written = match body {
-            _ if !self.readable => false,
+            _ if !self.readable || self.nothing_to_send() => false,
             Some(Body::Json(bytes)) => match std::str::from_utf8(bytes) {
                 Ok(text) if self.fixes.is_empty() => {
                     // A body the check did not read (GET, DELETE) may be anything.
@@ -526,6 +544,23 @@ impl Report {
     }
 }
 
+/// The status Atlassian answers to the body as sent, for an info issue that reports a lenient fix:
+/// that of its rule when the rule is an error Atlassian answers (the body as sent breaks it), none
+/// for the forms Atlassian accepts as well as the rewritten one.
+fn refused_as_sent(issue: &Issue) -> Option<u16> {
+    // Forms identity providers send and Atlassian accepts: `operations` (Atlassian's own OpenAPI
+    // spelling), Entra ID's capitalised ops and remove by value, Okta's path-less replace, a
+    // replace through a filter that matches nothing (Entra ID), a group renamed to its own name.
+    const ACCEPTED: [&str; 5] = ["ATL-P-002", "ATL-P-003", "ATL-P-004", "RFC-P-004", "ATL-G-002"];
+    // A PATCH operation on an attribute Atlassian does not store is dropped with a warning.
+    let dropped = issue.severity == Severity::Warning && issue.rule.id == "ATL-P-005";
+    let fix = dropped || (issue.severity == Severity::Info && issue.rule.severity == Severity::Error);
+    if !fix || ACCEPTED.contains(&issue.rule.id) {
+        return None;
+    }
+    issue.rule.status
+}
+
 /// Whether `text` is one JSON value (read without building it).
 fn is_json(text: &str) -> bool {
     serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
@@ -535,11 +570,12 @@ impl Serialize for Report {
     /// Serializes without the checked body, so `normalized` is null. Use [`Report::to_json`] to
     /// include it.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(5))?;
+        let mut map = serializer.serialize_map(Some(6))?;
         map.serialize_entry("valid", &self.valid())?;
         map.serialize_entry("status", &self.status())?;
         map.serialize_entry("issues", self.issues.as_slice())?;
         map.serialize_entry("omitted", &self.issues.omitted())?;
+        map.serialize_entry("sentStatus", &self.sent_status())?;
         map.serialize_entry("normalized", &Value::Null)?;
         map.end()
     }

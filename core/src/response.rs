@@ -26,8 +26,9 @@ pub enum ResponseKind {
     RateLimited,
     /// 500, 502, 503, 504: retry with backoff.
     ServerError,
-    /// 401, 403: the API key is missing, wrong or lacks rights; retrying does not help.
-    AuthFailure,
+    /// 401, 403: the credential was rejected: the SCIM API key expired (keys expire a year after
+    /// creation), was regenerated, or is wrong or missing; retrying does not help.
+    CredentialRejected,
     /// 404: the directory, user or group does not exist (or the user was deleted).
     NotFound,
     /// 409: the user, email or group name exists already.
@@ -44,7 +45,7 @@ impl ResponseKind {
             ResponseKind::Success => "success",
             ResponseKind::RateLimited => "rate_limited",
             ResponseKind::ServerError => "server_error",
-            ResponseKind::AuthFailure => "auth_failure",
+            ResponseKind::CredentialRejected => "credential_rejected",
             ResponseKind::NotFound => "not_found",
             ResponseKind::Conflict => "conflict",
             ResponseKind::ScimError => "scim_error",
@@ -125,7 +126,7 @@ fn classify(status: u16, body: &[u8], headers: &[(&str, &str)], now: Option<f64>
         200..=299 => ResponseKind::Success,
         429 => ResponseKind::RateLimited,
         500 | 502 | 503 | 504 => ResponseKind::ServerError,
-        401 | 403 => ResponseKind::AuthFailure,
+        401 | 403 => ResponseKind::CredentialRejected,
         404 => ResponseKind::NotFound,
         409 => ResponseKind::Conflict,
         400..=499 => ResponseKind::ScimError,
@@ -213,7 +214,9 @@ fn http_date(v: &str) -> Option<f64> {
 fn rule_for(status: u16, kind: ResponseKind, detail: Option<&str>) -> Option<&'static Rule> {
     let d = detail.unwrap_or_default().to_ascii_lowercase();
     match kind {
-        ResponseKind::RateLimited | ResponseKind::ServerError | ResponseKind::AuthFailure => Some(&rules::ATL_R_001),
+        ResponseKind::RateLimited | ResponseKind::ServerError | ResponseKind::CredentialRejected => {
+            Some(&rules::ATL_R_001)
+        }
         _ if d.contains("need to be marked as primary") => Some(&rules::ATL_U_003),
         _ if d.contains("with email[") && d.contains("already exists") => Some(&rules::ATL_U_008),
         _ if d.contains("with displayname already exists") => Some(&rules::ATL_G_003),
@@ -244,7 +247,10 @@ mod tests {
         );
         let failure = br#"{"error":"Missing authorization header","traceId":"4f3c"}"#;
         let r = classify_response(401, failure, &[], Some(NOW));
-        assert_eq!((r.kind, r.retryable, r.trace_id.as_deref()), (ResponseKind::AuthFailure, false, Some("4f3c")));
+        assert_eq!(
+            (r.kind, r.retryable, r.trace_id.as_deref()),
+            (ResponseKind::CredentialRejected, false, Some("4f3c"))
+        );
         let bad = br#"{"cause":null,"stackTrace":[],"responseStatus":"BAD_REQUEST","scimErrorType":"invalidValue","message":"Bad request, the users referenced do not exist."}"#;
         let r = classify_response(400, bad, &[], Some(NOW));
         assert_eq!((r.scim_type.as_deref(), r.rule.map(|r| r.id)), (Some("invalidValue"), Some("ATL-G-005")));

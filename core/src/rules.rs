@@ -157,9 +157,14 @@ rules! {
         "Atlassian OpenAPI; RFC 7644 §3.9",
         "GET /Users?attributes=userName&excludedAttributes=emails",
         "Send one of them.";
+    ATL_Q_005 = "ATL-Q-005", Warning, None, None,
+        "attributes and excludedAttributes must name attributes of the resource type (attr, attr.sub or urn:…:attr, comma-separated); Atlassian cannot return or leave out what it does not have.",
+        "RFC 7644 §3.9, §3.10 (attribute notation); Atlassian /Schemas",
+        "GET /Users?attributes=userName,emails.vaule",
+        "Spell the names as the schema does (atlscim rules, /Schemas).";
     ATL_R_001 = "ATL-R-001", Info, None, None,
-        "Reading Atlassian's answers: 429 waits for Retry-After or X-RateLimit-Reset, 500 and 503 are retried with backoff, 401 and 403 are authentication failures that retrying does not fix.",
-        "Atlassian OpenAPI (500/503 retryable; Failure body for 401/403); Atlassian admin APIs (429 with X-RateLimit headers)",
+        "Reading Atlassian's answers: 429 waits for Retry-After or X-RateLimit-Reset, 500 and 503 are retried with backoff, 401 and 403 mean the credential was rejected (the SCIM API key expired — keys expire a year after creation — was regenerated, or is wrong), which retrying does not fix.",
+        "Atlassian OpenAPI (500/503 retryable; Failure body for 401/403); Atlassian admin APIs (429 with X-RateLimit headers); Atlassian support: SCIM API keys expire one year after creation",
         "HTTP 429 Retry-After: 30",
         "Use classify_response to decide.";
     ATL_U_001 = "ATL-U-001", Error, Some(400), Some("invalidValue"),
@@ -202,6 +207,11 @@ rules! {
         "Atlassian KB: 409 when updating an email via provisioning",
         r#"POST /Users with an email another account has"#,
         "Find the existing account (GET /Users?filter=userName eq \"…\") and link or update it.";
+    ATL_U_009 = "ATL-U-009", Warning, None, None,
+        "externalId is kept byte-exact (case counts): a PUT or PATCH that changes it, even only in case, relinks the user to another identity-provider record.",
+        "Atlassian OpenAPI (externalId caseExact, set by the identity provider); reference/atlassian-scim.md §11; Entra ID recommends its immutable objectId",
+        r#"current externalId "AbC-1" → PATCH replace externalId "abc-1""#,
+        "Send the identity provider's immutable id unchanged; change externalId only to relink the user on purpose.";
     ATL_U_010 = "ATL-U-010", Warning, None, None,
         "Read-only attributes (id, meta, groups, atlassianAccountId) sent by a client are ignored by Atlassian; normalized drops them.",
         "Atlassian OpenAPI (readOnly properties); RFC 7643 §7 mutability readOnly",
@@ -243,12 +253,12 @@ rules! {
         r#""active": "False""#,
         "Send active as true or false without quotes.";
     ATL_U_018 = "ATL-U-018", Error, Some(400), Some("invalidValue"),
-        "A user whose primary email is outside the verified domains (config verified_domains) is an external user: created, but later attribute changes are not applied (config require_verified_domain makes it the older 400).",
+        "A user whose primary email is outside the verified domains linked to this directory (config verified_domains; with several identity-provider directories only the directory linked to a user's email domain may update the user) is an external user: created, but later attribute changes are not applied (config require_verified_domain makes it the older 400). Off when verified_domains is empty.",
         "Atlassian (users outside verified domains sync since 2020-11-15; Entra connector limitations); older API text: 400",
         r#""emails": [{"value":"jane@gmail.com","primary":true}]"#,
         "Verify and claim the domain in Atlassian Administration, or accept that the account stays unmanaged.";
     ATL_U_019 = "ATL-U-019", Warning, None, None,
-        "Changing a user's primary email from a verified to an unverified domain unlinks the Atlassian account and drops its SCIM group memberships.",
+        "Changing a user's primary email from a verified domain linked to this directory (config verified_domains) to one that is not unlinks the Atlassian account and drops its SCIM group memberships (PUT, and PATCH judged against current). Off when verified_domains is empty.",
         "Atlassian KB (email change to an unverified domain), ACCESS-2172, ACCESS-1737",
         "current bjensen@example.com → new bjensen@gmail.com",
         "Claim the new domain first, or keep the email on a verified domain.";
@@ -434,6 +444,25 @@ rules! {
         "Mark one value primary at most.";
 }
 
+/// ATL-G-005 as a PATCH meets it: Atlassian answers a member that is not a user id of the
+/// directory with 404 to a PATCH (400 to a PUT, [`ATL_G_005`]). The same rule, so it is not listed
+/// in [`RULES`] a second time; only the status differs.
+pub static ATL_G_005_PATCH: Rule = Rule { status: Some(404), scim_type: None, ..copy_of(&ATL_G_005) };
+
+/// The fields of a rule, for a variant of it that differs in a field or two.
+const fn copy_of(r: &Rule) -> Rule {
+    Rule {
+        id: r.id,
+        severity: r.severity,
+        status: r.status,
+        scim_type: r.scim_type,
+        summary: r.summary,
+        source: r.source,
+        example: r.example,
+        advice: r.advice,
+    }
+}
+
 /// Finds a rule by id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)
@@ -488,6 +517,9 @@ as a config key.
 | extension URN versions | ATL-U-016 | enterprise 2.0, atlassian-external 1.0 (what /Schemas and responses use) | 2.1 / 1.1 (go-atlassian) are accepted and rewritten, with an info |
 | PATCH body key | ATL-P-002 | `Operations` is sent | `operations` (Atlassian's OpenAPI schema) is accepted and rewritten, with an info |
 | page size | ATL-Q-002 | 100 results per page (the KB) | `maxResults` 10,000 in ServiceProviderConfig is not relied on |
+| unknown group members | ATL-G-005 | the OpenAPI: PATCH answers 404, PUT 400 \"users referenced do not exist\" | — |
+| PATCH of an attribute Atlassian does not store | ATL-P-005 | lenient: the operation is dropped with a warning (real Entra ID mappings send manager, addresses, roles); the body as sent is taken to get 400 (`sentStatus`) | strict (`lenient: false`): the 400 `invalidPath` error |
+| a PUT without `current` naming a known userName or email | ATL-U-008 | a warning: it may be the user's own | with `current` showing a change: 409 |
 | group names that clash with site groups | ATL-G-004 | current: default access and built-in names are created but not synced (a warning) | older: any site-group name failed to propagate — list such names in `reserved_groups` |
 ";
 

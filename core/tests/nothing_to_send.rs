@@ -9,7 +9,11 @@ fn check(method: &str, path: &str, body: &Value, current: Option<&Value>) -> boo
     let mut request = Request::json(method, path, text.as_bytes());
     request.current = current;
     let report = profile.check(&request);
-    report.nothing_to_send(|| report.normalized_value(Some(&Body::Json(text.as_bytes()))))
+    let nothing = report.nothing_to_send();
+    // Nothing to send is a null normalized body, never a PatchOp with an empty Operations.
+    let normalized = report.normalized_value(Some(&Body::Json(text.as_bytes())));
+    assert_eq!(nothing, normalized.is_none() && report.readable(), "{normalized:?}");
+    nothing
 }
 
 fn patch(ops: Value) -> Value {

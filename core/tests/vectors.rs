@@ -5,8 +5,8 @@ use atlscim_core::{Body, Profile, Report, Request};
 mod common;
 
 use serde::Deserialize;
-use serde_json::Value;
 use serde_json::value::RawValue;
+use serde_json::{Value, json};
 
 #[derive(Deserialize)]
 struct VectorFile {
@@ -98,6 +98,11 @@ fn verify(case: &Case, report: &Report, body: Option<&Body<'_>>, how: &str) -> V
         && omitted.as_u64() != Some(report.omitted() as u64)
     {
         failures.push(format!("{name}: omitted {} expected {omitted}", report.omitted()));
+    }
+    if let Some(sent) = e.get("sent_status")
+        && sent != &json!(report.sent_status())
+    {
+        failures.push(format!("{name}: sent_status {:?} expected {sent}", report.sent_status()));
     }
     if let Some(normalized) = e.get("normalized") {
         let got = report.normalized_value(body).unwrap_or(Value::Null);

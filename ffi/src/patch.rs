@@ -86,7 +86,9 @@ pub unsafe extern "C" fn atlscim_profile_apply_patch(
 /// after a partial send, diffing again from what the server holds gives the rest.
 ///
 /// Fails with `ATLSCIM_STATUS_INVALID_JSON` when `current` or `desired` is not JSON text, and as
-/// `atlscim_profile_apply_patch` does for its other inputs.
+/// `atlscim_profile_apply_patch` does for its other inputs; with `ATLSCIM_STATUS_PATCH_REFUSED`
+/// (rule ATL-G-002) for a group whose displayName differs under the Atlassian profile, which no
+/// PATCH turns into the other (Atlassian renames no synced group).
 ///
 /// Ownership: `profile`, `current` and `desired` stay the caller's and are not kept. On success
 /// the caller owns `*out` and frees it with `atlscim_bytes_free`; on failure `*out` is
@@ -113,7 +115,8 @@ pub unsafe extern "C" fn atlscim_profile_diff(
         // SAFETY: the caller vouches for each pointer and length.
         let (current, desired) =
             unsafe { (json_input(current, current_len, "current")?, json_input(desired, desired_len, "desired")?) };
-        *out = atlscim_bytes::new(Value::Array(profile.diff(&current, &desired, kind)).to_string());
+        let messages = profile.diff(&current, &desired, kind).map_err(atlscim_error::patch)?;
+        *out = atlscim_bytes::new(Value::Array(messages).to_string());
         Ok(())
     })
 }

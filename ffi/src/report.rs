@@ -88,8 +88,9 @@ pub unsafe extern "C" fn atlscim_report_valid(report: *const atlscim_report) -> 
 }
 
 /// Whether there is nothing left to send: the request is valid and lenient mode dropped every
-/// operation of its PatchOp as a no-op, so `normalized` holds an empty `Operations`. A connector
-/// that sends `normalized` sends nothing then.
+/// operation of its PatchOp (a no-op, or an attribute Atlassian does not store), so `normalized`
+/// is null, never a PatchOp with an empty `Operations` (which Atlassian refuses). A connector
+/// sends nothing then; the info issues say why each operation was dropped.
 ///
 /// Ownership: `report` stays the caller's; nothing is kept.
 /// NULL: returns false for a NULL `report`.
@@ -98,7 +99,7 @@ pub unsafe extern "C" fn atlscim_report_valid(report: *const atlscim_report) -> 
 pub unsafe extern "C" fn atlscim_report_nothing_to_send(report: *const atlscim_report) -> bool {
     // SAFETY: the caller passes NULL or a live report.
     let report = unsafe { report.as_ref() };
-    guard(false, || report.is_some_and(|r| r.report.nothing_to_send(|| r.report.normalized_value(r.body().as_ref()))))
+    guard(false, || report.is_some_and(|r| r.report.nothing_to_send()))
 }
 
 /// The HTTP status Atlassian would answer (that of the first error), or 0 when the request is
@@ -112,6 +113,21 @@ pub unsafe extern "C" fn atlscim_report_status(report: *const atlscim_report) ->
     // SAFETY: the caller passes NULL or a live report.
     let report = unsafe { report.as_ref() };
     guard(0, || report.and_then(|r| r.report.status()).unwrap_or(0))
+}
+
+/// The HTTP status Atlassian would answer to the body as it was sent, not to `normalized`, or 0
+/// when it would accept it: that of the first error, else that of the first lenient fix of
+/// something Atlassian refuses (a missing `schemas` is 400). In strict mode it equals
+/// `atlscim_report_status`.
+///
+/// Ownership: `report` stays the caller's; nothing is allocated.
+/// NULL: returns 0 for a NULL `report`.
+/// Threads: safe to call from any thread, also on the same report at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_report_sent_status(report: *const atlscim_report) -> u16 {
+    // SAFETY: the caller passes NULL or a live report.
+    let report = unsafe { report.as_ref() };
+    guard(0, || report.and_then(|r| r.report.sent_status()).unwrap_or(0))
 }
 
 /// Whether the body could be read at all (JSON, an object, within the limits). When false,
@@ -213,8 +229,8 @@ unsafe fn report_text(
 
 /// The report as JSON text, the shape every binding and the CLI share:
 /// `{"valid", "status", "issues": [{"severity", "rule", "path", "pointer", "status", "scimType",
-/// "detail"}], "omitted", "normalized"}`, where `omitted` counts the issues left out
-/// (`atlscim_report_omitted`) and `normalized` is the body as it should be sent (null when the
+/// "detail"}], "omitted", "sentStatus", "normalized"}`, where `omitted` counts the issues left out
+/// (`atlscim_report_omitted`), `sentStatus` is `atlscim_report_sent_status` (null for 0) and `normalized` is the body as it should be sent (null when the
 /// body could not be read).
 ///
 /// Ownership: `report` stays the caller's. On success the caller owns `*out` and frees it with

@@ -27,7 +27,7 @@ pub struct atlscim_header {
 /// `*out`: `{"status", "kind", "retryable", "retryAfter", "retryAfterClamped", "scimType",
 /// "detail", "traceId", "rule"}`.
 ///
-/// - `kind`: `success`, `rate_limited`, `server_error`, `auth_failure`, `not_found`, `conflict`,
+/// - `kind`: `success`, `rate_limited`, `server_error`, `credential_rejected`, `not_found`, `conflict`,
 ///   `scim_error` or `unexpected`; `retryable` is true for the first two failures.
 /// - `retryAfter`: seconds to wait before retrying (from `Retry-After` or `X-RateLimit-Reset`,
 ///   the longer when both are sent), or null; never more than one day (the default
@@ -157,4 +157,42 @@ pub(crate) unsafe fn header_array<'a>(
     }
     // SAFETY: non-NULL, a size that fits an allocation, and the caller vouches for the headers.
     Ok(unsafe { std::slice::from_raw_parts(headers, count) })
+}
+
+/// Where a SCIM API key stands (`atlscim_key_expiry`). Numbers are fixed, like the statuses'.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum atlscim_key_state {
+    /// More than the warning window left.
+    Valid = 1,
+    /// Within the warning window: regenerate the key and update the connector.
+    ExpiresSoon = 2,
+    /// Past its expiry: Atlassian answers 401 (`credential_rejected`).
+    Expired = 3,
+}
+
+/// Whether a SCIM API key that expires at `expires_at` is still good at `now` (both Unix seconds;
+/// Atlassian's keys expire one year after creation), warning `warn_days` days before. When
+/// `days_left` is not NULL it receives the whole days left (0 on the last day, negative once
+/// expired). The library reads no clock: the caller passes `now`.
+///
+/// Ownership: nothing is allocated. NULL: `days_left` may be NULL.
+/// Threads: safe to call from any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_key_expiry(
+    expires_at: i64,
+    now: i64,
+    warn_days: u32,
+    days_left: *mut i64,
+) -> atlscim_key_state {
+    let k = atlscim_core::key_expiry(expires_at, now, warn_days);
+    // SAFETY: the caller passes NULL or a pointer to an i64 it owns.
+    if let Some(out) = unsafe { days_left.as_mut() } {
+        *out = k.days_left;
+    }
+    match k.state {
+        atlscim_core::KeyState::Valid => atlscim_key_state::Valid,
+        atlscim_core::KeyState::ExpiresSoon => atlscim_key_state::ExpiresSoon,
+        atlscim_core::KeyState::Expired => atlscim_key_state::Expired,
+    }
 }

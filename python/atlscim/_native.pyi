@@ -21,6 +21,7 @@ __all__ = [
     "__version__",
     "classify_response",
     "join_display_name",
+    "key_expiry",
     "nearest_atlassian_language",
     "normalize_email",
     "normalize_locale",
@@ -142,6 +143,9 @@ class Report:
     # Issues found but left out of `issues` (limits.max_issues; the last issue, RFC-J-006, says so).
     @property
     def omitted(self) -> int: ...
+    # The status Atlassian would answer to the body as sent (not normalized); None when accepted.
+    @property
+    def sent_status(self) -> int | None: ...
     # The body as it should be sent: a dict for a resource body, None when the body could not
     # be read. Typed Any, as json.loads is, so that it can be indexed without casts.
     @property
@@ -196,7 +200,7 @@ class Filter:
 def parse_filter(text: str, strict: bool = False) -> Filter: ...
 
 _ResponseKind = Literal[
-    "success", "rate_limited", "server_error", "auth_failure", "not_found", "conflict", "scim_error", "unexpected"
+    "success", "rate_limited", "server_error", "credential_rejected", "not_found", "conflict", "scim_error", "unexpected"
 ]
 
 @final
@@ -286,6 +290,12 @@ def normalize_locale(value: str) -> _LanguageTag: ...
 def parse_accept_language(value: str) -> _AcceptLanguage: ...
 def nearest_atlassian_language(tag: str) -> str | None: ...
 def normalize_email(value: str) -> _Email: ...
+
+class _KeyExpiry(TypedDict):
+    state: Literal["valid", "expires_soon", "expired"]
+    days_left: int
+
+def key_expiry(expires_at: int, now: int, warn_days: int = 30) -> _KeyExpiry: ...
 def split_display_name(display_name: str) -> _NameParts: ...
 def join_display_name(given: str, family: str) -> str: ...
 def rules() -> list[dict[str, Any]]: ...

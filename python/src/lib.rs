@@ -66,6 +66,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(filter::parse_filter, m)?)?;
     m.add_function(wrap_pyfunction!(response::classify_response, m)?)?;
+    m.add_function(wrap_pyfunction!(response::key_expiry, m)?)?;
     m.add_function(wrap_pyfunction!(mapping::normalize_timezone, m)?)?;
     m.add_function(wrap_pyfunction!(mapping::normalize_locale, m)?)?;
     m.add_function(wrap_pyfunction!(mapping::parse_accept_language, m)?)?;

@@ -44,6 +44,8 @@ pub(crate) fn diff<'py>(
     let kind = resource_kind(resource_type)?;
     let current = read(current, Input::Json("current"))?;
     let desired = read(desired, Input::Json("desired"))?;
-    let messages = py.detach(|| serde_json::Value::Array(profile.diff(&current, &desired, kind)));
-    to_python(py, &messages)
+    match py.detach(|| profile.diff(&current, &desired, kind)) {
+        Ok(messages) => to_python(py, &serde_json::Value::Array(messages)),
+        Err(e) => Err(patch_error(py, &e)),
+    }
 }

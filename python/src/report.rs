@@ -164,6 +164,10 @@ impl PyReport {
     }
 
     fn build_normalized(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        if self.report.nothing_to_send() {
+            // Every operation was dropped: no PatchOp to send (an empty one is refused).
+            return Ok(py.None());
+        }
         match &self.checked {
             Checked::Nothing => Ok(py.None()),
             Checked::Same(obj) => Ok(obj.clone_ref(py)),
@@ -219,6 +223,14 @@ impl PyReport {
         self.report.omitted()
     }
 
+    /// The HTTP status Atlassian would answer to the body as it was sent, not to `normalized`:
+    /// that of the first error, else that of the first lenient fix of something Atlassian refuses
+    /// (a missing `schemas` is 400); None when it would accept it. In strict mode it is `status`.
+    #[getter]
+    fn sent_status(&self) -> Option<u16> {
+        self.report.sent_status()
+    }
+
     /// The body as it should be sent, after lenient fixes; None when the body could not be read.
     #[getter]
     fn normalized(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -226,24 +238,15 @@ impl PyReport {
     }
 
     /// True when there is nothing left to send: a valid PATCH whose every operation lenient
-    /// mode dropped as a no-op (normalized holds an empty Operations).
+    /// mode dropped (a no-op, or an attribute Atlassian does not store); normalized is None then,
+    /// never a PatchOp with an empty Operations, and the info issues say why.
     #[getter]
-    fn nothing_to_send(&self, py: Python<'_>) -> PyResult<bool> {
-        let mut failed = None;
-        let answer = self.report.nothing_to_send(|| {
-            let built = self
-                .normalized_object(py)
-                .and_then(|o| to_value(o.bind(py)).map_err(|p| unreadable(py, Input::BODY, &p)));
-            built.map_err(|e| failed = Some(e)).ok()
-        });
-        match failed {
-            Some(e) => Err(e),
-            None => Ok(answer),
-        }
+    fn nothing_to_send(&self) -> bool {
+        self.report.nothing_to_send()
     }
 
     /// The report in the JSON shape every binding and the CLI share (keys valid, status, issues,
-    /// omitted, normalized; issue keys as in `Issue.to_dict()`).
+    /// omitted, sentStatus, normalized; issue keys as in `Issue.to_dict()`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("valid", self.report.valid())?;
@@ -254,6 +257,7 @@ impl PyReport {
         }
         d.set_item("issues", issues)?;
         d.set_item("omitted", self.report.omitted())?;
+        d.set_item("sentStatus", self.report.sent_status())?;
         d.set_item("normalized", self.normalized_object(py)?)?;
         Ok(d)
     }

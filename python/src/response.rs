@@ -99,7 +99,7 @@ impl PyResponse {
         self.0.status
     }
 
-    /// "success", "rate_limited", "server_error", "auth_failure", "not_found", "conflict",
+    /// "success", "rate_limited", "server_error", "credential_rejected", "not_found", "conflict",
     /// "scim_error" or "unexpected".
     #[getter]
     fn kind(&self) -> &'static str {
@@ -177,4 +177,23 @@ impl PyResponse {
     // Compared by value; not hashed, like the reports.
     #[classattr]
     const __hash__: Option<Py<PyAny>> = None;
+}
+
+/// Whether a SCIM API key that expires at `expires_at` is still good at `now` (both Unix
+/// seconds; Atlassian's keys expire one year after creation), warning `warn_days` days before:
+/// `{"state": "valid" | "expires_soon" | "expired", "days_left": n}` (whole days; negative once
+/// expired). The library reads no clock: pass `time.time()` as `now`.
+#[pyfunction]
+#[pyo3(signature = (expires_at, now, warn_days=30))]
+pub(crate) fn key_expiry(
+    py: Python<'_>,
+    expires_at: i64,
+    now: i64,
+    warn_days: u32,
+) -> PyResult<Bound<'_, pyo3::types::PyDict>> {
+    let k = atlscim_core::key_expiry(expires_at, now, warn_days);
+    let d = pyo3::types::PyDict::new(py);
+    d.set_item("state", k.state.as_str())?;
+    d.set_item("days_left", k.days_left)?;
+    Ok(d)
 }

@@ -276,12 +276,16 @@ KEYS: dict[str, list[str]] = {
     "file": ["kind?", "description", "cases"],
     "check": ["name", "config?", "request", "expect"],
     "check.request": ["method", "path", "body?", "current?"],
-    "check.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?"],
+    "check.expect": [
+        "valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?",
+        "sent_status?",
+    ],
     "patch": ["name", "config?", "resource_type", "resource", "patch", "expect"],
     "patch.expect": ["result?", "error?"],
     "patch.expect.error": ["rule", "status", "scimType"],
     "diff": ["name", "config?", "resource_type", "current", "desired", "expect"],
-    "diff.expect": ["messages"],
+    "diff.expect": ["messages?", "error?"],
+    "diff.expect.error": ["rule", "status", "scimType"],
     "batch": ["name", "config?", "requests", "expect"],
     "batch.requests[]": ["method", "path", "body?", "current?"],
     "batch.expect[]": ["valid", "status", "issues", "issue_order?", "issue_order_reason?"],
@@ -385,6 +389,10 @@ def lint_case(kind: str, case: Any) -> list[str]:
             out += _shape("patch.expect.error", expect["error"])
     elif shape == "diff":
         out += _shape("diff.expect", expect)
+        if ("messages" in expect) == ("error" in expect):
+            out.append("diff.expect: exactly one of messages and error")
+        elif "error" in expect:
+            out += _shape("diff.expect.error", expect["error"])
     elif shape == "batch":
         requests = case["requests"]
         if not isinstance(requests, list) or not isinstance(expect, list):

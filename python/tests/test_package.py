@@ -93,7 +93,7 @@ def test_public_names() -> None:
         "Batch", "ConfigError", "Executor", "Filter", "FilterError", "Issue", "Mapping", "MappingError",
         "NormalizeError", "PatchError", "Plan", "Profile", "Report", "Response", "ScimError", "SyncError",
         "__version__", "classify_response",
-        "join_display_name", "nearest_atlassian_language", "normalize_email", "normalize_locale",
+        "join_display_name", "key_expiry", "nearest_atlassian_language", "normalize_email", "normalize_locale",
         "normalize_timezone", "parse_accept_language", "parse_filter", "rules", "split_display_name"])
     for name in atlscim.__all__:
         assert hasattr(atlscim, name)

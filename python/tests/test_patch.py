@@ -43,7 +43,8 @@ def test_a_failed_patch_raises_patch_error_with_what_the_server_answers() -> Non
         PROFILE.apply_patch(USER, patch({"op": "add", "path": "title", "value": "x"}, {"op": "remove"}))
     e = raised.value
     assert isinstance(e, atlscim.ScimError) and isinstance(e, ValueError)
-    assert (e.status, e.scim_type, e.rule, e.operation) == (400, "noTarget", "RFC-P-004", 1)
+    # A remove without a path: ATL-P-004 under the Atlassian profile (reference §11).
+    assert (e.status, e.scim_type, e.rule, e.operation) == (400, "invalidValue", "ATL-P-004", 1)
     assert (e.path, e.pointer) == ("Operations[1]", "/Operations/1")
     assert str(e) == e.detail and "path" in e.detail
     assert USER == before  # all or nothing

@@ -25,7 +25,9 @@ def test_a_valid_request() -> None:
     report = PROFILE.check("POST", "/Users", USER)
     assert (report.valid, report.status, report.issues) == (True, None, [])
     assert report.to_scim_error() is None
-    assert report.to_dict() == {"valid": True, "status": None, "issues": [], "omitted": 0, "normalized": USER}
+    assert report.to_dict() == {
+        "valid": True, "status": None, "issues": [], "omitted": 0, "sentStatus": None, "normalized": USER
+    }
     assert report.omitted == 0
 
 
@@ -42,7 +44,8 @@ def test_an_invalid_request_is_a_report_not_an_exception() -> None:
 def test_to_dict_is_the_shared_json_shape() -> None:
     report = PROFILE.check("POST", "/Users", NO_PRIMARY)
     shape = report.to_dict()
-    assert list(shape) == ["valid", "status", "issues", "omitted", "normalized"]
+    assert list(shape) == ["valid", "status", "issues", "omitted", "sentStatus", "normalized"]
+    assert shape["sentStatus"] == report.sent_status == 400
     assert shape["issues"] == [report.issues[0].to_dict()]
     assert list(shape["issues"][0]) == ["severity", "rule", "path", "pointer", "status", "scimType", "detail"]
     assert shape["normalized"] == NO_PRIMARY

@@ -62,7 +62,7 @@ def test_waits_from_headers_in_every_form() -> None:
 def test_auth_failures_are_not_retried() -> None:
     r = atlscim.classify_response(401, '{"error":"Missing authorization header","traceId":"4f3c"}',
                                   {"Retry-After": "30"})
-    assert (r.kind, r.retryable, r.retry_after, r.trace_id) == ("auth_failure", False, None, "4f3c")
+    assert (r.kind, r.retryable, r.retry_after, r.trace_id) == ("credential_rejected", False, None, "4f3c")
 
 
 def test_bad_arguments() -> None:
@@ -76,3 +76,13 @@ def test_bad_arguments() -> None:
         atlscim.classify_response(70000, "")
     with pytest.raises(TypeError):
         atlscim.classify_response(429, "", {}, NOW)  # type: ignore[call-arg]
+
+
+def test_key_expiry_warns_within_the_window() -> None:
+    day = 86_400
+    expires = 1_800_000_000
+    assert atlscim.key_expiry(expires, expires - 31 * day) == {"state": "valid", "days_left": 31}
+    assert atlscim.key_expiry(expires, expires - 30 * day) == {"state": "expires_soon", "days_left": 30}
+    assert atlscim.key_expiry(expires, expires - 10 * day, warn_days=7)["state"] == "valid"
+    assert atlscim.key_expiry(expires, expires) == {"state": "expired", "days_left": 0}
+    assert atlscim.key_expiry(expires, expires + day + 1) == {"state": "expired", "days_left": -2}

@@ -68,9 +68,9 @@ def patch_and_diff_work() -> list[tuple[str, atlscim.Profile, dict[str, Any]]]:
 
 def patch_or_diff(kind: str, profile: atlscim.Profile, c: dict[str, Any]) -> Any:
     """The result of a patch or diff vector's call, or the error's rule."""
-    if kind == "diff":
-        return profile.diff(c["current"], c["desired"], c["resource_type"])
     try:
+        if kind == "diff":
+            return profile.diff(c["current"], c["desired"], c["resource_type"])
         return profile.apply_patch(c["resource"], c["patch"], c["resource_type"])
     except atlscim.PatchError as e:
         return ("PatchError", e.rule, e.pointer, e.detail)

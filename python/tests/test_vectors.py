@@ -122,6 +122,9 @@ def test_vector(case: Case, how: str, body: Any) -> None:
     if "omitted" in expect:
         assert_json(report.omitted, expect["omitted"])
         assert_json(report.to_dict()["omitted"], expect["omitted"])
+    if "sent_status" in expect:
+        assert_json(report.sent_status, expect["sent_status"])
+        assert_json(report.to_dict()["sentStatus"], expect["sent_status"])
     # The report's JSON shape agrees with its attributes.
     shape = report.to_dict()
     assert_json([shape["valid"], shape["status"], len(shape["issues"])], [report.valid, report.status, len(report.issues)])
@@ -151,6 +154,13 @@ def test_diff_vector(case: KindCase) -> None:
     c = case.data
     assert not lint_case("diff", c)
     profile = profile_from(c.get("config"))
+    if "error" in c["expect"]:
+        with pytest.raises(atlscim.PatchError) as raised:
+            profile.diff(c["current"], c["desired"], c["resource_type"])
+        e = raised.value
+        assert same_json({"rule": e.rule, "status": e.status, "scimType": e.scim_type}, c["expect"]["error"]), str(e)
+        assert e.detail
+        return
     messages = profile.diff(c["current"], c["desired"], c["resource_type"])
     assert_json(messages, c["expect"]["messages"])
     if messages:

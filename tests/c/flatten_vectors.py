@@ -147,6 +147,8 @@ def verdict(out, expect):
         record(out, "issue-order", "any")
     if has(expect, "omitted"):
         record(out, "omitted", dump(get(expect, "omitted")))
+    if has(expect, "sent_status"):
+        record(out, "sent-status", dump(get(expect, "sent_status")))
 
 
 def request(out, req):
@@ -188,9 +190,13 @@ def flatten_patch(case, out):
     if has(expect, "result"):
         record(out, "result", canonical(get(expect, "result")))
     else:
-        error = get(expect, "error")
-        scim_type = get(error, "scimType")
-        record(out, "error", f"{get(error, 'rule')} {get(error, 'status')} {scim_type if scim_type else 'null'}")
+        record(out, "error", error_text(get(expect, "error")))
+
+
+def error_text(error):
+    """An expected refusal as the C runner prints the one it gets: `rule status scimType`."""
+    scim_type = get(error, "scimType")
+    return f"{get(error, 'rule')} {get(error, 'status')} {scim_type if scim_type else 'null'}"
 
 
 def generated_list(value):
@@ -213,10 +219,13 @@ def generated_list(value):
 
 def flatten_diff(case, out):
     case = generated_list(case)
-    messages = get(get(case, "expect"), "messages")
     record(out, "type", get(case, "resource_type"))
     record(out, "current", dump(get(case, "current")))
     record(out, "desired", dump(get(case, "desired")))
+    if has(get(case, "expect"), "error"):
+        record(out, "error", error_text(get(get(case, "expect"), "error")))
+        return
+    messages = get(get(case, "expect"), "messages")
     record(out, "messages", canonical(messages))
     for message in messages:
         record(out, "message", canonical(message))
@@ -295,12 +304,14 @@ KEYS = {
     "file": ["kind?", "description", "cases"],
     "check": ["name", "config?", "request", "expect"],
     "check.request": ["method", "path", "body?", "current?"],
-    "check.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?"],
+    "check.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?",
+                     "sent_status?"],
     "patch": ["name", "config?", "resource_type", "resource", "patch", "expect"],
     "patch.expect": ["result?", "error?"],
     "patch.expect.error": ["rule", "status", "scimType"],
     "diff": ["name", "config?", "resource_type", "current", "desired", "expect"],
-    "diff.expect": ["messages"],
+    "diff.expect": ["messages?", "error?"],
+    "diff.expect.error": ["rule", "status", "scimType"],
     "batch": ["name", "config?", "requests", "expect"],
     "batch.requests[]": ["method", "path", "body?", "current?"],
     "batch.expect[]": ["valid", "status", "issues", "issue_order?", "issue_order_reason?"],
@@ -385,6 +396,11 @@ def lint(kind, case):
         if has(expect, "result") == has(expect, "error"):
             return out + ["patch.expect: exactly one of result and error"]
         return out + (shape_problems("patch.expect.error", get(expect, "error")) if has(expect, "error") else [])
+    if shape == "diff":
+        out = shape_problems("diff.expect", expect)
+        if has(expect, "messages") == has(expect, "error"):
+            return out + ["diff.expect: exactly one of messages and error"]
+        return out + (shape_problems("diff.expect.error", get(expect, "error")) if has(expect, "error") else [])
     if shape == "batch":
         requests = get(case, "requests")
         if not isinstance(requests, list) or not isinstance(expect, list):

@@ -336,11 +336,41 @@ static void test_nothing_to_send(void) {
     atlscim_request request = {"PATCH", 5, "/Groups/g1", 10, same, LEN(same), group, LEN(group)};
     atlscim_report *report = check(profile, &request);
     EXPECT(atlscim_report_valid(report) && atlscim_report_nothing_to_send(report));
+    {
+        /* Nothing to send is a null normalized body, never an empty Operations. */
+        atlscim_bytes normalized = {NULL, 0};
+        EXPECT(atlscim_report_normalized_json(report, &normalized, NULL) == ATLSCIM_STATUS_OK);
+        EXPECT(normalized.len == 4 && memcmp(normalized.data, "null", 4) == 0);
+        atlscim_bytes_free(&normalized);
+    }
     atlscim_report_free(report);
     request.body = other;
     request.body_len = LEN(other);
     report = check(profile, &request);
     EXPECT(!atlscim_report_valid(report) && !atlscim_report_nothing_to_send(report));
+    atlscim_report_free(report);
+    atlscim_profile_free(profile);
+}
+
+static void test_key_expiry(void) {
+    const int64_t day = 86400, expires = 1800000000;
+    int64_t left = 99;
+    EXPECT(atlscim_key_expiry(expires, expires - 31 * day, 30, &left) == ATLSCIM_KEY_STATE_VALID && left == 31);
+    EXPECT(atlscim_key_expiry(expires, expires - 30 * day, 30, &left) == ATLSCIM_KEY_STATE_EXPIRES_SOON && left == 30);
+    EXPECT(atlscim_key_expiry(expires, expires, 30, &left) == ATLSCIM_KEY_STATE_EXPIRED && left == 0);
+    EXPECT(atlscim_key_expiry(expires, expires + day + 1, 30, NULL) == ATLSCIM_KEY_STATE_EXPIRED);
+}
+
+static void test_sent_status(void) {
+    /* A create without schemas: valid once lenient mode adds them, refused as sent. */
+    static const char body[] = "{\"userName\":\"a@example.com\",\"emails\":[{\"value\":\"a@example.com\","
+                               "\"primary\":true}]}";
+    atlscim_profile *profile = atlscim_profile_atlassian();
+    atlscim_request request = {"POST", 4, "/Users", 6, body, LEN(body), NULL, 0};
+    atlscim_report *report = check(profile, &request);
+    EXPECT(atlscim_report_valid(report) && atlscim_report_status(report) == 0);
+    EXPECT(atlscim_report_sent_status(report) == 400);
+    EXPECT(atlscim_report_sent_status(NULL) == 0);
     atlscim_report_free(report);
     atlscim_profile_free(profile);
 }
@@ -470,6 +500,8 @@ int main(void) {
     test_invalid_requests_are_reports();
     test_reports();
     test_nothing_to_send();
+    test_key_expiry();
+    test_sent_status();
     test_null_handles();
     test_rules();
     test_threads();

@@ -287,6 +287,16 @@ static int verify_report(const vcase *c, size_t from, size_t to, const atlscim_r
         ok = 0;
     }
     {
+        /* The status of the body as sent (0 for null: accepted). */
+        const field *want_sent = get_in(c, from, to, "sent-status");
+        unsigned sent = atlscim_report_sent_status(report);
+        if (want_sent != NULL &&
+            sent != (strcmp(want_sent->data, "null") == 0 ? 0u : (unsigned)strtoul(want_sent->data, NULL, 10))) {
+            fprintf(stderr, "FAIL %s: sent_status %u, expected %s\n", c->name, sent, want_sent->data);
+            ok = 0;
+        }
+    }
+    {
         const field *want_omitted = get_in(c, from, to, "omitted");
         if (want_omitted != NULL && atlscim_report_omitted(report) != (size_t)strtoul(want_omitted->data, NULL, 10)) {
             fprintf(stderr, "FAIL %s: omitted %zu, expected %s\n", c->name, atlscim_report_omitted(report),
@@ -406,6 +416,20 @@ static atlscim_resource_type resource_type_of(const vcase *c) {
     return type != NULL && strcmp(type, "Group") == 0 ? ATLSCIM_RESOURCE_TYPE_GROUP : ATLSCIM_RESOURCE_TYPE_USER;
 }
 
+/* Whether a refusal's rule, HTTP status and scimType are the expected `rule status scimType`. */
+static int same_refusal(const vcase *c, const atlscim_error *err, const field *error) {
+    atlscim_str rule = atlscim_error_rule(err), scim_type = atlscim_error_scim_type(err);
+    char got[256];
+    snprintf(got, sizeof got, "%.*s %u %.*s", (int)rule.len, rule.data, (unsigned)atlscim_error_http_status(err),
+             scim_type.data ? (int)scim_type.len : 4, scim_type.data ? scim_type.data : "null");
+    if (strcmp(got, error->data) != 0) {
+        atlscim_str m = atlscim_error_message(err);
+        fprintf(stderr, "FAIL %s: refused with %s, expected %s (%.*s)\n", c->name, got, error->data, (int)m.len, m.data);
+        return 0;
+    }
+    return 1;
+}
+
 static int run_patch(const vcase *c) {
     atlscim_profile *profile = profile_for(c);
     const field *resource = get(c, "resource"), *patch = get(c, "patch");
@@ -435,16 +459,7 @@ static int run_patch(const vcase *c) {
                 error->data);
         ok = 0;
     } else {
-        atlscim_str rule = atlscim_error_rule(err), scim_type = atlscim_error_scim_type(err);
-        char got[256];
-        snprintf(got, sizeof got, "%.*s %u %.*s", (int)rule.len, rule.data, (unsigned)atlscim_error_http_status(err),
-                 scim_type.data ? (int)scim_type.len : 4, scim_type.data ? scim_type.data : "null");
-        if (strcmp(got, error->data) != 0) {
-            atlscim_str m = atlscim_error_message(err);
-            fprintf(stderr, "FAIL %s: refused with %s, expected %s (%.*s)\n", c->name, got, error->data, (int)m.len,
-                    m.data);
-            ok = 0;
-        }
+        ok = same_refusal(c, err, error);
     }
     atlscim_error_free(err);
     atlscim_bytes_free(&out);
@@ -454,7 +469,7 @@ static int run_patch(const vcase *c) {
 static int run_diff(const vcase *c) {
     atlscim_profile *profile = profile_for(c);
     const field *current = get(c, "current"), *desired = get(c, "desired"), *want = get(c, "messages");
-    const field *desired_json = get(c, "desired-json");
+    const field *desired_json = get(c, "desired-json"), *error = get(c, "error");
     atlscim_resource_type type = resource_type_of(c);
     atlscim_bytes messages = {NULL, 0}, state = {NULL, 0};
     atlscim_error *err = NULL;
@@ -462,6 +477,22 @@ static int run_diff(const vcase *c) {
     size_t i, applied = 0;
     int ok = 1;
 
+    if (profile != NULL && current != NULL && desired != NULL && error != NULL) {
+        /* No PATCH gives desired (a group rename, ATL-G-002): diff refuses. */
+        status = atlscim_profile_diff(profile, type, current->data, current->len, desired->data, desired->len,
+                                      &messages, &err);
+        atlscim_profile_free(profile);
+        if (status != ATLSCIM_STATUS_PATCH_REFUSED || messages.data != NULL) {
+            fprintf(stderr, "FAIL %s: diff gave %s, expected a refusal (%s)\n", c->name, atlscim_status_str(status),
+                    error->data);
+            ok = 0;
+        } else {
+            ok = same_refusal(c, err, error);
+        }
+        atlscim_error_free(err);
+        atlscim_bytes_free(&messages);
+        return ok;
+    }
     if (profile == NULL || current == NULL || desired == NULL || want == NULL || desired_json == NULL) {
         atlscim_profile_free(profile);
         fprintf(stderr, "FAIL %s: cannot run\n", c->name);

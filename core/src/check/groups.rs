@@ -71,21 +71,23 @@ pub(crate) fn member_rules(
         w.issue(Severity::Error, &rules::ATL_G_006, loc, detail);
         return;
     }
+    // Atlassian answers an unknown member 404 in a PATCH and 400 in a PUT (its OpenAPI).
+    let not_a_member = if w.partial { &rules::ATL_G_005_PATCH } else { &rules::ATL_G_005 };
     if let Some(v) = value {
         if v.contains('@') {
             let detail =
                 format!("{v:?} is an email address; members are listed by the SCIM id Atlassian gave the user");
-            w.issue(Severity::Error, &rules::ATL_G_005, loc, detail);
+            w.issue(Severity::Error, not_a_member, loc, detail);
         } else if looks_like_account_id(v) {
             let detail = format!(
                 "{v:?} looks like an Atlassian account id (atlassianAccountId); members are listed by SCIM user id"
             );
-            w.issue(Severity::Error, &rules::ATL_G_005, loc, detail);
+            w.issue(Severity::Error, not_a_member, loc, detail);
         } else if let Some(r) = reference {
             let ends_right = r.trim_end_matches('/').rsplit_once("/Users/").is_some_and(|(_, id)| id == v);
             if !ends_right {
                 let detail = format!("$ref {r:?} does not point to …/Users/{v} in this directory");
-                w.issue(Severity::Error, &rules::ATL_G_005, loc, detail);
+                w.issue(Severity::Error, not_a_member, loc, detail);
             }
         }
     }

@@ -83,19 +83,35 @@ impl Profile {
             // With the resource at hand, the operations can be tried: a value filter that matches
             // nothing shows up here rather than at Atlassian.
             let rt = self.schemas().resource(endpoint.kind);
-            if let Err(e) = crate::patch::apply(current, &operations, Some(rt), self.apply_options(endpoint.kind)) {
-                let loc = Loc::ROOT;
-                let mut i = issue(Severity::Error, e.rule, &loc, e.detail.clone());
-                i.path = e.path.clone();
-                i.pointer = e.pointer.clone();
-                issues.push(i);
+            let options = self.apply_options(endpoint.kind);
+            match crate::patch::apply(current, &operations, Some(rt), options) {
+                Err(e) => {
+                    let loc = Loc::ROOT;
+                    let mut i = issue(Severity::Error, e.rule, &loc, e.detail.clone());
+                    i.path = e.path.clone();
+                    i.pointer = e.pointer.clone();
+                    issues.push(i);
+                }
+                Ok(after) if self.is_atlassian() => {
+                    // The rules judge the names as the message leaves them, before Atlassian's
+                    // display-name rule overwrites them (which ATL-U-020 warns about).
+                    let plain = crate::patch::ApplyOptions { display_name_overwrites_names: false, ..options };
+                    let after = match options.display_name_overwrites_names {
+                        true => crate::patch::apply(current, &operations, Some(rt), plain).unwrap_or(after),
+                        false => after,
+                    };
+                    super::state::patch_rules(self, endpoint.kind, value, current, &after, &mut issues);
+                }
+                Ok(_) => {}
             }
         }
         let mut fixes = Fixes::default();
         if changed {
             fixes.push(Fix::Replace { pointer: String::new(), value: normalized.unwrap_or(Value::Null) });
         }
-        Report::new(issues, fixes, readable)
+        let report = Report::new(issues, fixes, readable);
+        // Every operation dropped: an empty Operations is no message to send.
+        if changed && operations.is_empty() { report.leaving_nothing_to_send() } else { report }
     }
 
     /// DELETE: what Atlassian does with it (reference §6), and the reversible alternative.
@@ -157,8 +173,20 @@ impl Profile {
                             ResourceKind::User => "userName eq \"…\" or externalId eq \"…\"",
                             ResourceKind::Group => "displayName eq \"…\"",
                         };
-                        let detail = format!("Atlassian answers 400 \"Caller has provided an invalid filter\" to {f}: it filters {}s only by {allowed}", endpoint.kind.as_str());
+                        // The filter as it was sent, not as atlscim would print it.
+                        let detail = format!("Atlassian answers 400 \"Caller has provided an invalid filter\" to the filter `{raw}`: it filters {}s only by {allowed}", endpoint.kind.as_str());
                         issues.push(issue(Severity::Error, &rules::ATL_Q_001, &loc, detail));
+                    }
+                }
+                "attributes" | "excludedattributes" if self.is_atlassian() => {
+                    let rt = self.schemas().resource(endpoint.kind);
+                    for attr in raw.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+                        let known = crate::path::PatchPath::parse_with(attr, &self.filter_limits())
+                            .is_ok_and(|p| p.filter.is_none() && p.resolve(rt).is_ok());
+                        if !known {
+                            let detail = format!("{attr:?} is not an attribute of the {} resource type", endpoint.kind.as_str());
+                            issues.push(issue(Severity::Warning, &rules::ATL_Q_005, &loc, detail));
+                        }
                     }
                 }
                 "startindex" => match raw.trim().parse::<i64>() {

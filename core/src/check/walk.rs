@@ -49,6 +49,8 @@ pub(crate) struct TopFacts<'de> {
     pub display_name: Option<Cow<'de, str>>,
     pub given_name: Option<Cow<'de, str>>,
     pub family_name: Option<Cow<'de, str>>,
+    /// externalId as sent (ATL-U-009 compares it byte for byte with the current one).
+    pub external_id: Option<Cow<'de, str>>,
     /// The value of the one email marked primary.
     pub primary_email: Option<Cow<'de, str>>,
     /// How many members a group body lists.
@@ -493,7 +495,8 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                     );
                 }
                 if attr.mutability == Mutability::ReadOnly {
-                    let detail = "read-only: the server sets it and ignores what a client sends".to_string();
+                    let detail =
+                        format!("{} is read-only: the server sets it and ignores what a client sends", attr.name);
                     w.drop_member(w.readonly_rule(), &loc, detail);
                     map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
                     continue;
@@ -513,6 +516,8 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                         w.top.user_name = summary.text;
                     } else if attr.is("displayName") {
                         w.top.display_name = summary.text;
+                    } else if attr.is("externalId") {
+                        w.top.external_id = summary.text;
                     }
                 }
                 continue;
@@ -536,7 +541,11 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                 continue;
             }
             let loc = root.key(&key, &key);
-            let detail = format!("{key} is not an attribute of the {} schema or of its extensions", rt.kind.as_str());
+            let detail = format!(
+                "{key} is not an attribute of the {} schema or of its extensions{}",
+                rt.kind.as_str(),
+                meant_urn(rt, &key)
+            );
             w.issue(Severity::Error, &rules::RFC_A_001, &loc, detail);
             map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
         }
@@ -668,7 +677,8 @@ impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
                 urns.push(ext.id.as_str());
             } else {
                 let rule = w.schemas_rule(&rules::RFC_S_003);
-                let detail = format!("{urn} is not a schema of the {} resource type", rt.kind.as_str());
+                let detail =
+                    format!("{urn} is not a schema of the {} resource type{}", rt.kind.as_str(), meant_urn(rt, &urn));
                 w.issue(Severity::Error, rule, &loc, detail);
             }
         }
@@ -1302,7 +1312,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
                 );
             }
             if attr.mutability == Mutability::ReadOnly {
-                let detail = "read-only: the server sets it and ignores what a client sends".to_string();
+                let detail = format!("{} is read-only: the server sets it and ignores what a client sends", loc.path());
                 w.drop_member(w.readonly_rule(), &loc, detail);
                 map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth })?;
                 continue;
@@ -1395,6 +1405,16 @@ pub fn is_xsd_datetime(s: &str) -> bool {
         [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()),
         _ => false,
     }
+}
+
+/// " (did you mean …?)" for a URN a typo away from one of the resource type's schemas
+/// (`…:enterprise:2.0User`), else nothing.
+fn meant_urn(rt: &ResourceType, urn: &str) -> String {
+    if !urn.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")) {
+        return String::new();
+    }
+    let known = std::iter::once(rt.core.id.as_str()).chain(rt.extensions.iter().map(|e| e.id.as_str()));
+    crate::mapping::spec::closest(urn, known).map_or_else(String::new, |m| format!(" (did you mean {m}?)"))
 }
 
 #[cfg(test)]

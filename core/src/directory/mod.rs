@@ -271,21 +271,19 @@ impl Directory {
                 ResourceKind::Group => self.delete_group(id),
             };
         }
+        if report.nothing_to_send() {
+            // Every operation was one the check dropped (Okta's group-name refresh): Atlassian
+            // accepts the request and nothing changes.
+            let body = match kind {
+                ResourceKind::User => query::project(current, &users::query_of(rel)),
+                ResourceKind::Group => current,
+            };
+            return (Answer::json(200, body), Vec::new());
+        }
         let Some(Value::Object(resource)) = report.normalized_value(Some(&Body::Json(body))) else {
             return (Answer::refused(&report), Vec::new());
         };
         let resource = if method == Method::Patch {
-            // Every operation was a no-op the check dropped (Okta's group-name refresh): Atlassian
-            // accepts the request and nothing changes. (Issue 13 gives the report a "nothing to
-            // send" verdict; this reads the same fact from the normalized message.)
-            let ops = resource.iter().find(|(k, _)| k.eq_ignore_ascii_case("Operations")).map(|(_, v)| v);
-            if ops.and_then(Value::as_array).is_some_and(Vec::is_empty) {
-                let body = match kind {
-                    ResourceKind::User => query::project(current, &users::query_of(rel)),
-                    ResourceKind::Group => current,
-                };
-                return (Answer::json(200, body), Vec::new());
-            }
             match self.profile.apply_patch(&current, &Value::Object(resource), kind) {
                 Ok(Value::Object(patched)) => patched,
                 Ok(_) => {

@@ -111,6 +111,10 @@ fn run(
     for (i, op) in operations.iter().enumerate() {
         let renames = options.display_name_overwrites_names && kind_sets_display_name(op);
         undo.before(res, op, renames);
+        let formatted_goes = options.display_name_overwrites_names && changes_names(op);
+        if formatted_goes {
+            undo.before_names(res);
+        }
         let ctx = Ctx { rt, lenient, index: i, budget: &budget, max_written: options.max_written_bytes };
         match (&op.path, op.op) {
             (None, OpKind::Remove) => return Err(PatchError::at(&rules::RFC_P_004, i, "remove needs a path")),
@@ -130,6 +134,9 @@ fn run(
         }
         if renames {
             overwrite_names(res);
+        }
+        if formatted_goes {
+            drop_stale_formatted(res);
         }
     }
     if let Some(o) = open {
@@ -195,6 +202,51 @@ fn kind_sets_display_name(op: &Operation) -> bool {
 }
 
 /// Atlassian overwrites first and last name with the display name's split when they disagree.
+/// Whether an operation may change the given or family name (directly, or through Atlassian's
+/// display-name rule) without writing `name.formatted` itself.
+fn changes_names(op: &Operation) -> bool {
+    let writes = |attr: &str, sub: Option<&str>| {
+        attr.eq_ignore_ascii_case("displayName")
+            || (attr.eq_ignore_ascii_case("name") && !sub.is_some_and(|s| s.eq_ignore_ascii_case("formatted")))
+    };
+    match &op.path {
+        Some(p) => writes(&p.attr.attr, p.sub_name()),
+        None => op.value.as_ref().and_then(Value::as_object).is_some_and(|m| {
+            m.iter().any(|(k, v)| {
+                k.eq_ignore_ascii_case("displayName")
+                    || (k.eq_ignore_ascii_case("name")
+                        && !v.as_object().is_some_and(|n| n.keys().any(|s| s.eq_ignore_ascii_case("formatted"))))
+            })
+        }),
+    }
+}
+
+/// `name.formatted` no longer agreeing with the given and family names is dropped: a stale full
+/// name is worse than none (Atlassian builds the display from the names).
+fn drop_stale_formatted(res: &mut Value) {
+    let Some(Value::Object(name)) = key_of_value(res, "name") else { return };
+    fn get<'m>(m: &'m Map<String, Value>, k: &str) -> Option<&'m str> {
+        key_of(m, k).and_then(|k| m.get(&k)).and_then(Value::as_str)
+    }
+    let Some(formatted) = get(name, "formatted") else { return };
+    let joined = crate::mapping::join_display_name(
+        get(name, "givenName").unwrap_or_default(),
+        get(name, "familyName").unwrap_or_default(),
+    );
+    if formatted != joined
+        && let Some(key) = key_of(name, "formatted")
+    {
+        name.remove(&key);
+    }
+}
+
+/// The member `key` (ignoring case) of an object, for changing it.
+fn key_of_value<'v>(res: &'v mut Value, key: &str) -> Option<&'v mut Value> {
+    let Value::Object(root) = res else { return None };
+    let k = key_of(root, key)?;
+    root.get_mut(&k)
+}
+
 fn overwrite_names(res: &mut Value) {
     let Value::Object(root) = res else { return };
     let display = key_of(root, "displayName").and_then(|k| root.get(&k)).and_then(Value::as_str).map(str::to_string);

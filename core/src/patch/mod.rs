@@ -304,8 +304,35 @@ impl Profile {
     /// message may be under this profile's limits (see [`messages`]). Each message is one this
     /// profile's `check` accepts; after a partial send, diffing again from what the server holds
     /// gives the rest (see [`diff`] for the rules).
-    pub fn diff(&self, current: &Value, desired: &Value, kind: ResourceKind) -> Vec<Value> {
-        messages(diff(current, desired, self.schemas().resource(kind), self.apply_options(kind)), self.limits())
+    ///
+    /// Under the Atlassian profile a group whose displayName differs is an error (ATL-G-002):
+    /// Atlassian does not rename a synced group, so no PATCH turns one into the other; the error
+    /// gives the recipe (create the new group, move the members, delete the old one).
+    pub fn diff(&self, current: &Value, desired: &Value, kind: ResourceKind) -> Result<Vec<Value>, PatchError> {
+        if self.is_atlassian() && kind == ResourceKind::Group {
+            let name = |v: &Value| {
+                v.as_object()?
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("displayName"))?
+                    .1
+                    .as_str()
+                    .map(str::to_string)
+            };
+            if let (Some(now), Some(wanted)) = (name(current), name(desired))
+                && now != wanted
+            {
+                return Err(PatchError {
+                    rule: &crate::rules::ATL_G_002,
+                    operation: None,
+                    path: "displayName".to_string(),
+                    pointer: "/displayName".to_string(),
+                    detail: format!(
+                        "the group {now:?} would be renamed to {wanted:?}, and Atlassian does not rename a synced group: create the group {wanted:?} (POST /Groups), move the members to it, then delete {now:?}"
+                    ),
+                });
+            }
+        }
+        Ok(messages(diff(current, desired, self.schemas().resource(kind), self.apply_options(kind)), self.limits()))
     }
 }
 

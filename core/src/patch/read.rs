@@ -393,8 +393,19 @@ impl<'b> Reader<'_, 'b> {
             } else {
                 &rules::RFC_P_002
             };
+            if rule == &rules::ATL_P_005 && self.lenient() {
+                // Real Entra ID mappings add manager, addresses, roles or employeeNumber to
+                // otherwise good updates: the rest goes through, as ATL-U-011 does for a POST.
+                let detail = format!(
+                    "{text}: Atlassian does not store {} (it is not in Atlassian's schema); this operation is dropped from normalized",
+                    p.attr.attr
+                );
+                self.rewritten = true;
+                self.w.issue(Severity::Warning, rule, loc, detail);
+                return None;
+            }
             let detail = if supported_elsewhere {
-                format!("{text}: Atlassian's schema has no such attribute")
+                format!("{text}: Atlassian does not store {} (it is not in Atlassian's schema)", p.attr.attr)
             } else {
                 e.message
             };
@@ -410,7 +421,9 @@ impl<'b> Reader<'_, 'b> {
 
     fn remove(&mut self, loc: &Loc<'_>, path: Option<(PatchPath, String, String)>, value: Option<(&str, &'b Value)>) {
         let Some((p, text, path_pointer)) = path else {
-            self.error(&rules::RFC_P_004, loc, "remove needs a path naming what to remove");
+            // Reference §11 names this case for Atlassian: ATL-P-004 under its profile.
+            let rule = if self.profile.is_atlassian() { &rules::ATL_P_004 } else { &rules::RFC_P_004 };
+            self.error(rule, loc, "remove needs a path naming what to remove");
             return;
         };
         let target = self.target(&p);
@@ -452,7 +465,19 @@ impl<'b> Reader<'_, 'b> {
         v: &Value,
     ) {
         let multi_complex = target.is_none_or(|t| t.attr.multi_valued && !t.attr.sub_attributes.is_empty());
-        if p.filter.is_some() || p.sub_name().is_some() || !multi_complex {
+        if p.filter.is_some() {
+            let only_email = if p.attr.attr.eq_ignore_ascii_case("emails") {
+                "; and removing the user's only email leaves the required emails empty, which Atlassian refuses"
+            } else {
+                ""
+            };
+            let detail = format!(
+                "remove takes no value: the path {text} already names the values to remove with its filter, so drop \"value\"{only_email}"
+            );
+            self.error(&rules::ATL_P_004, vloc, detail);
+            return;
+        }
+        if p.sub_name().is_some() || !multi_complex {
             self.error(
                 &rules::ATL_P_004,
                 vloc,
@@ -640,8 +665,9 @@ impl<'b> Reader<'_, 'b> {
         let new = v.as_str().unwrap_or_default();
         match self.current.and_then(|c| get_ci(c, "displayName")).and_then(Value::as_str) {
             Some(current) if current == new => {
-                let detail =
-                    format!("displayName {new:?} is the group's name already: a no-op, dropped from normalized");
+                let detail = format!(
+                    "displayName {new:?} is the group's name already: a no-op, dropped from normalized (a PATCH of no-ops only leaves nothing to send)"
+                );
                 self.rewrite(&rules::ATL_G_002, vloc, detail);
                 false
             }

@@ -68,6 +68,13 @@ impl UndoLog {
         }
     }
 
+    /// Saves the whole `name`, for an operation after which the stale `name.formatted` goes.
+    pub(super) fn before_names(&mut self, res: &Value) {
+        if let (true, Value::Object(root)) = (self.enabled, res) {
+            self.save_top(root, "name");
+        }
+    }
+
     fn save_path(&mut self, root: &Map<String, Value>, path: &PatchPath) {
         let attr = path.attr.attr.as_str();
         match &path.attr.urn {

@@ -54,7 +54,7 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
     ConfigKey {
         name: "verified_domains",
         ty: "array of domains",
-        doc: "the organization's verified domains: `\"example.com\"` or `{\"domain\": \"corp.example.org\", \"subdomains\": true}`",
+        doc: "the verified domains linked to this directory: `\"example.com\"` or `{\"domain\": \"corp.example.org\", \"subdomains\": true}`. With several identity-provider directories, only the directory linked to a user's email domain may update that user, so list the domains linked to the directory you check for, not every domain of the organization. Empty turns ATL-U-018 and ATL-U-019 off (`atlscim check` says so once)",
         read: |p, _, value| {
             p.verified_domains = verified_domains(value)?;
             Ok(())

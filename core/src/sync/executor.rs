@@ -441,7 +441,7 @@ impl Executor {
                     self.state.not_before = now + after.min(self.options.max_retry_after);
                 }
             }
-            Some(ResponseKind::AuthFailure) => {
+            Some(ResponseKind::CredentialRejected) => {
                 let detail = classified.as_ref().and_then(|c| c.detail.clone()).unwrap_or_default();
                 s.outcome = Outcome::NotRun;
                 s.detail = Some(format!("{}: the API key was refused; {detail}", response.status));

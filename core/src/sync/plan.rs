@@ -398,7 +398,16 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     for (d, f) in fates.iter().enumerate() {
         let Fate::Matched(c) = *f else { continue };
         let want = desired_user(&desired.users[d]);
-        let msgs = profile.diff(&current.users[c], &want, ResourceKind::User);
+        let msgs = match profile.diff(&current.users[c], &want, ResourceKind::User) {
+            Ok(msgs) => msgs,
+            // diff refuses only what Atlassian would refuse (a group rename); never for a user
+            // today, but a refusal must leave the user alone and say why, not vanish.
+            Err(e) => {
+                blocked.insert(d);
+                report.add("update_refused", RiskLevel::Danger, Some(e.rule.id), label(&desired.users[d]), &e.detail);
+                continue;
+            }
+        };
         if msgs.is_empty() {
             summary.unchanged_users += 1;
             continue;

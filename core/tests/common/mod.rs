@@ -29,13 +29,24 @@ const KEYS: &[(&str, &[&str])] = &[
     ("check.request", &["method", "path", "body?", "current?"]),
     (
         "check.expect",
-        &["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?"],
+        &[
+            "valid",
+            "status",
+            "issues",
+            "issue_order?",
+            "issue_order_reason?",
+            "normalized?",
+            "details?",
+            "omitted?",
+            "sent_status?",
+        ],
     ),
     ("patch", &["name", "config?", "resource_type", "resource", "patch", "expect"]),
     ("patch.expect", &["result?", "error?"]),
     ("patch.expect.error", &["rule", "status", "scimType"]),
     ("diff", &["name", "config?", "resource_type", "current", "desired", "expect"]),
-    ("diff.expect", &["messages"]),
+    ("diff.expect", &["messages?", "error?"]),
+    ("diff.expect.error", &["rule", "status", "scimType"]),
     ("batch", &["name", "config?", "requests", "expect"]),
     ("batch.requests[]", &["method", "path", "body?", "current?"]),
     ("batch.expect[]", &["valid", "status", "issues", "issue_order?", "issue_order_reason?"]),
@@ -134,7 +145,14 @@ pub fn lint_case(kind: &str, case: &Value) -> Vec<String> {
                 _ => out.push("patch.expect: exactly one of result and error".into()),
             }
         }
-        "diff" => out.extend(shape_problems("diff.expect", expect)),
+        "diff" => {
+            out.extend(shape_problems("diff.expect", expect));
+            match (expect.get("messages"), expect.get("error")) {
+                (Some(_), None) => {}
+                (None, Some(e)) => out.extend(shape_problems("diff.expect.error", e)),
+                _ => out.push("diff.expect: exactly one of messages and error".into()),
+            }
+        }
         "batch" => {
             let (requests, expects) = (case["requests"].as_array(), expect.as_array());
             match (requests, expects) {

@@ -1,0 +1,143 @@
+//! The rules that judge a PATCH by the resource it leaves behind: with `current` at hand, the
+//! operations are applied and the result is held against what the user or group is now, as a PUT
+//! is (ATL-U-008 an email or userName of another account, ATL-U-009 a changed externalId,
+//! ATL-U-019 a primary email that leaves the verified domains, ATL-U-020 a display name that
+//! disagrees with the names, ATL-G-007 a group above the size limit).
+//!
+//! Each issue points at the operation that wrote the attribute (the last one, when several do),
+//! in the message as it was sent.
+
+use serde_json::Value;
+
+use super::loc::Loc;
+use super::{issue, names_overwritten, primary_email_of, string_of};
+use crate::profile::{self, Profile};
+use crate::report::{Issues, Severity};
+use crate::rules::{self, Rule};
+use crate::schema::{ResourceKind, USER_URN};
+
+/// The index of the last operation of `message` that writes one of `names` (a top-level
+/// attribute of the core schema), and the key `Operations` is written with.
+fn writer<'m>(message: &'m Value, names: &[&str]) -> Option<(&'m str, usize)> {
+    let (key, ops) = message.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case("operations"))?;
+    let ops = ops.as_array()?;
+    let named = |attr: &str| names.iter().any(|n| n.eq_ignore_ascii_case(attr));
+    let writes = |op: &Value| -> bool {
+        let member = |k: &str| op.as_object().and_then(|m| m.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)));
+        match member("path").map(|(_, v)| v) {
+            Some(Value::String(path)) => {
+                let bare = match path.get(..USER_URN.len() + 1) {
+                    Some(prefix) if prefix[..USER_URN.len()].eq_ignore_ascii_case(USER_URN) => &path[prefix.len()..],
+                    _ => path.as_str(),
+                };
+                let attr = bare.split(['.', '[']).next().unwrap_or_default();
+                named(attr)
+            }
+            // A path-less add or replace names its attributes as the members of its value.
+            None | Some(Value::Null) => {
+                member("value").and_then(|(_, v)| v.as_object()).is_some_and(|value| value.keys().any(|k| named(k)))
+            }
+            Some(_) => false,
+        }
+    };
+    ops.iter().rposition(writes).map(|i| (key.as_str(), i))
+}
+
+/// Pushes `rule`'s issue at the operation that writes one of `names`; nothing when none does
+/// (the attribute did not change through this message).
+fn at_writer(
+    issues: &mut Issues,
+    message: &Value,
+    names: &[&str],
+    severity: Severity,
+    rule: &'static Rule,
+    detail: impl FnOnce() -> String,
+) {
+    let Some((key, i)) = writer(message, names) else { return };
+    let root = Loc::ROOT;
+    let ops = root.key(key, "Operations");
+    issues.push(issue(severity, rule, &ops.index(i), detail()));
+}
+
+/// The rules for a PATCH whose operations turn `current` into `after` (applied without
+/// Atlassian's display-name rule, so `after` holds the names as the message leaves them).
+pub(super) fn patch_rules(
+    profile: &Profile,
+    kind: ResourceKind,
+    message: &Value,
+    current: &Value,
+    after: &Value,
+    issues: &mut Issues,
+) {
+    match kind {
+        ResourceKind::User => user_rules(profile, message, current, after, issues),
+        ResourceKind::Group => group_rules(profile, message, after, issues),
+    }
+}
+
+fn user_rules(profile: &Profile, message: &Value, current: &Value, after: &Value, issues: &mut Issues) {
+    if let Some(name) = string_of(after, "userName")
+        && string_of(current, "userName").is_none_or(|now| !now.eq_ignore_ascii_case(name))
+        && profile.known_user_names.find(&name.to_lowercase()).is_some()
+    {
+        at_writer(issues, message, &["userName"], Severity::Error, &rules::ATL_U_008, || {
+            format!(
+                "the userName {name:?} already belongs to an account Atlassian holds (known_user_names): Atlassian answers 409"
+            )
+        });
+    }
+    if let Some(now) = string_of(current, "externalId")
+        && let Some(sent) = string_of(after, "externalId")
+        && now != sent
+    {
+        at_writer(issues, message, &["externalId"], Severity::Warning, &rules::ATL_U_009, || {
+            super::external_id_change(now, sent)
+        });
+    }
+    let (before, email) = (primary_email_of(current), primary_email_of(after));
+    if let Some(e) = email
+        && before.is_none_or(|b| profile::email_key(b) != profile::email_key(e))
+    {
+        if profile.known_emails.find(&profile::email_key(e)).is_some() {
+            at_writer(issues, message, &["emails"], Severity::Error, &rules::ATL_U_008, || {
+                format!(
+                    "Resource [USER]: with email[{e}] already exists. (the email belongs to another account; known_emails)"
+                )
+            });
+        }
+        let domains = profile.verified_domains();
+        if let Some(b) = before
+            && !domains.is_empty()
+            && profile::verified(domains, e) == Some(false)
+            && profile::verified(domains, b) == Some(true)
+        {
+            at_writer(issues, message, &["emails"], Severity::Warning, &rules::ATL_U_019, || {
+                format!(
+                    "the primary email moves from the verified domain of {b:?} to {e:?}, whose domain is not verified: Atlassian unlinks the account and drops its SCIM group memberships"
+                )
+            });
+        }
+    }
+    if writer(message, &["displayName", "name"]).is_some()
+        && let Some(display) = string_of(after, "displayName")
+    {
+        let name = after.as_object().and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case("name")));
+        let part = |sub: &str| name.and_then(|(_, n)| string_of(n, sub));
+        if let Some(detail) = names_overwritten(display, part("givenName"), part("familyName")) {
+            at_writer(issues, message, &["displayName", "name"], Severity::Warning, &rules::ATL_U_020, || detail);
+        }
+    }
+}
+
+fn group_rules(profile: &Profile, message: &Value, after: &Value, issues: &mut Issues) {
+    let limit = profile.limits().users_per_group;
+    let members = after.as_object().and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case("members")));
+    let n = members.and_then(|(_, v)| v.as_array()).map_or(0, Vec::len);
+    if n as u64 > limit {
+        at_writer(issues, message, &["members"], Severity::Warning, &rules::ATL_G_007, || {
+            format!(
+                "the group has {n} members after this PATCH: more than the {limit} Atlassian syncs per group (limits.users_per_group); the rest are not synced"
+            )
+        });
+    }
+}
