@@ -23,8 +23,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from atlscim._native import Profile, Report, Response, classify_response
@@ -90,10 +89,10 @@ class Exchange:
                 f"sent_normalized={self.sent_normalized!r}, synthetic={self.synthetic!r})")
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The decision on one request before it is sent: ``body`` is what to send (None: the
-    caller's body, unchanged), ``skip`` means send nothing and answer 204."""
+    caller's body, unchanged), ``skip`` means send nothing and answer 204. A named tuple: made
+    on every request, and a frozen dataclass costs a microsecond to build."""
 
     path: str
     report: Report
