@@ -35,6 +35,6 @@ for t in "${targets[@]}"; do
     echo "fuzz: $t FAILED (crash input in build/fuzz/artifacts/$t/; add it to tests/vectors as a regression case)"
     exit 1
   fi
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
+  runs=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
   echo "fuzz: $t ok, $runs executions"
 done
