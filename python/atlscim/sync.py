@@ -163,6 +163,8 @@ class _Driver:
         self.clock = clock
         self.total = len(plan)
         self.requests = 0
+        # Each step's kind, read once: a progress report per answer must not convert every step.
+        self.kinds: dict[str, str] = {step["id"]: step["kind"] for step in plan.steps} if self.progress else {}
 
     def next(self) -> dict[str, Any]:
         action: dict[str, Any] = self.executor.next(self.clock())
@@ -185,10 +187,10 @@ class _Driver:
         self.executor.feed(status, headers, body, now=self.clock())
         self.save()
         if self.progress is not None:
-            record = next(r for s, r in self.executor.steps() if s["id"] == action["step"])
+            record = self.executor.outcome(action["step"]) or {}
             self.progress(
-                Progress(self.finished(), self.total, action["step"], _kind(self.executor, action["step"]),
-                         record["outcome"], status)
+                Progress(self.finished(), self.total, action["step"], self.kinds.get(action["step"], ""),
+                         record.get("outcome"), status)
             )
 
     def finished(self) -> int:
@@ -210,14 +212,6 @@ class _Driver:
     def result(self) -> Result:
         self.save()
         return Result(self.executor.outcomes(), self.executor.state, self.executor.steps(), self.requests)
-
-
-def _kind(executor: Executor, step_id: str) -> str:
-    for step, _ in executor.steps():
-        if step["id"] == step_id:
-            kind: str = step["kind"]
-            return kind
-    return ""
 
 
 def run(

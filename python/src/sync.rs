@@ -268,6 +268,12 @@ impl PyExecutor {
         to_py(py, &self.executor.outcome_counts())
     }
 
+    /// One step's record (outcome, attempts, …) as a dict, or None for an id the plan lacks: what
+    /// a progress report needs after each answer, without converting every step (`steps`).
+    fn outcome<'py>(&self, py: Python<'py>, step_id: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.executor.outcome(step_id).map(|record| to_py(py, record)).transpose()
+    }
+
     /// Each step of the plan with its record: a list of `(step, state)` dict pairs, in plan order.
     fn steps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
