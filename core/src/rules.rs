@@ -282,6 +282,11 @@ rules! {
         "Atlassian OpenAPI (DELETE deletes the SCIM record; later calls 404)",
         "DELETE /Users/2819c223 then PATCH /Users/2819c223 in one batch",
         "POST the user again and use its new id.";
+    ATL_U_024 = "ATL-U-024", Error, Some(400), Some("invalidValue"),
+        "photos is [{value: an https URL, type: \"photo\", primary?}]: Atlassian fetches the URL (HEAD and GET answering image/jpeg) and syncs the photo of type photo; another URL or type is accepted but the photo is not synced (a warning), and more than one primary is an error.",
+        "Atlassian support: Sync user profile photos to your organization (reference/atlassian-scim.md §13); RFC 7643 §4.1.2 photos, §2.4 at most one primary",
+        r#""photos": [{"value": "http://cdn.example.com/p.jpg", "type": "thumbnail"}]"#,
+        "Send one https URL that answers with a JPEG, as type photo, marked primary.";
     MAP_001 = "MAP-001", Error, Some(400), Some("invalidValue"),
         "A value the mapping marks required has no usable source in the record (or the record is not a JSON object); the user cannot be built.",
         "atlscim mapping (\"required\": true; the presets require userName and the work email)",

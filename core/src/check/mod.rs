@@ -11,6 +11,7 @@ pub(crate) mod fix;
 mod groups;
 pub(crate) mod loc;
 mod nesting;
+mod photos;
 pub(crate) mod request_kinds;
 mod state;
 pub(crate) mod walk;

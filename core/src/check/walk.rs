@@ -210,6 +210,7 @@ impl<'p, 'de> Walker<'p, 'de> {
         match parent {
             Some(p) if self.atlassian_user() && p.is("emails") => &rules::ATL_U_005,
             Some(p) if self.atlassian_user() && p.is("phoneNumbers") => &rules::ATL_U_014,
+            Some(p) if self.atlassian_user() && p.is("photos") => &rules::ATL_U_024,
             _ => &rules::RFC_V_001,
         }
     }
@@ -891,6 +892,9 @@ fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     if w.atlassian_user() && ctx.top && attr.is("preferredLanguage") {
         language_rule(w, ctx, s);
     }
+    if w.atlassian_user() && attr.is("value") && ctx.parent.is_some_and(|p| p.is("photos")) {
+        super::photos::url_rule(w, ctx.loc, s);
+    }
     if w.atlassian_user() && attr.is("value") && ctx.parent.is_some_and(|p| p.is("emails")) {
         if let Err(e) = email::parse(s) {
             w.issue(Severity::Error, &rules::ATL_U_004, ctx.loc, format!("{s:?} is not a valid email address: {e}"));
@@ -1076,6 +1080,7 @@ struct MultiValued<'de> {
     first_primary_value: Option<Cow<'de, str>>,
     atlassian_emails: bool,
     atlassian_members: bool,
+    atlassian_photos: bool,
     /// The per-value issues of the email and member rules, reported after the whole attribute
     /// (and after "exactly one primary"), as they always have been; capped like the report.
     later: Issues,
@@ -1092,6 +1097,7 @@ impl<'de> MultiValued<'de> {
             second_primary: None,
             first_primary_value: None,
             atlassian_emails: w.atlassian_user() && ctx.top && attr.is("emails"),
+            atlassian_photos: w.atlassian_user() && ctx.top && attr.is("photos"),
             atlassian_members: w.profile.is_atlassian()
                 && w.rt.kind == ResourceKind::Group
                 && ctx.top
@@ -1111,6 +1117,9 @@ impl<'de> MultiValued<'de> {
             } else if self.primaries == 2 {
                 self.second_primary = Some(i);
             }
+        }
+        if self.atlassian_photos && e.kind.is_none() {
+            super::photos::missing_type(w, loc);
         }
         if !(self.atlassian_members || self.atlassian_emails) {
             return;
@@ -1154,6 +1163,10 @@ impl<'de> MultiValued<'de> {
                 );
                 w.issue(Severity::Error, &rules::ATL_U_003, ctx.loc, detail);
             }
+        } else if let Some(second) = self.second_primary
+            && self.atlassian_photos
+        {
+            super::photos::second_primary(w, &ctx.loc.index(second), self.primaries);
         } else if let Some(second) = self.second_primary {
             let loc = ctx.loc.index(second);
             let detail = format!("{} has {} values marked primary; at most one may be", attr.name, self.primaries);
