@@ -223,10 +223,10 @@ rules! {
         r#""addresses": [{…}]"#,
         "Map the value to an attribute Atlassian stores, or stop sending it; send normalized.";
     ATL_U_012 = "ATL-U-012", Warning, None, None,
-        "timezone should be an IANA time zone name (Area/City, or UTC); Windows ids, legacy links and other cases are mapped to the canonical name, abbreviations and offsets are left out.",
-        "Atlassian OpenAPI and /Schemas (timezone, example America/Los_Angeles); RFC 7643 §4.1.1; CLDR time zone data (ICU4X)",
-        r#""timezone": "PST""#,
-        "Send the IANA name of the user's location, e.g. America/Los_Angeles.";
+        "timezone must be on Atlassian's list, which atlscim takes to be ICU's canonical region-based IANA ids (Area/Location) plus UTC: Atlassian accepts any other value and silently ignores it. Windows ids, legacy links, other cases, Etc/UTC, GMT and EST5EDT are mapped to the name on the list (the warning names it); Etc/* offsets, other offsets (GMT+8), abbreviations (EST), a city without its area (Sydney) and an area alone (Asia) are warnings, with a suggestion where one is certain.",
+        "Atlassian KB: how to set the timezone for managed accounts via SCIM (values not on Atlassian's list, such as GMT, Sydney, GMT+8, Asia, are accepted and not applied); Atlassian OpenAPI and /Schemas (timezone, example America/Los_Angeles); RFC 7643 §4.1.1; CLDR time zone data (ICU4X)",
+        r#""timezone": "GMT+8""#,
+        "Send the region-based IANA name of the user's location, e.g. America/Los_Angeles, or UTC.";
     ATL_U_013 = "ATL-U-013", Warning, None, None,
         "preferredLanguage should be a BCP 47 language tag (en-US), or an Accept-Language list whose preferred tag is sent; en_US, case and deprecated codes are normalized.",
         "Atlassian /Schemas (preferredLanguage); RFC 7643 §4.1.2; RFC 9110 §12.5.4; BCP 47",
@@ -525,6 +525,8 @@ as a config key.
 | unknown group members | ATL-G-005 | the OpenAPI: PATCH answers 404, PUT 400 \"users referenced do not exist\" | — |
 | PATCH of an attribute Atlassian does not store | ATL-P-005 | lenient: the operation is dropped with a warning (real Entra ID mappings send manager, addresses, roles); the body as sent is taken to get 400 (`sentStatus`) | strict (`lenient: false`): the 400 `invalidPath` error |
 | a PUT without `current` naming a known userName or email | ATL-U-008 | a warning: it may be the user's own | with `current` showing a change: 409 |
+| profile photos | ATL-U-024 | current (support: \"Sync user profile photos\"): `photos` is stored, its shape checked | older: absent from /Schemas, dropped as unsupported (ATL-U-011) |
+| time zones | ATL-U-012 | current (KB on setting the time zone via SCIM): only names on Atlassian's list apply; atlscim takes it to be ICU's canonical region-based ids plus `UTC`, and warns for the rest | /Schemas and RFC 7643: any IANA name, `Etc/GMT+8` included |
 | group names that clash with site groups | ATL-G-004 | current: default access and built-in names are created but not synced (a warning) | older: any site-group name failed to propagate — list such names in `reserved_groups` |
 ";
 

@@ -997,17 +997,20 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, 'de, '_> {
     }
 }
 
-/// The canonical IANA names (CLDR), from ICU4X's data.
+/// The names on Atlassian's time zone list (CLDR's canonical region-based ids and UTC), from
+/// ICU4X's data.
 static CANONICAL_ZONES: std::sync::LazyLock<rustc_hash::FxHashSet<String>> = std::sync::LazyLock::new(|| {
     icu_time::zone::iana::IanaParserExtended::new()
         .iter_all()
-        .filter(|z| z.normalized == z.canonical)
+        .filter(|z| z.normalized == z.canonical && crate::mapping::is_on_atlassian_list(z.canonical))
         .map(|z| z.canonical.to_string())
+        .chain(["UTC".to_string()])
         .collect()
 });
 
-/// ATL-U-012: an IANA time zone name in its canonical form (legacy names and Windows ids are
-/// rewritten in lenient mode).
+/// ATL-U-012: a time zone on Atlassian's list, a canonical region-based IANA name or UTC
+/// (legacy names, `Etc/UTC`, `GMT` and Windows ids are rewritten in lenient mode); Atlassian
+/// silently ignores any other value.
 fn timezone_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     // Connectors nearly always send a canonical name: one set lookup instead of a parse.
     if CANONICAL_ZONES.contains(s) {
@@ -1016,11 +1019,17 @@ fn timezone_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     match crate::mapping::normalize_timezone(s) {
         Ok(tz) if tz.canonical == s => {}
         Ok(tz) => {
-            let detail = format!("{s:?} is written {:?} in Atlassian's (IANA) form", tz.canonical);
+            let detail = format!(
+                "{s:?} is not on Atlassian's time zone list, so Atlassian would silently ignore it; it is written {:?}",
+                tz.canonical
+            );
             let fix = Fix::Replace { pointer: ctx.loc.pointer(), value: Value::String(tz.canonical) };
             fix_or_warn(w, &rules::ATL_U_012, ctx, detail, fix);
         }
-        Err(e) => w.issue(Severity::Warning, &rules::ATL_U_012, ctx.loc, e.to_string()),
+        Err(e) => {
+            let detail = format!("{e}; Atlassian accepts a time zone not on its list and silently ignores it");
+            w.issue(Severity::Warning, &rules::ATL_U_012, ctx.loc, detail)
+        }
     }
 }
 
