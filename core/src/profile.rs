@@ -211,7 +211,15 @@ pub struct Profile {
     pub(crate) delete_semantics: DeleteSemantics,
     /// Users the directory holds before a batch (for limits.users_per_directory).
     pub(crate) directory_user_count: u64,
+    /// What a request path given as a full URL must start with (ATL-A-001); `{id}` stands for
+    /// the directory id.
+    pub(crate) base_url: String,
+    /// This directory's id: a full URL naming another is an error (ATL-A-001).
+    pub(crate) directory_id: Option<String>,
 }
+
+/// Atlassian's SCIM base URL (reference/atlassian-scim.md §1.1).
+pub const DEFAULT_BASE_URL: &str = "https://api.atlassian.com/scim/directory/{id}";
 
 /// What Atlassian does on DELETE /Users/{id}: its documentation changed (reference §10.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,6 +252,8 @@ impl Profile {
             require_verified_domain: false,
             delete_semantics: DeleteSemantics::Unlink,
             directory_user_count: 0,
+            base_url: DEFAULT_BASE_URL.to_string(),
+            directory_id: None,
         }
     }
 

@@ -52,6 +52,11 @@ macro_rules! rules {
 }
 
 rules! {
+    ATL_A_001 = "ATL-A-001", Error, Some(404), None,
+        "A request path given as a full URL must be the directory's base URL (config base_url, https://api.atlassian.com/scim/directory/{id}) followed by the endpoint: not a repeated segment (…/Users/Users), another host or API (the admin API, an old /scim/v1 form), a missing directory id, or another directory than config directory_id. A path without scheme and host is relative to the base URL.",
+        "Atlassian: directory base URL shown with the SCIM API key (reference/atlassian-scim.md §1.1, §11); Atlassian OpenAPI paths /scim/directory/{directoryId}/…",
+        "https://api.atlassian.com/scim/directory/3f2a…/Users/Users",
+        "Use the directory base URL exactly as Atlassian shows it with the API key, and append /Users or /Groups once.";
     ATL_D_001 = "ATL-D-001", Warning, None, None,
         "DELETE /Users/{id} unlinks the user from the identity provider, deactivates the managed account and deletes the SCIM record for good (the id answers 404 afterwards); PATCH active false is the reversible way.",
         "Atlassian OpenAPI (newer text: unlink, deactivate, delete the SCIM record; older text: deactivate, reactivatable; config delete_semantics picks)",

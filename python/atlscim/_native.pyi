@@ -66,6 +66,8 @@ class _Config(TypedDict, total=False):
     require_verified_domain: bool
     delete_semantics: Literal["unlink", "deactivate"]
     directory_user_count: int
+    base_url: str
+    directory_id: str | None
 
 # A request body: JSON text, or a dict (any JSON-compatible value) read where it lies.
 _Body = _abc.Mapping[str, Any] | str | bytes | None

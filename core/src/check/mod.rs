@@ -6,6 +6,7 @@
 //! used, department and organization placement, what a PUT would clear). Lenient fixes are
 //! applied to a copy of the body only when there are any.
 
+mod base_url;
 mod compact_size;
 pub(crate) mod fix;
 mod groups;
@@ -65,7 +66,7 @@ pub(crate) fn single(rule: &'static Rule, detail: String) -> Report {
 }
 
 /// Decides what kind of check a request gets, or reports why it cannot be sent at all.
-fn route<'a>(method: &str, path: &'a str) -> Result<(Method, Endpoint<'a>), Report> {
+fn route<'a>(profile: &Profile, method: &str, path: &'a str) -> Result<(Method, Endpoint<'a>), Report> {
     let Some(m) = Method::parse(method) else {
         if let Some(meant) = Method::parse_ignoring_case(method) {
             return Err(single(
@@ -78,6 +79,7 @@ fn route<'a>(method: &str, path: &'a str) -> Result<(Method, Endpoint<'a>), Repo
             format!("{method:?} is not a method SCIM uses (GET, POST, PUT, PATCH, DELETE)"),
         ));
     };
+    let path = base_url::relative(profile, path)?;
     let Some(endpoint) = Endpoint::parse(path) else {
         let last = path.split('?').next().unwrap_or("").trim_end_matches('/').rsplit('/').next().unwrap_or("");
         if ["Bulk", "Me"].iter().any(|e| e.eq_ignore_ascii_case(last)) {
@@ -127,7 +129,7 @@ impl Profile {
 
     /// Like [`Profile::check`], also filling `facts` from a resource body (for batches).
     pub(crate) fn check_collecting(&self, request: &Request<'_>, facts: Option<&mut Facts>) -> Report {
-        let (method, endpoint) = match route(request.method, request.path) {
+        let (method, endpoint) = match route(self, request.method, request.path) {
             Ok(r) => r,
             Err(report) => return report,
         };
@@ -184,7 +186,7 @@ impl Profile {
         body: D,
         current: Option<&Value>,
     ) -> Report {
-        let (method, endpoint) = match route(method, path) {
+        let (method, endpoint) = match route(self, method, path) {
             Ok(r) => r,
             Err(report) => return report,
         };
