@@ -258,8 +258,8 @@ rules! {
         r#""active": "False""#,
         "Send active as true or false without quotes.";
     ATL_U_018 = "ATL-U-018", Error, Some(400), Some("invalidValue"),
-        "A user whose primary email is outside the verified domains linked to this directory (config verified_domains; with several identity-provider directories only the directory linked to a user's email domain may update the user) is an external user: created, but later attribute changes are not applied (config require_verified_domain makes it the older 400). Off when verified_domains is empty.",
-        "Atlassian (users outside verified domains sync since 2020-11-15; Entra connector limitations); older API text: 400",
+        "A user whose primary email is outside the verified domains linked to this directory (config verified_domains; with several identity-provider directories only the directory linked to a user's email domain may update the user) is an external user: created, but later attribute changes are not applied (config require_verified_domain makes it the older 400); with current, a PUT or PATCH to such a user is a warning that Atlassian will not apply it and may drop its SCIM group memberships. Off when verified_domains is empty.",
+        "Atlassian (users outside verified domains sync since 2020-11-15; Entra connector limitations); Atlassian support: an attribute update to an account the organization does not manage removes its SCIM groups (reference/atlassian-scim.md §13); older API text: 400",
         r#""emails": [{"value":"jane@gmail.com","primary":true}]"#,
         "Verify and claim the domain in Atlassian Administration, or accept that the account stays unmanaged.";
     ATL_U_019 = "ATL-U-019", Warning, None, None,

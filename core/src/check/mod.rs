@@ -15,6 +15,7 @@ mod nesting;
 mod photos;
 pub(crate) mod request_kinds;
 mod state;
+mod unmanaged;
 pub(crate) mod walk;
 
 use serde::Deserializer;
@@ -392,6 +393,11 @@ fn user_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Val
         w.issues.push(issue(Severity::Warning, &rules::ATL_U_009, &root.key("externalId", "externalId"), detail));
     }
     let emails_loc = root.key("emails", "emails");
+    let unmanaged =
+        current.filter(|_| operation == Operation::Replace).and_then(|c| unmanaged::update_detail(profile, c));
+    if let Some(detail) = &unmanaged {
+        w.issues.push(issue(Severity::Warning, &rules::ATL_U_018, &root, detail.clone()));
+    }
     if let Some(e) = email.as_deref() {
         if !profile.known_emails.is_empty()
             && profile.known_emails.find(&profile::email_key(e)).is_some()
@@ -417,7 +423,7 @@ fn user_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Val
                     "{e:?} is not on a verified domain; with require_verified_domain (Atlassian's older rule) the create is refused"
                 );
                 w.issues.push(issue(Severity::Error, &rules::ATL_U_018, &emails_loc, detail));
-            } else {
+            } else if unmanaged.is_none() {
                 let detail = format!(
                     "{e:?} is not on a verified domain: the user is created as an external user, and later attribute changes are not applied"
                 );
