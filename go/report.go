@@ -70,9 +70,10 @@ type Issue struct {
 	Path string
 	// Pointer is the RFC 6901 JSON pointer into the body, e.g. "/emails/1/value".
 	Pointer string
-	// Status is the HTTP status a server would answer for this issue (errors only), else 0.
+	// Status is the HTTP status a server would answer for this issue (an error's; for a lenient
+	// fix, the status Atlassian would answer to the body as sent), else 0.
 	Status int
-	// ScimType is the scimType a server would answer (errors only, where it sends one), else "".
+	// ScimType is the scimType a server would answer (as Status, where it sends one), else "".
 	ScimType string
 	// Detail says what is wrong and, where it helps, what to do.
 	Detail string

@@ -1242,8 +1242,8 @@ struct atlscim_str atlscim_issue_pointer(const struct atlscim_issue *issue);
 struct atlscim_str atlscim_issue_detail(const struct atlscim_issue *issue);
 
 /**
- * The `scimType` a server would answer for this issue (errors only, where it sends one), e.g.
- * `invalidValue`.
+ * The `scimType` a server would answer for this issue (as `atlscim_issue_status`, where it sends
+ * one), e.g. `invalidValue`.
  *
  * Ownership: as for `atlscim_issue_rule`.
  * NULL: returns `{NULL, 0}` for a NULL `issue`, and when there is no scimType.
@@ -1252,7 +1252,8 @@ struct atlscim_str atlscim_issue_detail(const struct atlscim_issue *issue);
 struct atlscim_str atlscim_issue_scim_type(const struct atlscim_issue *issue);
 
 /**
- * The HTTP status a server would answer for this issue (errors only), or 0.
+ * The HTTP status a server would answer for this issue (an error's; for an issue that reports a
+ * lenient fix, the status Atlassian would answer to the body as sent), or 0.
  *
  * Ownership: `issue` belongs to its report; nothing is allocated.
  * NULL: returns 0 for a NULL `issue`.
