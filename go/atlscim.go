@@ -309,7 +309,8 @@ func (p *Profile) ConfigJSON() ([]byte, error) {
 }
 
 // RulesJSON returns every rule atlscim enforces, as a JSON array of {"id", "severity", "status",
-// "scimType", "summary", "source", "example", "advice"} in id order.
+// "scimType", "statusInferred", "summary", "source", "example", "advice"} in id order
+// (statusInferred: Atlassian does not document the status; RFC 7644's is given).
 func RulesJSON() ([]byte, error) {
 	return takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
 		return C.atlscim_rules_json(out, cerr)

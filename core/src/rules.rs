@@ -22,6 +22,10 @@ pub struct Rule {
     pub status: Option<u16>,
     /// The RFC 7644 §3.12 scimType the server would answer, where it sends one.
     pub scim_type: Option<&'static str>,
+    /// Whether `status` and `scim_type` are inferred rather than documented: Atlassian does not
+    /// document its answer (reference/atlassian-scim.md §11 marks it `?`, or gives none), and the
+    /// one shown is RFC 7644's for the case.
+    pub status_inferred: bool,
     pub summary: &'static str,
     pub source: &'static str,
     pub example: &'static str,
@@ -40,6 +44,7 @@ macro_rules! rules {
                 severity: Severity::$sev,
                 status: $status,
                 scim_type: $scim,
+                status_inferred: status_inferred($id),
                 summary: $summary,
                 source: $source,
                 example: $example,
@@ -49,6 +54,52 @@ macro_rules! rules {
         /// Every rule, in id order.
         pub static RULES: &[&Rule] = &[$(&$name),*];
     };
+}
+
+/// The Atlassian rules whose status (or scimType) Atlassian does not document: reference §11
+/// marks the answer `?` (ATL-U-001, -002, -004, -006, -016, -017, ATL-P-001 to -005, ATL-G-001),
+/// calls it undocumented (ATL-G-002, ATL-G-006), or gives none (ATL-Q-002, ATL-Q-003); and the
+/// rules added since whose answer no source gives (ATL-A-001, ATL-U-024). The status shown is
+/// RFC 7644's for the case. RFC rules are the RFC's own and never inferred.
+const INFERRED_STATUS: [&str; 18] = [
+    "ATL-A-001",
+    "ATL-G-001",
+    "ATL-G-002",
+    "ATL-G-006",
+    "ATL-P-001",
+    "ATL-P-002",
+    "ATL-P-003",
+    "ATL-P-004",
+    "ATL-P-005",
+    "ATL-Q-002",
+    "ATL-Q-003",
+    "ATL-U-001",
+    "ATL-U-002",
+    "ATL-U-004",
+    "ATL-U-006",
+    "ATL-U-016",
+    "ATL-U-017",
+    "ATL-U-024",
+];
+
+/// Whether `id` is in [`INFERRED_STATUS`] (a `const fn`, so each rule's field is set at compile
+/// time from its id).
+const fn status_inferred(id: &str) -> bool {
+    let mut i = 0;
+    while i < INFERRED_STATUS.len() {
+        let (a, b) = (INFERRED_STATUS[i].as_bytes(), id.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
 }
 
 rules! {
@@ -466,6 +517,7 @@ const fn copy_of(r: &Rule) -> Rule {
         severity: r.severity,
         status: r.status,
         scim_type: r.scim_type,
+        status_inferred: r.status_inferred,
         summary: r.summary,
         source: r.source,
         example: r.example,
@@ -489,6 +541,9 @@ pub fn markdown() -> String {
          accepted but something is lost or harmful; `info` reports a lenient fix atlscim applied to \
          `normalized`. Rules with an error severity report `info` instead when lenient mode fixed the \
          problem.\n\n\
+         A status marked *(inferred)* is one Atlassian does not document (reference/atlassian-scim.md \
+         §11 marks it `?`): atlscim reports RFC 7644's answer for the case, and Atlassian may answer \
+         otherwise.\n\n\
          | id | severity | status | scimType | rule | what to do | source | example |\n\
          |---|---|---|---|---|---|---|---|\n",
     );
@@ -498,7 +553,11 @@ pub fn markdown() -> String {
             "| {} | {} | {} | {} | {} | {} | {} | `{}` |\n",
             r.id,
             r.severity.as_str(),
-            r.status.map_or_else(|| "—".to_string(), |s| s.to_string()),
+            match (r.status, r.status_inferred) {
+                (None, _) => "—".to_string(),
+                (Some(s), false) => s.to_string(),
+                (Some(s), true) => format!("{s} *(inferred)*"),
+            },
             r.scim_type.unwrap_or("—"),
             cell(r.summary),
             cell(r.advice),
@@ -544,6 +603,16 @@ mod tests {
         for pair in RULES.windows(2) {
             assert!(pair[0].id < pair[1].id, "{} must sort before {}", pair[0].id, pair[1].id);
         }
+    }
+
+    #[test]
+    fn inferred_statuses_are_atlassian_errors() {
+        for id in INFERRED_STATUS {
+            let r = rule(id).unwrap_or_else(|| panic!("{id} is not a rule"));
+            assert!(r.status_inferred && r.status.is_some(), "{id}");
+        }
+        assert!(!ATL_U_003.status_inferred && !ATL_G_005.status_inferred && !RFC_P_004.status_inferred);
+        assert_eq!(RULES.iter().filter(|r| r.status_inferred).count(), INFERRED_STATUS.len());
     }
 
     #[test]

@@ -36,7 +36,8 @@ mod to_python;
 mod conversion_bench;
 
 /// Every rule atlscim enforces, in id order, as dicts with the keys id, severity, status,
-/// scimType, summary, source, example and advice.
+/// scimType, statusInferred (Atlassian does not document the status), summary, source, example
+/// and advice.
 #[pyfunction]
 fn rules(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
     exceptions::guard(|| {
