@@ -58,10 +58,11 @@ macro_rules! rules {
 
 /// The Atlassian rules whose status (or scimType) Atlassian does not document: reference §11
 /// marks the answer `?` (ATL-U-001, -002, -004, -006, -016, -017, ATL-P-001 to -005, ATL-G-001),
+/// or "undocumented" for a rule that is an error only in one form (ATL-U-014's second primary),
 /// calls it undocumented (ATL-G-002, ATL-G-006), or gives none (ATL-Q-002, ATL-Q-003); and the
 /// rules added since whose answer no source gives (ATL-A-001, ATL-U-024). The status shown is
 /// RFC 7644's for the case. RFC rules are the RFC's own and never inferred.
-const INFERRED_STATUS: [&str; 18] = [
+const INFERRED_STATUS: [&str; 19] = [
     "ATL-A-001",
     "ATL-G-001",
     "ATL-G-002",
@@ -77,6 +78,7 @@ const INFERRED_STATUS: [&str; 18] = [
     "ATL-U-002",
     "ATL-U-004",
     "ATL-U-006",
+    "ATL-U-014",
     "ATL-U-016",
     "ATL-U-017",
     "ATL-U-024",
@@ -288,9 +290,9 @@ rules! {
         "Atlassian /Schemas (preferredLanguage); RFC 7643 §4.1.2; RFC 9110 §12.5.4; BCP 47",
         r#""preferredLanguage": "english""#,
         "Send a language tag such as en-US.";
-    ATL_U_014 = "ATL-U-014", Warning, None, None,
-        "phoneNumbers[].type should be work, home, mobile, fax, pager or other.",
-        "Atlassian /Schemas canonicalValues for phoneNumbers.type",
+    ATL_U_014 = "ATL-U-014", Error, Some(400), Some("invalidValue"),
+        "phoneNumbers[].type should be work, home, mobile, fax, pager or other (a warning); at most one phone number may be primary (an error).",
+        "Atlassian /Schemas canonicalValues for phoneNumbers.type; RFC 7643 §2.4 (at most one primary); reference/atlassian-scim.md §11",
         r#""type": "cell""#,
         "Use type work, home, mobile, fax, pager or other.";
     ATL_U_015 = "ATL-U-015", Warning, None, None,
