@@ -1340,6 +1340,22 @@ atlscim_key_state atlscim_key_expiry(int64_t expires_at,
                                      int64_t *days_left);
 
 /**
+ * Where the directory's SCIM API key stands at `now` (Unix seconds), from the profile's config:
+ * `key_expires` and `key_expiry_warning_days` (as `atlscim_key_expiry` computes it). Returns
+ * true and sets `*state` (and `*days_left` when not NULL); returns false, setting nothing, when
+ * the config gives no `key_expires` or `profile` is NULL. `atlscim_profile_check` never warns
+ * about the key: a check reads no clock, so the same request always gets the same report.
+ *
+ * Ownership: nothing is allocated; `profile` stays the caller's.
+ * NULL: `profile` and `state` may be NULL (false is returned); `days_left` may be NULL.
+ * Threads: safe to call from any thread, also on the same profile at once.
+ */
+bool atlscim_profile_key_expiry(const struct atlscim_profile *profile,
+                                int64_t now,
+                                atlscim_key_state *state,
+                                int64_t *days_left);
+
+/**
  * Plans the change from `current` (what Atlassian holds) to `desired` (what the identity
  * provider holds), checking each step with `profile` (its limits, verified domains and
  * reserved groups).

@@ -68,6 +68,8 @@ class _Config(TypedDict, total=False):
     directory_user_count: int
     base_url: str
     directory_id: str | None
+    key_expires: str | None
+    key_expiry_warning_days: int
 
 # A request body: JSON text, or a dict (any JSON-compatible value) read where it lies.
 _Body = _abc.Mapping[str, Any] | str | bytes | None
@@ -95,6 +97,7 @@ class Profile:
     def atlassian() -> Profile: ...
     @staticmethod
     def rfc() -> Profile: ...
+    def key_expiry(self, now: int) -> _KeyExpiry | None: ...
     def to_config(self) -> dict[str, Any]: ...
     def classify_response(
         self,

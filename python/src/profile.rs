@@ -196,6 +196,17 @@ impl PyProfile {
         crate::response::classify_with(Some(&self.profile), status, body, headers, now)
     }
 
+    /// Where the directory's SCIM API key stands at `now` (Unix seconds), from the config's
+    /// `key_expires` and `key_expiry_warning_days`, as `key_expiry` gives it; None when the config
+    /// gives no expiry date. `check` never warns about the key: it reads no clock.
+    fn key_expiry<'py>(&self, py: Python<'py>, now: i64) -> PyResult<Option<Bound<'py, pyo3::types::PyDict>>> {
+        let Some(k) = self.profile.key_expiry(now) else { return Ok(None) };
+        let d = pyo3::types::PyDict::new(py);
+        d.set_item("state", k.state.as_str())?;
+        d.set_item("days_left", k.days_left)?;
+        Ok(Some(d))
+    }
+
     /// The config this profile was built from, in canonical form (every key present).
     fn to_config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_python(py, &self.profile.to_config())
