@@ -31,6 +31,7 @@
 
 mod drift;
 mod executor;
+mod input;
 mod json;
 mod plan;
 mod resources;
@@ -39,7 +40,7 @@ mod types;
 pub use drift::drift;
 pub use executor::{Action, ExecOptions, ExecState, Executor, HttpResponse, Lookup, Outcome, STATE_FORMAT, StepState};
 pub use json::plan_json;
-pub use plan::plan;
+pub use plan::{plan, plan_text};
 pub use resources::Resources;
 pub use types::{
     GonePolicy, MatchKey, PLAN_FORMAT, Plan, PlanOptions, Refusal, Risk, RiskLevel, SYMBOL_PREFIX, Step, StepKind,
