@@ -1,7 +1,7 @@
 //! What `plan` reads, in a compact form: a current user is its matching keys, id and `active`
 //! flag, with its JSON kept as it came (the input's own text, or the caller's `Value`) and parsed
-//! again only where a diff or a report needs it; a group is its id, externalId, displayName and
-//! member values interned as numbers. The desired users stay `Value`s (they are diffed and sent).
+//! again only where a diff or a report needs it (a desired user the same way); a group is its id,
+//! externalId, displayName and member values interned as numbers.
 //!
 //! Reading both exports into `Value`s costs about five times their size in memory, most of it in
 //! group members (one map per member); this form holds a few bytes per member and per user.
@@ -9,11 +9,14 @@
 use std::borrow::Cow;
 
 use rustc_hash::FxHashMap as HashMap;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 use super::resources::{Resources, is_group};
 use super::types::SyncError;
 use crate::directory::{email_key, external_id, name_key, primary_email, user_name};
+use crate::schema::GROUP_URN;
 
 pub(super) fn obj(v: &Value) -> &Map<String, Value> {
     static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
@@ -84,24 +87,52 @@ impl Interner {
     }
 }
 
-/// Where a current user's JSON is: the caller's value, or the input's text (parsed on demand).
+/// Where a user's JSON is: the caller's value, or the input's text (parsed on demand).
 enum Source<'a> {
     Value(&'a Value),
     Owned(Box<Value>),
     Text(&'a str),
 }
 
-/// A current user: what matching needs, and its JSON for the diff.
-pub(super) struct CurrentUser<'a> {
+/// A user: what matching and member values need, and its JSON for the diff and the reports.
+pub(super) struct UserRec<'a> {
     source: Source<'a>,
+    /// `id`, `userName`, `externalId`: exactly named, when non-empty strings.
     pub id: Option<Box<str>>,
+    pub user_name: Option<Box<str>>,
+    pub ext: Option<Box<str>>,
     pub keys: Keys,
     pub active: bool,
 }
 
-impl<'a> CurrentUser<'a> {
-    fn new(v: &Value, source: Source<'a>) -> CurrentUser<'a> {
-        CurrentUser { id: s(v, "id").map(Into::into), keys: keys(v), active: active(v), source }
+impl<'a> UserRec<'a> {
+    fn new(v: &Value, source: Source<'a>) -> UserRec<'a> {
+        let text = |k| s(v, k).map(Into::into);
+        UserRec {
+            id: text("id"),
+            user_name: text("userName"),
+            ext: text("externalId"),
+            keys: keys(v),
+            active: active(v),
+            source,
+        }
+    }
+
+    /// From a user read out of text: kept as its line when it was the whole line.
+    fn read(v: Value, line: Option<&'a str>) -> UserRec<'a> {
+        match line {
+            Some(t) => UserRec::new(&v, Source::Text(t)),
+            None => {
+                let mut u = UserRec::new(&v, Source::Text(""));
+                u.source = Source::Owned(Box::new(v));
+                u
+            }
+        }
+    }
+
+    /// [`label`] of the user.
+    pub fn label(&self) -> String {
+        label(&self.value())
     }
 
     /// The user as read (parsed again when it came as text).
@@ -149,11 +180,70 @@ impl GroupRec {
     }
 }
 
+/// A group line read without building a `Value`: the members named in it, nothing else. Any
+/// other shape (a member that is no object, a value that is no string, a repeated key, a page)
+/// fails, and the line is read as a `Value` instead, so both readings agree wherever this one
+/// succeeds.
+#[derive(Deserialize)]
+struct GroupLine<'a> {
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(rename = "externalId", borrow, default)]
+    ext: Option<Cow<'a, str>>,
+    #[serde(rename = "displayName", borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    members: Option<Vec<MemberLine<'a>>>,
+    #[serde(borrow, default)]
+    schemas: Option<Vec<Cow<'a, str>>>,
+    #[serde(borrow, default)]
+    meta: Option<MetaLine<'a>>,
+    #[serde(rename = "Resources", default)]
+    resources: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct MemberLine<'a> {
+    #[serde(borrow, default)]
+    value: Option<Cow<'a, str>>,
+    #[serde(rename = "type", borrow, default)]
+    kind: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct MetaLine<'a> {
+    #[serde(rename = "resourceType", borrow, default)]
+    resource_type: Option<Cow<'a, str>>,
+}
+
+impl GroupLine<'_> {
+    /// The group as [`GroupRec::new`] reads it, when the line is one group ([`is_group`]).
+    fn read(self, interner: &mut Interner) -> Option<GroupRec> {
+        let group = self.meta.as_ref().and_then(|m| m.resource_type.as_deref()) == Some("Group")
+            || self.schemas.as_ref().is_some_and(|s| s.iter().any(|u| u == GROUP_URN));
+        if !group || self.resources.is_some() {
+            return None;
+        }
+        let members = self
+            .members
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|m| {
+                let value = m.value?;
+                let group = m.kind.is_some_and(|t| t.eq_ignore_ascii_case("group"));
+                Some(Member { value: interner.intern(&value), group })
+            })
+            .collect();
+        let text = |x: Option<Cow<'_, str>>| x.filter(|x| !x.is_empty()).map(|x| Box::<str>::from(x.as_ref()));
+        Some(GroupRec { id: text(self.id), ext: text(self.ext), name: text(self.name), members })
+    }
+}
+
 /// Both sides of a plan in the compact form.
 pub(super) struct Inputs<'a> {
-    pub desired_users: Cow<'a, [Value]>,
+    pub desired_users: Vec<UserRec<'a>>,
     pub desired_groups: Vec<GroupRec>,
-    pub current_users: Vec<CurrentUser<'a>>,
+    pub current_users: Vec<UserRec<'a>>,
     pub current_groups: Vec<GroupRec>,
     pub interner: Interner,
 }
@@ -171,9 +261,9 @@ impl<'a> Inputs<'a> {
         let desired_groups = desired.groups.iter().map(|g| GroupRec::new(g, &mut interner)).collect();
         let current_groups = current.groups.iter().map(|g| GroupRec::new(g, &mut interner)).collect();
         Inputs {
-            desired_users: Cow::Borrowed(&desired.users),
+            desired_users: desired.users.iter().map(|u| UserRec::new(u, Source::Value(u))).collect(),
             desired_groups,
-            current_users: current.users.iter().map(|u| CurrentUser::new(u, Source::Value(u))).collect(),
+            current_users: current.users.iter().map(|u| UserRec::new(u, Source::Value(u))).collect(),
             current_groups,
             interner,
         }
@@ -183,7 +273,7 @@ impl<'a> Inputs<'a> {
     /// errors), one resource at a time: a group is kept compact, a current user as its line.
     pub fn from_text(desired: &'a str, current: &'a str) -> Result<Inputs<'a>, SyncError> {
         let mut inputs = Inputs {
-            desired_users: Cow::Owned(Vec::new()),
+            desired_users: Vec::new(),
             desired_groups: Vec::new(),
             current_users: Vec::new(),
             current_groups: Vec::new(),
@@ -208,6 +298,17 @@ impl<'a> Inputs<'a> {
         }
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
+                continue;
+            }
+            // A group, the bulk of an export, is read without a `Value` where it can be.
+            if line.contains("Group")
+                && let Ok(g) = serde_json::from_str::<GroupLine<'_>>(line)
+                && let Some(rec) = g.read(&mut self.interner)
+            {
+                match side {
+                    Side::Desired => self.desired_groups.push(rec),
+                    Side::Current => self.current_groups.push(rec),
+                }
                 continue;
             }
             let v: Value = serde_json::from_str(line)
@@ -251,16 +352,10 @@ impl<'a> Inputs<'a> {
     }
 
     fn user(&mut self, v: Value, text: Option<&'a str>, side: &Side) {
+        let u = UserRec::read(v, text);
         match side {
-            Side::Desired => self.desired_users.to_mut().push(v),
-            Side::Current => {
-                let (id, keys, active) = (s(&v, "id").map(Into::into), keys(&v), active(&v));
-                let source = match text {
-                    Some(t) => Source::Text(t),
-                    None => Source::Owned(Box::new(v)),
-                };
-                self.current_users.push(CurrentUser { source, id, keys, active });
-            }
+            Side::Desired => self.desired_users.push(u),
+            Side::Current => self.current_users.push(u),
         }
     }
 }

@@ -9,7 +9,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde_json::{Map, Value, json};
 
-use super::input::{GroupRec, Inputs, Keys, Member, active, keys, label, obj, s};
+use super::input::{GroupRec, Inputs, Keys, Member, UserRec, active, label, obj};
 use super::resources::Resources;
 use super::types::{
     GonePolicy, MatchKey, PLAN_FORMAT, Plan, PlanOptions, Refusal, Risk, RiskLevel, Step, StepKind, Subject, Summary,
@@ -112,12 +112,12 @@ impl Steps {
     }
 }
 
-fn user_subject(v: &Value, id: Option<&str>) -> Subject {
+fn user_subject(u: &UserRec<'_>, id: Option<&str>) -> Subject {
     Subject {
         resource: "User".into(),
         id: id.map(str::to_string),
-        user_name: s(v, "userName").map(str::to_string),
-        external_id: s(v, "externalId").map(str::to_string),
+        user_name: u.user_name.as_deref().map(str::to_string),
+        external_id: u.ext.as_deref().map(str::to_string),
         display_name: None,
     }
 }
@@ -164,7 +164,12 @@ enum Fate {
 /// The error rules `profile.check` finds in a step's request (the request Atlassian would
 /// refuse), reported as `refused_by_check`; the step stays in the plan, where it will fail and
 /// skip its dependents, so the report shows it rather than the directory silently differing.
-fn refused_by(profile: &Profile, request: &Request<'_>, report: &mut Report, who: &Value) -> Vec<String> {
+fn refused_by(
+    profile: &Profile,
+    request: &Request<'_>,
+    report: &mut Report,
+    who: impl FnOnce() -> String,
+) -> Vec<String> {
     let checked = profile.check(request);
     if checked.valid() {
         return Vec::new();
@@ -177,7 +182,7 @@ fn refused_by(profile: &Profile, request: &Request<'_>, report: &mut Report, who
         "refused_by_check",
         RiskLevel::Danger,
         None,
-        label(who),
+        who(),
         "requests Atlassian would refuse (the step's rules say why): they will fail",
     );
     rules
@@ -211,7 +216,7 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
 
     // --- Users: index current, find duplicates in desired, match. ---------------------------
     let cur_keys: Vec<&Keys> = current_users.iter().map(|u| &u.keys).collect();
-    let des_keys: Vec<Keys> = desired_users.iter().map(keys).collect();
+    let des_keys: Vec<&Keys> = desired_users.iter().map(|u| &u.keys).collect();
     let mut by_ext: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut by_user: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut by_email: HashMap<&str, Vec<usize>> = HashMap::default();
@@ -244,7 +249,7 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
                         "duplicate_in_desired",
                         RiskLevel::Danger,
                         None,
-                        label(&desired_users[x]),
+                        desired_users[x].label(),
                         &format!("desired users share a {what}: none of them is changed until the identity provider's export is fixed"),
                     );
                 }
@@ -258,7 +263,7 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
                 "unidentifiable",
                 RiskLevel::Warning,
                 Some("ATL-U-001"),
-                label(&desired_users[d]),
+                desired_users[d].label(),
                 "desired users with neither userName nor externalId are left out",
             );
         }
@@ -300,7 +305,7 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
                         "ambiguous_match",
                         RiskLevel::Danger,
                         None,
-                        label(&desired_users[d]),
+                        desired_users[d].label(),
                         "several current users match one desired user: none of them is changed",
                     );
                 }
@@ -328,7 +333,7 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
                     "ambiguous_match",
                     RiskLevel::Danger,
                     None,
-                    label(&desired_users[d]),
+                    desired_users[d].label(),
                     "several desired users match one current user: none of them is changed",
                 );
             }
@@ -364,14 +369,15 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
     };
 
     // Updates: the diff of each matched pair.
-    // desired index → (messages, the current user)
-    let mut updates: BTreeMap<usize, (Vec<Value>, Cow<'_, Value>)> = BTreeMap::new();
+    // desired index → (messages, the current user, the desired user)
+    let mut updates: BTreeMap<usize, (Vec<Value>, Cow<'_, Value>, Cow<'_, Value>)> = BTreeMap::new();
     let mut waits: BTreeMap<usize, Vec<usize>> = BTreeMap::new(); // desired d waits for desired d2
     let mut blocked: BTreeSet<usize> = BTreeSet::new();
     let domains = profile.verified_domains();
     for (d, f) in fates.iter().enumerate() {
         let Fate::Matched(c) = *f else { continue };
-        let want = desired_user(&desired_users[d]);
+        let raw = desired_users[d].value();
+        let want = desired_user(&raw);
         let cur = current_users[c].value();
         let msgs = match profile.diff(&cur, &want, ResourceKind::User) {
             Ok(msgs) => msgs,
@@ -379,7 +385,7 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
             // today, but a refusal must leave the user alone and say why, not vanish.
             Err(e) => {
                 blocked.insert(d);
-                report.add("update_refused", RiskLevel::Danger, Some(e.rule.id), label(&desired_users[d]), &e.detail);
+                report.add("update_refused", RiskLevel::Danger, Some(e.rule.id), desired_users[d].label(), &e.detail);
                 continue;
             }
         };
@@ -394,7 +400,7 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
                     "likely_conflict",
                     RiskLevel::Danger,
                     None,
-                    label(&desired_users[d]),
+                    desired_users[d].label(),
                     "the new userName or email is held by another user that keeps it: the update would answer 409 and is left out",
                 );
             } else if let Some(&d2) = matched_current.get(&h) {
@@ -422,7 +428,8 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
             summary.deactivations += 1;
             report.add("deactivations", RiskLevel::Warning, None, label(&want), "users deactivated");
         }
-        updates.insert(d, (msgs, cur));
+        drop(want);
+        updates.insert(d, (msgs, cur, raw));
     }
     // Order updates so a name is freed before it is taken (Kahn); what is left is a cycle.
     let mut order: Vec<usize> = Vec::new();
@@ -457,7 +464,7 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
                     "swap_cycle",
                     RiskLevel::Danger,
                     None,
-                    label(&desired_users[d]),
+                    desired_users[d].label(),
                     "users trade userNames or emails in a cycle: their updates are left out (change one through a temporary value first)",
                 );
             }
@@ -619,22 +626,19 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
         let deps: Vec<String> =
             waits.get(&d).into_iter().flatten().filter_map(|d2| last_update.get(d2).cloned()).collect();
         let mut prev: Option<String> = None;
-        let Some((msgs, cur)) = updates.remove(&d) else { continue };
+        let Some((msgs, cur, raw)) = updates.remove(&d) else { continue };
+        let who = label(&raw);
         for m in msgs {
             let mut deps = deps.clone();
             deps.extend(prev.clone());
-            let mut rules = if report
-                .findings
-                .get("email_unlinks_account")
-                .is_some_and(|f| f.subjects.contains(&label(&desired_users[d])))
-            {
+            let mut rules = if report.findings.get("email_unlinks_account").is_some_and(|f| f.subjects.contains(&who)) {
                 vec!["ATL-U-019".to_string()]
             } else {
                 Vec::new()
             };
             let path = format!("/Users/{id}");
             let request = Request { method: "PATCH", path: &path, body: Some(Body::Value(&m)), current: Some(&cur) };
-            rules.extend(refused_by(profile, &request, &mut report, &desired_users[d]));
+            rules.extend(refused_by(profile, &request, &mut report, || who.clone()));
             let step = steps.push(
                 StepKind::UpdateUser,
                 "PATCH",
@@ -667,12 +671,13 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
                     }
                 }
                 if !ok {
-                    report.add("likely_conflict", RiskLevel::Danger, None, label(&desired_users[d]),
+                    report.add("likely_conflict", RiskLevel::Danger, None, desired_users[d].label(),
                         "the userName or email of a new user is held by a current user (gone, orphan or ambiguous): the create would answer 409 and is left out");
                     continue;
                 }
-                let body = desired_user(&desired_users[d]).into_owned();
-                let rules = refused_by(profile, &Request::value("POST", "/Users", &body), &mut report, &body);
+                let raw = desired_users[d].value();
+                let body = desired_user(&raw).into_owned();
+                let rules = refused_by(profile, &Request::value("POST", "/Users", &body), &mut report, || label(&body));
                 let step = steps.push(
                     StepKind::CreateUser,
                     "POST",
@@ -708,7 +713,7 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
     // member value is interned, so a key that is not names no member.
     let mut member_index: HashMap<u32, usize> = HashMap::default();
     for (d, u) in desired_users.iter().enumerate() {
-        for k in [s(u, "id"), s(u, "userName"), s(u, "externalId")].into_iter().flatten() {
+        for k in [u.id.as_deref(), u.user_name.as_deref(), u.ext.as_deref()].into_iter().flatten() {
             if let Some(k) = interner.get(k) {
                 member_index.entry(k).or_insert(d);
             }
@@ -871,16 +876,15 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
         if matched_current.contains_key(&c) || protected.contains(&c) {
             continue;
         }
-        let u = &*cu.value();
         let orphan = cur_keys[c].ext.is_none();
         if orphan {
             summary.orphans += 1;
-            report.add("orphans", RiskLevel::Info, None, label(u), "current users no identity provider record matches and none provisioned: left alone (manage_orphans to include them)");
+            report.add("orphans", RiskLevel::Info, None, cu.label(), "current users no identity provider record matches and none provisioned: left alone (manage_orphans to include them)");
             if !options.manage_orphans {
                 continue;
             }
         }
-        let Some(id) = s(u, "id") else { continue };
+        let Some(id) = cu.id.as_deref() else { continue };
         match policy {
             GonePolicy::Delete => {
                 steps.push(
@@ -888,30 +892,30 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
                     "DELETE",
                     format!("/Users/{id}"),
                     None,
-                    user_subject(u, Some(id)),
+                    user_subject(cu, Some(id)),
                     "gone from the identity provider (policy: delete)".into(),
                     Vec::new(),
                     Vec::new(),
                 );
                 summary.deletes += 1;
                 removals += 1;
-                report.add("deletes", RiskLevel::Danger, None, label(u), "users deleted");
+                report.add("deletes", RiskLevel::Danger, None, cu.label(), "users deleted");
             }
-            GonePolicy::Deactivate if active(u) => {
+            GonePolicy::Deactivate if cu.active => {
                 let body = json!({"schemas": [PATCH_OP_URN], "Operations": [{"op": "replace", "path": "active", "value": false}]});
                 steps.push(
                     StepKind::DeactivateUser,
                     "PATCH",
                     format!("/Users/{id}"),
                     Some(body),
-                    user_subject(u, Some(id)),
+                    user_subject(cu, Some(id)),
                     "gone from the identity provider (policy: deactivate)".into(),
                     Vec::new(),
                     Vec::new(),
                 );
                 summary.deactivations += 1;
                 removals += 1;
-                report.add("deactivations", RiskLevel::Warning, None, label(u), "users deactivated");
+                report.add("deactivations", RiskLevel::Warning, None, cu.label(), "users deactivated");
             }
             GonePolicy::Deactivate => {}
         }
