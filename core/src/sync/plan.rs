@@ -151,6 +151,9 @@ fn desired_user(v: &Value) -> Cow<'_, Value> {
     Cow::Owned(Value::Object(m))
 }
 
+/// A matched user's update: the diff's messages, the current user and the desired one as read.
+type Update<'v> = (Vec<Value>, Cow<'v, Value>, Cow<'v, Value>);
+
 /// Where a desired user ends up: matched to a current user, created by a step, or neither.
 #[derive(Debug, Clone, PartialEq)]
 enum Fate {
@@ -271,7 +274,7 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
     // Current users a desired user named but could not safely take: never removed.
     let mut protected: HashSet<usize> = HashSet::default();
     for d in 0..desired_users.len() {
-        let k = &des_keys[d];
+        let k = des_keys[d];
         if fates[d] == Fate::Untouched {
             // Left out (a duplicate, say): the current users it names are left alone too.
             for (value, index) in [(&k.ext, &by_ext), (&k.user, &by_user), (&k.email, &by_email)] {
@@ -362,7 +365,7 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
     // Whether current user `c`, after its own update, still holds a name in `key`.
     let keeps = |c: usize, key: &Keys| -> bool {
         let after = match matched_current.get(&c) {
-            Some(&d) => &des_keys[d],
+            Some(&d) => des_keys[d],
             None => cur_keys[c],
         };
         (key.user.is_some() && after.user == key.user) || (key.email.is_some() && after.email == key.email)
@@ -370,7 +373,7 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
 
     // Updates: the diff of each matched pair.
     // desired index → (messages, the current user, the desired user)
-    let mut updates: BTreeMap<usize, (Vec<Value>, Cow<'_, Value>, Cow<'_, Value>)> = BTreeMap::new();
+    let mut updates: BTreeMap<usize, Update<'_>> = BTreeMap::new();
     let mut waits: BTreeMap<usize, Vec<usize>> = BTreeMap::new(); // desired d waits for desired d2
     let mut blocked: BTreeSet<usize> = BTreeSet::new();
     let domains = profile.verified_domains();
@@ -393,8 +396,8 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
             summary.unchanged_users += 1;
             continue;
         }
-        for h in holder(&des_keys[d], Some(c)) {
-            if keeps(h, &des_keys[d]) {
+        for h in holder(des_keys[d], Some(c)) {
+            if keeps(h, des_keys[d]) {
                 blocked.insert(d);
                 report.add(
                     "likely_conflict",
@@ -664,9 +667,9 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
             Fate::Create => {
                 let mut deps = Vec::new();
                 let mut ok = true;
-                for h in holder(&des_keys[d], None) {
+                for h in holder(des_keys[d], None) {
                     match matched_current.get(&h).and_then(|d2| last_update.get(d2)) {
-                        Some(step) if !keeps(h, &des_keys[d]) => deps.push(step.clone()),
+                        Some(step) if !keeps(h, des_keys[d]) => deps.push(step.clone()),
                         _ => ok = false,
                     }
                 }
