@@ -55,7 +55,9 @@ fn execute(d: &mut Directory, p: Plan, fault: &dyn Fn(usize) -> Fault) -> (Execu
     let mut now = 1_700_000_000.0;
     let mut n = 0;
     for _ in 0..100_000 {
-        match run.next(now) {
+        let action = run.next(now);
+        assert_counts(&run);
+        match action {
             Action::Done => return (run, n),
             Action::Wait { seconds } => {
                 assert!(seconds > 0.0 && seconds <= 86_400.0, "wait {seconds}");
@@ -88,10 +90,21 @@ fn execute(d: &mut Directory, p: Plan, fault: &dyn Fn(usize) -> Fault) -> (Execu
                 };
                 now += 0.01;
                 run.feed(&response, now).expect("fed");
+                assert_counts(&run);
             }
         }
     }
     panic!("the run did not finish");
+}
+
+/// The counts the executor keeps as outcomes change equal a count over the state.
+fn assert_counts(run: &Executor) {
+    let mut recount = std::collections::BTreeMap::new();
+    for s in &run.state().steps {
+        *recount.entry(s.outcome.as_str()).or_insert(0) += 1;
+    }
+    assert_eq!(run.outcome_counts(), recount);
+    assert_eq!(run.is_done(), run.state().stopped.is_some() || !recount.contains_key("pending"));
 }
 
 fn no_faults(_: usize) -> Fault {
@@ -248,6 +261,7 @@ fn a_failed_step_skips_its_dependents_and_401_stops_the_run() {
     assert_eq!(log, ["s1", "s2", "s3"]);
     let o: Vec<Outcome> = run.state().steps.iter().map(|s| s.outcome).collect();
     assert_eq!(o, [Outcome::Applied, Outcome::Failed, Outcome::Applied, Outcome::Skipped]);
+    assert_counts(&run);
 
     let mut run = Executor::new(p, ExecOptions::default()).expect("runnable");
     assert!(matches!(run.next(0.0), Action::Send { .. }));
@@ -259,6 +273,7 @@ fn a_failed_step_skips_its_dependents_and_401_stops_the_run() {
     assert_eq!(run.next(0.0), Action::Done);
     assert!(run.state().stopped.is_some());
     assert!(run.state().steps.iter().all(|s| s.outcome == Outcome::NotRun));
+    assert_counts(&run);
 }
 
 #[test]
@@ -321,6 +336,7 @@ fn a_saved_state_resumes_without_repeating_applied_steps() {
     assert!(!saved.contains("Bearer") && saved.contains("\"inFlight\":true"));
     let state: ExecState = serde_json::from_str(&saved).expect("state");
     let mut resumed = Executor::resume(p.clone(), ExecOptions::default(), state).expect("resumes");
+    assert_counts(&resumed);
     let mut first = true;
     let mut methods = Vec::new();
     while let Action::Send { method, path, body, .. } = resumed.next(0.0) {
@@ -335,6 +351,7 @@ fn a_saved_state_resumes_without_repeating_applied_steps() {
             .expect("fed");
     }
     assert_eq!(resumed.state().steps[3].outcome, Outcome::Adopted);
+    assert_counts(&resumed);
     assert_eq!(d.user_count(), 5);
     assert_converged(&d, &desired, &opts());
     // A state for another plan is refused.

@@ -98,6 +98,35 @@ pub enum Outcome {
     NotRun,
 }
 
+impl Outcome {
+    const ALL: [Outcome; 7] = [
+        Outcome::Pending,
+        Outcome::Applied,
+        Outcome::Adopted,
+        Outcome::Conflict,
+        Outcome::Failed,
+        Outcome::Skipped,
+        Outcome::NotRun,
+    ];
+
+    /// The name in the state file and in [`Executor::outcome_counts`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pending => "pending",
+            Outcome::Applied => "applied",
+            Outcome::Adopted => "adopted",
+            Outcome::Conflict => "conflict",
+            Outcome::Failed => "failed",
+            Outcome::Skipped => "skipped",
+            Outcome::NotRun => "not_run",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// Why a lookup is under way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -167,6 +196,8 @@ pub struct Executor {
     cursor: usize,
     /// The step whose request is out, if any.
     outstanding: Option<usize>,
+    /// Steps by outcome ([`Outcome::index`]), kept as outcomes change.
+    counts: [usize; 7],
 }
 
 fn digest(text: &str) -> String {
@@ -225,7 +256,9 @@ impl Executor {
             rng: options.jitter_seed,
         };
         let index = plan.steps.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
-        Ok(Executor { plan, options, state, index, cursor: 0, outstanding: None })
+        let mut counts = [0; 7];
+        counts[Outcome::Pending.index()] = plan.steps.len();
+        Ok(Executor { plan, options, state, index, cursor: 0, outstanding: None, counts })
     }
 
     /// An executor resuming `state` (as [`Executor::state`] saved it) for the same `plan`. A step
@@ -243,6 +276,10 @@ impl Executor {
                 s.in_flight = false;
                 s.maybe_applied = true;
             }
+        }
+        fresh.counts = [0; 7];
+        for s in &state.steps {
+            fresh.counts[s.outcome.index()] += 1;
         }
         fresh.state = state;
         fresh.cursor =
@@ -265,25 +302,25 @@ impl Executor {
 
     /// Whether every step has an outcome (or the run stopped).
     pub fn is_done(&self) -> bool {
-        self.state.stopped.is_some() || self.state.steps.iter().all(|s| s.outcome != Outcome::Pending)
+        self.state.stopped.is_some() || self.counts[Outcome::Pending.index()] == 0
     }
 
     /// Counts of outcomes, by name.
+    /// Counts of outcomes, by name (only outcomes some step has). Kept as the run goes: O(1).
     pub fn outcome_counts(&self) -> BTreeMap<&'static str, usize> {
-        let mut m = BTreeMap::new();
-        for s in &self.state.steps {
-            let name = match s.outcome {
-                Outcome::Pending => "pending",
-                Outcome::Applied => "applied",
-                Outcome::Adopted => "adopted",
-                Outcome::Conflict => "conflict",
-                Outcome::Failed => "failed",
-                Outcome::Skipped => "skipped",
-                Outcome::NotRun => "not_run",
-            };
-            *m.entry(name).or_insert(0) += 1;
-        }
-        m
+        Outcome::ALL
+            .iter()
+            .filter(|o| self.counts[o.index()] > 0)
+            .map(|o| (o.as_str(), self.counts[o.index()]))
+            .collect()
+    }
+
+    /// Records step `i`'s outcome (and keeps the counts).
+    fn set_outcome(&mut self, i: usize, outcome: Outcome) {
+        let s = &mut self.state.steps[i];
+        self.counts[s.outcome.index()] -= 1;
+        self.counts[outcome.index()] += 1;
+        s.outcome = outcome;
     }
 
     /// The next thing to do at time `now`. Calling it again before feeding the answer hands out
@@ -291,9 +328,9 @@ impl Executor {
     pub fn next(&mut self, now: f64) -> Action {
         loop {
             if self.state.stopped.is_some() {
-                for s in &mut self.state.steps {
-                    if s.outcome == Outcome::Pending {
-                        s.outcome = Outcome::NotRun;
+                for i in 0..self.state.steps.len() {
+                    if self.state.steps[i].outcome == Outcome::Pending {
+                        self.set_outcome(i, Outcome::NotRun);
                     }
                 }
                 return Action::Done;
@@ -306,9 +343,8 @@ impl Executor {
                 return Action::Done;
             }
             if let Some(dep) = self.failed_dependency(i) {
-                let s = &mut self.state.steps[i];
-                s.outcome = Outcome::Skipped;
-                s.detail = Some(format!("depends on {dep}, which did not succeed"));
+                self.set_outcome(i, Outcome::Skipped);
+                self.state.steps[i].detail = Some(format!("depends on {dep}, which did not succeed"));
                 continue;
             }
             if now < self.state.not_before {
@@ -406,6 +442,7 @@ impl Executor {
             return Err(SyncError::new("feed", "no request is outstanding"));
         };
         self.state.steps[i].in_flight = false;
+        let before = self.state.steps[i].outcome;
         let headers: Vec<(&str, &str)> = response.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let classified = (response.status != 0)
             .then(|| classify_response(response.status, response.body.as_bytes(), &headers, Some(now)));
@@ -504,6 +541,11 @@ impl Executor {
                 let detail = c.and_then(|c| c.detail.clone()).unwrap_or_default();
                 s.detail = Some(format!("{}{rule}: {detail}", response.status));
             }
+        }
+        let after = self.state.steps[i].outcome;
+        if after != before {
+            self.counts[before.index()] -= 1;
+            self.counts[after.index()] += 1;
         }
         Ok(())
     }
