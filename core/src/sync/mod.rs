@@ -31,10 +31,13 @@
 
 mod drift;
 mod executor;
+mod groups;
 mod input;
 mod json;
 mod plan;
 mod resources;
+mod risks;
+mod steps;
 mod types;
 
 pub use drift::drift;

@@ -9,128 +9,21 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde_json::{Map, Value, json};
 
-use super::input::{GroupRec, Inputs, Keys, Member, UserRec, active, label, obj};
+use super::groups::{GFate, GroupMatch, match_groups};
+use super::input::{Inputs, Keys, Member, active, label, obj};
 use super::resources::Resources;
+use super::risks::Report;
+use super::steps::{Steps, group_subject, refused_by, user_subject};
 use super::types::{
-    GonePolicy, MatchKey, PLAN_FORMAT, Plan, PlanOptions, Refusal, Risk, RiskLevel, Step, StepKind, Subject, Summary,
-    SyncError,
+    GonePolicy, MatchKey, PLAN_FORMAT, Plan, PlanOptions, Refusal, RiskLevel, StepKind, Summary, SyncError,
 };
 use crate::directory::{email_key, primary_email};
 use crate::mapping::{names_settled, normalize_email, settle_names};
 use crate::patch::{OpKind, Operation, messages};
 use crate::path::PatchPath;
 use crate::profile::{Profile, group_key};
-use crate::report::Severity;
 use crate::request::{Body, Request};
 use crate::schema::{GROUP_URN, PATCH_OP_URN, ResourceKind};
-
-/// At most this many names are listed in one risk (its `count` has them all).
-const MAX_SUBJECTS: usize = 100;
-
-/// A risk under construction.
-struct Finding {
-    level: RiskLevel,
-    rule: Option<&'static str>,
-    subjects: BTreeSet<String>,
-    count: usize,
-    detail: String,
-}
-
-#[derive(Default)]
-struct Report {
-    findings: BTreeMap<&'static str, Finding>,
-}
-
-impl Report {
-    fn add(&mut self, kind: &'static str, level: RiskLevel, rule: Option<&'static str>, subject: String, detail: &str) {
-        let f = self.findings.entry(kind).or_insert_with(|| Finding {
-            level,
-            rule,
-            subjects: BTreeSet::new(),
-            count: 0,
-            detail: detail.to_string(),
-        });
-        if f.subjects.insert(subject) {
-            f.count += 1;
-        }
-    }
-
-    fn into_risks(self) -> Vec<Risk> {
-        let mut risks: Vec<Risk> = self
-            .findings
-            .into_iter()
-            .map(|(kind, f)| Risk {
-                kind: kind.to_string(),
-                level: f.level,
-                rule: f.rule.map(str::to_string),
-                count: f.count,
-                subjects: f.subjects.into_iter().take(MAX_SUBJECTS).collect(),
-                detail: f.detail,
-            })
-            .collect();
-        // Most serious first, then by kind: a fixed order.
-        risks.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.kind.cmp(&b.kind)));
-        risks
-    }
-}
-
-/// Steps in plan order, numbered as they are added.
-#[derive(Default)]
-struct Steps {
-    list: Vec<Step>,
-}
-
-impl Steps {
-    #[allow(clippy::too_many_arguments)]
-    fn push(
-        &mut self,
-        kind: StepKind,
-        method: &str,
-        path: String,
-        body: Option<Value>,
-        subject: Subject,
-        reason: String,
-        rules: Vec<String>,
-        depends_on: Vec<String>,
-    ) -> String {
-        let id = format!("s{}", self.list.len() + 1);
-        let mut depends_on = depends_on;
-        depends_on.sort_by_key(|d| d[1..].parse::<usize>().unwrap_or(0));
-        depends_on.dedup();
-        self.list.push(Step {
-            id: id.clone(),
-            kind,
-            method: method.into(),
-            path,
-            body,
-            subject,
-            reason,
-            rules,
-            depends_on,
-        });
-        id
-    }
-}
-
-fn user_subject(u: &UserRec<'_>, id: Option<&str>) -> Subject {
-    Subject {
-        resource: "User".into(),
-        id: id.map(str::to_string),
-        user_name: u.user_name.as_deref().map(str::to_string),
-        external_id: u.ext.as_deref().map(str::to_string),
-        display_name: None,
-    }
-}
-
-fn group_subject(g: &GroupRec, id: Option<&str>) -> Subject {
-    Subject {
-        resource: "Group".into(),
-        id: id.map(str::to_string),
-        user_name: None,
-        external_id: g.ext.as_deref().map(str::to_string),
-        display_name: g.name.as_deref().map(str::to_string),
-    }
-}
 
 /// A desired user as Atlassian would hold it: `active` defaults to true (a user without it is
 /// created active, and the diff must not remove it), read-only members dropped, and the names
@@ -162,33 +55,6 @@ enum Fate {
     Create,
     /// Ambiguous, duplicate, blocked: nothing about it changes.
     Untouched,
-}
-
-/// The error rules `profile.check` finds in a step's request (the request Atlassian would
-/// refuse), reported as `refused_by_check`; the step stays in the plan, where it will fail and
-/// skip its dependents, so the report shows it rather than the directory silently differing.
-fn refused_by(
-    profile: &Profile,
-    request: &Request<'_>,
-    report: &mut Report,
-    who: impl FnOnce() -> String,
-) -> Vec<String> {
-    let checked = profile.check(request);
-    if checked.valid() {
-        return Vec::new();
-    }
-    let mut rules: Vec<String> =
-        checked.issues().iter().filter(|i| i.severity == Severity::Error).map(|i| i.rule.id.to_string()).collect();
-    rules.sort();
-    rules.dedup();
-    report.add(
-        "refused_by_check",
-        RiskLevel::Danger,
-        None,
-        who(),
-        "requests Atlassian would refuse (the step's rules say why): they will fail",
-    );
-    rules
 }
 
 /// Plans the change from `current` to `desired` under `profile` (its limits, verified domains,
@@ -475,103 +341,8 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
     }
 
     // --- Groups: match, and plan their creates first. ----------------------------------------
-    let cur_group_key: Vec<(Option<&str>, String)> =
-        current_groups.iter().map(|g| (g.ext.as_deref(), group_key(g.name.as_deref().unwrap_or_default()))).collect();
-    let mut g_by_ext: HashMap<&str, Vec<usize>> = HashMap::default();
-    let mut g_by_name: HashMap<&str, usize> = HashMap::default();
-    for (i, (x, n)) in cur_group_key.iter().enumerate() {
-        if let Some(x) = x {
-            g_by_ext.entry(x).or_default().push(i);
-        }
-        g_by_name.insert(n, i);
-    }
-    // Desired groups: (matched current group, rename)
-    #[derive(Clone, Copy, PartialEq)]
-    enum GFate {
-        Matched(usize),
-        Renamed(usize),
-        Create,
-        Untouched,
-    }
-    let mut g_fates = vec![GFate::Create; desired_groups.len()];
-    let mut g_claimed: HashMap<usize, usize> = HashMap::default();
-    let mut g_names: HashSet<String> = HashSet::default();
-    for (i, g) in desired_groups.iter().enumerate() {
-        let name = g.name.as_deref().unwrap_or_default();
-        let key = group_key(name);
-        if name.is_empty() || !g_names.insert(key.clone()) {
-            g_fates[i] = GFate::Untouched;
-            report.add(
-                "duplicate_in_desired",
-                RiskLevel::Danger,
-                None,
-                format!("group {name:?}"),
-                "desired groups share a name (or have none): left out",
-            );
-            continue;
-        }
-        let by_x = g.ext.as_deref().and_then(|x| g_by_ext.get(x));
-        let fate = match by_x.map(Vec::as_slice) {
-            Some([c]) if cur_group_key[*c].1 == key => GFate::Matched(*c),
-            Some([c]) => GFate::Renamed(*c),
-            Some(_) => GFate::Untouched,
-            None => match g_by_name.get(key.as_str()) {
-                Some(&c) if cur_group_key[c].0.is_none() || cur_group_key[c].0 == g.ext.as_deref() => GFate::Matched(c),
-                Some(_) => {
-                    report.add("likely_conflict", RiskLevel::Danger, Some("ATL-G-003"), format!("group {name:?}"),
-                        "a current group of another identity provider record holds the name: the create would answer 409 and is left out");
-                    GFate::Untouched
-                }
-                None => GFate::Create,
-            },
-        };
-        if let GFate::Matched(c) | GFate::Renamed(c) = fate
-            && g_claimed.insert(c, i).is_some()
-        {
-            g_fates[i] = GFate::Untouched;
-            report.add(
-                "ambiguous_match",
-                RiskLevel::Danger,
-                None,
-                format!("group {name:?}"),
-                "two desired groups match one current group: left out",
-            );
-            continue;
-        }
-        if fate == GFate::Untouched && by_x.is_some_and(|v| v.len() > 1) {
-            report.add(
-                "ambiguous_match",
-                RiskLevel::Danger,
-                None,
-                format!("group {name:?}"),
-                "several current groups share the externalId: left out",
-            );
-        }
-        if matches!(fate, GFate::Create | GFate::Renamed(_)) {
-            let reserved = profile.reserved_groups.find(&group_key(name)).is_some();
-            let known = profile.known_groups.find(&group_key(name)).is_some();
-            if reserved || known {
-                report.add("reserved_group_name", RiskLevel::Danger, Some("ATL-G-003"), format!("group {name:?}"),
-                    "the name is a default-access, admin or existing group of the organization: the create would be refused and is left out");
-                g_fates[i] = GFate::Untouched;
-                continue;
-            }
-            if let Some(&c) = g_by_name.get(key.as_str())
-                && !matches!(fate, GFate::Renamed(x) if x == c)
-            {
-                report.add(
-                    "likely_conflict",
-                    RiskLevel::Danger,
-                    Some("ATL-G-003"),
-                    format!("group {name:?}"),
-                    "the name is held by another group: left out",
-                );
-                g_fates[i] = GFate::Untouched;
-                continue;
-            }
-        }
-        g_fates[i] = fate;
-    }
+    let GroupMatch { fates: g_fates, claimed: g_claimed } =
+        match_groups(profile, &desired_groups, &current_groups, &mut report);
     let mut group_ref: Vec<Option<String>> = vec![None; desired_groups.len()];
     let mut group_create_step: Vec<Option<String>> = vec![None; desired_groups.len()];
     for (i, g) in desired_groups.iter().enumerate() {
@@ -949,7 +720,7 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
             continue;
         }
         let name = format!("group {:?}", g.name.as_deref().unwrap_or_default());
-        if cur_group_key[c].0.is_none() && !options.manage_orphans {
+        if current_groups[c].ext.is_none() && !options.manage_orphans {
             report.add(
                 "orphan_groups",
                 RiskLevel::Info,
