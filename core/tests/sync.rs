@@ -311,6 +311,54 @@ fn waits_follow_retry_after_backoff_and_the_rate_budget() {
     assert_ne!(waits[0], waits[1]);
 }
 
+/// A crash while a PATCH is in flight: the resumed run GETs the user and diffs, and sends the
+/// PATCH only if the user does not have it yet.
+#[test]
+fn a_patch_in_flight_at_a_crash_is_reconciled_by_a_get_and_a_fresh_diff() {
+    for applied_before_crash in [true, false] {
+        let mut d = directory();
+        let before = Resources { users: vec![user("e1", "ada@example.com", "ada@example.com")], groups: vec![] };
+        sync(&mut d, &before, &opts());
+        let mut changed = before.clone();
+        changed.users[0]["title"] = json!("Engineer");
+        changed.groups.push(group("g1", "One", &[]));
+        let p = plan(d.profile(), &changed, &current(&d), &opts());
+        assert_eq!(kinds_of(&p), [StepKind::CreateGroup, StepKind::UpdateUser]);
+        let mut run = Executor::new(p.clone(), ExecOptions::default()).expect("ok");
+        // s1 answered; s2 (the PATCH) handed out, then the crash before its answer.
+        let Action::Send { method, path, body, .. } = run.next(0.0) else { panic!("send") };
+        let a = d.handle(&method, &path, &[], body.as_deref().unwrap_or("").as_bytes(), 0.0);
+        run.feed(&HttpResponse { status: a.status, body: a.body_text(), ..HttpResponse::default() }, 0.0).expect("fed");
+        let Action::Send { method, path, body, .. } = run.next(0.0) else { panic!("send") };
+        assert_eq!(method, "PATCH");
+        let saved = run.state_json();
+        if applied_before_crash {
+            let a = d.handle(&method, &path, &[], body.as_deref().unwrap_or("").as_bytes(), 0.0);
+            assert_eq!(a.status, 200);
+        }
+        let state: ExecState = serde_json::from_str(&saved).expect("state");
+        let mut resumed = Executor::resume(p, ExecOptions::default(), state).expect("resumes");
+        let mut sent = Vec::new();
+        while let Action::Send { method, path: at, body, .. } = resumed.next(0.0) {
+            sent.push((method.clone(), at.clone()));
+            let a = d.handle(&method, &at, &[], body.as_deref().unwrap_or("").as_bytes(), 0.0);
+            resumed
+                .feed(&HttpResponse { status: a.status, body: a.body_text(), ..HttpResponse::default() }, 0.0)
+                .expect("fed");
+            assert_counts(&resumed);
+        }
+        let get = ("GET".to_string(), path.clone());
+        if applied_before_crash {
+            assert_eq!(sent, [get], "applied: the GET shows it, nothing is sent again");
+            assert!(resumed.state().steps[1].detail.as_deref().is_some_and(|d| d.contains("found applied")));
+        } else {
+            assert_eq!(sent, [get, ("PATCH".to_string(), path.clone())], "not applied: the PATCH follows the GET");
+        }
+        assert_eq!(resumed.state().steps[1].outcome, Outcome::Applied);
+        assert_converged(&d, &changed, &opts());
+    }
+}
+
 #[test]
 fn a_saved_state_resumes_without_repeating_applied_steps() {
     let mut d = directory();

@@ -5,9 +5,10 @@
 //!
 //! Each step is recorded as sent *before* its request is handed out, so a state saved after any
 //! call and loaded after a crash never repeats a write blindly: an in-flight create is first
-//! looked up (`userName eq` / `displayName eq`), an in-flight PATCH or DELETE is sent again
-//! (the plan's PATCHes are idempotent: replaces, adds of members already there are no-ops, and a
-//! DELETE answering 404 after an unknown outcome counts as applied).
+//! looked up (`userName eq` / `displayName eq`); an in-flight PATCH is reconciled by a GET of the
+//! resource and a fresh diff (the PATCH applied to what is there: nothing changes, it was applied;
+//! otherwise it is sent); an in-flight DELETE is sent again (a 404 after an unknown outcome
+//! counts as applied).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::types::{PLAN_FORMAT, Plan, Step, StepKind, SyncError};
+use crate::profile::Profile;
 use crate::response::{ResponseKind, classify_response};
+use crate::schema::ResourceKind;
 
 /// The format version of a saved executor state (`"format"`).
 pub const STATE_FORMAT: u32 = 1;
@@ -363,14 +366,24 @@ impl Executor {
                 s.in_flight = false;
                 s.maybe_applied = true;
             }
-            if s.maybe_applied && s.lookup.is_none() && step.kind.creates() && s.sent > 0 && s.status.is_none() {
+            // Never answered (in flight at a crash): a create is looked up, a PATCH fetched.
+            if s.maybe_applied
+                && s.lookup.is_none()
+                && (step.kind.creates() || step.method == "PATCH")
+                && s.sent > 0
+                && s.status.is_none()
+            {
                 s.lookup = Some(Lookup::Resume);
             }
             s.in_flight = true;
             s.sent += 1;
             self.outstanding = Some(i);
             self.state.last_sent = Some(now);
-            let action = if s.lookup.is_some() { lookup_request(step) } else { self.request(i) };
+            let action = match s.lookup {
+                Some(_) if step.kind.creates() => lookup_request(step),
+                Some(_) => self.fetch_request(i),
+                None => self.request(i),
+            };
             return action;
         }
     }
@@ -397,6 +410,20 @@ impl Executor {
             headers.insert("Content-Type".to_string(), "application/scim+json".to_string());
         }
         Action::Send { step: step.id.clone(), method: step.method.clone(), path, headers, body }
+    }
+
+    /// The GET of the resource step `i` (a PATCH) changes, to see whether it was applied.
+    fn fetch_request(&self, i: usize) -> Action {
+        let step = &self.plan.steps[i];
+        let mut headers = BTreeMap::new();
+        headers.insert("Accept".to_string(), "application/scim+json".to_string());
+        Action::Send {
+            step: step.id.clone(),
+            method: "GET".into(),
+            path: self.resolve_text(&step.path),
+            headers,
+            body: None,
+        }
     }
 
     fn resolve_text(&self, text: &str) -> String {
@@ -448,6 +475,10 @@ impl Executor {
             .then(|| classify_response(response.status, response.body.as_bytes(), &headers, Some(now)));
         let kind = classified.as_ref().map(|c| c.kind);
         let step = &self.plan.steps[i];
+        // A PATCH fetched on resume: its body as it would be sent, for the fresh diff.
+        let patch = (self.state.steps[i].lookup.is_some() && !step.kind.creates())
+            .then(|| step.body.as_ref().map(|b| self.resolve_value(b)))
+            .flatten();
         let s = &mut self.state.steps[i];
         s.status = Some(response.status);
         match kind {
@@ -485,6 +516,17 @@ impl Executor {
                 self.state.stopped = Some(format!("stopped on {} (credential): {detail}", response.status));
             }
             Some(ResponseKind::Success) => match s.lookup {
+                Some(_) if !step.kind.creates() => {
+                    s.lookup = None;
+                    if already_applied(step, patch.as_ref(), &response.body) {
+                        s.outcome = Outcome::Applied;
+                        s.detail = Some("found applied when resumed (the resource fetched and diffed)".into());
+                    } else {
+                        // Not (all) applied: send the PATCH itself next.
+                        s.maybe_applied = false;
+                        s.status = None;
+                    }
+                }
                 Some(why) => match found(step, &response.body) {
                     Found::Same(id) => {
                         s.outcome = Outcome::Adopted;
@@ -559,6 +601,19 @@ impl Executor {
     pub fn steps(&self) -> impl Iterator<Item = (&Step, &StepState)> {
         self.plan.steps.iter().zip(&self.state.steps)
     }
+}
+
+/// Whether the resource fetched (`body`) already is what the step's PATCH makes of it: the
+/// PATCH applied to it and diffed against it gives nothing to send.
+fn already_applied(step: &Step, patch: Option<&Value>, body: &str) -> bool {
+    let (Some(patch), Ok(fetched)) = (patch, serde_json::from_str::<Value>(body)) else { return false };
+    let kind = if step.path.starts_with("/Groups/") { ResourceKind::Group } else { ResourceKind::User };
+    let profile = Profile::atlassian();
+    profile
+        .apply_patch(&fetched, patch, kind)
+        .ok()
+        .and_then(|patched| profile.diff(&fetched, &patched, kind).ok())
+        .is_some_and(|messages| messages.is_empty())
 }
 
 enum Found {
