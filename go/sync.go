@@ -209,6 +209,31 @@ func PlanFromJSON(text []byte) (*Plan, error) {
 	return decodePlan(canonical)
 }
 
+// Drift checks a saved plan against the directory as it is now (current, read as Plan reads it)
+// before it runs: one line per step on a user or group that is gone, or a create whose userName
+// or group name is taken now; none when the plan still applies. An unreadable current is
+// StatusInvalidSyncInput.
+func (p *Plan) Drift(current []byte) ([]string, error) {
+	var handle *C.atlscim_plan
+	var cerr *C.atlscim_error
+	if status := C.atlscim_plan_from_json(cBytes(p.json), C.size_t(len(p.json)), &handle, &cerr); status != C.ATLSCIM_STATUS_OK {
+		return nil, takeError(status, cerr)
+	}
+	defer C.atlscim_plan_free(handle)
+	text, err := takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
+		return C.atlscim_plan_drift(handle, cBytes(current), C.size_t(len(current)), out, cerr)
+	})
+	runtime.KeepAlive(current)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	if err := json.Unmarshal(text, &lines); err != nil {
+		return nil, fmt.Errorf("atlscim: reading the library's drift: %w", err)
+	}
+	return lines, nil
+}
+
 func decodePlan(text []byte) (*Plan, error) {
 	plan := &Plan{json: text}
 	if err := json.Unmarshal(text, plan); err != nil {

@@ -1421,6 +1421,28 @@ size_t atlscim_plan_step_count(const struct atlscim_plan *plan);
 struct atlscim_str atlscim_plan_refusal(const struct atlscim_plan *plan);
 
 /**
+ * Checks a saved plan against the directory as it is now (`current`, read as for
+ * `atlscim_plan_new`) before it runs: a step on a user or group that is gone, or a create whose
+ * userName or group name is taken now. Writes a JSON array of lines, one per step that no longer
+ * fits (`["s3: user 2819c223… is gone"]`), `[]` when the plan still applies.
+ *
+ * Fails with `ATLSCIM_STATUS_INVALID_SYNC_INPUT` when `current` is not Users and Groups (reason
+ * `input`), `ATLSCIM_STATUS_INVALID_UTF8`, `ATLSCIM_STATUS_NULL_PARAMETER`,
+ * `ATLSCIM_STATUS_INVALID_LENGTH`.
+ *
+ * Ownership: `plan` and `current` stay the caller's. On success the caller owns `*out` and frees
+ * it with `atlscim_bytes_free`; on failure `*out` is `{NULL, 0}`. `err` as for `atlscim_plan_new`.
+ * NULL: `plan` and `out` must not be NULL; `current` may be NULL only with length 0 (an empty
+ * directory); `err` may be NULL.
+ * Threads: safe to call from any thread, also on the same plan at once.
+ */
+atlscim_status atlscim_plan_drift(const struct atlscim_plan *plan,
+                                  const char *current,
+                                  size_t current_len,
+                                  struct atlscim_bytes *out,
+                                  struct atlscim_error **err);
+
+/**
  * Frees a plan. Executors started from it stay valid (they hold their own copy).
  *
  * Ownership: takes `plan` back; it must not be used afterwards, nor freed twice.

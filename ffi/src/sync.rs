@@ -205,6 +205,41 @@ pub unsafe extern "C" fn atlscim_plan_refusal(plan: *const atlscim_plan) -> atls
     })
 }
 
+/// Checks a saved plan against the directory as it is now (`current`, read as for
+/// `atlscim_plan_new`) before it runs: a step on a user or group that is gone, or a create whose
+/// userName or group name is taken now. Writes a JSON array of lines, one per step that no longer
+/// fits (`["s3: user 2819c223… is gone"]`), `[]` when the plan still applies.
+///
+/// Fails with `ATLSCIM_STATUS_INVALID_SYNC_INPUT` when `current` is not Users and Groups (reason
+/// `input`), `ATLSCIM_STATUS_INVALID_UTF8`, `ATLSCIM_STATUS_NULL_PARAMETER`,
+/// `ATLSCIM_STATUS_INVALID_LENGTH`.
+///
+/// Ownership: `plan` and `current` stay the caller's. On success the caller owns `*out` and frees
+/// it with `atlscim_bytes_free`; on failure `*out` is `{NULL, 0}`. `err` as for `atlscim_plan_new`.
+/// NULL: `plan` and `out` must not be NULL; `current` may be NULL only with length 0 (an empty
+/// directory); `err` may be NULL.
+/// Threads: safe to call from any thread, also on the same plan at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_plan_drift(
+    plan: *const atlscim_plan,
+    current: *const c_char,
+    current_len: usize,
+    out: *mut atlscim_bytes,
+    err: *mut *mut atlscim_error,
+) -> atlscim_status {
+    // SAFETY: the caller passes NULL or valid pointers (see above).
+    let (plan, out, err) = unsafe { (plan.as_ref(), out.as_mut(), out_ref(err)) };
+    call(err, || {
+        let out = bytes_out(out)?;
+        let plan = &plan.ok_or_else(|| atlscim_error::null("plan"))?.plan;
+        // SAFETY: the caller vouches for `current_len` bytes at `current`.
+        let current = unsafe { resources(current, current_len, "current") }?;
+        let lines = sync::drift(plan, &current);
+        *out = atlscim_bytes::new(serde_json::to_string(&lines).expect("a list of strings serializes"));
+        Ok(())
+    })
+}
+
 /// Frees a plan. Executors started from it stay valid (they hold their own copy).
 ///
 /// Ownership: takes `plan` back; it must not be used afterwards, nor freed twice.

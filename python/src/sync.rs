@@ -118,6 +118,16 @@ impl PyPlan {
         to_py(py, &self.plan)
     }
 
+    /// What no longer fits the directory as it is now (`current`, as `plan` reads it): one line
+    /// per step on a user or group that is gone, or a create whose name is taken now; `[]` when
+    /// the plan still applies. Check a saved plan with it before running it.
+    fn drift(&self, current: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+        guard(|| {
+            let current = resources(current, "current")?;
+            Ok(sync::drift(&self.plan, &current))
+        })
+    }
+
     /// The steps, in the order they are carried out.
     #[getter]
     fn steps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
