@@ -34,6 +34,7 @@ mod executor;
 mod groups;
 mod input;
 mod json;
+mod pager;
 mod plan;
 mod resources;
 mod risks;
@@ -43,6 +44,7 @@ mod types;
 pub use drift::drift;
 pub use executor::{Action, ExecOptions, ExecState, Executor, HttpResponse, Lookup, Outcome, STATE_FORMAT, StepState};
 pub use json::plan_json;
+pub use pager::{MAX_PAGES, PAGE_SIZE, Pager};
 pub use plan::{plan, plan_text};
 pub use resources::Resources;
 pub use types::{
