@@ -13,6 +13,7 @@ __all__ = [
     "Filter",
     "Issue",
     "Mapping",
+    "Pager",
     "Plan",
     "Profile",
     "Report",
@@ -344,7 +345,7 @@ class Plan:
 
 @final
 class Pager:
-    def __new__(cls, collection: str, count: int = 100) -> Pager: ...
+    def __new__(cls, collection: str, count: int = ...) -> Pager: ...
     def next_path(self) -> str | None: ...
     def feed(self, body: str | bytes) -> list[Any]: ...
 
