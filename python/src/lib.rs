@@ -63,6 +63,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<server::PyServer>()?;
     m.add_class::<sync::PyPlan>()?;
     m.add_class::<sync::PyExecutor>()?;
+    m.add_class::<sync::PyPager>()?;
     m.add_function(wrap_pyfunction!(sync::plan, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(filter::parse_filter, m)?)?;

@@ -62,7 +62,13 @@ pub fn diff(original: &Value, desired: &Value, rt: &ResourceType, options: Apply
     // Group members come from exact set differences and can number in the thousands; checking
     // them by re-applying one remove each would be quadratic, so the check leaves them out.
     let checked: Vec<Operation> = ops.iter().filter(|o| !touches_members(o, rt.kind)).cloned().collect();
-    if let Ok(applied) = apply(original, &checked, Some(rt), options) {
+    // Nothing to apply leaves the resource as it is (`apply` would copy it to run no operation).
+    let applied = if checked.is_empty() {
+        original.is_object().then_some(std::borrow::Cow::Borrowed(original))
+    } else {
+        apply(original, &checked, Some(rt), options).ok().map(std::borrow::Cow::Owned)
+    };
+    if let Some(applied) = applied {
         let mut fixes = Vec::new();
         for attr in writable(&rt.core.attributes).chain(writable(&rt.common)) {
             if rt.kind == ResourceKind::Group && attr.is("members") {

@@ -796,5 +796,6 @@ pub(crate) fn same_emails(a: &Value, b: &Value) -> bool {
         out.sort();
         Some(out)
     };
-    key(a).is_some() && key(a) == key(b)
+    let a = key(a);
+    a.is_some() && a == key(b)
 }
