@@ -174,6 +174,13 @@ type Request struct {
 //
 // The report does not refer to req afterwards: its buffers may be reused at once.
 func (p *Profile) Check(req Request) (*Report, error) {
+	return p.check(req, false)
+}
+
+// check is Check; with owned, the caller hands req.Body and req.Current over (it will not
+// change them), so the report keeps them instead of copies (the RoundTripper, which read the
+// body itself).
+func (p *Profile) check(req Request, owned bool) (*Report, error) {
 	// Holding the read lock keeps p reachable until the C calls are done, so neither Close nor
 	// the cleanup can free the handle under them.
 	p.mu.RLock()
@@ -191,18 +198,24 @@ func (p *Profile) Check(req Request) (*Report, error) {
 	if status != C.ATLSCIM_STATUS_OK {
 		return nil, takeError(status, r.err)
 	}
-	return checked(p, req, &r, issueRoom[:], textRoom[:]), nil
+	return checked(p, req, &r, issueRoom[:], textRoom[:], owned), nil
 }
 
 // checked makes the Report of a checked request (by a profile or a batch) from what the C side
-// gathered. Reports whose body lenient fixes change build it, when asked, with `profile`.
-func checked(profile *Profile, req Request, r *C.go_result, issueRoom []C.go_issue, textRoom []C.char) *Report {
+// gathered. Reports whose body lenient fixes change build it, when asked, with `profile`. The
+// report keeps copies of the body and current unless `owned` says they are its to keep.
+func checked(profile *Profile, req Request, r *C.go_result, issueRoom []C.go_issue, textRoom []C.char, owned bool) *Report {
 	report := reportFrom(r, issueRoom, textRoom)
 	if bool(r.readable) {
+		keep := bytes.Clone
+		if owned {
+			keep = func(b []byte) []byte { return b }
+		}
 		// Without fixes this is the body to send; with fixes, what Normalized builds it from.
-		report.body = json.RawMessage(bytes.Clone(req.Body))
+		report.body = json.RawMessage(keep(req.Body))
 		if bool(r.changes_body) {
-			report.fixes = &fixes{profile: profile, method: req.Method, path: req.Path, current: bytes.Clone(req.Current)}
+			current := keep(req.Current)
+			report.fixes = &fixes{profile: profile, method: req.Method, path: req.Path, current: current}
 		}
 	}
 	return report

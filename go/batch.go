@@ -80,7 +80,7 @@ func (b *Batch) Check(req Request) (*Report, error) {
 	if status != C.ATLSCIM_STATUS_OK {
 		return nil, takeError(status, r.err)
 	}
-	return checked(b.profile, req, &r, issueRoom[:], textRoom[:]), nil
+	return checked(b.profile, req, &r, issueRoom[:], textRoom[:], false), nil
 }
 
 // Summary returns the totals so far.
