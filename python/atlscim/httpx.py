@@ -72,7 +72,7 @@ class Transport(httpx.BaseTransport):
         # One call into the compiled module each way (atlscim.preflight): path, check and verdict,
         # then the Exchange.
         preflight = self.preflight
-        verdict = preflight.checkpoint.before(request.method, str(request.url), read=request.read)
+        verdict = preflight.checkpoint.before(request.method, str(request.url), None, request.read)
         if verdict is None:
             return self.base_transport.handle_request(request)
         if verdict.skip:

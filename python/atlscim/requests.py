@@ -87,7 +87,7 @@ class Adapter(requests.adapters.HTTPAdapter):
             request = request.copy()
             request.body = verdict.body
             request.headers["Content-Length"] = str(len(verdict.body))
-        response = super().send(request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
+        response = super().send(request, stream, timeout, verify, cert, proxies)
         found = preflight.after(request.method or "GET", verdict, response.status_code, response.content, response.headers)
         response.atlscim = found  # type: ignore[attr-defined]
         return response
