@@ -267,11 +267,11 @@ func newSentBody(b []byte) *sentBody {
 
 func (*sentBody) Close() error { return nil }
 
-// readAll is io.ReadAll starting from room for `size` bytes (the body's length when known, -1
-// when not), plus one for the read that finds the end: one allocation for a body as long as it
-// says, where io.ReadAll grows from 512 bytes.
+// readAll is io.ReadAll starting from room for `size` bytes (the body's ContentLength: -1, or 0
+// with a body, when unknown), plus one for the read that finds the end: one allocation for a
+// body as long as it says, where io.ReadAll grows from 512 bytes.
 func readAll(r io.Reader, size int64) ([]byte, error) {
-	if size < 0 || size > 1<<20 {
+	if size <= 0 || size > 1<<20 {
 		size = 511 // unknown, or too large to trust before reading: grow as it comes
 	}
 	buf := make([]byte, 0, size+1)
