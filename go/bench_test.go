@@ -77,6 +77,23 @@ func BenchmarkCheckUserNormalized(b *testing.B) {
 	}
 }
 
+// Check with Normalize, then the body to send: built in the same call into the library as the
+// check, against BenchmarkCheckUserNormalized's second check.
+func BenchmarkCheckUserNormalizeAtCheck(b *testing.B) {
+	p := mustProfile(b, Config{})
+	req := Request{Method: "POST", Path: "/Users", Body: benchUser(b), Normalize: true}
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := p.Check(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.Normalized(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // One profile, checks from every core at once.
 func BenchmarkCheckUserParallel(b *testing.B) {
 	p := mustProfile(b, Config{})

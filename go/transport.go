@@ -185,7 +185,8 @@ func (t *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// The body was read here and is not changed (it is sent as it is), and current is never
 	// changed once remembered, so the report keeps them without copies.
-	report, err := t.Profile.check(Request{Method: req.Method, Path: path, Body: body, Current: current}, true)
+	report, err := t.Profile.check(Request{Method: req.Method, Path: path, Body: body, Current: current,
+		Normalize: t.SendNormalized}, true)
 	if err != nil {
 		return nil, err
 	}
