@@ -2,13 +2,14 @@
 # by `python -m mypy.stubtest atlscim._native` in scripts/test-python.sh.
 
 import collections.abc as _abc
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, TypedDict, final
 
 from typing_extensions import Unpack
 
 __all__ = [
     "Batch",
+    "Exchange",
     "Executor",
     "Filter",
     "Issue",
@@ -18,6 +19,8 @@ __all__ = [
     "Profile",
     "Report",
     "Response",
+    "Verdict",
+    "_Checkpoint",
     "_Server",
     "__version__",
     "classify_response",
@@ -240,6 +243,58 @@ def classify_response(
     *,
     now: float | None = None,
 ) -> Response: ...
+
+# atlscim.preflight: the per-request work of the HTTP transports.
+@final
+class Verdict:
+    @property
+    def path(self) -> str: ...
+    @property
+    def report(self) -> Report: ...
+    @property
+    def body(self) -> bytes | None: ...
+    @property
+    def skip(self) -> bool: ...
+
+@final
+class Exchange:
+    def __new__(
+        cls,
+        report: Report,
+        response: Response | None = None,
+        *,
+        sent_normalized: bool = False,
+        synthetic: bool = False,
+        answer: tuple[int, bytes | str | None, _abc.Mapping[str, str] | None] | None = None,
+        profile: Profile | None = None,
+    ) -> Exchange: ...
+    @property
+    def report(self) -> Report: ...
+    @property
+    def response(self) -> Response: ...
+    @property
+    def sent_normalized(self) -> bool: ...
+    @property
+    def synthetic(self) -> bool: ...
+
+@final
+class _Checkpoint:
+    def __new__(
+        cls,
+        profile: Profile,
+        prefix: str,
+        parse: Callable[[str], str | None],
+        *,
+        send_normalized: bool,
+        on_invalid: Callable[[str, str, Report], None] | None = None,
+        recall: Callable[[str], Any] | None = None,
+    ) -> _Checkpoint: ...
+    def scim_path(self, url: str) -> str | None: ...
+    def before(
+        self, method: str, url: str, body: bytes | str | None = None, read: Callable[[], bytes | str | None] | None = None
+    ) -> Verdict | None: ...
+    def exchange(self, verdict: Verdict, status: int, body: bytes | str | None, headers: _abc.Mapping[str, str]) -> Exchange: ...
+    def skipped(self, verdict: Verdict) -> Exchange: ...
 
 @final
 class Mapping:

@@ -12,6 +12,7 @@
 //! - [`response`]: `classify_response` and `Response`;
 //! - [`mapping`]: `Profile.map_user` / `map_group`, `Mapping` and the normalizers;
 //! - [`from_python`] / [`to_python`]: Python objects read as JSON, JSON values written back;
+//! - [`preflight`]: the per-request work of the HTTP transports (`atlscim.preflight`);
 //! - [`sync`]: `plan`, `Plan` and `Executor` (the sans-IO sync that `atlscim.sync` drives);
 //! - [`server`]: `_Server`, `atlscim serve` in-process for `atlscim.testing`;
 //! - [`exceptions`]: what is raised, and the guard that keeps panics out of Python.
@@ -25,6 +26,7 @@ mod filter;
 mod from_python;
 mod mapping;
 mod patch;
+mod preflight;
 mod profile;
 mod report;
 mod response;
@@ -60,6 +62,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<filter::PyFilter>()?;
     m.add_class::<response::PyResponse>()?;
     m.add_class::<mapping::PyMapping>()?;
+    m.add_class::<preflight::PyCheckpoint>()?;
+    m.add_class::<preflight::PyVerdict>()?;
+    m.add_class::<preflight::PyExchange>()?;
     m.add_class::<server::PyServer>()?;
     m.add_class::<sync::PyPlan>()?;
     m.add_class::<sync::PyExecutor>()?;

@@ -99,6 +99,30 @@ impl PyProfile {
         Profile::from_config(config).map(|profile| PyProfile { profile }).map_err(|e| config_error(py, &e))
     }
 
+    /// `Profile.check`, for the other parts of this crate (the transports' checkpoint).
+    pub(crate) fn check_request(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        path: &str,
+        body: Option<&Bound<'_, PyAny>>,
+        current: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyReport> {
+        guard(|| {
+            let current = read_optional(current, Input::CURRENT)?;
+            let current = current.as_ref();
+            match BodyArg::of(body)? {
+                BodyArg::None => {
+                    let request = Request { method, path, body: None, current };
+                    let report = py.detach(|| self.profile.check(&request));
+                    Ok(PyReport::new(report, Checked::Nothing))
+                }
+                BodyArg::Text(text) => self.check_text(py, method, path, text, current),
+                BodyArg::Object(body) => self.check_object(method, path, &body, current),
+            }
+        })
+    }
+
     fn check_text(
         &self,
         py: Python<'_>,
@@ -225,19 +249,7 @@ impl PyProfile {
         body: Option<&Bound<'_, PyAny>>,
         current: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyReport> {
-        guard(|| {
-            let current = read_optional(current, Input::CURRENT)?;
-            let current = current.as_ref();
-            match BodyArg::of(body)? {
-                BodyArg::None => {
-                    let request = Request { method, path, body: None, current };
-                    let report = py.detach(|| self.profile.check(&request));
-                    Ok(PyReport::new(report, Checked::Nothing))
-                }
-                BodyArg::Text(text) => self.check_text(py, method, path, text, current),
-                BodyArg::Object(body) => self.check_object(method, path, &body, current),
-            }
-        })
+        self.check_request(py, method, path, body, current)
     }
 
     /// Applies a PatchOp message to a resource, all or nothing, as Atlassian would (RFC 7644
