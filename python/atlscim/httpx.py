@@ -70,16 +70,17 @@ class Transport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         # One call into the compiled module each way (atlscim.preflight): path, check and verdict,
-        # then the Exchange.
-        preflight = self.preflight
-        verdict = preflight.checkpoint.before(request.method, str(request.url), None, request.read)
+        # then the Exchange. It reads the httpx.URL itself (no str(url)) and the body only for a
+        # URL it checks.
+        checkpoint = self.preflight.checkpoint
+        verdict = checkpoint.before(request.method, request.url, None, request.read)
         if verdict is None:
             return self.base_transport.handle_request(request)
         if verdict.skip:
-            return _skipped(request, preflight, verdict)
+            return _skipped(request, self.preflight, verdict)
         response = self.base_transport.handle_request(request if verdict.body is None else _request(request, verdict))
         body = response.read()
-        response.extensions["atlscim"] = preflight.after(request.method, verdict, response.status_code, body, response.headers)
+        response.extensions["atlscim"] = checkpoint.exchange(request.method, verdict, response.status_code, body, response.headers)
         return response
 
     def close(self) -> None:
@@ -109,16 +110,16 @@ class AsyncTransport(httpx.AsyncBaseTransport):
         )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        preflight = self.preflight
-        if preflight.scim_path(str(request.url)) is None:
+        checkpoint = self.preflight.checkpoint
+        if checkpoint.scim_path(request.url) is None:
             return await self.base_transport.handle_async_request(request)  # its body unread
-        verdict = preflight.checkpoint.before(request.method, str(request.url), await request.aread())
+        verdict = checkpoint.before(request.method, request.url, await request.aread())
         assert verdict is not None
         if verdict.skip:
-            return _skipped(request, preflight, verdict)
+            return _skipped(request, self.preflight, verdict)
         response = await self.base_transport.handle_async_request(request if verdict.body is None else _request(request, verdict))
         body = await response.aread()
-        response.extensions["atlscim"] = preflight.after(request.method, verdict, response.status_code, body, response.headers)
+        response.extensions["atlscim"] = checkpoint.exchange(request.method, verdict, response.status_code, body, response.headers)
         return response
 
     async def aclose(self) -> None:

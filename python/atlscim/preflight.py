@@ -78,11 +78,12 @@ class Preflight:
             self.profile, self._prefix, self._parsed_scim_path, send_normalized=send_normalized,
             on_invalid=None if on_invalid == "send" else self._invalid,
             recall=self._recall if remember_current else None,
+            remember=self._remember if remember_current else None,
         )
 
-    def scim_path(self, url: str) -> str | None:
+    def scim_path(self, url: object) -> str | None:
         """The request's path relative to the base URL, with its query string ("/Users?filter=…"),
-        or None when the URL is not under the base URL."""
+        or None when the URL is not under the base URL. ``url`` is a str or an ``httpx.URL``."""
         return self.checkpoint.scim_path(url)
 
     def _parsed_scim_path(self, url: str) -> str | None:
@@ -123,9 +124,7 @@ class Preflight:
     def after(self, method: str, verdict: Verdict, status: int, body: bytes, headers: Mapping[str, str]) -> Exchange:
         """Remembers the answer as ``current`` when asked, and makes the Exchange (the answer is
         classified when ``Exchange.response`` is first read)."""
-        if self.remember_current:
-            self._remember(method.upper(), verdict.path, status, body)
-        return self.checkpoint.exchange(verdict, status, body, headers)
+        return self.checkpoint.exchange(method, verdict, status, body, headers)
 
     def skipped(self, verdict: Verdict) -> Exchange:
         """The Exchange of a request not sent because there was nothing to send."""
@@ -136,6 +135,7 @@ class Preflight:
             return self._current.get(_resource(path))
 
     def _remember(self, method: str, path: str, status: int, body: bytes) -> None:
+        method = method.upper()
         key = _resource(path)
         if method == "DELETE" and 200 <= status < 300:
             with self._lock:

@@ -294,3 +294,42 @@ def test_only_urls_under_the_base_url_are_scim_requests() -> None:
     for outside in ("https://api.example.com/scim/directory/d10/Users", "http://api.example.com/scim/directory/d1/Users",
                     "https://other.example.com/scim/directory/d1/Users", "https://api.example.com/Users"):
         assert p.scim_path(outside) is None, outside
+
+
+@pytest.mark.parametrize("base", ["https://api.example.com/scim/directory/d1", "https://API.example.com/scim/directory/d1/",
+                                  "http://user:pw@[::1]:8080/scim"])
+def test_an_httpx_url_is_read_as_its_text(base: str) -> None:
+    # The compiled module reads an httpx.URL's parts instead of asking for str(url); whatever
+    # the URL, the path it finds must be the one its text gives.
+    from atlscim.preflight import Preflight
+
+    p = Preflight(profile=None, base_url=base)
+    urls = [
+        "https://api.example.com/scim/directory/d1/Users?filter=userName%20eq%20%22a%22",
+        "https://api.example.com/scim/directory/d1",
+        "https://api.example.com/scim/directory/d1?",
+        "https://api.example.com/scim/directory/d1/Groups/g1#frag",
+        "https://API.example.com:443/scim/directory/d1/Users",
+        "https://api.example.com:8443/scim/directory/d1/Users",
+        "https://u@api.example.com/scim/directory/d1/Users",
+        "https://api.example.com/scim/directory/d10/Users",
+        "http://user:pw@[::1]:8080/scim/Users?x=%C3%A9",
+        "http://[::1]:8080/scim/Users",
+        "https://api.example.com/scim/directory/d1/Us%20ers?q=a b",
+        "https://bücher.example/scim/directory/d1/Users",
+    ]
+    found = [p.scim_path(httpx.URL(u)) for u in urls]
+    assert found == [p.scim_path(str(httpx.URL(u))) for u in urls]
+    # Not every URL is outside: the comparison is not one of Nones.
+    assert any(f is not None for f in found), found
+
+
+def test_an_httpx_url_of_an_unknown_layout_is_read_through_its_text() -> None:
+    from atlscim.preflight import Preflight
+
+    class Url:
+        def __str__(self) -> str:
+            return "https://api.example.com/scim/directory/d1/Users/u1?x=1"
+
+    p = Preflight(profile=None, base_url="https://api.example.com/scim/directory/d1")
+    assert p.checkpoint.scim_path(Url()) == "/Users/u1?x=1"
