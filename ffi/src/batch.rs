@@ -5,7 +5,7 @@ use std::sync::{Mutex, PoisonError};
 
 use atlscim_core::Batch;
 
-use crate::boundary::{atlscim_error, atlscim_status, call, guard, out_param, out_ref};
+use crate::boundary::{atlscim_error, atlscim_status, call, free_box, out_param, out_ref};
 use crate::bytes::{atlscim_bytes, bytes_out};
 use crate::profile::{RequestParts, atlscim_profile, atlscim_request};
 use crate::report::atlscim_report;
@@ -125,10 +125,6 @@ pub unsafe extern "C" fn atlscim_batch_summary_json(
 /// Threads: must not run while another thread still uses `batch`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_batch_free(batch: *mut atlscim_batch) {
-    if batch.is_null() {
-        return;
-    }
     // SAFETY: a non-NULL batch came from Box::into_raw in atlscim_batch_new, and is freed once.
-    let batch = unsafe { Box::from_raw(batch) };
-    guard((), move || drop(batch));
+    unsafe { free_box(batch) }
 }

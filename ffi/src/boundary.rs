@@ -259,6 +259,21 @@ pub(crate) fn guard<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     panic::catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
 }
 
+/// Frees a handle that `Box::into_raw` made (every `atlscim_*_free` but the bytes'): NULL does
+/// nothing, and a panic in a destructor (a bug) is caught rather than unwinding into C.
+///
+/// # Safety
+///
+/// `handle` is NULL or came from `Box::into_raw` of a `Box<T>`, and is freed once.
+pub(crate) unsafe fn free_box<T>(handle: *mut T) {
+    if handle.is_null() {
+        return;
+    }
+    // SAFETY: the caller's promise: a live Box<T>, freed only here.
+    let owned = unsafe { Box::from_raw(handle) };
+    guard((), move || drop(owned));
+}
+
 /// Takes an out-parameter, NULL-ing it first so that a failed call leaves NULL behind.
 pub(crate) fn out_param<T>(out: Option<&mut *mut T>) -> Result<&mut *mut T, atlscim_error> {
     let out = out.ok_or_else(|| atlscim_error::null("out"))?;
@@ -484,12 +499,8 @@ pub unsafe extern "C" fn atlscim_error_suggestion(error: *const atlscim_error) -
 /// Threads: must not run while another thread still uses `error`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_error_free(error: *mut atlscim_error) {
-    if error.is_null() {
-        return;
-    }
     // SAFETY: a non-NULL error came from Box::into_raw in `call`, and is freed once.
-    let error = unsafe { Box::from_raw(error) };
-    guard((), move || drop(error));
+    unsafe { free_box(error) }
 }
 
 /// A short description of a status number ("ok", "NULL parameter", …), for log lines.

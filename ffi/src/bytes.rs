@@ -83,6 +83,13 @@ pub unsafe extern "C" fn atlscim_bytes_free(bytes: *mut atlscim_bytes) {
     guard((), move || drop(owned));
 }
 
+/// Writes `value` as compact JSON text into an `atlscim_bytes` out-parameter. Only for values
+/// atlscim made (plain data), whose serialization cannot fail; if it ever did, the boundary would
+/// report the panic.
+pub(crate) fn write_json<T: serde::Serialize + ?Sized>(out: &mut atlscim_bytes, value: &T) {
+    *out = atlscim_bytes::new(serde_json::to_string(value).expect("atlscim's own values serialize as JSON"));
+}
+
 /// Takes an `atlscim_bytes` out-parameter, emptying it first so that a failed call leaves
 /// `{NULL, 0}` behind.
 pub(crate) fn bytes_out(out: Option<&mut atlscim_bytes>) -> Result<&mut atlscim_bytes, atlscim_error> {

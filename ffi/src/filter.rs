@@ -5,7 +5,9 @@ use std::ffi::c_char;
 
 use atlscim_core::filter::{self, EvalOptions, Filter, FilterLimits};
 
-use crate::boundary::{atlscim_error, atlscim_status, call, guard, json_input, out_param, out_ref, text as text_input};
+use crate::boundary::{
+    atlscim_error, atlscim_status, call, free_box, json_input, out_param, out_ref, text as text_input,
+};
 use crate::bytes::{atlscim_bytes, bytes_out};
 
 /// A parsed SCIM filter, e.g. `userName eq "bjensen"` or `emails[type eq "work"]`.
@@ -153,10 +155,6 @@ pub unsafe extern "C" fn atlscim_filter_matches(
 /// Threads: must not run while another thread still uses `filter`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_filter_free(filter: *mut atlscim_filter) {
-    if filter.is_null() {
-        return;
-    }
     // SAFETY: a non-NULL filter came from Box::into_raw in atlscim_filter_parse, and is freed once.
-    let filter = unsafe { Box::from_raw(filter) };
-    guard((), move || drop(filter));
+    unsafe { free_box(filter) }
 }

@@ -51,7 +51,7 @@ pub mod response;
 pub mod sync;
 
 use boundary::{atlscim_error, atlscim_status, call, out_ref};
-use bytes::{atlscim_bytes, bytes_out};
+use bytes::{atlscim_bytes, bytes_out, write_json};
 
 /// The library version's major number. The version macros are the version the header was
 /// generated for (`ATLSCIM_VERSION` is "MAJOR.MINOR.PATCH"); `atlscim_version()` is the version
@@ -89,9 +89,7 @@ pub unsafe extern "C" fn atlscim_rules_json(out: *mut atlscim_bytes, err: *mut *
     let (out, err) = unsafe { (out.as_mut(), out_ref(err)) };
     call(err, || {
         let out = bytes_out(out)?;
-        // Serializing static data cannot fail; if it ever did, the boundary would report a panic.
-        let json = serde_json::to_string(atlscim_core::RULES).expect("the rule registry serializes");
-        *out = atlscim_bytes::new(json);
+        write_json(out, atlscim_core::RULES);
         Ok(())
     })
 }

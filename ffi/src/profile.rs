@@ -5,7 +5,9 @@ use std::ffi::c_char;
 use atlscim_core::{Body, Profile, Request};
 use serde_json::Value;
 
-use crate::boundary::{atlscim_error, atlscim_status, call, guard, optional, optional_json, out_param, out_ref, text};
+use crate::boundary::{
+    atlscim_error, atlscim_status, call, free_box, guard, optional, optional_json, out_param, out_ref, text,
+};
 use crate::bytes::{atlscim_bytes, bytes_out};
 use crate::report::atlscim_report;
 
@@ -205,10 +207,6 @@ impl<'a> RequestParts<'a> {
 /// Threads: must not run while another thread still uses `profile`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_profile_free(profile: *mut atlscim_profile) {
-    if profile.is_null() {
-        return;
-    }
     // SAFETY: a non-NULL profile came from Box::into_raw above, and is freed once.
-    let profile = unsafe { Box::from_raw(profile) };
-    guard((), move || drop(profile));
+    unsafe { free_box(profile) }
 }

@@ -2,7 +2,7 @@
 
 use atlscim_core::{Body, Issue, Report, Severity};
 
-use crate::boundary::{atlscim_error, atlscim_status, call, guard, out_ref};
+use crate::boundary::{atlscim_error, atlscim_status, call, free_box, guard, out_ref};
 use crate::bytes::{atlscim_bytes, atlscim_str, bytes_out};
 
 /// The verdict on one request: valid or not, the HTTP status Atlassian would answer, every issue,
@@ -300,12 +300,8 @@ pub unsafe extern "C" fn atlscim_report_summary(
 /// Threads: must not run while another thread still uses `report` or its issues.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_report_free(report: *mut atlscim_report) {
-    if report.is_null() {
-        return;
-    }
     // SAFETY: a non-NULL report came from Box::into_raw above, and is freed once.
-    let report = unsafe { Box::from_raw(report) };
-    guard((), move || drop(report));
+    unsafe { free_box(report) }
 }
 
 /// How serious the issue is.

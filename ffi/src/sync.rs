@@ -15,8 +15,8 @@ use atlscim_core::sync::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::boundary::{atlscim_error, atlscim_status, call, guard, optional, out_param, out_ref, text};
-use crate::bytes::{atlscim_bytes, atlscim_str, bytes_out};
+use crate::boundary::{atlscim_error, atlscim_status, call, free_box, guard, optional, out_param, out_ref, text};
+use crate::bytes::{atlscim_bytes, atlscim_str, bytes_out, write_json};
 use crate::profile::atlscim_profile;
 use crate::response::{atlscim_header, header_array};
 
@@ -235,7 +235,7 @@ pub unsafe extern "C" fn atlscim_plan_drift(
         // SAFETY: the caller vouches for `current_len` bytes at `current`.
         let current = unsafe { resources(current, current_len, "current") }?;
         let lines = sync::drift(plan, &current);
-        *out = atlscim_bytes::new(serde_json::to_string(&lines).expect("a list of strings serializes"));
+        write_json(out, &lines);
         Ok(())
     })
 }
@@ -247,12 +247,8 @@ pub unsafe extern "C" fn atlscim_plan_drift(
 /// Threads: must not run while another thread still uses `plan`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_plan_free(plan: *mut atlscim_plan) {
-    if plan.is_null() {
-        return;
-    }
     // SAFETY: a non-NULL plan came from Box::into_raw in atlscim_plan::new, and is freed once.
-    let plan = unsafe { Box::from_raw(plan) };
-    guard((), move || drop(plan));
+    unsafe { free_box(plan) }
 }
 
 /// What the caller does next (`atlscim_sync_action.kind`).
@@ -620,8 +616,7 @@ pub unsafe extern "C" fn atlscim_sync_outcomes_json(
     call(err, || {
         let out = bytes_out(out)?;
         let run = sync.ok_or_else(|| atlscim_error::null("sync"))?.lock();
-        let counts = serde_json::to_string(&run.executor.outcome_counts()).expect("a map of counts serializes");
-        *out = atlscim_bytes::new(counts);
+        write_json(out, &run.executor.outcome_counts());
         Ok(())
     })
 }
@@ -634,12 +629,8 @@ pub unsafe extern "C" fn atlscim_sync_outcomes_json(
 /// Threads: must not run while another thread still uses `sync`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_sync_free(sync: *mut atlscim_sync) {
-    if sync.is_null() {
-        return;
-    }
     // SAFETY: a non-NULL executor came from Box::into_raw in atlscim_sync::into_raw, freed once.
-    let sync = unsafe { Box::from_raw(sync) };
-    guard((), move || drop(sync));
+    unsafe { free_box(sync) }
 }
 
 /// The paged read of a list endpoint (`GET /Users`, `GET /Groups`) without I/O: ask
@@ -743,7 +734,7 @@ pub unsafe extern "C" fn atlscim_pager_feed(
         let body = unsafe { optional(body, body_len, "body") }?.unwrap_or_default();
         let resources =
             pager.pager.lock().unwrap_or_else(PoisonError::into_inner).feed(body).map_err(|e| sync_error("page", e))?;
-        *out = atlscim_bytes::new(serde_json::to_string(&resources).expect("resources serialize"));
+        write_json(out, &resources);
         Ok(())
     })
 }
@@ -755,10 +746,6 @@ pub unsafe extern "C" fn atlscim_pager_feed(
 /// Threads: must not run while another thread still uses `pager`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_pager_free(pager: *mut atlscim_pager) {
-    if pager.is_null() {
-        return;
-    }
     // SAFETY: a non-NULL pager came from Box::into_raw in atlscim_pager_new, freed once.
-    let pager = unsafe { Box::from_raw(pager) };
-    guard((), move || drop(pager));
+    unsafe { free_box(pager) }
 }
