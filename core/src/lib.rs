@@ -43,6 +43,8 @@ pub mod sync;
 pub mod syntax;
 
 mod check;
+mod normalize;
+mod walk;
 
 pub use batch::{Batch, BatchSummary};
 pub use check::is_xsd_datetime;

@@ -10,11 +10,11 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
 
-use crate::check::fix;
-use crate::check::fix::Fixes;
 use crate::request::Body;
 use crate::rules::Rule;
 use crate::schema::ERROR_URN;
+use crate::walk::fix;
+use crate::walk::fix::Fixes;
 
 /// How serious an issue is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

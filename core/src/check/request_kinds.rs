@@ -2,8 +2,6 @@
 
 use serde_json::Value;
 
-use super::fix::{Fix, Fixes};
-use super::loc::Loc;
 use super::nesting;
 use super::{issue, single, single_issue};
 use crate::filter::{self, CompValue, CompareOp, Filter};
@@ -12,6 +10,8 @@ use crate::report::{Report, Severity};
 use crate::request::{Body, Endpoint};
 use crate::rules;
 use crate::schema::ResourceKind;
+use crate::walk::fix::{Fix, Fixes};
+use crate::walk::loc::Loc;
 
 /// Atlassian's page size (its KB: 100 results per page).
 const MAX_COUNT: u64 = 100;

@@ -591,6 +591,6 @@ impl Profile {
             all.push(i);
         }
         all.extend(checked.issues);
-        (user, Report::new(all, crate::check::fix::Fixes::default(), true))
+        (user, Report::new(all, crate::walk::fix::Fixes::default(), true))
     }
 }

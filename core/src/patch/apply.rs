@@ -229,7 +229,7 @@ fn drop_stale_formatted(res: &mut Value) {
         key_of(m, k).and_then(|k| m.get(&k)).and_then(Value::as_str)
     }
     let Some(formatted) = get(name, "formatted") else { return };
-    let joined = crate::mapping::join_display_name(
+    let joined = crate::normalize::name::join_display_name(
         get(name, "givenName").unwrap_or_default(),
         get(name, "familyName").unwrap_or_default(),
     );
@@ -261,8 +261,8 @@ fn overwrite_names(res: &mut Value) {
         key_of(m, k).and_then(|k| m.get(&k)).and_then(Value::as_str).map(str::to_string)
     };
     let (given, family) = (get(name, "givenName"), get(name, "familyName"));
-    let r = crate::mapping::reconcile_name(Some(&display), given.as_deref(), family.as_deref());
-    if matches!(r.outcome, crate::mapping::NameOutcome::Unchanged) {
+    let r = crate::normalize::name::reconcile_name(Some(&display), given.as_deref(), family.as_deref());
+    if matches!(r.outcome, crate::normalize::name::NameOutcome::Unchanged) {
         return;
     }
     for (k, v) in [("givenName", r.given), ("familyName", r.family)] {

@@ -3,15 +3,15 @@
 use serde_json::{Map, Value};
 
 use super::{OpKind, Operation, PatchError, message};
-use crate::check::fix;
-use crate::check::loc::Loc;
-use crate::check::walk::Walker;
 use crate::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::path::{PatchPath, Target};
 use crate::profile::Profile;
 use crate::report::{Issue, Issues, Severity};
 use crate::rules::{self, Rule};
 use crate::schema::{self, Mutability, PATCH_OP_URN, ResourceKind, ResourceType};
+use crate::walk::fix;
+use crate::walk::loc::Loc;
+use crate::walk::walker::Walker;
 
 /// What reading a PatchOp message found, and the message as it should be sent.
 #[derive(Debug, Clone)]

@@ -18,7 +18,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::loc::push_escaped;
-use super::walk::KeySeed;
+use super::walker::KeySeed;
 
 /// One fix, as the walk records it ([`Fixes::push`] stores it compactly).
 #[derive(Debug, Clone)]

@@ -1009,7 +1009,7 @@ fn timezone_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     if CANONICAL_ZONES.contains(s) {
         return;
     }
-    match crate::mapping::normalize_timezone(s) {
+    match crate::normalize::timezone::normalize_timezone(s) {
         Ok(tz) if tz.canonical == s => {}
         Ok(tz) => {
             let detail = format!("{s:?} is written {:?} in Atlassian's (IANA) form", tz.canonical);
@@ -1026,9 +1026,9 @@ fn language_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     if is_plain_canonical_tag(s) {
         return;
     }
-    let tag = match crate::mapping::normalize_locale(s) {
+    let tag = match crate::normalize::locale::normalize_locale(s) {
         Ok(tag) => tag.tag,
-        Err(e) => match crate::mapping::parse_accept_language(s).best() {
+        Err(e) => match crate::normalize::locale::parse_accept_language(s).best() {
             Some(best) if s.contains([',', ';']) => best.to_string(),
             _ => return w.issue(Severity::Warning, &rules::ATL_U_013, ctx.loc, e.to_string()),
         },
