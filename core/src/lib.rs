@@ -27,6 +27,7 @@
 
 pub mod batch;
 pub mod credential;
+mod dates;
 pub mod directory;
 pub mod email;
 pub mod filter;
@@ -44,11 +45,12 @@ pub mod syntax;
 
 mod check;
 mod normalize;
+mod suggest;
 mod walk;
 
 pub use batch::{Batch, BatchSummary};
-pub use check::is_xsd_datetime;
 pub use credential::{KeyExpiry, KeyState, key_expiry};
+pub use dates::is_xsd_datetime;
 pub use directory::Directory;
 pub use mapping::{Mapping, MappingError};
 pub use profile::{ConfigError, DeleteSemantics, Limits, Profile, ProfileKind, VerifiedDomain};

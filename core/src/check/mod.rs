@@ -25,8 +25,6 @@ use crate::walk::loc::Loc;
 use crate::walk::walker::Walker;
 use compact_size::{Budget, Measured};
 
-pub use crate::walk::walker::is_xsd_datetime;
-
 /// What a resource request does to the resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Operation {
