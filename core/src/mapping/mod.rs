@@ -26,6 +26,7 @@
 mod group;
 mod presets;
 pub mod spec;
+mod target;
 mod user;
 mod value_map;
 
