@@ -59,10 +59,10 @@ pub use dates::is_xsd_datetime;
 pub use directory::Directory;
 pub use mapping::{Mapping, MappingError};
 pub use profile::{ConfigError, DeleteSemantics, Limits, Profile, ProfileKind, VerifiedDomain};
-pub use report::{Issue, Report, Severity};
+pub use report::{Issue, Report};
 pub use request::{Body, Endpoint, Method, Request};
 pub use response::{Response, ResponseKind, classify_response};
-pub use rules::{RULES, Rule};
+pub use rules::{RULES, Rule, Severity};
 pub use syntax::JsonSyntaxError;
 
 // The README's Rust example runs as a doctest, so it cannot go stale (ffi/tests/repository.rs

@@ -5,6 +5,10 @@
 //! the attribute it belongs to. No tree is built: strings are borrowed from the input where the
 //! deserializer allows, and locations live on the stack ([`Loc`]). What the Atlassian rules need
 //! after the walk (the schemas listed, the extensions used, the emails) is gathered as it passes.
+//!
+//! Here: the walker's state and the value visitors. The top-level object (its members and
+//! `schemas`) is in [`resource`], the rules on string values in [`strings`], and what a
+//! multi-valued attribute's values are held to together in [`multi_valued`].
 
 use std::borrow::Cow;
 use std::fmt;

@@ -100,7 +100,7 @@ impl<'de> MultiValued<'de> {
     }
 }
 
-pub(super) fn trim_cow(s: Cow<'_, str>) -> Cow<'_, str> {
+fn trim_cow(s: Cow<'_, str>) -> Cow<'_, str> {
     match s {
         Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
         Cow::Owned(o) if o.trim().len() == o.len() => Cow::Owned(o),
@@ -111,7 +111,7 @@ pub(super) fn trim_cow(s: Cow<'_, str>) -> Cow<'_, str> {
 /// Remembers where each value was first seen, ignoring case. Lists are short in practice and
 /// scanned; past a few dozen values a map keeps hostile input linear.
 #[derive(Default)]
-pub(super) struct FirstSeen<'a> {
+struct FirstSeen<'a> {
     few: Vec<(Cow<'a, str>, usize)>,
     many: rustc_hash::FxHashMap<String, usize>,
 }

@@ -201,7 +201,7 @@ fn attribute_member<'de, A: MapAccess<'de>>(
 
 /// `department` / `organization` at the top level of an Atlassian User: a string to compare with
 /// the enterprise extension afterwards.
-pub(super) struct TopEnterpriseSeed<'a, 'p, 'de, 'l> {
+struct TopEnterpriseSeed<'a, 'p, 'de, 'l> {
     w: &'a mut Walker<'p, 'de>,
     loc: &'l Loc<'l>,
     name: &'static str,
@@ -225,7 +225,7 @@ impl<'de> DeserializeSeed<'de> for TopEnterpriseSeed<'_, '_, 'de, '_> {
     }
 }
 
-pub(super) struct SchemasSeed<'a, 'p, 'de, 'l> {
+struct SchemasSeed<'a, 'p, 'de, 'l> {
     w: &'a mut Walker<'p, 'de>,
     loc: &'l Loc<'l>,
 }
@@ -323,7 +323,7 @@ impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
 }
 
 /// One element of `schemas`: the string, or `None` (skipped) for anything else.
-pub(super) struct StringOrSkip<'a, 'p, 'de, 'l> {
+struct StringOrSkip<'a, 'p, 'de, 'l> {
     w: &'a mut Walker<'p, 'de>,
     loc: &'l Loc<'l>,
 }
@@ -371,7 +371,7 @@ impl<'de> Visitor<'de> for StringOrSkip<'_, '_, 'de, '_> {
 
 /// " (did you mean …?)" for a URN a typo away from one of the resource type's schemas
 /// (`…:enterprise:2.0User`), else nothing.
-pub(super) fn meant_urn(rt: &ResourceType, urn: &str) -> String {
+fn meant_urn(rt: &ResourceType, urn: &str) -> String {
     if !urn.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")) {
         return String::new();
     }

@@ -46,18 +46,17 @@ pub(super) fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
 }
 
 /// The canonical IANA names (CLDR), from ICU4X's data.
-pub(super) static CANONICAL_ZONES: std::sync::LazyLock<rustc_hash::FxHashSet<String>> =
-    std::sync::LazyLock::new(|| {
-        icu_time::zone::iana::IanaParserExtended::new()
-            .iter_all()
-            .filter(|z| z.normalized == z.canonical)
-            .map(|z| z.canonical.to_string())
-            .collect()
-    });
+static CANONICAL_ZONES: std::sync::LazyLock<rustc_hash::FxHashSet<String>> = std::sync::LazyLock::new(|| {
+    icu_time::zone::iana::IanaParserExtended::new()
+        .iter_all()
+        .filter(|z| z.normalized == z.canonical)
+        .map(|z| z.canonical.to_string())
+        .collect()
+});
 
 /// ATL-U-012: an IANA time zone name in its canonical form (legacy names and Windows ids are
 /// rewritten in lenient mode).
-pub(super) fn timezone_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
+fn timezone_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     // Connectors nearly always send a canonical name: one set lookup instead of a parse.
     if CANONICAL_ZONES.contains(s) {
         return;
@@ -75,7 +74,7 @@ pub(super) fn timezone_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
 
 /// ATL-U-013: one BCP 47 language tag (`en_US` and an Accept-Language list are rewritten in
 /// lenient mode, the list to its preferred language).
-pub(super) fn language_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
+fn language_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     if is_plain_canonical_tag(s) {
         return;
     }
@@ -97,7 +96,7 @@ pub(super) fn language_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
 /// is already a canonical BCP 47 tag, so the common case needs no ICU parse. (Deprecated language
 /// codes such as `iw` are three letters or fewer too, so only two-letter codes ICU leaves alone
 /// pass: `iw`, `in`, `ji` and `jw` are not.)
-pub(super) fn is_plain_canonical_tag(s: &str) -> bool {
+fn is_plain_canonical_tag(s: &str) -> bool {
     let b = s.as_bytes();
     let language = |l: &[u8]| {
         l.len() == 2 && l.iter().all(u8::is_ascii_lowercase) && !matches!(l, b"iw" | b"in" | b"ji" | b"jw" | b"mo")
@@ -110,7 +109,7 @@ pub(super) fn is_plain_canonical_tag(s: &str) -> bool {
 }
 
 /// A warning-level rule whose problem lenient mode fixes: info when fixed, warning otherwise.
-pub(super) fn fix_or_warn(w: &mut Walker<'_, '_>, rule: &'static Rule, ctx: &Ctx<'_>, detail: String, fix: Fix) {
+fn fix_or_warn(w: &mut Walker<'_, '_>, rule: &'static Rule, ctx: &Ctx<'_>, detail: String, fix: Fix) {
     if w.profile.lenient() {
         w.issue(Severity::Info, rule, ctx.loc, format!("{detail} (fixed in normalized)"));
         w.fixes.push(fix);
