@@ -164,6 +164,11 @@ type Request struct {
 	// Current is the resource as Atlassian holds it now, as JSON text, or nil when unknown.
 	// Some rules need it: a PUT that would clear attributes, a group rename.
 	Current []byte
+	// Normalize builds the body to send during the check, in the same call into the library,
+	// when lenient fixes change it: Report.Normalized then has it ready. Without it, Normalized
+	// checks the request again on first use (about as much as the check once more), so set it
+	// when the normalized body will be sent.
+	Normalize bool
 }
 
 // Check checks one request and says what Atlassian would answer.
@@ -174,6 +179,13 @@ type Request struct {
 //
 // The report does not refer to req afterwards: its buffers may be reused at once.
 func (p *Profile) Check(req Request) (*Report, error) {
+	return p.check(req, false)
+}
+
+// check is Check; with owned, the caller hands req.Body and req.Current over (it will not
+// change them), so the report keeps them instead of copies (the RoundTripper, which read the
+// body itself).
+func (p *Profile) check(req Request, owned bool) (*Report, error) {
 	// Holding the read lock keeps p reachable until the C calls are done, so neither Close nor
 	// the cleanup can free the handle under them.
 	p.mu.RLock()
@@ -186,26 +198,42 @@ func (p *Profile) Check(req Request) (*Report, error) {
 	var issueRoom [16]C.go_issue
 	var textRoom [2048]C.char
 	status := C.go_check(p.handle, req.Method, req.Path, cBytes(req.Body), C.size_t(len(req.Body)),
-		cBytes(req.Current), C.size_t(len(req.Current)), &r,
+		cBytes(req.Current), C.size_t(len(req.Current)), C.bool(req.Normalize), &r,
 		&issueRoom[0], C.size_t(len(issueRoom)), &textRoom[0], C.size_t(len(textRoom)))
 	if status != C.ATLSCIM_STATUS_OK {
 		return nil, takeError(status, r.err)
 	}
-	return checked(p, req, &r, issueRoom[:], textRoom[:]), nil
+	return checked(p, req, &r, issueRoom[:], textRoom[:], owned)
 }
 
 // checked makes the Report of a checked request (by a profile or a batch) from what the C side
-// gathered. Reports whose body lenient fixes change build it, when asked, with `profile`.
-func checked(profile *Profile, req Request, r *C.go_result, issueRoom []C.go_issue, textRoom []C.char) *Report {
+// gathered. Reports whose body lenient fixes change have it built at check time
+// (req.Normalize), or build it when asked with `profile`. The report keeps copies of the body
+// and current unless `owned` says they are its to keep.
+func checked(profile *Profile, req Request, r *C.go_result, issueRoom []C.go_issue, textRoom []C.char, owned bool) (*Report, error) {
 	report := reportFrom(r, issueRoom, textRoom)
+	if r.normalized.data != nil {
+		normalized, err := copyOutput(r.normalized.data, r.normalized.len)
+		C.atlscim_bytes_free(&r.normalized)
+		if err != nil {
+			return nil, err
+		}
+		report.fixes = builtFixes(normalized, bool(r.nothing_to_send))
+		return report, nil
+	}
 	if bool(r.readable) {
+		keep := bytes.Clone
+		if owned {
+			keep = func(b []byte) []byte { return b }
+		}
 		// Without fixes this is the body to send; with fixes, what Normalized builds it from.
-		report.body = json.RawMessage(bytes.Clone(req.Body))
+		report.body = json.RawMessage(keep(req.Body))
 		if bool(r.changes_body) {
-			report.fixes = &fixes{profile: profile, method: req.Method, path: req.Path, current: bytes.Clone(req.Current)}
+			current := keep(req.Current)
+			report.fixes = &fixes{profile: profile, method: req.Method, path: req.Path, current: current}
 		}
 	}
-	return report
+	return report, nil
 }
 
 // reportFrom makes a Report's verdict and issues from what go_gather wrote: into the room given
@@ -309,7 +337,8 @@ func (p *Profile) ConfigJSON() ([]byte, error) {
 }
 
 // RulesJSON returns every rule atlscim enforces, as a JSON array of {"id", "severity", "status",
-// "scimType", "summary", "source", "example", "advice"} in id order.
+// "scimType", "statusInferred", "summary", "source", "example", "advice"} in id order
+// (statusInferred: Atlassian does not document the status; RFC 7644's is given).
 func RulesJSON() ([]byte, error) {
 	return takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
 		return C.atlscim_rules_json(out, cerr)

@@ -75,12 +75,12 @@ func (b *Batch) Check(req Request) (*Report, error) {
 	var issueRoom [16]C.go_issue
 	var textRoom [2048]C.char
 	status := C.go_batch_check(b.handle, req.Method, req.Path, cBytes(req.Body), C.size_t(len(req.Body)),
-		cBytes(req.Current), C.size_t(len(req.Current)), &r,
+		cBytes(req.Current), C.size_t(len(req.Current)), C.bool(req.Normalize), &r,
 		&issueRoom[0], C.size_t(len(issueRoom)), &textRoom[0], C.size_t(len(textRoom)))
 	if status != C.ATLSCIM_STATUS_OK {
 		return nil, takeError(status, r.err)
 	}
-	return checked(b.profile, req, &r, issueRoom[:], textRoom[:]), nil
+	return checked(b.profile, req, &r, issueRoom[:], textRoom[:], false)
 }
 
 // Summary returns the totals so far.

@@ -3,11 +3,13 @@ package atlscim
 import (
 	"bytes"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The typical User of every atlscim speed figure (../shared/bench/user.json, ~1.3 KB), as in the
@@ -63,6 +65,23 @@ func BenchmarkCheckUser(b *testing.B) {
 func BenchmarkCheckUserNormalized(b *testing.B) {
 	p := mustProfile(b, Config{})
 	req := Request{Method: "POST", Path: "/Users", Body: benchUser(b)}
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := p.Check(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.Normalized(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Check with Normalize, then the body to send: built in the same call into the library as the
+// check, against BenchmarkCheckUserNormalized's second check.
+func BenchmarkCheckUserNormalizeAtCheck(b *testing.B) {
+	p := mustProfile(b, Config{})
+	req := Request{Method: "POST", Path: "/Users", Body: benchUser(b), Normalize: true}
 	b.ReportAllocs()
 	for b.Loop() {
 		r, err := p.Check(req)
@@ -159,4 +178,52 @@ func BenchmarkPostBare(b *testing.B) {
 func BenchmarkPostRoundTripper(b *testing.B) {
 	p := mustProfile(b, Config{})
 	benchPost(b, &http.Client{Transport: &RoundTripper{Base: answering{}, Profile: p, BaseURL: benchBase}})
+}
+
+// BenchmarkRoundTripperOverhead times, round after round, the check alone (BenchmarkCheckUser's
+// call), the POST through the bare client and the POST through the RoundTripper, interleaved so
+// that all three see the same machine noise (BenchmarkPost* run one after another, seconds
+// apart, on a shared machine). It reports the fastest round of each (load only ever adds time)
+// and added/check, the RoundTripper's overhead over the bare client as a multiple of the check:
+// issue 16's target is at most 1.
+func BenchmarkRoundTripperOverhead(b *testing.B) {
+	p := mustProfile(b, Config{})
+	body := benchUser(b)
+	bare := &http.Client{Transport: answering{}}
+	checked := &http.Client{Transport: &RoundTripper{Base: answering{}, Profile: p, BaseURL: benchBase}}
+	post := func(client *http.Client) func() {
+		return func() {
+			resp, err := client.Post(benchBase+"/Users", "application/scim+json", bytes.NewReader(body))
+			if err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}
+	check := func() {
+		r, err := p.Check(Request{Method: "POST", Path: "/Users", Body: body})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, issue := range r.Issues {
+			_ = len(issue.Rule) + len(issue.Detail)
+		}
+	}
+	calls := []func(){check, post(bare), post(checked)}
+	best := []float64{math.MaxFloat64, math.MaxFloat64, math.MaxFloat64}
+	const perRound = 200
+	for b.Loop() {
+		for i, call := range calls {
+			start := time.Now()
+			for range perRound {
+				call()
+			}
+			best[i] = min(best[i], float64(time.Since(start).Nanoseconds())/perRound)
+		}
+	}
+	b.ReportMetric(best[0], "check-ns")
+	b.ReportMetric(best[1], "bare-ns")
+	b.ReportMetric(best[2], "roundtripper-ns")
+	b.ReportMetric((best[2]-best[1])/best[0], "added/check")
 }

@@ -21,6 +21,10 @@ typedef struct {
 	uint16_t status;
 	uint16_t sent_status;   // the status the body as sent would get (atlscim_report_sent_status)
 	bool valid, readable, changes_body;
+	// Asked for at check time (go_normalize): the normalized body of a report whose lenient fixes
+	// change it, for Go to copy and free; {NULL, 0} otherwise.
+	atlscim_bytes normalized;
+	bool nothing_to_send;
 } go_result;
 
 // One issue. Its texts (rule, path, pointer, detail, scimType) lie one after another in the text
@@ -88,24 +92,37 @@ static inline void go_gather(go_result *r, go_issue *issues, size_t issue_room, 
 
 #define GO_ROOM go_result *r, go_issue *issues, size_t issue_room, char *text, size_t text_room
 
-// Checks a request, and gathers its report as go_gather does.
-static inline atlscim_status go_check(const atlscim_profile *profile, GO_REQUEST_PARAMS, GO_ROOM) {
-	atlscim_request request = GO_REQUEST;
-	atlscim_status status = atlscim_profile_check(profile, &request, &r->report, &r->err);
+// With `normalize`, builds the normalized body of a just-made report whose lenient fixes change
+// the body into r->normalized (what Report.Normalized would otherwise check the request again
+// for); on failure frees the report. Then gathers the report as go_gather does.
+static inline atlscim_status go_finish(atlscim_status status, bool normalize, GO_ROOM) {
+	if (status == ATLSCIM_STATUS_OK && normalize && atlscim_report_readable(r->report) &&
+	    atlscim_report_changes_body(r->report)) {
+		r->nothing_to_send = atlscim_report_nothing_to_send(r->report);
+		status = atlscim_report_normalized_json(r->report, &r->normalized, &r->err);
+		if (status != ATLSCIM_STATUS_OK) {
+			atlscim_report_free(r->report);
+			r->report = NULL;
+		}
+	}
 	if (status == ATLSCIM_STATUS_OK) {
 		go_gather(r, issues, issue_room, text, text_room);
 	}
 	return status;
 }
 
-// Checks the next request of a batch, and gathers its report as go_gather does.
-static inline atlscim_status go_batch_check(atlscim_batch *batch, GO_REQUEST_PARAMS, GO_ROOM) {
+// Checks a request, and gathers its report as go_finish does.
+static inline atlscim_status go_check(const atlscim_profile *profile, GO_REQUEST_PARAMS, bool normalize, GO_ROOM) {
+	atlscim_request request = GO_REQUEST;
+	atlscim_status status = atlscim_profile_check(profile, &request, &r->report, &r->err);
+	return go_finish(status, normalize, r, issues, issue_room, text, text_room);
+}
+
+// Checks the next request of a batch, and gathers its report as go_finish does.
+static inline atlscim_status go_batch_check(atlscim_batch *batch, GO_REQUEST_PARAMS, bool normalize, GO_ROOM) {
 	atlscim_request request = GO_REQUEST;
 	atlscim_status status = atlscim_batch_check(batch, &request, &r->report, &r->err);
-	if (status == ATLSCIM_STATUS_OK) {
-		go_gather(r, issues, issue_room, text, text_room);
-	}
-	return status;
+	return go_finish(status, normalize, r, issues, issue_room, text, text_room);
 }
 
 // Maps a user record, and gathers the report on the user as go_gather does.

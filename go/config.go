@@ -31,6 +31,17 @@ type Config struct {
 	// DirectoryUserCount is how many users the directory already holds, for the directory limit
 	// in batches.
 	DirectoryUserCount uint64 `json:"directory_user_count,omitempty"`
+	// BaseURL is what a request path given as a full URL must start with (ATL-A-001), "{id}"
+	// standing for the directory id; empty keeps https://api.atlassian.com/scim/directory/{id}.
+	BaseURL string `json:"base_url,omitempty"`
+	// DirectoryID is this directory's id: a full URL naming another directory is an error.
+	DirectoryID string `json:"directory_id,omitempty"`
+	// KeyExpires is when the directory's SCIM API key expires: a date ("2027-05-01", midnight
+	// UTC) or an xsd:dateTime; Profile.KeyExpiry reads it.
+	KeyExpires string `json:"key_expires,omitempty"`
+	// KeyExpiryWarningDays is how many days before KeyExpires the key expires soon (0 keeps the
+	// default, 30).
+	KeyExpiryWarningDays uint32 `json:"key_expiry_warning_days,omitempty"`
 }
 
 // VerifiedDomain is a verified domain; Subdomains makes its subdomains count as verified too.

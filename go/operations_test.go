@@ -485,6 +485,37 @@ func TestKeyExpiryWarnsWithinTheWindow(t *testing.T) {
 	}
 }
 
+func TestProfileKeyExpiryReadsTheConfiguredDate(t *testing.T) {
+	day := 24 * time.Hour
+	expires := time.Date(2027, 5, 1, 0, 0, 0, 0, time.UTC)
+	p, err := NewProfile(Config{KeyExpires: "2027-05-01", KeyExpiryWarningDays: 14})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	for _, c := range []struct {
+		now   time.Time
+		state KeyState
+		left  int64
+	}{
+		{expires.Add(-15 * day), KeyValid, 15},
+		{expires.Add(-14 * day), KeyExpiresSoon, 14},
+		{expires, KeyExpired, 0},
+	} {
+		if state, left, ok := p.KeyExpiry(c.now); !ok || state != c.state || left != c.left {
+			t.Errorf("KeyExpiry(%v) = %s %d %v, want %s %d", c.now, state, left, ok, c.state, c.left)
+		}
+	}
+	none, err := NewProfile(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer none.Close()
+	if _, _, ok := none.KeyExpiry(expires); ok {
+		t.Error("a profile without key_expires has no key expiry")
+	}
+}
+
 func TestSentStatusIsWhatTheBodyAsSentGets(t *testing.T) {
 	p, err := NewProfile(Config{})
 	if err != nil {

@@ -424,3 +424,61 @@ func TestEmptyTextsSurviveStackMoves(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Normalize builds the body to send during the check: the same body, and the same nothing to
+// send, as Normalized builds afterwards by checking again, and ready after the profile is
+// closed (the later build needs it open). For a profile's check and a batch's.
+func TestNormalizeAtCheckIsWhatNormalizedBuildsLater(t *testing.T) {
+	p := mustProfile(t, Config{})
+	patchSame := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"eng"}]}`
+	group := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"g1","displayName":"eng"}`
+	requests := []Request{
+		{Method: "POST", Path: "/Users", Body: []byte(userActiveString)},
+		{Method: "PATCH", Path: "/Groups/g1", Body: []byte(patchSame), Current: []byte(group)},
+		{Method: "POST", Path: "/Groups", Body: []byte(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"ops"}`)},
+	}
+	batch, err := p.NewBatch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var early []*Report
+	for i, req := range requests {
+		later, err := p.Check(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Normalize = true
+		now, err := p.Check(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inBatch, err := batch.Check(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err1 := later.Normalized()
+		wantNothing, err2 := later.NothingToSend()
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		for _, r := range []*Report{now, inBatch} {
+			got, err1 := r.Normalized()
+			nothing, err2 := r.NothingToSend()
+			if err1 != nil || err2 != nil || string(got) != string(want) || nothing != wantNothing {
+				t.Errorf("request %d: normalized %s, nothing to send %v (%v, %v); want %s, %v", i, got, nothing, err1, err2, want, wantNothing)
+			}
+		}
+		if i == 1 && !wantNothing {
+			t.Errorf("request %d: a PATCH of no-ops should have nothing to send", i)
+		}
+		again, _ := p.Check(req)
+		early = append(early, again)
+	}
+	batch.Close()
+	p.Close()
+	for i, r := range early {
+		if _, err := r.Normalized(); err != nil {
+			t.Errorf("request %d: normalized after Close: %v", i, err)
+		}
+	}
+}

@@ -70,9 +70,10 @@ type Issue struct {
 	Path string
 	// Pointer is the RFC 6901 JSON pointer into the body, e.g. "/emails/1/value".
 	Pointer string
-	// Status is the HTTP status a server would answer for this issue (errors only), else 0.
+	// Status is the HTTP status a server would answer for this issue (an error's; for a lenient
+	// fix, the status Atlassian would answer to the body as sent), else 0.
 	Status int
-	// ScimType is the scimType a server would answer (errors only, where it sends one), else "".
+	// ScimType is the scimType a server would answer (as Status, where it sends one), else "".
 	ScimType string
 	// Detail says what is wrong and, where it helps, what to do.
 	Detail string
@@ -83,10 +84,11 @@ type Issue struct {
 // when there was no body or it could not be read. When no fix applies it is a copy of the body
 // as checked. Safe to call from several goroutines.
 //
-// When fixes apply, the first call builds the body by checking the request again with the
-// report's profile, which must still be open (else ErrClosed): a Report is plain Go memory and
-// keeps nothing of the library's, so a report that is never asked for its body costs nothing
-// more, while one that is pays about one more check.
+// When fixes apply, the body was built during the check if the request said Normalize;
+// otherwise the first call builds it by checking the request again with the report's profile,
+// which must still be open (else ErrClosed): a Report is plain Go memory and keeps nothing of
+// the library's, so a report that is never asked for its body costs nothing more, while one
+// that is pays about one more check.
 func (r *Report) Normalized() (json.RawMessage, error) {
 	if r.fixes == nil {
 		return r.body, nil
@@ -119,6 +121,13 @@ type fixes struct {
 	normalized    json.RawMessage
 	nothingToSend bool
 	err           error
+}
+
+// builtFixes is the fixes of a report whose normalized body was built at check time.
+func builtFixes(normalized []byte, nothingToSend bool) *fixes {
+	f := &fixes{normalized: normalized, nothingToSend: nothingToSend}
+	f.once.Do(func() {})
+	return f
 }
 
 func (f *fixes) build(body []byte) {

@@ -204,3 +204,27 @@ func KeyExpiry(expiresAt, now time.Time, warnDays int) (KeyState, int64) {
 	}
 	return KeyExpired, int64(left)
 }
+
+// KeyExpiry says where the directory's SCIM API key stands at now, from the profile's config
+// (Config.KeyExpires and KeyExpiryWarningDays), as the function KeyExpiry computes it; ok is
+// false when the config gives no expiry date (or the profile is closed). Check never warns about
+// the key: it reads no clock, so the same request always gets the same report.
+func (p *Profile) KeyExpiry(now time.Time) (state KeyState, daysLeft int64, ok bool) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.handle == nil {
+		return "", 0, false
+	}
+	var cState C.atlscim_key_state
+	var left C.int64_t
+	if !C.atlscim_profile_key_expiry(p.handle, C.int64_t(now.Unix()), &cState, &left) {
+		return "", 0, false
+	}
+	switch cState {
+	case C.ATLSCIM_KEY_STATE_VALID:
+		return KeyValid, int64(left), true
+	case C.ATLSCIM_KEY_STATE_EXPIRES_SOON:
+		return KeyExpiresSoon, int64(left), true
+	}
+	return KeyExpired, int64(left), true
+}

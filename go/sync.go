@@ -209,6 +209,31 @@ func PlanFromJSON(text []byte) (*Plan, error) {
 	return decodePlan(canonical)
 }
 
+// Drift checks a saved plan against the directory as it is now (current, read as Plan reads it)
+// before it runs: one line per step on a user or group that is gone, or a create whose userName
+// or group name is taken now; none when the plan still applies. An unreadable current is
+// StatusInvalidSyncInput.
+func (p *Plan) Drift(current []byte) ([]string, error) {
+	var handle *C.atlscim_plan
+	var cerr *C.atlscim_error
+	if status := C.atlscim_plan_from_json(cBytes(p.json), C.size_t(len(p.json)), &handle, &cerr); status != C.ATLSCIM_STATUS_OK {
+		return nil, takeError(status, cerr)
+	}
+	defer C.atlscim_plan_free(handle)
+	text, err := takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
+		return C.atlscim_plan_drift(handle, cBytes(current), C.size_t(len(current)), out, cerr)
+	})
+	runtime.KeepAlive(current)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	if err := json.Unmarshal(text, &lines); err != nil {
+		return nil, fmt.Errorf("atlscim: reading the library's drift: %w", err)
+	}
+	return lines, nil
+}
+
 func decodePlan(text []byte) (*Plan, error) {
 	plan := &Plan{json: text}
 	if err := json.Unmarshal(text, plan); err != nil {
@@ -609,28 +634,57 @@ func FetchCurrent(ctx context.Context, client *http.Client, baseURL, token strin
 	base := strings.TrimRight(baseURL, "/")
 	out := map[string][]json.RawMessage{"Users": {}, "Groups": {}}
 	for _, collection := range []string{"Users", "Groups"} {
-		for start := 1; ; {
-			path := fmt.Sprintf("/%s?startIndex=%d&count=100", collection, start)
-			page, err := fetchPage(ctx, client, base+path, token)
-			if err != nil {
-				return nil, fmt.Errorf("atlscim: GET %s: %w", path, err)
-			}
-			out[collection] = append(out[collection], page.Resources...)
-			start += len(page.Resources)
-			if len(page.Resources) == 0 || start > page.TotalResults {
-				break
-			}
+		resources, err := fetchCollection(ctx, client, base, token, collection)
+		if err != nil {
+			return nil, err
 		}
+		out[collection] = resources
 	}
 	return json.Marshal(out)
 }
 
-type listPage struct {
-	TotalResults int               `json:"totalResults"`
-	Resources    []json.RawMessage `json:"Resources"`
+// fetchCollection reads every page of one collection; the paging (startIndex, totalResults, the
+// end of the listing) is the library's pager.
+func fetchCollection(ctx context.Context, client *http.Client, base, token, collection string) ([]json.RawMessage, error) {
+	name := []byte(collection)
+	var pager *C.atlscim_pager
+	var cerr *C.atlscim_error
+	if status := C.atlscim_pager_new(cBytes(name), C.size_t(len(name)), 0, &pager, &cerr); status != C.ATLSCIM_STATUS_OK {
+		return nil, takeError(status, cerr)
+	}
+	defer C.atlscim_pager_free(pager)
+	out := []json.RawMessage{}
+	for {
+		path, err := takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
+			return C.atlscim_pager_next_path(pager, out, cerr)
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(path) == 0 {
+			return out, nil
+		}
+		body, err := fetchPage(ctx, client, base+string(path), token)
+		if err != nil {
+			return nil, fmt.Errorf("atlscim: GET %s: %w", path, err)
+		}
+		page, err := takeBytes(func(out *C.atlscim_bytes, cerr **C.atlscim_error) C.atlscim_status {
+			return C.atlscim_pager_feed(pager, cBytes(body), C.size_t(len(body)), out, cerr)
+		})
+		runtime.KeepAlive(body)
+		if err != nil {
+			return nil, err
+		}
+		var resources []json.RawMessage
+		if err := json.Unmarshal(page, &resources); err != nil {
+			return nil, fmt.Errorf("atlscim: reading the library's page: %w", err)
+		}
+		out = append(out, resources...)
+	}
 }
 
-func fetchPage(ctx context.Context, client *http.Client, url, token string) (*listPage, error) {
+// fetchPage GETs one page, waiting out 429s and retrying 5xx, and returns the 200 answer's body.
+func fetchPage(ctx context.Context, client *http.Client, url, token string) ([]byte, error) {
 	for attempt := 1; ; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {
@@ -648,11 +702,7 @@ func fetchPage(ctx context.Context, client *http.Client, url, token string) (*li
 			return nil, err
 		}
 		if resp.StatusCode == http.StatusOK {
-			var page listPage
-			if err := json.Unmarshal(body, &page); err != nil {
-				return nil, err
-			}
-			return &page, nil
+			return body, nil
 		}
 		verdict, err := ClassifyResponse(resp.StatusCode, body, resp.Header, time.Now())
 		if err != nil {

@@ -178,6 +178,32 @@ func TestPlanIsDeterministicAndReadsBack(t *testing.T) {
 	}
 }
 
+func TestASavedPlanIsCheckedForDrift(t *testing.T) {
+	p := atlassianProfile(t)
+	one, two := syncUser(1, ""), syncUser(2, "")
+	one["id"], two["id"] = "id1", "id2"
+	current, _ := json.Marshal(map[string]any{"Users": []any{one}})
+	want, _ := json.Marshal(map[string]any{"Users": []any{syncUser(1, "Engineer"), syncUser(2, "")}})
+	plan, err := p.Plan(want, current, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines, err := plan.Drift(current); err != nil || len(lines) != 0 {
+		t.Errorf("against the export it was made from, no drift: %q %v", lines, err)
+	}
+	// Since: user 1 deleted, user 2 created by someone else.
+	later, _ := json.Marshal(map[string]any{"Users": []any{two}})
+	lines, err := plan.Drift(later)
+	wantLines := []string{`s1: user id1 is gone`, `s2: the userName "user02@example.com" is taken now`}
+	if err != nil || !reflect.DeepEqual(lines, wantLines) {
+		t.Errorf("drift %q %v, want %q", lines, err, wantLines)
+	}
+	var e *Error
+	if _, err := plan.Drift([]byte(`[1]`)); !errors.As(err, &e) || e.Status != StatusInvalidSyncInput {
+		t.Errorf("an unreadable export: %v", err)
+	}
+}
+
 func TestSyncInputErrorsSayWhich(t *testing.T) {
 	p := atlassianProfile(t)
 	var e *Error

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -172,7 +173,7 @@ func (t *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	var body []byte
 	if req.Body != nil && req.Body != http.NoBody {
-		body, err = io.ReadAll(req.Body)
+		body, err = readAll(req.Body, req.ContentLength)
 		req.Body.Close()
 		if err != nil {
 			return nil, err
@@ -182,7 +183,10 @@ func (t *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.RememberCurrent {
 		current = t.recall(resourcePath(path))
 	}
-	report, err := t.Profile.Check(Request{Method: req.Method, Path: path, Body: body, Current: current})
+	// The body was read here and is not changed (it is sent as it is), and current is never
+	// changed once remembered, so the report keeps them without copies.
+	report, err := t.Profile.check(Request{Method: req.Method, Path: path, Body: body, Current: current,
+		Normalize: t.SendNormalized}, true)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +213,7 @@ func (t *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		if nothing {
 			ex.Synthetic = true
 			ex.status = http.StatusNoContent
-			out := req.Clone(context.WithValue(req.Context(), exchangeKey{}, ex))
+			out := req.WithContext(context.WithValue(req.Context(), exchangeKey{}, ex))
 			return &http.Response{
 				Status: "204 No Content", StatusCode: http.StatusNoContent, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 				Header: http.Header{}, Body: http.NoBody, Request: out,
@@ -220,12 +224,15 @@ func (t *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		ex.SentNormalized = true
 	}
-	out := req.Clone(context.WithValue(req.Context(), exchangeKey{}, ex))
+	// A shallow copy (WithContext, not Clone) carries the Exchange: the RoundTripper changes only
+	// the copy's own fields (the body, and the header map only after copying it).
+	out := req.WithContext(context.WithValue(req.Context(), exchangeKey{}, ex))
 	if body != nil {
-		out.Body = io.NopCloser(bytes.NewReader(send))
+		out.Body = newSentBody(send)
 		out.ContentLength = int64(len(send))
-		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(send)), nil }
+		out.GetBody = func() (io.ReadCloser, error) { return newSentBody(send), nil }
 		if ex.SentNormalized {
+			out.Header = req.Header.Clone()
 			out.Header.Set("Content-Length", strconv.Itoa(len(send)))
 		}
 	}
@@ -233,18 +240,55 @@ func (t *RoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	answer, err := io.ReadAll(resp.Body)
+	answer, err := readAll(resp.Body, resp.ContentLength)
 	resp.Body.Close()
 	if err != nil {
 		return nil, err
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(answer))
+	resp.Body = newSentBody(answer)
 	resp.Request = out
-	ex.status, ex.answer, ex.header = resp.StatusCode, answer, resp.Header.Clone()
+	// The header map is copied (not each value: http.Header's methods replace a value's slice, never
+	// change it in place), so that what Response classifies is the headers as they came back.
+	ex.status, ex.answer, ex.header = resp.StatusCode, answer, maps.Clone(resp.Header)
 	if t.RememberCurrent {
 		t.remember(req.Method, path, resp.StatusCode, answer)
 	}
 	return resp, nil
+}
+
+// sentBody is a body read into memory and handed on: one allocation where io.NopCloser over a
+// bytes.Reader takes two.
+type sentBody struct{ bytes.Reader }
+
+func newSentBody(b []byte) *sentBody {
+	body := new(sentBody)
+	body.Reset(b)
+	return body
+}
+
+func (*sentBody) Close() error { return nil }
+
+// readAll is io.ReadAll starting from room for `size` bytes (the body's ContentLength: -1, or 0
+// with a body, when unknown), plus one for the read that finds the end: one allocation for a
+// body as long as it says, where io.ReadAll grows from 512 bytes.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	if size <= 0 || size > 1<<20 {
+		size = 511 // unknown, or too large to trust before reading: grow as it comes
+	}
+	buf := make([]byte, 0, size+1)
+	for {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
 }
 
 // scimPath is the request's path relative to BaseURL with its query ("/Users?filter=..."), or ""

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -246,4 +248,44 @@ func answerOf(t *testing.T, ex *Exchange) *Response {
 		t.Fatal(err)
 	}
 	return answer
+}
+
+// The RoundTripper sends a shallow copy of the caller's request: the caller's own request keeps
+// its headers and context, whatever the RoundTripper sends (here the normalized body with its own
+// Content-Length), and the answer's body is handed on whole.
+func TestRoundTripperLeavesTheCallersRequestAlone(t *testing.T) {
+	s := newSCIMServer(t)
+	user := strings.Replace(validUser, `"userName"`, `"active":"False","userName"`, 1)
+	rt := &RoundTripper{Profile: mustProfile(t, Config{}), SendNormalized: true, BaseURL: s.base()}
+	req, err := http.NewRequest(http.MethodPost, s.base()+"/Users", strings.NewReader(user))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/scim+json")
+	req.Header.Set("Content-Length", strconv.Itoa(len(user)))
+	headers := req.Header.Clone()
+	ctx := req.Context()
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !reflect.DeepEqual(req.Header, headers) || req.Context() != ctx {
+		t.Errorf("the caller's request changed: headers %v", req.Header)
+	}
+	if resp.Request == req || resp.Request.Header.Get("Content-Length") != strconv.Itoa(len(answer)) {
+		t.Errorf("sent Content-Length %q for a body of %d bytes", resp.Request.Header.Get("Content-Length"), len(answer))
+	}
+	if !strings.Contains(string(answer), `"active":false`) {
+		t.Errorf("answer %s", answer)
+	}
+	ex := ExchangeOf(resp)
+	if ex == nil || !ex.SentNormalized {
+		t.Fatalf("exchange %+v", ex)
+	}
+	answered, err := ex.Response()
+	if err != nil || answered.Kind != ResponseSuccess || answered.Status != http.StatusCreated {
+		t.Errorf("response %+v, %v", answered, err)
+	}
 }

@@ -19,7 +19,7 @@ var vectorKeys = map[string][]string{
 	"file":                              {"kind?", "description", "cases"},
 	"check":                             {"name", "config?", "request", "expect"},
 	"check.request":                     {"method", "path", "body?", "current?"},
-	"check.expect":                      {"valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?", "sent_status?"},
+	"check.expect":                      {"valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?", "sent_status?", "statuses?"},
 	"patch":                             {"name", "config?", "resource_type", "resource", "patch", "expect"},
 	"patch.expect":                      {"result?", "error?"},
 	"patch.expect.error":                {"rule", "status", "scimType"},

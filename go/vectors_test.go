@@ -36,6 +36,7 @@ type vectorCase struct {
 		Details    *[]string       `json:"details"`     // each issue's detail in report order; nil: not asserted
 		Omitted    *int            `json:"omitted"`     // nil: not asserted
 		SentStatus json.RawMessage `json:"sent_status"` // a number or null; nil: not asserted
+		Statuses   json.RawMessage `json:"statuses"`    // each issue's [status, scimType]; nil: not asserted
 		Normalized json.RawMessage `json:"normalized"`  // nil: not asserted
 	} `json:"expect"`
 }
@@ -268,6 +269,21 @@ func verify(c *vectorCase, r *Report) []string {
 		}
 		if !slices.Equal(got, *c.Expect.Details) {
 			diffs = append(diffs, fmt.Sprintf("details\n    got  %q\n    want %q", got, *c.Expect.Details))
+		}
+	}
+	if c.Expect.Statuses != nil {
+		// Each issue's status and scimType in report order (0 and "" are null in the vectors).
+		got := make([][2]any, len(r.Issues))
+		for i, issue := range r.Issues {
+			var scim any
+			if issue.ScimType != "" {
+				scim = issue.ScimType
+			}
+			got[i] = [2]any{nullIfZero(issue.Status), scim}
+		}
+		text, _ := json.Marshal(got)
+		if !sameJSON(text, c.Expect.Statuses) {
+			diffs = append(diffs, fmt.Sprintf("statuses\n    got  %s\n    want %s", text, c.Expect.Statuses))
 		}
 	}
 	if c.Expect.Omitted != nil && r.Omitted != *c.Expect.Omitted {

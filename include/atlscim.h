@@ -295,6 +295,18 @@ typedef struct atlscim_filter atlscim_filter;
 typedef struct atlscim_issue atlscim_issue;
 
 /**
+ * The paged read of a list endpoint (`GET /Users`, `GET /Groups`) without I/O: ask
+ * `atlscim_pager_next_path` what to GET, send it with your HTTP client (waiting out 429s and
+ * retrying 5xx as for any request), pass each 200 answer's body to `atlscim_pager_feed`, which
+ * gives the page's resources, until the next path is `{NULL, 0}`. `startIndex`, `totalResults`
+ * and the end of the listing are the library's business.
+ *
+ * Made by `atlscim_pager_new`, freed with `atlscim_pager_free`. Call it from one thread at a
+ * time (calls at once take turns).
+ */
+typedef struct atlscim_pager atlscim_pager;
+
+/**
  * A plan: the ordered steps of a directory change, its risk report and the guard rails'
  * verdict (docs/sync.md, "Plan JSON").
  *
@@ -505,7 +517,8 @@ const char *atlscim_version(void);
 
 /**
  * Every rule atlscim enforces, as a JSON array of `{"id", "severity", "status", "scimType",
- * "summary", "source", "example", "advice"}` in id order: what `atlscim rules` prints.
+ * "statusInferred", "summary", "source", "example", "advice"}` in id order: what `atlscim rules`
+ * prints (`statusInferred`: Atlassian does not document the status; RFC 7644's is given).
  *
  * Ownership: on success the caller owns `*out` and frees it with `atlscim_bytes_free`; on failure
  * `*out` is `{NULL, 0}`. If `err` is not NULL, `*err` is set to NULL on success and to a new
@@ -1242,8 +1255,8 @@ struct atlscim_str atlscim_issue_pointer(const struct atlscim_issue *issue);
 struct atlscim_str atlscim_issue_detail(const struct atlscim_issue *issue);
 
 /**
- * The `scimType` a server would answer for this issue (errors only, where it sends one), e.g.
- * `invalidValue`.
+ * The `scimType` a server would answer for this issue (as `atlscim_issue_status`, where it sends
+ * one), e.g. `invalidValue`.
  *
  * Ownership: as for `atlscim_issue_rule`.
  * NULL: returns `{NULL, 0}` for a NULL `issue`, and when there is no scimType.
@@ -1252,7 +1265,8 @@ struct atlscim_str atlscim_issue_detail(const struct atlscim_issue *issue);
 struct atlscim_str atlscim_issue_scim_type(const struct atlscim_issue *issue);
 
 /**
- * The HTTP status a server would answer for this issue (errors only), or 0.
+ * The HTTP status a server would answer for this issue (an error's; for an issue that reports a
+ * lenient fix, the status Atlassian would answer to the body as sent), or 0.
  *
  * Ownership: `issue` belongs to its report; nothing is allocated.
  * NULL: returns 0 for a NULL `issue`.
@@ -1338,6 +1352,22 @@ atlscim_key_state atlscim_key_expiry(int64_t expires_at,
                                      int64_t *days_left);
 
 /**
+ * Where the directory's SCIM API key stands at `now` (Unix seconds), from the profile's config:
+ * `key_expires` and `key_expiry_warning_days` (as `atlscim_key_expiry` computes it). Returns
+ * true and sets `*state` (and `*days_left` when not NULL); returns false, setting nothing, when
+ * the config gives no `key_expires` or `profile` is NULL. `atlscim_profile_check` never warns
+ * about the key: a check reads no clock, so the same request always gets the same report.
+ *
+ * Ownership: nothing is allocated; `profile` stays the caller's.
+ * NULL: `profile` and `state` may be NULL (false is returned); `days_left` may be NULL.
+ * Threads: safe to call from any thread, also on the same profile at once.
+ */
+bool atlscim_profile_key_expiry(const struct atlscim_profile *profile,
+                                int64_t now,
+                                atlscim_key_state *state,
+                                int64_t *days_left);
+
+/**
  * Plans the change from `current` (what Atlassian holds) to `desired` (what the identity
  * provider holds), checking each step with `profile` (its limits, verified domains and
  * reserved groups).
@@ -1419,6 +1449,28 @@ size_t atlscim_plan_step_count(const struct atlscim_plan *plan);
  * Threads: safe to call from any thread, also on the same plan at once.
  */
 struct atlscim_str atlscim_plan_refusal(const struct atlscim_plan *plan);
+
+/**
+ * Checks a saved plan against the directory as it is now (`current`, read as for
+ * `atlscim_plan_new`) before it runs: a step on a user or group that is gone, or a create whose
+ * userName or group name is taken now. Writes a JSON array of lines, one per step that no longer
+ * fits (`["s3: user 2819c223… is gone"]`), `[]` when the plan still applies.
+ *
+ * Fails with `ATLSCIM_STATUS_INVALID_SYNC_INPUT` when `current` is not Users and Groups (reason
+ * `input`), `ATLSCIM_STATUS_INVALID_UTF8`, `ATLSCIM_STATUS_NULL_PARAMETER`,
+ * `ATLSCIM_STATUS_INVALID_LENGTH`.
+ *
+ * Ownership: `plan` and `current` stay the caller's. On success the caller owns `*out` and frees
+ * it with `atlscim_bytes_free`; on failure `*out` is `{NULL, 0}`. `err` as for `atlscim_plan_new`.
+ * NULL: `plan` and `out` must not be NULL; `current` may be NULL only with length 0 (an empty
+ * directory); `err` may be NULL.
+ * Threads: safe to call from any thread, also on the same plan at once.
+ */
+atlscim_status atlscim_plan_drift(const struct atlscim_plan *plan,
+                                  const char *current,
+                                  size_t current_len,
+                                  struct atlscim_bytes *out,
+                                  struct atlscim_error **err);
 
 /**
  * Frees a plan. Executors started from it stay valid (they hold their own copy).
@@ -1553,6 +1605,66 @@ atlscim_status atlscim_sync_outcomes_json(const struct atlscim_sync *sync,
  * Threads: must not run while another thread still uses `sync`.
  */
 void atlscim_sync_free(struct atlscim_sync *sync);
+
+/**
+ * A pager for `collection` (`Users` or `Groups`, UTF-8), `count` resources a page (0 is the
+ * default, 100).
+ *
+ * Fails with `ATLSCIM_STATUS_INVALID_UTF8`, `ATLSCIM_STATUS_NULL_PARAMETER`,
+ * `ATLSCIM_STATUS_INVALID_LENGTH`.
+ *
+ * Ownership: `collection` stays the caller's. On success the caller owns `*out` and frees it
+ * with `atlscim_pager_free`; on failure `*out` is NULL. `err` as for `atlscim_plan_new`.
+ * NULL: `collection` and `out` must not be NULL; `err` may be.
+ * Threads: safe to call from any thread.
+ */
+atlscim_status atlscim_pager_new(const char *collection,
+                                 size_t collection_len,
+                                 size_t count,
+                                 struct atlscim_pager **out,
+                                 struct atlscim_error **err);
+
+/**
+ * The path of the next page to GET (relative to the directory's base URL, e.g.
+ * `/Users?startIndex=101&count=100`), or `{NULL, 0}` when every page has been read.
+ *
+ * Ownership: `pager` stays the caller's. The caller owns `*out` and frees it with
+ * `atlscim_bytes_free`. `err` as for `atlscim_plan_new`.
+ * NULL: `pager` and `out` must not be NULL (`ATLSCIM_STATUS_NULL_PARAMETER`); `err` may be.
+ * Threads: one thread at a time per pager.
+ */
+atlscim_status atlscim_pager_next_path(const struct atlscim_pager *pager,
+                                       struct atlscim_bytes *out,
+                                       struct atlscim_error **err);
+
+/**
+ * Takes the body of the 200 answer to the path `atlscim_pager_next_path` gave, and writes the
+ * page's resources as a JSON array.
+ *
+ * Fails with `ATLSCIM_STATUS_INVALID_SYNC_INPUT` (reason `input`) for a body that is no
+ * ListResponse, a feed after the last page, or a listing that does not end; and
+ * `ATLSCIM_STATUS_INVALID_UTF8`, `ATLSCIM_STATUS_NULL_PARAMETER`, `ATLSCIM_STATUS_INVALID_LENGTH`.
+ *
+ * Ownership: `pager` and `body` stay the caller's. On success the caller owns `*out` and frees
+ * it with `atlscim_bytes_free`; on failure `*out` is `{NULL, 0}`. `err` as for
+ * `atlscim_plan_new`.
+ * NULL: `pager` and `out` must not be NULL; `body` may be NULL only with length 0; `err` may be.
+ * Threads: one thread at a time per pager.
+ */
+atlscim_status atlscim_pager_feed(const struct atlscim_pager *pager,
+                                  const char *body,
+                                  size_t body_len,
+                                  struct atlscim_bytes *out,
+                                  struct atlscim_error **err);
+
+/**
+ * Frees a pager.
+ *
+ * Ownership: takes `pager` back; it must not be used afterwards, nor freed twice.
+ * NULL: does nothing.
+ * Threads: must not run while another thread still uses `pager`.
+ */
+void atlscim_pager_free(struct atlscim_pager *pager);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -70,6 +70,27 @@ def underived_attribute(files):
     del case["expect"]["derivation"]["title"]
 
 
+def sync_step_key(files):
+    """A misspelt key in a planned step: `depends_on` for `dependsOn`."""
+    case = first(files["sync/plan.json"]["cases"], lambda c: c["expect"]["steps"])
+    step = case["expect"]["steps"][0]
+    step["depends_on"] = step.pop("dependsOn")
+
+
+def sync_outcome(files):
+    """A step's outcome that the executor does not reach."""
+    case = first(files["sync/run.json"]["cases"], lambda c: "applied" in c["outcomes"].values())
+    step = next(s for s, o in case["outcomes"].items() if o == "applied")
+    case["outcomes"][step] = "not_run"
+
+
+def sync_plan_step(files):
+    """A planned step's method changed: the plan runners must compare the steps, not count them."""
+    case = first(files["sync/plan.json"]["cases"], lambda c: any(s["method"] == "POST" for s in c["expect"]["steps"]))
+    step = next(s for s in case["expect"]["steps"] if s["method"] == "POST")
+    step["method"] = "PUT"
+
+
 #: mutant -> (the change, the text each runner's failure output must contain)
 MUTANTS = {
     "misspelt-key": (misspelt_key, "normalised"),
@@ -81,10 +102,22 @@ MUTANTS = {
     "missing-key": (missing_key, "rule is missing"),
     "unknown-op": (unknown_op, "normalise_timezone"),
     "underived-attribute": (underived_attribute, "title"),
+    "sync-step-key": (sync_step_key, "depends_on"),
+    "sync-outcome": (sync_outcome, "not_run"),
+    "sync-plan-step": (sync_plan_step, "PUT"),
 }
 
 #: The files any mutant changes: the control copy rewrites them too, unchanged.
-TOUCHED = ["users.json", "batch.json", "map_entra.json", "map_okta.json", "responses.json", "map_normalizers.json"]
+TOUCHED = [
+    "users.json",
+    "batch.json",
+    "map_entra.json",
+    "map_okta.json",
+    "responses.json",
+    "map_normalizers.json",
+    "sync/plan.json",
+    "sync/run.json",
+]
 
 
 def write(out, files):

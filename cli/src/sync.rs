@@ -13,8 +13,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use atlscim_core::Profile;
 use atlscim_core::mapping::{Mapping, PRESETS};
 use atlscim_core::sync::{
-    Action, ExecOptions, ExecState, Executor, GonePolicy, HttpResponse, Outcome, Plan, PlanOptions, Resources,
-    RiskLevel, plan,
+    Action, ExecOptions, ExecState, Executor, GonePolicy, HttpResponse, Outcome, PAGE_SIZE, Pager, Plan, PlanOptions,
+    Resources, RiskLevel, plan,
 };
 use serde_json::{Value, json};
 
@@ -411,13 +411,12 @@ impl Client {
         r
     }
 
-    /// Every user and group, page by page (`startIndex`, `count` 100).
+    /// Every user and group, page by page (the core's `Pager`: `startIndex`, `count` 100).
     fn current(&self, wait_scale: f64) -> Result<Resources, String> {
         let mut all = Resources::default();
         for (collection, groups) in [("Users", false), ("Groups", true)] {
-            let mut start = 1usize;
-            loop {
-                let path = format!("/{collection}?startIndex={start}&count=100");
+            let mut pager = Pager::new(collection, PAGE_SIZE);
+            while let Some(path) = pager.next_path() {
                 let r = self.read(&path, wait_scale);
                 if r.status != 200 {
                     return Err(format!(
@@ -426,19 +425,8 @@ impl Client {
                         escaped(&r.body.chars().take(200).collect::<String>())
                     ));
                 }
-                let page: Value = serde_json::from_str(&r.body).map_err(|e| format!("GET {path}: {e}"))?;
-                let items = page.get("Resources").and_then(Value::as_array).cloned().unwrap_or_default();
-                let total = page.get("totalResults").and_then(Value::as_u64).unwrap_or(0) as usize;
-                let n = items.len();
-                if groups {
-                    all.groups.extend(items)
-                } else {
-                    all.users.extend(items)
-                }
-                start += n;
-                if n == 0 || start > total {
-                    break;
-                }
+                let items = pager.feed(r.body.as_bytes()).map_err(|e| e.detail)?;
+                if groups { all.groups.extend(items) } else { all.users.extend(items) }
             }
         }
         Ok(all)

@@ -1,7 +1,7 @@
 //! The 150,000-user plan (issue 15): desired and current exports generated from a fixed seed
 //! (150,000 users, 10 % changed, 1 % new, 1 % gone, 2,000 groups of skewed sizes), timed from the
 //! export bytes to the finished plan, next to the floor: serde_json parsing both exports into
-//! `Value`s in the same run. Then the same at twice the size, for the growth ratio; the peak
+//! `Value`s in the same run (`plan_text`: the exports' text to the plan). Then the same at twice the size, for the growth ratio; the peak
 //! memory of each plan (VmHWM, reset before it) against the exports' size. Not run by `make
 //! test`:
 //!
@@ -13,7 +13,7 @@
 use std::time::Instant;
 
 use atlscim_core::Profile;
-use atlscim_core::sync::{Action, ExecOptions, Executor, HttpResponse, PlanOptions, Resources, plan};
+use atlscim_core::sync::{Action, ExecOptions, Executor, HttpResponse, PlanOptions, plan_text};
 use serde_json::{Value, json};
 
 const SEED: u64 = 0x15_5eed;
@@ -191,9 +191,7 @@ fn run(n: usize) -> f64 {
     let mut finished = None;
     for _ in 0..3 {
         let t = Instant::now();
-        let d = Resources::from_text(&desired).expect("desired");
-        let c = Resources::from_text(&current).expect("current");
-        let p = plan(&profile, &d, &c, &options);
+        let p = plan_text(&profile, &desired, &current, &options).expect("plan");
         let s = t.elapsed().as_secs_f64();
         steps = p.steps.len();
         best = best.min(s);
@@ -263,10 +261,8 @@ fn measure(desired: &str, current: &str) {
     let c_text = std::fs::read_to_string(current).expect("read");
     reset_peak();
     let base = current_rss();
-    let d = Resources::from_text(&d_text).expect("desired");
-    let c = Resources::from_text(&c_text).expect("current");
     let options = PlanOptions { allow_removals: true, ..PlanOptions::default() };
-    let p = plan(&Profile::atlassian(), &d, &c, &options);
+    let p = plan_text(&Profile::atlassian(), &d_text, &c_text, &options).expect("plan");
     assert!(!p.steps.is_empty());
     let total = peak();
     println!("{total} {}", total.saturating_sub(base));

@@ -211,7 +211,19 @@ pub struct Profile {
     pub(crate) delete_semantics: DeleteSemantics,
     /// Users the directory holds before a batch (for limits.users_per_directory).
     pub(crate) directory_user_count: u64,
+    /// What a request path given as a full URL must start with (ATL-A-001); `{id}` stands for
+    /// the directory id.
+    pub(crate) base_url: String,
+    /// This directory's id: a full URL naming another is an error (ATL-A-001).
+    pub(crate) directory_id: Option<String>,
+    /// When the directory's SCIM API key expires: the config's text and its Unix seconds.
+    pub(crate) key_expires: Option<(String, i64)>,
+    /// How many days before `key_expires` [`Profile::key_expiry`] says it expires soon.
+    pub(crate) key_expiry_warning_days: u32,
 }
+
+/// Atlassian's SCIM base URL (reference/atlassian-scim.md §1.1).
+pub const DEFAULT_BASE_URL: &str = "https://api.atlassian.com/scim/directory/{id}";
 
 /// What Atlassian does on DELETE /Users/{id}: its documentation changed (reference §10.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,6 +256,10 @@ impl Profile {
             require_verified_domain: false,
             delete_semantics: DeleteSemantics::Unlink,
             directory_user_count: 0,
+            base_url: DEFAULT_BASE_URL.to_string(),
+            directory_id: None,
+            key_expires: None,
+            key_expiry_warning_days: 30,
         }
     }
 
@@ -270,6 +286,17 @@ impl Profile {
         let key = format!("verified_domains[{}]", self.verified_domains.len());
         self.verified_domains.push(verified_domain(&key, domain, subdomains)?);
         Ok(self)
+    }
+
+    /// Where the directory's SCIM API key stands at `now` (Unix seconds), from the config's
+    /// `key_expires` and `key_expiry_warning_days`; `None` when no expiry date is configured.
+    ///
+    /// [`Profile::check`] does not warn about the key: a check is a function of the request and
+    /// the config alone (the core reads no clock, and a request carries no time), so the same
+    /// request always gets the same report. A connector calls this once per run, or before a
+    /// batch, with its own clock.
+    pub fn key_expiry(&self, now: i64) -> Option<crate::KeyExpiry> {
+        self.key_expires.as_ref().map(|(_, at)| crate::key_expiry(*at, now, self.key_expiry_warning_days))
     }
 
     pub fn kind(&self) -> ProfileKind {
@@ -443,6 +470,38 @@ mod tests {
         assert!(p.verified_domains()[1].matches("eu.corp.example.org"));
         assert!(!p.verified_domains()[1].matches("evilcorp.example.org"));
         assert_eq!(Profile::from_config(&p.to_config()).map(|q| q.to_config()), Ok(p.to_config()));
+    }
+
+    #[test]
+    fn key_expiry_from_the_config() {
+        use crate::KeyState;
+        let day = 86_400;
+        let may_first_2027 = 1_809_129_600; // 2027-05-01T00:00:00Z
+        let p = Profile::from_config(&serde_json::json!({"key_expires": "2027-05-01"})).expect("config");
+        assert_eq!(p.key_expiry(may_first_2027 - 31 * day).map(|k| k.state), Some(KeyState::Valid));
+        assert_eq!(
+            p.key_expiry(may_first_2027 - 30 * day).map(|k| (k.state, k.days_left)),
+            Some((KeyState::ExpiresSoon, 30))
+        );
+        assert_eq!(p.key_expiry(may_first_2027).map(|k| k.state), Some(KeyState::Expired));
+        assert_eq!(p.to_config()["key_expires"], "2027-05-01");
+        let p = Profile::from_config(
+            &serde_json::json!({"key_expires": "2027-05-01T12:00:00+02:00", "key_expiry_warning_days": 7}),
+        )
+        .expect("config");
+        let at = may_first_2027 + 10 * 3600;
+        assert_eq!(p.key_expiry(at - 8 * day).map(|k| k.state), Some(KeyState::Valid));
+        assert_eq!(p.key_expiry(at - 7 * day).map(|k| k.state), Some(KeyState::ExpiresSoon));
+        assert_eq!(Profile::atlassian().key_expiry(0), None);
+        for bad in [
+            serde_json::json!({"key_expires": "next May"}),
+            serde_json::json!({"key_expires": "2027-05"}),
+            serde_json::json!({"key_expiry_warning_days": 4000}),
+            serde_json::json!({"key_expires": 5}),
+        ] {
+            let e = Profile::from_config(&bad).expect_err("bad key expiry");
+            assert!(e.key.starts_with("key_expir"), "{e}");
+        }
     }
 
     #[test]

@@ -38,14 +38,24 @@ impl PartialEq for Rule {
 impl Eq for Rule {}
 
 impl Issue {
-    /// The HTTP status the server would answer for this issue (errors only).
+    /// The HTTP status the server would answer for this issue: an error's, and for an issue that
+    /// reports a lenient fix, the status Atlassian would answer to the body as sent (400 for a
+    /// missing `schemas`; `None` where Atlassian takes both forms, such as Entra ID's `Replace`).
+    /// `None` for other warnings and infos.
     pub fn status(&self) -> Option<u16> {
-        if self.severity == Severity::Error { self.rule.status } else { None }
+        match self.severity {
+            Severity::Error => self.rule.status,
+            _ => refused_as_sent(self),
+        }
     }
 
-    /// The scimType the server would answer for this issue (errors only, where it sends one).
+    /// The scimType the server would answer for this issue (where it sends one): an error's, and
+    /// for a lenient fix the one Atlassian would answer to the body as sent, as [`Issue::status`].
     pub fn scim_type(&self) -> Option<&'static str> {
-        if self.severity == Severity::Error { self.rule.scim_type } else { None }
+        match self.severity {
+            Severity::Error => self.rule.scim_type,
+            _ => refused_as_sent(self).and(self.rule.scim_type),
+        }
     }
 }
 
@@ -346,7 +356,7 @@ impl Report {
     /// replace). In strict mode it is [`Report::status`]. A caller that sends the original body
     /// rather than `normalized` gets this answer.
     pub fn sent_status(&self) -> Option<u16> {
-        self.status().or_else(|| self.issues.iter().find_map(refused_as_sent))
+        self.status().or_else(|| self.issues.iter().find_map(Issue::status))
     }
 
     /// Every issue kept, in document order (at most `limits.max_issues`, then one that says how

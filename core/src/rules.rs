@@ -42,6 +42,10 @@ pub struct Rule {
     pub status: Option<u16>,
     /// The RFC 7644 §3.12 scimType the server would answer, where it sends one.
     pub scim_type: Option<&'static str>,
+    /// Whether `status` and `scim_type` are inferred rather than documented: Atlassian does not
+    /// document its answer (reference/atlassian-scim.md §11 marks it `?`, or gives none), and the
+    /// one shown is RFC 7644's for the case.
+    pub status_inferred: bool,
     pub summary: &'static str,
     pub source: &'static str,
     pub example: &'static str,
@@ -60,6 +64,7 @@ macro_rules! rules {
                 severity: Severity::$sev,
                 status: $status,
                 scim_type: $scim,
+                status_inferred: status_inferred($id),
                 summary: $summary,
                 source: $source,
                 example: $example,
@@ -71,7 +76,60 @@ macro_rules! rules {
     };
 }
 
+/// The Atlassian rules whose status (or scimType) Atlassian does not document: reference §11
+/// marks the answer `?` (ATL-U-001, -002, -004, -006, -016, -017, ATL-P-001 to -005, ATL-G-001),
+/// or "undocumented" for a rule that is an error only in one form (ATL-U-014's second primary),
+/// calls it undocumented (ATL-G-002, ATL-G-006), or gives none (ATL-Q-002, ATL-Q-003); and the
+/// rules added since whose answer no source gives (ATL-A-001, ATL-U-024). The status shown is
+/// RFC 7644's for the case. RFC rules are the RFC's own and never inferred.
+const INFERRED_STATUS: [&str; 19] = [
+    "ATL-A-001",
+    "ATL-G-001",
+    "ATL-G-002",
+    "ATL-G-006",
+    "ATL-P-001",
+    "ATL-P-002",
+    "ATL-P-003",
+    "ATL-P-004",
+    "ATL-P-005",
+    "ATL-Q-002",
+    "ATL-Q-003",
+    "ATL-U-001",
+    "ATL-U-002",
+    "ATL-U-004",
+    "ATL-U-006",
+    "ATL-U-014",
+    "ATL-U-016",
+    "ATL-U-017",
+    "ATL-U-024",
+];
+
+/// Whether `id` is in [`INFERRED_STATUS`] (a `const fn`, so each rule's field is set at compile
+/// time from its id).
+const fn status_inferred(id: &str) -> bool {
+    let mut i = 0;
+    while i < INFERRED_STATUS.len() {
+        let (a, b) = (INFERRED_STATUS[i].as_bytes(), id.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
 rules! {
+    ATL_A_001 = "ATL-A-001", Error, Some(404), None,
+        "A request path given as a full URL must be the directory's base URL (config base_url, https://api.atlassian.com/scim/directory/{id}) followed by the endpoint: not a repeated segment (…/Users/Users), another host or API (the admin API, an old /scim/v1 form), a missing directory id, or another directory than config directory_id. A path without scheme and host is relative to the base URL.",
+        "Atlassian: directory base URL shown with the SCIM API key (reference/atlassian-scim.md §1.1, §11); Atlassian OpenAPI paths /scim/directory/{directoryId}/…",
+        "https://api.atlassian.com/scim/directory/3f2a…/Users/Users",
+        "Use the directory base URL exactly as Atlassian shows it with the API key, and append /Users or /Groups once.";
     ATL_D_001 = "ATL-D-001", Warning, None, None,
         "DELETE /Users/{id} unlinks the user from the identity provider, deactivates the managed account and deletes the SCIM record for good (the id answers 404 afterwards); PATCH active false is the reversible way.",
         "Atlassian OpenAPI (newer text: unlink, deactivate, delete the SCIM record; older text: deactivate, reactivatable; config delete_semantics picks)",
@@ -243,18 +301,18 @@ rules! {
         r#""addresses": [{…}]"#,
         "Map the value to an attribute Atlassian stores, or stop sending it; send normalized.";
     ATL_U_012 = "ATL-U-012", Warning, None, None,
-        "timezone should be an IANA time zone name (Area/City, or UTC); Windows ids, legacy links and other cases are mapped to the canonical name, abbreviations and offsets are left out.",
-        "Atlassian OpenAPI and /Schemas (timezone, example America/Los_Angeles); RFC 7643 §4.1.1; CLDR time zone data (ICU4X)",
-        r#""timezone": "PST""#,
-        "Send the IANA name of the user's location, e.g. America/Los_Angeles.";
+        "timezone must be on Atlassian's list, which atlscim takes to be ICU's canonical region-based IANA ids (Area/Location) plus UTC: Atlassian accepts any other value and silently ignores it. Windows ids, legacy links, other cases, Etc/UTC, GMT and EST5EDT are mapped to the name on the list (the warning names it); Etc/* offsets, other offsets (GMT+8), abbreviations (EST), a city without its area (Sydney) and an area alone (Asia) are warnings, with a suggestion where one is certain.",
+        "Atlassian KB: how to set the timezone for managed accounts via SCIM (values not on Atlassian's list, such as GMT, Sydney, GMT+8, Asia, are accepted and not applied); Atlassian OpenAPI and /Schemas (timezone, example America/Los_Angeles); RFC 7643 §4.1.1; CLDR time zone data (ICU4X)",
+        r#""timezone": "GMT+8""#,
+        "Send the region-based IANA name of the user's location, e.g. America/Los_Angeles, or UTC.";
     ATL_U_013 = "ATL-U-013", Warning, None, None,
         "preferredLanguage should be a BCP 47 language tag (en-US), or an Accept-Language list whose preferred tag is sent; en_US, case and deprecated codes are normalized.",
         "Atlassian /Schemas (preferredLanguage); RFC 7643 §4.1.2; RFC 9110 §12.5.4; BCP 47",
         r#""preferredLanguage": "english""#,
         "Send a language tag such as en-US.";
-    ATL_U_014 = "ATL-U-014", Warning, None, None,
-        "phoneNumbers[].type should be work, home, mobile, fax, pager or other.",
-        "Atlassian /Schemas canonicalValues for phoneNumbers.type",
+    ATL_U_014 = "ATL-U-014", Error, Some(400), Some("invalidValue"),
+        "phoneNumbers[].type should be work, home, mobile, fax, pager or other (a warning); at most one phone number may be primary (an error).",
+        "Atlassian /Schemas canonicalValues for phoneNumbers.type; RFC 7643 §2.4 (at most one primary); reference/atlassian-scim.md §11",
         r#""type": "cell""#,
         "Use type work, home, mobile, fax, pager or other.";
     ATL_U_015 = "ATL-U-015", Warning, None, None,
@@ -273,8 +331,8 @@ rules! {
         r#""active": "False""#,
         "Send active as true or false without quotes.";
     ATL_U_018 = "ATL-U-018", Error, Some(400), Some("invalidValue"),
-        "A user whose primary email is outside the verified domains linked to this directory (config verified_domains; with several identity-provider directories only the directory linked to a user's email domain may update the user) is an external user: created, but later attribute changes are not applied (config require_verified_domain makes it the older 400). Off when verified_domains is empty.",
-        "Atlassian (users outside verified domains sync since 2020-11-15; Entra connector limitations); older API text: 400",
+        "A user whose primary email is outside the verified domains linked to this directory (config verified_domains; with several identity-provider directories only the directory linked to a user's email domain may update the user) is an external user: created, but later attribute changes are not applied (config require_verified_domain makes it the older 400); with current, a PUT or PATCH to such a user is a warning that Atlassian will not apply it and may drop its SCIM group memberships. Off when verified_domains is empty.",
+        "Atlassian (users outside verified domains sync since 2020-11-15; Entra connector limitations); Atlassian support: an attribute update to an account the organization does not manage removes its SCIM groups (reference/atlassian-scim.md §13); older API text: 400",
         r#""emails": [{"value":"jane@gmail.com","primary":true}]"#,
         "Verify and claim the domain in Atlassian Administration, or accept that the account stays unmanaged.";
     ATL_U_019 = "ATL-U-019", Warning, None, None,
@@ -302,6 +360,11 @@ rules! {
         "Atlassian OpenAPI (DELETE deletes the SCIM record; later calls 404)",
         "DELETE /Users/2819c223 then PATCH /Users/2819c223 in one batch",
         "POST the user again and use its new id.";
+    ATL_U_024 = "ATL-U-024", Error, Some(400), Some("invalidValue"),
+        "photos is [{value: an https URL, type: \"photo\", primary?}]: Atlassian fetches the URL (HEAD and GET answering image/jpeg) and syncs the photo of type photo; another URL or type is accepted but the photo is not synced (a warning), and more than one primary is an error.",
+        "Atlassian support: Sync user profile photos to your organization (reference/atlassian-scim.md §13); RFC 7643 §4.1.2 photos, §2.4 at most one primary",
+        r#""photos": [{"value": "http://cdn.example.com/p.jpg", "type": "thumbnail"}]"#,
+        "Send one https URL that answers with a JPEG, as type photo, marked primary.";
     MAP_001 = "MAP-001", Error, Some(400), Some("invalidValue"),
         "A value the mapping marks required has no usable source in the record (or the record is not a JSON object); the user cannot be built.",
         "atlscim mapping (\"required\": true; the presets require userName and the work email)",
@@ -476,6 +539,7 @@ const fn copy_of(r: &Rule) -> Rule {
         severity: r.severity,
         status: r.status,
         scim_type: r.scim_type,
+        status_inferred: r.status_inferred,
         summary: r.summary,
         source: r.source,
         example: r.example,
@@ -499,6 +563,9 @@ pub fn markdown() -> String {
          accepted but something is lost or harmful; `info` reports a lenient fix atlscim applied to \
          `normalized`. Rules with an error severity report `info` instead when lenient mode fixed the \
          problem.\n\n\
+         A status marked *(inferred)* is one Atlassian does not document (reference/atlassian-scim.md \
+         §11 marks it `?`): atlscim reports RFC 7644's answer for the case, and Atlassian may answer \
+         otherwise.\n\n\
          | id | severity | status | scimType | rule | what to do | source | example |\n\
          |---|---|---|---|---|---|---|---|\n",
     );
@@ -508,7 +575,11 @@ pub fn markdown() -> String {
             "| {} | {} | {} | {} | {} | {} | {} | `{}` |\n",
             r.id,
             r.severity.as_str(),
-            r.status.map_or_else(|| "—".to_string(), |s| s.to_string()),
+            match (r.status, r.status_inferred) {
+                (None, _) => "—".to_string(),
+                (Some(s), false) => s.to_string(),
+                (Some(s), true) => format!("{s} *(inferred)*"),
+            },
             r.scim_type.unwrap_or("—"),
             cell(r.summary),
             cell(r.advice),
@@ -540,6 +611,8 @@ as a config key.
 | unknown group members | ATL-G-005 | the OpenAPI: PATCH answers 404, PUT 400 \"users referenced do not exist\" | — |
 | PATCH of an attribute Atlassian does not store | ATL-P-005 | lenient: the operation is dropped with a warning (real Entra ID mappings send manager, addresses, roles); the body as sent is taken to get 400 (`sentStatus`) | strict (`lenient: false`): the 400 `invalidPath` error |
 | a PUT without `current` naming a known userName or email | ATL-U-008 | a warning: it may be the user's own | with `current` showing a change: 409 |
+| profile photos | ATL-U-024 | current (support: \"Sync user profile photos\"): `photos` is stored, its shape checked | older: absent from /Schemas, dropped as unsupported (ATL-U-011) |
+| time zones | ATL-U-012 | current (KB on setting the time zone via SCIM): only names on Atlassian's list apply; atlscim takes it to be ICU's canonical region-based ids plus `UTC`, and warns for the rest | /Schemas and RFC 7643: any IANA name, `Etc/GMT+8` included |
 | group names that clash with site groups | ATL-G-004 | current: default access and built-in names are created but not synced (a warning) | older: any site-group name failed to propagate — list such names in `reserved_groups` |
 ";
 
@@ -552,6 +625,16 @@ mod tests {
         for pair in RULES.windows(2) {
             assert!(pair[0].id < pair[1].id, "{} must sort before {}", pair[0].id, pair[1].id);
         }
+    }
+
+    #[test]
+    fn inferred_statuses_are_atlassian_errors() {
+        for id in INFERRED_STATUS {
+            let r = rule(id).unwrap_or_else(|| panic!("{id} is not a rule"));
+            assert!(r.status_inferred && r.status.is_some(), "{id}");
+        }
+        assert!(!ATL_U_003.status_inferred && !ATL_G_005.status_inferred && !RFC_P_004.status_inferred);
+        assert_eq!(RULES.iter().filter(|r| r.status_inferred).count(), INFERRED_STATUS.len());
     }
 
     #[test]

@@ -55,7 +55,9 @@ fn execute(d: &mut Directory, p: Plan, fault: &dyn Fn(usize) -> Fault) -> (Execu
     let mut now = 1_700_000_000.0;
     let mut n = 0;
     for _ in 0..100_000 {
-        match run.next(now) {
+        let action = run.next(now);
+        assert_counts(&run);
+        match action {
             Action::Done => return (run, n),
             Action::Wait { seconds } => {
                 assert!(seconds > 0.0 && seconds <= 86_400.0, "wait {seconds}");
@@ -88,10 +90,21 @@ fn execute(d: &mut Directory, p: Plan, fault: &dyn Fn(usize) -> Fault) -> (Execu
                 };
                 now += 0.01;
                 run.feed(&response, now).expect("fed");
+                assert_counts(&run);
             }
         }
     }
     panic!("the run did not finish");
+}
+
+/// The counts the executor keeps as outcomes change equal a count over the state.
+fn assert_counts(run: &Executor) {
+    let mut recount = std::collections::BTreeMap::new();
+    for s in &run.state().steps {
+        *recount.entry(s.outcome.as_str()).or_insert(0) += 1;
+    }
+    assert_eq!(run.outcome_counts(), recount);
+    assert_eq!(run.is_done(), run.state().stopped.is_some() || !recount.contains_key("pending"));
 }
 
 fn no_faults(_: usize) -> Fault {
@@ -248,6 +261,7 @@ fn a_failed_step_skips_its_dependents_and_401_stops_the_run() {
     assert_eq!(log, ["s1", "s2", "s3"]);
     let o: Vec<Outcome> = run.state().steps.iter().map(|s| s.outcome).collect();
     assert_eq!(o, [Outcome::Applied, Outcome::Failed, Outcome::Applied, Outcome::Skipped]);
+    assert_counts(&run);
 
     let mut run = Executor::new(p, ExecOptions::default()).expect("runnable");
     assert!(matches!(run.next(0.0), Action::Send { .. }));
@@ -259,6 +273,7 @@ fn a_failed_step_skips_its_dependents_and_401_stops_the_run() {
     assert_eq!(run.next(0.0), Action::Done);
     assert!(run.state().stopped.is_some());
     assert!(run.state().steps.iter().all(|s| s.outcome == Outcome::NotRun));
+    assert_counts(&run);
 }
 
 #[test]
@@ -296,6 +311,54 @@ fn waits_follow_retry_after_backoff_and_the_rate_budget() {
     assert_ne!(waits[0], waits[1]);
 }
 
+/// A crash while a PATCH is in flight: the resumed run GETs the user and diffs, and sends the
+/// PATCH only if the user does not have it yet.
+#[test]
+fn a_patch_in_flight_at_a_crash_is_reconciled_by_a_get_and_a_fresh_diff() {
+    for applied_before_crash in [true, false] {
+        let mut d = directory();
+        let before = Resources { users: vec![user("e1", "ada@example.com", "ada@example.com")], groups: vec![] };
+        sync(&mut d, &before, &opts());
+        let mut changed = before.clone();
+        changed.users[0]["title"] = json!("Engineer");
+        changed.groups.push(group("g1", "One", &[]));
+        let p = plan(d.profile(), &changed, &current(&d), &opts());
+        assert_eq!(kinds_of(&p), [StepKind::CreateGroup, StepKind::UpdateUser]);
+        let mut run = Executor::new(p.clone(), ExecOptions::default()).expect("ok");
+        // s1 answered; s2 (the PATCH) handed out, then the crash before its answer.
+        let Action::Send { method, path, body, .. } = run.next(0.0) else { panic!("send") };
+        let a = d.handle(&method, &path, &[], body.as_deref().unwrap_or("").as_bytes(), 0.0);
+        run.feed(&HttpResponse { status: a.status, body: a.body_text(), ..HttpResponse::default() }, 0.0).expect("fed");
+        let Action::Send { method, path, body, .. } = run.next(0.0) else { panic!("send") };
+        assert_eq!(method, "PATCH");
+        let saved = run.state_json();
+        if applied_before_crash {
+            let a = d.handle(&method, &path, &[], body.as_deref().unwrap_or("").as_bytes(), 0.0);
+            assert_eq!(a.status, 200);
+        }
+        let state: ExecState = serde_json::from_str(&saved).expect("state");
+        let mut resumed = Executor::resume(p, ExecOptions::default(), state).expect("resumes");
+        let mut sent = Vec::new();
+        while let Action::Send { method, path: at, body, .. } = resumed.next(0.0) {
+            sent.push((method.clone(), at.clone()));
+            let a = d.handle(&method, &at, &[], body.as_deref().unwrap_or("").as_bytes(), 0.0);
+            resumed
+                .feed(&HttpResponse { status: a.status, body: a.body_text(), ..HttpResponse::default() }, 0.0)
+                .expect("fed");
+            assert_counts(&resumed);
+        }
+        let get = ("GET".to_string(), path.clone());
+        if applied_before_crash {
+            assert_eq!(sent, [get], "applied: the GET shows it, nothing is sent again");
+            assert!(resumed.state().steps[1].detail.as_deref().is_some_and(|d| d.contains("found applied")));
+        } else {
+            assert_eq!(sent, [get, ("PATCH".to_string(), path.clone())], "not applied: the PATCH follows the GET");
+        }
+        assert_eq!(resumed.state().steps[1].outcome, Outcome::Applied);
+        assert_converged(&d, &changed, &opts());
+    }
+}
+
 #[test]
 fn a_saved_state_resumes_without_repeating_applied_steps() {
     let mut d = directory();
@@ -321,6 +384,7 @@ fn a_saved_state_resumes_without_repeating_applied_steps() {
     assert!(!saved.contains("Bearer") && saved.contains("\"inFlight\":true"));
     let state: ExecState = serde_json::from_str(&saved).expect("state");
     let mut resumed = Executor::resume(p.clone(), ExecOptions::default(), state).expect("resumes");
+    assert_counts(&resumed);
     let mut first = true;
     let mut methods = Vec::new();
     while let Action::Send { method, path, body, .. } = resumed.next(0.0) {
@@ -335,6 +399,7 @@ fn a_saved_state_resumes_without_repeating_applied_steps() {
             .expect("fed");
     }
     assert_eq!(resumed.state().steps[3].outcome, Outcome::Adopted);
+    assert_counts(&resumed);
     assert_eq!(d.user_count(), 5);
     assert_converged(&d, &desired, &opts());
     // A state for another plan is refused.

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use atlscim_core::Profile;
-use atlscim_core::sync::{Action, ExecOptions, Executor, HttpResponse, PlanOptions, Resources, plan};
+use atlscim_core::sync::{Action, ExecOptions, Executor, HttpResponse, PlanOptions, Resources, plan, plan_text};
 use serde_json::{Value, json};
 
 fn files(kind: &str) -> Vec<(PathBuf, Value)> {
@@ -55,7 +55,31 @@ fn planned(case: &Value) -> atlscim_core::sync::Plan {
         serde_json::from_value(case.get("options").cloned().unwrap_or(json!({}))).expect("options");
     let desired = Resources::from_json(case["desired"].clone()).expect("desired");
     let current = Resources::from_json(case["current"].clone()).expect("current");
-    plan(&profile, &desired, &current, &options)
+    let p = plan(&profile, &desired, &current, &options);
+    // The same plan from the exports' text, as JSON and as NDJSON (one resource a line, where
+    // the current users are kept as their lines and parsed again on demand).
+    for text in [|r: &Value| r.to_string(), ndjson] {
+        let (d, c) = (text(&case["desired"]), text(&case["current"]));
+        let q = plan_text(&profile, &d, &c, &options).expect("plan_text");
+        assert_eq!(q.to_json_string(), p.to_json_string(), "{}: plan_text differs from plan", case["name"]);
+    }
+    p
+}
+
+/// `{"Users": [...], "Groups": [...]}` as NDJSON: users, then groups (marked by their schema).
+fn ndjson(r: &Value) -> String {
+    let mut out = String::new();
+    for u in r["Users"].as_array().into_iter().flatten() {
+        out.push_str(&u.to_string());
+        out.push('\n');
+    }
+    for g in r["Groups"].as_array().into_iter().flatten() {
+        let mut g = g.clone();
+        g["schemas"] = json!(["urn:ietf:params:scim:schemas:core:2.0:Group"]);
+        out.push_str(&g.to_string());
+        out.push('\n');
+    }
+    out
 }
 
 fn check_plan(case: &Value) -> Result<(), String> {

@@ -94,6 +94,14 @@ fn verify(case: &Case, report: &Report, body: Option<&Body<'_>>, how: &str) -> V
             failures.push(format!("{name}: details\n    got  {got:?}\n    want {details}"));
         }
     }
+    if let Some(statuses) = e.get("statuses") {
+        // Each issue's status and scimType, in report order: a lenient fix's are those of the
+        // body as sent.
+        let got: Vec<Value> = report.issues().iter().map(|i| json!([i.status(), i.scim_type()])).collect();
+        if statuses.as_array() != Some(&got) {
+            failures.push(format!("{name}: statuses\n    got  {got:?}\n    want {statuses}"));
+        }
+    }
     if let Some(omitted) = e.get("omitted")
         && omitted.as_u64() != Some(report.omitted() as u64)
     {

@@ -75,7 +75,8 @@ pub extern "C" fn atlscim_version() -> *const c_char {
 }
 
 /// Every rule atlscim enforces, as a JSON array of `{"id", "severity", "status", "scimType",
-/// "summary", "source", "example", "advice"}` in id order: what `atlscim rules` prints.
+/// "statusInferred", "summary", "source", "example", "advice"}` in id order: what `atlscim rules`
+/// prints (`statusInferred`: Atlassian does not document the status; RFC 7644's is given).
 ///
 /// Ownership: on success the caller owns `*out` and frees it with `atlscim_bytes_free`; on failure
 /// `*out` is `{NULL, 0}`. If `err` is not NULL, `*err` is set to NULL on success and to a new

@@ -370,8 +370,8 @@ pub unsafe extern "C" fn atlscim_issue_detail(issue: *const atlscim_issue) -> at
     unsafe { issue_text(issue, |i| Some(&i.detail)) }
 }
 
-/// The `scimType` a server would answer for this issue (errors only, where it sends one), e.g.
-/// `invalidValue`.
+/// The `scimType` a server would answer for this issue (as `atlscim_issue_status`, where it sends
+/// one), e.g. `invalidValue`.
 ///
 /// Ownership: as for `atlscim_issue_rule`.
 /// NULL: returns `{NULL, 0}` for a NULL `issue`, and when there is no scimType.
@@ -382,7 +382,8 @@ pub unsafe extern "C" fn atlscim_issue_scim_type(issue: *const atlscim_issue) ->
     unsafe { issue_text(issue, |i| i.scim_type()) }
 }
 
-/// The HTTP status a server would answer for this issue (errors only), or 0.
+/// The HTTP status a server would answer for this issue (an error's; for an issue that reports a
+/// lenient fix, the status Atlassian would answer to the body as sent), or 0.
 ///
 /// Ownership: `issue` belongs to its report; nothing is allocated.
 /// NULL: returns 0 for a NULL `issue`.

@@ -196,3 +196,36 @@ pub unsafe extern "C" fn atlscim_key_expiry(
         atlscim_core::KeyState::Expired => atlscim_key_state::Expired,
     }
 }
+
+/// Where the directory's SCIM API key stands at `now` (Unix seconds), from the profile's config:
+/// `key_expires` and `key_expiry_warning_days` (as `atlscim_key_expiry` computes it). Returns
+/// true and sets `*state` (and `*days_left` when not NULL); returns false, setting nothing, when
+/// the config gives no `key_expires` or `profile` is NULL. `atlscim_profile_check` never warns
+/// about the key: a check reads no clock, so the same request always gets the same report.
+///
+/// Ownership: nothing is allocated; `profile` stays the caller's.
+/// NULL: `profile` and `state` may be NULL (false is returned); `days_left` may be NULL.
+/// Threads: safe to call from any thread, also on the same profile at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_profile_key_expiry(
+    profile: *const atlscim_profile,
+    now: i64,
+    state: *mut atlscim_key_state,
+    days_left: *mut i64,
+) -> bool {
+    // SAFETY: the caller passes NULL or a live profile, and NULL or pointers it owns.
+    let (profile, state, days_left) = unsafe { (profile.as_ref(), state.as_mut(), days_left.as_mut()) };
+    crate::boundary::guard(false, || {
+        let (Some(profile), Some(state)) = (profile, state) else { return false };
+        let Some(k) = profile.profile.key_expiry(now) else { return false };
+        *state = match k.state {
+            atlscim_core::KeyState::Valid => atlscim_key_state::Valid,
+            atlscim_core::KeyState::ExpiresSoon => atlscim_key_state::ExpiresSoon,
+            atlscim_core::KeyState::Expired => atlscim_key_state::Expired,
+        };
+        if let Some(out) = days_left {
+            *out = k.days_left;
+        }
+        true
+    })
+}

@@ -205,6 +205,41 @@ pub unsafe extern "C" fn atlscim_plan_refusal(plan: *const atlscim_plan) -> atls
     })
 }
 
+/// Checks a saved plan against the directory as it is now (`current`, read as for
+/// `atlscim_plan_new`) before it runs: a step on a user or group that is gone, or a create whose
+/// userName or group name is taken now. Writes a JSON array of lines, one per step that no longer
+/// fits (`["s3: user 2819c223… is gone"]`), `[]` when the plan still applies.
+///
+/// Fails with `ATLSCIM_STATUS_INVALID_SYNC_INPUT` when `current` is not Users and Groups (reason
+/// `input`), `ATLSCIM_STATUS_INVALID_UTF8`, `ATLSCIM_STATUS_NULL_PARAMETER`,
+/// `ATLSCIM_STATUS_INVALID_LENGTH`.
+///
+/// Ownership: `plan` and `current` stay the caller's. On success the caller owns `*out` and frees
+/// it with `atlscim_bytes_free`; on failure `*out` is `{NULL, 0}`. `err` as for `atlscim_plan_new`.
+/// NULL: `plan` and `out` must not be NULL; `current` may be NULL only with length 0 (an empty
+/// directory); `err` may be NULL.
+/// Threads: safe to call from any thread, also on the same plan at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_plan_drift(
+    plan: *const atlscim_plan,
+    current: *const c_char,
+    current_len: usize,
+    out: *mut atlscim_bytes,
+    err: *mut *mut atlscim_error,
+) -> atlscim_status {
+    // SAFETY: the caller passes NULL or valid pointers (see above).
+    let (plan, out, err) = unsafe { (plan.as_ref(), out.as_mut(), out_ref(err)) };
+    call(err, || {
+        let out = bytes_out(out)?;
+        let plan = &plan.ok_or_else(|| atlscim_error::null("plan"))?.plan;
+        // SAFETY: the caller vouches for `current_len` bytes at `current`.
+        let current = unsafe { resources(current, current_len, "current") }?;
+        let lines = sync::drift(plan, &current);
+        *out = atlscim_bytes::new(serde_json::to_string(&lines).expect("a list of strings serializes"));
+        Ok(())
+    })
+}
+
 /// Frees a plan. Executors started from it stay valid (they hold their own copy).
 ///
 /// Ownership: takes `plan` back; it must not be used afterwards, nor freed twice.
@@ -605,4 +640,125 @@ pub unsafe extern "C" fn atlscim_sync_free(sync: *mut atlscim_sync) {
     // SAFETY: a non-NULL executor came from Box::into_raw in atlscim_sync::into_raw, freed once.
     let sync = unsafe { Box::from_raw(sync) };
     guard((), move || drop(sync));
+}
+
+/// The paged read of a list endpoint (`GET /Users`, `GET /Groups`) without I/O: ask
+/// `atlscim_pager_next_path` what to GET, send it with your HTTP client (waiting out 429s and
+/// retrying 5xx as for any request), pass each 200 answer's body to `atlscim_pager_feed`, which
+/// gives the page's resources, until the next path is `{NULL, 0}`. `startIndex`, `totalResults`
+/// and the end of the listing are the library's business.
+///
+/// Made by `atlscim_pager_new`, freed with `atlscim_pager_free`. Call it from one thread at a
+/// time (calls at once take turns).
+#[derive(Debug)]
+pub struct atlscim_pager {
+    pager: Mutex<sync::Pager>,
+}
+
+/// A pager for `collection` (`Users` or `Groups`, UTF-8), `count` resources a page (0 is the
+/// default, 100).
+///
+/// Fails with `ATLSCIM_STATUS_INVALID_UTF8`, `ATLSCIM_STATUS_NULL_PARAMETER`,
+/// `ATLSCIM_STATUS_INVALID_LENGTH`.
+///
+/// Ownership: `collection` stays the caller's. On success the caller owns `*out` and frees it
+/// with `atlscim_pager_free`; on failure `*out` is NULL. `err` as for `atlscim_plan_new`.
+/// NULL: `collection` and `out` must not be NULL; `err` may be.
+/// Threads: safe to call from any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_pager_new(
+    collection: *const c_char,
+    collection_len: usize,
+    count: usize,
+    out: *mut *mut atlscim_pager,
+    err: *mut *mut atlscim_error,
+) -> atlscim_status {
+    // SAFETY: the caller passes NULL or valid pointers (see above).
+    let (out, err) = unsafe { (out_ref(out), out_ref(err)) };
+    call(err, || {
+        let out = out_param(out)?;
+        if collection.is_null() {
+            return Err(atlscim_error::null("collection"));
+        }
+        // SAFETY: the caller vouches for `collection_len` bytes at `collection`.
+        let collection = unsafe { text(collection, collection_len, "collection") }?;
+        let count = if count == 0 { sync::PAGE_SIZE } else { count };
+        *out = Box::into_raw(Box::new(atlscim_pager { pager: Mutex::new(sync::Pager::new(collection, count)) }));
+        Ok(())
+    })
+}
+
+/// The path of the next page to GET (relative to the directory's base URL, e.g.
+/// `/Users?startIndex=101&count=100`), or `{NULL, 0}` when every page has been read.
+///
+/// Ownership: `pager` stays the caller's. The caller owns `*out` and frees it with
+/// `atlscim_bytes_free`. `err` as for `atlscim_plan_new`.
+/// NULL: `pager` and `out` must not be NULL (`ATLSCIM_STATUS_NULL_PARAMETER`); `err` may be.
+/// Threads: one thread at a time per pager.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_pager_next_path(
+    pager: *const atlscim_pager,
+    out: *mut atlscim_bytes,
+    err: *mut *mut atlscim_error,
+) -> atlscim_status {
+    // SAFETY: the caller passes NULL or valid pointers (see above).
+    let (pager, out, err) = unsafe { (pager.as_ref(), out.as_mut(), out_ref(err)) };
+    call(err, || {
+        let out = bytes_out(out)?;
+        let pager = pager.ok_or_else(|| atlscim_error::null("pager"))?;
+        let next = pager.pager.lock().unwrap_or_else(PoisonError::into_inner).next_path();
+        if let Some(path) = next {
+            *out = atlscim_bytes::new(path);
+        }
+        Ok(())
+    })
+}
+
+/// Takes the body of the 200 answer to the path `atlscim_pager_next_path` gave, and writes the
+/// page's resources as a JSON array.
+///
+/// Fails with `ATLSCIM_STATUS_INVALID_SYNC_INPUT` (reason `input`) for a body that is no
+/// ListResponse, a feed after the last page, or a listing that does not end; and
+/// `ATLSCIM_STATUS_INVALID_UTF8`, `ATLSCIM_STATUS_NULL_PARAMETER`, `ATLSCIM_STATUS_INVALID_LENGTH`.
+///
+/// Ownership: `pager` and `body` stay the caller's. On success the caller owns `*out` and frees
+/// it with `atlscim_bytes_free`; on failure `*out` is `{NULL, 0}`. `err` as for
+/// `atlscim_plan_new`.
+/// NULL: `pager` and `out` must not be NULL; `body` may be NULL only with length 0; `err` may be.
+/// Threads: one thread at a time per pager.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_pager_feed(
+    pager: *const atlscim_pager,
+    body: *const c_char,
+    body_len: usize,
+    out: *mut atlscim_bytes,
+    err: *mut *mut atlscim_error,
+) -> atlscim_status {
+    // SAFETY: the caller passes NULL or valid pointers (see above).
+    let (pager, out, err) = unsafe { (pager.as_ref(), out.as_mut(), out_ref(err)) };
+    call(err, || {
+        let out = bytes_out(out)?;
+        let pager = pager.ok_or_else(|| atlscim_error::null("pager"))?;
+        // SAFETY: the caller vouches for `body_len` bytes at `body`.
+        let body = unsafe { optional(body, body_len, "body") }?.unwrap_or_default();
+        let resources =
+            pager.pager.lock().unwrap_or_else(PoisonError::into_inner).feed(body).map_err(|e| sync_error("page", e))?;
+        *out = atlscim_bytes::new(serde_json::to_string(&resources).expect("resources serialize"));
+        Ok(())
+    })
+}
+
+/// Frees a pager.
+///
+/// Ownership: takes `pager` back; it must not be used afterwards, nor freed twice.
+/// NULL: does nothing.
+/// Threads: must not run while another thread still uses `pager`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_pager_free(pager: *mut atlscim_pager) {
+    if pager.is_null() {
+        return;
+    }
+    // SAFETY: a non-NULL pager came from Box::into_raw in atlscim_pager_new, freed once.
+    let pager = unsafe { Box::from_raw(pager) };
+    guard((), move || drop(pager));
 }

@@ -2,21 +2,25 @@
 # by `python -m mypy.stubtest atlscim._native` in scripts/test-python.sh.
 
 import collections.abc as _abc
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, TypedDict, final
 
 from typing_extensions import Unpack
 
 __all__ = [
     "Batch",
+    "Exchange",
     "Executor",
     "Filter",
     "Issue",
     "Mapping",
+    "Pager",
     "Plan",
     "Profile",
     "Report",
     "Response",
+    "Verdict",
+    "_Checkpoint",
     "_Server",
     "__version__",
     "classify_response",
@@ -66,6 +70,10 @@ class _Config(TypedDict, total=False):
     require_verified_domain: bool
     delete_semantics: Literal["unlink", "deactivate"]
     directory_user_count: int
+    base_url: str
+    directory_id: str | None
+    key_expires: str | None
+    key_expiry_warning_days: int
 
 # A request body: JSON text, or a dict (any JSON-compatible value) read where it lies.
 _Body = _abc.Mapping[str, Any] | str | bytes | None
@@ -93,6 +101,7 @@ class Profile:
     def atlassian() -> Profile: ...
     @staticmethod
     def rfc() -> Profile: ...
+    def key_expiry(self, now: int) -> _KeyExpiry | None: ...
     def to_config(self) -> dict[str, Any]: ...
     def classify_response(
         self,
@@ -235,6 +244,58 @@ def classify_response(
     now: float | None = None,
 ) -> Response: ...
 
+# atlscim.preflight: the per-request work of the HTTP transports.
+@final
+class Verdict:
+    @property
+    def path(self) -> str: ...
+    @property
+    def report(self) -> Report: ...
+    @property
+    def body(self) -> bytes | None: ...
+    @property
+    def skip(self) -> bool: ...
+
+@final
+class Exchange:
+    def __new__(
+        cls,
+        report: Report,
+        response: Response | None = None,
+        *,
+        sent_normalized: bool = False,
+        synthetic: bool = False,
+        answer: tuple[int, bytes | str | None, _abc.Mapping[str, str] | None] | None = None,
+        profile: Profile | None = None,
+    ) -> Exchange: ...
+    @property
+    def report(self) -> Report: ...
+    @property
+    def response(self) -> Response: ...
+    @property
+    def sent_normalized(self) -> bool: ...
+    @property
+    def synthetic(self) -> bool: ...
+
+@final
+class _Checkpoint:
+    def __new__(
+        cls,
+        profile: Profile,
+        prefix: str,
+        parse: Callable[[str], str | None],
+        *,
+        send_normalized: bool,
+        on_invalid: Callable[[str, str, Report], None] | None = None,
+        recall: Callable[[str], Any] | None = None,
+    ) -> _Checkpoint: ...
+    def scim_path(self, url: str) -> str | None: ...
+    def before(
+        self, method: str, url: str, body: bytes | str | None = None, read: Callable[[], bytes | str | None] | None = None
+    ) -> Verdict | None: ...
+    def exchange(self, verdict: Verdict, status: int, body: bytes | str | None, headers: _abc.Mapping[str, str]) -> Exchange: ...
+    def skipped(self, verdict: Verdict) -> Exchange: ...
+
 @final
 class Mapping:
     def __new__(cls, spec: _abc.Mapping[str, Any] | str) -> Mapping: ...
@@ -329,6 +390,7 @@ class Plan:
     def from_json(text: str | bytes) -> Plan: ...
     def to_json(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
+    def drift(self, current: _SyncInput) -> list[str]: ...
     @property
     def steps(self) -> list[dict[str, Any]]: ...
     @property
@@ -340,6 +402,12 @@ class Plan:
     def __len__(self) -> int: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
+
+@final
+class Pager:
+    def __new__(cls, collection: str, count: int = ...) -> Pager: ...
+    def next_path(self) -> str | None: ...
+    def feed(self, body: str | bytes) -> list[Any]: ...
 
 @final
 class Executor:

@@ -34,9 +34,8 @@ __all__ = ["AsyncTransport", "Exchange", "Transport"]
 
 
 def _request(request: httpx.Request, verdict: Verdict) -> httpx.Request:
-    """The request to send: the caller's, or the same with the normalized body."""
-    if verdict.body is None:
-        return request
+    """The request with the normalized body (``verdict.body``) instead of the caller's."""
+    assert verdict.body is not None
     headers = httpx.Headers(request.headers)
     headers["Content-Length"] = str(len(verdict.body))
     return httpx.Request(
@@ -70,15 +69,17 @@ class Transport(httpx.BaseTransport):
         )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        path = self.preflight.scim_path(str(request.url))
-        if path is None:
+        # One call into the compiled module each way (atlscim.preflight): path, check and verdict,
+        # then the Exchange.
+        preflight = self.preflight
+        verdict = preflight.checkpoint.before(request.method, str(request.url), None, request.read)
+        if verdict is None:
             return self.base_transport.handle_request(request)
-        verdict = self.preflight.before(request.method, path, request.read() or None)
         if verdict.skip:
-            return _skipped(request, self.preflight, verdict)
-        response = self.base_transport.handle_request(_request(request, verdict))
+            return _skipped(request, preflight, verdict)
+        response = self.base_transport.handle_request(request if verdict.body is None else _request(request, verdict))
         body = response.read()
-        response.extensions["atlscim"] = self.preflight.after(request.method, verdict, response.status_code, body, response.headers)
+        response.extensions["atlscim"] = preflight.after(request.method, verdict, response.status_code, body, response.headers)
         return response
 
     def close(self) -> None:
@@ -108,15 +109,16 @@ class AsyncTransport(httpx.AsyncBaseTransport):
         )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        path = self.preflight.scim_path(str(request.url))
-        if path is None:
-            return await self.base_transport.handle_async_request(request)
-        verdict = self.preflight.before(request.method, path, await request.aread() or None)
+        preflight = self.preflight
+        if preflight.scim_path(str(request.url)) is None:
+            return await self.base_transport.handle_async_request(request)  # its body unread
+        verdict = preflight.checkpoint.before(request.method, str(request.url), await request.aread())
+        assert verdict is not None
         if verdict.skip:
-            return _skipped(request, self.preflight, verdict)
-        response = await self.base_transport.handle_async_request(_request(request, verdict))
+            return _skipped(request, preflight, verdict)
+        response = await self.base_transport.handle_async_request(request if verdict.body is None else _request(request, verdict))
         body = await response.aread()
-        response.extensions["atlscim"] = self.preflight.after(request.method, verdict, response.status_code, body, response.headers)
+        response.extensions["atlscim"] = preflight.after(request.method, verdict, response.status_code, body, response.headers)
         return response
 
     async def aclose(self) -> None:

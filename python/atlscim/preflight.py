@@ -7,6 +7,13 @@ string, body); after the answer comes back, ``classify_response`` says what it m
 the response as an ``Exchange`` (the answer is classified when ``Exchange.response`` is first
 read).
 
+``Exchange`` (``report``, ``response``, ``sent_normalized``, ``synthetic``) and ``Verdict`` (``path``,
+``report``, ``body``, ``skip``: what to send) are made in the compiled module, with the path under the
+base URL and the body to send, in one call per request each way (``_Checkpoint``): in Python they
+cost about as much as the check itself (issue 16). What depends on the options stays here and is
+called back only when needed: raising or logging an invalid request, and the remembered
+``current``.
+
 The checks that depend on what Atlassian holds now (a PUT that would clear attributes, an email
 moving to an unverified domain, a group rename) need ``current``, the resource as it is. Without
 it those rules are off. ``remember_current=True`` keeps each resource the server answers with
@@ -23,81 +30,16 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from atlscim._native import Profile, Report, Response, classify_response
+from atlscim._native import Exchange, Profile, Report, Verdict, _Checkpoint
 from atlscim.errors import ScimError
 
 __all__ = ["Exchange", "OnInvalid", "Preflight", "Verdict"]
 
 OnInvalid = Literal["raise", "log", "send"]
 logger = logging.getLogger("atlscim")
-
-
-class Exchange:
-    """What atlscim saw of one SCIM request and its answer.
-
-    ``report`` is the check of the request as the caller made it; ``response`` is
-    ``classify_response`` on the answer (retry, wait, auth, which rule); ``sent_normalized`` is
-    True when the body sent was ``report.normalized`` rather than the caller's; ``synthetic`` is
-    True when no request went out because there was nothing to send (the answer is a 204 made
-    here).
-
-    ``response`` is worked out the first time it is read, from the answer's status, body and
-    headers as they came back, and kept: a caller who never looks at it does not pay for reading
-    the headers into the core (most of what a transport would otherwise add to the check).
-    """
-
-    __slots__ = ("report", "sent_normalized", "synthetic", "_answer", "_response", "_max_wait_from")
-
-    def __init__(
-        self,
-        report: Report,
-        response: Response | None = None,
-        *,
-        sent_normalized: bool = False,
-        synthetic: bool = False,
-        answer: tuple[int, bytes | None, Mapping[str, str]] | None = None,
-        profile: Profile | None = None,
-    ) -> None:
-        if (response is None) == (answer is None):
-            raise TypeError("Exchange needs either response or answer")
-        self.report = report
-        self.sent_normalized = sent_normalized
-        self.synthetic = synthetic
-        self._answer = answer
-        self._response = response
-        self._max_wait_from = profile
-
-    @property
-    def response(self) -> Response:
-        if self._response is None:
-            assert self._answer is not None
-            status, body, headers = self._answer
-            # The profile's classify holds waits to its limits.max_retry_after.
-            profile = self._max_wait_from
-            self._response = (
-                profile.classify_response(status, body, headers) if profile is not None
-                else classify_response(status, body, headers)
-            )
-            self._answer = None
-        return self._response
-
-    def __repr__(self) -> str:
-        return (f"Exchange(report={self.report!r}, response={self.response!r}, "
-                f"sent_normalized={self.sent_normalized!r}, synthetic={self.synthetic!r})")
-
-
-class Verdict(NamedTuple):
-    """The decision on one request before it is sent: ``body`` is what to send (None: the
-    caller's body, unchanged), ``skip`` means send nothing and answer 204. A named tuple: made
-    on every request, and a frozen dataclass costs a microsecond to build."""
-
-    path: str
-    report: Report
-    body: bytes | None
-    skip: bool
 
 
 class Preflight:
@@ -131,19 +73,20 @@ class Preflight:
         self.max_remembered = max_remembered
         self._current: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.Lock()  # one client may be used from many threads
+        # The options are read here, once: set them when making the Preflight.
+        self.checkpoint = _Checkpoint(
+            self.profile, self._prefix, self._parsed_scim_path, send_normalized=send_normalized,
+            on_invalid=None if on_invalid == "send" else self._invalid,
+            recall=self._recall if remember_current else None,
+        )
 
     def scim_path(self, url: str) -> str | None:
         """The request's path relative to the base URL, with its query string ("/Users?filter=…"),
         or None when the URL is not under the base URL."""
-        # The common case, a URL built from base_url as written, without parsing it.
-        if url.startswith(self._prefix):
-            rest = url[len(self._prefix) :].split("#", 1)[0]
-            if not rest:
-                return "/"
-            if rest[0] == "/":
-                return rest
-            if rest[0] == "?":
-                return "/" + rest
+        return self.checkpoint.scim_path(url)
+
+    def _parsed_scim_path(self, url: str) -> str | None:
+        # A URL that does not start with base_url as written (another case, a default port...).
         parts = urlsplit(url)
         if (parts.scheme.lower(), parts.netloc.lower()) != self._origin:
             return None
@@ -153,51 +96,44 @@ class Preflight:
         relative = path[len(self._base_path) :] or "/"
         return relative + ("?" + parts.query if parts.query else "")
 
-    def before(self, method: str, path: str, body: bytes | None) -> Verdict:
-        """Checks a request to ``path`` (from ``scim_path``): raises ``ScimError`` or logs when it
-        is invalid, as ``on_invalid`` says, and says what to send."""
-        current = None
-        if self.remember_current:
-            with self._lock:
-                current = self._current.get(_resource(path))
-        report = self.profile.check(method, path, body, current=current)
-        if not report.valid:
-            first = next(i for i in report.issues if i.severity == "error")
-            if self.on_invalid == "raise":
-                raise ScimError(
-                    f"{method} {path}: Atlassian would answer {report.status}: {first.detail}",
-                    status=report.status,
-                    scim_type=first.scim_type,
-                    rule=first.rule,
-                    path=first.path,
-                    pointer=first.pointer,
-                    report=report,
-                )
-            if self.on_invalid == "log":
-                logger.warning(
-                    "%s %s: Atlassian would answer %s: %s %s at %s: %s",
-                    method, path, report.status, first.rule, first.severity, first.pointer or "/", first.detail,
-                )
-            return Verdict(path, report, None, False)
-        if not self.send_normalized or body is None:
-            return Verdict(path, report, None, False)
-        if report.nothing_to_send:
-            return Verdict(path, report, None, True)
-        normalized = json.dumps(report.normalized, ensure_ascii=False, separators=(",", ":")).encode()
-        return Verdict(path, report, normalized, False)
+    def before(self, method: str, url: str, body: bytes | str | None) -> Verdict | None:
+        """Checks a request to ``url`` (None when it is not under the base URL: not checked): raises
+        ``ScimError`` or logs when it is invalid, as ``on_invalid`` says, and says what to send.
+        An empty body is no body. (The transports call ``checkpoint.before`` itself, which can
+        also read the body only for a URL it checks.)"""
+        return self.checkpoint.before(method, url, body)
+
+    def _invalid(self, method: str, path: str, report: Report) -> None:
+        first = next(i for i in report.issues if i.severity == "error")
+        if self.on_invalid == "raise":
+            raise ScimError(
+                f"{method} {path}: Atlassian would answer {report.status}: {first.detail}",
+                status=report.status,
+                scim_type=first.scim_type,
+                rule=first.rule,
+                path=first.path,
+                pointer=first.pointer,
+                report=report,
+            )
+        logger.warning(
+            "%s %s: Atlassian would answer %s: %s %s at %s: %s",
+            method, path, report.status, first.rule, first.severity, first.pointer or "/", first.detail,
+        )
 
     def after(self, method: str, verdict: Verdict, status: int, body: bytes, headers: Mapping[str, str]) -> Exchange:
-        """Classifies the answer, remembers it as ``current`` when asked, and makes the Exchange."""
+        """Remembers the answer as ``current`` when asked, and makes the Exchange (the answer is
+        classified when ``Exchange.response`` is first read)."""
         if self.remember_current:
             self._remember(method.upper(), verdict.path, status, body)
-        return Exchange(
-            verdict.report, answer=(status, body or None, headers), profile=self.profile,
-            sent_normalized=verdict.body is not None,
-        )
+        return self.checkpoint.exchange(verdict, status, body, headers)
 
     def skipped(self, verdict: Verdict) -> Exchange:
         """The Exchange of a request not sent because there was nothing to send."""
-        return Exchange(verdict.report, self.profile.classify_response(204), synthetic=True)
+        return self.checkpoint.skipped(verdict)
+
+    def _recall(self, path: str) -> Any:
+        with self._lock:
+            return self._current.get(_resource(path))
 
     def _remember(self, method: str, path: str, status: int, body: bytes) -> None:
         key = _resource(path)

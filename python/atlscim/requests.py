@@ -64,13 +64,15 @@ class Adapter(requests.adapters.HTTPAdapter):
         cert: None | bytes | str | tuple[bytes | str, bytes | str] = None,
         proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
-        path = self.preflight.scim_path(request.url or "")
-        if path is None:
-            return super().send(request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
-        body = request.body.encode() if isinstance(request.body, str) else request.body
-        if body is not None and not isinstance(body, bytes):
+        preflight = self.preflight
+        body = request.body
+        if body is not None and not isinstance(body, (bytes, str)):
             body = None  # a file or a generator: sent as it is, checked without a body
-        verdict = self.preflight.before(request.method or "GET", path, body or None)
+        # One call into the compiled module each way (atlscim.preflight): path, check and verdict,
+        # then the Exchange.
+        verdict = preflight.checkpoint.before(request.method or "GET", request.url or "", body)
+        if verdict is None:
+            return super().send(request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
         if verdict.skip:
             skipped = requests.Response()
             skipped.status_code = 204
@@ -79,13 +81,13 @@ class Adapter(requests.adapters.HTTPAdapter):
             skipped.request = request
             skipped._content = b""
             skipped.headers = CaseInsensitiveDict()
-            skipped.atlscim = self.preflight.skipped(verdict)  # type: ignore[attr-defined]
+            skipped.atlscim = preflight.skipped(verdict)  # type: ignore[attr-defined]
             return skipped
         if verdict.body is not None:
             request = request.copy()
             request.body = verdict.body
             request.headers["Content-Length"] = str(len(verdict.body))
-        response = super().send(request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
-        found = self.preflight.after(request.method or "GET", verdict, response.status_code, response.content, response.headers)
+        response = super().send(request, stream, timeout, verify, cert, proxies)
+        found = preflight.after(request.method or "GET", verdict, response.status_code, response.content, response.headers)
         response.atlscim = found  # type: ignore[attr-defined]
         return response

@@ -21,19 +21,17 @@ callback is given and stderr is a terminal, to a one-line progress bar.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
 import tempfile
 import time
-import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 import httpx
 
-from atlscim._native import Executor, Plan, Profile, classify_response
+from atlscim._native import Executor, Pager, Plan, Profile, classify_response
 from atlscim._native import plan as _plan
 from atlscim.errors import SyncError
 
@@ -303,20 +301,14 @@ async def arun(
             await http.aclose()
 
 
-def _pages(collection: str, start: int, count: int) -> str:
-    return f"/{collection}?" + urllib.parse.urlencode({"startIndex": start, "count": count})
-
-
 def _page_request(base_url: str, token: str, path: str) -> tuple[str, dict[str, str]]:
     return base_url.rstrip("/") + path, {"Authorization": f"Bearer {token}", "Accept": "application/scim+json"}
 
 
-def _read_page(response: httpx.Response, path: str) -> tuple[list[Any], int] | float:
-    """The resources and total of a list page, or how long to wait before asking again."""
+def _read_page(response: httpx.Response, path: str) -> bytes | float:
+    """The body of a list page, or how long to wait before asking again."""
     if response.status_code == 200:
-        page = json.loads(response.content)
-        resources = page.get("Resources") or []
-        return resources, int(page.get("totalResults", len(resources)))
+        return response.content
     verdict = classify_response(response.status_code, response.content, list(response.headers.multi_items()))
     if verdict.retryable:
         return verdict.retry_after if verdict.retry_after is not None else 1.0
@@ -341,21 +333,17 @@ def fetch_current(
     out: dict[str, list[Any]] = {"Users": [], "Groups": []}
     try:
         for collection in ("Users", "Groups"):
-            start, total = 1, None
-            while total is None or start <= total:
-                path = _pages(collection, start, page_size)
+            # The paging (startIndex, totalResults, an end) is the core's Pager.
+            pager = Pager(collection, page_size)
+            while (path := pager.next_path()) is not None:
                 url, headers = _page_request(base_url, token, path)
                 for attempt in range(attempts):
                     read = _read_page(http.get(url, headers=headers), path)
-                    if isinstance(read, tuple):
+                    if isinstance(read, bytes):
                         break
                     _give_up(path, attempt, attempts)
                     sleep(read)
-                resources, total = _page(read)
-                out[collection].extend(resources)
-                if not resources:
-                    break
-                start += len(resources)
+                out[collection].extend(pager.feed(_page(read)))
     finally:
         if own:
             http.close()
@@ -378,21 +366,17 @@ async def afetch_current(
     out: dict[str, list[Any]] = {"Users": [], "Groups": []}
     try:
         for collection in ("Users", "Groups"):
-            start, total = 1, None
-            while total is None or start <= total:
-                path = _pages(collection, start, page_size)
+            # The paging (startIndex, totalResults, an end) is the core's Pager.
+            pager = Pager(collection, page_size)
+            while (path := pager.next_path()) is not None:
                 url, headers = _page_request(base_url, token, path)
                 for attempt in range(attempts):
                     read = _read_page(await http.get(url, headers=headers), path)
-                    if isinstance(read, tuple):
+                    if isinstance(read, bytes):
                         break
                     _give_up(path, attempt, attempts)
                     await sleep(read)
-                resources, total = _page(read)
-                out[collection].extend(resources)
-                if not resources:
-                    break
-                start += len(resources)
+                out[collection].extend(pager.feed(_page(read)))
     finally:
         if own:
             await http.aclose()
@@ -404,7 +388,7 @@ def _give_up(path: str, attempt: int, attempts: int) -> None:
         raise SyncError(f"GET {path}: still refused after {attempts} attempts", kind="input")
 
 
-def _page(read: tuple[list[Any], int] | float) -> tuple[list[Any], int]:
+def _page(read: bytes | float) -> bytes:
     # The retry loop ends with a page or raises: a wait here is unreachable.
-    assert isinstance(read, tuple)
+    assert isinstance(read, bytes)
     return read

@@ -12,6 +12,7 @@
 //! - [`response`]: `classify_response` and `Response`;
 //! - [`mapping`]: `Profile.map_user` / `map_group`, `Mapping` and the normalizers;
 //! - [`from_python`] / [`to_python`]: Python objects read as JSON, JSON values written back;
+//! - [`preflight`]: the per-request work of the HTTP transports (`atlscim.preflight`);
 //! - [`sync`]: `plan`, `Plan` and `Executor` (the sans-IO sync that `atlscim.sync` drives);
 //! - [`server`]: `_Server`, `atlscim serve` in-process for `atlscim.testing`;
 //! - [`exceptions`]: what is raised, and the guard that keeps panics out of Python.
@@ -25,6 +26,7 @@ mod filter;
 mod from_python;
 mod mapping;
 mod patch;
+mod preflight;
 mod profile;
 mod report;
 mod response;
@@ -36,7 +38,8 @@ mod to_python;
 mod conversion_bench;
 
 /// Every rule atlscim enforces, in id order, as dicts with the keys id, severity, status,
-/// scimType, summary, source, example and advice.
+/// scimType, statusInferred (Atlassian does not document the status), summary, source, example
+/// and advice.
 #[pyfunction]
 fn rules(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
     exceptions::guard(|| {
@@ -59,9 +62,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<filter::PyFilter>()?;
     m.add_class::<response::PyResponse>()?;
     m.add_class::<mapping::PyMapping>()?;
+    m.add_class::<preflight::PyCheckpoint>()?;
+    m.add_class::<preflight::PyVerdict>()?;
+    m.add_class::<preflight::PyExchange>()?;
     m.add_class::<server::PyServer>()?;
     m.add_class::<sync::PyPlan>()?;
     m.add_class::<sync::PyExecutor>()?;
+    m.add_class::<sync::PyPager>()?;
     m.add_function(wrap_pyfunction!(sync::plan, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(filter::parse_filter, m)?)?;

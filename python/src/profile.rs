@@ -99,6 +99,30 @@ impl PyProfile {
         Profile::from_config(config).map(|profile| PyProfile { profile }).map_err(|e| config_error(py, &e))
     }
 
+    /// `Profile.check`, for the other parts of this crate (the transports' checkpoint).
+    pub(crate) fn check_request(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        path: &str,
+        body: Option<&Bound<'_, PyAny>>,
+        current: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyReport> {
+        guard(|| {
+            let current = read_optional(current, Input::CURRENT)?;
+            let current = current.as_ref();
+            match BodyArg::of(body)? {
+                BodyArg::None => {
+                    let request = Request { method, path, body: None, current };
+                    let report = py.detach(|| self.profile.check(&request));
+                    Ok(PyReport::new(report, Checked::Nothing))
+                }
+                BodyArg::Text(text) => self.check_text(py, method, path, text, current),
+                BodyArg::Object(body) => self.check_object(method, path, &body, current),
+            }
+        })
+    }
+
     fn check_text(
         &self,
         py: Python<'_>,
@@ -196,6 +220,17 @@ impl PyProfile {
         crate::response::classify_with(Some(&self.profile), status, body, headers, now)
     }
 
+    /// Where the directory's SCIM API key stands at `now` (Unix seconds), from the config's
+    /// `key_expires` and `key_expiry_warning_days`, as `key_expiry` gives it; None when the config
+    /// gives no expiry date. `check` never warns about the key: it reads no clock.
+    fn key_expiry<'py>(&self, py: Python<'py>, now: i64) -> PyResult<Option<Bound<'py, pyo3::types::PyDict>>> {
+        let Some(k) = self.profile.key_expiry(now) else { return Ok(None) };
+        let d = pyo3::types::PyDict::new(py);
+        d.set_item("state", k.state.as_str())?;
+        d.set_item("days_left", k.days_left)?;
+        Ok(Some(d))
+    }
+
     /// The config this profile was built from, in canonical form (every key present).
     fn to_config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_python(py, &self.profile.to_config())
@@ -214,19 +249,7 @@ impl PyProfile {
         body: Option<&Bound<'_, PyAny>>,
         current: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyReport> {
-        guard(|| {
-            let current = read_optional(current, Input::CURRENT)?;
-            let current = current.as_ref();
-            match BodyArg::of(body)? {
-                BodyArg::None => {
-                    let request = Request { method, path, body: None, current };
-                    let report = py.detach(|| self.profile.check(&request));
-                    Ok(PyReport::new(report, Checked::Nothing))
-                }
-                BodyArg::Text(text) => self.check_text(py, method, path, text, current),
-                BodyArg::Object(body) => self.check_object(method, path, &body, current),
-            }
-        })
+        self.check_request(py, method, path, body, current)
     }
 
     /// Applies a PatchOp message to a resource, all or nothing, as Atlassian would (RFC 7644

@@ -15,7 +15,7 @@ use pyo3::PyTraverseError;
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList};
 use serde_json::Value;
 
 use crate::exceptions::{Input, guard, unreadable};
@@ -161,6 +161,43 @@ impl PyReport {
         // have built it meanwhile: the first one stored is the one every caller sees.
         let _ = self.normalized.set(built);
         self.normalized.get().ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("normalized was not stored"))
+    }
+
+    /// The core report.
+    pub(crate) fn core(&self) -> &Report {
+        &self.report
+    }
+
+    /// `normalized` as compact JSON text, built from the checked body without making Python
+    /// objects (what a transport sends): the checked text itself when the fixes change nothing,
+    /// None when there is nothing to send or no body.
+    pub(crate) fn normalized_json<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        if self.report.nothing_to_send() {
+            return Ok(None);
+        }
+        let value = match &self.checked {
+            Checked::Nothing => return Ok(None),
+            Checked::Text(text) if !self.report.changes_body() => {
+                let text = text.bind(py);
+                if text.cast::<PyBytes>().is_ok() {
+                    return Ok(Some(text.clone()));
+                }
+                return Ok(Some(PyBytes::new(py, text_bytes(text)?).into_any()));
+            }
+            Checked::Text(text) => self.report.normalized_value(Some(&Body::Json(text_bytes(text.bind(py))?))),
+            Checked::Value(value) => self.report.normalized_value(Some(&Body::Value(value))),
+            Checked::Same(_) | Checked::Snapshot(_) => {
+                let object = self.normalized_object(py)?.bind(py);
+                if object.is_none() {
+                    return Ok(None);
+                }
+                Some(to_value(object).map_err(|p| unreadable(py, Input::BODY, &p))?)
+            }
+        };
+        let Some(value) = value else { return Ok(None) };
+        let text = serde_json::to_vec(&value)
+            .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("normalized: {e}")))?;
+        Ok(Some(PyBytes::new(py, &text).into_any()))
     }
 
     fn build_normalized(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {

@@ -6,7 +6,8 @@
 //! objects (read as JSON by the same reader `Profile.check` uses).
 
 use atlscim_core::sync::{
-    self, Action, ExecOptions, ExecState, Executor, HttpResponse, Plan, PlanOptions, Resources, SyncError,
+    self, Action, ExecOptions, ExecState, Executor, HttpResponse, PAGE_SIZE, Pager, Plan, PlanOptions, Resources,
+    SyncError,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -118,6 +119,16 @@ impl PyPlan {
         to_py(py, &self.plan)
     }
 
+    /// What no longer fits the directory as it is now (`current`, as `plan` reads it): one line
+    /// per step on a user or group that is gone, or a create whose name is taken now; `[]` when
+    /// the plan still applies. Check a saved plan with it before running it.
+    fn drift(&self, current: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+        guard(|| {
+            let current = resources(current, "current")?;
+            Ok(sync::drift(&self.plan, &current))
+        })
+    }
+
     /// The steps, in the order they are carried out.
     #[getter]
     fn steps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -162,6 +173,39 @@ impl PyPlan {
 }
 
 /// The sans-IO executor of a plan: `next(now)` says what to send, `feed(...)` takes the answer.
+/// The paged read of a list endpoint (the core's `Pager`): `next_path()` to GET, `feed(body)` of
+/// each 200 answer gives the page's resources, until `next_path()` is None.
+#[pyclass(module = "atlscim._native", name = "Pager")]
+#[derive(Debug)]
+pub(crate) struct PyPager {
+    pager: Pager,
+}
+
+#[pymethods]
+impl PyPager {
+    /// A read of `collection` (`"Users"` or `"Groups"`), `count` resources a page.
+    #[new]
+    #[pyo3(signature = (collection, count=PAGE_SIZE))]
+    fn new(collection: &str, count: usize) -> PyPager {
+        PyPager { pager: Pager::new(collection, count) }
+    }
+
+    /// The next page's path (relative to the directory's base URL), or None when all are read.
+    fn next_path(&self) -> Option<String> {
+        self.pager.next_path()
+    }
+
+    /// The resources of a 200 answer's body (bytes or str); raises `SyncError` (kind `input`)
+    /// for a body that is no ListResponse or a listing that does not end.
+    fn feed<'py>(&mut self, py: Python<'py>, body: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let text = text_of(body)?.ok_or_else(|| PyTypeError::new_err("a page body is str or bytes"))?;
+            let resources = self.pager.feed(text.as_bytes()).map_err(|e| sync_error(py, e.kind, &e.detail))?;
+            to_py(py, &resources)
+        })
+    }
+}
+
 #[pyclass(module = "atlscim._native", name = "Executor")]
 #[derive(Debug)]
 pub(crate) struct PyExecutor {

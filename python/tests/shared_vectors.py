@@ -278,7 +278,7 @@ KEYS: dict[str, list[str]] = {
     "check.request": ["method", "path", "body?", "current?"],
     "check.expect": [
         "valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?",
-        "sent_status?",
+        "sent_status?", "statuses?",
     ],
     "patch": ["name", "config?", "resource_type", "resource", "patch", "expect"],
     "patch.expect": ["result?", "error?"],

@@ -36,11 +36,15 @@ def test_rules_lists_the_registry() -> None:
     assert len(ids) == len(set(ids)) >= 20
     assert ids == sorted(ids)
     for rule in rules:
-        assert set(rule) == {"id", "severity", "status", "scimType", "summary", "source", "example", "advice"}
+        assert set(rule) == {
+            "id", "severity", "status", "scimType", "statusInferred", "summary", "source", "example", "advice"
+        }
         assert rule["severity"] in {"error", "warning", "info"}
         assert rule["summary"] and rule["source"]
     by_id = {r["id"]: r for r in rules}
     assert by_id["ATL-U-003"]["status"] == 400 and by_id["ATL-U-003"]["scimType"] is None
+    # Atlassian documents ATL-U-003's answer, not ATL-U-017's (reference §11 marks it "?").
+    assert by_id["ATL-U-003"]["statusInferred"] is False and by_id["ATL-U-017"]["statusInferred"] is True
     # Every issue points at a rule in the registry.
     report = atlscim.Profile().check("POST", "/Users", {"userName": 1, "active": "False"})
     assert report.issues and all(i.rule in by_id for i in report.issues)

@@ -78,6 +78,16 @@ def test_bad_arguments() -> None:
         atlscim.classify_response(429, "", {}, NOW)  # type: ignore[call-arg]
 
 
+def test_profile_key_expiry_reads_the_configured_date() -> None:
+    day = 86_400
+    expires = 1_809_129_600  # 2027-05-01T00:00:00Z
+    profile = atlscim.Profile(key_expires="2027-05-01", key_expiry_warning_days=14)
+    assert profile.key_expiry(expires - 15 * day) == {"state": "valid", "days_left": 15}
+    assert profile.key_expiry(expires - 14 * day) == {"state": "expires_soon", "days_left": 14}
+    assert profile.key_expiry(expires) == {"state": "expired", "days_left": 0}
+    assert atlscim.Profile().key_expiry(expires) is None
+
+
 def test_key_expiry_warns_within_the_window() -> None:
     day = 86_400
     expires = 1_800_000_000

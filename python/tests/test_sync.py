@@ -120,6 +120,17 @@ def test_a_plan_orders_its_steps_and_is_deterministic() -> None:
     assert repr(plan) == "<Plan 3 steps, 0 risks>"
 
 
+def test_a_saved_plan_is_checked_for_drift() -> None:
+    current = {"Users": [dict(user(1), id="id1")]}
+    plan = atlscim.sync.plan({"Users": [user(1, title="Engineer"), user(2)]}, current)
+    assert Plan.from_json(plan.to_json()).drift(current) == []
+    # Since: user 1 deleted, user 2 created by someone else.
+    later = json.dumps({"Users": [dict(user(2), id="id2")]})
+    assert plan.drift(later) == ["s1: user id1 is gone", 's2: the userName "user02@example.com" is taken now']
+    with pytest.raises(SyncError):
+        plan.drift("[1]")
+
+
 def test_bad_inputs_raise_sync_errors_naming_the_input() -> None:
     with pytest.raises(SyncError, match="desired") as e:
         atlscim.sync.plan([1, 2], [])

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
+import weakref
 from typing import Any
 
 import httpx
@@ -119,6 +121,36 @@ def test_other_urls_pass_through_untouched(httpserver: HTTPServer) -> None:
         response = client.post(httpserver.url_for("/elsewhere"), content=b"not json")
     assert response.text == "ok" and "atlscim" not in response.extensions
     assert [r.get_data() for r, _ in httpserver.log] == [b"not json"]
+
+
+def test_a_streamed_body_to_another_url_is_handed_on_unread() -> None:
+    seen: list[bool] = []
+
+    class Answering(httpx.BaseTransport):  # not MockTransport, which reads every body
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            try:
+                request.content
+                seen.append(True)
+            except httpx.RequestNotRead:
+                seen.append(False)
+            return httpx.Response(200, content=b"ok")
+
+    base = "https://api.example.com/scim/directory/d1"
+    transport = atlscim.httpx.Transport(Answering(), base_url=base)
+    chunks = iter([b"not ", b"json"])
+    transport.handle_request(httpx.Request("POST", "https://api.example.com/upload", content=chunks))
+    transport.handle_request(httpx.Request("POST", f"{base}/Users", content=json.dumps(VALID_USER).encode()))
+    assert seen == [False, True]
+
+
+def test_a_transport_no_longer_used_is_freed() -> None:
+    # The compiled checkpoint holds the Preflight's callbacks (a cycle): the collector frees it.
+    for remember in (False, True):
+        transport = atlscim.httpx.Transport(base_url="https://api.example.com/scim", remember_current=remember)
+        freed = weakref.ref(transport.preflight)
+        del transport
+        gc.collect()
+        assert freed() is None
 
 
 def test_the_body_is_sent_as_given_unless_send_normalized(httpserver: HTTPServer) -> None:

@@ -116,6 +116,10 @@ def test_vector(case: Case, how: str, body: Any) -> None:
     if "details" in expect:
         # Each issue's detail, in report order.
         assert_json([i.detail for i in report.issues], expect["details"])
+    if "statuses" in expect:
+        # Each issue's status and scimType, in report order (a lenient fix's: the body as sent).
+        assert_json([[i.status, i.scim_type] for i in report.issues], expect["statuses"])
+        assert_json([[i["status"], i["scimType"]] for i in report.to_dict()["issues"]], expect["statuses"])
     if "normalized" in expect:
         assert_json(report.normalized, expect["normalized"])
         assert_json(report.to_dict()["normalized"], expect["normalized"])

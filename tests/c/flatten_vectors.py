@@ -34,6 +34,8 @@ writes a JSON value, so the C test compares them as text.
               normalized    the expected normalized body, canonical (absent: not asserted)
               details       how many details follow (absent: none asserted)
               detail        each issue's expected detail, in report order
+              statuses      how many issue statuses follow (absent: none asserted)
+              issue-status  "<status or null> <scimType or null>" of each issue, in report order
   patch       type          "User" or "Group"
               resource, patch
               result        the patched resource, canonical
@@ -178,6 +180,10 @@ def flatten_check(case, out):
         record(out, "details", str(len(get(expect, "details"))))
         for detail in get(expect, "details"):
             record(out, "detail", detail)
+    if has(expect, "statuses"):
+        record(out, "statuses", str(len(get(expect, "statuses"))))
+        for status, scim_type in get(expect, "statuses"):
+            record(out, "issue-status", f"{'null' if status is None else status} {'null' if scim_type is None else scim_type}")
     if has(expect, "normalized"):
         record(out, "normalized", canonical(get(expect, "normalized")))
 
@@ -305,7 +311,7 @@ KEYS = {
     "check": ["name", "config?", "request", "expect"],
     "check.request": ["method", "path", "body?", "current?"],
     "check.expect": ["valid", "status", "issues", "issue_order?", "issue_order_reason?", "normalized?", "details?", "omitted?",
-                     "sent_status?"],
+                     "sent_status?", "statuses?"],
     "patch": ["name", "config?", "resource_type", "resource", "patch", "expect"],
     "patch.expect": ["result?", "error?"],
     "patch.expect.error": ["rule", "status", "scimType"],

@@ -277,8 +277,15 @@ static void test_reports(void) {
         issue = atlscim_report_issue(fixed, i);
         EXPECT(issue != NULL);
         EXPECT(atlscim_issue_severity(issue) != ATLSCIM_SEVERITY_ERROR);
-        EXPECT(atlscim_issue_status(issue) == 0);               /* errors only */
-        EXPECT(atlscim_issue_scim_type(issue).data == NULL);   /* errors only */
+        if (atlscim_issue_severity(issue) == ATLSCIM_SEVERITY_INFO && atlscim_issue_rule(issue).len == 9 &&
+            memcmp(atlscim_issue_rule(issue).data, "ATL-U-017", 9) == 0) {
+            /* A lenient fix carries what Atlassian answers to the body as sent: the string "False" is 400. */
+            EXPECT(atlscim_issue_status(issue) == 400);
+            EXPECT(atlscim_issue_scim_type(issue).len == 12 && memcmp(atlscim_issue_scim_type(issue).data, "invalidValue", 12) == 0);
+        } else {
+            EXPECT(atlscim_issue_status(issue) == 0);               /* errors and fixes only */
+            EXPECT(atlscim_issue_scim_type(issue).data == NULL);
+        }
         EXPECT(atlscim_issue_rule(issue).len > 0 && atlscim_issue_detail(issue).len > 0);
     }
     EXPECT(atlscim_report_issue(fixed, atlscim_report_issue_count(fixed)) == NULL);
@@ -359,6 +366,27 @@ static void test_key_expiry(void) {
     EXPECT(atlscim_key_expiry(expires, expires - 30 * day, 30, &left) == ATLSCIM_KEY_STATE_EXPIRES_SOON && left == 30);
     EXPECT(atlscim_key_expiry(expires, expires, 30, &left) == ATLSCIM_KEY_STATE_EXPIRED && left == 0);
     EXPECT(atlscim_key_expiry(expires, expires + day + 1, 30, NULL) == ATLSCIM_KEY_STATE_EXPIRED);
+    {
+        /* The expiry date from the config: 2027-05-01T00:00:00Z, a 14-day window. */
+        static const char config[] = "{\"key_expires\":\"2027-05-01\",\"key_expiry_warning_days\":14}";
+        const int64_t may_first = 1809129600;
+        atlscim_profile *profile = NULL, *none = atlscim_profile_atlassian();
+        atlscim_key_state state = ATLSCIM_KEY_STATE_VALID;
+        EXPECT(atlscim_profile_new(config, LEN(config), &profile, NULL) == ATLSCIM_STATUS_OK);
+        EXPECT(atlscim_profile_key_expiry(profile, may_first - 15 * day, &state, &left) &&
+               state == ATLSCIM_KEY_STATE_VALID && left == 15);
+        EXPECT(atlscim_profile_key_expiry(profile, may_first - 14 * day, &state, NULL) &&
+               state == ATLSCIM_KEY_STATE_EXPIRES_SOON);
+        EXPECT(atlscim_profile_key_expiry(profile, may_first, &state, &left) && state == ATLSCIM_KEY_STATE_EXPIRED &&
+               left == 0);
+        /* Nothing configured, or NULL: false, nothing set. */
+        left = 99;
+        EXPECT(!atlscim_profile_key_expiry(none, may_first, &state, &left) && left == 99);
+        EXPECT(!atlscim_profile_key_expiry(NULL, may_first, &state, &left));
+        EXPECT(!atlscim_profile_key_expiry(profile, may_first, NULL, &left));
+        atlscim_profile_free(profile);
+        atlscim_profile_free(none);
+    }
 }
 
 static void test_sent_status(void) {

@@ -99,6 +99,65 @@ static void test_plan(void) {
     atlscim_profile_free(profile);
 }
 
+/* A saved plan checked against a fresh export: nothing drifted, then the names it creates taken. */
+static void test_plan_drift(void) {
+    atlscim_profile *profile = atlscim_profile_atlassian();
+    atlscim_plan *plan = make_plan(profile);
+    atlscim_bytes out = {NULL, 0};
+    atlscim_error *err = NOT_NULL_ERROR;
+    const char taken[] =
+        "{\"Users\":[{\"id\":\"u9\",\"userName\":\"Ada@example.com\"}],"
+        "\"Groups\":[{\"id\":\"g9\",\"displayName\":\"engineering\",\"members\":[]}]}";
+    const char want[] = "[\"s1: the group name \\\"Engineering\\\" is taken now\","
+                        "\"s2: the userName \\\"ada@example.com\\\" is taken now\"]";
+
+    EXPECT(atlscim_plan_drift(plan, CURRENT, LEN(CURRENT), &out, &err) == ATLSCIM_STATUS_OK && err == NULL);
+    EXPECT(out.len == 2 && memcmp(out.data, "[]", 2) == 0);
+    atlscim_bytes_free(&out);
+    EXPECT(atlscim_plan_drift(plan, taken, LEN(taken), &out, NULL) == ATLSCIM_STATUS_OK);
+    if (!EXPECT(out.len == LEN(want) && memcmp(out.data, want, out.len) == 0)) {
+        fprintf(stderr, "  drift: %.*s\n", (int)out.len, (const char *)out.data);
+    }
+    atlscim_bytes_free(&out);
+    EXPECT(atlscim_plan_drift(plan, "[1]", 3, &out, &err) == ATLSCIM_STATUS_INVALID_SYNC_INPUT);
+    EXPECT(out.data == NULL);
+    if (EXPECT(err != NULL)) EXPECT(str_is(atlscim_error_reason(err), "input"));
+    atlscim_error_free(err);
+    EXPECT(atlscim_plan_drift(NULL, NULL, 0, &out, NULL) == ATLSCIM_STATUS_NULL_PARAMETER);
+    atlscim_plan_free(plan);
+    atlscim_profile_free(profile);
+}
+
+/* The paged read: paths to GET, each page's resources, the end at totalResults. */
+static void test_pager(void) {
+    atlscim_pager *pager = NULL;
+    atlscim_bytes out = {NULL, 0};
+    atlscim_error *err = NOT_NULL_ERROR;
+    const char first[] = "{\"totalResults\":3,\"Resources\":[{\"id\":\"a\"},{\"id\":\"b\"}]}";
+    const char second[] = "{\"totalResults\":3,\"Resources\":[{\"id\":\"c\"}]}";
+
+    EXPECT(atlscim_pager_new("Users", 5, 2, &pager, &err) == ATLSCIM_STATUS_OK && err == NULL);
+    if (!EXPECT(pager != NULL)) return;
+    EXPECT(atlscim_pager_next_path(pager, &out, NULL) == ATLSCIM_STATUS_OK);
+    EXPECT(bytes_is(out, "/Users?startIndex=1&count=2"));
+    atlscim_bytes_free(&out);
+    EXPECT(atlscim_pager_feed(pager, first, LEN(first), &out, NULL) == ATLSCIM_STATUS_OK);
+    EXPECT(bytes_is(out, "[{\"id\":\"a\"},{\"id\":\"b\"}]"));
+    atlscim_bytes_free(&out);
+    EXPECT(atlscim_pager_next_path(pager, &out, NULL) == ATLSCIM_STATUS_OK);
+    EXPECT(bytes_is(out, "/Users?startIndex=3&count=2"));
+    atlscim_bytes_free(&out);
+    EXPECT(atlscim_pager_feed(pager, "<html>", 6, &out, &err) == ATLSCIM_STATUS_INVALID_SYNC_INPUT);
+    if (EXPECT(err != NULL)) EXPECT(str_is(atlscim_error_reason(err), "input"));
+    atlscim_error_free(err);
+    EXPECT(atlscim_pager_feed(pager, second, LEN(second), &out, NULL) == ATLSCIM_STATUS_OK);
+    atlscim_bytes_free(&out);
+    /* Done: no path. */
+    EXPECT(atlscim_pager_next_path(pager, &out, NULL) == ATLSCIM_STATUS_OK && out.data == NULL && out.len == 0);
+    EXPECT(atlscim_pager_next_path(NULL, &out, NULL) == ATLSCIM_STATUS_NULL_PARAMETER);
+    atlscim_pager_free(pager);
+}
+
 static void test_plan_failures(void) {
     atlscim_profile *profile = atlscim_profile_atlassian();
     atlscim_plan *plan = (atlscim_plan *)&expect_failures;
@@ -318,6 +377,8 @@ static void test_resume(void) {
 
 int main(void) {
     test_plan();
+    test_plan_drift();
+    test_pager();
     test_plan_failures();
     test_refused_plan();
     test_executor();

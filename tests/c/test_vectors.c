@@ -376,6 +376,40 @@ static int same_details(const vcase *c, const atlscim_report *report) {
     return ok;
 }
 
+/* Each issue's status and scimType, in report order, against the case's "issue-status" records
+   ("400 invalidSyntax", "null null"). */
+static int same_statuses(const vcase *c, const atlscim_report *report) {
+    const field *count = get(c, "statuses");
+    size_t i, k = 0, n = atlscim_report_issue_count(report);
+    int ok = 1;
+    if (count == NULL) return 1;
+    if (strtoul(count->data, NULL, 10) != n) {
+        fprintf(stderr, "FAIL %s: %zu issues, the vector gives %s statuses\n", c->name, n, count->data);
+        return 0;
+    }
+    for (i = 0; i < c->n; i++) {
+        const atlscim_issue *issue;
+        atlscim_str scim;
+        unsigned status;
+        char got[128], number[16];
+        if (strcmp(c->records[i].tag, "issue-status") != 0) continue;
+        issue = atlscim_report_issue(report, k++);
+        scim = atlscim_issue_scim_type(issue);
+        status = atlscim_issue_status(issue);
+        snprintf(number, sizeof number, "%u", status);
+        if (scim.data == NULL)
+            snprintf(got, sizeof got, "%s null", status == 0 ? "null" : number);
+        else
+            snprintf(got, sizeof got, "%s %.*s", status == 0 ? "null" : number, (int)scim.len, scim.data);
+        if (strcmp(got, c->records[i].value.data) != 0) {
+            fprintf(stderr, "FAIL %s: issue %zu status\n    got  %s\n    want %s\n", c->name, k - 1, got,
+                    c->records[i].value.data);
+            ok = 0;
+        }
+    }
+    return ok;
+}
+
 static int run_check(const vcase *c) {
     atlscim_profile *profile = profile_for(c);
     atlscim_report *report = NULL;
@@ -401,6 +435,7 @@ static int run_check(const vcase *c) {
     }
     ok = verify_report(c, 0, c->n, report);
     ok &= same_details(c, report);
+    ok &= same_statuses(c, report);
     if (normalized != NULL) {
         atlscim_bytes json = {NULL, 0};
         ok &= atlscim_report_normalized_json(report, &json, NULL) == ATLSCIM_STATUS_OK &&

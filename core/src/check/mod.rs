@@ -6,10 +6,12 @@
 //! used, department and organization placement, what a PUT would clear). Lenient fixes are
 //! applied to a copy of the body only when there are any.
 
+mod base_url;
 mod compact_size;
 mod nesting;
 pub(crate) mod request_kinds;
 mod state;
+mod unmanaged;
 
 use serde::Deserializer;
 use serde_json::Value;
@@ -59,7 +61,7 @@ pub(crate) fn single(rule: &'static Rule, detail: String) -> Report {
 }
 
 /// Decides what kind of check a request gets, or reports why it cannot be sent at all.
-fn route<'a>(method: &str, path: &'a str) -> Result<(Method, Endpoint<'a>), Report> {
+fn route<'a>(profile: &Profile, method: &str, path: &'a str) -> Result<(Method, Endpoint<'a>), Report> {
     let Some(m) = Method::parse(method) else {
         if let Some(meant) = Method::parse_ignoring_case(method) {
             return Err(single(
@@ -72,6 +74,7 @@ fn route<'a>(method: &str, path: &'a str) -> Result<(Method, Endpoint<'a>), Repo
             format!("{method:?} is not a method SCIM uses (GET, POST, PUT, PATCH, DELETE)"),
         ));
     };
+    let path = base_url::relative(profile, path)?;
     let Some(endpoint) = Endpoint::parse(path) else {
         let last = path.split('?').next().unwrap_or("").trim_end_matches('/').rsplit('/').next().unwrap_or("");
         if ["Bulk", "Me"].iter().any(|e| e.eq_ignore_ascii_case(last)) {
@@ -121,7 +124,7 @@ impl Profile {
 
     /// Like [`Profile::check`], also filling `facts` from a resource body (for batches).
     pub(crate) fn check_collecting(&self, request: &Request<'_>, facts: Option<&mut Facts>) -> Report {
-        let (method, endpoint) = match route(request.method, request.path) {
+        let (method, endpoint) = match route(self, request.method, request.path) {
             Ok(r) => r,
             Err(report) => return report,
         };
@@ -178,7 +181,7 @@ impl Profile {
         body: D,
         current: Option<&Value>,
     ) -> Report {
-        let (method, endpoint) = match route(method, path) {
+        let (method, endpoint) = match route(self, method, path) {
             Ok(r) => r,
             Err(report) => return report,
         };
@@ -384,6 +387,11 @@ fn user_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Val
         w.issues.push(issue(Severity::Warning, &rules::ATL_U_009, &root.key("externalId", "externalId"), detail));
     }
     let emails_loc = root.key("emails", "emails");
+    let unmanaged =
+        current.filter(|_| operation == Operation::Replace).and_then(|c| unmanaged::update_detail(profile, c));
+    if let Some(detail) = &unmanaged {
+        w.issues.push(issue(Severity::Warning, &rules::ATL_U_018, &root, detail.clone()));
+    }
     if let Some(e) = email.as_deref() {
         if !profile.known_emails.is_empty()
             && profile.known_emails.find(&profile::email_key(e)).is_some()
@@ -409,7 +417,7 @@ fn user_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Val
                     "{e:?} is not on a verified domain; with require_verified_domain (Atlassian's older rule) the create is refused"
                 );
                 w.issues.push(issue(Severity::Error, &rules::ATL_U_018, &emails_loc, detail));
-            } else {
+            } else if unmanaged.is_none() {
                 let detail = format!(
                     "{e:?} is not on a verified domain: the user is created as an external user, and later attribute changes are not applied"
                 );

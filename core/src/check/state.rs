@@ -76,6 +76,9 @@ pub(super) fn patch_rules(
 }
 
 fn user_rules(profile: &Profile, message: &Value, current: &Value, after: &Value, issues: &mut Issues) {
+    if let Some(detail) = super::unmanaged::update_detail(profile, current) {
+        issues.push(issue(Severity::Warning, &rules::ATL_U_018, &Loc::ROOT, detail));
+    }
     if let Some(name) = string_of(after, "userName")
         && string_of(current, "userName").is_none_or(|now| !now.eq_ignore_ascii_case(name))
         && profile.known_user_names.find(&name.to_lowercase()).is_some()

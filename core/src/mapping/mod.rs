@@ -42,4 +42,6 @@ pub use name::{
 };
 pub use presets::{PRESETS, Preset};
 pub use spec::{Mapping, MappingError, Transform};
-pub use timezone::{Timezone, TimezoneError, TimezoneKind, normalize_timezone, windows_timezone_ids};
+pub use timezone::{
+    Timezone, TimezoneError, TimezoneKind, is_on_atlassian_list, normalize_timezone, windows_timezone_ids,
+};

@@ -9,7 +9,7 @@
 use serde_json::{Map, Value};
 
 use super::locale::{ATLASSIAN_LANGUAGES, nearest_atlassian_language, parse_accept_language};
-use super::name::{NameOutcome, collapse_whitespace, reconcile_name, split_display_name};
+use super::name::{NameOutcome, collapse_whitespace, join_display_name, reconcile_name, split_display_name};
 use super::spec::{Entry, Expr, Mapping, SourcePath, Step, Transform};
 use super::target::{Target, TargetPath};
 use super::timezone::TimezoneKind;
@@ -456,7 +456,7 @@ fn reconcile(user: &mut Map<String, Value>, issues: &mut Vec<Issue>) {
     let family = str_at(user, Some("name"), "familyName").map(str::to_string);
     let r = reconcile_name(display.as_deref(), given.as_deref(), family.as_deref());
     let quoted = |s: &Option<String>| s.as_deref().map_or_else(|| "none".to_string(), |s| format!("{s:?}"));
-    let detail = match &r.outcome {
+    let mut detail = match &r.outcome {
         NameOutcome::Unchanged => None,
         NameOutcome::DisplayBuilt => Some((
             Severity::Info,
@@ -519,6 +519,15 @@ fn reconcile(user: &mut Map<String, Value>, issues: &mut Vec<Issue>) {
                 && !name.contains_key(key)
             {
                 name.insert(key.into(), Value::String(v.clone()));
+            }
+        }
+        // The names changed: a formatted name that is not them joined would be stale (issue 13).
+        let names_changed = matches!(r.outcome, NameOutcome::NamesFilled | NameOutcome::NamesOverwritten { .. });
+        let joined = join_display_name(r.given.as_deref().unwrap_or(""), r.family.as_deref().unwrap_or(""));
+        if names_changed && name.get("formatted").and_then(Value::as_str).is_some_and(|f| f != joined) {
+            name.remove("formatted");
+            if let Some((_, _, _, text)) = &mut detail {
+                text.push_str("; name.formatted, which no longer matched the names, is left out");
             }
         }
         if name.is_empty() {

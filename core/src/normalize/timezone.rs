@@ -19,10 +19,17 @@
 //! one nearly always meant the region's time with daylight saving. Other legacy names (`Cuba`,
 //! `NZ`, `GB`) are IANA aliases and are accepted.
 //!
-//! Errors carry a suggestion only where one name is certainly meant: the name with its spaces
-//! made underscores, the same city under another area (when the city names one zone), the usual
-//! zone of a listed abbreviation, the `Etc/GMT` zone of a whole-hour offset that IANA has. Never a
-//! name a few letters away: `Z` is not `NZ` (Pacific/Auckland), `Etc/GMT+14` is not `Etc/GMT+1`.
+//! Atlassian applies a time zone only when it is on its own list, and silently ignores anything
+//! else (reference/atlassian-scim.md §13); atlscim takes the list to be CLDR's canonical
+//! region-based `Area/Location` ids plus `UTC` ([`is_on_atlassian_list`]), and every name
+//! [`normalize_timezone`] gives is on it: `Etc/UTC`, `Etc/GMT`, `GMT`, `Zulu` are written `UTC`,
+//! the POSIX-style `EST5EDT` … `PST8PDT` their region's zone, and the fixed offsets `Etc/GMT+8`
+//! (and Windows ids that map to them, `UTC-11`) are refused as offsets.
+//!
+//! Errors carry a suggestion only where one name on the list is certainly meant: the name with
+//! its spaces made underscores, the same city under another area (when the city names one zone),
+//! the usual zone of a listed abbreviation, `UTC` for a zero offset. Never a name a few letters
+//! away: `Z` is not `NZ` (Pacific/Auckland), `Etc/GMT+14` is not `Etc/GMT+1`.
 
 use std::fmt;
 use std::sync::LazyLock;
@@ -75,7 +82,8 @@ pub enum TimezoneError {
     Empty,
     /// A time zone abbreviation (`PST`, `CET`), ambiguous and silent about daylight saving.
     Abbreviation { input: String, suggestion: Option<String> },
-    /// A raw UTC offset (`+05:30`, `UTC-8`), which says nothing about daylight saving.
+    /// A raw UTC offset (`+05:30`, `UTC-8`), or a zone that is only one (`Etc/GMT+8`, Windows'
+    /// `UTC-11`): it says nothing about daylight saving, and is not on Atlassian's list.
     Offset { input: String, suggestion: Option<String> },
     /// A Windows display name (`(UTC-08:00) Pacific Time (US & Canada)`) rather than an id.
     WindowsDisplayName { input: String },
@@ -123,10 +131,10 @@ impl fmt::Display for TimezoneError {
             TimezoneError::Offset { input, suggestion } => {
                 write!(
                     f,
-                    "{input:?} is a UTC offset, not an IANA time zone name: an offset does not say when daylight saving applies; send the IANA name of the user's location (Area/City)"
+                    "{input:?} is a UTC offset, not a region-based IANA time zone name: an offset does not say when daylight saving applies; send the IANA name of the user's location (Area/City)"
                 )?;
                 if let Some(s) = suggestion {
-                    write!(f, ", or {s} for a fixed offset (IANA's Etc/GMT names invert the sign)")?;
+                    write!(f, ", or {s}")?;
                 }
                 Ok(())
             }
@@ -171,12 +179,61 @@ pub fn normalize_timezone(input: &str) -> Result<Timezone, TimezoneError> {
                 suggestion: abbreviation_suggestion(trimmed).map(str::to_string),
             });
         }
-        return Ok(tz);
+        return onto_atlassian_list(trimmed, tz);
     }
     if let Some(w) = windows(trimmed) {
-        return Ok(Timezone { name: w.id.clone(), canonical: w.canonical.clone(), kind: TimezoneKind::Windows });
+        let tz = Timezone { name: w.id.clone(), canonical: w.canonical.clone(), kind: TimezoneKind::Windows };
+        return onto_atlassian_list(trimmed, tz);
     }
     Err(diagnose(trimmed))
+}
+
+/// Whether `name` is on Atlassian's time zone list, as written: a CLDR canonical region-based
+/// `Area/Location` id (`America/Los_Angeles`, `America/Argentina/Buenos_Aires`), or `UTC`.
+///
+/// Atlassian applies a `timezone` only when it is on the list of its account preferences and
+/// silently ignores any other value (reference/atlassian-scim.md §13). atlscim takes the list to
+/// be ICU's canonical region-based ids plus `UTC`: not `Etc/*` (fixed offsets, `Etc/UTC`), not
+/// the POSIX-style `EST5EDT`, not abbreviations, offsets, bare city or area names.
+/// [`normalize_timezone`] gives only names on the list.
+pub fn is_on_atlassian_list(name: &str) -> bool {
+    name == "UTC"
+        || (region_based(name) && iana(name).is_some_and(|tz| tz.kind == TimezoneKind::Iana && tz.canonical == name))
+}
+
+fn region_based(canonical: &str) -> bool {
+    canonical.contains('/') && !canonical.starts_with("Etc/")
+}
+
+/// The CLDR canonical names that are not region-based and the name on Atlassian's list they
+/// equal: the UTC and GMT zones are `UTC`; the POSIX-style US zones have followed their region's
+/// rules since IANA 2024b. The `Etc/GMT±N` fixed offsets have no region and no equal.
+const OFF_LIST: [(&str, &str); 6] = [
+    ("Etc/UTC", "UTC"),
+    ("Etc/GMT", "UTC"),
+    ("EST5EDT", "America/New_York"),
+    ("CST6CDT", "America/Chicago"),
+    ("MST7MDT", "America/Denver"),
+    ("PST8PDT", "America/Los_Angeles"),
+];
+
+/// A recognized zone, written as the name on Atlassian's list it equals; a fixed offset
+/// (`Etc/GMT+8`, Windows' `UTC-11`) has none and is refused as an offset.
+fn onto_atlassian_list(input: &str, mut tz: Timezone) -> Result<Timezone, TimezoneError> {
+    if let Some((_, on_list)) = OFF_LIST.iter().find(|(c, _)| *c == tz.canonical) {
+        if tz.kind == TimezoneKind::Iana && tz.name != *on_list {
+            tz.kind = TimezoneKind::IanaAlias;
+        }
+        if tz.kind == TimezoneKind::IanaAlias && tz.name == *on_list {
+            tz.kind = TimezoneKind::Iana;
+        }
+        tz.canonical = (*on_list).to_string();
+        return Ok(tz);
+    }
+    if !region_based(&tz.canonical) {
+        return Err(TimezoneError::Offset { input: input.to_string(), suggestion: None });
+    }
+    Ok(tz)
 }
 
 fn iana(name: &str) -> Option<Timezone> {
@@ -325,13 +382,9 @@ fn diagnose(s: &str) -> TimezoneError {
         };
     }
     if let Some(minutes) = parse_offset(s) {
-        // IANA's fixed-offset zones run from Etc/GMT-14 to Etc/GMT+12 (UTC+14 to UTC−12).
-        let suggestion = (minutes % 60 == 0)
-            .then(|| match minutes / 60 {
-                0 => "Etc/UTC".to_string(),
-                h => format!("Etc/GMT{:+}", -h),
-            })
-            .filter(|name| iana(name).is_some());
+        // Only UTC itself is on Atlassian's list; IANA's fixed offsets (Etc/GMT+8) are not, and
+        // an offset does not tell which region's zone was meant.
+        let suggestion = (minutes == 0).then(|| "UTC".to_string());
         return TimezoneError::Offset { input: s.to_string(), suggestion };
     }
     if s.starts_with('(') && (s.contains("UTC") || s.contains("GMT")) {
@@ -382,7 +435,7 @@ fn suggest(s: &str) -> Option<String> {
     if underscored != s
         && let Some(tz) = iana(&underscored)
     {
-        return Some(tz.canonical);
+        return listed(&tz.canonical);
     }
     city(s)
 }
@@ -407,7 +460,15 @@ fn city(s: &str) -> Option<String> {
             zone = Some(t.canonical);
         }
     }
-    zone.map(str::to_string)
+    zone.and_then(listed)
+}
+
+/// The name on Atlassian's list a CLDR canonical name is, if any.
+fn listed(canonical: &str) -> Option<String> {
+    if let Some((_, on_list)) = OFF_LIST.iter().find(|(c, _)| *c == canonical) {
+        return Some((*on_list).to_string());
+    }
+    region_based(canonical).then(|| canonical.to_string())
 }
 
 #[cfg(test)]
@@ -423,8 +484,12 @@ mod tests {
         assert_eq!(canonical("America/Los_Angeles"), "America/Los_Angeles");
         assert_eq!(canonical("america/los_angeles"), "America/Los_Angeles");
         assert_eq!(canonical("  Europe/Stockholm "), "Europe/Stockholm");
-        assert_eq!(canonical("UTC"), "Etc/UTC");
-        assert_eq!(canonical("Etc/GMT+5"), "Etc/GMT+5");
+        assert_eq!(canonical("UTC"), "UTC");
+        assert_eq!(normalize_timezone("UTC").map(|t| t.kind), Ok(TimezoneKind::Iana));
+        assert_eq!(
+            normalize_timezone("Etc/GMT+5").map_err(|e| (e.kind(), e.suggestion().map(str::to_string))),
+            Err(("offset", None))
+        );
         let tz = normalize_timezone("EUROPE/berlin").expect("known");
         assert_eq!((tz.name.as_str(), tz.kind), ("Europe/Berlin", TimezoneKind::Iana));
     }
@@ -451,16 +516,20 @@ mod tests {
         let ids: Vec<_> = windows_timezone_ids().collect();
         assert!(ids.len() >= 139, "ICU4X lists {} Windows ids", ids.len());
         for (id, iana) in &ids {
-            let tz = normalize_timezone(id).expect("windows id");
-            assert_eq!(&tz.canonical, iana);
-            assert!(normalize_timezone(&id.to_ascii_lowercase()).is_ok(), "{id} in lower case");
+            let outcome = |s: &str| normalize_timezone(s).map(|t| t.canonical).map_err(|e| e.kind());
+            assert_eq!(outcome(id), outcome(&id.to_ascii_lowercase()), "{id} in lower case");
             assert!(!iana.starts_with("Etc/Unknown"), "{id}");
+            match normalize_timezone(id) {
+                Ok(tz) => assert!(is_on_atlassian_list(&tz.canonical), "{id} gives {}", tz.canonical),
+                Err(e) => assert!(iana.starts_with("Etc/GMT") && e.kind() == "offset", "{id}: {e}"),
+            }
         }
         assert_eq!(canonical("Pacific Standard Time"), "America/Los_Angeles");
         assert_eq!(canonical("pacific  standard time "), "America/Los_Angeles");
         assert_eq!(canonical("India Standard Time"), "Asia/Kolkata");
         assert_eq!(canonical("W. Europe Standard Time"), "Europe/Berlin");
-        assert_eq!(canonical("UTC-11"), "Etc/GMT+11");
+        assert_eq!(normalize_timezone("UTC-11").map_err(|e| e.kind()), Err("offset"));
+        assert_eq!(canonical("UTC"), "UTC");
         assert_eq!(
             normalize_timezone("turks and caicos standard time").map(|t| t.name),
             Ok("Turks And Caicos Standard Time".to_string())
@@ -476,8 +545,9 @@ mod tests {
         assert_eq!(normalize_timezone("cet").map_err(|e| e.kind()), Err("abbreviation"));
         let e = normalize_timezone("+05:30").expect_err("offset");
         assert_eq!((e.kind(), e.suggestion()), ("offset", None));
-        assert_eq!(normalize_timezone("UTC+5").expect_err("offset").suggestion(), Some("Etc/GMT-5"));
-        assert_eq!(normalize_timezone("GMT-08:00").expect_err("offset").suggestion(), Some("Etc/GMT+8"));
+        assert_eq!(normalize_timezone("UTC+5").expect_err("offset").suggestion(), None);
+        assert_eq!(normalize_timezone("GMT-08:00").expect_err("offset").suggestion(), None);
+        assert_eq!(normalize_timezone("GMT+8").expect_err("offset").suggestion(), None);
         assert_eq!(
             normalize_timezone("(UTC-08:00) Pacific Time (US & Canada)").map_err(|e| e.kind()),
             Err("windows_display_name")
@@ -521,11 +591,11 @@ mod tests {
     fn suggestions_are_certain_or_absent() {
         // Z is UTC's designator (RFC 3339), not a typo of NZ (Pacific/Auckland).
         let e = normalize_timezone("Z").expect_err("an offset");
-        assert_eq!((e.kind(), e.suggestion()), ("offset", Some("Etc/UTC")));
+        assert_eq!((e.kind(), e.suggestion()), ("offset", Some("UTC")));
         // There is no Etc/GMT+14 (UTC−14); Etc/GMT+1 is not it.
         assert_eq!(normalize_timezone("Etc/GMT+14").expect_err("unknown").suggestion(), None);
         assert_eq!(normalize_timezone("UTC-14").expect_err("offset").suggestion(), None);
-        assert_eq!(normalize_timezone("UTC+14").expect_err("offset").suggestion(), Some("Etc/GMT-14"));
+        assert_eq!(normalize_timezone("UTC+14").expect_err("offset").suggestion(), None);
         // Kyiv is a city, not an abbreviation.
         let e = normalize_timezone("Kyiv").expect_err("a city");
         assert_eq!((e.kind(), e.suggestion()), ("unknown", Some("Europe/Kyiv")));
@@ -545,6 +615,37 @@ mod tests {
         for s in ["Europe/Parris", "Asia/Tokio", "Etc/GMT+13", "Pacific/Aukland", "UTC+15"] {
             let e = normalize_timezone(s).expect_err(s);
             assert_eq!(e.suggestion(), None, "{s}: {e}");
+        }
+    }
+
+    #[test]
+    fn only_names_on_atlassians_list() {
+        for (input, want) in [
+            ("GMT", "UTC"),
+            ("Etc/UTC", "UTC"),
+            ("Etc/GMT", "UTC"),
+            ("Zulu", "UTC"),
+            ("Greenwich", "UTC"),
+            ("EST5EDT", "America/New_York"),
+            ("PST8PDT", "America/Los_Angeles"),
+            ("Asia/Kolkata", "Asia/Kolkata"),
+        ] {
+            assert_eq!(canonical(input), want, "{input}");
+            assert!(is_on_atlassian_list(want), "{want}");
+        }
+        for off in ["Etc/UTC", "Etc/GMT+8", "GMT", "EST5EDT", "Asia", "Sydney", "asia/kolkata", "US/Pacific", "Factory"]
+        {
+            assert!(!is_on_atlassian_list(off), "{off}");
+        }
+        assert_eq!(normalize_timezone("Sydney").expect_err("a city").suggestion(), Some("Australia/Sydney"));
+        assert_eq!(normalize_timezone("Asia").expect_err("an area").suggestion(), None);
+        let e = normalize_timezone("GMT+5").expect_err("an offset");
+        assert_eq!((e.kind(), e.suggestion()), ("offset", None));
+        // Every recognized IANA name gives a name on the list, or is refused.
+        for z in IanaParserExtended::new().iter_all() {
+            if let Ok(tz) = normalize_timezone(z.normalized) {
+                assert!(is_on_atlassian_list(&tz.canonical), "{} gives {}", z.normalized, tz.canonical);
+            }
         }
     }
 }

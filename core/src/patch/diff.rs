@@ -62,7 +62,13 @@ pub fn diff(original: &Value, desired: &Value, rt: &ResourceType, options: Apply
     // Group members come from exact set differences and can number in the thousands; checking
     // them by re-applying one remove each would be quadratic, so the check leaves them out.
     let checked: Vec<Operation> = ops.iter().filter(|o| !touches_members(o, rt.kind)).cloned().collect();
-    if let Ok(applied) = apply(original, &checked, Some(rt), options) {
+    // Nothing to apply leaves the resource as it is (`apply` would copy it to run no operation).
+    let applied = if checked.is_empty() {
+        original.is_object().then_some(std::borrow::Cow::Borrowed(original))
+    } else {
+        apply(original, &checked, Some(rt), options).ok().map(std::borrow::Cow::Owned)
+    };
+    if let Some(applied) = applied {
         let mut fixes = Vec::new();
         for attr in writable(&rt.core.attributes).chain(writable(&rt.common)) {
             if rt.kind == ResourceKind::Group && attr.is("members") {
@@ -202,7 +208,7 @@ fn attribute(
 fn same(attr: &Attribute, a: Option<&Value>, b: Option<&Value>) -> bool {
     match (a, b) {
         (None, None) => true,
-        (Some(x), Some(y)) if attr.is("emails") => super::read::same_emails(x, y),
+        (Some(x), Some(y)) if attr.is("emails") => same_emails(x, y),
         (Some(Value::Array(x)), Some(Value::Array(y))) => {
             // Order aside; sorted canonical texts keep large lists (group members) n log n.
             let canon = |list: &[Value]| {
@@ -319,10 +325,7 @@ fn by_type(ops: &mut Vec<Operation>, urn: Option<&str>, attr: &Attribute, cur: &
                     let (cs, ds) = (assigned(get_ci(c, &sub.name)), assigned(get_ci(d, &sub.name)));
                     let unchanged = match (cs, ds) {
                         (Some(Value::String(x)), Some(Value::String(y))) if attr.is("emails") && sub.is("value") => {
-                            super::read::same_emails(
-                                &serde_json::json!([{"value": x}]),
-                                &serde_json::json!([{"value": y}]),
-                            )
+                            same_emails(&serde_json::json!([{"value": x}]), &serde_json::json!([{"value": y}]))
                         }
                         (x, y) => {
                             x == y
@@ -352,4 +355,33 @@ fn by_type(ops: &mut Vec<Operation>, urn: Option<&str>, attr: &Attribute, cur: &
     }
     ops.extend(planned);
     true
+}
+
+/// The comparison form of an address: the domain in lower case.
+pub(super) fn email_key(address: &str) -> String {
+    match crate::email::parse(address) {
+        Ok(e) => e.normalized(),
+        Err(_) => address.to_string(),
+    }
+}
+
+/// Whether two emails arrays hold the same addresses, types and primary flags (order aside).
+pub(super) fn same_emails(a: &Value, b: &Value) -> bool {
+    let key = |v: &Value| -> Option<Vec<(String, String, bool)>> {
+        let mut out: Vec<(String, String, bool)> = v
+            .as_array()?
+            .iter()
+            .map(|e| {
+                let value = super::read::get_ci(e, "value").and_then(Value::as_str).map(email_key).unwrap_or_default();
+                let kind =
+                    super::read::get_ci(e, "type").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+                let primary = super::read::get_ci(e, "primary").and_then(Value::as_bool).unwrap_or(false);
+                (value, kind, primary)
+            })
+            .collect();
+        out.sort();
+        Some(out)
+    };
+    let a = key(a);
+    a.is_some() && a == key(b)
 }

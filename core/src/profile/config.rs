@@ -181,7 +181,87 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         },
         write: |p| p.directory_user_count.into(),
     },
+    ConfigKey {
+        name: "base_url",
+        ty: "URL",
+        doc: "what a request path given as a full URL must start with (ATL-A-001), `{id}` standing for the directory id: `http://127.0.0.1:8080/scim/directory/{id}` for a local endpoint or a proxy. A path without scheme and host is not compared with it",
+        read: |p, key, value| {
+            p.base_url = base_url(key, value)?;
+            Ok(())
+        },
+        write: |p| p.base_url.clone().into(),
+    },
+    ConfigKey {
+        name: "directory_id",
+        ty: "string or null",
+        doc: "this directory's id (the segment after `/scim/directory/` of the directory base URL): a full URL naming another directory is an error (ATL-A-001)",
+        read: |p, key, value| {
+            p.directory_id = match value {
+                Value::Null => None,
+                Value::String(s) if !s.trim().is_empty() && !s.contains(['/', '?', '#']) => Some(s.trim().to_string()),
+                _ => return err(key, format!("must be a directory id (one path segment) or null, got {value}")),
+            };
+            Ok(())
+        },
+        write: |p| p.directory_id.clone().into(),
+    },
+    ConfigKey {
+        name: "key_expires",
+        ty: "date, dateTime or null",
+        doc: "when the directory's SCIM API key expires (`2027-05-01`, midnight UTC, or an xsd:dateTime; Atlassian's keys expire a year after creation): `key_expiry(now)` in every binding says whether it is valid, expires soon (within `key_expiry_warning_days`) or expired. `check` does not warn: it reads no clock",
+        read: |p, key, value| {
+            p.key_expires = match value {
+                Value::Null => None,
+                Value::String(s) => {
+                    let s = s.trim();
+                    let at = crate::filter::eval::instant(s).filter(|_| s.len() >= 10).ok_or_else(|| ConfigError {
+                        key: key.into(),
+                        message: format!("must be a date (YYYY-MM-DD) or an xsd:dateTime, got {value}"),
+                    })?;
+                    Some((s.to_string(), at.0))
+                }
+                _ => return err(key, format!("must be a date (YYYY-MM-DD), an xsd:dateTime or null, got {value}")),
+            };
+            Ok(())
+        },
+        write: |p| p.key_expires.as_ref().map(|(text, _)| text.clone()).into(),
+    },
+    ConfigKey {
+        name: "key_expiry_warning_days",
+        ty: "whole number",
+        doc: "how many days before `key_expires` the key counts as expiring soon (default 30, at most 3650)",
+        read: |p, key, value| {
+            p.key_expiry_warning_days = value
+                .as_u64()
+                .filter(|d| *d <= 3650)
+                .and_then(|d| u32::try_from(d).ok())
+                .map_or_else(|| err(key, format!("must be a whole number of days, at most 3650, got {value}")), Ok)?;
+            Ok(())
+        },
+        write: |p| p.key_expiry_warning_days.into(),
+    },
 ];
+
+/// A `base_url`: `http(s)://host[/path]`, no query or fragment, at most one `{id}`; a trailing
+/// `/` is dropped.
+fn base_url(key: &str, value: &Value) -> Result<String, ConfigError> {
+    let Some(s) = value.as_str() else {
+        return err(key, format!("must be a URL string, got {value}"));
+    };
+    let s = s.trim().trim_end_matches('/');
+    let host = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .map(|rest| rest.split('/').next().unwrap_or(""))
+        .unwrap_or("");
+    if host.is_empty() || s.contains(['?', '#']) || s.matches("{id}").count() > 1 || s.contains(char::is_whitespace) {
+        return err(
+            key,
+            format!("must be an http or https URL with a host, no query, and at most one {{id}}, got {value}"),
+        );
+    }
+    Ok(s.to_string())
+}
 
 /// One key of `limits`: a positive integer, at most its ceiling where it has one.
 #[derive(Debug, Clone, Copy)]
@@ -407,7 +487,7 @@ mod tests {
         let e = Profile::from_config(&serde_json::json!({"verified_domain": []})).expect_err("unknown key");
         assert_eq!(
             e.message,
-            "unknown key; expected one of profile, verified_domains, known_groups, reserved_groups, limits, lenient, known_user_names, known_emails, require_verified_domain, delete_semantics, directory_user_count"
+            "unknown key; expected one of profile, verified_domains, known_groups, reserved_groups, limits, lenient, known_user_names, known_emails, require_verified_domain, delete_semantics, directory_user_count, base_url, directory_id, key_expires, key_expiry_warning_days"
         );
         let e = Profile::from_config(&serde_json::json!({"limits": {"depth": 1}})).expect_err("unknown limit");
         assert_eq!(

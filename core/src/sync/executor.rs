@@ -5,9 +5,10 @@
 //!
 //! Each step is recorded as sent *before* its request is handed out, so a state saved after any
 //! call and loaded after a crash never repeats a write blindly: an in-flight create is first
-//! looked up (`userName eq` / `displayName eq`), an in-flight PATCH or DELETE is sent again
-//! (the plan's PATCHes are idempotent: replaces, adds of members already there are no-ops, and a
-//! DELETE answering 404 after an unknown outcome counts as applied).
+//! looked up (`userName eq` / `displayName eq`); an in-flight PATCH is reconciled by a GET of the
+//! resource and a fresh diff (the PATCH applied to what is there: nothing changes, it was applied;
+//! otherwise it is sent); an in-flight DELETE is sent again (a 404 after an unknown outcome
+//! counts as applied).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::types::{PLAN_FORMAT, Plan, Step, StepKind, SyncError};
+use crate::profile::Profile;
 use crate::response::{ResponseKind, classify_response};
+use crate::schema::ResourceKind;
 
 /// The format version of a saved executor state (`"format"`).
 pub const STATE_FORMAT: u32 = 1;
@@ -98,6 +101,35 @@ pub enum Outcome {
     NotRun,
 }
 
+impl Outcome {
+    const ALL: [Outcome; 7] = [
+        Outcome::Pending,
+        Outcome::Applied,
+        Outcome::Adopted,
+        Outcome::Conflict,
+        Outcome::Failed,
+        Outcome::Skipped,
+        Outcome::NotRun,
+    ];
+
+    /// The name in the state file and in [`Executor::outcome_counts`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pending => "pending",
+            Outcome::Applied => "applied",
+            Outcome::Adopted => "adopted",
+            Outcome::Conflict => "conflict",
+            Outcome::Failed => "failed",
+            Outcome::Skipped => "skipped",
+            Outcome::NotRun => "not_run",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// Why a lookup is under way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -167,6 +199,8 @@ pub struct Executor {
     cursor: usize,
     /// The step whose request is out, if any.
     outstanding: Option<usize>,
+    /// Steps by outcome ([`Outcome::index`]), kept as outcomes change.
+    counts: [usize; 7],
 }
 
 fn digest(text: &str) -> String {
@@ -225,7 +259,9 @@ impl Executor {
             rng: options.jitter_seed,
         };
         let index = plan.steps.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
-        Ok(Executor { plan, options, state, index, cursor: 0, outstanding: None })
+        let mut counts = [0; 7];
+        counts[Outcome::Pending.index()] = plan.steps.len();
+        Ok(Executor { plan, options, state, index, cursor: 0, outstanding: None, counts })
     }
 
     /// An executor resuming `state` (as [`Executor::state`] saved it) for the same `plan`. A step
@@ -243,6 +279,10 @@ impl Executor {
                 s.in_flight = false;
                 s.maybe_applied = true;
             }
+        }
+        fresh.counts = [0; 7];
+        for s in &state.steps {
+            fresh.counts[s.outcome.index()] += 1;
         }
         fresh.state = state;
         fresh.cursor =
@@ -265,25 +305,25 @@ impl Executor {
 
     /// Whether every step has an outcome (or the run stopped).
     pub fn is_done(&self) -> bool {
-        self.state.stopped.is_some() || self.state.steps.iter().all(|s| s.outcome != Outcome::Pending)
+        self.state.stopped.is_some() || self.counts[Outcome::Pending.index()] == 0
     }
 
     /// Counts of outcomes, by name.
+    /// Counts of outcomes, by name (only outcomes some step has). Kept as the run goes: O(1).
     pub fn outcome_counts(&self) -> BTreeMap<&'static str, usize> {
-        let mut m = BTreeMap::new();
-        for s in &self.state.steps {
-            let name = match s.outcome {
-                Outcome::Pending => "pending",
-                Outcome::Applied => "applied",
-                Outcome::Adopted => "adopted",
-                Outcome::Conflict => "conflict",
-                Outcome::Failed => "failed",
-                Outcome::Skipped => "skipped",
-                Outcome::NotRun => "not_run",
-            };
-            *m.entry(name).or_insert(0) += 1;
-        }
-        m
+        Outcome::ALL
+            .iter()
+            .filter(|o| self.counts[o.index()] > 0)
+            .map(|o| (o.as_str(), self.counts[o.index()]))
+            .collect()
+    }
+
+    /// Records step `i`'s outcome (and keeps the counts).
+    fn set_outcome(&mut self, i: usize, outcome: Outcome) {
+        let s = &mut self.state.steps[i];
+        self.counts[s.outcome.index()] -= 1;
+        self.counts[outcome.index()] += 1;
+        s.outcome = outcome;
     }
 
     /// The next thing to do at time `now`. Calling it again before feeding the answer hands out
@@ -291,9 +331,9 @@ impl Executor {
     pub fn next(&mut self, now: f64) -> Action {
         loop {
             if self.state.stopped.is_some() {
-                for s in &mut self.state.steps {
-                    if s.outcome == Outcome::Pending {
-                        s.outcome = Outcome::NotRun;
+                for i in 0..self.state.steps.len() {
+                    if self.state.steps[i].outcome == Outcome::Pending {
+                        self.set_outcome(i, Outcome::NotRun);
                     }
                 }
                 return Action::Done;
@@ -306,9 +346,8 @@ impl Executor {
                 return Action::Done;
             }
             if let Some(dep) = self.failed_dependency(i) {
-                let s = &mut self.state.steps[i];
-                s.outcome = Outcome::Skipped;
-                s.detail = Some(format!("depends on {dep}, which did not succeed"));
+                self.set_outcome(i, Outcome::Skipped);
+                self.state.steps[i].detail = Some(format!("depends on {dep}, which did not succeed"));
                 continue;
             }
             if now < self.state.not_before {
@@ -327,14 +366,24 @@ impl Executor {
                 s.in_flight = false;
                 s.maybe_applied = true;
             }
-            if s.maybe_applied && s.lookup.is_none() && step.kind.creates() && s.sent > 0 && s.status.is_none() {
+            // Never answered (in flight at a crash): a create is looked up, a PATCH fetched.
+            if s.maybe_applied
+                && s.lookup.is_none()
+                && (step.kind.creates() || step.method == "PATCH")
+                && s.sent > 0
+                && s.status.is_none()
+            {
                 s.lookup = Some(Lookup::Resume);
             }
             s.in_flight = true;
             s.sent += 1;
             self.outstanding = Some(i);
             self.state.last_sent = Some(now);
-            let action = if s.lookup.is_some() { lookup_request(step) } else { self.request(i) };
+            let action = match s.lookup {
+                Some(_) if step.kind.creates() => lookup_request(step),
+                Some(_) => self.fetch_request(i),
+                None => self.request(i),
+            };
             return action;
         }
     }
@@ -361,6 +410,20 @@ impl Executor {
             headers.insert("Content-Type".to_string(), "application/scim+json".to_string());
         }
         Action::Send { step: step.id.clone(), method: step.method.clone(), path, headers, body }
+    }
+
+    /// The GET of the resource step `i` (a PATCH) changes, to see whether it was applied.
+    fn fetch_request(&self, i: usize) -> Action {
+        let step = &self.plan.steps[i];
+        let mut headers = BTreeMap::new();
+        headers.insert("Accept".to_string(), "application/scim+json".to_string());
+        Action::Send {
+            step: step.id.clone(),
+            method: "GET".into(),
+            path: self.resolve_text(&step.path),
+            headers,
+            body: None,
+        }
     }
 
     fn resolve_text(&self, text: &str) -> String {
@@ -406,11 +469,16 @@ impl Executor {
             return Err(SyncError::new("feed", "no request is outstanding"));
         };
         self.state.steps[i].in_flight = false;
+        let before = self.state.steps[i].outcome;
         let headers: Vec<(&str, &str)> = response.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let classified = (response.status != 0)
             .then(|| classify_response(response.status, response.body.as_bytes(), &headers, Some(now)));
         let kind = classified.as_ref().map(|c| c.kind);
         let step = &self.plan.steps[i];
+        // A PATCH fetched on resume: its body as it would be sent, for the fresh diff.
+        let patch = (self.state.steps[i].lookup.is_some() && !step.kind.creates())
+            .then(|| step.body.as_ref().map(|b| self.resolve_value(b)))
+            .flatten();
         let s = &mut self.state.steps[i];
         s.status = Some(response.status);
         match kind {
@@ -448,6 +516,17 @@ impl Executor {
                 self.state.stopped = Some(format!("stopped on {} (credential): {detail}", response.status));
             }
             Some(ResponseKind::Success) => match s.lookup {
+                Some(_) if !step.kind.creates() => {
+                    s.lookup = None;
+                    if already_applied(step, patch.as_ref(), &response.body) {
+                        s.outcome = Outcome::Applied;
+                        s.detail = Some("found applied when resumed (the resource fetched and diffed)".into());
+                    } else {
+                        // Not (all) applied: send the PATCH itself next.
+                        s.maybe_applied = false;
+                        s.status = None;
+                    }
+                }
                 Some(why) => match found(step, &response.body) {
                     Found::Same(id) => {
                         s.outcome = Outcome::Adopted;
@@ -505,6 +584,11 @@ impl Executor {
                 s.detail = Some(format!("{}{rule}: {detail}", response.status));
             }
         }
+        let after = self.state.steps[i].outcome;
+        if after != before {
+            self.counts[before.index()] -= 1;
+            self.counts[after.index()] += 1;
+        }
         Ok(())
     }
 
@@ -517,6 +601,19 @@ impl Executor {
     pub fn steps(&self) -> impl Iterator<Item = (&Step, &StepState)> {
         self.plan.steps.iter().zip(&self.state.steps)
     }
+}
+
+/// Whether the resource fetched (`body`) already is what the step's PATCH makes of it: the
+/// PATCH applied to it and diffed against it gives nothing to send.
+fn already_applied(step: &Step, patch: Option<&Value>, body: &str) -> bool {
+    let (Some(patch), Ok(fetched)) = (patch, serde_json::from_str::<Value>(body)) else { return false };
+    let kind = if step.path.starts_with("/Groups/") { ResourceKind::Group } else { ResourceKind::User };
+    let profile = Profile::atlassian();
+    profile
+        .apply_patch(&fetched, patch, kind)
+        .ok()
+        .and_then(|patched| profile.diff(&fetched, &patched, kind).ok())
+        .is_some_and(|messages| messages.is_empty())
 }
 
 enum Found {

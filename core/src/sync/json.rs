@@ -4,8 +4,7 @@
 use serde_json::Value;
 
 use super::executor::{ExecOptions, ExecState, Executor, HttpResponse};
-use super::plan::plan;
-use super::resources::Resources;
+use super::plan::plan_text;
 use super::types::{Plan, PlanOptions, SyncError};
 use crate::Profile;
 
@@ -15,16 +14,13 @@ fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, Sy
     serde_json::from_value(v).map_err(|e| SyncError::new("json", format!("{what}: {e}")))
 }
 
-/// [`plan`] from JSON text: `desired` and `current` as [`Resources::from_text`] reads them,
+/// [`plan`](super::plan) from JSON text: `desired` and `current` as
+/// [`Resources::from_text`](super::Resources::from_text) reads them,
 /// `options` a [`PlanOptions`] document (empty text or `{}` for the defaults). Returns the plan's
 /// JSON text.
 pub fn plan_json(profile: &Profile, desired: &str, current: &str, options: &str) -> Result<String, SyncError> {
     let options: PlanOptions = parse("options", options)?;
-    let desired =
-        Resources::from_text(desired).map_err(|e| SyncError::new("input", format!("desired: {}", e.detail)))?;
-    let current =
-        Resources::from_text(current).map_err(|e| SyncError::new("input", format!("current: {}", e.detail)))?;
-    Ok(plan(profile, &desired, &current, &options).to_json_string())
+    Ok(plan_text(profile, desired, current, &options)?.to_json_string())
 }
 
 impl Executor {

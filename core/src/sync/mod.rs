@@ -31,15 +31,21 @@
 
 mod drift;
 mod executor;
+mod groups;
+mod input;
 mod json;
+mod pager;
 mod plan;
 mod resources;
+mod risks;
+mod steps;
 mod types;
 
 pub use drift::drift;
 pub use executor::{Action, ExecOptions, ExecState, Executor, HttpResponse, Lookup, Outcome, STATE_FORMAT, StepState};
 pub use json::plan_json;
-pub use plan::plan;
+pub use pager::{MAX_PAGES, PAGE_SIZE, Pager};
+pub use plan::{plan, plan_text};
 pub use resources::Resources;
 pub use types::{
     GonePolicy, MatchKey, PLAN_FORMAT, Plan, PlanOptions, Refusal, Risk, RiskLevel, SYMBOL_PREFIX, Step, StepKind,

@@ -9,167 +9,21 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde_json::{Map, Value, json};
 
+use super::groups::{GFate, GroupMatch, match_groups};
+use super::input::{Inputs, Keys, Member, active, label, obj};
 use super::resources::Resources;
+use super::risks::Report;
+use super::steps::{Steps, group_subject, refused_by, user_subject};
 use super::types::{
-    GonePolicy, MatchKey, PLAN_FORMAT, Plan, PlanOptions, Refusal, Risk, RiskLevel, Step, StepKind, Subject, Summary,
+    GonePolicy, MatchKey, PLAN_FORMAT, Plan, PlanOptions, Refusal, RiskLevel, StepKind, Summary, SyncError,
 };
-use crate::directory::{email_key, external_id, name_key, primary_email, user_name};
+use crate::directory::{email_key, primary_email};
 use crate::mapping::{names_settled, normalize_email, settle_names};
 use crate::patch::{OpKind, Operation, messages};
 use crate::path::PatchPath;
 use crate::profile::{Profile, group_key};
-use crate::report::Severity;
 use crate::request::{Body, Request};
 use crate::schema::{GROUP_URN, PATCH_OP_URN, ResourceKind};
-
-/// At most this many names are listed in one risk (its `count` has them all).
-const MAX_SUBJECTS: usize = 100;
-
-fn obj(v: &Value) -> &Map<String, Value> {
-    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-    v.as_object().unwrap_or_else(|| EMPTY.get_or_init(Map::new))
-}
-
-fn s<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
-    v.get(key).and_then(Value::as_str).filter(|x| !x.is_empty())
-}
-
-fn active(v: &Value) -> bool {
-    v.get("active").and_then(Value::as_bool).unwrap_or(true)
-}
-
-/// A user's name for reports: userName, else email, else externalId, else id.
-fn label(v: &Value) -> String {
-    let m = obj(v);
-    user_name(m)
-        .or_else(|| primary_email(m))
-        .or_else(|| external_id(m))
-        .or_else(|| s(v, "id"))
-        .unwrap_or("?")
-        .to_string()
-}
-
-/// The comparison keys of a user, as Atlassian enforces uniqueness on them.
-#[derive(Debug, Clone, Default)]
-struct Keys {
-    ext: Option<String>,
-    user: Option<String>,
-    email: Option<String>,
-}
-
-fn keys(v: &Value) -> Keys {
-    let m = obj(v);
-    Keys {
-        ext: external_id(m).filter(|x| !x.is_empty()).map(str::to_string),
-        user: user_name(m).filter(|x| !x.is_empty()).map(name_key),
-        email: primary_email(m).filter(|x| !x.is_empty()).map(email_key),
-    }
-}
-
-/// A risk under construction.
-struct Finding {
-    level: RiskLevel,
-    rule: Option<&'static str>,
-    subjects: BTreeSet<String>,
-    count: usize,
-    detail: String,
-}
-
-#[derive(Default)]
-struct Report {
-    findings: BTreeMap<&'static str, Finding>,
-}
-
-impl Report {
-    fn add(&mut self, kind: &'static str, level: RiskLevel, rule: Option<&'static str>, subject: String, detail: &str) {
-        let f = self.findings.entry(kind).or_insert_with(|| Finding {
-            level,
-            rule,
-            subjects: BTreeSet::new(),
-            count: 0,
-            detail: detail.to_string(),
-        });
-        if f.subjects.insert(subject) {
-            f.count += 1;
-        }
-    }
-
-    fn into_risks(self) -> Vec<Risk> {
-        let mut risks: Vec<Risk> = self
-            .findings
-            .into_iter()
-            .map(|(kind, f)| Risk {
-                kind: kind.to_string(),
-                level: f.level,
-                rule: f.rule.map(str::to_string),
-                count: f.count,
-                subjects: f.subjects.into_iter().take(MAX_SUBJECTS).collect(),
-                detail: f.detail,
-            })
-            .collect();
-        // Most serious first, then by kind: a fixed order.
-        risks.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.kind.cmp(&b.kind)));
-        risks
-    }
-}
-
-/// Steps in plan order, numbered as they are added.
-#[derive(Default)]
-struct Steps {
-    list: Vec<Step>,
-}
-
-impl Steps {
-    #[allow(clippy::too_many_arguments)]
-    fn push(
-        &mut self,
-        kind: StepKind,
-        method: &str,
-        path: String,
-        body: Option<Value>,
-        subject: Subject,
-        reason: String,
-        rules: Vec<String>,
-        depends_on: Vec<String>,
-    ) -> String {
-        let id = format!("s{}", self.list.len() + 1);
-        let mut depends_on = depends_on;
-        depends_on.sort_by_key(|d| d[1..].parse::<usize>().unwrap_or(0));
-        depends_on.dedup();
-        self.list.push(Step {
-            id: id.clone(),
-            kind,
-            method: method.into(),
-            path,
-            body,
-            subject,
-            reason,
-            rules,
-            depends_on,
-        });
-        id
-    }
-}
-
-fn user_subject(v: &Value, id: Option<&str>) -> Subject {
-    Subject {
-        resource: "User".into(),
-        id: id.map(str::to_string),
-        user_name: s(v, "userName").map(str::to_string),
-        external_id: s(v, "externalId").map(str::to_string),
-        display_name: None,
-    }
-}
-
-fn group_subject(v: &Value, id: Option<&str>) -> Subject {
-    Subject {
-        resource: "Group".into(),
-        id: id.map(str::to_string),
-        user_name: None,
-        external_id: s(v, "externalId").map(str::to_string),
-        display_name: s(v, "displayName").map(str::to_string),
-    }
-}
 
 /// A desired user as Atlassian would hold it: `active` defaults to true (a user without it is
 /// created active, and the diff must not remove it), read-only members dropped, and the names
@@ -190,6 +44,9 @@ fn desired_user(v: &Value) -> Cow<'_, Value> {
     Cow::Owned(Value::Object(m))
 }
 
+/// A matched user's update: the diff's messages, the current user and the desired one as read.
+type Update<'v> = (Vec<Value>, Cow<'v, Value>, Cow<'v, Value>);
+
 /// Where a desired user ends up: matched to a current user, created by a step, or neither.
 #[derive(Debug, Clone, PartialEq)]
 enum Fate {
@@ -200,45 +57,35 @@ enum Fate {
     Untouched,
 }
 
-/// The error rules `profile.check` finds in a step's request (the request Atlassian would
-/// refuse), reported as `refused_by_check`; the step stays in the plan, where it will fail and
-/// skip its dependents, so the report shows it rather than the directory silently differing.
-fn refused_by(profile: &Profile, request: &Request<'_>, report: &mut Report, who: &Value) -> Vec<String> {
-    let checked = profile.check(request);
-    if checked.valid() {
-        return Vec::new();
-    }
-    let mut rules: Vec<String> =
-        checked.issues().iter().filter(|i| i.severity == Severity::Error).map(|i| i.rule.id.to_string()).collect();
-    rules.sort();
-    rules.dedup();
-    report.add(
-        "refused_by_check",
-        RiskLevel::Danger,
-        None,
-        label(who),
-        "requests Atlassian would refuse (the step's rules say why): they will fail",
-    );
-    rules
-}
-
 /// Plans the change from `current` to `desired` under `profile` (its limits, verified domains,
 /// known and reserved groups). Never fails: what cannot be planned is in the risk report.
 pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options: &PlanOptions) -> Plan {
+    plan_inputs(profile, Inputs::from_resources(desired, current), options)
+}
+
+/// [`plan`] from the text of both exports, read as [`Resources::from_text`] reads them (JSON or
+/// NDJSON; the same errors, prefixed `desired:` or `current:`). It holds much less than the
+/// exports as `Value`s would: groups and current users are kept in a compact form.
+pub fn plan_text(profile: &Profile, desired: &str, current: &str, options: &PlanOptions) -> Result<Plan, SyncError> {
+    Ok(plan_inputs(profile, Inputs::from_text(desired, current)?, options))
+}
+
+fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> Plan {
+    let Inputs { desired_users, desired_groups, current_users, current_groups, mut interner } = inputs;
     let mut report = Report::default();
     let mut steps = Steps::default();
     let mut summary = Summary {
-        desired_users: desired.users.len(),
-        desired_groups: desired.groups.len(),
-        current_users: current.users.len(),
-        current_groups: current.groups.len(),
+        desired_users: desired_users.len(),
+        desired_groups: desired_groups.len(),
+        current_users: current_users.len(),
+        current_groups: current_groups.len(),
         ..Summary::default()
     };
     let limits = profile.limits();
 
     // --- Users: index current, find duplicates in desired, match. ---------------------------
-    let cur_keys: Vec<Keys> = current.users.iter().map(keys).collect();
-    let des_keys: Vec<Keys> = desired.users.iter().map(keys).collect();
+    let cur_keys: Vec<&Keys> = current_users.iter().map(|u| &u.keys).collect();
+    let des_keys: Vec<&Keys> = desired_users.iter().map(|u| &u.keys).collect();
     let mut by_ext: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut by_user: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut by_email: HashMap<&str, Vec<usize>> = HashMap::default();
@@ -256,7 +103,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     let mut des_user: HashMap<&str, usize> = HashMap::default();
     let mut des_email: HashMap<&str, usize> = HashMap::default();
     let mut des_ext: HashMap<&str, usize> = HashMap::default();
-    let mut fates: Vec<Fate> = vec![Fate::Create; desired.users.len()];
+    let mut fates: Vec<Fate> = vec![Fate::Create; desired_users.len()];
     for (d, k) in des_keys.iter().enumerate() {
         for (map, key, what) in [
             (&mut des_user, &k.user, "userName"),
@@ -271,7 +118,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                         "duplicate_in_desired",
                         RiskLevel::Danger,
                         None,
-                        label(&desired.users[x]),
+                        desired_users[x].label(),
                         &format!("desired users share a {what}: none of them is changed until the identity provider's export is fixed"),
                     );
                 }
@@ -285,15 +132,15 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                 "unidentifiable",
                 RiskLevel::Warning,
                 Some("ATL-U-001"),
-                label(&desired.users[d]),
+                desired_users[d].label(),
                 "desired users with neither userName nor externalId are left out",
             );
         }
     }
     // Current users a desired user named but could not safely take: never removed.
     let mut protected: HashSet<usize> = HashSet::default();
-    for d in 0..desired.users.len() {
-        let k = &des_keys[d];
+    for d in 0..desired_users.len() {
+        let k = des_keys[d];
         if fates[d] == Fate::Untouched {
             // Left out (a duplicate, say): the current users it names are left alone too.
             for (value, index) in [(&k.ext, &by_ext), (&k.user, &by_user), (&k.email, &by_email)] {
@@ -327,7 +174,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                         "ambiguous_match",
                         RiskLevel::Danger,
                         None,
-                        label(&desired.users[d]),
+                        desired_users[d].label(),
                         "several current users match one desired user: none of them is changed",
                     );
                 }
@@ -355,7 +202,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                     "ambiguous_match",
                     RiskLevel::Danger,
                     None,
-                    label(&desired.users[d]),
+                    desired_users[d].label(),
                     "several desired users match one current user: none of them is changed",
                 );
             }
@@ -384,27 +231,30 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     // Whether current user `c`, after its own update, still holds a name in `key`.
     let keeps = |c: usize, key: &Keys| -> bool {
         let after = match matched_current.get(&c) {
-            Some(&d) => &des_keys[d],
-            None => &cur_keys[c],
+            Some(&d) => des_keys[d],
+            None => cur_keys[c],
         };
         (key.user.is_some() && after.user == key.user) || (key.email.is_some() && after.email == key.email)
     };
 
     // Updates: the diff of each matched pair.
-    let mut updates: BTreeMap<usize, Vec<Value>> = BTreeMap::new(); // desired index → messages
+    // desired index → (messages, the current user, the desired user)
+    let mut updates: BTreeMap<usize, Update<'_>> = BTreeMap::new();
     let mut waits: BTreeMap<usize, Vec<usize>> = BTreeMap::new(); // desired d waits for desired d2
     let mut blocked: BTreeSet<usize> = BTreeSet::new();
     let domains = profile.verified_domains();
     for (d, f) in fates.iter().enumerate() {
         let Fate::Matched(c) = *f else { continue };
-        let want = desired_user(&desired.users[d]);
-        let msgs = match profile.diff(&current.users[c], &want, ResourceKind::User) {
+        let raw = desired_users[d].value();
+        let want = desired_user(&raw);
+        let cur = current_users[c].value();
+        let msgs = match profile.diff(&cur, &want, ResourceKind::User) {
             Ok(msgs) => msgs,
             // diff refuses only what Atlassian would refuse (a group rename); never for a user
             // today, but a refusal must leave the user alone and say why, not vanish.
             Err(e) => {
                 blocked.insert(d);
-                report.add("update_refused", RiskLevel::Danger, Some(e.rule.id), label(&desired.users[d]), &e.detail);
+                report.add("update_refused", RiskLevel::Danger, Some(e.rule.id), desired_users[d].label(), &e.detail);
                 continue;
             }
         };
@@ -412,14 +262,14 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             summary.unchanged_users += 1;
             continue;
         }
-        for h in holder(&des_keys[d], Some(c)) {
-            if keeps(h, &des_keys[d]) {
+        for h in holder(des_keys[d], Some(c)) {
+            if keeps(h, des_keys[d]) {
                 blocked.insert(d);
                 report.add(
                     "likely_conflict",
                     RiskLevel::Danger,
                     None,
-                    label(&desired.users[d]),
+                    desired_users[d].label(),
                     "the new userName or email is held by another user that keeps it: the update would answer 409 and is left out",
                 );
             } else if let Some(&d2) = matched_current.get(&h) {
@@ -427,7 +277,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             }
         }
         // ATL-U-019: an email moving off the verified domains unlinks the account.
-        let (old, new) = (primary_email(obj(&current.users[c])), primary_email(obj(&want)));
+        let (old, new) = (primary_email(obj(&cur)), primary_email(obj(&want)));
         if let (Some(old), Some(new)) = (old, new)
             && email_key(old) != email_key(new)
         {
@@ -443,11 +293,12 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                     "the primary email moves to an unverified domain: the Atlassian account is unlinked and loses its SCIM groups");
             }
         }
-        if active(&current.users[c]) && !active(&want) {
+        if active(&cur) && !active(&want) {
             summary.deactivations += 1;
             report.add("deactivations", RiskLevel::Warning, None, label(&want), "users deactivated");
         }
-        updates.insert(d, msgs);
+        drop(want);
+        updates.insert(d, (msgs, cur, raw));
     }
     // Order updates so a name is freed before it is taken (Kahn); what is left is a cycle.
     let mut order: Vec<usize> = Vec::new();
@@ -482,7 +333,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                     "swap_cycle",
                     RiskLevel::Danger,
                     None,
-                    label(&desired.users[d]),
+                    desired_users[d].label(),
                     "users trade userNames or emails in a cycle: their updates are left out (change one through a temporary value first)",
                 );
             }
@@ -490,119 +341,19 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     }
 
     // --- Groups: match, and plan their creates first. ----------------------------------------
-    let cur_group_key: Vec<(Option<String>, String)> = current
-        .groups
-        .iter()
-        .map(|g| (s(g, "externalId").map(str::to_string), group_key(s(g, "displayName").unwrap_or_default())))
-        .collect();
-    let mut g_by_ext: HashMap<&str, Vec<usize>> = HashMap::default();
-    let mut g_by_name: HashMap<&str, usize> = HashMap::default();
-    for (i, (x, n)) in cur_group_key.iter().enumerate() {
-        if let Some(x) = x {
-            g_by_ext.entry(x).or_default().push(i);
-        }
-        g_by_name.insert(n, i);
-    }
-    // Desired groups: (matched current group, rename)
-    #[derive(Clone, Copy, PartialEq)]
-    enum GFate {
-        Matched(usize),
-        Renamed(usize),
-        Create,
-        Untouched,
-    }
-    let mut g_fates = vec![GFate::Create; desired.groups.len()];
-    let mut g_claimed: HashMap<usize, usize> = HashMap::default();
-    let mut g_names: HashSet<String> = HashSet::default();
-    for (i, g) in desired.groups.iter().enumerate() {
-        let name = s(g, "displayName").unwrap_or_default();
-        let key = group_key(name);
-        if name.is_empty() || !g_names.insert(key.clone()) {
-            g_fates[i] = GFate::Untouched;
-            report.add(
-                "duplicate_in_desired",
-                RiskLevel::Danger,
-                None,
-                format!("group {name:?}"),
-                "desired groups share a name (or have none): left out",
-            );
-            continue;
-        }
-        let by_x = s(g, "externalId").and_then(|x| g_by_ext.get(x));
-        let fate = match by_x.map(Vec::as_slice) {
-            Some([c]) if cur_group_key[*c].1 == key => GFate::Matched(*c),
-            Some([c]) => GFate::Renamed(*c),
-            Some(_) => GFate::Untouched,
-            None => match g_by_name.get(key.as_str()) {
-                Some(&c) if cur_group_key[c].0.is_none() || cur_group_key[c].0.as_deref() == s(g, "externalId") => {
-                    GFate::Matched(c)
-                }
-                Some(_) => {
-                    report.add("likely_conflict", RiskLevel::Danger, Some("ATL-G-003"), format!("group {name:?}"),
-                        "a current group of another identity provider record holds the name: the create would answer 409 and is left out");
-                    GFate::Untouched
-                }
-                None => GFate::Create,
-            },
-        };
-        if let GFate::Matched(c) | GFate::Renamed(c) = fate
-            && g_claimed.insert(c, i).is_some()
-        {
-            g_fates[i] = GFate::Untouched;
-            report.add(
-                "ambiguous_match",
-                RiskLevel::Danger,
-                None,
-                format!("group {name:?}"),
-                "two desired groups match one current group: left out",
-            );
-            continue;
-        }
-        if fate == GFate::Untouched && by_x.is_some_and(|v| v.len() > 1) {
-            report.add(
-                "ambiguous_match",
-                RiskLevel::Danger,
-                None,
-                format!("group {name:?}"),
-                "several current groups share the externalId: left out",
-            );
-        }
-        if matches!(fate, GFate::Create | GFate::Renamed(_)) {
-            let reserved = profile.reserved_groups.find(&group_key(name)).is_some();
-            let known = profile.known_groups.find(&group_key(name)).is_some();
-            if reserved || known {
-                report.add("reserved_group_name", RiskLevel::Danger, Some("ATL-G-003"), format!("group {name:?}"),
-                    "the name is a default-access, admin or existing group of the organization: the create would be refused and is left out");
-                g_fates[i] = GFate::Untouched;
-                continue;
-            }
-            if let Some(&c) = g_by_name.get(key.as_str())
-                && !matches!(fate, GFate::Renamed(x) if x == c)
-            {
-                report.add(
-                    "likely_conflict",
-                    RiskLevel::Danger,
-                    Some("ATL-G-003"),
-                    format!("group {name:?}"),
-                    "the name is held by another group: left out",
-                );
-                g_fates[i] = GFate::Untouched;
-                continue;
-            }
-        }
-        g_fates[i] = fate;
-    }
-    let mut group_ref: Vec<Option<String>> = vec![None; desired.groups.len()];
-    let mut group_create_step: Vec<Option<String>> = vec![None; desired.groups.len()];
-    for (i, g) in desired.groups.iter().enumerate() {
+    let GroupMatch { fates: g_fates, claimed: g_claimed } =
+        match_groups(profile, &desired_groups, &current_groups, &mut report);
+    let mut group_ref: Vec<Option<String>> = vec![None; desired_groups.len()];
+    let mut group_create_step: Vec<Option<String>> = vec![None; desired_groups.len()];
+    for (i, g) in desired_groups.iter().enumerate() {
         match g_fates[i] {
-            GFate::Matched(c) => group_ref[i] = s(&current.groups[c], "id").map(str::to_string),
+            GFate::Matched(c) => group_ref[i] = current_groups[c].id.as_deref().map(str::to_string),
             GFate::Create | GFate::Renamed(_) => {
-                let name = s(g, "displayName").unwrap_or_default();
+                let name = g.name.as_deref().unwrap_or_default();
                 let mut body = Map::new();
                 body.insert("schemas".into(), json!([GROUP_URN]));
                 body.insert("displayName".into(), name.into());
-                if let Some(x) = s(g, "externalId") {
+                if let Some(x) = g.ext.as_deref() {
                     body.insert("externalId".into(), x.into());
                 }
                 body.insert("members".into(), json!([]));
@@ -613,7 +364,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                         (
                             format!(
                                 "rename of {:?}: create the new group",
-                                s(&current.groups[c], "displayName").unwrap_or_default()
+                                current_groups[c].name.as_deref().unwrap_or_default()
                             ),
                             vec!["ATL-G-002".to_string()],
                         )
@@ -645,33 +396,29 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             continue;
         }
         let Fate::Matched(c) = fates[d] else { continue };
-        let id = s(&current.users[c], "id").unwrap_or_default().to_string();
+        let id = current_users[c].id.as_deref().unwrap_or_default().to_string();
         let deps: Vec<String> =
             waits.get(&d).into_iter().flatten().filter_map(|d2| last_update.get(d2).cloned()).collect();
         let mut prev: Option<String> = None;
-        let msgs = updates.remove(&d).unwrap_or_default();
+        let Some((msgs, cur, raw)) = updates.remove(&d) else { continue };
+        let who = label(&raw);
         for m in msgs {
             let mut deps = deps.clone();
             deps.extend(prev.clone());
-            let mut rules = if report
-                .findings
-                .get("email_unlinks_account")
-                .is_some_and(|f| f.subjects.contains(&label(&desired.users[d])))
-            {
+            let mut rules = if report.findings.get("email_unlinks_account").is_some_and(|f| f.subjects.contains(&who)) {
                 vec!["ATL-U-019".to_string()]
             } else {
                 Vec::new()
             };
             let path = format!("/Users/{id}");
-            let request =
-                Request { method: "PATCH", path: &path, body: Some(Body::Value(&m)), current: Some(&current.users[c]) };
-            rules.extend(refused_by(profile, &request, &mut report, &desired.users[d]));
+            let request = Request { method: "PATCH", path: &path, body: Some(Body::Value(&m)), current: Some(&cur) };
+            rules.extend(refused_by(profile, &request, &mut report, || who.clone()));
             let step = steps.push(
                 StepKind::UpdateUser,
                 "PATCH",
                 path,
                 Some(m),
-                user_subject(&desired.users[d], Some(&id)),
+                user_subject(&desired_users[d], Some(&id)),
                 "differs from the identity provider".into(),
                 rules,
                 deps,
@@ -683,33 +430,34 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             last_update.insert(d, p);
         }
     }
-    let mut user_ref: Vec<Option<String>> = vec![None; desired.users.len()];
+    let mut user_ref: Vec<Option<String>> = vec![None; desired_users.len()];
     for (d, f) in fates.iter().enumerate() {
         match f {
             // A blocked update leaves the user as it is, still a member where desired.
-            Fate::Matched(c) => user_ref[d] = s(&current.users[*c], "id").map(str::to_string),
+            Fate::Matched(c) => user_ref[d] = current_users[*c].id.as_deref().map(str::to_string),
             Fate::Create => {
                 let mut deps = Vec::new();
                 let mut ok = true;
-                for h in holder(&des_keys[d], None) {
+                for h in holder(des_keys[d], None) {
                     match matched_current.get(&h).and_then(|d2| last_update.get(d2)) {
-                        Some(step) if !keeps(h, &des_keys[d]) => deps.push(step.clone()),
+                        Some(step) if !keeps(h, des_keys[d]) => deps.push(step.clone()),
                         _ => ok = false,
                     }
                 }
                 if !ok {
-                    report.add("likely_conflict", RiskLevel::Danger, None, label(&desired.users[d]),
+                    report.add("likely_conflict", RiskLevel::Danger, None, desired_users[d].label(),
                         "the userName or email of a new user is held by a current user (gone, orphan or ambiguous): the create would answer 409 and is left out");
                     continue;
                 }
-                let body = desired_user(&desired.users[d]).into_owned();
-                let rules = refused_by(profile, &Request::value("POST", "/Users", &body), &mut report, &body);
+                let raw = desired_users[d].value();
+                let body = desired_user(&raw).into_owned();
+                let rules = refused_by(profile, &Request::value("POST", "/Users", &body), &mut report, || label(&body));
                 let step = steps.push(
                     StepKind::CreateUser,
                     "POST",
                     "/Users".into(),
                     Some(body),
-                    user_subject(&desired.users[d], None),
+                    user_subject(&desired_users[d], None),
                     "in the identity provider, not in Atlassian".into(),
                     rules,
                     deps,
@@ -720,7 +468,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             Fate::Untouched => {}
         }
     }
-    let live_after = current.users.iter().filter(|u| active(u)).count() + summary.user_creates;
+    let live_after = current_users.iter().filter(|u| u.active).count() + summary.user_creates;
     if live_after as u64 > limits.users_per_directory {
         report.add(
             "directory_over_user_limit",
@@ -735,17 +483,21 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     }
 
     // --- Memberships. ------------------------------------------------------------------------
-    // Member values name desired users by externalId, userName or id.
-    let mut member_index: HashMap<String, usize> = HashMap::default();
-    for (d, u) in desired.users.iter().enumerate() {
-        for k in [s(u, "id"), s(u, "userName"), s(u, "externalId")].into_iter().flatten() {
-            member_index.entry(k.to_string()).or_insert(d);
+    // Member values name desired users by externalId, userName or id (the first user wins). Every
+    // member value is interned, so a key that is not names no member.
+    let mut member_index: HashMap<u32, usize> = HashMap::default();
+    for (d, u) in desired_users.iter().enumerate() {
+        for k in [u.id.as_deref(), u.user_name.as_deref(), u.ext.as_deref()].into_iter().flatten() {
+            if let Some(k) = interner.get(k) {
+                member_index.entry(k).or_insert(d);
+            }
         }
     }
-    let desired_group_names: HashSet<String> = desired
-        .groups
+    // What each desired user is as a member value: its current id or its create's `${sN}`.
+    let user_member: Vec<Option<u32>> = user_ref.iter().map(|r| r.as_deref().map(|r| interner.intern(r))).collect();
+    let desired_group_names: HashSet<String> = desired_groups
         .iter()
-        .flat_map(|g| [s(g, "externalId").map(str::to_string), s(g, "displayName").map(group_key)])
+        .flat_map(|g| [g.ext.as_deref().map(str::to_string), g.name.as_deref().map(group_key)])
         .flatten()
         .collect();
     let creates_of: HashMap<String, String> = steps
@@ -754,27 +506,31 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         .filter(|st| st.kind == StepKind::CreateUser)
         .map(|st| (format!("${{{}}}", st.id), st.id.clone()))
         .collect();
-    let mut membership_done: Vec<Vec<String>> = vec![Vec::new(); desired.groups.len()];
+    let mut membership_done: Vec<Vec<String>> = vec![Vec::new(); desired_groups.len()];
     let mut losses: BTreeMap<String, usize> = BTreeMap::new();
-    let current_by_id: HashMap<&str, usize> =
-        current.users.iter().enumerate().filter_map(|(i, u)| s(u, "id").map(|x| (x, i))).collect();
-    for (i, g) in desired.groups.iter().enumerate() {
+    // Current users by id (the last one wins), for the member values that name them.
+    let mut current_by_id: HashMap<u32, usize> = HashMap::default();
+    for (c, u) in current_users.iter().enumerate() {
+        if let Some(id) = u.id.as_deref().and_then(|x| interner.get(x)) {
+            current_by_id.insert(id, c);
+        }
+    }
+    for (i, g) in desired_groups.iter().enumerate() {
         let Some(gref) = group_ref[i].clone() else { continue };
-        let name = s(g, "displayName").unwrap_or_default().to_string();
-        let mut targets: Vec<String> = Vec::new();
+        let name = g.name.as_deref().unwrap_or_default().to_string();
+        let mut targets: Vec<u32> = Vec::new();
         let mut seen = HashSet::default();
-        for m in g.get("members").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
-            let Some(v) = m.get("value").and_then(Value::as_str) else { continue };
-            let is_group = m.get("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("group"));
-            if is_group
-                || (!member_index.contains_key(v)
+        for m in &g.members {
+            let v = interner.name(m.value);
+            if m.group
+                || (!member_index.contains_key(&m.value)
                     && (desired_group_names.contains(v) || desired_group_names.contains(&group_key(v))))
             {
                 report.add("nested_group_flattened", RiskLevel::Warning, Some("ATL-G-005"), format!("group {name:?}"),
                     "a member is a group: Atlassian has no nested groups; flatten it with map_group (the nested group is left out)");
                 continue;
             }
-            let Some(target) = member_index.get(v).and_then(|&d| user_ref[d].clone()) else {
+            let Some(target) = member_index.get(&m.value).and_then(|&d| user_member[d]) else {
                 report.add(
                     "unknown_member",
                     RiskLevel::Warning,
@@ -784,7 +540,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                 );
                 continue;
             };
-            if seen.insert(target.clone()) {
+            if seen.insert(target) {
                 targets.push(target);
             }
         }
@@ -801,34 +557,28 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             );
         }
         // Current side: the matched group's members (none for a created group).
-        let cur_members: Vec<String> = match g_fates[i] {
-            GFate::Matched(c) => current.groups[c]
-                .get("members")
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|m| m.get("value").and_then(Value::as_str).map(str::to_string))
-                .collect(),
-            _ => Vec::new(),
+        let cur_members: &[Member] = match g_fates[i] {
+            GFate::Matched(c) => &current_groups[c].members,
+            _ => &[],
         };
-        let cur_set: HashSet<&str> = cur_members.iter().map(String::as_str).collect();
-        let target_set: HashSet<&str> = targets.iter().map(String::as_str).collect();
+        let cur_set: HashSet<u32> = cur_members.iter().map(|m| m.value).collect();
+        let target_set: HashSet<u32> = targets.iter().copied().collect();
         let path = PatchPath::parse("members").ok();
         let mut ops = Vec::new();
         let adds: Vec<Value> =
-            targets.iter().filter(|t| !cur_set.contains(t.as_str())).map(|t| json!({"value": t})).collect();
+            targets.iter().filter(|t| !cur_set.contains(t)).map(|&t| json!({"value": interner.name(t)})).collect();
         // Members that are protected (ambiguous) stay: nothing about them changes.
-        for m in &cur_members {
-            if target_set.contains(m.as_str()) {
+        for m in cur_members.iter().map(|m| m.value) {
+            if target_set.contains(&m) {
                 continue;
             }
-            if current_by_id.get(m.as_str()).is_some_and(|c| protected.contains(c)) {
+            if current_by_id.get(&m).is_some_and(|c| protected.contains(c)) {
                 continue;
             }
-            if let Some(&c) = current_by_id.get(m.as_str()) {
-                *losses.entry(label(&current.users[c])).or_insert(0) += 1;
+            if let Some(&c) = current_by_id.get(&m) {
+                *losses.entry(label(&current_users[c].value())).or_insert(0) += 1;
             }
+            let m = interner.name(m);
             if let Ok(p) = PatchPath::parse(&format!("members[value eq \"{m}\"]")) {
                 ops.push(Operation::new(OpKind::Remove, Some(p), None));
             }
@@ -880,35 +630,35 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     }
 
     // --- Removals: users gone from the identity provider; orphans only when asked. ------------
-    let live_current = current.users.iter().filter(|u| active(u)).count();
+    let live_current = current_users.iter().filter(|u| u.active).count();
     // Against every current user, inactive ones too: a deactivation does not change the count,
     // so the run after a truncated one judges the listing the same way (and does not delete
     // what the first one deactivated).
-    let truncated = (desired.users.len() as f64) < options.truncation_share * current.users.len() as f64;
+    let truncated = (desired_users.len() as f64) < options.truncation_share * current_users.len() as f64;
     if truncated {
         report.add(
             "truncated_desired",
             RiskLevel::Danger,
             None,
-            format!("{} of {} users", desired.users.len(), current.users.len()),
+            format!("{} of {} users", desired_users.len(), current_users.len()),
             "the desired listing has far fewer users than the directory: it may be truncated, so nothing is deleted",
         );
     }
     let policy = if truncated { GonePolicy::Deactivate } else { options.gone };
     let mut removals = summary.deactivations;
-    for (c, u) in current.users.iter().enumerate() {
+    for (c, cu) in current_users.iter().enumerate() {
         if matched_current.contains_key(&c) || protected.contains(&c) {
             continue;
         }
         let orphan = cur_keys[c].ext.is_none();
         if orphan {
             summary.orphans += 1;
-            report.add("orphans", RiskLevel::Info, None, label(u), "current users no identity provider record matches and none provisioned: left alone (manage_orphans to include them)");
+            report.add("orphans", RiskLevel::Info, None, cu.label(), "current users no identity provider record matches and none provisioned: left alone (manage_orphans to include them)");
             if !options.manage_orphans {
                 continue;
             }
         }
-        let Some(id) = s(u, "id") else { continue };
+        let Some(id) = cu.id.as_deref() else { continue };
         match policy {
             GonePolicy::Delete => {
                 steps.push(
@@ -916,30 +666,30 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                     "DELETE",
                     format!("/Users/{id}"),
                     None,
-                    user_subject(u, Some(id)),
+                    user_subject(cu, Some(id)),
                     "gone from the identity provider (policy: delete)".into(),
                     Vec::new(),
                     Vec::new(),
                 );
                 summary.deletes += 1;
                 removals += 1;
-                report.add("deletes", RiskLevel::Danger, None, label(u), "users deleted");
+                report.add("deletes", RiskLevel::Danger, None, cu.label(), "users deleted");
             }
-            GonePolicy::Deactivate if active(u) => {
+            GonePolicy::Deactivate if cu.active => {
                 let body = json!({"schemas": [PATCH_OP_URN], "Operations": [{"op": "replace", "path": "active", "value": false}]});
                 steps.push(
                     StepKind::DeactivateUser,
                     "PATCH",
                     format!("/Users/{id}"),
                     Some(body),
-                    user_subject(u, Some(id)),
+                    user_subject(cu, Some(id)),
                     "gone from the identity provider (policy: deactivate)".into(),
                     Vec::new(),
                     Vec::new(),
                 );
                 summary.deactivations += 1;
                 removals += 1;
-                report.add("deactivations", RiskLevel::Warning, None, label(u), "users deactivated");
+                report.add("deactivations", RiskLevel::Warning, None, cu.label(), "users deactivated");
             }
             GonePolicy::Deactivate => {}
         }
@@ -949,7 +699,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
     // --- Group deletes: renamed groups after their members moved, then gone groups. -----------
     for (i, f) in g_fates.iter().enumerate() {
         if let GFate::Renamed(c) = *f {
-            let Some(id) = s(&current.groups[c], "id") else { continue };
+            let Some(id) = current_groups[c].id.as_deref() else { continue };
             let mut deps: Vec<String> = group_create_step[i].iter().cloned().collect();
             deps.extend(membership_done[i].iter().cloned());
             steps.push(
@@ -957,7 +707,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
                 "DELETE",
                 format!("/Groups/{id}"),
                 None,
-                group_subject(&current.groups[c], Some(id)),
+                group_subject(&current_groups[c], Some(id)),
                 "renamed: the old group goes once the members moved".into(),
                 vec!["ATL-G-002".into()],
                 deps,
@@ -965,12 +715,12 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
             summary.group_deletes += 1;
         }
     }
-    for (c, g) in current.groups.iter().enumerate() {
+    for (c, g) in current_groups.iter().enumerate() {
         if g_claimed.contains_key(&c) {
             continue;
         }
-        let name = format!("group {:?}", s(g, "displayName").unwrap_or_default());
-        if cur_group_key[c].0.is_none() && !options.manage_orphans {
+        let name = format!("group {:?}", g.name.as_deref().unwrap_or_default());
+        if current_groups[c].ext.is_none() && !options.manage_orphans {
             report.add(
                 "orphan_groups",
                 RiskLevel::Info,
@@ -983,7 +733,7 @@ pub fn plan(profile: &Profile, desired: &Resources, current: &Resources, options
         if truncated {
             continue;
         }
-        let Some(id) = s(g, "id") else { continue };
+        let Some(id) = g.id.as_deref() else { continue };
         report.add(
             "managed_team_group",
             RiskLevel::Warning,

@@ -14,7 +14,7 @@ pub struct Resources {
 }
 
 /// A group by its schemas or `meta.resourceType`; anything else is a user.
-fn is_group(v: &Value) -> bool {
+pub(super) fn is_group(v: &Value) -> bool {
     v.get("meta").and_then(|m| m.get("resourceType")).and_then(Value::as_str) == Some("Group")
         || v.get("schemas").and_then(Value::as_array).is_some_and(|s| s.iter().any(|u| u == GROUP_URN))
 }

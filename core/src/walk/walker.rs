@@ -215,6 +215,23 @@ impl<'p, 'de> Walker<'p, 'de> {
         &rules::RFC_A_003
     }
 
+    /// A value of the wrong JSON type: reference §11 names the Atlassian rule for a string
+    /// userName (ATL-U-001), an emails array (ATL-U-002) and a boolean active (ATL-U-017).
+    fn type_rule(&self, attr: &Attribute, top: bool) -> &'static Rule {
+        if self.atlassian_user() && top {
+            if attr.is("userName") {
+                return &rules::ATL_U_001;
+            }
+            if attr.is("emails") {
+                return &rules::ATL_U_002;
+            }
+            if attr.is("active") {
+                return &rules::ATL_U_017;
+            }
+        }
+        &rules::RFC_T_001
+    }
+
     fn boolean_string_rule(&self, attr: &Attribute, top: bool) -> &'static Rule {
         if self.atlassian_user() && top && attr.is("active") { &rules::ATL_U_017 } else { &rules::RFC_T_002 }
     }
@@ -223,6 +240,7 @@ impl<'p, 'de> Walker<'p, 'de> {
         match parent {
             Some(p) if self.atlassian_user() && p.is("emails") => &rules::ATL_U_005,
             Some(p) if self.atlassian_user() && p.is("phoneNumbers") => &rules::ATL_U_014,
+            Some(p) if self.atlassian_user() && p.is("photos") => &rules::ATL_U_024,
             _ => &rules::RFC_V_001,
         }
     }
@@ -421,11 +439,12 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, 'de, '_> {
 
 impl<'de> ValueSeed<'_, '_, 'de, '_> {
     fn wrong_type(self, got: &str) -> Summary<'de> {
+        let rule = self.w.type_rule(self.ctx.attr, self.ctx.top && !self.ctx.element);
         if self.w.issues.has_room(Severity::Error) {
             let detail = format!("{} must be {}, got {got}", self.ctx.loc.path(), self.ctx.expected());
-            self.w.issue(Severity::Error, &rules::RFC_T_001, self.ctx.loc, detail);
+            self.w.issue(Severity::Error, rule, self.ctx.loc, detail);
         } else {
-            self.w.issues.count_omitted(Severity::Error, &rules::RFC_T_001);
+            self.w.issues.count_omitted(Severity::Error, rule);
         }
         // A wrongly typed value is still a value: a required attribute is not also "missing".
         Summary { present: true, ..Summary::default() }

@@ -39,6 +39,7 @@ const KEYS: &[(&str, &[&str])] = &[
             "details?",
             "omitted?",
             "sent_status?",
+            "statuses?",
         ],
     ),
     ("patch", &["name", "config?", "resource_type", "resource", "patch", "expect"]),

@@ -13,6 +13,7 @@ pub(super) struct MultiValued<'de> {
     first_primary_value: Option<Cow<'de, str>>,
     atlassian_emails: bool,
     atlassian_members: bool,
+    atlassian_photos: bool,
     /// The per-value issues of the email and member rules, reported after the whole attribute
     /// (and after "exactly one primary"), as they always have been; capped like the report.
     later: Issues,
@@ -29,6 +30,7 @@ impl<'de> MultiValued<'de> {
             second_primary: None,
             first_primary_value: None,
             atlassian_emails: w.atlassian_user() && ctx.top && attr.is("emails"),
+            atlassian_photos: w.atlassian_user() && ctx.top && attr.is("photos"),
             atlassian_members: w.profile.is_atlassian()
                 && w.rt.kind == ResourceKind::Group
                 && ctx.top
@@ -48,6 +50,9 @@ impl<'de> MultiValued<'de> {
             } else if self.primaries == 2 {
                 self.second_primary = Some(i);
             }
+        }
+        if self.atlassian_photos && e.kind.is_none() {
+            super::super::photos::missing_type(w, loc);
         }
         if !(self.atlassian_members || self.atlassian_emails) {
             return;
@@ -91,6 +96,17 @@ impl<'de> MultiValued<'de> {
                 );
                 w.issue(Severity::Error, &rules::ATL_U_003, ctx.loc, detail);
             }
+        } else if let Some(second) = self.second_primary
+            && self.atlassian_photos
+        {
+            super::super::photos::second_primary(w, &ctx.loc.index(second), self.primaries);
+        } else if let Some(second) = self.second_primary
+            && w.atlassian_user()
+            && ctx.top
+            && attr.is("phoneNumbers")
+        {
+            let detail = format!("phoneNumbers has {} values marked primary; at most one may be", self.primaries);
+            w.issue(Severity::Error, &rules::ATL_U_014, &ctx.loc.index(second), detail);
         } else if let Some(second) = self.second_primary {
             let loc = ctx.loc.index(second);
             let detail = format!("{} has {} values marked primary; at most one may be", attr.name, self.primaries);

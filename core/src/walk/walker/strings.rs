@@ -32,6 +32,9 @@ pub(super) fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     if w.atlassian_user() && ctx.top && attr.is("preferredLanguage") {
         language_rule(w, ctx, s);
     }
+    if w.atlassian_user() && attr.is("value") && ctx.parent.is_some_and(|p| p.is("photos")) {
+        super::super::photos::url_rule(w, ctx.loc, s);
+    }
     if w.atlassian_user() && attr.is("value") && ctx.parent.is_some_and(|p| p.is("emails")) {
         if let Err(e) = email::parse(s) {
             w.issue(Severity::Error, &rules::ATL_U_004, ctx.loc, format!("{s:?} is not a valid email address: {e}"));
@@ -45,17 +48,20 @@ pub(super) fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     }
 }
 
-/// The canonical IANA names (CLDR), from ICU4X's data.
+/// The names on Atlassian's time zone list (CLDR's canonical region-based ids and UTC), from
+/// ICU4X's data.
 static CANONICAL_ZONES: std::sync::LazyLock<rustc_hash::FxHashSet<String>> = std::sync::LazyLock::new(|| {
     icu_time::zone::iana::IanaParserExtended::new()
         .iter_all()
-        .filter(|z| z.normalized == z.canonical)
+        .filter(|z| z.normalized == z.canonical && crate::normalize::timezone::is_on_atlassian_list(z.canonical))
         .map(|z| z.canonical.to_string())
+        .chain(["UTC".to_string()])
         .collect()
 });
 
-/// ATL-U-012: an IANA time zone name in its canonical form (legacy names and Windows ids are
-/// rewritten in lenient mode).
+/// ATL-U-012: a time zone on Atlassian's list, a canonical region-based IANA name or UTC
+/// (legacy names, `Etc/UTC`, `GMT` and Windows ids are rewritten in lenient mode); Atlassian
+/// silently ignores any other value.
 fn timezone_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     // Connectors nearly always send a canonical name: one set lookup instead of a parse.
     if CANONICAL_ZONES.contains(s) {
@@ -64,11 +70,17 @@ fn timezone_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     match crate::normalize::timezone::normalize_timezone(s) {
         Ok(tz) if tz.canonical == s => {}
         Ok(tz) => {
-            let detail = format!("{s:?} is written {:?} in Atlassian's (IANA) form", tz.canonical);
+            let detail = format!(
+                "{s:?} is not on Atlassian's time zone list, so Atlassian would silently ignore it; it is written {:?}",
+                tz.canonical
+            );
             let fix = Fix::Replace { pointer: ctx.loc.pointer(), value: Value::String(tz.canonical) };
             fix_or_warn(w, &rules::ATL_U_012, ctx, detail, fix);
         }
-        Err(e) => w.issue(Severity::Warning, &rules::ATL_U_012, ctx.loc, e.to_string()),
+        Err(e) => {
+            let detail = format!("{e}; Atlassian accepts a time zone not on its list and silently ignores it");
+            w.issue(Severity::Warning, &rules::ATL_U_012, ctx.loc, detail)
+        }
     }
 }
 
