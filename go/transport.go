@@ -303,7 +303,7 @@ func (t *RoundTripper) scimPath(u *url.URL) (string, error) {
 	if t.baseErr != nil {
 		return "", t.baseErr
 	}
-	if !strings.EqualFold(u.Scheme, t.base.Scheme) || !strings.EqualFold(u.Host, t.base.Host) {
+	if !strings.EqualFold(u.Scheme, t.base.Scheme) || !sameHost(u, t.base) {
 		return "", nil
 	}
 	basePath := strings.TrimRight(t.base.EscapedPath(), "/")
@@ -319,6 +319,25 @@ func (t *RoundTripper) scimPath(u *url.URL) (string, error) {
 		rel += "?" + u.RawQuery
 	}
 	return rel, nil
+}
+
+// sameHost compares two URLs' hosts ignoring case, a default port written out or left off
+// ("https://host:443" is "https://host"): a BaseURL that spells the port differently from the
+// request URLs must not let every request through unchecked.
+func sameHost(u, base *url.URL) bool {
+	port := func(v *url.URL) string {
+		if p := v.Port(); p != "" {
+			return p
+		}
+		switch strings.ToLower(v.Scheme) {
+		case "http":
+			return "80"
+		case "https":
+			return "443"
+		}
+		return ""
+	}
+	return strings.EqualFold(u.Hostname(), base.Hostname()) && port(u) == port(base)
 }
 
 func resourcePath(path string) string {

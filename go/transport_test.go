@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -287,5 +288,25 @@ func TestRoundTripperLeavesTheCallersRequestAlone(t *testing.T) {
 	answered, err := ex.Response()
 	if err != nil || answered.Kind != ResponseSuccess || answered.Status != http.StatusCreated {
 		t.Errorf("response %+v, %v", answered, err)
+	}
+}
+
+func TestRoundTripperTakesADefaultPortAsTheSameHost(t *testing.T) {
+	// A BaseURL that spells the default port out (or leaves it off) must still see the requests
+	// written the other way; otherwise every request would pass through unchecked.
+	for _, base := range []string{"https://api.example.com:443/scim/directory/d1", "https://API.example.com/scim/directory/d1"} {
+		rt := &RoundTripper{BaseURL: base}
+		for _, raw := range []string{"https://api.example.com/scim/directory/d1/Users", "https://api.example.com:443/scim/directory/d1/Users"} {
+			u, _ := url.Parse(raw)
+			if got, err := rt.scimPath(u); err != nil || got != "/Users" {
+				t.Errorf("base %s, %s: got %q, %v; want /Users", base, raw, got, err)
+			}
+		}
+		for _, raw := range []string{"https://api.example.com:8443/scim/directory/d1/Users", "http://api.example.com:443/scim/directory/d1/Users"} {
+			u, _ := url.Parse(raw)
+			if got, err := rt.scimPath(u); err != nil || got != "" {
+				t.Errorf("base %s, %s: got %q, %v; want outside", base, raw, got, err)
+			}
+		}
 	}
 }

@@ -31,7 +31,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from atlscim._native import Exchange, Profile, Report, Verdict, _Checkpoint
 from atlscim.errors import ScimError
@@ -40,6 +40,24 @@ __all__ = ["Exchange", "OnInvalid", "Preflight", "Verdict"]
 
 OnInvalid = Literal["raise", "log", "send"]
 logger = logging.getLogger("atlscim")
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(parts: SplitResult) -> tuple[str, str, str, int | None] | None:
+    """Scheme, user info, host and port as a request reaches them: ``https://host:443`` and
+    ``https://host`` are one origin (httpx drops a default port from the URLs it sends), hosts
+    compare ignoring case. None for a port that is not a number."""
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if port is None:
+        port = _DEFAULT_PORTS.get(scheme)
+    userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
+    return (scheme, userinfo, (parts.hostname or "").lower(), port)
 
 
 class Preflight:
@@ -65,7 +83,10 @@ class Preflight:
         self.profile = profile if profile is not None else Profile()
         self.base_url = base_url
         self._prefix = base_url.rstrip("/")
-        self._origin = (base.scheme.lower(), base.netloc.lower())
+        origin = _origin(base)
+        if origin is None:
+            raise ValueError(f"base_url has an invalid port: {base_url!r}")
+        self._origin = origin
         self._base_path = base.path.rstrip("/")
         self.on_invalid: OnInvalid = on_invalid
         self.send_normalized = send_normalized
@@ -89,7 +110,7 @@ class Preflight:
     def _parsed_scim_path(self, url: str) -> str | None:
         # A URL that does not start with base_url as written (another case, a default port...).
         parts = urlsplit(url)
-        if (parts.scheme.lower(), parts.netloc.lower()) != self._origin:
+        if _origin(parts) != self._origin:
             return None
         path = parts.path
         if path != self._base_path and not path.startswith(self._base_path + "/"):

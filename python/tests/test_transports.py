@@ -333,3 +333,24 @@ def test_an_httpx_url_of_an_unknown_layout_is_read_through_its_text() -> None:
 
     p = Preflight(profile=None, base_url="https://api.example.com/scim/directory/d1")
     assert p.checkpoint.scim_path(Url()) == "/Users/u1?x=1"
+
+
+@pytest.mark.parametrize("base", ["https://api.example.com:443/scim/directory/d1", "https://api.example.com/scim/directory/d1"])
+def test_a_default_port_is_the_same_origin(base: str) -> None:
+    # httpx drops ":443" from the URLs it sends: a base_url that spells the default port out must
+    # still see them (it once let every request through unchecked), and the other way round.
+    from atlscim.preflight import Preflight
+
+    p = Preflight(profile=None, base_url=base)
+    for url in ("https://api.example.com/scim/directory/d1/Users", "https://api.example.com:443/scim/directory/d1/Users"):
+        assert p.scim_path(url) == "/Users", url
+        assert p.scim_path(httpx.URL(url)) == "/Users", url
+    for outside in ("https://api.example.com:8443/scim/directory/d1/Users", "http://api.example.com:443/scim/directory/d1/Users"):
+        assert p.scim_path(outside) is None, outside
+
+
+def test_a_base_url_with_a_port_that_is_not_a_number_is_refused() -> None:
+    from atlscim.preflight import Preflight
+
+    with pytest.raises(ValueError, match="invalid port"):
+        Preflight(profile=None, base_url="https://api.example.com:https/scim")
