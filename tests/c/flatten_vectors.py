@@ -372,10 +372,10 @@ KEYS = {
 }
 
 
-def shape_problems(shape, value):
+def shape_problems(shape, value, table=None):
     if not isinstance(value, Members):
         return [f"{shape} must be an object"]
-    keys = KEYS[shape]
+    keys = (table or KEYS)[shape]
     known = {k.rstrip("?") for k in keys}
     out = [f"{shape}: unknown key {k!r} (a misspelling?)" for k, _ in value if k not in known]
     return out + [f"{shape}: {k} is missing" for k in keys if not k.endswith("?") and not has(value, k)]
