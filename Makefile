@@ -22,6 +22,8 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 test-rust:
+	python3 scripts/check-layers.py --self-test
+	python3 scripts/check-layers.py
 	$(CARGO) test --workspace --exclude atlscim-python
 	bash scripts/test-vector-runners.sh rust
 

@@ -17,12 +17,12 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde_json::Value;
 
 use crate::check::Facts;
-use crate::check::loc::Loc;
 use crate::profile::{self, Profile};
 use crate::report::{Issue, Report, Severity};
 use crate::request::{Body, Endpoint, Method, Request};
 use crate::rules::{self, Rule};
 use crate::schema::ResourceKind;
+use crate::walk::loc::Loc;
 
 /// Totals over a batch.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -25,8 +25,11 @@
 //! Bindings (Python, C, Go) and the `atlscim` CLI wrap this crate and hold no SCIM logic of their
 //! own.
 
+#![warn(clippy::too_many_lines)]
+
 pub mod batch;
 pub mod credential;
+mod dates;
 pub mod directory;
 pub mod email;
 pub mod filter;
@@ -39,21 +42,27 @@ pub mod request;
 pub mod response;
 pub mod rules;
 pub mod schema;
+// Allowlisted while another helper (i15-rest) owns core/src/sync/ (issue 12): the lead removes
+// this allow once plan.rs and executor.rs have no function over 100 lines.
+#[allow(clippy::too_many_lines)]
 pub mod sync;
 pub mod syntax;
 
 mod check;
+mod normalize;
+mod suggest;
+mod walk;
 
 pub use batch::{Batch, BatchSummary};
-pub use check::is_xsd_datetime;
 pub use credential::{KeyExpiry, KeyState, key_expiry};
+pub use dates::is_xsd_datetime;
 pub use directory::Directory;
 pub use mapping::{Mapping, MappingError};
 pub use profile::{ConfigError, DeleteSemantics, Limits, Profile, ProfileKind, VerifiedDomain};
-pub use report::{Issue, Report, Severity};
+pub use report::{Issue, Report};
 pub use request::{Body, Endpoint, Method, Request};
 pub use response::{Response, ResponseKind, classify_response};
-pub use rules::{RULES, Rule};
+pub use rules::{RULES, Rule, Severity};
 pub use syntax::JsonSyntaxError;
 
 // The README's Rust example runs as a doctest, so it cannot go stale (ffi/tests/repository.rs

@@ -10,33 +10,12 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
 
-use crate::check::fix;
-use crate::check::fix::Fixes;
 use crate::request::Body;
 use crate::rules::Rule;
+pub use crate::rules::Severity;
 use crate::schema::ERROR_URN;
-
-/// How serious an issue is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// A lenient fix atlscim applied to `normalized`.
-    Info,
-    /// Accepted, but something is ignored, lost or harmful.
-    Warning,
-    /// Atlassian (or any RFC 7644 server) would reject the request.
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
+use crate::walk::fix;
+use crate::walk::fix::Fixes;
 
 /// One finding, located in the body.
 #[derive(Debug, Clone, PartialEq, Eq)]

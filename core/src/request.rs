@@ -117,7 +117,7 @@ impl<'a> Endpoint<'a> {
 
     /// The query string's parameters, percent-decoded (`+` read as a space), in order.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
-        self.query.map(crate::check::request_kinds::query_pairs).unwrap_or_default()
+        self.query.map(query_pairs).unwrap_or_default()
     }
 }
 
@@ -129,6 +129,43 @@ fn resource_kind(segment: &str) -> Option<ResourceKind> {
     } else {
         None
     }
+}
+
+/// `a=1&b=x%20y` → [("a", "1"), ("b", "x y")], percent-decoded, `+` read as a space.
+pub(crate) fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
+                match hex.and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -158,5 +195,15 @@ mod tests {
         assert_eq!(Method::parse_ignoring_case("patch"), Some(Method::Patch));
         assert_eq!(Method::parse("FETCH"), None);
         assert_eq!(Method::parse_ignoring_case("FETCH"), None);
+    }
+
+    #[test]
+    fn decodes_queries() {
+        assert_eq!(
+            query_pairs("filter=userName%20eq%20%22a%40b.c%22&count=10"),
+            vec![("filter".to_string(), "userName eq \"a@b.c\"".to_string()), ("count".to_string(), "10".to_string())]
+        );
+        assert_eq!(percent_decode("a+b%2"), "a b%2");
+        assert_eq!(percent_decode("%zz"), "%zz");
     }
 }

@@ -9,7 +9,27 @@
 
 use serde::Serialize;
 
-use crate::report::Severity;
+/// How serious an issue is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// A lenient fix atlscim applied to `normalized`.
+    Info,
+    /// Accepted, but something is ignored, lost or harmful.
+    Warning,
+    /// Atlassian (or any RFC 7644 server) would reject the request.
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
 
 /// One rule. Issues point at their rule; the rule's status and scimType are what an issue reports
 /// when it is an error.

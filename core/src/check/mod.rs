@@ -1,22 +1,17 @@
 //! `check`: a request in, a [`Report`] out.
 //!
 //! The request's method and path pick what is checked; a resource body (POST and PUT on /Users
-//! and /Groups) is walked once against the profile's schemas ([`walk`]); then the rules that need
+//! and /Groups) is walked once against the profile's schemas ([`crate::walk`]); then the rules that need
 //! the whole resource run on what the walk gathered (the schemas listed against the extensions
 //! used, department and organization placement, what a PUT would clear). Lenient fixes are
 //! applied to a copy of the body only when there are any.
 
 mod base_url;
 mod compact_size;
-pub(crate) mod fix;
-mod groups;
-pub(crate) mod loc;
 mod nesting;
-mod photos;
 pub(crate) mod request_kinds;
 mod state;
 mod unmanaged;
-pub(crate) mod walk;
 
 use serde::Deserializer;
 use serde_json::Value;
@@ -26,12 +21,11 @@ use crate::report::{Issue, Issues, Report, Severity};
 use crate::request::{Body, Endpoint, Method, Request};
 use crate::rules::{self, Rule};
 use crate::schema::{self, Mutability, ResourceKind};
+use crate::walk::fix::{Fix, Fixes};
+use crate::walk::groups;
+use crate::walk::loc::Loc;
+use crate::walk::walker::Walker;
 use compact_size::{Budget, Measured};
-use fix::{Fix, Fixes};
-use loc::Loc;
-use walk::Walker;
-
-pub use walk::is_xsd_datetime;
 
 /// What a resource request does to the resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -458,8 +452,8 @@ pub(crate) fn names_overwritten(display: &str, given: Option<&str>, family: Opti
     if plainly_joined || (given.is_none() && family.is_none()) {
         return None;
     }
-    let r = crate::mapping::reconcile_name(Some(display), given, family);
-    if !matches!(r.outcome, crate::mapping::NameOutcome::NamesOverwritten { .. }) {
+    let r = crate::normalize::name::reconcile_name(Some(display), given, family);
+    if !matches!(r.outcome, crate::normalize::name::NameOutcome::NamesOverwritten { .. }) {
         return None;
     }
     Some(format!(

@@ -15,9 +15,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::{Map, Number, Value};
 
 use super::issue;
-use super::loc::Loc;
 use crate::report::{Issue, Severity};
 use crate::rules;
+use crate::walk::loc::Loc;
 
 /// Reads a value from `de`, refusing containers nested deeper than `max_depth` (the root
 /// container is level 1). On `Err`, the issue is set when the depth limit stopped the read; a

@@ -2,16 +2,16 @@
 
 use serde_json::Value;
 
-use super::fix::{Fix, Fixes};
-use super::loc::Loc;
 use super::nesting;
 use super::{issue, single, single_issue};
 use crate::filter::{self, CompValue, CompareOp, Filter};
 use crate::profile::Profile;
 use crate::report::{Report, Severity};
-use crate::request::{Body, Endpoint};
+use crate::request::{Body, Endpoint, query_pairs};
 use crate::rules;
 use crate::schema::ResourceKind;
+use crate::walk::fix::{Fix, Fixes};
+use crate::walk::loc::Loc;
 
 /// Atlassian's page size (its KB: 100 results per page).
 const MAX_COUNT: u64 = 100;
@@ -230,56 +230,4 @@ fn atlassian_filter(f: &Filter, kind: ResourceKind) -> bool {
         ResourceKind::Group => &["displayName"],
     };
     allowed.iter().any(|a| a.eq_ignore_ascii_case(&path.attr))
-}
-
-/// `a=1&b=x%20y` → [("a", "1"), ("b", "x y")], percent-decoded, `+` read as a space.
-pub(crate) fn query_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
-                match hex.and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 3;
-                        continue;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decodes_queries() {
-        assert_eq!(
-            query_pairs("filter=userName%20eq%20%22a%40b.c%22&count=10"),
-            vec![("filter".to_string(), "userName eq \"a@b.c\"".to_string()), ("count".to_string(), "10".to_string())]
-        );
-        assert_eq!(percent_decode("a+b%2"), "a b%2");
-        assert_eq!(percent_decode("%zz"), "%zz");
-    }
 }

@@ -9,12 +9,12 @@
 
 use serde_json::Value;
 
-use super::loc::Loc;
 use super::{issue, names_overwritten, primary_email_of, string_of};
 use crate::profile::{self, Profile};
 use crate::report::{Issues, Severity};
 use crate::rules::{self, Rule};
 use crate::schema::{ResourceKind, USER_URN};
+use crate::walk::loc::Loc;
 
 /// The index of the last operation of `message` that writes one of `names` (a top-level
 /// attribute of the core schema), and the key `Operations` is written with.

@@ -242,6 +242,6 @@ impl Profile {
             checked.apply_fixes(&mut group);
         }
         issues.extend(checked.issues);
-        (group, Report::new(issues, crate::check::fix::Fixes::default(), true))
+        (group, Report::new(issues, crate::walk::fix::Fixes::default(), true))
     }
 }

@@ -23,17 +23,15 @@
 //!   display name overwrites first and last name ([`name`] explains the rule and why every part of
 //!   atlscim must share it).
 
-mod email;
 mod group;
-pub mod locale;
-pub mod name;
 mod presets;
 pub mod spec;
-pub mod timezone;
+mod target;
 mod user;
 mod value_map;
 
-pub use email::{NormalizedEmail, normalize_email};
+pub use crate::normalize::email::{NormalizedEmail, normalize_email};
+pub use crate::normalize::{locale, name, timezone};
 pub use locale::{
     ATLASSIAN_LANGUAGES, AcceptLanguage, AcceptLanguageError, AcceptLanguageErrorKind, LanguageRange, LanguageTag,
     LocaleError, nearest_atlassian_language, normalize_locale, parse_accept_language,

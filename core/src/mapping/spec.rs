@@ -44,8 +44,9 @@ use std::sync::{Arc, LazyLock};
 use serde_json::{Map, Value};
 
 use super::presets::{self, PRESETS};
+use super::target::TargetPath;
 use super::value_map::{self, PRESET_VALUE_MAPS, ValueMap};
-use crate::schema::{self, AttrType, Attribute, Mutability};
+use crate::suggest::closest;
 
 /// A mapping that could not be loaded, naming the offending entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,284 +309,6 @@ impl Expr {
             Expr::Apply(_, inner) | Expr::Map(_, inner) => inner.sources(out),
         }
     }
-}
-
-/// Where in a SCIM User a mapping entry writes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Target {
-    /// A top-level attribute: `title`, `active`, `externalId`.
-    Attr { name: String },
-    /// A sub-attribute of a singular complex attribute: `name.givenName`.
-    Sub { parent: String, sub: String },
-    /// The `value` of the element of a multi-valued attribute with a given type:
-    /// `emails[type eq "work"].value`.
-    Typed { parent: String, kind: String, sub: String },
-    /// An extension attribute: `urn:…:enterprise:2.0:User:department`.
-    Ext { urn: String, name: String },
-}
-
-/// A parsed target with the type of value it takes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct TargetPath {
-    pub text: String,
-    pub target: Target,
-    pub ty: AttrType,
-}
-
-impl TargetPath {
-    /// A key that is the same for two ways of writing one target (case, spacing).
-    fn key(&self) -> String {
-        match &self.target {
-            Target::Attr { name } => name.to_ascii_lowercase(),
-            Target::Sub { parent, sub } => format!("{parent}.{sub}").to_ascii_lowercase(),
-            Target::Typed { parent, kind, sub } => format!("{parent}[{kind}].{sub}").to_ascii_lowercase(),
-            Target::Ext { urn, name } => format!("{urn}:{name}").to_ascii_lowercase(),
-        }
-    }
-
-    pub(crate) fn parse(text: &str) -> Result<TargetPath, String> {
-        let t = text.trim();
-        if t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")) {
-            return Self::parse_extension(text, t);
-        }
-        let user = user_attribute;
-        let (head, filter, sub) = split_target(t)?;
-        let attr = user(head).ok_or_else(|| unknown_attribute(head))?;
-        writable(attr, text)?;
-        match (filter, sub) {
-            (None, None) => {
-                if attr.ty == AttrType::Complex || attr.multi_valued {
-                    let example = if attr.multi_valued {
-                        format!("{}[type eq \"work\"].value", attr.name)
-                    } else {
-                        format!("{}.{}", attr.name, attr.sub_attributes.first().map_or("", |a| a.name.as_str()))
-                    };
-                    return Err(format!("{} is {}; map its parts, e.g. {example}", attr.name, describe(attr)));
-                }
-                Ok(TargetPath { text: text.to_string(), target: Target::Attr { name: attr.name.clone() }, ty: attr.ty })
-            }
-            (None, Some(sub)) => {
-                if attr.multi_valued {
-                    return Err(format!(
-                        "{} is multi-valued; pick the element by type, e.g. {}[type eq \"work\"].{sub}",
-                        attr.name, attr.name
-                    ));
-                }
-                let s = sub_attribute(attr, sub)?;
-                writable(s, text)?;
-                Ok(TargetPath {
-                    text: text.to_string(),
-                    target: Target::Sub { parent: attr.name.clone(), sub: s.name.clone() },
-                    ty: s.ty,
-                })
-            }
-            (Some(kind), sub) => {
-                if !attr.multi_valued || attr.sub_attribute("type").is_none() {
-                    return Err(format!("{} has no elements to pick by type", attr.name));
-                }
-                let sub = sub.ok_or_else(|| format!("say which part of the element to set, e.g. {t}.value"))?;
-                let s = sub_attribute(attr, sub)?;
-                if s.is("type") || s.is("primary") {
-                    return Err(format!(
-                        "{}[type eq \"{kind}\"].{}: type and primary are set by atlscim (the first email is primary)",
-                        attr.name, s.name
-                    ));
-                }
-                Ok(TargetPath {
-                    text: text.to_string(),
-                    target: Target::Typed { parent: attr.name.clone(), kind: kind.to_string(), sub: s.name.clone() },
-                    ty: s.ty,
-                })
-            }
-        }
-    }
-
-    fn parse_extension(text: &str, t: &str) -> Result<TargetPath, String> {
-        let prefixed = |e: &&schema::Schema| {
-            t.len() > e.id.len() + 1
-                && t.is_char_boundary(e.id.len())
-                && t[..e.id.len()].eq_ignore_ascii_case(&e.id)
-                && t.as_bytes()[e.id.len()] == b':'
-        };
-        let ext = user_extensions().find(prefixed).ok_or_else(|| {
-            let urns: Vec<&str> = user_extensions().map(|e| e.id.as_str()).collect();
-            format!(
-                "{t:?} does not start with a User extension URN followed by ':' and an attribute ({})",
-                urns.join(", ")
-            )
-        })?;
-        let name = &t[ext.id.len() + 1..];
-        // Atlassian's version of the extension first, then the RFC's (whose extra attributes the
-        // check reports as unsupported).
-        let found = schema::ATLASSIAN
-            .user
-            .extension(&ext.id)
-            .and_then(|e| e.attribute(name))
-            .or_else(|| schema::RFC.user.extension(&ext.id).and_then(|e| e.attribute(name)));
-        let attr = found.ok_or_else(|| {
-            let names: Vec<&str> = ext.attributes.iter().map(|a| a.name.as_str()).collect();
-            format!("{} has no attribute {name:?}; it has {}", ext.id, names.join(", "))
-        })?;
-        writable(attr, text)?;
-        if attr.ty == AttrType::Complex || attr.multi_valued {
-            return Err(format!("{}:{} is {}; atlscim maps simple attributes only", ext.id, attr.name, describe(attr)));
-        }
-        Ok(TargetPath {
-            text: text.to_string(),
-            target: Target::Ext { urn: ext.id.clone(), name: attr.name.clone() },
-            ty: attr.ty,
-        })
-    }
-
-    /// The SCIM path of the attribute in the produced user (`emails[0].value`).
-    pub(crate) fn scim_path(&self, index: usize) -> String {
-        match &self.target {
-            Target::Attr { name } => name.clone(),
-            Target::Sub { parent, sub } => format!("{parent}.{sub}"),
-            Target::Typed { parent, sub, .. } => format!("{parent}[{index}].{sub}"),
-            Target::Ext { urn, name } => format!("{urn}:{name}"),
-        }
-    }
-
-    /// The RFC 6901 pointer of the attribute in the produced user (`/emails/0/value`).
-    pub(crate) fn pointer(&self, index: usize) -> String {
-        match &self.target {
-            Target::Attr { name } => format!("/{name}"),
-            Target::Sub { parent, sub } => format!("/{parent}/{sub}"),
-            Target::Typed { parent, sub, .. } => format!("/{parent}/{index}/{sub}"),
-            Target::Ext { urn, name } => format!("/{}/{name}", urn.replace('~', "~0").replace('/', "~1")),
-        }
-    }
-}
-
-/// `head`, an optional `type eq "x"` filter value, and an optional sub-attribute.
-fn split_target(t: &str) -> Result<(&str, Option<&str>, Option<&str>), String> {
-    let (head, rest) = match t.find(['[', '.']) {
-        Some(i) => (&t[..i], &t[i..]),
-        None => (t, ""),
-    };
-    if head.is_empty() {
-        return Err(format!("{t:?} does not start with an attribute name"));
-    }
-    let (filter, rest) = match rest.strip_prefix('[') {
-        Some(r) => {
-            let end = r.find(']').ok_or_else(|| format!("{t:?}: [ is not closed"))?;
-            (Some(type_filter(&r[..end]).ok_or_else(|| {
-                format!("{t:?}: the only filter a target can have is [type eq \"…\"], e.g. emails[type eq \"work\"].value")
-            })?), &r[end + 1..])
-        }
-        None => (None, rest),
-    };
-    let sub = match rest {
-        "" => None,
-        r => match r.strip_prefix('.') {
-            Some(s) if !s.is_empty() && !s.contains(['.', '[']) => Some(s),
-            _ => return Err(format!("{t:?}: expected at most one '.sub' after the attribute")),
-        },
-    };
-    Ok((head, filter, sub))
-}
-
-/// The value of `type eq "x"` (any spacing and case of `type` and `eq`).
-fn type_filter(f: &str) -> Option<&str> {
-    let mut it = f.trim().splitn(3, char::is_whitespace);
-    let (attr, op, value) = (it.next()?, it.next()?, it.next()?.trim());
-    let value = value.strip_prefix('"')?.strip_suffix('"')?;
-    (attr.eq_ignore_ascii_case("type") && op.eq_ignore_ascii_case("eq") && !value.is_empty() && !value.contains('"'))
-        .then_some(value)
-}
-
-fn describe(attr: &Attribute) -> &'static str {
-    match (attr.multi_valued, attr.ty == AttrType::Complex) {
-        (true, true) => "multi-valued and complex",
-        (true, false) => "multi-valued",
-        _ => "complex",
-    }
-}
-
-fn writable(attr: &Attribute, text: &str) -> Result<(), String> {
-    if attr.mutability == Mutability::ReadOnly {
-        return Err(format!("{text:?}: {} is read-only; Atlassian sets it and ignores what a client sends", attr.name));
-    }
-    Ok(())
-}
-
-fn sub_attribute<'a>(attr: &'a Attribute, sub: &str) -> Result<&'a Attribute, String> {
-    attr.sub_attribute(sub).ok_or_else(|| {
-        let names: Vec<&str> = attr.sub_attributes.iter().map(|a| a.name.as_str()).collect();
-        let mut msg = format!("{} has no sub-attribute {sub:?}; it has {}", attr.name, names.join(", "));
-        if let Some(s) = closest(sub, names.iter().copied()) {
-            msg.push_str(&format!(" (did you mean {s}?)"));
-        }
-        msg
-    })
-}
-
-/// A core or common User attribute, from Atlassian's schema or, failing that, the RFC's (so that
-/// attributes Atlassian does not store can still be mapped and then reported by the check).
-fn user_attribute(name: &str) -> Option<&'static Attribute> {
-    schema::ATLASSIAN.user.attribute(name).or_else(|| schema::RFC.user.attribute(name))
-}
-
-fn user_extensions() -> impl Iterator<Item = &'static schema::Schema> {
-    schema::ATLASSIAN
-        .user
-        .extensions
-        .iter()
-        .chain(schema::RFC.user.extensions.iter().filter(|e| schema::ATLASSIAN.user.extension(&e.id).is_none()))
-}
-
-fn unknown_attribute(name: &str) -> String {
-    let names = schema::RFC.user.core.attributes.iter().chain(schema::RFC.user.common.iter()).map(|a| a.name.as_str());
-    let mut msg = format!("{name:?} is not a SCIM User attribute");
-    if let Some(s) = closest(name, names) {
-        msg.push_str(&format!(" (did you mean {s}?)"));
-    }
-    msg
-}
-
-/// Optimal string alignment distance, giving up (returning `limit + 1`) once it must exceed `limit`.
-pub(crate) fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > limit {
-        return limit + 1;
-    }
-    let width = b.len() + 1;
-    let mut rows = vec![vec![0usize; width]; 3];
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
-        rows[cur][0] = i;
-        let mut row_min = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[prev][j] + 1).min(rows[cur][j - 1] + 1).min(rows[prev][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[prev2][j - 2] + 1);
-            }
-            rows[cur][j] = d;
-            row_min = row_min.min(d);
-        }
-        if row_min > limit {
-            return limit + 1;
-        }
-    }
-    rows[a.len() % 3][b.len()]
-}
-
-/// The candidate a small typo away from `word`, ignoring case (a mapping's own keys and names:
-/// a typo in a config is worth a guess; a time zone is not).
-pub(crate) fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = word.to_ascii_lowercase();
-    let budget = (lower.len() / 4).clamp(1, 3);
-    candidates
-        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase(), budget), c))
-        .filter(|(d, _)| *d <= budget)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -861,15 +584,6 @@ fn parse_entry(i: usize, item: &Value, maps: &[Arc<ValueMap>]) -> Result<(Target
 #[cfg(test)]
 mod tests {
     #[test]
-    fn edit_distance_counts_transpositions() {
-        use super::edit_distance;
-        assert_eq!(edit_distance("abc", "abc", 2), 0);
-        assert_eq!(edit_distance("abc", "acb", 2), 1);
-        assert_eq!(edit_distance("kitten", "sitting", 3), 3);
-        assert_eq!(edit_distance("a", "abcdef", 2), 3);
-    }
-
-    #[test]
     fn load_takes_a_preset_name_or_json() {
         assert!(matches!(Mapping::load(" okta"), Ok(std::borrow::Cow::Borrowed(_))));
         let custom = Mapping::load(r#"{"attributes": [{"target": "userName", "from": "login"}]}"#);
@@ -879,6 +593,8 @@ mod tests {
     }
 
     use super::*;
+    use crate::mapping::target::Target;
+    use crate::schema;
     use serde_json::json;
 
     #[test]

@@ -10,7 +10,8 @@ use serde_json::{Map, Value};
 
 use super::locale::{ATLASSIAN_LANGUAGES, nearest_atlassian_language, parse_accept_language};
 use super::name::{NameOutcome, collapse_whitespace, join_display_name, reconcile_name, split_display_name};
-use super::spec::{Entry, Expr, Mapping, SourcePath, Step, Target, TargetPath, Transform};
+use super::spec::{Entry, Expr, Mapping, SourcePath, Step, Transform};
+use super::target::{Target, TargetPath};
 use super::timezone::TimezoneKind;
 use super::value_map::ValueMap;
 use super::{normalize_email, normalize_locale, normalize_timezone};
@@ -194,33 +195,7 @@ impl<'a> Eval<'a> {
                     _ => Some(Value::String(s)),
                 }
             }
-            Transform::Timezone => {
-                let s = self.text_for(t, &v, from)?;
-                match normalize_timezone(&s) {
-                    Ok(tz) => {
-                        if tz.canonical != s {
-                            let why = match tz.kind {
-                                TimezoneKind::Windows if tz.name != s.trim() => {
-                                    format!("the Windows time zone id {}", tz.name)
-                                }
-                                TimezoneKind::Windows => "a Windows time zone id".to_string(),
-                                TimezoneKind::IanaAlias => format!("a legacy name of {}", tz.canonical),
-                                _ => format!("{} in another case", tz.canonical),
-                            };
-                            self.problem(
-                                Severity::Info,
-                                &rules::ATL_U_012,
-                                format!("{from} {s:?} is {why}; sent as {}", tz.canonical),
-                            );
-                        }
-                        Some(Value::String(tz.canonical))
-                    }
-                    Err(e) => {
-                        self.problem(Severity::Warning, &rules::ATL_U_012, format!("{from}: {e}; timezone left out"));
-                        None
-                    }
-                }
-            }
+            Transform::Timezone => self.timezone(t, &v, from),
             Transform::Locale => {
                 let s = self.text_for(t, &v, from)?;
                 match normalize_locale(&s) {
@@ -237,36 +212,7 @@ impl<'a> Eval<'a> {
                 }
             }
             Transform::PreferredLanguage => self.preferred(t, &v, from).map(|(_, tag)| Value::String(tag)),
-            Transform::AtlassianLanguage => {
-                let (s, tag) = self.preferred(t, &v, from)?;
-                let language = normalize_locale(&tag).ok();
-                let nearest = language.as_ref().and_then(nearest_atlassian_language);
-                if ATLASSIAN_LANGUAGES.iter().any(|(a, _)| *a == tag) {
-                    return Some(Value::String(tag));
-                }
-                match nearest {
-                    Some(n) => {
-                        self.problem(
-                            Severity::Warning,
-                            &rules::MAP_003,
-                            format!(
-                                "{from} {s:?}: {tag} is not one of Atlassian's product languages; sent {n}, the nearest one"
-                            ),
-                        );
-                        Some(Value::String(n.to_string()))
-                    }
-                    None => {
-                        self.problem(
-                            Severity::Warning,
-                            &rules::MAP_003,
-                            format!(
-                                "{from} {s:?}: {tag} is not one of Atlassian's product languages and none is near it; sent as is, Atlassian will show its default language"
-                            ),
-                        );
-                        Some(Value::String(tag))
-                    }
-                }
-            }
+            Transform::AtlassianLanguage => self.atlassian_language(t, &v, from),
             Transform::Boolean | Transform::Not => match boolean(&v) {
                 Some(b) => Some(Value::Bool(if t == Transform::Not { !b } else { b })),
                 None => {
@@ -278,6 +224,67 @@ impl<'a> Eval<'a> {
                     None
                 }
             },
+        }
+    }
+
+    /// A time zone as its canonical IANA name (Windows ids and legacy names rewritten, ATL-U-012).
+    fn timezone(&mut self, t: Transform, v: &Value, from: &str) -> Option<Value> {
+        let s = self.text_for(t, v, from)?;
+        match normalize_timezone(&s) {
+            Ok(tz) => {
+                if tz.canonical != s {
+                    let why = match tz.kind {
+                        TimezoneKind::Windows if tz.name != s.trim() => {
+                            format!("the Windows time zone id {}", tz.name)
+                        }
+                        TimezoneKind::Windows => "a Windows time zone id".to_string(),
+                        TimezoneKind::IanaAlias => format!("a legacy name of {}", tz.canonical),
+                        _ => format!("{} in another case", tz.canonical),
+                    };
+                    self.problem(
+                        Severity::Info,
+                        &rules::ATL_U_012,
+                        format!("{from} {s:?} is {why}; sent as {}", tz.canonical),
+                    );
+                }
+                Some(Value::String(tz.canonical))
+            }
+            Err(e) => {
+                self.problem(Severity::Warning, &rules::ATL_U_012, format!("{from}: {e}; timezone left out"));
+                None
+            }
+        }
+    }
+
+    /// The preferred language, as one of Atlassian's product languages where one is near (MAP-003).
+    fn atlassian_language(&mut self, t: Transform, v: &Value, from: &str) -> Option<Value> {
+        let (s, tag) = self.preferred(t, v, from)?;
+        let language = normalize_locale(&tag).ok();
+        let nearest = language.as_ref().and_then(nearest_atlassian_language);
+        if ATLASSIAN_LANGUAGES.iter().any(|(a, _)| *a == tag) {
+            return Some(Value::String(tag));
+        }
+        match nearest {
+            Some(n) => {
+                self.problem(
+                    Severity::Warning,
+                    &rules::MAP_003,
+                    format!(
+                        "{from} {s:?}: {tag} is not one of Atlassian's product languages; sent {n}, the nearest one"
+                    ),
+                );
+                Some(Value::String(n.to_string()))
+            }
+            None => {
+                self.problem(
+                    Severity::Warning,
+                    &rules::MAP_003,
+                    format!(
+                        "{from} {s:?}: {tag} is not one of Atlassian's product languages and none is near it; sent as is, Atlassian will show its default language"
+                    ),
+                );
+                Some(Value::String(tag))
+            }
         }
     }
 
@@ -600,6 +607,6 @@ impl Profile {
             all.push(i);
         }
         all.extend(checked.issues);
-        (user, Report::new(all, crate::check::fix::Fixes::default(), true))
+        (user, Report::new(all, crate::walk::fix::Fixes::default(), true))
     }
 }

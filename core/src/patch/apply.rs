@@ -24,6 +24,7 @@
 
 use serde_json::{Map, Value};
 
+use super::names::{changes_names, drop_stale_formatted, kind_sets_display_name, overwrite_names};
 use super::undo::UndoLog;
 use super::values::{ValueList, is_primary};
 use super::{OpKind, Operation, PatchError};
@@ -184,98 +185,6 @@ enum Form<'a> {
     Add(&'a Value),
     /// Anything through a value filter: `attr[filter]`, `attr[filter].sub`.
     Filtered { filter: &'a Filter, sub: Option<String> },
-}
-
-/// Whether an operation gives the User a display name.
-fn kind_sets_display_name(op: &Operation) -> bool {
-    if op.op == OpKind::Remove {
-        return false;
-    }
-    match &op.path {
-        Some(p) => p.attr.attr.eq_ignore_ascii_case("displayName") && p.filter.is_none() && p.sub_name().is_none(),
-        None => op
-            .value
-            .as_ref()
-            .and_then(Value::as_object)
-            .is_some_and(|m| m.keys().any(|k| k.eq_ignore_ascii_case("displayName"))),
-    }
-}
-
-/// Atlassian overwrites first and last name with the display name's split when they disagree.
-/// Whether an operation may change the given or family name (directly, or through Atlassian's
-/// display-name rule) without writing `name.formatted` itself.
-fn changes_names(op: &Operation) -> bool {
-    let writes = |attr: &str, sub: Option<&str>| {
-        attr.eq_ignore_ascii_case("displayName")
-            || (attr.eq_ignore_ascii_case("name") && !sub.is_some_and(|s| s.eq_ignore_ascii_case("formatted")))
-    };
-    match &op.path {
-        Some(p) => writes(&p.attr.attr, p.sub_name()),
-        None => op.value.as_ref().and_then(Value::as_object).is_some_and(|m| {
-            m.iter().any(|(k, v)| {
-                k.eq_ignore_ascii_case("displayName")
-                    || (k.eq_ignore_ascii_case("name")
-                        && !v.as_object().is_some_and(|n| n.keys().any(|s| s.eq_ignore_ascii_case("formatted"))))
-            })
-        }),
-    }
-}
-
-/// `name.formatted` no longer agreeing with the given and family names is dropped: a stale full
-/// name is worse than none (Atlassian builds the display from the names).
-fn drop_stale_formatted(res: &mut Value) {
-    let Some(Value::Object(name)) = key_of_value(res, "name") else { return };
-    fn get<'m>(m: &'m Map<String, Value>, k: &str) -> Option<&'m str> {
-        key_of(m, k).and_then(|k| m.get(&k)).and_then(Value::as_str)
-    }
-    let Some(formatted) = get(name, "formatted") else { return };
-    let joined = crate::mapping::join_display_name(
-        get(name, "givenName").unwrap_or_default(),
-        get(name, "familyName").unwrap_or_default(),
-    );
-    if formatted != joined
-        && let Some(key) = key_of(name, "formatted")
-    {
-        name.remove(&key);
-    }
-}
-
-/// The member `key` (ignoring case) of an object, for changing it.
-fn key_of_value<'v>(res: &'v mut Value, key: &str) -> Option<&'v mut Value> {
-    let Value::Object(root) = res else { return None };
-    let k = key_of(root, key)?;
-    root.get_mut(&k)
-}
-
-fn overwrite_names(res: &mut Value) {
-    let Value::Object(root) = res else { return };
-    let display = key_of(root, "displayName").and_then(|k| root.get(&k)).and_then(Value::as_str).map(str::to_string);
-    let Some(display) = display else { return };
-    let name_key = key_of(root, "name").unwrap_or_else(|| "name".to_string());
-    let name = root.entry(name_key).or_insert_with(|| Value::Object(Map::new()));
-    if !name.is_object() {
-        *name = Value::Object(Map::new());
-    }
-    let Value::Object(name) = name else { return };
-    let get = |m: &Map<String, Value>, k: &str| {
-        key_of(m, k).and_then(|k| m.get(&k)).and_then(Value::as_str).map(str::to_string)
-    };
-    let (given, family) = (get(name, "givenName"), get(name, "familyName"));
-    let r = crate::mapping::reconcile_name(Some(&display), given.as_deref(), family.as_deref());
-    if matches!(r.outcome, crate::mapping::NameOutcome::Unchanged) {
-        return;
-    }
-    for (k, v) in [("givenName", r.given), ("familyName", r.family)] {
-        let key = key_of(name, k).unwrap_or_else(|| k.to_string());
-        match v {
-            Some(v) => {
-                name.insert(key, Value::String(v));
-            }
-            None => {
-                name.remove(&key);
-            }
-        }
-    }
 }
 
 struct Ctx<'s> {
@@ -658,6 +567,47 @@ impl<'s> Ctx<'s> {
         result
     }
 
+    /// An add (or a lenient replace) through a value filter that matches nothing: the filter's
+    /// `eq` terms describe the value to create (Entra ID's `emails[type eq "work"].value`).
+    #[allow(clippy::too_many_arguments)]
+    fn create_from_filter(
+        &self,
+        items: &mut ValueList,
+        key: &str,
+        filter: &Filter,
+        sub: Option<&str>,
+        kind: OpKind,
+        value: Value,
+        touched: &mut Vec<usize>,
+    ) -> Result<(), PatchError> {
+        if kind == OpKind::Replace && !self.lenient {
+            return Err(self.err(&rules::RFC_P_004, format!("{key}[{filter}] matches no value to replace")));
+        }
+        if value == Value::Array(Vec::new()) {
+            return Ok(());
+        }
+        // Entra ID: a value filter that matches nothing names the value to create.
+        let Some(mut created) = element_from_filter(filter) else {
+            return Err(self.err(&rules::RFC_P_004, format!("{key}[{filter}] matches no value, and its filter does not describe one to create (only eq terms joined by and do)")));
+        };
+        match (sub, value) {
+            (Some(sub), v) => {
+                created.insert(sub.to_string(), v);
+            }
+            (None, Value::Object(o)) => {
+                for (k, v) in o {
+                    created.insert(k, v);
+                }
+            }
+            (None, other) => {
+                return Err(self
+                    .err(&rules::RFC_P_005, format!("the value for {key}[{filter}] must be an object, got {other}")));
+            }
+        }
+        touched.push(items.push(Value::Object(created)));
+        Ok(())
+    }
+
     /// `attr[filter]` and `attr[filter].sub` on the attribute's values.
     #[allow(clippy::too_many_arguments)]
     fn filtered_values(
@@ -694,36 +644,7 @@ impl<'s> Ctx<'s> {
                     self.charge(matching.len().max(1), value)?;
                     let value = value.cloned().unwrap_or(Value::Null);
                     if matching.is_empty() {
-                        if kind == OpKind::Replace && !self.lenient {
-                            return Err(
-                                self.err(&rules::RFC_P_004, format!("{key}[{filter}] matches no value to replace"))
-                            );
-                        }
-                        if value == Value::Array(Vec::new()) {
-                            return Ok(());
-                        }
-                        // Entra ID: a value filter that matches nothing names the value to create.
-                        let Some(mut created) = element_from_filter(filter) else {
-                            return Err(self.err(&rules::RFC_P_004, format!("{key}[{filter}] matches no value, and its filter does not describe one to create (only eq terms joined by and do)")));
-                        };
-                        match (sub, value) {
-                            (Some(sub), v) => {
-                                created.insert(sub.to_string(), v);
-                            }
-                            (None, Value::Object(o)) => {
-                                for (k, v) in o {
-                                    created.insert(k, v);
-                                }
-                            }
-                            (None, other) => {
-                                return Err(self.err(
-                                    &rules::RFC_P_005,
-                                    format!("the value for {key}[{filter}] must be an object, got {other}"),
-                                ));
-                            }
-                        }
-                        touched.push(items.push(Value::Object(created)));
-                        return Ok(());
+                        return self.create_from_filter(items, key, filter, sub, kind, value, &mut touched);
                     }
                     if kind == OpKind::Add && sub.is_some() && matching.len() > 1 {
                         // add names one value; several matches make it ambiguous.

@@ -208,7 +208,7 @@ fn attribute(
 fn same(attr: &Attribute, a: Option<&Value>, b: Option<&Value>) -> bool {
     match (a, b) {
         (None, None) => true,
-        (Some(x), Some(y)) if attr.is("emails") => super::read::same_emails(x, y),
+        (Some(x), Some(y)) if attr.is("emails") => same_emails(x, y),
         (Some(Value::Array(x)), Some(Value::Array(y))) => {
             // Order aside; sorted canonical texts keep large lists (group members) n log n.
             let canon = |list: &[Value]| {
@@ -325,10 +325,7 @@ fn by_type(ops: &mut Vec<Operation>, urn: Option<&str>, attr: &Attribute, cur: &
                     let (cs, ds) = (assigned(get_ci(c, &sub.name)), assigned(get_ci(d, &sub.name)));
                     let unchanged = match (cs, ds) {
                         (Some(Value::String(x)), Some(Value::String(y))) if attr.is("emails") && sub.is("value") => {
-                            super::read::same_emails(
-                                &serde_json::json!([{"value": x}]),
-                                &serde_json::json!([{"value": y}]),
-                            )
+                            same_emails(&serde_json::json!([{"value": x}]), &serde_json::json!([{"value": y}]))
                         }
                         (x, y) => {
                             x == y
@@ -358,4 +355,33 @@ fn by_type(ops: &mut Vec<Operation>, urn: Option<&str>, attr: &Attribute, cur: &
     }
     ops.extend(planned);
     true
+}
+
+/// The comparison form of an address: the domain in lower case.
+pub(super) fn email_key(address: &str) -> String {
+    match crate::email::parse(address) {
+        Ok(e) => e.normalized(),
+        Err(_) => address.to_string(),
+    }
+}
+
+/// Whether two emails arrays hold the same addresses, types and primary flags (order aside).
+pub(super) fn same_emails(a: &Value, b: &Value) -> bool {
+    let key = |v: &Value| -> Option<Vec<(String, String, bool)>> {
+        let mut out: Vec<(String, String, bool)> = v
+            .as_array()?
+            .iter()
+            .map(|e| {
+                let value = super::read::get_ci(e, "value").and_then(Value::as_str).map(email_key).unwrap_or_default();
+                let kind =
+                    super::read::get_ci(e, "type").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+                let primary = super::read::get_ci(e, "primary").and_then(Value::as_bool).unwrap_or(false);
+                (value, kind, primary)
+            })
+            .collect();
+        out.sort();
+        Some(out)
+    };
+    let a = key(a);
+    a.is_some() && a == key(b)
 }

@@ -11,6 +11,7 @@
 
 mod apply;
 mod diff;
+mod names;
 mod read;
 mod undo;
 mod values;

@@ -2,16 +2,17 @@
 
 use serde_json::{Map, Value};
 
+use super::diff::{email_key, same_emails};
 use super::{OpKind, Operation, PatchError, message};
-use crate::check::fix;
-use crate::check::loc::Loc;
-use crate::check::walk::Walker;
 use crate::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::path::{PatchPath, Target};
 use crate::profile::Profile;
 use crate::report::{Issue, Issues, Severity};
 use crate::rules::{self, Rule};
 use crate::schema::{self, Mutability, PATCH_OP_URN, ResourceKind, ResourceType};
+use crate::walk::fix;
+use crate::walk::loc::Loc;
+use crate::walk::walker::Walker;
 
 /// What reading a PatchOp message found, and the message as it should be sent.
 #[derive(Debug, Clone)]
@@ -160,7 +161,7 @@ fn find_ci<'v>(m: &'v Map<String, Value>, key: &str) -> Option<(&'v String, &'v 
     m.iter().find(|(k, _)| k.eq_ignore_ascii_case(key))
 }
 
-fn get_ci<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
+pub(super) fn get_ci<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
     v.as_object().and_then(|m| find_ci(m, key)).map(|(_, v)| v)
 }
 
@@ -770,32 +771,4 @@ fn element_filter(element: &Value, by_value_only: bool) -> Option<Filter> {
         1 => terms.pop(),
         _ => Some(Filter::And(terms)),
     }
-}
-
-/// The comparison form of an address: the domain in lower case.
-fn email_key(address: &str) -> String {
-    match crate::email::parse(address) {
-        Ok(e) => e.normalized(),
-        Err(_) => address.to_string(),
-    }
-}
-
-/// Whether two emails arrays hold the same addresses, types and primary flags (order aside).
-pub(crate) fn same_emails(a: &Value, b: &Value) -> bool {
-    let key = |v: &Value| -> Option<Vec<(String, String, bool)>> {
-        let mut out: Vec<(String, String, bool)> = v
-            .as_array()?
-            .iter()
-            .map(|e| {
-                let value = get_ci(e, "value").and_then(Value::as_str).map(email_key).unwrap_or_default();
-                let kind = get_ci(e, "type").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
-                let primary = get_ci(e, "primary").and_then(Value::as_bool).unwrap_or(false);
-                (value, kind, primary)
-            })
-            .collect();
-        out.sort();
-        Some(out)
-    };
-    let a = key(a);
-    a.is_some() && a == key(b)
 }

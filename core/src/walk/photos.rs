@@ -4,9 +4,9 @@
 //! Reference/atlassian-scim.md §13 ("Sync user profile photos to your organization").
 
 use super::loc::Loc;
-use super::walk::Walker;
-use crate::report::Severity;
+use super::walker::Walker;
 use crate::rules;
+use crate::rules::Severity;
 
 /// Why `url` is not a URL Atlassian can fetch a photo from, if it is not.
 fn url_problem(url: &str) -> Option<&'static str> {

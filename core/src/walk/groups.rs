@@ -1,7 +1,7 @@
 //! Atlassian's group rules: names Atlassian treats specially, and what a member may be.
 
 use super::loc::Loc;
-use super::walk::Walker;
+use super::walker::Walker;
 use crate::profile::{NameSet, group_key};
 use crate::report::Severity;
 use crate::rules;
