@@ -50,6 +50,10 @@ var vectorKeys = map[string][]string{
 	"split_display_name.expect":         {"given?", "family?", "prefix?", "suffix?"},
 	"join_display_name":                 {"name", "op", "given", "family", "expect"},
 	"join_display_name.expect":          {"display"},
+	"rule":                              {"name", "rule", "expect"},
+	"rule.expect":                       {"severity", "status", "scimType", "statusInferred"},
+	"key_expiry":                        {"name", "config?", "expires_at?", "warn_days?", "now", "expect"},
+	"key_expiry.expect":                 {"state", "days_left?"},
 	// tests/vectors/sync/ (sync_vectors_test.go)
 	"sync_plan":                    {"name", "config?", "options?", "desired", "current", "expect"},
 	"sync_plan.expect":             {"refusal", "risks", "steps"},
@@ -152,6 +156,20 @@ func lintCase(kind string, v any) []string {
 		}
 	case "response":
 		out = append(out, shapeProblems("response.expect", c["expect"])...)
+	case "key_expiry":
+		out = append(out, shapeProblems("key_expiry.expect", c["expect"])...)
+		_, config := c["config"]
+		_, at := c["expires_at"]
+		if config == at {
+			out = append(out, "key_expiry: exactly one of config and expires_at")
+		}
+		if _, warn := c["warn_days"]; warn && !at {
+			out = append(out, "key_expiry: warn_days without expires_at")
+		}
+		_, daysLeft := expect["days_left"]
+		if (expect["state"] == nil) == daysLeft {
+			out = append(out, "key_expiry.expect: days_left exactly when state is not null")
+		}
 	case "map_user", "map_group":
 		if _, mappingError := expect["mapping_error"]; shape == "map_user" && mappingError {
 			return append(out, shapeProblems("map_user.expect(mapping_error)", c["expect"])...)

@@ -44,12 +44,14 @@ type vectorCase struct {
 // vectorKinds are the kinds of vector file (tests/vectors/README.md "Kinds") these tests run,
 // each by the test named.
 var vectorKinds = map[string]string{
-	"check":    "TestSharedVectors",
-	"patch":    "TestPatchVectors",
-	"diff":     "TestDiffVectors",
-	"batch":    "TestBatchVectors",
-	"response": "TestResponseVectors",
-	"map":      "TestMapVectors",
+	"check":      "TestSharedVectors",
+	"patch":      "TestPatchVectors",
+	"diff":       "TestDiffVectors",
+	"batch":      "TestBatchVectors",
+	"response":   "TestResponseVectors",
+	"map":        "TestMapVectors",
+	"rule":       "TestRuleVectors",
+	"key_expiry": "TestKeyExpiryVectors",
 }
 
 // vectorFile is one vector file: its kind (absent means "check") and its cases, unread.

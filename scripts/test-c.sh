@@ -5,7 +5,8 @@
 # valgrind (zero leaks, zero errors): the API contract (test_api, test_operations, test_sync), the recursion
 # ceilings on a 1 MiB thread stack (test_recursion) and every kind
 # of shared vector (test_vectors, and the sync vectors in test_sync_vectors); compiles and runs the C++ include test; and builds the
-# examples in examples/c through pkg-config, as a user would, and runs them.
+# examples in examples/c through pkg-config, as a user would, and runs them; then libatlscim_server
+# (test_server) and the directory vectors over HTTP against it (test_directory_vectors).
 #
 # Needs: cargo, a C and C++ compiler (CC, CXX; gcc/g++ by default), python3, valgrind,
 # pkg-config. cbindgen is installed by this script at a pinned version under build/tools.
@@ -153,5 +154,13 @@ server_link=("$libdir/libatlscim_server.a" "${system_libs[@]}")
 "$CC" "${cflags[@]}" "${asan[@]}" tests/c/test_server.c "${server_link[@]}" -o "$out/asan/test_server"
 "$out/test_server"
 "$out/asan/test_server"
+# The directory vectors (tests/vectors/directory/ and the replays in examples/replays/) over HTTP
+# against the server, as the Python and Go runners run them.
+python3 tests/c/flatten_directory_vectors.py tests/vectors/directory/*.json examples/replays/*.json \
+    >"$out/directory_vectors.txt"
+"$CC" "${cflags[@]}" tests/c/test_directory_vectors.c "${server_link[@]}" -o "$out/test_directory_vectors"
+"$CC" "${cflags[@]}" "${asan[@]}" tests/c/test_directory_vectors.c "${server_link[@]}" -o "$out/asan/test_directory_vectors"
+"$out/test_directory_vectors" "$out/directory_vectors.txt"
+"$out/asan/test_directory_vectors" "$out/directory_vectors.txt" >/dev/null
 
-echo "test-c: all C tests passed (header current, plain, ASan+UBSan, valgrind, C++, examples, server)"
+echo "test-c: all C tests passed (header current, plain, ASan+UBSan, valgrind, C++, examples, server, directory vectors)"

@@ -20,7 +20,7 @@ mapfile -t mutants < <(python3 scripts/vector_mutants.py "$out/vectors")
 
 case "$lang" in
 rust) cargo test -q -p atlscim-core --no-run --test vectors --test patch_vectors --test map_vectors \
-    --test batch_response_vectors --test sync_vectors 2>/dev/null ;;
+    --test batch_response_vectors --test profile_vectors --test sync_vectors 2>/dev/null ;;
 python) [ -x .venv/bin/python ] || { echo "test-vector-runners: run scripts/test-python.sh first (.venv)" >&2; exit 1; } ;;
 c) [ -x build/c/test_vectors ] && [ -x build/c/test_sync_vectors ] || { echo "test-vector-runners: run scripts/test-c.sh first (build/c)" >&2; exit 1; } ;;
 go) (cd go && go test -tags atlscim_repo -c -o "$out/go-vectors.test" .) ;;
@@ -32,7 +32,7 @@ run() {
     local dir=$1 log=$2
     case "$lang" in
     rust) ATLSCIM_VECTORS_DIR="$dir" cargo test -q -p atlscim-core --test vectors --test patch_vectors \
-        --test map_vectors --test batch_response_vectors --test sync_vectors >"$log" 2>&1 ;;
+        --test map_vectors --test batch_response_vectors --test profile_vectors --test sync_vectors >"$log" 2>&1 ;;
     python) ATLSCIM_VECTORS_DIR="$dir" .venv/bin/python -m pytest -q -p no:cacheprovider \
         python/tests/test_vectors.py python/tests/test_sync_vectors.py >"$log" 2>&1 ;;
     c) python3 tests/c/flatten_vectors.py "$dir" >"$out/vectors.txt" 2>"$log" &&

@@ -91,6 +91,35 @@ def sync_plan_step(files):
     step["method"] = "PUT"
 
 
+def rule_status_inferred(files):
+    """A documented status said to be inferred: the runners must compare statusInferred."""
+    case = first(files["rules.json"]["cases"], lambda c: c["rule"] == "ATL-U-003")
+    case["expect"]["statusInferred"] = True
+
+
+def rule_unknown(files):
+    """A rule id the registry does not have: a runner must not skip the case."""
+    files["rules.json"]["cases"][0]["rule"] = "ATL-U-999"
+
+
+def key_expiry_days(files):
+    """The days left changed: the runners must compare them, not only the state."""
+    case = first(files["key_expiry.json"]["cases"], lambda c: "config" in c and c["expect"]["state"] is not None)
+    case["expect"]["days_left"] = 4321
+
+
+def key_expiry_state(files):
+    """No expiry configured, but a state expected: a runner must not take "nothing" as a pass."""
+    case = first(files["key_expiry.json"]["cases"], lambda c: c["expect"]["state"] is None)
+    case["expect"] = {"state": "expired", "days_left": 0}
+
+
+def key_expiry_form(files):
+    """Both a config and the function's expires_at: which one the case means is not clear."""
+    case = first(files["key_expiry.json"]["cases"], lambda c: "expires_at" in c)
+    case["config"] = {}
+
+
 #: mutant -> (the change, the text each runner's failure output must contain)
 MUTANTS = {
     "misspelt-key": (misspelt_key, "normalised"),
@@ -105,6 +134,11 @@ MUTANTS = {
     "sync-step-key": (sync_step_key, "depends_on"),
     "sync-outcome": (sync_outcome, "not_run"),
     "sync-plan-step": (sync_plan_step, "PUT"),
+    "rule-status-inferred": (rule_status_inferred, "statusInferred"),
+    "rule-unknown": (rule_unknown, "ATL-U-999"),
+    "key-expiry-days": (key_expiry_days, "4321"),
+    "key-expiry-state": (key_expiry_state, "expired"),
+    "key-expiry-form": (key_expiry_form, "exactly one of config and expires_at"),
 }
 
 #: The files any mutant changes: the control copy rewrites them too, unchanged.
@@ -117,6 +151,8 @@ TOUCHED = [
     "map_normalizers.json",
     "sync/plan.json",
     "sync/run.json",
+    "rules.json",
+    "key_expiry.json",
 ]
 
 

@@ -34,6 +34,41 @@ fn contains(actual: &Value, expected: &Value, at: &str) -> Result<(), String> {
     }
 }
 
+/// Every key a directory vector may use, by where it is (a key ending in `?` may be left out):
+/// the same table as `tests/c/flatten_directory_vectors.py`, pytest's and Go's directory runners.
+/// Bodies, headers and configs are data. A misspelt key must not switch an assertion off.
+const KEYS: &[(&str, &[&str])] = &[
+    ("file", &["kind", "description", "cases"]),
+    ("case", &["name", "config?", "steps"]),
+    ("step", &["request", "expect", "save?"]),
+    ("request", &["method", "path", "body?", "headers?"]),
+    ("expect", &["status", "body?", "absent?"]),
+];
+
+/// Unknown and missing keys of `v` for `shape`.
+fn shape_problems(shape: &str, v: &Value) -> Vec<String> {
+    let keys = KEYS.iter().find(|(s, _)| *s == shape).expect("a shape of KEYS").1;
+    let Some(obj) = v.as_object() else { return vec![format!("{shape} must be an object, got {v}")] };
+    let known = |k: &str| keys.iter().any(|key| key.trim_end_matches('?') == k);
+    let mut out: Vec<String> =
+        obj.keys().filter(|k| !known(k)).map(|k| format!("{shape}: unknown key {k:?} (a misspelling?)")).collect();
+    out.extend(
+        keys.iter().filter(|k| !k.ends_with('?') && !obj.contains_key(**k)).map(|k| format!("{shape}: {k} is missing")),
+    );
+    out
+}
+
+/// The form problems of a case: its keys, and each step's.
+fn case_problems(case: &Value) -> Vec<String> {
+    let mut out = shape_problems("case", case);
+    for step in case["steps"].as_array().into_iter().flatten() {
+        out.extend(shape_problems("step", step));
+        out.extend(shape_problems("request", &step["request"]));
+        out.extend(shape_problems("expect", &step["expect"]));
+    }
+    out
+}
+
 #[test]
 fn directory_vectors() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -50,6 +85,16 @@ fn directory_vectors() {
     for file in files {
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("read")).expect("json");
         assert_eq!(doc["kind"], "directory", "{}", file.display());
+        let mut problems = shape_problems("file", &doc);
+        for case in doc["cases"].as_array().expect("cases") {
+            problems.extend(case_problems(case).into_iter().map(|p| format!("{}: {p}", case["name"])));
+        }
+        assert!(
+            problems.is_empty(),
+            "{}: vectors of a form this runner does not know:\n{}",
+            file.display(),
+            problems.join("\n")
+        );
         for case in doc["cases"].as_array().expect("cases") {
             let name = case["name"].as_str().expect("name");
             let config = case.get("config").cloned().unwrap_or(Value::Object(Default::default()));

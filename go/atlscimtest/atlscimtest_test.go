@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -148,6 +149,9 @@ func TestDirectoryVectors(t *testing.T) {
 		if err := json.Unmarshal(raw, &doc); err != nil || doc.Kind != "directory" {
 			t.Fatalf("%s: %v (kind %q)", file, err, doc.Kind)
 		}
+		if problems := directoryFormProblems(raw); len(problems) > 0 {
+			t.Fatalf("%s: vectors of a form this runner does not know:\n%s", file, strings.Join(problems, "\n"))
+		}
 		for _, c := range doc.Cases {
 			ran++
 			t.Run(c.Name, func(t *testing.T) { runCase(t, c.Config, c.Steps) })
@@ -157,6 +161,63 @@ func TestDirectoryVectors(t *testing.T) {
 		t.Fatalf("only %d directory cases", ran)
 	}
 	fmt.Printf("shared vectors, directory: %d cases run over HTTP\n", ran)
+}
+
+// directoryKeys lists every key a directory vector may use, by where it is (a key ending in "?"
+// may be left out): the same table as core/tests/directory_vectors.rs. Bodies, headers and configs
+// are data. A misspelt key must not switch an assertion off.
+var directoryKeys = map[string][]string{
+	"file":    {"kind", "description", "cases"},
+	"case":    {"name", "config?", "steps"},
+	"step":    {"request", "expect", "save?"},
+	"request": {"method", "path", "body?", "headers?"},
+	"expect":  {"status", "body?", "absent?"},
+}
+
+func directoryShapeProblems(shape string, v any) []string {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return []string{fmt.Sprintf("%s must be an object, got %v", shape, v)}
+	}
+	keys := directoryKeys[shape]
+	var out []string
+	for k := range obj {
+		if !slices.Contains(keys, k) && !slices.Contains(keys, k+"?") {
+			out = append(out, fmt.Sprintf("%s: unknown key %q (a misspelling?)", shape, k))
+		}
+	}
+	for _, k := range keys {
+		if _, present := obj[k]; !strings.HasSuffix(k, "?") && !present {
+			out = append(out, fmt.Sprintf("%s: %s is missing", shape, k))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// directoryFormProblems lists the unknown and missing keys of a directory vector file.
+func directoryFormProblems(raw []byte) []string {
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return []string{err.Error()}
+	}
+	out := directoryShapeProblems("file", doc)
+	cases, _ := doc["cases"].([]any)
+	for _, c := range cases {
+		m, _ := c.(map[string]any)
+		found := directoryShapeProblems("case", c)
+		steps, _ := m["steps"].([]any)
+		for _, s := range steps {
+			step, _ := s.(map[string]any)
+			found = append(found, directoryShapeProblems("step", s)...)
+			found = append(found, directoryShapeProblems("request", step["request"])...)
+			found = append(found, directoryShapeProblems("expect", step["expect"])...)
+		}
+		for _, p := range found {
+			out = append(out, fmt.Sprintf("%q: %s", m["name"], p))
+		}
+	}
+	return out
 }
 
 func substitute(text string, saved map[string]string) string {

@@ -266,7 +266,7 @@ def same_json(got: Any, want: Any) -> bool:
 
 
 #: The kinds of vector file these runners know (README "Kinds").
-KINDS = {"check", "patch", "diff", "batch", "response", "map"}
+KINDS = {"check", "patch", "diff", "batch", "response", "map", "rule", "key_expiry"}
 
 #: Every key a vector may use, by where it is: a kind (or, for ``map`` files, an op) names a case;
 #: ``<shape>.<member>`` an object inside it, ``[]`` each element of an array. A key ending in ``?``
@@ -310,6 +310,10 @@ KEYS: dict[str, list[str]] = {
     "split_display_name.expect": ["given?", "family?", "prefix?", "suffix?"],
     "join_display_name": ["name", "op", "given", "family", "expect"],
     "join_display_name.expect": ["display"],
+    "rule": ["name", "rule", "expect"],
+    "rule.expect": ["severity", "status", "scimType", "statusInferred"],
+    "key_expiry": ["name", "config?", "expires_at?", "warn_days?", "now", "expect"],
+    "key_expiry.expect": ["state", "days_left?"],
     # tests/vectors/sync/ (test_sync_vectors.py)
     "sync_plan": ["name", "config?", "options?", "desired", "current", "expect"],
     "sync_plan.expect": ["refusal", "risks", "steps"],
@@ -405,6 +409,14 @@ def lint_case(kind: str, case: Any) -> list[str]:
             out += _shape("batch.expect[]", e) + _issue_order(e)
     elif shape == "response":
         out += _shape("response.expect", expect)
+    elif shape == "key_expiry":
+        out += _shape("key_expiry.expect", expect)
+        if ("config" in case) == ("expires_at" in case):
+            out.append("key_expiry: exactly one of config and expires_at")
+        if "warn_days" in case and "expires_at" not in case:
+            out.append("key_expiry: warn_days without expires_at")
+        if (expect.get("state") is None) == ("days_left" in expect):
+            out.append("key_expiry.expect: days_left exactly when state is not null")
     elif shape == "map_user" and isinstance(expect, dict) and "mapping_error" in expect:
         out += _shape("map_user.expect(mapping_error)", expect)
     elif shape in ("map_user", "map_group"):

@@ -24,6 +24,42 @@ CASES = [
 ]
 
 
+#: Every key a directory vector may use, by where it is (a key ending in "?" may be left out): the
+#: same table as core/tests/directory_vectors.rs. Bodies, headers and configs are data.
+KEYS: dict[str, list[str]] = {
+    "file": ["kind", "description", "cases"],
+    "case": ["name", "config?", "steps"],
+    "step": ["request", "expect", "save?"],
+    "request": ["method", "path", "body?", "headers?"],
+    "expect": ["status", "body?", "absent?"],
+}
+
+
+def shape_problems(shape: str, value: Any) -> list[str]:
+    if not isinstance(value, dict):
+        return [f"{shape} must be an object, got {value!r}"]
+    known = {k.rstrip("?") for k in KEYS[shape]}
+    out = [f"{shape}: unknown key {k!r} (a misspelling?)" for k in value if k not in known]
+    return out + [f"{shape}: {k} is missing" for k in KEYS[shape] if not k.endswith("?") and k not in value]
+
+
+def test_every_directory_vector_has_a_known_form() -> None:
+    """A misspelt key must not switch an assertion off."""
+    problems = []
+    for path in FILES:
+        doc = json.loads(path.read_text())
+        problems += [f"{path.name}: {p}" for p in shape_problems("file", doc)]
+        if doc.get("kind") != "directory":
+            problems.append(f"{path.name}: kind {doc.get('kind')!r} is not directory")
+        for case in doc.get("cases") or []:
+            found = shape_problems("case", case)
+            for step in case.get("steps") or []:
+                found += shape_problems("step", step)
+                found += shape_problems("request", step.get("request")) + shape_problems("expect", step.get("expect"))
+            problems += [f"{path.name}: {case.get('name')!r}: {p}" for p in found]
+    assert not problems, "\n".join(problems)
+
+
 def substitute(text: str, saved: dict[str, str]) -> str:
     for name, value in saved.items():
         text = text.replace("{" + name + "}", value)

@@ -9,6 +9,8 @@
   sends them) and through ``Batch.check`` with the bodies as dicts.
 - ``response``: ``classify_response`` with the body as text and, when it is JSON, as a dict.
 - ``map``: ``map_user`` / ``map_group`` reports and resources, mapping load errors, normalizers.
+- ``rule``: the rule's severity, status, scimType and statusInferred in ``atlscim.rules()``.
+- ``key_expiry``: ``Profile.key_expiry(now)`` from the config, or the function ``key_expiry``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ DIFF = load_kind("diff")
 BATCH = load_kind("batch")
 RESPONSE = load_kind("response")
 MAP = load_kind("map")
+RULE = load_kind("rule")
+KEY_EXPIRY = load_kind("key_expiry")
 
 
 @cache
@@ -102,7 +106,10 @@ def test_the_vectors_are_all_here() -> None:
     assert len(CASES) >= 90, len(CASES)
     # Every case runs at least as text; every case with a JSON value body also as a Python object.
     assert len(RUNS) >= 2 * len(CASES)
-    for kind, cases in (("patch", PATCH), ("diff", DIFF), ("batch", BATCH), ("response", RESPONSE), ("map", MAP)):
+    for kind, cases in (
+        ("patch", PATCH), ("diff", DIFF), ("batch", BATCH), ("response", RESPONSE), ("map", MAP), ("rule", RULE),
+        ("key_expiry", KEY_EXPIRY),
+    ):
         assert cases, f"no {kind} vectors"
         assert {c.file for c in cases} == {name for name, k in kinds().items() if k == kind}, kind
 
@@ -229,6 +236,38 @@ def test_response_vector(case: KindCase) -> None:
              response.retry_after_clamped],
             [got["status"], got["kind"], got["retryable"], got["retryAfter"], got["rule"], got["retryAfterClamped"]],
         )
+
+
+@cache
+def rules_by_id() -> dict[str, dict[str, Any]]:
+    return {r["id"]: r for r in atlscim.rules()}
+
+
+@pytest.mark.parametrize("case", RULE, ids=ids(RULE))
+def test_rule_vector(case: KindCase) -> None:
+    c = case.data
+    assert not lint_case("rule", c)
+    got = rules_by_id().get(c["rule"])
+    assert got is not None, f"no rule {c['rule']} in atlscim.rules()"
+    # Every key the vector gives (the form check requires them all) is compared, with its type.
+    assert_json({k: got.get(k, "<absent>") for k in c["expect"]}, c["expect"])
+
+
+@pytest.mark.parametrize("case", KEY_EXPIRY, ids=ids(KEY_EXPIRY))
+def test_key_expiry_vector(case: KindCase) -> None:
+    c = case.data
+    assert not lint_case("key_expiry", c)
+    got: dict[str, Any] | None
+    if "expires_at" in c:
+        got = dict(
+            atlscim.key_expiry(c["expires_at"], c["now"], c["warn_days"])
+            if "warn_days" in c
+            else atlscim.key_expiry(c["expires_at"], c["now"])
+        )
+    else:
+        k = profile_from(c["config"]).key_expiry(c["now"])
+        got = None if k is None else dict(k)
+    assert_json(got if got is not None else {"state": None}, c["expect"])
 
 
 def compare(expect: dict[str, Any], got: dict[str, Any]) -> None:

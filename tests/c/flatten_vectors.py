@@ -62,6 +62,14 @@ writes a JSON value, so the C test compares them as text.
   map_group   record, members (absent: none), then as map_user
   normalizers input         the value (join_display_name: given and family instead)
               expect        "<key> <canonical value>", once per key the case asserts
+  rule        rule          the rule id
+              expect        "<key> <canonical value>": severity, status, scimType, statusInferred
+  key_expiry  config        (above) Profile.key_expiry from it; or instead
+              expires-at    the function key_expiry's expiry, Unix seconds
+              warn-days     its warning window in days (absent: 30)
+              now           Unix seconds
+              expect        "state <canonical value>" ("null": no expiry configured), then
+                            "days_left <n>" when the state is not null
 """
 
 import json
@@ -292,6 +300,19 @@ def flatten_map(case, out):
     return op
 
 
+def flatten_rule(case, out):
+    record(out, "rule", get(case, "rule"))
+    expectations(out, get(case, "expect"))
+
+
+def flatten_key_expiry(case, out):
+    if has(case, "expires_at"):
+        record(out, "expires-at", dump(get(case, "expires_at")))
+        record(out, "warn-days", dump(get(case, "warn_days", Number("30"))))
+    record(out, "now", dump(get(case, "now")))
+    expectations(out, get(case, "expect"))
+
+
 FLATTEN = {
     "check": flatten_check,
     "patch": flatten_patch,
@@ -299,6 +320,8 @@ FLATTEN = {
     "batch": flatten_batch,
     "response": flatten_response,
     "map": flatten_map,
+    "rule": flatten_rule,
+    "key_expiry": flatten_key_expiry,
 }
 
 
@@ -342,13 +365,17 @@ KEYS = {
     "split_display_name.expect": ["given?", "family?", "prefix?", "suffix?"],
     "join_display_name": ["name", "op", "given", "family", "expect"],
     "join_display_name.expect": ["display"],
+    "rule": ["name", "rule", "expect"],
+    "rule.expect": ["severity", "status", "scimType", "statusInferred"],
+    "key_expiry": ["name", "config?", "expires_at?", "warn_days?", "now", "expect"],
+    "key_expiry.expect": ["state", "days_left?"],
 }
 
 
-def shape_problems(shape, value):
+def shape_problems(shape, value, table=None):
     if not isinstance(value, Members):
         return [f"{shape} must be an object"]
-    keys = KEYS[shape]
+    keys = (table or KEYS)[shape]
     known = {k.rstrip("?") for k in keys}
     out = [f"{shape}: unknown key {k!r} (a misspelling?)" for k, _ in value if k not in known]
     return out + [f"{shape}: {k} is missing" for k in keys if not k.endswith("?") and not has(value, k)]
@@ -422,6 +449,15 @@ def lint(kind, case):
         return shape_problems("map_user.expect(mapping_error)", expect)
     if shape in ("map_user", "map_group"):
         return shape_problems(f"{shape}.expect", expect) + issue_order_problems(expect) + derivation_problems(expect)
+    if shape == "key_expiry":
+        out = shape_problems("key_expiry.expect", expect)
+        if has(case, "config") == has(case, "expires_at"):
+            out.append("key_expiry: exactly one of config and expires_at")
+        if has(case, "warn_days") and not has(case, "expires_at"):
+            out.append("key_expiry: warn_days without expires_at")
+        if isinstance(expect, Members) and (get(expect, "state") is None) == has(expect, "days_left"):
+            out.append("key_expiry.expect: days_left exactly when state is not null")
+        return out
     return shape_problems(f"{shape}.expect", expect)
 
 

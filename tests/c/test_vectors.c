@@ -12,7 +12,10 @@
  * - response: each key the case asserts, in the classification's JSON (classified by the case's
  *   profile when it has a config);
  * - the normalizers: each key the case asserts, in the result's JSON or the refusal's reason and
- *   suggestion.
+ *   suggestion;
+ * - rule: each key the case asserts, in the rule's object of atlscim_rules_json;
+ * - key_expiry: the state and days left from atlscim_profile_key_expiry (the case's config) or
+ *   atlscim_key_expiry (expires-at, warn-days).
  *
  * The vectors arrive flattened by flatten_vectors.py (its docstring has the format), so this test
  * needs no JSON parser: JSON values are compared as canonical text (the flattener writes expected
@@ -884,6 +887,88 @@ static int run_normalizer(const vcase *c) {
     return ok;
 }
 
+/* A rule as atlscim_rules_json gives it: each asserted key of the rule's object. */
+static int run_rule(const vcase *c) {
+    const field *id = get(c, "rule");
+    atlscim_bytes rules = {NULL, 0}, rule = {NULL, 0};
+    atlscim_error *err = NULL;
+    atlscim_status status;
+    const char *at = NULL, *v, *v_end;
+    char *quoted;
+    int ok = 0;
+
+    if (id == NULL || (quoted = json_quote(id->data, id->len)) == NULL) {
+        fprintf(stderr, "FAIL %s: cannot run\n", c->name);
+        return 0;
+    }
+    if ((status = atlscim_rules_json(&rules, &err)) != ATLSCIM_STATUS_OK) {
+        fail_call(c, "rules_json", status, err);
+        atlscim_error_free(err);
+        free(quoted);
+        return 0;
+    }
+    while (json_next(rules.data, rules.data + rules.len, &at, &v, &v_end)) {
+        const char *id_at, *id_end;
+        if (json_member(v, v_end, "id", &id_at, &id_end) && json_text_is(id_at, id_end, quoted)) {
+            rule.data = (char *)v;
+            rule.len = (size_t)(v_end - v);
+            break;
+        }
+    }
+    if (rule.data == NULL) fprintf(stderr, "FAIL %s: no rule %s in atlscim_rules_json\n", c->name, id->data);
+    else ok = expect_keys(c, response_key, &rule);
+    free(quoted);
+    atlscim_bytes_free(&rules);
+    return ok;
+}
+
+/* Where a key stands: the state's name and the days left, or nothing (no expiry configured). */
+typedef struct {
+    int configured;
+    atlscim_key_state state;
+    int64_t days_left;
+} key_expiry_result;
+
+static char *key_expiry_key(const void *ctx, const char *key) {
+    const key_expiry_result *k = ctx;
+    char *out;
+    if (!k->configured) return NULL;
+    if (strcmp(key, "state") == 0) {
+        const char *name = k->state == ATLSCIM_KEY_STATE_VALID          ? "valid"
+                           : k->state == ATLSCIM_KEY_STATE_EXPIRES_SOON ? "expires_soon"
+                           : k->state == ATLSCIM_KEY_STATE_EXPIRED      ? "expired"
+                                                                        : "unknown state";
+        return json_quote(name, strlen(name));
+    }
+    if (strcmp(key, "days_left") == 0 && (out = malloc(24)) != NULL) {
+        snprintf(out, 24, "%lld", (long long)k->days_left);
+        return out;
+    }
+    return NULL;
+}
+
+/* Profile.key_expiry(now) from the case's config, or the function with expires-at and warn-days. */
+static int run_key_expiry(const vcase *c) {
+    const field *now = get(c, "now"), *expires_at = get(c, "expires-at"), *warn_days = get(c, "warn-days");
+    key_expiry_result k = {0, 0, 0};
+
+    if (now == NULL || (expires_at == NULL) == (get(c, "config") == NULL) || (expires_at != NULL && warn_days == NULL)) {
+        fprintf(stderr, "FAIL %s: cannot run\n", c->name);
+        return 0;
+    }
+    if (expires_at != NULL) {
+        k.configured = 1;
+        k.state = atlscim_key_expiry(strtoll(expires_at->data, NULL, 10), strtoll(now->data, NULL, 10),
+                                     (uint32_t)strtoul(warn_days->data, NULL, 10), &k.days_left);
+    } else {
+        atlscim_profile *profile = profile_for(c);
+        if (profile == NULL) return 0;
+        k.configured = atlscim_profile_key_expiry(profile, strtoll(now->data, NULL, 10), &k.state, &k.days_left);
+        atlscim_profile_free(profile);
+    }
+    return expect_keys(c, key_expiry_key, &k);
+}
+
 static int is_normalizer(const char *kind) {
     static const char *const names[] = {"normalize_timezone", "normalize_locale",  "normalize_email",
                                         "split_display_name", "parse_accept_language", "nearest_atlassian_language",
@@ -896,9 +981,9 @@ static int is_normalizer(const char *kind) {
 }
 
 /* Cases run and failed, per kind, in the order they are printed. */
-enum { K_CHECK, K_PATCH, K_DIFF, K_BATCH, K_RESPONSE, K_MAP_USER, K_MAP_GROUP, K_NORMALIZERS, K_COUNT };
-static const char *const kind_names[K_COUNT] = {"check",    "patch",    "diff",      "batch",
-                                                "response", "map_user", "map_group", "normalizers"};
+enum { K_CHECK, K_PATCH, K_DIFF, K_BATCH, K_RESPONSE, K_MAP_USER, K_MAP_GROUP, K_NORMALIZERS, K_RULE, K_KEY_EXPIRY, K_COUNT };
+static const char *const kind_names[K_COUNT] = {"check",     "patch",       "diff", "batch", "response",
+                                                "map_user",  "map_group",   "normalizers", "rule", "key_expiry"};
 
 int main(int argc, char **argv) {
     FILE *f;
@@ -926,6 +1011,8 @@ int main(int argc, char **argv) {
         else if (strcmp(c.kind, "map_user") == 0) k = K_MAP_USER, ok = run_map(&c, 0);
         else if (strcmp(c.kind, "map_group") == 0) k = K_MAP_GROUP, ok = run_map(&c, 1);
         else if (is_normalizer(c.kind)) k = K_NORMALIZERS, ok = run_normalizer(&c);
+        else if (strcmp(c.kind, "rule") == 0) k = K_RULE, ok = run_rule(&c);
+        else if (strcmp(c.kind, "key_expiry") == 0) k = K_KEY_EXPIRY, ok = run_key_expiry(&c);
         else {
             fprintf(stderr, "FAIL %s: a kind the C test does not run (%s)\n", c.name, c.kind);
             unknown_cases++;

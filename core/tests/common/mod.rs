@@ -91,10 +91,14 @@ const KEYS: &[(&str, &[&str])] = &[
     ("split_display_name.expect", &["given?", "family?", "prefix?", "suffix?"]),
     ("join_display_name", &["name", "op", "given", "family", "expect"]),
     ("join_display_name.expect", &["display"]),
+    ("rule", &["name", "rule", "expect"]),
+    ("rule.expect", &["severity", "status", "scimType", "statusInferred"]),
+    ("key_expiry", &["name", "config?", "expires_at?", "warn_days?", "now", "expect"]),
+    ("key_expiry.expect", &["state", "days_left?"]),
 ];
 
 /// The kinds of vector file these runners know (README "Kinds").
-pub const KINDS: &[&str] = &["check", "patch", "diff", "batch", "response", "map"];
+pub const KINDS: &[&str] = &["check", "patch", "diff", "batch", "response", "map", "rule", "key_expiry"];
 
 /// Differences between an object's keys and the shape's (`None`: the shape is unknown).
 fn shape_problems(shape: &str, v: &Value) -> Vec<String> {
@@ -173,6 +177,11 @@ pub fn lint_case(kind: &str, case: &Value) -> Vec<String> {
             }
         }
         "response" => out.extend(shape_problems("response.expect", expect)),
+        "rule" => out.extend(shape_problems("rule.expect", expect)),
+        "key_expiry" => {
+            out.extend(shape_problems("key_expiry.expect", expect));
+            out.extend(key_expiry_problems(case));
+        }
         "map_user" if expect.get("mapping_error").is_some() => {
             out.extend(shape_problems("map_user.expect(mapping_error)", expect));
         }
@@ -182,6 +191,25 @@ pub fn lint_case(kind: &str, case: &Value) -> Vec<String> {
             out.extend(derivation_problems(expect));
         }
         normalizer => out.extend(shape_problems(&format!("{normalizer}.expect"), expect)),
+    }
+    out
+}
+
+/// A key expiry case gives either a profile `config` or the function's `expires_at` (with
+/// `warn_days` only then), and `days_left` exactly when `state` is not null (no expiry date
+/// configured: nothing to say).
+fn key_expiry_problems(case: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let (config, at) = (case.get("config").is_some(), case.get("expires_at").is_some());
+    if config == at {
+        out.push("key_expiry: exactly one of config and expires_at".into());
+    }
+    if case.get("warn_days").is_some() && !at {
+        out.push("key_expiry: warn_days without expires_at".into());
+    }
+    let expect = &case["expect"];
+    if expect["state"].is_null() == expect.get("days_left").is_some() {
+        out.push("key_expiry.expect: days_left exactly when state is not null".into());
     }
     out
 }
