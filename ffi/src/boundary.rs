@@ -163,7 +163,7 @@ impl atlscim_error {
 
     pub(crate) fn config(e: ConfigError) -> atlscim_error {
         let message = e.to_string();
-        atlscim_error { key: e.key, ..atlscim_error::new(atlscim_status::InvalidConfig, message) }
+        atlscim_error { key: e.key().to_string(), ..atlscim_error::new(atlscim_status::InvalidConfig, message) }
     }
 
     /// A JSON input that does not parse.
@@ -176,11 +176,11 @@ impl atlscim_error {
     pub(crate) fn patch(e: PatchError) -> atlscim_error {
         let message = e.to_string();
         let details = Details {
-            rule: Some(e.rule),
+            rule: Some(e.issue().rule()),
             http_status: e.status(),
             scim_type: e.scim_type(),
-            path: e.path,
-            pointer: e.pointer,
+            path: e.issue().path().to_string(),
+            pointer: e.issue().pointer().to_string(),
             ..Details::default()
         };
         atlscim_error::with(atlscim_status::PatchRefused, message, details)
@@ -190,9 +190,9 @@ impl atlscim_error {
         let rule = e.rule();
         let details = Details {
             rule: Some(rule),
-            http_status: rule.status.unwrap_or(400),
-            scim_type: rule.scim_type,
-            offset: e.offset,
+            http_status: rule.status().unwrap_or(400),
+            scim_type: rule.scim_type(),
+            offset: e.offset(),
             ..Details::default()
         };
         atlscim_error::with(atlscim_status::InvalidFilter, e.to_string(), details)
@@ -386,7 +386,7 @@ unsafe fn error_text(error: *const atlscim_error, field: impl FnOnce(&atlscim_er
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_error_rule(error: *const atlscim_error) -> atlscim_str {
     // SAFETY: passed on from the caller.
-    unsafe { error_text(error, |e| Some(e.details().and_then(|d| d.rule).map_or("", |r| r.id))) }
+    unsafe { error_text(error, |e| Some(e.details().and_then(|d| d.rule).map_or("", |r| r.id()))) }
 }
 
 /// For `ATLSCIM_STATUS_PATCH_REFUSED` and `ATLSCIM_STATUS_INVALID_FILTER`, the HTTP status a

@@ -59,7 +59,7 @@ fn arg<'py, T: IntoPyObject<'py>>(py: Python<'py>, value: T) -> Bound<'py, PyAny
 
 /// `ConfigError(detail, key=...)`; `str(e)` and `e.detail` name the key, as the core writes it.
 pub(crate) fn config_error(py: Python<'_>, error: &ConfigError) -> PyErr {
-    python_error(py, "ConfigError", &error.to_string(), &[("key", arg(py, &error.key))])
+    python_error(py, "ConfigError", &error.to_string(), &[("key", arg(py, error.key()))])
 }
 
 /// `PatchError`: the rule broken (with its status and scimType), the operation and where.
@@ -67,14 +67,14 @@ pub(crate) fn patch_error(py: Python<'_>, error: &PatchError) -> PyErr {
     python_error(
         py,
         "PatchError",
-        &error.detail,
+        error.issue().detail(),
         &[
-            ("operation", arg(py, error.operation)),
+            ("operation", arg(py, error.operation())),
             ("status", arg(py, error.status())),
             ("scim_type", arg(py, error.scim_type())),
-            ("rule", arg(py, error.rule.id)),
-            ("path", arg(py, &error.path)),
-            ("pointer", arg(py, &error.pointer)),
+            ("rule", arg(py, error.issue().rule().id())),
+            ("path", arg(py, error.issue().path())),
+            ("pointer", arg(py, error.issue().pointer())),
         ],
     )
 }
@@ -88,12 +88,12 @@ pub(crate) fn filter_error(py: Python<'_>, error: &FilterError) -> PyErr {
         "FilterError",
         &error.to_string(),
         &[
-            ("offset", arg(py, error.offset)),
-            ("expected", arg(py, &error.expected)),
-            ("found", arg(py, &error.found)),
-            ("status", arg(py, rule.status)),
-            ("scim_type", arg(py, rule.scim_type)),
-            ("rule", arg(py, rule.id)),
+            ("offset", arg(py, error.offset())),
+            ("expected", arg(py, error.expected())),
+            ("found", arg(py, error.found())),
+            ("status", arg(py, rule.status())),
+            ("scim_type", arg(py, rule.scim_type())),
+            ("rule", arg(py, rule.id())),
         ],
     )
 }
@@ -108,13 +108,13 @@ pub(crate) fn issue_error(py: Python<'_>, issue: &Issue) -> PyErr {
     python_error(
         py,
         "ScimError",
-        &issue.detail,
+        issue.detail(),
         &[
             ("status", arg(py, issue.status())),
             ("scim_type", arg(py, issue.scim_type())),
-            ("rule", arg(py, issue.rule.id)),
-            ("path", arg(py, &issue.path)),
-            ("pointer", arg(py, &issue.pointer)),
+            ("rule", arg(py, issue.rule().id())),
+            ("path", arg(py, issue.path())),
+            ("pointer", arg(py, issue.pointer())),
         ],
     )
 }
@@ -150,7 +150,7 @@ pub(crate) fn unreadable(py: Python<'_>, input: Input, problem: &Problem) -> PyE
                 ProblemKind::NotJson => format!("{what} is not JSON"),
                 ProblemKind::TooDeep => "is nested too deeply (or contains itself)".to_string(),
             };
-            config_error(py, &ConfigError { key: problem.key.clone(), message: detail })
+            config_error(py, &ConfigError::new(problem.key.clone(), detail))
         }
         (Input::Json(name), ProblemKind::NotJson) => {
             let at = if problem.pointer.is_empty() { String::new() } else { format!(" at {}", problem.pointer) };
