@@ -13,7 +13,7 @@ use std::ptr;
 
 use atlscim_core::filter::FilterError;
 use atlscim_core::patch::PatchError;
-use atlscim_core::{ConfigError, MappingError, Rule};
+use atlscim_core::{ConfigError, Issue, MappingError, Rule};
 use serde_json::Value;
 
 use crate::bytes::atlscim_str;
@@ -137,9 +137,9 @@ struct Details {
     rule: Option<&'static Rule>,
     http_status: u16,
     scim_type: Option<&'static str>,
-    /// Where in a PatchOp message: its SCIM path and JSON pointer.
-    path: String,
-    pointer: String,
+    /// A refused PATCH's issue, as a report gives it: where in the PatchOp message (its SCIM
+    /// path and JSON pointer).
+    issue: Option<Issue>,
     /// A filter's character offset.
     offset: usize,
     /// Why a normalizer refused a value (and what to send instead), or which sync input was at
@@ -179,8 +179,7 @@ impl atlscim_error {
             rule: Some(e.issue().rule()),
             http_status: e.status(),
             scim_type: e.scim_type(),
-            path: e.issue().path().to_string(),
-            pointer: e.issue().pointer().to_string(),
+            issue: Some(e.into_issue()),
             ..Details::default()
         };
         atlscim_error::with(atlscim_status::PatchRefused, message, details)
@@ -422,7 +421,7 @@ pub unsafe extern "C" fn atlscim_error_scim_type(error: *const atlscim_error) ->
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_error_path(error: *const atlscim_error) -> atlscim_str {
     // SAFETY: passed on from the caller.
-    unsafe { error_text(error, |e| Some(e.details().map_or("", |d| &d.path))) }
+    unsafe { error_text(error, |e| Some(e.details().and_then(|d| d.issue.as_ref()).map_or("", Issue::path))) }
 }
 
 /// For `ATLSCIM_STATUS_PATCH_REFUSED`, the RFC 6901 JSON pointer of the problem in the PatchOp
@@ -433,7 +432,7 @@ pub unsafe extern "C" fn atlscim_error_path(error: *const atlscim_error) -> atls
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_error_pointer(error: *const atlscim_error) -> atlscim_str {
     // SAFETY: passed on from the caller.
-    unsafe { error_text(error, |e| Some(e.details().map_or("", |d| &d.pointer))) }
+    unsafe { error_text(error, |e| Some(e.details().and_then(|d| d.issue.as_ref()).map_or("", Issue::pointer))) }
 }
 
 /// For `ATLSCIM_STATUS_INVALID_FILTER`, where the filter went wrong, in characters (not bytes)

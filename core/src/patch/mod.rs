@@ -202,6 +202,11 @@ impl PatchError {
         &self.issue
     }
 
+    /// The issue, given up: for a binding that keeps it.
+    pub fn into_issue(self) -> Issue {
+        self.issue
+    }
+
     /// The operation's index in `Operations`, when one operation is at fault.
     pub fn operation(&self) -> Option<usize> {
         self.operation
