@@ -14,7 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use atlscim_core::filter::FilterError;
 use atlscim_core::mapping::MappingError;
 use atlscim_core::patch::PatchError;
-use atlscim_core::{ConfigError, Issue, rules};
+use atlscim_core::{ConfigError, Issue};
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -82,7 +82,7 @@ pub(crate) fn patch_error(py: Python<'_>, error: &PatchError) -> PyErr {
 /// `FilterError`: the core's message, the offset, and what a server answers (the core's rule for
 /// a filter that does not parse, RFC-F-001: 400 invalidFilter).
 pub(crate) fn filter_error(py: Python<'_>, error: &FilterError) -> PyErr {
-    let rule = &rules::RFC_F_001;
+    let rule = error.rule();
     python_error(
         py,
         "FilterError",
