@@ -11,7 +11,7 @@ CARGO ?= cargo
 # Seconds each fuzz target runs in `make test`; `make fuzz` runs them longer.
 FUZZ_SECONDS ?= 20
 
-.PHONY: test lint test-rust test-complexity test-c test-go test-python test-fuzz fuzz docs bench bench-serve clean dist dist-test
+.PHONY: test lint test-rust test-complexity test-c test-go test-python test-fuzz fuzz docs bench bench-peers bench-serve clean dist dist-test
 
 # Every suite in turn, then a summary of each one's result, time and skips (scripts/test-all.sh).
 test:
@@ -68,9 +68,14 @@ docs:
 	$(CARGO) run -q -p atlscim-cli -- rules --format markdown > docs/rules.md
 	ATLSCIM_UPDATE_DOCS=1 $(CARGO) test -q -p atlscim-core --test docs
 
-bench:
+bench: bench-peers
 	$(CARGO) bench -p atlscim-core
 	bash scripts/bench-export.sh
+
+# atlscim against scim_v2 and kanidm's scim_proto in one criterion run (a crate of its own, outside
+# the workspace, so `make test` never builds the peers). Results: docs/benchmarks.md.
+bench-peers:
+	$(CARGO) bench --manifest-path benches/peers/Cargo.toml
 
 # Load bench of `atlscim serve` against python-scim's scim2-server (wrk, 64 connections; minutes;
 # not part of `make test`). Results: docs/benchmarks.md.
