@@ -345,7 +345,7 @@ func RulesJSON() ([]byte, error) {
 	})
 }
 
-// Version returns the version of the atlscim library linked in, e.g. "0.1.0".
+// Version returns the version of the atlscim library linked in, e.g. "0.2.0".
 func Version() string {
 	return C.GoString(C.atlscim_version())
 }

@@ -56,7 +56,7 @@
 /**
  * The library version's minor number.
  */
-#define ATLSCIM_VERSION_MINOR 1
+#define ATLSCIM_VERSION_MINOR 2
 
 /**
  * The library version's patch number.
@@ -506,7 +506,7 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The version of the library linked in, e.g. "0.1.0" (the crate version in Cargo.toml).
+ * The version of the library linked in, e.g. "0.2.0" (the crate version in Cargo.toml).
  * Compare it with the `ATLSCIM_VERSION` macro to catch a header and library that do not belong together.
  *
  * Ownership: returns a static NUL-terminated string; never free it.

@@ -238,7 +238,7 @@ fn profile(config: Option<&Path>, domains: &[String]) -> Result<Profile, Fatal> 
     for d in domains {
         profile = profile
             .with_verified_domain(d, false)
-            .map_err(|e| Fatal(format!("--verified-domain {d}: {}", e.message)))?;
+            .map_err(|e| Fatal(format!("--verified-domain {d}: {}", e.message())))?;
     }
     Ok(profile)
 }
@@ -287,7 +287,7 @@ fn check(
         if !summary.by_rule.is_empty() {
             writeln!(out, "issues by rule:")?;
             for (rule, count) in &summary.by_rule {
-                let what = atlscim_core::rules::rule(rule).map_or("", |r| r.summary);
+                let what = atlscim_core::rules::rule(rule).map_or("", |r| r.summary());
                 writeln!(out, "  {rule:<10} {count:>8}  {what}")?;
             }
         }
@@ -334,12 +334,12 @@ fn write_text(out: &mut impl Write, report: &Report, envelope: &Envelope<'_>, na
     let (name, method, path) = (escaped(name), escaped(&envelope.method), escaped(&envelope.path));
     writeln!(out, "{name}: {method} {path} — {verdict}")?;
     for issue in report.issues() {
-        let at = if issue.path.is_empty() { String::new() } else { format!(" at {}", escaped(&issue.path)) };
+        let at = if issue.path().is_empty() { String::new() } else { format!(" at {}", escaped(issue.path())) };
         let scim_type = issue.scim_type().map(|t| format!(" [{t}]")).unwrap_or_default();
-        let detail = escaped(&issue.detail);
-        writeln!(out, "  {:<7} {}{at}{scim_type}: {detail}", issue.severity.as_str(), issue.rule.id)?;
-        if issue.severity != Severity::Info {
-            writeln!(out, "          what to do: {}", issue.rule.advice)?;
+        let detail = escaped(issue.detail());
+        writeln!(out, "  {:<7} {}{at}{scim_type}: {detail}", issue.severity().as_str(), issue.rule().id())?;
+        if issue.severity() != Severity::Info {
+            writeln!(out, "          what to do: {}", issue.rule().advice())?;
         }
     }
     Ok(())
@@ -409,7 +409,7 @@ fn filter_command(text: &str, resource: Option<&Path>, strict: bool) -> Result<b
         Err(e) => {
             eprintln!("atlscim: {}", escaped(&e.to_string()));
             eprintln!("  {}", escaped(text));
-            eprintln!("  {}^", " ".repeat(e.offset));
+            eprintln!("  {}^", " ".repeat(e.offset()));
             return Ok(false);
         }
     };
@@ -461,7 +461,7 @@ fn rules(format: RulesFormat) -> Result<(), Fatal> {
         RulesFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(atlscim_core::RULES)?)?,
         RulesFormat::Text => {
             for r in atlscim_core::RULES {
-                writeln!(out, "{:<10} {:<7} {}", r.id, r.severity.as_str(), r.summary)?;
+                writeln!(out, "{:<10} {:<7} {}", r.id(), r.severity().as_str(), r.summary())?;
             }
         }
     }

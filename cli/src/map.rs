@@ -208,11 +208,11 @@ fn write_text(err: &mut impl Write, report: &Report, at: &str) -> io::Result<()>
     // Paths and details hold the record's own keys and values: escaped for the terminal.
     writeln!(err, "{}: {verdict}", escaped(at))?;
     for issue in report.issues() {
-        let path = if issue.path.is_empty() { String::new() } else { format!(" at {}", escaped(&issue.path)) };
-        let detail = escaped(&issue.detail);
-        writeln!(err, "  {:<7} {}{path}: {detail}", issue.severity.as_str(), issue.rule.id)?;
-        if issue.severity != Severity::Info {
-            writeln!(err, "          what to do: {}", issue.rule.advice)?;
+        let path = if issue.path().is_empty() { String::new() } else { format!(" at {}", escaped(issue.path())) };
+        let detail = escaped(issue.detail());
+        writeln!(err, "  {:<7} {}{path}: {detail}", issue.severity().as_str(), issue.rule().id())?;
+        if issue.severity() != Severity::Info {
+            writeln!(err, "          what to do: {}", issue.rule().advice())?;
         }
     }
     Ok(())

@@ -121,7 +121,7 @@ pub fn desired(path: &Path, mapping: &str, profile: &Profile) -> Result<(Resourc
         .iter()
         .map(|g| {
             let (group, report) = profile.map_group(g, None);
-            if report.issues().iter().any(|i| i.rule.id == "MAP-004") {
+            if report.issues().iter().any(|i| i.rule().id() == "MAP-004") {
                 findings.flattened.push(group["displayName"].as_str().unwrap_or_default().to_string());
             }
             group

@@ -19,7 +19,7 @@
 //! let report = profile.check(&Request::json("POST", "/Users", body));
 //! assert!(!report.valid());
 //! assert_eq!(report.status(), Some(400));
-//! assert_eq!(report.issues()[0].rule.id, "ATL-U-003"); // no primary email
+//! assert_eq!(report.issues()[0].rule().id(), "ATL-U-003"); // no primary email
 //! ```
 //!
 //! Bindings (Python, C, Go) and the `atlscim` CLI wrap this crate and hold no SCIM logic of their

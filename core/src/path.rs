@@ -20,9 +20,26 @@ pub struct PatchPath {
 /// Why a path is not usable: status 400, scimType `invalidPath`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathError {
-    pub message: String,
-    /// Character offset of a syntax error, when it is one.
-    pub offset: Option<usize>,
+    pub(crate) message: String,
+    pub(crate) offset: Option<usize>,
+}
+
+impl PathError {
+    /// What is wrong with the path, readable.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Character offset of a syntax error, when it is one (`None` for a path that parses but
+    /// names nothing in the resource type).
+    pub fn offset(&self) -> Option<usize> {
+        self.offset
+    }
+
+    /// The rule a PATCH with this path breaks (RFC-P-002: status 400, scimType invalidPath).
+    pub fn rule(&self) -> &'static crate::rules::Rule {
+        &crate::rules::RFC_P_002
+    }
 }
 
 impl fmt::Display for PathError {

@@ -123,9 +123,26 @@ pub const MAX_ISSUES_CEILING: usize = 100_000;
 /// A config that could not be used, naming the offending key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
+    pub(crate) key: String,
+    pub(crate) message: String,
+}
+
+impl ConfigError {
+    /// An error at `key` (dotted, empty for the whole config): for a binding that finds a config
+    /// value unusable before the core reads it (a Python value that is not JSON).
+    pub fn new(key: impl Into<String>, message: impl Into<String>) -> ConfigError {
+        ConfigError { key: key.into(), message: message.into() }
+    }
+
     /// Dotted key, e.g. `limits.max_depth` or `verified_domains[1]`; empty for the whole config.
-    pub key: String,
-    pub message: String,
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// What is wrong with the key's value, readable.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl fmt::Display for ConfigError {

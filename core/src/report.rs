@@ -20,14 +20,11 @@ use crate::walk::fix::Fixes;
 /// One finding, located in the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
-    pub severity: Severity,
-    pub rule: &'static Rule,
-    /// SCIM attribute path, e.g. `emails[1].value` or
-    /// `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`.
-    pub path: String,
-    /// RFC 6901 pointer into the request body, e.g. `/emails/1/value`.
-    pub pointer: String,
-    pub detail: String,
+    pub(crate) severity: Severity,
+    pub(crate) rule: &'static Rule,
+    pub(crate) path: String,
+    pub(crate) pointer: String,
+    pub(crate) detail: String,
 }
 
 impl PartialEq for Rule {
@@ -38,6 +35,32 @@ impl PartialEq for Rule {
 impl Eq for Rule {}
 
 impl Issue {
+    /// How serious it is: the rule's severity, or lower where the profile is lenient.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// The rule broken, in the registry ([`crate::rules`]).
+    pub fn rule(&self) -> &'static Rule {
+        self.rule
+    }
+
+    /// SCIM attribute path, e.g. `emails[1].value` or
+    /// `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// RFC 6901 pointer into the request body, e.g. `/emails/1/value`.
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    /// What is wrong, readable.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
     /// The HTTP status the server would answer for this issue: an error's, and for an issue that
     /// reports a lenient fix, the status Atlassian would answer to the body as sent (400 for a
     /// missing `schemas`; `None` where Atlassian takes both forms, such as Entra ID's `Replace`).

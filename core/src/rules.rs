@@ -36,21 +36,64 @@ impl Severity {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Rule {
-    pub id: &'static str,
-    pub severity: Severity,
+    pub(crate) id: &'static str,
+    pub(crate) severity: Severity,
+    pub(crate) status: Option<u16>,
+    pub(crate) scim_type: Option<&'static str>,
+    pub(crate) status_inferred: bool,
+    pub(crate) summary: &'static str,
+    pub(crate) source: &'static str,
+    pub(crate) example: &'static str,
+    pub(crate) advice: &'static str,
+}
+
+impl Rule {
+    /// The rule's id, e.g. `ATL-U-007` or `RFC-F-001`.
+    pub fn id(&self) -> &'static str {
+        self.id
+    }
+
+    /// The severity the rule reports at (a lenient profile may report lower).
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
     /// The HTTP status the server would answer (errors only).
-    pub status: Option<u16>,
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
     /// The RFC 7644 §3.12 scimType the server would answer, where it sends one.
-    pub scim_type: Option<&'static str>,
+    pub fn scim_type(&self) -> Option<&'static str> {
+        self.scim_type
+    }
+
     /// Whether `status` and `scim_type` are inferred rather than documented: Atlassian does not
     /// document its answer (reference/atlassian-scim.md §11 marks it `?`, or gives none), and the
     /// one shown is RFC 7644's for the case.
-    pub status_inferred: bool,
-    pub summary: &'static str,
-    pub source: &'static str,
-    pub example: &'static str,
+    pub fn status_inferred(&self) -> bool {
+        self.status_inferred
+    }
+
+    /// One line: what the rule checks.
+    pub fn summary(&self) -> &'static str {
+        self.summary
+    }
+
+    /// Where the rule comes from (an RFC section, Atlassian's documentation, an observation).
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// A body or value that breaks the rule.
+    pub fn example(&self) -> &'static str {
+        self.example
+    }
+
     /// What to do about it, in one sentence.
-    pub advice: &'static str,
+    pub fn advice(&self) -> &'static str {
+        self.advice
+    }
 }
 
 macro_rules! rules {

@@ -216,7 +216,7 @@ fn filters() {
             _ => match (filter::parse_with(input, &strict()), filter::parse(input)) {
                 (Err(_), Err(e)) => {
                     passed += 1;
-                    assert!(e.offset <= input.chars().count(), "{id}: error offset past the end");
+                    assert!(e.offset() <= input.chars().count(), "{id}: error offset past the end");
                     continue;
                 }
                 (s, l) => {
@@ -576,7 +576,7 @@ fn patch() {
         }
         let stated = match (answer, &result) {
             (Answer::Error(rule, status, scim_type), Err(e)) => {
-                (e.rule.id, e.status(), e.scim_type()) == (*rule, *status, Some(*scim_type))
+                (e.issue().rule().id(), e.status(), e.scim_type()) == (*rule, *status, Some(*scim_type))
             }
             (Answer::After(after), Ok(got)) => {
                 let want: Value = serde_json::from_str(after).expect("the stated resource is JSON");
@@ -589,7 +589,7 @@ fn patch() {
         } else {
             let got = match &result {
                 Ok(v) => format!("applied: {}", without_meta(v)),
-                Err(e) => format!("refused: {} {} {:?} ({e})", e.rule.id, e.status(), e.scim_type()),
+                Err(e) => format!("refused: {} {} {:?} ({e})", e.issue().rule().id(), e.status(), e.scim_type()),
             };
             failures.push(format!("{id}: atlscim's stated answer changed ({why})\n    got  {got}"));
         }

@@ -9,7 +9,7 @@ fn profile(limits: Value) -> Profile {
 }
 
 fn rules(report: &Report) -> Vec<&'static str> {
-    report.issues().iter().map(|i| i.rule.id).collect()
+    report.issues().iter().map(|i| i.rule().id()).collect()
 }
 
 fn post(p: &Profile, body: &str) -> Report {
@@ -20,7 +20,7 @@ fn post(p: &Profile, body: &str) -> Report {
 /// `Value` read through `check_deserializer` (as the bindings read their own objects). The three
 /// must agree; the text form's is returned.
 fn post_each_form(p: &Profile, body: &str) -> Vec<(&'static str, String)> {
-    let located = |r: &Report| r.issues().iter().map(|i| (i.rule.id, i.pointer.clone())).collect::<Vec<_>>();
+    let located = |r: &Report| r.issues().iter().map(|i| (i.rule().id(), i.pointer().to_string())).collect::<Vec<_>>();
     let value: Value = serde_json::from_str(body).expect("body JSON");
     let text = located(&post(p, body));
     let as_value =
@@ -187,7 +187,7 @@ fn patch_paths_and_remove_values_hold_the_filter_and_string_limits() {
     let check = |p: &Profile, op: Value| {
         let body = patch(op).to_string();
         let r = p.check(&Request::json("PATCH", "/Groups/e9e30dba", body.as_bytes()));
-        r.issues().iter().map(|i| (i.rule.id, i.pointer.clone())).collect::<Vec<_>>()
+        r.issues().iter().map(|i| (i.rule().id(), i.pointer().to_string())).collect::<Vec<_>>()
     };
     let path = r#"members[value eq "0123456789"]"#;
     let remove = |path: &str| json!({"op": "remove", "path": path});
@@ -208,7 +208,7 @@ fn patch_paths_and_remove_values_hold_the_filter_and_string_limits() {
 fn huge_inputs_are_refused_quickly_and_located() {
     let ten_mb = user_with(&format!(r#","displayName":"{}""#, "a".repeat(10 << 20)));
     let r = post(&Profile::atlassian(), &ten_mb);
-    assert_eq!(r.issues()[0].pointer, "/displayName");
+    assert_eq!(r.issues()[0].pointer(), "/displayName");
     // A 1 MiB read-only id, unsupported password or member name, with the default limits.
     let mib = "a".repeat(1 << 20);
     let located = |extra: String| post_each_form(&Profile::atlassian(), &user_with(&extra));
@@ -231,15 +231,15 @@ fn max_issues() {
     assert_eq!((at.issues().len(), at.omitted()), (1000, 0));
     let past = post(&p, &wrong(1001));
     assert_eq!((past.issues().len(), past.omitted()), (1001, 1));
-    assert_eq!(past.issues()[1000].rule.id, "RFC-J-006");
-    assert_eq!(past.issues()[999].pointer, "/phoneNumbers/999", "the first ones are kept, in order");
+    assert_eq!(past.issues()[1000].rule().id(), "RFC-J-006");
+    assert_eq!(past.issues()[999].pointer(), "/phoneNumbers/999", "the first ones are kept, in order");
     // The report JSON says so too.
     let json: Value = serde_json::from_str(&past.to_json(None)).expect("JSON");
     assert_eq!(json["omitted"], 1);
     // The ceiling: a report's size stays bounded however the limit is set.
     assert!(Profile::from_config(&json!({"limits": {"max_issues": 100_000}})).is_ok());
     let e = Profile::from_config(&json!({"limits": {"max_issues": 100_001}})).expect_err("past the ceiling");
-    assert_eq!(e.key, "limits.max_issues");
+    assert_eq!(e.key(), "limits.max_issues");
 }
 
 #[test]

@@ -186,7 +186,7 @@ fn a_lenient_fix_of_the_check_is_applied_to_the_returned_user() {
     .expect("valid mapping");
     let (user, report) = Profile::atlassian().map_user(&json!({"mail": "kim@example.com", "office": "B1"}), &mapping);
     assert!(user.get("addresses").is_none(), "the check drops what Atlassian does not store: {user}");
-    assert_eq!(report.issues()[0].rule.id, "ATL-U-011");
+    assert_eq!(report.issues()[0].rule().id(), "ATL-U-011");
     assert!(!report.changes_body());
 }
 

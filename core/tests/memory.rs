@@ -182,7 +182,7 @@ fn peak_heap_is_proportional_to_the_input() {
     body.push_str("]}");
     let request = Request::json("POST", "/Groups", body.as_bytes());
     let (peak, report) = check_and_write(&profile, &request);
-    assert_eq!(report.issues().last().map(|i| i.rule.id), Some("RFC-J-006"));
+    assert_eq!(report.issues().last().map(|i| i.rule().id()), Some("RFC-J-006"));
     cases.push(Case { name: "a group of members that are emails", input: body.len(), peak });
     drop((report, body));
 
@@ -207,14 +207,14 @@ fn peak_heap_is_proportional_to_the_input() {
     let (patch_value, patch_heap) = parsed(&patch);
     let request = Request::json("PATCH", "/Groups/g", patch.as_bytes()).with_current(&current_value);
     let (peak, report) = check_and_write(&rfc, &request);
-    assert_eq!(report.first_error().map(|i| i.rule.id), Some("RFC-P-006"), "{}", report.summary(3));
+    assert_eq!(report.first_error().map(|i| i.rule().id()), Some("RFC-P-006"), "{}", report.summary(3));
     cases.push(Case {
         name: "a PATCH copying a long value into every member (check)",
         input: patch.len() + current_heap,
         peak,
     });
     let (peak, result) = peak_of(|| rfc.apply_patch(&current_value, &patch_value, ResourceKind::Group));
-    assert_eq!(result.err().map(|e| e.rule.id), Some("RFC-P-006"));
+    assert_eq!(result.err().map(|e| e.issue().rule().id()), Some("RFC-P-006"));
     cases.push(Case {
         name: "a PATCH copying a long value into every member (apply_patch)",
         input: patch_heap + current_heap,

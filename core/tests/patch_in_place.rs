@@ -132,7 +132,7 @@ fn failures_are_undone_member_by_member() {
         let copied = patch::apply(&resource, &ops[..ops.len() - 1], rt, options).expect("all but the last apply");
         assert_ne!(copied, resource, "case {i}: the operations before the failure change something");
         let e = patch::apply_in_place(&mut patched, &ops, rt, options).expect_err("the last operation fails");
-        assert_eq!(e.rule.id, "RFC-P-004", "case {i}");
+        assert_eq!(e.issue().rule().id(), "RFC-P-004", "case {i}");
         assert_eq!(patched, resource, "case {i}: undone");
     }
 }

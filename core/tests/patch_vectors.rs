@@ -27,7 +27,8 @@ fn patch_vectors() {
             (Ok(got), Some(want), _) => failures.push(format!("{name}\n   got  {got}\n   want {want}")),
             (Err(e), Some(_), _) => failures.push(format!("{name}: failed with {e}")),
             (Err(e), None, Some(want)) => {
-                let got = serde_json::json!({"rule": e.rule.id, "status": e.status(), "scimType": e.scim_type()});
+                let got =
+                    serde_json::json!({"rule": e.issue().rule().id(), "status": e.status(), "scimType": e.scim_type()});
                 if &got != want {
                     failures.push(format!("{name}: error {got}, want {want} ({e})"));
                 }
@@ -69,7 +70,7 @@ fn diff_vectors() {
         let (p, kind) = (common::profile(&case), kind(&case));
         let got = match (p.diff(&case["current"], &case["desired"], kind), case["expect"].get("error")) {
             (Err(e), Some(want)) => {
-                let got = json!({"rule": e.rule.id, "status": e.status(), "scimType": e.scim_type()});
+                let got = json!({"rule": e.issue().rule().id(), "status": e.status(), "scimType": e.scim_type()});
                 if &got != want {
                     failures.push(format!("{name}: error {got}, want {want} ({e})"));
                 }
@@ -114,8 +115,8 @@ fn diff_properties(
         let body = m.to_string();
         let report =
             p.check(&Request { method: "PATCH", path, body: Some(Body::Json(body.as_bytes())), current: Some(&state) });
-        if let Some(e) = report.issues().iter().find(|i| i.severity == Severity::Error) {
-            return Err(format!("check refuses message {i}: {} {}", e.rule.id, e.detail));
+        if let Some(e) = report.issues().iter().find(|i| i.severity() == Severity::Error) {
+            return Err(format!("check refuses message {i}: {} {}", e.rule().id(), e.detail()));
         }
         state = p.apply_patch(&state, m, kind).map_err(|e| format!("apply of message {i} fails: {e}"))?;
         if i == 0 && messages.len() > 1 && p.diff(&state, desired, kind).as_deref() != Ok(&messages[1..]) {

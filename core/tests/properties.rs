@@ -236,7 +236,7 @@ fn apply_all(
         let limits: Vec<_> = report
             .issues()
             .iter()
-            .filter(|i| i.severity == Severity::Error && ["RFC-P-006", "RFC-J-004"].contains(&i.rule.id))
+            .filter(|i| i.severity() == Severity::Error && ["RFC-P-006", "RFC-J-004"].contains(&i.rule().id()))
             .collect();
         prop_assert!(limits.is_empty(), "the profile refuses its own diff: {:?}\nmessage {}", limits, m);
         state = profile.apply_patch(&state, m, kind).map_err(|e| TestCaseError::fail(format!("{e}\nmessage {m}")))?;
@@ -367,7 +367,7 @@ proptest! {
         }
         match (together, one_by_one) {
             (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
-            (Err(a), Err(b)) => prop_assert_eq!((a.rule.id, a.detail), (b.rule.id, b.detail)),
+            (Err(a), Err(b)) => prop_assert_eq!((a.issue().rule().id(), a.issue().detail()), (b.issue().rule().id(), b.issue().detail())),
             (a, b) => prop_assert!(false, "together {:?}, one by one {:?}", a, b),
         }
     }

@@ -38,7 +38,7 @@ fn raised_filter_limits() -> Value {
 }
 
 fn rules(report: &Report) -> Vec<&'static str> {
-    report.issues().iter().map(|i| i.rule.id).collect()
+    report.issues().iter().map(|i| i.rule().id()).collect()
 }
 
 fn get(profile: &Profile, filter: &str) -> Report {
@@ -79,7 +79,7 @@ fn a_filter_at_the_depth_ceiling_parses_prints_evaluates_and_drops() {
         drop((copy, f));
         // A max_depth above the ceiling acts as the ceiling.
         let e = filter::parse_with(&deepest_filter(MAX_FILTER_DEPTH_CEILING + 1), &limits).expect_err("past it");
-        assert!(e.expected.contains("at most 64 levels"), "{e}");
+        assert!(e.expected().contains("at most 64 levels"), "{e}");
         let deep = format!("{}a pr{}", "(".repeat(100_000), ")".repeat(100_000));
         assert!(filter::parse_with(&deep, &limits).is_err(), "refused at the ceiling, not by the stack");
     });
@@ -93,8 +93,8 @@ fn get_filters_and_patch_path_filters_at_the_ceiling() {
         assert!(get(&profile, &deepest_filter(MAX_FILTER_DEPTH_CEILING)).issues().is_empty());
         let past = get(&profile, &deepest_filter(MAX_FILTER_DEPTH_CEILING + 1));
         assert_eq!(rules(&past), vec!["RFC-F-001"]);
-        assert_eq!(past.issues()[0].pointer, "/filter");
-        assert!(past.issues()[0].detail.contains("limits.max_filter_depth"), "{}", past.issues()[0].detail);
+        assert_eq!(past.issues()[0].pointer(), "/filter");
+        assert!(past.issues()[0].detail().contains("limits.max_filter_depth"), "{}", past.issues()[0].detail());
 
         // A PATCH path value filter at the ceiling is checked and, with `current`, applied.
         let current = group();
@@ -106,7 +106,7 @@ fn get_filters_and_patch_path_filters_at_the_ceiling() {
         let past = remove(&deepest_member_path(MAX_FILTER_DEPTH_CEILING + 1));
         let report = patch_check(&profile, &past, &current);
         assert_eq!(rules(&report), vec!["RFC-P-002"]);
-        assert_eq!(report.issues()[0].pointer, "/Operations/0/path");
+        assert_eq!(report.issues()[0].pointer(), "/Operations/0/path");
         assert!(profile.apply_patch(&current, &past, ResourceKind::Group).is_err());
     });
 }
@@ -224,7 +224,7 @@ fn text_past_any_limit_is_refused_by_the_limit_not_the_stack() {
         let patch = format!("{{\"Operations\":[{{\"value\":{}}}]}}", nested_arrays("x", 200_000));
         let report = profile.check(&Request::json("PATCH", "/Users/u1", patch.as_bytes()));
         assert_eq!(rules(&report), vec!["RFC-J-003"]);
-        assert_eq!(report.issues()[0].pointer, "/Operations/0/value/x/0");
+        assert_eq!(report.issues()[0].pointer(), "/Operations/0/value/x/0");
     });
 }
 
@@ -237,8 +237,8 @@ fn a_limit_over_its_ceiling_is_a_config_error_naming_key_and_ceiling() {
     ] {
         assert!(Profile::from_config(&json!({"limits": {key: ceiling}})).is_ok(), "{key} at its ceiling");
         let e = Profile::from_config(&json!({"limits": {key: ceiling + 1}})).expect_err("past the ceiling");
-        assert_eq!(e.key, format!("limits.{key}"));
-        assert!(e.message.contains(&ceiling.to_string()) && e.message.contains("ceiling"), "{e}");
+        assert_eq!(e.key(), format!("limits.{key}"));
+        assert!(e.message().contains(&ceiling.to_string()) && e.message().contains("ceiling"), "{e}");
     }
 }
 

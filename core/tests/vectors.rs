@@ -89,7 +89,7 @@ fn verify(case: &Case, report: &Report, body: Option<&Body<'_>>, how: &str) -> V
     }
     if let Some(details) = e.get("details") {
         // Each issue's detail, in report order.
-        let got: Vec<Value> = report.issues().iter().map(|i| Value::from(i.detail.as_str())).collect();
+        let got: Vec<Value> = report.issues().iter().map(|i| Value::from(i.detail())).collect();
         if details.as_array() != Some(&got) {
             failures.push(format!("{name}: details\n    got  {got:?}\n    want {details}"));
         }

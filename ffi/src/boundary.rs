@@ -13,7 +13,7 @@ use std::ptr;
 
 use atlscim_core::filter::FilterError;
 use atlscim_core::patch::PatchError;
-use atlscim_core::{ConfigError, MappingError, Rule};
+use atlscim_core::{ConfigError, Issue, MappingError, Rule};
 use serde_json::Value;
 
 use crate::bytes::atlscim_str;
@@ -137,9 +137,9 @@ struct Details {
     rule: Option<&'static Rule>,
     http_status: u16,
     scim_type: Option<&'static str>,
-    /// Where in a PatchOp message: its SCIM path and JSON pointer.
-    path: String,
-    pointer: String,
+    /// A refused PATCH's issue, as a report gives it: where in the PatchOp message (its SCIM
+    /// path and JSON pointer).
+    issue: Option<Issue>,
     /// A filter's character offset.
     offset: usize,
     /// Why a normalizer refused a value (and what to send instead), or which sync input was at
@@ -163,7 +163,7 @@ impl atlscim_error {
 
     pub(crate) fn config(e: ConfigError) -> atlscim_error {
         let message = e.to_string();
-        atlscim_error { key: e.key, ..atlscim_error::new(atlscim_status::InvalidConfig, message) }
+        atlscim_error { key: e.key().to_string(), ..atlscim_error::new(atlscim_status::InvalidConfig, message) }
     }
 
     /// A JSON input that does not parse.
@@ -176,11 +176,10 @@ impl atlscim_error {
     pub(crate) fn patch(e: PatchError) -> atlscim_error {
         let message = e.to_string();
         let details = Details {
-            rule: Some(e.rule),
+            rule: Some(e.issue().rule()),
             http_status: e.status(),
             scim_type: e.scim_type(),
-            path: e.path,
-            pointer: e.pointer,
+            issue: Some(e.into_issue()),
             ..Details::default()
         };
         atlscim_error::with(atlscim_status::PatchRefused, message, details)
@@ -190,9 +189,9 @@ impl atlscim_error {
         let rule = e.rule();
         let details = Details {
             rule: Some(rule),
-            http_status: rule.status.unwrap_or(400),
-            scim_type: rule.scim_type,
-            offset: e.offset,
+            http_status: rule.status().unwrap_or(400),
+            scim_type: rule.scim_type(),
+            offset: e.offset(),
             ..Details::default()
         };
         atlscim_error::with(atlscim_status::InvalidFilter, e.to_string(), details)
@@ -401,7 +400,7 @@ unsafe fn error_text(error: *const atlscim_error, field: impl FnOnce(&atlscim_er
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_error_rule(error: *const atlscim_error) -> atlscim_str {
     // SAFETY: passed on from the caller.
-    unsafe { error_text(error, |e| Some(e.details().and_then(|d| d.rule).map_or("", |r| r.id))) }
+    unsafe { error_text(error, |e| Some(e.details().and_then(|d| d.rule).map_or("", |r| r.id()))) }
 }
 
 /// For `ATLSCIM_STATUS_PATCH_REFUSED` and `ATLSCIM_STATUS_INVALID_FILTER`, the HTTP status a
@@ -437,7 +436,7 @@ pub unsafe extern "C" fn atlscim_error_scim_type(error: *const atlscim_error) ->
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_error_path(error: *const atlscim_error) -> atlscim_str {
     // SAFETY: passed on from the caller.
-    unsafe { error_text(error, |e| Some(e.details().map_or("", |d| &d.path))) }
+    unsafe { error_text(error, |e| Some(e.details().and_then(|d| d.issue.as_ref()).map_or("", Issue::path))) }
 }
 
 /// For `ATLSCIM_STATUS_PATCH_REFUSED`, the RFC 6901 JSON pointer of the problem in the PatchOp
@@ -448,7 +447,7 @@ pub unsafe extern "C" fn atlscim_error_path(error: *const atlscim_error) -> atls
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_error_pointer(error: *const atlscim_error) -> atlscim_str {
     // SAFETY: passed on from the caller.
-    unsafe { error_text(error, |e| Some(e.details().map_or("", |d| &d.pointer))) }
+    unsafe { error_text(error, |e| Some(e.details().and_then(|d| d.issue.as_ref()).map_or("", Issue::pointer))) }
 }
 
 /// For `ATLSCIM_STATUS_INVALID_FILTER`, where the filter went wrong, in characters (not bytes)

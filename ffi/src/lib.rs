@@ -58,11 +58,11 @@ use bytes::{atlscim_bytes, bytes_out, write_json};
 /// of the library linked in. A test holds them to Cargo.toml.
 pub const ATLSCIM_VERSION_MAJOR: u32 = 0;
 /// The library version's minor number.
-pub const ATLSCIM_VERSION_MINOR: u32 = 1;
+pub const ATLSCIM_VERSION_MINOR: u32 = 2;
 /// The library version's patch number.
 pub const ATLSCIM_VERSION_PATCH: u32 = 0;
 
-/// The version of the library linked in, e.g. "0.1.0" (the crate version in Cargo.toml).
+/// The version of the library linked in, e.g. "0.2.0" (the crate version in Cargo.toml).
 /// Compare it with the `ATLSCIM_VERSION` macro to catch a header and library that do not belong together.
 ///
 /// Ownership: returns a static NUL-terminated string; never free it.

@@ -313,7 +313,7 @@ pub unsafe extern "C" fn atlscim_report_free(report: *mut atlscim_report) {
 pub unsafe extern "C" fn atlscim_issue_severity(issue: *const atlscim_issue) -> atlscim_severity {
     // SAFETY: the caller passes NULL or an issue of a live report.
     let issue = unsafe { issue_ref(issue) };
-    guard(atlscim_severity::Unknown, || issue.map_or(atlscim_severity::Unknown, |i| i.severity.into()))
+    guard(atlscim_severity::Unknown, || issue.map_or(atlscim_severity::Unknown, |i| i.severity().into()))
 }
 
 /// Reads a text field of an issue: the body shared by the `atlscim_issue_*` text accessors.
@@ -335,7 +335,7 @@ unsafe fn issue_text(issue: *const atlscim_issue, field: impl FnOnce(&Issue) -> 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_issue_rule(issue: *const atlscim_issue) -> atlscim_str {
     // SAFETY: passed on from the caller.
-    unsafe { issue_text(issue, |i| Some(i.rule.id)) }
+    unsafe { issue_text(issue, |i| Some(i.rule().id())) }
 }
 
 /// The SCIM attribute path the issue is about, e.g. `emails[1].value`; empty for the request as
@@ -345,7 +345,7 @@ pub unsafe extern "C" fn atlscim_issue_rule(issue: *const atlscim_issue) -> atls
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_issue_path(issue: *const atlscim_issue) -> atlscim_str {
     // SAFETY: passed on from the caller.
-    unsafe { issue_text(issue, |i| Some(&i.path)) }
+    unsafe { issue_text(issue, |i| Some(i.path())) }
 }
 
 /// The RFC 6901 JSON pointer into the body, e.g. `/emails/1/value`; empty for the whole body.
@@ -354,7 +354,7 @@ pub unsafe extern "C" fn atlscim_issue_path(issue: *const atlscim_issue) -> atls
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_issue_pointer(issue: *const atlscim_issue) -> atlscim_str {
     // SAFETY: passed on from the caller.
-    unsafe { issue_text(issue, |i| Some(&i.pointer)) }
+    unsafe { issue_text(issue, |i| Some(i.pointer())) }
 }
 
 /// What is wrong and, where it helps, what to do, in a sentence.
@@ -363,7 +363,7 @@ pub unsafe extern "C" fn atlscim_issue_pointer(issue: *const atlscim_issue) -> a
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn atlscim_issue_detail(issue: *const atlscim_issue) -> atlscim_str {
     // SAFETY: passed on from the caller.
-    unsafe { issue_text(issue, |i| Some(&i.detail)) }
+    unsafe { issue_text(issue, |i| Some(i.detail())) }
 }
 
 /// The `scimType` a server would answer for this issue (as `atlscim_issue_status`, where it sends

@@ -14,7 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use atlscim_core::filter::FilterError;
 use atlscim_core::mapping::MappingError;
 use atlscim_core::patch::PatchError;
-use atlscim_core::{ConfigError, Issue, rules};
+use atlscim_core::{ConfigError, Issue};
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -59,7 +59,7 @@ fn arg<'py, T: IntoPyObject<'py>>(py: Python<'py>, value: T) -> Bound<'py, PyAny
 
 /// `ConfigError(detail, key=...)`; `str(e)` and `e.detail` name the key, as the core writes it.
 pub(crate) fn config_error(py: Python<'_>, error: &ConfigError) -> PyErr {
-    python_error(py, "ConfigError", &error.to_string(), &[("key", arg(py, &error.key))])
+    python_error(py, "ConfigError", &error.to_string(), &[("key", arg(py, error.key()))])
 }
 
 /// `PatchError`: the rule broken (with its status and scimType), the operation and where.
@@ -67,14 +67,14 @@ pub(crate) fn patch_error(py: Python<'_>, error: &PatchError) -> PyErr {
     python_error(
         py,
         "PatchError",
-        &error.detail,
+        error.issue().detail(),
         &[
-            ("operation", arg(py, error.operation)),
+            ("operation", arg(py, error.operation())),
             ("status", arg(py, error.status())),
             ("scim_type", arg(py, error.scim_type())),
-            ("rule", arg(py, error.rule.id)),
-            ("path", arg(py, &error.path)),
-            ("pointer", arg(py, &error.pointer)),
+            ("rule", arg(py, error.issue().rule().id())),
+            ("path", arg(py, error.issue().path())),
+            ("pointer", arg(py, error.issue().pointer())),
         ],
     )
 }
@@ -82,18 +82,18 @@ pub(crate) fn patch_error(py: Python<'_>, error: &PatchError) -> PyErr {
 /// `FilterError`: the core's message, the offset, and what a server answers (the core's rule for
 /// a filter that does not parse, RFC-F-001: 400 invalidFilter).
 pub(crate) fn filter_error(py: Python<'_>, error: &FilterError) -> PyErr {
-    let rule = &rules::RFC_F_001;
+    let rule = error.rule();
     python_error(
         py,
         "FilterError",
         &error.to_string(),
         &[
-            ("offset", arg(py, error.offset)),
-            ("expected", arg(py, &error.expected)),
-            ("found", arg(py, &error.found)),
-            ("status", arg(py, rule.status)),
-            ("scim_type", arg(py, rule.scim_type)),
-            ("rule", arg(py, rule.id)),
+            ("offset", arg(py, error.offset())),
+            ("expected", arg(py, error.expected())),
+            ("found", arg(py, error.found())),
+            ("status", arg(py, rule.status())),
+            ("scim_type", arg(py, rule.scim_type())),
+            ("rule", arg(py, rule.id())),
         ],
     )
 }
@@ -108,13 +108,13 @@ pub(crate) fn issue_error(py: Python<'_>, issue: &Issue) -> PyErr {
     python_error(
         py,
         "ScimError",
-        &issue.detail,
+        issue.detail(),
         &[
             ("status", arg(py, issue.status())),
             ("scim_type", arg(py, issue.scim_type())),
-            ("rule", arg(py, issue.rule.id)),
-            ("path", arg(py, &issue.path)),
-            ("pointer", arg(py, &issue.pointer)),
+            ("rule", arg(py, issue.rule().id())),
+            ("path", arg(py, issue.path())),
+            ("pointer", arg(py, issue.pointer())),
         ],
     )
 }
@@ -150,7 +150,7 @@ pub(crate) fn unreadable(py: Python<'_>, input: Input, problem: &Problem) -> PyE
                 ProblemKind::NotJson => format!("{what} is not JSON"),
                 ProblemKind::TooDeep => "is nested too deeply (or contains itself)".to_string(),
             };
-            config_error(py, &ConfigError { key: problem.key.clone(), message: detail })
+            config_error(py, &ConfigError::new(problem.key.clone(), detail))
         }
         (Input::Json(name), ProblemKind::NotJson) => {
             let at = if problem.pointer.is_empty() { String::new() } else { format!(" at {}", problem.pointer) };

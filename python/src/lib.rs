@@ -46,7 +46,7 @@ fn rules(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
         let list = PyList::empty(py);
         for rule in atlscim_core::RULES {
             let value = serde_json::to_value(rule)
-                .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("rule {}: {e}", rule.id)))?;
+                .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("rule {}: {e}", rule.id())))?;
             list.append(to_python::to_python(py, &value)?)?;
         }
         Ok(list)

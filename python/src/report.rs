@@ -49,25 +49,25 @@ impl PyIssue {
     /// "error", "warning" or "info".
     #[getter]
     fn severity(&self) -> &'static str {
-        self.0.severity.as_str()
+        self.0.severity().as_str()
     }
 
     /// The rule id, e.g. "ATL-U-003" (see `atlscim.rules()`).
     #[getter]
     fn rule(&self) -> &'static str {
-        self.0.rule.id
+        self.0.rule().id()
     }
 
     /// The SCIM attribute path, e.g. "emails[1].value".
     #[getter]
     fn path(&self) -> &str {
-        &self.0.path
+        self.0.path()
     }
 
     /// The RFC 6901 pointer into the body, e.g. "/emails/1/value".
     #[getter]
     fn pointer(&self) -> &str {
-        &self.0.pointer
+        self.0.pointer()
     }
 
     /// The HTTP status the server would answer (errors only).
@@ -84,7 +84,7 @@ impl PyIssue {
 
     #[getter]
     fn detail(&self) -> &str {
-        &self.0.detail
+        self.0.detail()
     }
 
     /// The issue in the report's JSON shape (keys severity, rule, path, pointer, status,
@@ -97,13 +97,13 @@ impl PyIssue {
         let i = &self.0;
         format!(
             "Issue(severity={:?}, rule={:?}, path={:?}, pointer={:?}, status={}, scim_type={}, detail={:?})",
-            i.severity.as_str(),
-            i.rule.id,
-            i.path,
-            i.pointer,
+            i.severity().as_str(),
+            i.rule().id(),
+            i.path(),
+            i.pointer(),
             i.status().map_or("None".to_string(), |s| s.to_string()),
             i.scim_type().map_or("None".to_string(), |t| format!("{t:?}")),
-            i.detail,
+            i.detail(),
         )
     }
 
@@ -118,20 +118,20 @@ impl PyIssue {
     fn __hash__(&self) -> u64 {
         let mut h = DefaultHasher::new();
         let i = &self.0;
-        (i.severity, i.rule.id, &i.path, &i.pointer, &i.detail).hash(&mut h);
+        (i.severity(), i.rule().id(), &i.path(), &i.pointer(), &i.detail()).hash(&mut h);
         h.finish()
     }
 }
 
 fn issue_dict<'py>(py: Python<'py>, issue: &Issue) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    d.set_item("severity", issue.severity.as_str())?;
-    d.set_item("rule", issue.rule.id)?;
-    d.set_item("path", &issue.path)?;
-    d.set_item("pointer", &issue.pointer)?;
+    d.set_item("severity", issue.severity().as_str())?;
+    d.set_item("rule", issue.rule().id())?;
+    d.set_item("path", issue.path())?;
+    d.set_item("pointer", issue.pointer())?;
     d.set_item("status", issue.status())?;
     d.set_item("scimType", issue.scim_type())?;
-    d.set_item("detail", &issue.detail)?;
+    d.set_item("detail", issue.detail())?;
     Ok(d)
 }
 

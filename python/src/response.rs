@@ -144,7 +144,7 @@ impl PyResponse {
     /// The id of the rule the answer corresponds to, when atlscim knows one.
     #[getter]
     fn rule(&self) -> Option<&'static str> {
-        self.0.rule.map(|r| r.id)
+        self.0.rule.map(|r| r.id())
     }
 
     /// The classification as JSON, the same in every binding: keys status, kind, retryable,
@@ -161,7 +161,7 @@ impl PyResponse {
             s.push_str(&format!(", retry after {wait}s{clamped}"));
         }
         if let Some(rule) = r.rule {
-            s.push_str(&format!(", {}", rule.id));
+            s.push_str(&format!(", {}", rule.id()));
         }
         if let Some(detail) = &r.detail {
             s.push_str(&format!(": {detail:?}"));

@@ -30,7 +30,7 @@ fn user_bytes() -> Vec<u8> {
 
 /// What a binding reads of a report: every issue's path, pointer and detail.
 fn read_issues(report: &Report) -> usize {
-    report.issues().iter().map(|i| i.path.len() + i.pointer.len() + i.detail.len()).sum()
+    report.issues().iter().map(|i| i.path().len() + i.pointer().len() + i.detail().len()).sum()
 }
 
 fn check(profile: &Profile, bytes: &[u8]) -> usize {

@@ -86,10 +86,8 @@ impl Profile {
             let options = self.apply_options(endpoint.kind);
             match crate::patch::apply(current, &operations, Some(rt), options) {
                 Err(e) => {
-                    let loc = Loc::ROOT;
-                    let mut i = issue(Severity::Error, e.rule, &loc, e.detail.clone());
-                    i.path = e.path.clone();
-                    i.pointer = e.pointer.clone();
+                    let mut i = e.issue().clone();
+                    i.severity = Severity::Error;
                     issues.push(i);
                 }
                 Ok(after) if self.is_atlassian() => {

@@ -292,7 +292,7 @@ impl Directory {
                         Vec::new(),
                     );
                 }
-                Err(e) => return (Answer::scim_error(e.status(), e.scim_type(), e.detail), Vec::new()),
+                Err(e) => return (Answer::scim_error(e.status(), e.scim_type(), e.issue().detail.clone()), Vec::new()),
             }
         } else {
             resource

@@ -46,10 +46,9 @@ impl Default for FilterLimits {
 /// Servers answer it with 400 and scimType `invalidFilter`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterError {
-    /// Character offset (not byte offset) into the filter text.
-    pub offset: usize,
-    pub expected: String,
-    pub found: String,
+    pub(crate) offset: usize,
+    pub(crate) expected: String,
+    pub(crate) found: String,
 }
 
 impl fmt::Display for FilterError {
@@ -61,6 +60,21 @@ impl fmt::Display for FilterError {
 impl std::error::Error for FilterError {}
 
 impl FilterError {
+    /// Character offset (not byte offset) into the filter text where parsing stopped.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// What the parser expected there, e.g. `an operator`.
+    pub fn expected(&self) -> &str {
+        &self.expected
+    }
+
+    /// What it found instead, e.g. `"eqq"` or `the end of the filter`.
+    pub fn found(&self) -> &str {
+        &self.found
+    }
+
     /// The rule a filter that does not parse breaks (RFC-F-001: status 400, scimType invalidFilter).
     pub fn rule(&self) -> &'static crate::rules::Rule {
         &crate::rules::RFC_F_001

@@ -179,7 +179,7 @@ impl Profile {
     /// ]);
     /// let (scim, report) = Profile::atlassian().map_group(&group, Some(&members));
     /// assert_eq!(scim["members"].as_array().map(Vec::len), Some(2));
-    /// assert_eq!(report.issues()[0].rule.id, "MAP-004");
+    /// assert_eq!(report.issues()[0].rule().id(), "MAP-004");
     /// ```
     pub fn map_group(&self, record: &Value, members: Option<&Value>) -> (Value, Report) {
         let mut issues = self.no_issues();

@@ -21,7 +21,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::path::PatchPath;
-use crate::report::Issue;
+use crate::report::{Issue, Severity};
 use crate::rules::Rule;
 
 pub use apply::{ApplyOptions, apply, apply_in_place};
@@ -188,26 +188,38 @@ fn pieces(operation: Operation, max_values: usize, room: usize) -> Vec<(Value, u
     out
 }
 
-/// Why a PATCH could not be applied: the rule broken (which gives the status and scimType),
-/// where, and why.
+/// Why a PATCH could not be applied: the issue (its rule gives the status and scimType; where,
+/// and why) and the operation at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatchError {
-    pub rule: &'static Rule,
-    /// The operation's index in `Operations`, when one operation is at fault.
-    pub operation: Option<usize>,
-    /// SCIM path or JSON pointer of the problem.
-    pub path: String,
-    pub pointer: String,
-    pub detail: String,
+    issue: Issue,
+    operation: Option<usize>,
 }
 
 impl PatchError {
-    pub fn status(&self) -> u16 {
-        self.rule.status.unwrap_or(400)
+    /// The error: its rule, SCIM path, JSON pointer and detail, as in a report.
+    pub fn issue(&self) -> &Issue {
+        &self.issue
     }
 
+    /// The issue, given up: for a binding that keeps it.
+    pub fn into_issue(self) -> Issue {
+        self.issue
+    }
+
+    /// The operation's index in `Operations`, when one operation is at fault.
+    pub fn operation(&self) -> Option<usize> {
+        self.operation
+    }
+
+    /// The HTTP status the server would answer (400 where the rule names none).
+    pub fn status(&self) -> u16 {
+        self.issue.rule.status.unwrap_or(400)
+    }
+
+    /// The scimType the server would answer, where it sends one.
     pub fn scim_type(&self) -> Option<&'static str> {
-        self.rule.scim_type
+        self.issue.rule.scim_type
     }
 
     pub(crate) fn from_issue(issue: &Issue) -> PatchError {
@@ -217,29 +229,34 @@ impl PatchError {
             .or_else(|| issue.pointer.strip_prefix("/operations/"))
             .and_then(|rest| rest.split('/').next())
             .and_then(|i| i.parse().ok());
-        PatchError {
-            rule: issue.rule,
-            operation,
-            path: issue.path.clone(),
-            pointer: issue.pointer.clone(),
-            detail: issue.detail.clone(),
-        }
+        PatchError { issue: issue.clone(), operation }
     }
 
     pub(crate) fn at(rule: &'static Rule, operation: usize, detail: impl Into<String>) -> PatchError {
-        PatchError {
+        PatchError::new(
             rule,
-            operation: Some(operation),
-            path: format!("Operations[{operation}]"),
-            pointer: format!("/Operations/{operation}"),
-            detail: detail.into(),
-        }
+            Some(operation),
+            format!("Operations[{operation}]"),
+            format!("/Operations/{operation}"),
+            detail.into(),
+        )
+    }
+
+    /// An error of `rule` (at the severity error, whatever the profile's leniency).
+    pub(crate) fn new(
+        rule: &'static Rule,
+        operation: Option<usize>,
+        path: String,
+        pointer: String,
+        detail: String,
+    ) -> PatchError {
+        PatchError { issue: Issue { severity: Severity::Error, rule, path, pointer, detail }, operation }
     }
 }
 
 impl fmt::Display for PatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({}", self.rule.id, self.status())?;
+        write!(f, "{} ({}", self.issue.rule.id, self.status())?;
         if let Some(t) = self.scim_type() {
             write!(f, " {t}")?;
         }
@@ -247,7 +264,7 @@ impl fmt::Display for PatchError {
         if let Some(i) = self.operation {
             write!(f, " in operation {i}")?;
         }
-        write!(f, ": {}", self.detail)
+        write!(f, ": {}", self.issue.detail)
     }
 }
 
@@ -322,15 +339,15 @@ impl Profile {
             if let (Some(now), Some(wanted)) = (name(current), name(desired))
                 && now != wanted
             {
-                return Err(PatchError {
-                    rule: &crate::rules::ATL_G_002,
-                    operation: None,
-                    path: "displayName".to_string(),
-                    pointer: "/displayName".to_string(),
-                    detail: format!(
+                return Err(PatchError::new(
+                    &crate::rules::ATL_G_002,
+                    None,
+                    "displayName".to_string(),
+                    "/displayName".to_string(),
+                    format!(
                         "the group {now:?} would be renamed to {wanted:?}, and Atlassian does not rename a synced group: create the group {wanted:?} (POST /Groups), move the members to it, then delete {now:?}"
                     ),
-                });
+                ));
             }
         }
         Ok(messages(diff(current, desired, self.schemas().resource(kind), self.apply_options(kind)), self.limits()))

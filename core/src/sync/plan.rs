@@ -254,7 +254,13 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
             // today, but a refusal must leave the user alone and say why, not vanish.
             Err(e) => {
                 blocked.insert(d);
-                report.add("update_refused", RiskLevel::Danger, Some(e.rule.id), desired_users[d].label(), &e.detail);
+                report.add(
+                    "update_refused",
+                    RiskLevel::Danger,
+                    Some(e.issue().rule.id),
+                    desired_users[d].label(),
+                    &e.issue().detail,
+                );
                 continue;
             }
         };

@@ -317,7 +317,7 @@ pub fn issue_triples(report: &Report) -> Vec<Triple> {
     report
         .issues()
         .iter()
-        .map(|i| (i.severity.as_str().to_string(), i.rule.id.to_string(), i.pointer.clone()))
+        .map(|i| (i.severity().as_str().to_string(), i.rule().id().to_string(), i.pointer().to_string()))
         .collect()
 }
 
@@ -346,7 +346,7 @@ pub fn issue_difference(report: &Report, expect: &Value, in_order: bool) -> Opti
         want.sort();
     }
     (got != want).then(|| {
-        let details: Vec<String> = report.issues().iter().map(|i| format!("      {i} ({})", i.pointer)).collect();
+        let details: Vec<String> = report.issues().iter().map(|i| format!("      {i} ({})", i.pointer())).collect();
         format!(
             "issues ({})\n    got  {got:?}\n    want {want:?}\n{}",
             if any { "any order" } else { "in report order" },
