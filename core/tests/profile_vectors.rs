@@ -13,7 +13,7 @@ fn rule_vectors() {
     for (name, case) in common::cases("rule") {
         ran += 1;
         let id = case["rule"].as_str().expect("rule");
-        let Some(rule) = RULES.iter().find(|r| r.id == id) else {
+        let Some(rule) = RULES.iter().find(|r| r.id() == id) else {
             failures.push(format!("{name}: no rule {id} in the registry"));
             continue;
         };
