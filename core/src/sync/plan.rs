@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde_json::{Map, Value, json};
 
 use super::groups::{GFate, GroupMatch, match_groups};
-use super::input::{Inputs, Keys, Member, active, label, obj};
+use super::input::{Inputs, Keys, Member, active, label, obj, same_user_text};
 use super::resources::Resources;
 use super::risks::Report;
 use super::steps::{Steps, group_subject, refused_by, user_subject};
@@ -243,8 +243,16 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
     let mut waits: BTreeMap<usize, Vec<usize>> = BTreeMap::new(); // desired d waits for desired d2
     let mut blocked: BTreeSet<usize> = BTreeSet::new();
     let domains = profile.verified_domains();
+    let user_type = profile.schemas().resource(ResourceKind::User);
     for (d, f) in fates.iter().enumerate() {
         let Fate::Matched(c) = *f else { continue };
+        // Most users did not change: told from their text, without parsing them for the diff.
+        if let (Some(dl), Some(cl)) = (desired_users[d].line(), current_users[c].line())
+            && same_user_text(user_type, dl, cl)
+        {
+            summary.unchanged_users += 1;
+            continue;
+        }
         let raw = desired_users[d].value();
         let want = desired_user(&raw);
         let cur = current_users[c].value();
