@@ -294,6 +294,22 @@ impl<'a> Inputs<'a> {
         Ok(inputs)
     }
 
+    /// The desired side from resources, the current one from text, read as
+    /// [`Resources::from_text`] reads it (the same errors, without a prefix).
+    pub fn against_text(desired: &'a Resources, current: &'a str) -> Result<Inputs<'a>, SyncError> {
+        let mut interner = Interner::default();
+        let desired_groups = desired.groups.iter().map(|g| GroupRec::new(g, &mut interner)).collect();
+        let mut inputs = Inputs {
+            desired_users: desired.users.iter().map(|u| UserRec::new(u, Source::Value(u))).collect(),
+            desired_groups,
+            current_users: Vec::new(),
+            current_groups: Vec::new(),
+            interner,
+        };
+        inputs.read(current, Side::Current)?;
+        Ok(inputs)
+    }
+
     fn read(&mut self, text: &'a str, side: Side) -> Result<(), SyncError> {
         // A whole JSON document (not NDJSON): as Resources reads it.
         if let Ok(v) = serde_json::from_str::<Value>(text) {
@@ -525,7 +541,7 @@ mod tests {
     use super::*;
     use crate::Profile;
     use crate::schema::ResourceKind;
-    use crate::sync::{PlanOptions, plan, plan_text};
+    use crate::sync::{PlanOptions, plan, plan_against_text, plan_text};
 
     const DESIRED: &str = r#"{"active":true,"displayName":"Ada Lovelace","emails":[{"primary":true,"type":"work","value":"ada@example.com"}],"externalId":"e1","name":{"familyName":"Lovelace","givenName":"Ada"},"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"title":"Engineer","userName":"ada@example.com"}"#;
 
@@ -604,6 +620,19 @@ mod tests {
                 assert_eq!(by_text.to_json_string(), by_values.to_json_string(), "{d}\n{c}");
             }
         }
+        // The export as text against desired resources: the same plan, the same errors.
+        for c in [held(DESIRED), held(&edit(DESIRED, "Engineer", "Analyst"))] {
+            let desired = Resources::from_text(&ndjson(DESIRED)).expect("desired");
+            let by_values = plan(&profile, &desired, &Resources::from_text(&ndjson(&c)).expect("current"), &options);
+            let by_text = plan_against_text(&profile, &desired, &ndjson(&c), &options).expect("plan");
+            assert_eq!(by_text.to_json_string(), by_values.to_json_string());
+        }
+        let bad = format!("{}\n{{nope\n", held(DESIRED));
+        let desired = Resources::default();
+        assert_eq!(
+            plan_against_text(&profile, &desired, &bad, &options).map(|_| ()).map_err(|e| e.to_string()),
+            Resources::from_text(&bad).map(|_| ()).map_err(|e| e.to_string())
+        );
         // The first pair is the common case: nothing to do.
         let p = plan_text(&profile, &ndjson(DESIRED), &ndjson(&held(DESIRED)), &options).expect("plan");
         assert_eq!((p.summary.unchanged_users, p.steps.len()), (1, 0));
