@@ -62,26 +62,100 @@ pub(super) fn keys(v: &Value) -> Keys {
     }
 }
 
+/// Names up to this many bytes (ids, UUIDs, externalIds) are held in the interner's table
+/// itself, so a lookup reads one slot rather than a slot and a string elsewhere: 1.5 million
+/// member values at 150,000 users, each a cache miss the fewer.
+const INLINE: usize = 43;
+const EMPTY: u32 = u32::MAX;
+
+#[derive(Clone, Copy)]
+struct Slot {
+    id: u32,
+    len: u8,
+    bytes: [u8; INLINE],
+}
+
+const FREE: Slot = Slot { id: EMPTY, len: 0, bytes: [0; INLINE] };
+
 /// Strings seen as member values (and the ids they are compared with), each stored once.
 #[derive(Default)]
 pub(super) struct Interner {
-    ids: HashMap<Box<str>, u32>,
+    /// Open addressing, linear probing, a power of two long (or empty), at most 3/4 used.
+    slots: Vec<Slot>,
+    used: usize,
+    /// Longer names.
+    long: HashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
 }
 
+fn slot_of(name: &[u8], mask: usize) -> usize {
+    use std::hash::BuildHasher;
+    let h = rustc_hash::FxBuildHasher.hash_one(name);
+    (h ^ (h >> 32)) as usize & mask
+}
+
 impl Interner {
+    /// The slot holding `name` (`Ok` with its id) or the free slot where it goes (`Err`).
+    fn find(&self, name: &[u8]) -> Result<u32, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = slot_of(name, mask);
+        loop {
+            let s = &self.slots[i];
+            if s.id == EMPTY {
+                return Err(i);
+            }
+            if usize::from(s.len) == name.len() && &s.bytes[..name.len()] == name {
+                return Ok(s.id);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![FREE; size]);
+        for s in old.into_iter().filter(|s| s.id != EMPTY) {
+            if let Err(i) = self.find(&s.bytes[..usize::from(s.len)]) {
+                self.slots[i] = s;
+            }
+        }
+    }
+
     pub fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.ids.get(name) {
+        if name.len() > INLINE {
+            if let Some(&id) = self.long.get(name) {
+                return id;
+            }
+            let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+            self.long.insert(name.into(), id);
+            self.names.push(name.into());
             return id;
         }
-        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.ids.insert(name.into(), id);
-        self.names.push(name.into());
-        id
+        if (self.used + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        match self.find(name.as_bytes()) {
+            Ok(id) => id,
+            Err(i) => {
+                let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+                let mut bytes = [0; INLINE];
+                bytes[..name.len()].copy_from_slice(name.as_bytes());
+                self.slots[i] = Slot { id, len: name.len() as u8, bytes };
+                self.used += 1;
+                self.names.push(name.into());
+                id
+            }
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<u32> {
-        self.ids.get(name).copied()
+        if name.len() > INLINE {
+            return self.long.get(name).copied();
+        }
+        if self.slots.is_empty() {
+            return None;
+        }
+        self.find(name.as_bytes()).ok()
     }
 
     pub fn name(&self, id: u32) -> &str {
@@ -636,6 +710,22 @@ mod tests {
         // The first pair is the common case: nothing to do.
         let p = plan_text(&profile, &ndjson(DESIRED), &ndjson(&held(DESIRED)), &options).expect("plan");
         assert_eq!((p.summary.unchanged_users, p.steps.len()), (1, 0));
+    }
+
+    #[test]
+    fn the_interner_gives_one_id_per_name_short_or_long() {
+        let mut i = Interner::default();
+        assert_eq!(i.get("a"), None);
+        let names: Vec<String> =
+            (0..5000).map(|n| if n % 7 == 0 { format!("{n:0>60}") } else { format!("{n:08x}-0000") }).collect();
+        let ids: Vec<u32> = names.iter().map(|n| i.intern(n)).collect();
+        assert_eq!(ids, (0..5000).collect::<Vec<u32>>());
+        for (n, id) in names.iter().zip(&ids) {
+            assert_eq!((i.intern(n), i.get(n), i.name(*id)), (*id, Some(*id), n.as_str()));
+        }
+        assert_eq!((i.get(""), i.get(&"x".repeat(INLINE)), i.get(&"x".repeat(INLINE + 1))), (None, None, None));
+        let e = i.intern("");
+        assert_eq!((i.get(""), i.name(e)), (Some(e), ""));
     }
 
     #[test]
