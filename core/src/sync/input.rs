@@ -5,6 +5,9 @@
 //!
 //! Reading both exports into `Value`s costs about five times their size in memory, most of it in
 //! group members (one map per member); this form holds a few bytes per member and per user.
+//! A user line is read once, as its members' text ([`RawObject`]): only the match keys are
+//! parsed, and a matched pair whose diffed members have the same text is unchanged without a
+//! parse ([`same_user_text`]).
 
 use std::borrow::Cow;
 
