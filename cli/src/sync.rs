@@ -14,7 +14,7 @@ use atlscim_core::Profile;
 use atlscim_core::mapping::{Mapping, PRESETS};
 use atlscim_core::sync::{
     Action, ExecOptions, ExecState, Executor, GonePolicy, HttpResponse, Outcome, PAGE_SIZE, Pager, Plan, PlanOptions,
-    Resources, RiskLevel, plan,
+    Resources, RiskLevel, plan, plan_against_text,
 };
 use serde_json::{Value, json};
 
@@ -204,8 +204,9 @@ pub fn plan_command(
 ) -> Result<bool, String> {
     let (desired, findings) = desired(export, mapping, profile)?;
     let text = std::fs::read_to_string(current).map_err(|e| format!("{}: {e}", current.display()))?;
-    let current = Resources::from_text(&text).map_err(|e| format!("{}: {e}", current.display()))?;
-    let mut p = plan(profile, &desired, &current, &flags.options());
+    // Atlassian's export read compactly (groups' members interned, users kept as their lines).
+    let mut p = plan_against_text(profile, &desired, &text, &flags.options())
+        .map_err(|e| format!("{}: {e}", current.display()))?;
     findings.add_to(&mut p);
     if let Some(out) = output {
         std::fs::write(out, p.to_json_string()).map_err(|e| format!("{}: {e}", out.display()))?;

@@ -353,3 +353,61 @@ fn the_example_syncs_in_one_command() {
     assert!(stdout.contains("nested_group_flattened [MAP-004]"), "{stdout}");
     assert!(stdout.contains("sync: 0 steps"), "{stdout}");
 }
+
+#[test]
+fn plan_reads_an_ndjson_export_as_the_same_export_in_one_document() {
+    let dir = scratch("plan-ndjson");
+    let users: Vec<(String, String, String, String, bool)> = (0..6)
+        .map(|i| (format!("e{i}"), format!("user{i}@contoso.com"), "Ada".into(), format!("L{i}"), i != 3))
+        .collect();
+    let groups = vec![("g0".to_string(), "Engineering".to_string(), vec!["e0".to_string(), "e1".to_string()])];
+    let export = dir.join("entra.json");
+    std::fs::write(&export, entra_export(&users, &groups).to_string()).expect("write");
+    // Atlassian's side: some users as provisioned, one renamed, one unknown, a group with a member
+    // the identity provider does not have.
+    let current_users: Vec<Value> = (0..5)
+        .map(|i| {
+            let name = if i == 2 { "old2@contoso.com".to_string() } else { format!("user{i}@contoso.com") };
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": format!("u{i}"), "externalId": format!("e{i}"),
+                   "userName": name, "displayName": format!("Ada L{i}"), "name": {"givenName": "Ada", "familyName": format!("L{i}")},
+                   "emails": [{"value": name, "type": "work", "primary": true}], "active": true,
+                   "meta": {"resourceType": "User"}})
+        })
+        .chain([json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "u9", "userName": "x@contoso.com", "active": true})])
+        .collect();
+    let current_groups = vec![
+        json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "id": "G0", "externalId": "g0",
+        "displayName": "Engineering", "members": [{"value": "u0"}, {"value": "u9"}], "meta": {"resourceType": "Group"}}),
+    ];
+    let ndjson = dir.join("current.ndjson");
+    let lines: Vec<String> = current_users.iter().chain(&current_groups).map(Value::to_string).collect();
+    std::fs::write(&ndjson, lines.join("\n") + "\n").expect("write");
+    let document = dir.join("current.json");
+    std::fs::write(&document, json!({"Users": current_users, "Groups": current_groups}).to_string()).expect("write");
+    let plan = |current: &Path| {
+        let out = atlscim(&[
+            "plan",
+            "--mapping",
+            "entra",
+            "--current",
+            current.to_str().expect("p"),
+            "--format",
+            "json",
+            "--allow-removals",
+            export.to_str().expect("p"),
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let (from_lines, from_document) = (plan(&ndjson), plan(&document));
+    assert_eq!(from_lines, from_document);
+    let p: Value = serde_json::from_str(&from_lines).expect("plan JSON");
+    assert_eq!(p["summary"]["matchedUsers"], json!(5), "{from_lines}");
+    assert!(p["steps"].as_array().is_some_and(|s| !s.is_empty()), "{from_lines}");
+    // A broken line is named as before.
+    std::fs::write(&ndjson, format!("{}\n{{nope\n", lines[0])).expect("write");
+    let out =
+        atlscim(&["plan", "--mapping", "entra", "--current", ndjson.to_str().expect("p"), export.to_str().expect("p")]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("current.ndjson: input: line 2: not JSON"), "{}", out.stderr);
+}

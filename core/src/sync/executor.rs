@@ -515,59 +515,7 @@ impl Executor {
                 s.detail = Some(format!("{}: the API key was refused; {detail}", response.status));
                 self.state.stopped = Some(format!("stopped on {} (credential): {detail}", response.status));
             }
-            Some(ResponseKind::Success) => match s.lookup {
-                Some(_) if !step.kind.creates() => {
-                    s.lookup = None;
-                    if already_applied(step, patch.as_ref(), &response.body) {
-                        s.outcome = Outcome::Applied;
-                        s.detail = Some("found applied when resumed (the resource fetched and diffed)".into());
-                    } else {
-                        // Not (all) applied: send the PATCH itself next.
-                        s.maybe_applied = false;
-                        s.status = None;
-                    }
-                }
-                Some(why) => match found(step, &response.body) {
-                    Found::Same(id) => {
-                        s.outcome = Outcome::Adopted;
-                        s.resource_id = Some(id);
-                        s.lookup = None;
-                    }
-                    Found::Other(detail) => {
-                        s.outcome = Outcome::Conflict;
-                        s.detail = Some(detail);
-                    }
-                    Found::None if why == Lookup::Resume => {
-                        // Never applied: send the create itself next.
-                        s.lookup = None;
-                        s.maybe_applied = false;
-                        s.status = None;
-                    }
-                    Found::None => {
-                        s.outcome = Outcome::Conflict;
-                        s.detail = Some("409, and no resource with that name was found".into());
-                    }
-                },
-                None => {
-                    if step.kind.creates() {
-                        let id = serde_json::from_str::<Value>(&response.body)
-                            .ok()
-                            .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_string));
-                        match id {
-                            Some(id) => {
-                                s.outcome = Outcome::Applied;
-                                s.resource_id = Some(id);
-                            }
-                            None => {
-                                s.outcome = Outcome::Failed;
-                                s.detail = Some("the create answered without an id".into());
-                            }
-                        }
-                    } else {
-                        s.outcome = Outcome::Applied;
-                    }
-                }
-            },
+            Some(ResponseKind::Success) => succeeded(step, s, patch.as_ref(), &response.body),
             Some(ResponseKind::Conflict) if step.kind.creates() && s.lookup.is_none() && s.maybe_applied => {
                 // The 409-after-retry trap: the earlier attempt may have created it.
                 s.lookup = Some(Lookup::Conflict);
@@ -600,6 +548,64 @@ impl Executor {
     /// The step definitions with their records, in plan order.
     pub fn steps(&self) -> impl Iterator<Item = (&Step, &StepState)> {
         self.plan.steps.iter().zip(&self.state.steps)
+    }
+}
+
+/// A 2xx answer to step `step` (its record `s`): a lookup's (a create's, or a PATCH fetched on
+/// resume, `patch` its body as it would be sent) or the request's own.
+fn succeeded(step: &Step, s: &mut StepState, patch: Option<&Value>, body: &str) {
+    match s.lookup {
+        Some(_) if !step.kind.creates() => {
+            s.lookup = None;
+            if already_applied(step, patch, body) {
+                s.outcome = Outcome::Applied;
+                s.detail = Some("found applied when resumed (the resource fetched and diffed)".into());
+            } else {
+                // Not (all) applied: send the PATCH itself next.
+                s.maybe_applied = false;
+                s.status = None;
+            }
+        }
+        Some(why) => match found(step, body) {
+            Found::Same(id) => {
+                s.outcome = Outcome::Adopted;
+                s.resource_id = Some(id);
+                s.lookup = None;
+            }
+            Found::Other(detail) => {
+                s.outcome = Outcome::Conflict;
+                s.detail = Some(detail);
+            }
+            Found::None if why == Lookup::Resume => {
+                // Never applied: send the create itself next.
+                s.lookup = None;
+                s.maybe_applied = false;
+                s.status = None;
+            }
+            Found::None => {
+                s.outcome = Outcome::Conflict;
+                s.detail = Some("409, and no resource with that name was found".into());
+            }
+        },
+        None => {
+            if step.kind.creates() {
+                let id = serde_json::from_str::<Value>(body)
+                    .ok()
+                    .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_string));
+                match id {
+                    Some(id) => {
+                        s.outcome = Outcome::Applied;
+                        s.resource_id = Some(id);
+                    }
+                    None => {
+                        s.outcome = Outcome::Failed;
+                        s.detail = Some("the create answered without an id".into());
+                    }
+                }
+            } else {
+                s.outcome = Outcome::Applied;
+            }
+        }
     }
 }
 

@@ -45,7 +45,7 @@ pub use drift::drift;
 pub use executor::{Action, ExecOptions, ExecState, Executor, HttpResponse, Lookup, Outcome, STATE_FORMAT, StepState};
 pub use json::plan_json;
 pub use pager::{MAX_PAGES, PAGE_SIZE, Pager};
-pub use plan::{plan, plan_text};
+pub use plan::{plan, plan_against_text, plan_text};
 pub use resources::Resources;
 pub use types::{
     GonePolicy, MatchKey, PLAN_FORMAT, Plan, PlanOptions, Refusal, Risk, RiskLevel, SYMBOL_PREFIX, Step, StepKind,

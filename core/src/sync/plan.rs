@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde_json::{Map, Value, json};
 
 use super::groups::{GFate, GroupMatch, match_groups};
-use super::input::{Inputs, Keys, Member, active, label, obj};
+use super::input::{Inputs, Keys, Member, active, label, obj, same_user_text};
 use super::resources::Resources;
 use super::risks::Report;
 use super::steps::{Steps, group_subject, refused_by, user_subject};
@@ -47,6 +47,34 @@ fn desired_user(v: &Value) -> Cow<'_, Value> {
 /// A matched user's update: the diff's messages, the current user and the desired one as read.
 type Update<'v> = (Vec<Value>, Cow<'v, Value>, Cow<'v, Value>);
 
+/// The current users a key names: nearly always one, held without an allocation.
+enum Cands {
+    One([usize; 1]),
+    Many(Vec<usize>),
+}
+
+impl Cands {
+    fn push(&mut self, i: usize) {
+        match self {
+            Cands::One([first]) => *self = Cands::Many(vec![*first, i]),
+            Cands::Many(list) => list.push(i),
+        }
+    }
+}
+
+impl std::ops::Deref for Cands {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        match self {
+            Cands::One(one) => one,
+            Cands::Many(list) => list,
+        }
+    }
+}
+
+/// Current users by one of their keys.
+type Index<'k> = HashMap<&'k str, Cands>;
+
 /// Where a desired user ends up: matched to a current user, created by a step, or neither.
 #[derive(Debug, Clone, PartialEq)]
 enum Fate {
@@ -70,6 +98,18 @@ pub fn plan_text(profile: &Profile, desired: &str, current: &str, options: &Plan
     Ok(plan_inputs(profile, Inputs::from_text(desired, current)?, options))
 }
 
+/// [`plan`] against Atlassian's export as text (`current`, read as [`Resources::from_text`]
+/// reads it, with its errors), the desired side as resources: the export is held in the compact
+/// form [`plan_text`] uses.
+pub fn plan_against_text(
+    profile: &Profile,
+    desired: &Resources,
+    current: &str,
+    options: &PlanOptions,
+) -> Result<Plan, SyncError> {
+    Ok(plan_inputs(profile, Inputs::against_text(desired, current)?, options))
+}
+
 fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> Plan {
     let Inputs { desired_users, desired_groups, current_users, current_groups, mut interner } = inputs;
     let mut report = Report::default();
@@ -86,23 +126,18 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
     // --- Users: index current, find duplicates in desired, match. ---------------------------
     let cur_keys: Vec<&Keys> = current_users.iter().map(|u| &u.keys).collect();
     let des_keys: Vec<&Keys> = desired_users.iter().map(|u| &u.keys).collect();
-    let mut by_ext: HashMap<&str, Vec<usize>> = HashMap::default();
-    let mut by_user: HashMap<&str, Vec<usize>> = HashMap::default();
-    let mut by_email: HashMap<&str, Vec<usize>> = HashMap::default();
+    let sized = || HashMap::with_capacity_and_hasher(current_users.len(), Default::default());
+    let (mut by_ext, mut by_user, mut by_email): (Index<'_>, Index<'_>, Index<'_>) = (sized(), sized(), sized());
     for (i, k) in cur_keys.iter().enumerate() {
-        if let Some(x) = &k.ext {
-            by_ext.entry(x).or_default().push(i);
-        }
-        if let Some(x) = &k.user {
-            by_user.entry(x).or_default().push(i);
-        }
-        if let Some(x) = &k.email {
-            by_email.entry(x).or_default().push(i);
+        for (key, index) in [(&k.ext, &mut by_ext), (&k.user, &mut by_user), (&k.email, &mut by_email)] {
+            if let Some(x) = key {
+                index.entry(x).and_modify(|c| c.push(i)).or_insert(Cands::One([i]));
+            }
         }
     }
-    let mut des_user: HashMap<&str, usize> = HashMap::default();
-    let mut des_email: HashMap<&str, usize> = HashMap::default();
-    let mut des_ext: HashMap<&str, usize> = HashMap::default();
+    let sized =
+        || -> HashMap<&str, usize> { HashMap::with_capacity_and_hasher(desired_users.len(), Default::default()) };
+    let (mut des_user, mut des_email, mut des_ext) = (sized(), sized(), sized());
     let mut fates: Vec<Fate> = vec![Fate::Create; desired_users.len()];
     for (d, k) in des_keys.iter().enumerate() {
         for (map, key, what) in [
@@ -243,8 +278,16 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
     let mut waits: BTreeMap<usize, Vec<usize>> = BTreeMap::new(); // desired d waits for desired d2
     let mut blocked: BTreeSet<usize> = BTreeSet::new();
     let domains = profile.verified_domains();
+    let user_type = profile.schemas().resource(ResourceKind::User);
     for (d, f) in fates.iter().enumerate() {
         let Fate::Matched(c) = *f else { continue };
+        // Most users did not change: told from their text, without parsing them for the diff.
+        if let (Some(dl), Some(cl)) = (desired_users[d].line(), current_users[c].line())
+            && same_user_text(user_type, dl, cl)
+        {
+            summary.unchanged_users += 1;
+            continue;
+        }
         let raw = desired_users[d].value();
         let want = desired_user(&raw);
         let cur = current_users[c].value();
