@@ -34,6 +34,7 @@ mod executor;
 mod groups;
 mod input;
 mod json;
+mod matching;
 mod pager;
 mod plan;
 mod resources;

@@ -11,12 +11,11 @@ use serde_json::{Map, Value, json};
 
 use super::groups::{GFate, GroupMatch, match_groups};
 use super::input::{Inputs, Keys, Member, active, label, obj, same_user_text};
+use super::matching::{Fate, Matching, match_users};
 use super::resources::Resources;
 use super::risks::Report;
 use super::steps::{Steps, group_subject, refused_by, user_subject};
-use super::types::{
-    GonePolicy, MatchKey, PLAN_FORMAT, Plan, PlanOptions, Refusal, RiskLevel, StepKind, Summary, SyncError,
-};
+use super::types::{GonePolicy, PLAN_FORMAT, Plan, PlanOptions, Refusal, RiskLevel, StepKind, Summary, SyncError};
 use crate::directory::{email_key, primary_email};
 use crate::mapping::{names_settled, normalize_email, settle_names};
 use crate::patch::{OpKind, Operation, messages};
@@ -46,44 +45,6 @@ fn desired_user(v: &Value) -> Cow<'_, Value> {
 
 /// A matched user's update: the diff's messages, the current user and the desired one as read.
 type Update<'v> = (Vec<Value>, Cow<'v, Value>, Cow<'v, Value>);
-
-/// The current users a key names: nearly always one, held without an allocation.
-enum Cands {
-    One([usize; 1]),
-    Many(Vec<usize>),
-}
-
-impl Cands {
-    fn push(&mut self, i: usize) {
-        match self {
-            Cands::One([first]) => *self = Cands::Many(vec![*first, i]),
-            Cands::Many(list) => list.push(i),
-        }
-    }
-}
-
-impl std::ops::Deref for Cands {
-    type Target = [usize];
-    fn deref(&self) -> &[usize] {
-        match self {
-            Cands::One(one) => one,
-            Cands::Many(list) => list,
-        }
-    }
-}
-
-/// Current users by one of their keys.
-type Index<'k> = HashMap<&'k str, Cands>;
-
-/// Where a desired user ends up: matched to a current user, created by a step, or neither.
-#[derive(Debug, Clone, PartialEq)]
-enum Fate {
-    Matched(usize),
-    /// To be created (the step id is filled once the step exists).
-    Create,
-    /// Ambiguous, duplicate, blocked: nothing about it changes.
-    Untouched,
-}
 
 /// Plans the change from `current` to `desired` under `profile` (its limits, verified domains,
 /// known and reserved groups). Never fails: what cannot be planned is in the risk report.
@@ -124,153 +85,11 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
     let limits = profile.limits();
 
     // --- Users: index current, find duplicates in desired, match. ---------------------------
-    let cur_keys: Vec<&Keys> = current_users.iter().map(|u| &u.keys).collect();
-    let des_keys: Vec<&Keys> = desired_users.iter().map(|u| &u.keys).collect();
-    let sized = || HashMap::with_capacity_and_hasher(current_users.len(), Default::default());
-    let (mut by_ext, mut by_user, mut by_email): (Index<'_>, Index<'_>, Index<'_>) = (sized(), sized(), sized());
-    for (i, k) in cur_keys.iter().enumerate() {
-        for (key, index) in [(&k.ext, &mut by_ext), (&k.user, &mut by_user), (&k.email, &mut by_email)] {
-            if let Some(x) = key {
-                index.entry(x).and_modify(|c| c.push(i)).or_insert(Cands::One([i]));
-            }
-        }
-    }
-    let sized =
-        || -> HashMap<&str, usize> { HashMap::with_capacity_and_hasher(desired_users.len(), Default::default()) };
-    let (mut des_user, mut des_email, mut des_ext) = (sized(), sized(), sized());
-    let mut fates: Vec<Fate> = vec![Fate::Create; desired_users.len()];
-    for (d, k) in des_keys.iter().enumerate() {
-        for (map, key, what) in [
-            (&mut des_user, &k.user, "userName"),
-            (&mut des_email, &k.email, "email"),
-            (&mut des_ext, &k.ext, "externalId"),
-        ] {
-            let Some(key) = key else { continue };
-            if let Some(&other) = map.get(key.as_str()) {
-                for x in [other, d] {
-                    fates[x] = Fate::Untouched;
-                    report.add(
-                        "duplicate_in_desired",
-                        RiskLevel::Danger,
-                        None,
-                        desired_users[x].label(),
-                        &format!("desired users share a {what}: none of them is changed until the identity provider's export is fixed"),
-                    );
-                }
-            } else {
-                map.insert(key, d);
-            }
-        }
-        if k.user.is_none() && k.ext.is_none() {
-            fates[d] = Fate::Untouched;
-            report.add(
-                "unidentifiable",
-                RiskLevel::Warning,
-                Some("ATL-U-001"),
-                desired_users[d].label(),
-                "desired users with neither userName nor externalId are left out",
-            );
-        }
-    }
-    // Current users a desired user named but could not safely take: never removed.
-    let mut protected: HashSet<usize> = HashSet::default();
-    for d in 0..desired_users.len() {
-        let k = des_keys[d];
-        if fates[d] == Fate::Untouched {
-            // Left out (a duplicate, say): the current users it names are left alone too.
-            for (value, index) in [(&k.ext, &by_ext), (&k.user, &by_user), (&k.email, &by_email)] {
-                if let Some(cands) = value.as_deref().and_then(|v| index.get(v)) {
-                    protected.extend(cands.iter().copied());
-                }
-            }
-            continue;
-        }
-        let mut decided = false;
-        for key in &options.match_by {
-            let (value, index) = match key {
-                MatchKey::ExternalId => (&k.ext, &by_ext),
-                MatchKey::UserName => (&k.user, &by_user),
-                MatchKey::Email => (&k.email, &by_email),
-            };
-            let Some(cands) = value.as_deref().and_then(|v| index.get(v)) else { continue };
-            // A fallback key never takes a user some other identity provider record owns.
-            let fit: Vec<usize> = cands
-                .iter()
-                .copied()
-                .filter(|&c| *key == MatchKey::ExternalId || cur_keys[c].ext.is_none() || cur_keys[c].ext == k.ext)
-                .collect();
-            match fit.len() {
-                0 => continue,
-                1 => fates[d] = Fate::Matched(fit[0]),
-                _ => {
-                    fates[d] = Fate::Untouched;
-                    protected.extend(fit.iter().copied());
-                    report.add(
-                        "ambiguous_match",
-                        RiskLevel::Danger,
-                        None,
-                        desired_users[d].label(),
-                        "several current users match one desired user: none of them is changed",
-                    );
-                }
-            }
-            decided = true;
-            break;
-        }
-        if !decided {
-            fates[d] = Fate::Create;
-        }
-    }
-    // One current user claimed by two desired users: both ambiguous.
-    let mut claims: HashMap<usize, Vec<usize>> = HashMap::default();
-    for (d, f) in fates.iter().enumerate() {
-        if let Fate::Matched(c) = f {
-            claims.entry(*c).or_default().push(d);
-        }
-    }
-    for (c, ds) in &claims {
-        if ds.len() > 1 {
-            protected.insert(*c);
-            for &d in ds {
-                fates[d] = Fate::Untouched;
-                report.add(
-                    "ambiguous_match",
-                    RiskLevel::Danger,
-                    None,
-                    desired_users[d].label(),
-                    "several desired users match one current user: none of them is changed",
-                );
-            }
-        }
-    }
-    let matched_current: HashMap<usize, usize> = fates
-        .iter()
-        .enumerate()
-        .filter_map(|(d, f)| if let Fate::Matched(c) = f { Some((*c, d)) } else { None })
-        .collect();
+    let m = match_users(&desired_users, &current_users, &options.match_by, &mut report);
+    let Matching { cur_keys, des_keys, fates, protected, matched_current, .. } = &m;
     summary.matched_users = matched_current.len();
-
-    // --- Who holds each name after the plan: swaps must go through in an order. ---------------
-    // A name (userName or email key) a desired user wants, held now by another current user.
-    let holder = |key: &Keys, me: Option<usize>| -> Vec<usize> {
-        let mut out = Vec::new();
-        for (k, index) in [(&key.user, &by_user), (&key.email, &by_email)] {
-            if let Some(hs) = k.as_deref().and_then(|v| index.get(v)) {
-                out.extend(hs.iter().copied().filter(|&h| Some(h) != me));
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        out
-    };
-    // Whether current user `c`, after its own update, still holds a name in `key`.
-    let keeps = |c: usize, key: &Keys| -> bool {
-        let after = match matched_current.get(&c) {
-            Some(&d) => des_keys[d],
-            None => cur_keys[c],
-        };
-        (key.user.is_some() && after.user == key.user) || (key.email.is_some() && after.email == key.email)
-    };
+    let holder = |key: &Keys, me: Option<usize>| m.holder(key, me);
+    let keeps = |c: usize, key: &Keys| m.keeps(c, key);
 
     // Updates: the diff of each matched pair.
     // desired index → (messages, the current user, the desired user)
