@@ -35,12 +35,14 @@ mod groups;
 mod input;
 mod json;
 mod matching;
+mod members;
 mod pager;
 mod plan;
 mod resources;
 mod risks;
 mod steps;
 mod types;
+mod users;
 
 pub use drift::drift;
 pub use executor::{Action, ExecOptions, ExecState, Executor, HttpResponse, Lookup, Outcome, STATE_FORMAT, StepState};

@@ -1,50 +1,49 @@
 //! `plan`: the steps that make Atlassian's directory (`current`) match the identity provider's
 //! (`desired`), in an order where each can succeed, with the risk report and the guard rails.
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
-
-// The keys come from the operator's own exports (as in batch.rs): a fast hash, no HashDoS concern.
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::{Map, Value, json};
 
 use super::groups::{GFate, GroupMatch, match_groups};
-use super::input::{Inputs, Keys, Member, active, label, obj, same_user_text};
-use super::matching::{Fate, Matching, match_users};
+use super::input::{GroupRec, Inputs, UserRec};
+use super::matching::{Matching, match_users};
+use super::members::memberships;
 use super::resources::Resources;
 use super::risks::Report;
-use super::steps::{Steps, group_subject, refused_by, user_subject};
+use super::steps::{Steps, group_subject, user_subject};
 use super::types::{GonePolicy, PLAN_FORMAT, Plan, PlanOptions, Refusal, RiskLevel, StepKind, Summary, SyncError};
-use crate::directory::{email_key, primary_email};
-use crate::mapping::{names_settled, normalize_email, settle_names};
-use crate::patch::{OpKind, Operation, messages};
-use crate::path::PatchPath;
-use crate::profile::{Profile, group_key};
-use crate::request::{Body, Request};
-use crate::schema::{GROUP_URN, PATCH_OP_URN, ResourceKind};
+use super::users::{create_users, diff_users, order_updates, push_updates};
+use crate::profile::Profile;
+use crate::schema::{GROUP_URN, PATCH_OP_URN};
 
-/// A desired user as Atlassian would hold it: `active` defaults to true (a user without it is
-/// created active, and the diff must not remove it), read-only members dropped, and the names
-/// settled by Atlassian's display-name rule (Atlassian fills `name` from `displayName`: a
-/// desired user without `name` must not be diffed into a `remove name` on every run).
-fn desired_user(v: &Value) -> Cow<'_, Value> {
-    let m = obj(v);
-    if m.contains_key("active") && !["id", "meta", "groups"].iter().any(|k| m.contains_key(*k)) && names_settled(m) {
-        // The common case: nothing to change, no copy of 150,000 users.
-        return Cow::Borrowed(v);
-    }
-    let mut m = m.clone();
-    for k in ["id", "meta", "groups"] {
-        m.remove(k);
-    }
-    m.entry("active").or_insert(Value::Bool(true));
-    settle_names(&mut m);
-    Cow::Owned(Value::Object(m))
+/// The plan being drawn up: what it was asked under, and its report, steps and counts so far.
+pub(super) struct Draft<'p> {
+    pub profile: &'p Profile,
+    pub options: &'p PlanOptions,
+    pub report: Report,
+    pub steps: Steps,
+    pub summary: Summary,
 }
 
-/// A matched user's update: the diff's messages, the current user and the desired one as read.
-type Update<'v> = (Vec<Value>, Cow<'v, Value>, Cow<'v, Value>);
+/// Both sides as read, for each stage of the plan.
+#[derive(Clone, Copy)]
+pub(super) struct Sides<'i, 'a> {
+    pub desired_users: &'i [UserRec<'a>],
+    pub current_users: &'i [UserRec<'a>],
+    pub desired_groups: &'i [GroupRec],
+    pub current_groups: &'i [GroupRec],
+}
+
+/// The desired groups matched, and the steps that create them.
+pub(super) struct GroupSteps {
+    pub fates: Vec<GFate>,
+    /// Current group index → the desired group that takes it.
+    pub claimed: HashMap<usize, usize>,
+    /// What each desired group is in a path: its current id or its create's `${sN}`.
+    pub refs: Vec<Option<String>>,
+    /// The step creating each desired group, if one does.
+    pub create_step: Vec<Option<String>>,
+}
 
 /// Plans the change from `current` to `desired` under `profile` (its limits, verified domains,
 /// known and reserved groups). Never fails: what cannot be planned is in the risk report.
@@ -73,149 +72,54 @@ pub fn plan_against_text(
 
 fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> Plan {
     let Inputs { desired_users, desired_groups, current_users, current_groups, mut interner } = inputs;
-    let mut report = Report::default();
-    let mut steps = Steps::default();
-    let mut summary = Summary {
+    let sides = Sides {
+        desired_users: &desired_users,
+        current_users: &current_users,
+        desired_groups: &desired_groups,
+        current_groups: &current_groups,
+    };
+    let summary = Summary {
         desired_users: desired_users.len(),
         desired_groups: desired_groups.len(),
         current_users: current_users.len(),
         current_groups: current_groups.len(),
         ..Summary::default()
     };
-    let limits = profile.limits();
+    let mut dr = Draft { profile, options, report: Report::default(), steps: Steps::default(), summary };
 
-    // --- Users: index current, find duplicates in desired, match. ---------------------------
-    let m = match_users(&desired_users, &current_users, &options.match_by, &mut report);
-    let Matching { cur_keys, des_keys, fates, protected, matched_current, .. } = &m;
-    summary.matched_users = matched_current.len();
-    let holder = |key: &Keys, me: Option<usize>| m.holder(key, me);
-    let keeps = |c: usize, key: &Keys| m.keeps(c, key);
+    // Users: match, diff the matched pairs, order the updates so a name is freed before it is taken.
+    let m = match_users(&desired_users, &current_users, &options.match_by, &mut dr.report);
+    dr.summary.matched_users = m.matched_current.len();
+    let mut updates = diff_users(&mut dr, sides, &m);
+    let order = order_updates(&mut dr.report, &desired_users, &mut updates);
+    // Groups: match, and plan their creates first; then user updates, then creates.
+    let groups = create_groups(&mut dr, sides);
+    let last_update = push_updates(&mut dr, sides, &m, updates, &order);
+    let user_ref = create_users(&mut dr, sides, &m, &last_update);
+    let membership_done = memberships(&mut dr, sides, &mut interner, &user_ref, &groups, &m.protected);
+    // Removals: users gone from the identity provider; orphans only when asked.
+    let live_current = current_users.iter().filter(|u| u.active).count();
+    let truncated = truncated(&mut dr, sides);
+    let removals = remove_users(&mut dr, sides, &m, truncated);
+    dr.summary.ambiguous = dr.report.findings.get("ambiguous_match").map_or(0, |f| f.count);
+    // Group deletes: renamed groups after their members moved, then gone groups.
+    delete_renamed_groups(&mut dr, sides, &groups, &membership_done);
+    delete_gone_groups(&mut dr, sides, &groups, truncated);
 
-    // Updates: the diff of each matched pair.
-    // desired index → (messages, the current user, the desired user)
-    let mut updates: BTreeMap<usize, Update<'_>> = BTreeMap::new();
-    let mut waits: BTreeMap<usize, Vec<usize>> = BTreeMap::new(); // desired d waits for desired d2
-    let mut blocked: BTreeSet<usize> = BTreeSet::new();
-    let domains = profile.verified_domains();
-    let user_type = profile.schemas().resource(ResourceKind::User);
-    for (d, f) in fates.iter().enumerate() {
-        let Fate::Matched(c) = *f else { continue };
-        // Most users did not change: told from their text, without parsing them for the diff.
-        if let (Some(dl), Some(cl)) = (desired_users[d].line(), current_users[c].line())
-            && same_user_text(user_type, dl, cl)
-        {
-            summary.unchanged_users += 1;
-            continue;
-        }
-        let raw = desired_users[d].value();
-        let want = desired_user(&raw);
-        let cur = current_users[c].value();
-        let msgs = match profile.diff(&cur, &want, ResourceKind::User) {
-            Ok(msgs) => msgs,
-            // diff refuses only what Atlassian would refuse (a group rename); never for a user
-            // today, but a refusal must leave the user alone and say why, not vanish.
-            Err(e) => {
-                blocked.insert(d);
-                report.add(
-                    "update_refused",
-                    RiskLevel::Danger,
-                    Some(e.issue().rule.id),
-                    desired_users[d].label(),
-                    &e.issue().detail,
-                );
-                continue;
-            }
-        };
-        if msgs.is_empty() {
-            summary.unchanged_users += 1;
-            continue;
-        }
-        for h in holder(des_keys[d], Some(c)) {
-            if keeps(h, des_keys[d]) {
-                blocked.insert(d);
-                report.add(
-                    "likely_conflict",
-                    RiskLevel::Danger,
-                    None,
-                    desired_users[d].label(),
-                    "the new userName or email is held by another user that keeps it: the update would answer 409 and is left out",
-                );
-            } else if let Some(&d2) = matched_current.get(&h) {
-                waits.entry(d).or_default().push(d2);
-            }
-        }
-        // ATL-U-019: an email moving off the verified domains unlinks the account.
-        let (old, new) = (primary_email(obj(&cur)), primary_email(obj(&want)));
-        if let (Some(old), Some(new)) = (old, new)
-            && email_key(old) != email_key(new)
-        {
-            let dom = |e: &str| normalize_email(e).map(|n| n.domain.to_lowercase()).unwrap_or_default();
-            let verified = |e: &str| domains.iter().any(|v| v.matches(&dom(e)));
-            if domains.is_empty() {
-                if dom(old) != dom(new) {
-                    report.add("email_domain_change", RiskLevel::Warning, Some("ATL-U-019"), label(&want),
-                        "the primary email moves to another domain: if that domain is not verified, the account is unlinked and loses its groups (configure verified_domains to know)");
-                }
-            } else if verified(old) && !verified(new) {
-                report.add("email_unlinks_account", RiskLevel::Danger, Some("ATL-U-019"), label(&want),
-                    "the primary email moves to an unverified domain: the Atlassian account is unlinked and loses its SCIM groups");
-            }
-        }
-        if active(&cur) && !active(&want) {
-            summary.deactivations += 1;
-            report.add("deactivations", RiskLevel::Warning, None, label(&want), "users deactivated");
-        }
-        drop(want);
-        updates.insert(d, (msgs, cur, raw));
-    }
-    // Order updates so a name is freed before it is taken (Kahn); what is left is a cycle.
-    let mut order: Vec<usize> = Vec::new();
-    {
-        let mut indeg: BTreeMap<usize, usize> = updates.keys().map(|&d| (d, 0)).collect();
-        let mut after: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for (&d, ws) in &waits {
-            for &d2 in ws {
-                if updates.contains_key(&d2) && updates.contains_key(&d) {
-                    *indeg.entry(d).or_insert(0) += 1;
-                    after.entry(d2).or_default().push(d);
-                }
-            }
-        }
-        let mut ready: BTreeSet<usize> = indeg.iter().filter(|(_, n)| **n == 0).map(|(d, _)| *d).collect();
-        while let Some(d) = ready.pop_first() {
-            order.push(d);
-            for &x in after.get(&d).map(Vec::as_slice).unwrap_or_default() {
-                if let Some(n) = indeg.get_mut(&x) {
-                    *n -= 1;
-                    if *n == 0 {
-                        ready.insert(x);
-                    }
-                }
-            }
-        }
-        let placed: HashSet<usize> = order.iter().copied().collect();
-        for &d in updates.keys() {
-            if !placed.contains(&d) {
-                blocked.insert(d);
-                report.add(
-                    "swap_cycle",
-                    RiskLevel::Danger,
-                    None,
-                    desired_users[d].label(),
-                    "users trade userNames or emails in a cycle: their updates are left out (change one through a temporary value first)",
-                );
-            }
-        }
-    }
+    let refusal = guard_rails(options, removals, live_current);
+    let Draft { summary, report, steps, .. } = dr;
+    Plan { format: PLAN_FORMAT, summary, refusal, risks: report.into_risks(), steps: steps.list }
+}
 
-    // --- Groups: match, and plan their creates first. ----------------------------------------
-    let GroupMatch { fates: g_fates, claimed: g_claimed } =
-        match_groups(profile, &desired_groups, &current_groups, &mut report);
-    let mut group_ref: Vec<Option<String>> = vec![None; desired_groups.len()];
-    let mut group_create_step: Vec<Option<String>> = vec![None; desired_groups.len()];
+/// Matches the groups and pushes the creates of new and renamed ones.
+fn create_groups(dr: &mut Draft<'_>, sides: Sides<'_, '_>) -> GroupSteps {
+    let (desired_groups, current_groups) = (sides.desired_groups, sides.current_groups);
+    let GroupMatch { fates, claimed } = match_groups(dr.profile, desired_groups, current_groups, &mut dr.report);
+    let mut refs: Vec<Option<String>> = vec![None; desired_groups.len()];
+    let mut create_step: Vec<Option<String>> = vec![None; desired_groups.len()];
     for (i, g) in desired_groups.iter().enumerate() {
-        match g_fates[i] {
-            GFate::Matched(c) => group_ref[i] = current_groups[c].id.as_deref().map(str::to_string),
+        match fates[i] {
+            GFate::Matched(c) => refs[i] = current_groups[c].id.as_deref().map(str::to_string),
             GFate::Create | GFate::Renamed(_) => {
                 let name = g.name.as_deref().unwrap_or_default();
                 let mut body = Map::new();
@@ -225,9 +129,9 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
                     body.insert("externalId".into(), x.into());
                 }
                 body.insert("members".into(), json!([]));
-                let (reason, rules) = match g_fates[i] {
+                let (reason, rules) = match fates[i] {
                     GFate::Renamed(c) => {
-                        report.add("group_rename", RiskLevel::Warning, Some("ATL-G-002"), format!("group {name:?}"),
+                        dr.report.add("group_rename", RiskLevel::Warning, Some("ATL-G-002"), format!("group {name:?}"),
                             "a synced group cannot be renamed: a new group is created, the members move, the old group is deleted");
                         (
                             format!(
@@ -239,7 +143,7 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
                     }
                     _ => ("in the identity provider, not in Atlassian".to_string(), Vec::new()),
                 };
-                let id = steps.push(
+                let id = dr.steps.push(
                     StepKind::CreateGroup,
                     "POST",
                     "/Groups".into(),
@@ -249,287 +153,56 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
                     rules,
                     Vec::new(),
                 );
-                summary.group_creates += 1;
-                group_ref[i] = Some(format!("${{{id}}}"));
-                group_create_step[i] = Some(id);
+                dr.summary.group_creates += 1;
+                refs[i] = Some(format!("${{{id}}}"));
+                create_step[i] = Some(id);
             }
             GFate::Untouched => {}
         }
     }
+    GroupSteps { fates, claimed, refs, create_step }
+}
 
-    // --- User updates, then creates. ---------------------------------------------------------
-    let mut last_update: HashMap<usize, String> = HashMap::default();
-    for &d in &order {
-        if blocked.contains(&d) {
-            continue;
-        }
-        let Fate::Matched(c) = fates[d] else { continue };
-        let id = current_users[c].id.as_deref().unwrap_or_default().to_string();
-        let deps: Vec<String> =
-            waits.get(&d).into_iter().flatten().filter_map(|d2| last_update.get(d2).cloned()).collect();
-        let mut prev: Option<String> = None;
-        let Some((msgs, cur, raw)) = updates.remove(&d) else { continue };
-        let who = label(&raw);
-        for m in msgs {
-            let mut deps = deps.clone();
-            deps.extend(prev.clone());
-            let mut rules = if report.findings.get("email_unlinks_account").is_some_and(|f| f.subjects.contains(&who)) {
-                vec!["ATL-U-019".to_string()]
-            } else {
-                Vec::new()
-            };
-            let path = format!("/Users/{id}");
-            let request = Request { method: "PATCH", path: &path, body: Some(Body::Value(&m)), current: Some(&cur) };
-            rules.extend(refused_by(profile, &request, &mut report, || who.clone()));
-            let step = steps.push(
-                StepKind::UpdateUser,
-                "PATCH",
-                path,
-                Some(m),
-                user_subject(&desired_users[d], Some(&id)),
-                "differs from the identity provider".into(),
-                rules,
-                deps,
-            );
-            prev = Some(step);
-        }
-        if let Some(p) = prev {
-            summary.user_updates += 1;
-            last_update.insert(d, p);
-        }
-    }
-    let mut user_ref: Vec<Option<String>> = vec![None; desired_users.len()];
-    for (d, f) in fates.iter().enumerate() {
-        match f {
-            // A blocked update leaves the user as it is, still a member where desired.
-            Fate::Matched(c) => user_ref[d] = current_users[*c].id.as_deref().map(str::to_string),
-            Fate::Create => {
-                let mut deps = Vec::new();
-                let mut ok = true;
-                for h in holder(des_keys[d], None) {
-                    match matched_current.get(&h).and_then(|d2| last_update.get(d2)) {
-                        Some(step) if !keeps(h, des_keys[d]) => deps.push(step.clone()),
-                        _ => ok = false,
-                    }
-                }
-                if !ok {
-                    report.add("likely_conflict", RiskLevel::Danger, None, desired_users[d].label(),
-                        "the userName or email of a new user is held by a current user (gone, orphan or ambiguous): the create would answer 409 and is left out");
-                    continue;
-                }
-                let raw = desired_users[d].value();
-                let body = desired_user(&raw).into_owned();
-                let rules = refused_by(profile, &Request::value("POST", "/Users", &body), &mut report, || label(&body));
-                let step = steps.push(
-                    StepKind::CreateUser,
-                    "POST",
-                    "/Users".into(),
-                    Some(body),
-                    user_subject(&desired_users[d], None),
-                    "in the identity provider, not in Atlassian".into(),
-                    rules,
-                    deps,
-                );
-                summary.user_creates += 1;
-                user_ref[d] = Some(format!("${{{step}}}"));
-            }
-            Fate::Untouched => {}
-        }
-    }
-    let live_after = current_users.iter().filter(|u| u.active).count() + summary.user_creates;
-    if live_after as u64 > limits.users_per_directory {
-        report.add(
-            "directory_over_user_limit",
-            RiskLevel::Danger,
-            None,
-            format!("{live_after} users"),
-            &format!(
-                "the directory would hold more than {} users: Atlassian stops syncing accounts past the limit",
-                limits.users_per_directory
-            ),
-        );
-    }
-
-    // --- Memberships. ------------------------------------------------------------------------
-    // Member values name desired users by externalId, userName or id (the first user wins). Every
-    // member value is interned, so a key that is not names no member.
-    let mut member_index: HashMap<u32, usize> = HashMap::default();
-    for (d, u) in desired_users.iter().enumerate() {
-        for k in [u.id.as_deref(), u.user_name.as_deref(), u.ext.as_deref()].into_iter().flatten() {
-            if let Some(k) = interner.get(k) {
-                member_index.entry(k).or_insert(d);
-            }
-        }
-    }
-    // What each desired user is as a member value: its current id or its create's `${sN}`.
-    let user_member: Vec<Option<u32>> = user_ref.iter().map(|r| r.as_deref().map(|r| interner.intern(r))).collect();
-    let desired_group_names: HashSet<String> = desired_groups
-        .iter()
-        .flat_map(|g| [g.ext.as_deref().map(str::to_string), g.name.as_deref().map(group_key)])
-        .flatten()
-        .collect();
-    let creates_of: HashMap<String, String> = steps
-        .list
-        .iter()
-        .filter(|st| st.kind == StepKind::CreateUser)
-        .map(|st| (format!("${{{}}}", st.id), st.id.clone()))
-        .collect();
-    let mut membership_done: Vec<Vec<String>> = vec![Vec::new(); desired_groups.len()];
-    let mut losses: BTreeMap<String, usize> = BTreeMap::new();
-    // Current users by id (the last one wins), for the member values that name them.
-    let mut current_by_id: HashMap<u32, usize> = HashMap::default();
-    for (c, u) in current_users.iter().enumerate() {
-        if let Some(id) = u.id.as_deref().and_then(|x| interner.get(x)) {
-            current_by_id.insert(id, c);
-        }
-    }
-    for (i, g) in desired_groups.iter().enumerate() {
-        let Some(gref) = group_ref[i].clone() else { continue };
-        let name = g.name.as_deref().unwrap_or_default().to_string();
-        let mut targets: Vec<u32> = Vec::new();
-        let mut seen = HashSet::default();
-        for m in &g.members {
-            let v = interner.name(m.value);
-            if m.group
-                || (!member_index.contains_key(&m.value)
-                    && (desired_group_names.contains(v) || desired_group_names.contains(&group_key(v))))
-            {
-                report.add("nested_group_flattened", RiskLevel::Warning, Some("ATL-G-005"), format!("group {name:?}"),
-                    "a member is a group: Atlassian has no nested groups; flatten it with map_group (the nested group is left out)");
-                continue;
-            }
-            let Some(target) = member_index.get(&m.value).and_then(|&d| user_member[d]) else {
-                report.add(
-                    "unknown_member",
-                    RiskLevel::Warning,
-                    None,
-                    format!("group {name:?}"),
-                    "a member is no desired user that can be synced: it is left out",
-                );
-                continue;
-            };
-            if seen.insert(target) {
-                targets.push(target);
-            }
-        }
-        if targets.len() as u64 > limits.users_per_group {
-            report.add(
-                "group_over_member_limit",
-                RiskLevel::Danger,
-                None,
-                format!("group {name:?}"),
-                &format!(
-                    "more than {} members: Atlassian stops syncing the members past the limit",
-                    limits.users_per_group
-                ),
-            );
-        }
-        // Current side: the matched group's members (none for a created group).
-        let cur_members: &[Member] = match g_fates[i] {
-            GFate::Matched(c) => &current_groups[c].members,
-            _ => &[],
-        };
-        let cur_set: HashSet<u32> = cur_members.iter().map(|m| m.value).collect();
-        let target_set: HashSet<u32> = targets.iter().copied().collect();
-        let path = PatchPath::parse("members").ok();
-        let mut ops = Vec::new();
-        let adds: Vec<Value> =
-            targets.iter().filter(|t| !cur_set.contains(t)).map(|&t| json!({"value": interner.name(t)})).collect();
-        // Members that are protected (ambiguous) stay: nothing about them changes.
-        for m in cur_members.iter().map(|m| m.value) {
-            if target_set.contains(&m) {
-                continue;
-            }
-            if current_by_id.get(&m).is_some_and(|c| protected.contains(c)) {
-                continue;
-            }
-            if let Some(&c) = current_by_id.get(&m) {
-                *losses.entry(label(&current_users[c].value())).or_insert(0) += 1;
-            }
-            let m = interner.name(m);
-            if let Ok(p) = PatchPath::parse(&format!("members[value eq \"{m}\"]")) {
-                ops.push(Operation::new(OpKind::Remove, Some(p), None));
-            }
-        }
-        if !adds.is_empty() {
-            ops.insert(0, Operation::new(OpKind::Add, path, Some(Value::Array(adds))));
-        }
-        if ops.is_empty() {
-            continue;
-        }
-        let mut prev: Option<String> = None;
-        for msg in messages(ops, limits) {
-            // The group's create, the message before, and the creates of the members it names.
-            let mut deps: Vec<String> = group_create_step[i].iter().cloned().collect();
-            deps.extend(prev.clone());
-            let ops = msg.get("Operations").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-            for op in ops {
-                for v in op.get("value").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
-                    if let Some(step) = v.get("value").and_then(Value::as_str).and_then(|x| creates_of.get(x)) {
-                        deps.push(step.clone());
-                    }
-                }
-            }
-            let st = steps.push(
-                StepKind::UpdateMembers,
-                "PATCH",
-                format!("/Groups/{gref}"),
-                Some(msg),
-                group_subject(g, group_ref[i].as_deref().filter(|r| !r.starts_with("${"))),
-                "membership differs from the identity provider".into(),
-                Vec::new(),
-                deps,
-            );
-            membership_done[i].push(st.clone());
-            prev = Some(st);
-        }
-        if matches!(g_fates[i], GFate::Matched(_)) {
-            summary.group_updates += 1;
-        }
-    }
-    for (who, n) in &losses {
-        report.add(
-            "loses_groups",
-            RiskLevel::Warning,
-            None,
-            who.clone(),
-            &format!("users removed from groups ({n} for the first listed, see the steps)"),
-        );
-    }
-
-    // --- Removals: users gone from the identity provider; orphans only when asked. ------------
-    let live_current = current_users.iter().filter(|u| u.active).count();
+/// Whether the desired listing looks truncated (then nothing is deleted), reported.
+fn truncated(dr: &mut Draft<'_>, sides: Sides<'_, '_>) -> bool {
+    let (desired, current) = (sides.desired_users.len(), sides.current_users.len());
     // Against every current user, inactive ones too: a deactivation does not change the count,
     // so the run after a truncated one judges the listing the same way (and does not delete
     // what the first one deactivated).
-    let truncated = (desired_users.len() as f64) < options.truncation_share * current_users.len() as f64;
+    let truncated = (desired as f64) < dr.options.truncation_share * current as f64;
     if truncated {
-        report.add(
+        dr.report.add(
             "truncated_desired",
             RiskLevel::Danger,
             None,
-            format!("{} of {} users", desired_users.len(), current_users.len()),
+            format!("{desired} of {current} users"),
             "the desired listing has far fewer users than the directory: it may be truncated, so nothing is deleted",
         );
     }
-    let policy = if truncated { GonePolicy::Deactivate } else { options.gone };
-    let mut removals = summary.deactivations;
-    for (c, cu) in current_users.iter().enumerate() {
-        if matched_current.contains_key(&c) || protected.contains(&c) {
+    truncated
+}
+
+/// Deactivates or deletes the current users no desired user matched (orphans only when asked);
+/// returns the deactivations and deletes of the plan, updates that deactivate included.
+fn remove_users(dr: &mut Draft<'_>, sides: Sides<'_, '_>, m: &Matching<'_>, truncated: bool) -> usize {
+    let policy = if truncated { GonePolicy::Deactivate } else { dr.options.gone };
+    let mut removals = dr.summary.deactivations;
+    for (c, cu) in sides.current_users.iter().enumerate() {
+        if m.matched_current.contains_key(&c) || m.protected.contains(&c) {
             continue;
         }
-        let orphan = cur_keys[c].ext.is_none();
+        let orphan = m.cur_keys[c].ext.is_none();
         if orphan {
-            summary.orphans += 1;
-            report.add("orphans", RiskLevel::Info, None, cu.label(), "current users no identity provider record matches and none provisioned: left alone (manage_orphans to include them)");
-            if !options.manage_orphans {
+            dr.summary.orphans += 1;
+            dr.report.add("orphans", RiskLevel::Info, None, cu.label(), "current users no identity provider record matches and none provisioned: left alone (manage_orphans to include them)");
+            if !dr.options.manage_orphans {
                 continue;
             }
         }
         let Some(id) = cu.id.as_deref() else { continue };
         match policy {
             GonePolicy::Delete => {
-                steps.push(
+                dr.steps.push(
                     StepKind::DeleteUser,
                     "DELETE",
                     format!("/Users/{id}"),
@@ -539,13 +212,13 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
                     Vec::new(),
                     Vec::new(),
                 );
-                summary.deletes += 1;
+                dr.summary.deletes += 1;
                 removals += 1;
-                report.add("deletes", RiskLevel::Danger, None, cu.label(), "users deleted");
+                dr.report.add("deletes", RiskLevel::Danger, None, cu.label(), "users deleted");
             }
             GonePolicy::Deactivate if cu.active => {
                 let body = json!({"schemas": [PATCH_OP_URN], "Operations": [{"op": "replace", "path": "active", "value": false}]});
-                steps.push(
+                dr.steps.push(
                     StepKind::DeactivateUser,
                     "PATCH",
                     format!("/Users/{id}"),
@@ -555,41 +228,53 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
                     Vec::new(),
                     Vec::new(),
                 );
-                summary.deactivations += 1;
+                dr.summary.deactivations += 1;
                 removals += 1;
-                report.add("deactivations", RiskLevel::Warning, None, cu.label(), "users deactivated");
+                dr.report.add("deactivations", RiskLevel::Warning, None, cu.label(), "users deactivated");
             }
             GonePolicy::Deactivate => {}
         }
     }
-    summary.ambiguous = report.findings.get("ambiguous_match").map_or(0, |f| f.count);
+    removals
+}
 
-    // --- Group deletes: renamed groups after their members moved, then gone groups. -----------
-    for (i, f) in g_fates.iter().enumerate() {
+/// Deletes each renamed group's old group once its members moved.
+fn delete_renamed_groups(
+    dr: &mut Draft<'_>,
+    sides: Sides<'_, '_>,
+    groups: &GroupSteps,
+    membership_done: &[Vec<String>],
+) {
+    for (i, f) in groups.fates.iter().enumerate() {
         if let GFate::Renamed(c) = *f {
-            let Some(id) = current_groups[c].id.as_deref() else { continue };
-            let mut deps: Vec<String> = group_create_step[i].iter().cloned().collect();
+            let Some(id) = sides.current_groups[c].id.as_deref() else { continue };
+            let mut deps: Vec<String> = groups.create_step[i].iter().cloned().collect();
             deps.extend(membership_done[i].iter().cloned());
-            steps.push(
+            dr.steps.push(
                 StepKind::DeleteGroup,
                 "DELETE",
                 format!("/Groups/{id}"),
                 None,
-                group_subject(&current_groups[c], Some(id)),
+                group_subject(&sides.current_groups[c], Some(id)),
                 "renamed: the old group goes once the members moved".into(),
                 vec!["ATL-G-002".into()],
                 deps,
             );
-            summary.group_deletes += 1;
+            dr.summary.group_deletes += 1;
         }
     }
-    for (c, g) in current_groups.iter().enumerate() {
-        if g_claimed.contains_key(&c) {
+}
+
+/// Deletes the current groups no desired group took (orphan groups only when asked, none when
+/// the listing looks truncated).
+fn delete_gone_groups(dr: &mut Draft<'_>, sides: Sides<'_, '_>, groups: &GroupSteps, truncated: bool) {
+    for (c, g) in sides.current_groups.iter().enumerate() {
+        if groups.claimed.contains_key(&c) {
             continue;
         }
         let name = format!("group {:?}", g.name.as_deref().unwrap_or_default());
-        if current_groups[c].ext.is_none() && !options.manage_orphans {
-            report.add(
+        if g.ext.is_none() && !dr.options.manage_orphans {
+            dr.report.add(
                 "orphan_groups",
                 RiskLevel::Info,
                 None,
@@ -602,14 +287,14 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
             continue;
         }
         let Some(id) = g.id.as_deref() else { continue };
-        report.add(
+        dr.report.add(
             "managed_team_group",
             RiskLevel::Warning,
             None,
             name.clone(),
             "a deleted group may back a managed Team (reference §13): check before running",
         );
-        steps.push(
+        dr.steps.push(
             StepKind::DeleteGroup,
             "DELETE",
             format!("/Groups/{id}"),
@@ -619,12 +304,15 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
             Vec::new(),
             Vec::new(),
         );
-        summary.group_deletes += 1;
+        dr.summary.group_deletes += 1;
     }
+}
 
-    // --- Guard rails. ------------------------------------------------------------------------
+/// The guard rails' verdict on `removals` deactivations and deletes among `live_current` live
+/// users.
+fn guard_rails(options: &PlanOptions, removals: usize, live_current: usize) -> Option<Refusal> {
     let share = if live_current == 0 { 0.0 } else { removals as f64 / live_current as f64 };
-    let refusal = if options.allow_removals {
+    if options.allow_removals {
         None
     } else if removals as u64 > options.max_removals {
         Some(Refusal {
@@ -642,6 +330,5 @@ fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> 
         })
     } else {
         None
-    };
-    Plan { format: PLAN_FORMAT, summary, refusal, risks: report.into_risks(), steps: steps.list }
+    }
 }
