@@ -42,9 +42,6 @@ pub mod request;
 pub mod response;
 pub mod rules;
 pub mod schema;
-// Allowlisted while another helper (i15-rest) owns core/src/sync/ (issue 12): the lead removes
-// this allow once plan.rs and executor.rs have no function over 100 lines.
-#[allow(clippy::too_many_lines)]
 pub mod sync;
 pub mod syntax;
 
