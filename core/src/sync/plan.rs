@@ -1,5 +1,10 @@
 //! `plan`: the steps that make Atlassian's directory (`current`) match the identity provider's
 //! (`desired`), in an order where each can succeed, with the risk report and the guard rails.
+//!
+//! The plan is drawn up in stages ([`plan_inputs`]): users matched (`matching.rs`), their diffs
+//! and the update order (`users.rs`), group creates (here), user updates and creates
+//! (`users.rs`), memberships (`members.rs`), then removals, group deletes and the guard rails
+//! (here). Each stage pushes its steps in turn, so the step ids follow that order.
 
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::{Map, Value, json};
@@ -70,6 +75,7 @@ pub fn plan_against_text(
     Ok(plan_inputs(profile, Inputs::against_text(desired, current)?, options))
 }
 
+/// The plan from both sides as read: the stages in order, sharing a [`Draft`].
 fn plan_inputs(profile: &Profile, inputs: Inputs<'_>, options: &PlanOptions) -> Plan {
     let Inputs { desired_users, desired_groups, current_users, current_groups, mut interner } = inputs;
     let sides = Sides {
