@@ -9,6 +9,8 @@
 
 use serde::Serialize;
 
+use crate::schema::ResourceKind;
+
 /// How serious an issue is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -574,6 +576,85 @@ rules! {
 /// directory with 404 to a PATCH (400 to a PUT, [`ATL_G_005`]). The same rule, so it is not listed
 /// in [`RULES`] a second time; only the status differs.
 pub static ATL_G_005_PATCH: Rule = Rule { status: Some(404), scim_type: None, ..copy_of(&ATL_G_005) };
+
+/// Where an Atlassian rule takes an RFC rule's place in a body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum At {
+    /// The top-level attribute of the core schema so named.
+    Top(&'static str),
+    /// Any sub-attribute of the complex attribute so named.
+    Under(&'static str),
+    /// Anywhere in a body of the resource type.
+    Anywhere,
+}
+
+/// An Atlassian rule that refines an RFC rule: where the Atlassian profile checks a body of `kind`
+/// `at` that place, a breach of `rfc` is reported as `atl` (reference §11 names the Atlassian rule
+/// for the case); the rfc profile reports `rfc`.
+#[derive(Debug)]
+pub(crate) struct Refinement {
+    pub rfc: &'static Rule,
+    pub atl: &'static Rule,
+    pub kind: ResourceKind,
+    pub at: At,
+}
+
+/// Every refinement, the one list the walk consults (first match wins).
+pub(crate) static REFINEMENTS: &[Refinement] = {
+    use At::{Anywhere, Top, Under};
+    use ResourceKind::{Group, User};
+    const fn r(rfc: &'static Rule, atl: &'static Rule, kind: ResourceKind, at: At) -> Refinement {
+        Refinement { rfc, atl, kind, at }
+    }
+    &[
+        // A required attribute missing.
+        r(&RFC_A_003, &ATL_G_001, Group, Top("displayName")),
+        r(&RFC_A_003, &ATL_U_001, User, Top("userName")),
+        r(&RFC_A_003, &ATL_U_002, User, Top("emails")),
+        // A value of the wrong JSON type.
+        r(&RFC_T_001, &ATL_U_001, User, Top("userName")),
+        r(&RFC_T_001, &ATL_U_002, User, Top("emails")),
+        r(&RFC_T_001, &ATL_U_017, User, Top("active")),
+        // A boolean sent as a string.
+        r(&RFC_T_002, &ATL_U_017, User, Top("active")),
+        // A value outside the canonical values.
+        r(&RFC_V_001, &ATL_U_005, User, Under("emails")),
+        r(&RFC_V_001, &ATL_U_014, User, Under("phoneNumbers")),
+        r(&RFC_V_001, &ATL_U_024, User, Under("photos")),
+        // A second primary value.
+        r(&RFC_V_002, &ATL_U_014, User, Top("phoneNumbers")),
+        // A read-only attribute sent.
+        r(&RFC_A_004, &ATL_U_010, User, Anywhere),
+        // `schemas` malformed or naming a schema the resource type does not have.
+        r(&RFC_S_001, &ATL_U_016, User, Anywhere),
+        r(&RFC_S_003, &ATL_U_016, User, Anywhere),
+    ]
+};
+
+/// The rule a breach of `rfc` is reported as where the Atlassian profile checks `attr` (a
+/// top-level attribute when `top`, a sub-attribute of `parent` otherwise) in a body of `kind`:
+/// the Atlassian rule refining it there, or `rfc` itself.
+pub(crate) fn refined(
+    rfc: &'static Rule,
+    kind: ResourceKind,
+    attr: Option<&str>,
+    parent: Option<&str>,
+    top: bool,
+) -> &'static Rule {
+    let named = |name: Option<&str>, want: &str| name.is_some_and(|n| n.eq_ignore_ascii_case(want));
+    REFINEMENTS
+        .iter()
+        .find(|r| {
+            std::ptr::eq(r.rfc, rfc)
+                && r.kind == kind
+                && match r.at {
+                    At::Top(name) => top && named(attr, name),
+                    At::Under(name) => named(parent, name),
+                    At::Anywhere => true,
+                }
+        })
+        .map_or(rfc, |r| r.atl)
+}
 
 /// The fields of a rule, for a variant of it that differs in a field or two.
 const fn copy_of(r: &Rule) -> Rule {

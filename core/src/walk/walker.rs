@@ -192,57 +192,20 @@ impl<'p, 'de> Walker<'p, 'de> {
         None
     }
 
-    pub(crate) fn readonly_rule(&self) -> &'static Rule {
-        if self.atlassian_user() { &rules::ATL_U_010 } else { &rules::RFC_A_004 }
-    }
-
-    fn schemas_rule(&self, rfc: &'static Rule) -> &'static Rule {
-        if self.atlassian_user() { &rules::ATL_U_016 } else { rfc }
-    }
-
-    fn missing_rule(&self, attr: &Attribute, top: bool) -> &'static Rule {
-        if self.profile.is_atlassian() && self.rt.kind == ResourceKind::Group && top && attr.is("displayName") {
-            return &rules::ATL_G_001;
+    /// The rule a breach of the RFC rule `rfc` is reported as at `attr` (a top-level attribute
+    /// when `top`, a sub-attribute of `parent` otherwise): the Atlassian rule the registry says
+    /// refines it there when the profile is Atlassian's ([`rules::REFINEMENTS`]), else `rfc`.
+    pub(crate) fn rule_at(
+        &self,
+        rfc: &'static Rule,
+        attr: Option<&Attribute>,
+        parent: Option<&Attribute>,
+        top: bool,
+    ) -> &'static Rule {
+        if !self.profile.is_atlassian() {
+            return rfc;
         }
-        if self.atlassian_user() && top {
-            if attr.is("userName") {
-                return &rules::ATL_U_001;
-            }
-            if attr.is("emails") {
-                return &rules::ATL_U_002;
-            }
-        }
-        &rules::RFC_A_003
-    }
-
-    /// A value of the wrong JSON type: reference §11 names the Atlassian rule for a string
-    /// userName (ATL-U-001), an emails array (ATL-U-002) and a boolean active (ATL-U-017).
-    fn type_rule(&self, attr: &Attribute, top: bool) -> &'static Rule {
-        if self.atlassian_user() && top {
-            if attr.is("userName") {
-                return &rules::ATL_U_001;
-            }
-            if attr.is("emails") {
-                return &rules::ATL_U_002;
-            }
-            if attr.is("active") {
-                return &rules::ATL_U_017;
-            }
-        }
-        &rules::RFC_T_001
-    }
-
-    fn boolean_string_rule(&self, attr: &Attribute, top: bool) -> &'static Rule {
-        if self.atlassian_user() && top && attr.is("active") { &rules::ATL_U_017 } else { &rules::RFC_T_002 }
-    }
-
-    fn canonical_rule(&self, parent: Option<&Attribute>) -> &'static Rule {
-        match parent {
-            Some(p) if self.atlassian_user() && p.is("emails") => &rules::ATL_U_005,
-            Some(p) if self.atlassian_user() && p.is("phoneNumbers") => &rules::ATL_U_014,
-            Some(p) if self.atlassian_user() && p.is("photos") => &rules::ATL_U_024,
-            _ => &rules::RFC_V_001,
-        }
+        rules::refined(rfc, self.rt.kind, attr.map(|a| a.name.as_str()), parent.map(|p| p.name.as_str()), top)
     }
 
     /// Reports a read-only or unsupported member and drops it from `normalized`.
@@ -439,7 +402,7 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, 'de, '_> {
 
 impl<'de> ValueSeed<'_, '_, 'de, '_> {
     fn wrong_type(self, got: &str) -> Summary<'de> {
-        let rule = self.w.type_rule(self.ctx.attr, self.ctx.top && !self.ctx.element);
+        let rule = self.w.rule_at(&rules::RFC_T_001, Some(self.ctx.attr), None, self.ctx.top && !self.ctx.element);
         if self.w.issues.has_room(Severity::Error) {
             let detail = format!("{} must be {}, got {got}", self.ctx.loc.path(), self.ctx.expected());
             self.w.issue(Severity::Error, rule, self.ctx.loc, detail);
@@ -493,7 +456,7 @@ impl<'de> ValueSeed<'_, '_, 'de, '_> {
                         None
                     };
                     if let Some(b) = b {
-                        let rule = w.boolean_string_rule(ctx.attr, ctx.top);
+                        let rule = w.rule_at(&rules::RFC_T_002, Some(ctx.attr), None, ctx.top);
                         let detail = format!("{} is the string {s:?}; it must be the JSON boolean {b}", ctx.loc.path());
                         w.fixable(
                             rule,
@@ -701,7 +664,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
             }
             if attr.mutability == Mutability::ReadOnly {
                 let detail = format!("{} is read-only: the server sets it and ignores what a client sends", loc.path());
-                w.drop_member(w.readonly_rule(), &loc, detail);
+                w.drop_member(w.rule_at(&rules::RFC_A_004, Some(attr), None, false), &loc, detail);
                 map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth })?;
                 continue;
             }
@@ -740,7 +703,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
         for (i, attr) in self.attrs.iter().enumerate() {
             if attr.required && !present.contains(i) && !w.partial {
                 let loc = self.loc.key(&attr.name, &attr.name);
-                let rule = w.missing_rule(attr, false);
+                let rule = w.rule_at(&rules::RFC_A_003, Some(attr), None, false);
                 w.issue(Severity::Error, rule, &loc, format!("{} is required and missing, null or blank", loc.path()));
             }
         }

@@ -109,7 +109,7 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
         for (i, attr) in rt.core.attributes.iter().enumerate() {
             if attr.required && !present.contains(i) && !w.partial {
                 let loc = root.key(&attr.name, &attr.name);
-                let rule = w.missing_rule(attr, true);
+                let rule = w.rule_at(&rules::RFC_A_003, Some(attr), None, true);
                 w.issue(Severity::Error, rule, &loc, format!("{} is required and missing, null or blank", attr.name));
             }
         }
@@ -174,7 +174,7 @@ fn attribute_member<'de, A: MapAccess<'de>>(
     }
     if attr.mutability == Mutability::ReadOnly {
         let detail = format!("{} is read-only: the server sets it and ignores what a client sends", attr.name);
-        w.drop_member(w.readonly_rule(), &loc, detail);
+        w.drop_member(w.rule_at(&rules::RFC_A_004, Some(attr), None, true), &loc, detail);
         return map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 });
     }
     let alt = w.fallback.and_then(|f| f.attribute(&attr.name));
@@ -239,7 +239,7 @@ impl<'de> DeserializeSeed<'de> for SchemasSeed<'_, '_, 'de, '_> {
 
 impl SchemasSeed<'_, '_, '_, '_> {
     fn malformed(self, got: &str) -> Option<Vec<&'static str>> {
-        let rule = self.w.schemas_rule(&rules::RFC_S_001);
+        let rule = self.w.rule_at(&rules::RFC_S_001, None, None, true);
         self.w.issue(
             Severity::Error,
             rule,
@@ -291,7 +291,7 @@ impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
             let loc = self.loc.index(i);
             i += 1;
             let Some(urn) = value else {
-                let rule = w.schemas_rule(&rules::RFC_S_001);
+                let rule = w.rule_at(&rules::RFC_S_001, None, None, true);
                 w.issue(Severity::Error, rule, &loc, "every entry of schemas must be a URN string");
                 continue;
             };
@@ -312,7 +312,7 @@ impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
                 }
                 urns.push(ext.id.as_str());
             } else {
-                let rule = w.schemas_rule(&rules::RFC_S_003);
+                let rule = w.rule_at(&rules::RFC_S_003, None, None, true);
                 let detail =
                     format!("{urn} is not a schema of the {} resource type{}", rt.kind.as_str(), meant_urn(rt, &urn));
                 w.issue(Severity::Error, rule, &loc, detail);

@@ -8,7 +8,7 @@ use super::*;
 pub(super) fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     let attr = ctx.attr;
     if !attr.canonical_values.is_empty() && !attr.canonical_values.iter().any(|c| c == s) {
-        let rule = w.canonical_rule(ctx.parent);
+        let rule = w.rule_at(&rules::RFC_V_001, Some(attr), ctx.parent, ctx.top);
         match attr.canonical_for(s) {
             Some(canonical) => {
                 let detail = format!("{s:?} is written {canonical:?} in the schema's canonical values");
