@@ -625,8 +625,9 @@ pub(crate) static REFINEMENTS: &[Refinement] = {
         r(&RFC_V_002, &ATL_U_014, User, Top("phoneNumbers")),
         // A read-only attribute sent.
         r(&RFC_A_004, &ATL_U_010, User, Anywhere),
-        // `schemas` malformed or naming a schema the resource type does not have.
+        // `schemas` malformed, missing a URN, or naming a schema the resource type does not have.
         r(&RFC_S_001, &ATL_U_016, User, Anywhere),
+        r(&RFC_S_002, &ATL_U_016, User, Anywhere),
         r(&RFC_S_003, &ATL_U_016, User, Anywhere),
     ]
 };

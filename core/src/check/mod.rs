@@ -281,10 +281,7 @@ pub(crate) fn json_error_detail(message: &str) -> String {
 /// RFC 7643 §3 and ATL-U-016: the core URN is listed, and every extension used is listed.
 fn schemas_rules(w: &mut Walker<'_, '_>) {
     let rt = w.rt;
-    let atlassian_user = w.profile.is_atlassian() && rt.kind == ResourceKind::User;
-    let pick = |rfc: &'static Rule| {
-        if atlassian_user { &rules::ATL_U_016 } else { rfc }
-    };
+    let pick = |w: &Walker<'_, '_>, rfc: &'static Rule| w.rule_at(rfc, None, None, true);
     let core = rt.core.id.as_str();
     let (key, listed) = match w.top.schemas.take() {
         Some((key, Some(listed))) => (Some(key), listed),
@@ -298,37 +295,21 @@ fn schemas_rules(w: &mut Walker<'_, '_>) {
     if key.is_none() {
         // Missing entirely: lenient mode writes it from what the body uses.
         let detail = format!("schemas is missing; a {} body must list {core}", rt.kind.as_str());
-        if w.profile.lenient() {
-            w.issues.push(issue(
-                Severity::Info,
-                pick(&rules::RFC_S_001),
-                &loc,
-                format!("{detail} (added in normalized)"),
-            ));
-            w.fixes.push(Fix::AddSchema { urn: core.to_string() });
-            for ext in w.top.extensions_used.clone() {
-                w.fixes.push(Fix::AddSchema { urn: ext.to_string() });
-            }
-        } else {
-            w.issues.push(issue(Severity::Error, pick(&rules::RFC_S_001), &loc, detail));
-        }
+        let urns = std::iter::once(core).chain(w.top.extensions_used.clone());
+        let fixes = urns.map(|urn| Fix::AddSchema { urn: urn.to_string() });
+        w.found(pick(w, &rules::RFC_S_001), Severity::Error, &loc, detail, fixes);
         return;
     }
     if !listed.contains(&core) {
         let detail = format!("schemas must contain {core}");
-        w.issues.push(issue(Severity::Error, pick(&rules::RFC_S_001), &loc, detail));
+        w.issues.push(issue(Severity::Error, pick(w, &rules::RFC_S_001), &loc, detail));
     }
     for ext in w.top.extensions_used.clone() {
         if !listed.contains(&ext) {
             let ext_loc = loc_root.urn(ext, ext);
             let detail = format!("the body uses the extension {ext} but schemas does not list it");
-            let rule = pick(&rules::RFC_S_002);
-            if w.profile.lenient() {
-                w.issues.push(issue(Severity::Info, rule, &ext_loc, format!("{detail} (added in normalized)")));
-                w.fixes.push(Fix::AddSchema { urn: ext.to_string() });
-            } else {
-                w.issues.push(issue(Severity::Error, rule, &ext_loc, detail));
-            }
+            let rule = pick(w, &rules::RFC_S_002);
+            w.found(rule, Severity::Error, &ext_loc, detail, Some(Fix::AddSchema { urn: ext.to_string() }));
         }
     }
 }
@@ -502,7 +483,6 @@ fn group_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Va
 /// ATL-U-015: department and organization belong in the enterprise extension.
 fn enterprise_placement(w: &mut Walker<'_, '_>) {
     const NAMES: [&str; 2] = ["department", "organization"];
-    let lenient = w.profile.lenient();
     for (i, name) in NAMES.into_iter().enumerate() {
         let Some((key, top)) = w.top.enterprise_top[i].take() else {
             continue;
@@ -510,43 +490,32 @@ fn enterprise_placement(w: &mut Walker<'_, '_>) {
         let root = Loc::ROOT;
         let loc = root.key(&key, name);
         let ext = w.top.enterprise_ext[i].as_deref();
-        let (severity, detail, fix) = match ext {
-            Some(e) if e == top => (
-                Severity::Info,
-                format!(
+        match ext {
+            Some(e) if e == top => {
+                // Always dropped, in every mode: the extension already says the same.
+                let detail = format!(
                     "{name} is sent both at the top level and in the enterprise extension; only the extension is needed"
-                ),
-                Some(Fix::Remove { pointer: loc.pointer() }),
-            ),
-            Some(e) => (
-                Severity::Warning,
-                format!(
-                    "top-level {name} {top:?} disagrees with the enterprise extension's {e:?}; Atlassian documents the extension, so that value is the one to trust"
-                ),
-                None,
-            ),
-            None if lenient => (
-                Severity::Info,
-                format!(
-                    "{name} belongs in the enterprise extension {}; moved there in normalized",
-                    schema::ENTERPRISE_URN
-                ),
-                Some(Fix::MoveIntoExtension { from: key.clone(), urn: schema::ENTERPRISE_URN, name }),
-            ),
-            None => (
-                Severity::Warning,
-                format!("{name} belongs in the enterprise extension {}", schema::ENTERPRISE_URN),
-                None,
-            ),
-        };
-        w.issues.push(issue(severity, &rules::ATL_U_015, &loc, detail));
-        if let Some(fix) = fix {
-            if matches!(fix, Fix::MoveIntoExtension { .. }) && !w.top.extensions_used.contains(&schema::ENTERPRISE_URN)
-            {
-                w.top.extensions_used.push(schema::ENTERPRISE_URN);
-                w.fixes.push(Fix::AddSchema { urn: schema::ENTERPRISE_URN.to_string() });
+                );
+                w.issues.push(issue(Severity::Info, &rules::ATL_U_015, &loc, detail));
+                w.fixes.push(Fix::Remove { pointer: loc.pointer() });
             }
-            w.fixes.push(fix);
+            Some(e) => {
+                let detail = format!(
+                    "top-level {name} {top:?} disagrees with the enterprise extension's {e:?}; Atlassian documents the extension, so that value is the one to trust"
+                );
+                w.issues.push(issue(Severity::Warning, &rules::ATL_U_015, &loc, detail));
+            }
+            None => {
+                let detail = format!("{name} belongs in the enterprise extension {}", schema::ENTERPRISE_URN);
+                let add = !w.top.extensions_used.contains(&schema::ENTERPRISE_URN);
+                let fixes = add
+                    .then(|| Fix::AddSchema { urn: schema::ENTERPRISE_URN.to_string() })
+                    .into_iter()
+                    .chain([Fix::MoveIntoExtension { from: key.clone(), urn: schema::ENTERPRISE_URN, name }]);
+                if w.found(&rules::ATL_U_015, Severity::Warning, &loc, detail, fixes) && add {
+                    w.top.extensions_used.push(schema::ENTERPRISE_URN);
+                }
+            }
         }
     }
 }

@@ -117,14 +117,31 @@ impl<'p, 'de> Walker<'p, 'de> {
         self.issues.push(Issue { severity, rule, path: loc.path(), pointer: loc.pointer(), detail: detail.into() });
     }
 
-    /// A problem lenient mode fixes: reported as info when fixed, as the rule's own severity otherwise.
-    pub(crate) fn fixable(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String, fix: Fix) {
+    /// The lenient policy, the one place it is applied: a problem lenient mode can fix (`fixes`
+    /// not empty) is, when the profile is lenient, reported as info, its detail saying what was
+    /// done (the last fix's [`Fix::done`]), and its fixes recorded for `normalized`; otherwise it
+    /// is reported at `strict`, the severity the rule has there. True when it was fixed.
+    pub(crate) fn found(
+        &mut self,
+        rule: &'static Rule,
+        strict: Severity,
+        loc: &Loc<'_>,
+        detail: String,
+        fixes: impl IntoIterator<Item = Fix>,
+    ) -> bool {
         if self.profile.lenient() {
-            self.issue(Severity::Info, rule, loc, format!("{detail} (fixed in normalized)"));
-            self.fixes.push(fix);
-        } else {
-            self.issue(rule.severity, rule, loc, detail);
+            let mut done = None;
+            for fix in fixes {
+                done = Some(fix.done());
+                self.fixes.push(fix);
+            }
+            if let Some(done) = done {
+                self.issue(Severity::Info, rule, loc, format!("{detail}{done}"));
+                return true;
+            }
         }
+        self.issue(strict, rule, loc, detail);
+        false
     }
 
     fn abort_with<E: de::Error>(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String) -> E {
@@ -458,11 +475,12 @@ impl<'de> ValueSeed<'_, '_, 'de, '_> {
                     if let Some(b) = b {
                         let rule = w.rule_at(&rules::RFC_T_002, Some(ctx.attr), None, ctx.top);
                         let detail = format!("{} is the string {s:?}; it must be the JSON boolean {b}", ctx.loc.path());
-                        w.fixable(
+                        w.found(
                             rule,
+                            rule.severity,
                             ctx.loc,
                             detail,
-                            Fix::Replace { pointer: ctx.loc.pointer(), value: Value::Bool(b) },
+                            Some(Fix::Replace { pointer: ctx.loc.pointer(), value: Value::Bool(b) }),
                         );
                         return Summary { present: true, boolean: Some(b), ..Summary::default() };
                     }

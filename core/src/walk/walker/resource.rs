@@ -134,7 +134,8 @@ fn extension_member<'de, A: MapAccess<'de>>(
     }
     if alias {
         let detail = format!("{key} is written {} by Atlassian", ext.id);
-        w.fixable(&rules::ATL_U_016, &loc, detail, Fix::RenameTop { from: key.to_string(), to: ext.id.clone() });
+        let fix = Fix::RenameTop { from: key.to_string(), to: ext.id.clone() };
+        w.found(&rules::ATL_U_016, rules::ATL_U_016.severity, &loc, detail, Some(fix));
     }
     if !w.top.extensions_used.contains(&ext.id.as_str()) {
         w.top.extensions_used.push(&ext.id);
@@ -303,12 +304,8 @@ impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
             } else if let Some((ext, alias)) = w.extension(&urn) {
                 if alias {
                     let detail = format!("{urn} is written {} by Atlassian", ext.id);
-                    w.fixable(
-                        &rules::ATL_U_016,
-                        &loc,
-                        detail,
-                        Fix::Replace { pointer: loc.pointer(), value: Value::from(ext.id.as_str()) },
-                    );
+                    let fix = Fix::Replace { pointer: loc.pointer(), value: Value::from(ext.id.as_str()) };
+                    w.found(&rules::ATL_U_016, rules::ATL_U_016.severity, &loc, detail, Some(fix));
                 }
                 urns.push(ext.id.as_str());
             } else {
