@@ -225,6 +225,29 @@ impl<'p, 'de> Walker<'p, 'de> {
         rules::refined(rfc, self.rt.kind, attr.map(|a| a.name.as_str()), parent.map(|p| p.name.as_str()), top)
     }
 
+    /// The rule a read-only attribute sent breaks (RFC-A-004, or its Atlassian refinement).
+    pub(crate) fn read_only_rule(&self, attr: &Attribute) -> &'static Rule {
+        self.rule_at(&rules::RFC_A_004, Some(attr), None, false)
+    }
+
+    /// A member the profile's schema lacks but the RFC's has (ATL-U-011): reported and dropped.
+    fn unsupported(&mut self, loc: &Loc<'_>) {
+        let detail = "not in Atlassian's schema: Atlassian does not store it".to_string();
+        self.drop_member(&rules::ATL_U_011, loc, detail);
+    }
+
+    /// The same attribute twice in one object (RFC-A-002).
+    fn twice(&mut self, loc: &Loc<'_>, detail: impl Into<String>) {
+        self.issue(Severity::Error, &rules::RFC_A_002, loc, detail);
+    }
+
+    /// A required attribute missing (RFC-A-003, or its Atlassian refinement), `name` as written
+    /// in the detail.
+    fn missing(&mut self, attr: &Attribute, top: bool, loc: &Loc<'_>, name: &str) {
+        let rule = self.rule_at(&rules::RFC_A_003, Some(attr), None, top);
+        self.issue(Severity::Error, rule, loc, format!("{name} is required and missing, null or blank"));
+    }
+
     /// Reports a read-only or unsupported member and drops it from `normalized`.
     fn drop_member(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String) {
         let pointer = loc.pointer();
@@ -659,9 +682,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
             }
             let Some((index, attr)) = self.attrs.position(&key) else {
                 if let Some(attr) = self.alt.and_then(|alt| alt.find(&key)) {
-                    let loc = self.loc.key(&key, &attr.name);
-                    let detail = "not in Atlassian's schema: Atlassian does not store it".to_string();
-                    w.drop_member(&rules::ATL_U_011, &loc, detail);
+                    w.unsupported(&self.loc.key(&key, &attr.name));
                 } else {
                     let loc = self.loc.key(&key, &key);
                     let detail = format!("{} is not a sub-attribute the schema defines", loc.path());
@@ -673,16 +694,11 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
             };
             let loc = self.loc.key(&key, &attr.name);
             if !seen.insert(index) {
-                w.issue(
-                    Severity::Error,
-                    &rules::RFC_A_002,
-                    &loc,
-                    format!("{} appears twice (attribute names ignore case)", loc.path()),
-                );
+                w.twice(&loc, format!("{} appears twice (attribute names ignore case)", loc.path()));
             }
             if attr.mutability == Mutability::ReadOnly {
                 let detail = format!("{} is read-only: the server sets it and ignores what a client sends", loc.path());
-                w.drop_member(w.rule_at(&rules::RFC_A_004, Some(attr), None, false), &loc, detail);
+                w.drop_member(w.read_only_rule(attr), &loc, detail);
                 map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth })?;
                 continue;
             }
@@ -721,8 +737,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
         for (i, attr) in self.attrs.iter().enumerate() {
             if attr.required && !present.contains(i) && !w.partial {
                 let loc = self.loc.key(&attr.name, &attr.name);
-                let rule = w.rule_at(&rules::RFC_A_003, Some(attr), None, false);
-                w.issue(Severity::Error, rule, &loc, format!("{} is required and missing, null or blank", loc.path()));
+                w.missing(attr, false, &loc, &loc.path());
             }
         }
         Ok(element)

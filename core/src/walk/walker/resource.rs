@@ -63,7 +63,7 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
             if key.eq_ignore_ascii_case("schemas") {
                 let loc = root.key(&key, "schemas");
                 if !seen.insert(127) {
-                    w.issue(Severity::Error, &rules::RFC_A_002, &loc, "schemas appears twice");
+                    w.twice(&loc, "schemas appears twice");
                 }
                 let urns = map.next_value_seed(SchemasSeed { w: &mut *w, loc: &loc })?;
                 w.top.schemas = Some((key.into_owned(), urns));
@@ -81,8 +81,7 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
             }
             if let Some(attr) = w.fallback.and_then(|f| f.attribute(&key)) {
                 let loc = root.key(&key, &attr.name);
-                let detail = "not in Atlassian's schema: Atlassian does not store it".to_string();
-                w.drop_member(&rules::ATL_U_011, &loc, detail);
+                w.unsupported(&loc);
                 map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
                 continue;
             }
@@ -109,8 +108,7 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
         for (i, attr) in rt.core.attributes.iter().enumerate() {
             if attr.required && !present.contains(i) && !w.partial {
                 let loc = root.key(&attr.name, &attr.name);
-                let rule = w.rule_at(&rules::RFC_A_003, Some(attr), None, true);
-                w.issue(Severity::Error, rule, &loc, format!("{} is required and missing, null or blank", attr.name));
+                w.missing(attr, true, &loc, &attr.name);
             }
         }
         Ok(())
@@ -130,7 +128,7 @@ fn extension_member<'de, A: MapAccess<'de>>(
     let loc = root.urn(key, &ext.id);
     let index = 100 + rt.extensions.iter().position(|e| std::ptr::eq(e, ext)).unwrap_or(0);
     if !seen.insert(index) {
-        w.issue(Severity::Error, &rules::RFC_A_002, &loc, format!("the extension {} appears twice", ext.id));
+        w.twice(&loc, format!("the extension {} appears twice", ext.id));
     }
     if alias {
         let detail = format!("{key} is written {} by Atlassian", ext.id);
@@ -166,16 +164,11 @@ fn attribute_member<'de, A: MapAccess<'de>>(
     let root = Loc::ROOT;
     let loc = root.key(key, &attr.name);
     if !seen.insert(index) {
-        w.issue(
-            Severity::Error,
-            &rules::RFC_A_002,
-            &loc,
-            format!("{} appears twice (attribute names ignore case)", attr.name),
-        );
+        w.twice(&loc, format!("{} appears twice (attribute names ignore case)", attr.name));
     }
     if attr.mutability == Mutability::ReadOnly {
         let detail = format!("{} is read-only: the server sets it and ignores what a client sends", attr.name);
-        w.drop_member(w.rule_at(&rules::RFC_A_004, Some(attr), None, true), &loc, detail);
+        w.drop_member(w.read_only_rule(attr), &loc, detail);
         return map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 });
     }
     let alt = w.fallback.and_then(|f| f.attribute(&attr.name));
