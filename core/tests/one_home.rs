@@ -53,10 +53,6 @@ const ALLOWED: &[(&str, &str)] = &[
     ("RFC-P-004", "a missing value, seen when the PatchOp is read (patch/read) and when applied (patch/apply)"),
     ("RFC-P-005", "a bad value filter, seen when the PatchOp is read (patch/read) and when applied (patch/apply)"),
     ("RFC-P-006", "a value that does not fit its target, read (patch/read) and applied (patch/apply)"),
-    (
-        "RFC-S-001",
-        "schemas malformed is found by the walk (walker/resource); schemas missing or incomplete after it (check)",
-    ),
     ("RFC-T-001", "a wrongly typed value in a body (walker) and a PatchOp's extension value (patch/read)"),
 ];
 

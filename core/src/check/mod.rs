@@ -239,7 +239,7 @@ impl Profile {
             issues.push(abort);
             return Report::new(issues, Fixes::default(), false);
         }
-        schemas_rules(&mut w);
+        w.schemas_rules();
         let current = current.filter(|_| operation == Operation::Replace);
         if w.profile.is_atlassian() && kind == ResourceKind::User {
             enterprise_placement(&mut w);
@@ -276,42 +276,6 @@ pub(crate) fn json_error_detail(message: &str) -> String {
         return format!("the body is nested too deeply to read ({message})");
     }
     format!("the body is not valid JSON: {message}")
-}
-
-/// RFC 7643 §3 and ATL-U-016: the core URN is listed, and every extension used is listed.
-fn schemas_rules(w: &mut Walker<'_, '_>) {
-    let rt = w.rt;
-    let pick = |w: &Walker<'_, '_>, rfc: &'static Rule| w.rule_at(rfc, None, None, true);
-    let core = rt.core.id.as_str();
-    let (key, listed) = match w.top.schemas.take() {
-        Some((key, Some(listed))) => (Some(key), listed),
-        // Not an array: already reported; the core URN cannot be said to be listed or not.
-        Some((_, None)) => return,
-        None => (None, Vec::new()),
-    };
-    let key_str = key.as_deref().unwrap_or("schemas");
-    let loc_root = Loc::ROOT;
-    let loc = loc_root.key(key_str, "schemas");
-    if key.is_none() {
-        // Missing entirely: lenient mode writes it from what the body uses.
-        let detail = format!("schemas is missing; a {} body must list {core}", rt.kind.as_str());
-        let urns = std::iter::once(core).chain(w.top.extensions_used.clone());
-        let fixes = urns.map(|urn| Fix::AddSchema { urn: urn.to_string() });
-        w.found(pick(w, &rules::RFC_S_001), Severity::Error, &loc, detail, fixes);
-        return;
-    }
-    if !listed.contains(&core) {
-        let detail = format!("schemas must contain {core}");
-        w.issues.push(issue(Severity::Error, pick(w, &rules::RFC_S_001), &loc, detail));
-    }
-    for ext in w.top.extensions_used.clone() {
-        if !listed.contains(&ext) {
-            let ext_loc = loc_root.urn(ext, ext);
-            let detail = format!("the body uses the extension {ext} but schemas does not list it");
-            let rule = pick(w, &rules::RFC_S_002);
-            w.found(rule, Severity::Error, &ext_loc, detail, Some(Fix::AddSchema { urn: ext.to_string() }));
-        }
-    }
 }
 
 pub(crate) fn primary_email_of(resource: &Value) -> Option<&str> {

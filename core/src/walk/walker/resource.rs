@@ -1,7 +1,49 @@
 //! The top-level object of a resource body: each member goes to `schemas`, an extension, a core
-//! or common attribute, or is reported (unknown, unsupported, read-only); then the required check.
+//! or common attribute, or is reported (unknown, unsupported, read-only); then the required check,
+//! and after the walk whether `schemas` lists what the body uses.
 
 use super::*;
+
+impl Walker<'_, '_> {
+    /// After the walk, RFC 7643 §3 and ATL-U-016: `schemas` lists the core URN and every
+    /// extension the body uses (lenient mode adds what is missing).
+    pub(crate) fn schemas_rules(&mut self) {
+        let w = self;
+        let rt = w.rt;
+        let pick = |w: &Walker<'_, '_>, rfc: &'static Rule| w.rule_at(rfc, None, None, true);
+        let core = rt.core.id.as_str();
+        let (key, listed) = match w.top.schemas.take() {
+            Some((key, Some(listed))) => (Some(key), listed),
+            // Not an array: already reported; the core URN cannot be said to be listed or not.
+            Some((_, None)) => return,
+            None => (None, Vec::new()),
+        };
+        let key_str = key.as_deref().unwrap_or("schemas");
+        let loc_root = Loc::ROOT;
+        let loc = loc_root.key(key_str, "schemas");
+        if key.is_none() {
+            // Missing entirely: lenient mode writes it from what the body uses.
+            let detail = format!("schemas is missing; a {} body must list {core}", rt.kind.as_str());
+            let urns = std::iter::once(core).chain(w.top.extensions_used.clone());
+            let fixes = urns.map(|urn| Fix::AddSchema { urn: urn.to_string() });
+            w.found(pick(w, &rules::RFC_S_001), Severity::Error, &loc, detail, fixes);
+            return;
+        }
+        if !listed.contains(&core) {
+            let detail = format!("schemas must contain {core}");
+            let rule = pick(w, &rules::RFC_S_001);
+            w.issue(Severity::Error, rule, &loc, detail);
+        }
+        for ext in w.top.extensions_used.clone() {
+            if !listed.contains(&ext) {
+                let ext_loc = loc_root.urn(ext, ext);
+                let detail = format!("the body uses the extension {ext} but schemas does not list it");
+                let rule = pick(w, &rules::RFC_S_002);
+                w.found(rule, Severity::Error, &ext_loc, detail, Some(Fix::AddSchema { urn: ext.to_string() }));
+            }
+        }
+    }
+}
 
 pub(super) struct ResourceVisitor<'a, 'p, 'de> {
     pub(super) w: &'a mut Walker<'p, 'de>,
