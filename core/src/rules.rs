@@ -746,6 +746,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn refinements_map_an_rfc_rule_to_an_atlassian_rule() {
+        for r in REFINEMENTS {
+            assert!(r.rfc.id.starts_with("RFC-") && r.atl.id.starts_with("ATL-"), "{} -> {}", r.rfc.id, r.atl.id);
+        }
+    }
+
+    #[test]
+    fn refined_picks_the_atlassian_rule_only_where_the_table_says() {
+        use ResourceKind::{Group, User};
+        // A top-level attribute, by name ignoring case; not when nested.
+        assert_eq!(refined(&RFC_T_001, User, Some("username"), None, true).id, "ATL-U-001");
+        assert_eq!(refined(&RFC_T_001, User, Some("userName"), None, false).id, "RFC-T-001");
+        assert_eq!(refined(&RFC_T_001, Group, Some("userName"), None, true).id, "RFC-T-001");
+        assert_eq!(refined(&RFC_A_003, Group, Some("displayName"), None, true).id, "ATL-G-001");
+        // Under a parent, whatever the attribute.
+        assert_eq!(refined(&RFC_V_001, User, Some("type"), Some("phoneNumbers"), false).id, "ATL-U-014");
+        assert_eq!(refined(&RFC_V_001, User, Some("type"), Some("addresses"), false).id, "RFC-V-001");
+        // Anywhere in a User; never in a Group.
+        assert_eq!(refined(&RFC_A_004, User, None, None, false).id, "ATL-U-010");
+        assert_eq!(refined(&RFC_A_004, Group, None, None, false).id, "RFC-A-004");
+        // An RFC rule with no refinement stays itself.
+        assert_eq!(refined(&RFC_A_002, User, Some("userName"), None, true).id, "RFC-A-002");
+    }
+
+    #[test]
     fn ids_are_unique_and_sorted() {
         for pair in RULES.windows(2) {
             assert!(pair[0].id < pair[1].id, "{} must sort before {}", pair[0].id, pair[1].id);
