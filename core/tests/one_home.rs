@@ -23,16 +23,10 @@ const ALLOWED: &[(&str, &str)] = &[
     ("ATL-U-003", "the walk checks the primary email; response.rs maps Atlassian's answer back to the rule"),
     ("ATL-U-004", "the walk checks email syntax; mapping reports an IdP email it could not map"),
     ("ATL-U-007", "batch finds the duplicate userName across requests; response.rs maps the 409 back"),
-    (
-        "ATL-U-008",
-        "on the body (check), against current after a PATCH (check/state), and in Atlassian's answer (response)",
-    ),
-    ("ATL-U-009", "on the body (check) and against current after a PATCH (check/state)"),
+    ("ATL-U-008", "judged on the account (check/state); response.rs maps Atlassian's 409 back to the rule"),
     ("ATL-U-012", "the walk checks a sent time zone; mapping reports the one it normalized from an IdP value"),
     ("ATL-U-013", "the walk checks a sent language tag; mapping reports the one it normalized from an IdP value"),
-    ("ATL-U-018", "on the body (check) and against current after a PATCH (check/state)"),
-    ("ATL-U-019", "on the body (check) and against current after a PATCH (check/state)"),
-    ("ATL-U-020", "on the body (check), after a PATCH (check/state), and when mapping names (mapping/user)"),
+    ("ATL-U-020", "judged on the account (check/state); mapping reports names it reconciled (mapping/user)"),
     ("ATL-U-023", "batch finds the duplicate email across requests; response.rs maps the answer back"),
     ("MAP-001", "a required value without a source, met mapping a user (mapping/user) and a group (mapping/group)"),
     (
