@@ -141,18 +141,14 @@ impl Profile {
                 format!("a {} needs a {} in the body", method.as_str(), endpoint.kind.as_str()),
             ),
             Some(Body::Json(bytes)) => {
-                let max = self.limits.max_body_bytes;
-                if bytes.len() > max {
-                    return single(
-                        &rules::RFC_J_004,
-                        format!("the body is {} bytes; at most {max} are allowed (limits.max_body_bytes)", bytes.len()),
-                    );
+                if let Some(too_large) = text_too_large(bytes, self.limits.max_body_bytes) {
+                    return too_large;
                 }
                 // Validating UTF-8 once for the whole body (word-at-a-time for ASCII) lets the JSON
                 // reader borrow every string without validating each one again.
                 let text = match std::str::from_utf8(bytes) {
                     Ok(text) => text,
-                    Err(e) => return single(&rules::RFC_J_001, utf8_error_detail(bytes, e.valid_up_to())),
+                    Err(e) => return not_utf8(bytes, e),
                 };
                 let mut de = serde_json::Deserializer::from_str(text);
                 self.check_resource(endpoint.kind, operation, request.current, facts, |w| {
@@ -265,7 +261,27 @@ pub(crate) fn syntax_error_detail(e: &serde_json::Error, text: &[u8]) -> String 
     format!("the body is not valid JSON: {}", crate::syntax::JsonSyntaxError::new(e, text))
 }
 
-pub(crate) fn utf8_error_detail(text: &[u8], valid_up_to: usize) -> String {
+/// RFC-J-001 for a JSON text that is not valid UTF-8.
+pub(crate) fn not_utf8(text: &[u8], e: std::str::Utf8Error) -> Report {
+    single(&rules::RFC_J_001, utf8_error_detail(text, e.valid_up_to()))
+}
+
+/// RFC-J-001 for a JSON text serde_json cannot read.
+pub(crate) fn not_json(e: &serde_json::Error, text: &[u8]) -> Report {
+    single(&rules::RFC_J_001, syntax_error_detail(e, text))
+}
+
+/// RFC-J-004 for a JSON text over `max` bytes (limits.max_body_bytes), `None` when within.
+pub(crate) fn text_too_large(text: &[u8], max: usize) -> Option<Report> {
+    (text.len() > max).then(|| {
+        single(
+            &rules::RFC_J_004,
+            format!("the body is {} bytes; at most {max} are allowed (limits.max_body_bytes)", text.len()),
+        )
+    })
+}
+
+fn utf8_error_detail(text: &[u8], valid_up_to: usize) -> String {
     format!("the body is not valid UTF-8: {}", crate::syntax::JsonSyntaxError::utf8(text, valid_up_to))
 }
 
