@@ -33,7 +33,6 @@ const ALLOWED: &[(&str, &str)] = &[
         "RFC-A-001",
         "an unknown attribute at the top (walker/resource), in a complex value (walker) and in a PatchOp (patch/read)",
     ),
-    ("RFC-F-001", "filter/parse reports the filter; request_kinds reports a filter parameter it cannot read"),
     (
         "RFC-J-002",
         "a body of the wrong shape, met by each reader: check, request_kinds, walker/resource, patch/read, patch/apply",

@@ -159,7 +159,7 @@ impl Profile {
                     let f = match filter::parse_with(&raw, &self.filter_limits()) {
                         Ok(f) => f,
                         Err(e) => {
-                            issues.push(issue(Severity::Error, &rules::RFC_F_001, &loc, e.to_string()));
+                            issues.push(issue(Severity::Error, e.rule(), &loc, e.to_string()));
                             continue;
                         }
                     };
