@@ -9,6 +9,8 @@
 
 use serde::Serialize;
 
+use crate::schema::ResourceKind;
+
 /// How serious an issue is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -575,6 +577,86 @@ rules! {
 /// in [`RULES`] a second time; only the status differs.
 pub static ATL_G_005_PATCH: Rule = Rule { status: Some(404), scim_type: None, ..copy_of(&ATL_G_005) };
 
+/// Where an Atlassian rule takes an RFC rule's place in a body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum At {
+    /// The top-level attribute of the core schema so named.
+    Top(&'static str),
+    /// Any sub-attribute of the complex attribute so named.
+    Under(&'static str),
+    /// Anywhere in a body of the resource type.
+    Anywhere,
+}
+
+/// An Atlassian rule that refines an RFC rule: where the Atlassian profile checks a body of `kind`
+/// `at` that place, a breach of `rfc` is reported as `atl` (reference §11 names the Atlassian rule
+/// for the case); the rfc profile reports `rfc`.
+#[derive(Debug)]
+pub(crate) struct Refinement {
+    pub rfc: &'static Rule,
+    pub atl: &'static Rule,
+    pub kind: ResourceKind,
+    pub at: At,
+}
+
+/// Every refinement, the one list the walk consults (first match wins).
+pub(crate) static REFINEMENTS: &[Refinement] = {
+    use At::{Anywhere, Top, Under};
+    use ResourceKind::{Group, User};
+    const fn r(rfc: &'static Rule, atl: &'static Rule, kind: ResourceKind, at: At) -> Refinement {
+        Refinement { rfc, atl, kind, at }
+    }
+    &[
+        // A required attribute missing.
+        r(&RFC_A_003, &ATL_G_001, Group, Top("displayName")),
+        r(&RFC_A_003, &ATL_U_001, User, Top("userName")),
+        r(&RFC_A_003, &ATL_U_002, User, Top("emails")),
+        // A value of the wrong JSON type.
+        r(&RFC_T_001, &ATL_U_001, User, Top("userName")),
+        r(&RFC_T_001, &ATL_U_002, User, Top("emails")),
+        r(&RFC_T_001, &ATL_U_017, User, Top("active")),
+        // A boolean sent as a string.
+        r(&RFC_T_002, &ATL_U_017, User, Top("active")),
+        // A value outside the canonical values.
+        r(&RFC_V_001, &ATL_U_005, User, Under("emails")),
+        r(&RFC_V_001, &ATL_U_014, User, Under("phoneNumbers")),
+        r(&RFC_V_001, &ATL_U_024, User, Under("photos")),
+        // A second primary value.
+        r(&RFC_V_002, &ATL_U_014, User, Top("phoneNumbers")),
+        // A read-only attribute sent.
+        r(&RFC_A_004, &ATL_U_010, User, Anywhere),
+        // `schemas` malformed, missing a URN, or naming a schema the resource type does not have.
+        r(&RFC_S_001, &ATL_U_016, User, Anywhere),
+        r(&RFC_S_002, &ATL_U_016, User, Anywhere),
+        r(&RFC_S_003, &ATL_U_016, User, Anywhere),
+    ]
+};
+
+/// The rule a breach of `rfc` is reported as where the Atlassian profile checks `attr` (a
+/// top-level attribute when `top`, a sub-attribute of `parent` otherwise) in a body of `kind`:
+/// the Atlassian rule refining it there, or `rfc` itself.
+pub(crate) fn refined(
+    rfc: &'static Rule,
+    kind: ResourceKind,
+    attr: Option<&str>,
+    parent: Option<&str>,
+    top: bool,
+) -> &'static Rule {
+    let named = |name: Option<&str>, want: &str| name.is_some_and(|n| n.eq_ignore_ascii_case(want));
+    REFINEMENTS
+        .iter()
+        .find(|r| {
+            std::ptr::eq(r.rfc, rfc)
+                && r.kind == kind
+                && match r.at {
+                    At::Top(name) => top && named(attr, name),
+                    At::Under(name) => named(parent, name),
+                    At::Anywhere => true,
+                }
+        })
+        .map_or(rfc, |r| r.atl)
+}
+
 /// The fields of a rule, for a variant of it that differs in a field or two.
 const fn copy_of(r: &Rule) -> Rule {
     Rule {
@@ -662,6 +744,31 @@ as a config key.
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refinements_map_an_rfc_rule_to_an_atlassian_rule() {
+        for r in REFINEMENTS {
+            assert!(r.rfc.id.starts_with("RFC-") && r.atl.id.starts_with("ATL-"), "{} -> {}", r.rfc.id, r.atl.id);
+        }
+    }
+
+    #[test]
+    fn refined_picks_the_atlassian_rule_only_where_the_table_says() {
+        use ResourceKind::{Group, User};
+        // A top-level attribute, by name ignoring case; not when nested.
+        assert_eq!(refined(&RFC_T_001, User, Some("username"), None, true).id, "ATL-U-001");
+        assert_eq!(refined(&RFC_T_001, User, Some("userName"), None, false).id, "RFC-T-001");
+        assert_eq!(refined(&RFC_T_001, Group, Some("userName"), None, true).id, "RFC-T-001");
+        assert_eq!(refined(&RFC_A_003, Group, Some("displayName"), None, true).id, "ATL-G-001");
+        // Under a parent, whatever the attribute.
+        assert_eq!(refined(&RFC_V_001, User, Some("type"), Some("phoneNumbers"), false).id, "ATL-U-014");
+        assert_eq!(refined(&RFC_V_001, User, Some("type"), Some("addresses"), false).id, "RFC-V-001");
+        // Anywhere in a User; never in a Group.
+        assert_eq!(refined(&RFC_A_004, User, None, None, false).id, "ATL-U-010");
+        assert_eq!(refined(&RFC_A_004, Group, None, None, false).id, "RFC-A-004");
+        // An RFC rule with no refinement stays itself.
+        assert_eq!(refined(&RFC_A_002, User, Some("userName"), None, true).id, "RFC-A-002");
+    }
 
     #[test]
     fn ids_are_unique_and_sorted() {

@@ -141,18 +141,14 @@ impl Profile {
                 format!("a {} needs a {} in the body", method.as_str(), endpoint.kind.as_str()),
             ),
             Some(Body::Json(bytes)) => {
-                let max = self.limits.max_body_bytes;
-                if bytes.len() > max {
-                    return single(
-                        &rules::RFC_J_004,
-                        format!("the body is {} bytes; at most {max} are allowed (limits.max_body_bytes)", bytes.len()),
-                    );
+                if let Some(too_large) = text_too_large(bytes, self.limits.max_body_bytes) {
+                    return too_large;
                 }
                 // Validating UTF-8 once for the whole body (word-at-a-time for ASCII) lets the JSON
                 // reader borrow every string without validating each one again.
                 let text = match std::str::from_utf8(bytes) {
                     Ok(text) => text,
-                    Err(e) => return single(&rules::RFC_J_001, utf8_error_detail(bytes, e.valid_up_to())),
+                    Err(e) => return not_utf8(bytes, e),
                 };
                 let mut de = serde_json::Deserializer::from_str(text);
                 self.check_resource(endpoint.kind, operation, request.current, facts, |w| {
@@ -239,14 +235,14 @@ impl Profile {
             issues.push(abort);
             return Report::new(issues, Fixes::default(), false);
         }
-        schemas_rules(&mut w);
+        w.schemas_rules();
         let current = current.filter(|_| operation == Operation::Replace);
         if w.profile.is_atlassian() && kind == ResourceKind::User {
             enterprise_placement(&mut w);
             if let Some(current) = current {
                 replace_clears(&mut w, current);
             }
-            user_rules(&mut w, operation, current);
+            state::body_user_rules(&mut w, operation, current);
         }
         if w.profile.is_atlassian() && kind == ResourceKind::Group {
             group_rules(&mut w, operation, current);
@@ -265,7 +261,27 @@ pub(crate) fn syntax_error_detail(e: &serde_json::Error, text: &[u8]) -> String 
     format!("the body is not valid JSON: {}", crate::syntax::JsonSyntaxError::new(e, text))
 }
 
-pub(crate) fn utf8_error_detail(text: &[u8], valid_up_to: usize) -> String {
+/// RFC-J-001 for a JSON text that is not valid UTF-8.
+pub(crate) fn not_utf8(text: &[u8], e: std::str::Utf8Error) -> Report {
+    single(&rules::RFC_J_001, utf8_error_detail(text, e.valid_up_to()))
+}
+
+/// RFC-J-001 for a JSON text serde_json cannot read.
+pub(crate) fn not_json(e: &serde_json::Error, text: &[u8]) -> Report {
+    single(&rules::RFC_J_001, syntax_error_detail(e, text))
+}
+
+/// RFC-J-004 for a JSON text over `max` bytes (limits.max_body_bytes), `None` when within.
+pub(crate) fn text_too_large(text: &[u8], max: usize) -> Option<Report> {
+    (text.len() > max).then(|| {
+        single(
+            &rules::RFC_J_004,
+            format!("the body is {} bytes; at most {max} are allowed (limits.max_body_bytes)", text.len()),
+        )
+    })
+}
+
+fn utf8_error_detail(text: &[u8], valid_up_to: usize) -> String {
     format!("the body is not valid UTF-8: {}", crate::syntax::JsonSyntaxError::utf8(text, valid_up_to))
 }
 
@@ -278,61 +294,6 @@ pub(crate) fn json_error_detail(message: &str) -> String {
     format!("the body is not valid JSON: {message}")
 }
 
-/// RFC 7643 §3 and ATL-U-016: the core URN is listed, and every extension used is listed.
-fn schemas_rules(w: &mut Walker<'_, '_>) {
-    let rt = w.rt;
-    let atlassian_user = w.profile.is_atlassian() && rt.kind == ResourceKind::User;
-    let pick = |rfc: &'static Rule| {
-        if atlassian_user { &rules::ATL_U_016 } else { rfc }
-    };
-    let core = rt.core.id.as_str();
-    let (key, listed) = match w.top.schemas.take() {
-        Some((key, Some(listed))) => (Some(key), listed),
-        // Not an array: already reported; the core URN cannot be said to be listed or not.
-        Some((_, None)) => return,
-        None => (None, Vec::new()),
-    };
-    let key_str = key.as_deref().unwrap_or("schemas");
-    let loc_root = Loc::ROOT;
-    let loc = loc_root.key(key_str, "schemas");
-    if key.is_none() {
-        // Missing entirely: lenient mode writes it from what the body uses.
-        let detail = format!("schemas is missing; a {} body must list {core}", rt.kind.as_str());
-        if w.profile.lenient() {
-            w.issues.push(issue(
-                Severity::Info,
-                pick(&rules::RFC_S_001),
-                &loc,
-                format!("{detail} (added in normalized)"),
-            ));
-            w.fixes.push(Fix::AddSchema { urn: core.to_string() });
-            for ext in w.top.extensions_used.clone() {
-                w.fixes.push(Fix::AddSchema { urn: ext.to_string() });
-            }
-        } else {
-            w.issues.push(issue(Severity::Error, pick(&rules::RFC_S_001), &loc, detail));
-        }
-        return;
-    }
-    if !listed.contains(&core) {
-        let detail = format!("schemas must contain {core}");
-        w.issues.push(issue(Severity::Error, pick(&rules::RFC_S_001), &loc, detail));
-    }
-    for ext in w.top.extensions_used.clone() {
-        if !listed.contains(&ext) {
-            let ext_loc = loc_root.urn(ext, ext);
-            let detail = format!("the body uses the extension {ext} but schemas does not list it");
-            let rule = pick(&rules::RFC_S_002);
-            if w.profile.lenient() {
-                w.issues.push(issue(Severity::Info, rule, &ext_loc, format!("{detail} (added in normalized)")));
-                w.fixes.push(Fix::AddSchema { urn: ext.to_string() });
-            } else {
-                w.issues.push(issue(Severity::Error, rule, &ext_loc, detail));
-            }
-        }
-    }
-}
-
 pub(crate) fn primary_email_of(resource: &Value) -> Option<&str> {
     let emails = resource.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case("emails"))?.1.as_array()?;
     let primary = emails.iter().find(|e| e.get("primary").and_then(Value::as_bool) == Some(true))?;
@@ -341,128 +302,6 @@ pub(crate) fn primary_email_of(resource: &Value) -> Option<&str> {
 
 pub(crate) fn string_of<'v>(resource: &'v Value, key: &str) -> Option<&'v str> {
     resource.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(key))?.1.as_str()
-}
-
-/// The user rules that need the whole user: ATL-U-008, ATL-U-009, ATL-U-018, ATL-U-019,
-/// ATL-U-020.
-fn user_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Value>) {
-    let profile = w.profile;
-    let root = Loc::ROOT;
-    let user_name = w.top.user_name.as_deref().map(str::to_string);
-    let email = w.top.primary_email.as_deref().map(str::to_string);
-    let same_as_current = |key: &str, value: &str| -> bool {
-        current.is_some_and(|c| match key {
-            "userName" => string_of(c, "userName").is_some_and(|u| u.eq_ignore_ascii_case(value)),
-            _ => primary_email_of(c).is_some_and(|e| profile::email_key(e) == profile::email_key(value)),
-        })
-    };
-    // A PUT without `current` cannot tell the user's own userName or email (which the known
-    // lists hold too) from a change to another account's: a warning there, a 409 only when
-    // `current` shows a change.
-    let unsure = operation == Operation::Replace && current.is_none();
-    let clash = |detail: String| {
-        if unsure {
-            let detail = format!(
-                "{detail} — unless it is this user's own (pass current to tell a change from the user's own value)"
-            );
-            (Severity::Warning, detail)
-        } else {
-            (Severity::Error, detail)
-        }
-    };
-    if let Some(u) = user_name.as_deref()
-        && !profile.known_user_names.is_empty()
-        && profile.known_user_names.find(&u.to_lowercase()).is_some()
-        && !same_as_current("userName", u)
-    {
-        let (severity, detail) = clash(format!(
-            "the userName {u:?} already belongs to an account Atlassian holds (known_user_names): Atlassian answers 409"
-        ));
-        w.issues.push(issue(severity, &rules::ATL_U_008, &root.key("userName", "userName"), detail));
-    }
-    if let (Some(now), Some(sent)) = (current.and_then(|c| string_of(c, "externalId")), w.top.external_id.as_deref())
-        && now != sent
-    {
-        let detail = external_id_change(now, sent);
-        w.issues.push(issue(Severity::Warning, &rules::ATL_U_009, &root.key("externalId", "externalId"), detail));
-    }
-    let emails_loc = root.key("emails", "emails");
-    let unmanaged =
-        current.filter(|_| operation == Operation::Replace).and_then(|c| unmanaged::update_detail(profile, c));
-    if let Some(detail) = &unmanaged {
-        w.issues.push(issue(Severity::Warning, &rules::ATL_U_018, &root, detail.clone()));
-    }
-    if let Some(e) = email.as_deref() {
-        if !profile.known_emails.is_empty()
-            && profile.known_emails.find(&profile::email_key(e)).is_some()
-            && !same_as_current("emails", e)
-        {
-            let (severity, detail) = clash(format!(
-                "Resource [USER]: with email[{e}] already exists. (the email belongs to another account; known_emails)"
-            ));
-            w.issues.push(issue(severity, &rules::ATL_U_008, &emails_loc, detail));
-        }
-        let domains = profile.verified_domains();
-        if !domains.is_empty() && profile::verified(domains, e) == Some(false) {
-            let was_verified =
-                current.and_then(primary_email_of).and_then(|c| profile::verified(domains, c)) == Some(true);
-            if was_verified {
-                let detail = format!(
-                    "the primary email moves from the verified domain of {:?} to {e:?}, whose domain is not verified: Atlassian unlinks the account and drops its SCIM group memberships",
-                    current.and_then(primary_email_of).unwrap_or_default()
-                );
-                w.issues.push(issue(Severity::Warning, &rules::ATL_U_019, &emails_loc, detail));
-            } else if profile.require_verified_domain {
-                let detail = format!(
-                    "{e:?} is not on a verified domain; with require_verified_domain (Atlassian's older rule) the create is refused"
-                );
-                w.issues.push(issue(Severity::Error, &rules::ATL_U_018, &emails_loc, detail));
-            } else if unmanaged.is_none() {
-                let detail = format!(
-                    "{e:?} is not on a verified domain: the user is created as an external user, and later attribute changes are not applied"
-                );
-                w.issues.push(issue(Severity::Warning, &rules::ATL_U_018, &emails_loc, detail));
-            }
-        }
-    }
-    if let Some(display) = w.top.display_name.as_deref()
-        && let Some(detail) = names_overwritten(display, w.top.given_name.as_deref(), w.top.family_name.as_deref())
-    {
-        w.issues.push(issue(Severity::Warning, &rules::ATL_U_020, &root.key("displayName", "displayName"), detail));
-    }
-}
-
-/// ATL-U-009's detail for an externalId that changes from `now` to `sent`.
-pub(crate) fn external_id_change(now: &str, sent: &str) -> String {
-    let how = if now.to_lowercase() == sent.to_lowercase() { " (only in case, which counts)" } else { "" };
-    format!(
-        "externalId changes from {now:?} to {sent:?}{how}: Atlassian keeps externalId byte-exact, so the user is linked to another identity-provider record"
-    )
-}
-
-/// ATL-U-020: what Atlassian makes of names that disagree with the display name, when they do.
-pub(crate) fn names_overwritten(display: &str, given: Option<&str>, family: Option<&str>) -> Option<String> {
-    // The common case, `given family`, agrees without the full rule.
-    let plainly_joined = given.zip(family).is_some_and(|(g, f)| {
-        display.len() == g.len() + 1 + f.len()
-            && display.starts_with(g)
-            && display.ends_with(f)
-            && display.as_bytes()[g.len()] == b' '
-    });
-    if plainly_joined || (given.is_none() && family.is_none()) {
-        return None;
-    }
-    let r = crate::normalize::name::reconcile_name(Some(display), given, family);
-    if !matches!(r.outcome, crate::normalize::name::NameOutcome::NamesOverwritten { .. }) {
-        return None;
-    }
-    Some(format!(
-        "Atlassian overwrites the first and last name with the display name {display:?}: they become {:?} and {:?}, not {:?} and {:?}",
-        r.given.unwrap_or_default(),
-        r.family.unwrap_or_default(),
-        given.unwrap_or_default(),
-        family.unwrap_or_default()
-    ))
 }
 
 /// The group rules that need the whole group: ATL-G-002 (PUT), ATL-G-003, ATL-G-004, ATL-G-007.
@@ -502,7 +341,6 @@ fn group_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Va
 /// ATL-U-015: department and organization belong in the enterprise extension.
 fn enterprise_placement(w: &mut Walker<'_, '_>) {
     const NAMES: [&str; 2] = ["department", "organization"];
-    let lenient = w.profile.lenient();
     for (i, name) in NAMES.into_iter().enumerate() {
         let Some((key, top)) = w.top.enterprise_top[i].take() else {
             continue;
@@ -510,43 +348,32 @@ fn enterprise_placement(w: &mut Walker<'_, '_>) {
         let root = Loc::ROOT;
         let loc = root.key(&key, name);
         let ext = w.top.enterprise_ext[i].as_deref();
-        let (severity, detail, fix) = match ext {
-            Some(e) if e == top => (
-                Severity::Info,
-                format!(
+        match ext {
+            Some(e) if e == top => {
+                // Always dropped, in every mode: the extension already says the same.
+                let detail = format!(
                     "{name} is sent both at the top level and in the enterprise extension; only the extension is needed"
-                ),
-                Some(Fix::Remove { pointer: loc.pointer() }),
-            ),
-            Some(e) => (
-                Severity::Warning,
-                format!(
-                    "top-level {name} {top:?} disagrees with the enterprise extension's {e:?}; Atlassian documents the extension, so that value is the one to trust"
-                ),
-                None,
-            ),
-            None if lenient => (
-                Severity::Info,
-                format!(
-                    "{name} belongs in the enterprise extension {}; moved there in normalized",
-                    schema::ENTERPRISE_URN
-                ),
-                Some(Fix::MoveIntoExtension { from: key.clone(), urn: schema::ENTERPRISE_URN, name }),
-            ),
-            None => (
-                Severity::Warning,
-                format!("{name} belongs in the enterprise extension {}", schema::ENTERPRISE_URN),
-                None,
-            ),
-        };
-        w.issues.push(issue(severity, &rules::ATL_U_015, &loc, detail));
-        if let Some(fix) = fix {
-            if matches!(fix, Fix::MoveIntoExtension { .. }) && !w.top.extensions_used.contains(&schema::ENTERPRISE_URN)
-            {
-                w.top.extensions_used.push(schema::ENTERPRISE_URN);
-                w.fixes.push(Fix::AddSchema { urn: schema::ENTERPRISE_URN.to_string() });
+                );
+                w.issues.push(issue(Severity::Info, &rules::ATL_U_015, &loc, detail));
+                w.fixes.push(Fix::Remove { pointer: loc.pointer() });
             }
-            w.fixes.push(fix);
+            Some(e) => {
+                let detail = format!(
+                    "top-level {name} {top:?} disagrees with the enterprise extension's {e:?}; Atlassian documents the extension, so that value is the one to trust"
+                );
+                w.issues.push(issue(Severity::Warning, &rules::ATL_U_015, &loc, detail));
+            }
+            None => {
+                let detail = format!("{name} belongs in the enterprise extension {}", schema::ENTERPRISE_URN);
+                let add = !w.top.extensions_used.contains(&schema::ENTERPRISE_URN);
+                let fixes = add
+                    .then(|| Fix::AddSchema { urn: schema::ENTERPRISE_URN.to_string() })
+                    .into_iter()
+                    .chain([Fix::MoveIntoExtension { from: key.clone(), urn: schema::ENTERPRISE_URN, name }]);
+                if w.found(&rules::ATL_U_015, Severity::Warning, &loc, detail, fixes) && add {
+                    w.top.extensions_used.push(schema::ENTERPRISE_URN);
+                }
+            }
         }
     }
 }

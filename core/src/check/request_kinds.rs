@@ -38,17 +38,14 @@ impl Profile {
                 *v
             }
             Some(Body::Json(bytes)) => {
-                let max = self.limits().max_body_bytes;
-                if bytes.len() > max {
-                    let detail =
-                        format!("the body is {} bytes; at most {max} are allowed (limits.max_body_bytes)", bytes.len());
-                    return single(&rules::RFC_J_004, detail);
+                if let Some(too_large) = super::text_too_large(bytes, self.limits().max_body_bytes) {
+                    return too_large;
                 }
                 // UTF-8 first, as for a resource body: serde_json would call a bad byte inside a
                 // string an invalid code point.
                 let text = match std::str::from_utf8(bytes) {
                     Ok(text) => text,
-                    Err(e) => return single(&rules::RFC_J_001, super::utf8_error_detail(bytes, e.valid_up_to())),
+                    Err(e) => return super::not_utf8(bytes, e),
                 };
                 let mut de = serde_json::Deserializer::from_str(text);
                 parsed = match nesting::read_value(&mut de, self.limits().max_depth).and_then(|v| {
@@ -57,7 +54,7 @@ impl Profile {
                 }) {
                     Ok(v) => v,
                     Err((_, Some(too_deep))) => return single_issue(too_deep),
-                    Err((e, None)) => return single(&rules::RFC_J_001, super::syntax_error_detail(&e, bytes)),
+                    Err((e, None)) => return super::not_json(&e, bytes),
                 };
                 &parsed
             }
@@ -162,7 +159,7 @@ impl Profile {
                     let f = match filter::parse_with(&raw, &self.filter_limits()) {
                         Ok(f) => f,
                         Err(e) => {
-                            issues.push(issue(Severity::Error, &rules::RFC_F_001, &loc, e.to_string()));
+                            issues.push(issue(Severity::Error, e.rule(), &loc, e.to_string()));
                             continue;
                         }
                     };

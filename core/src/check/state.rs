@@ -1,20 +1,23 @@
-//! The rules that judge a PATCH by the resource it leaves behind: with `current` at hand, the
-//! operations are applied and the result is held against what the user or group is now, as a PUT
-//! is (ATL-U-008 an email or userName of another account, ATL-U-009 a changed externalId,
-//! ATL-U-019 a primary email that leaves the verified domains, ATL-U-020 a display name that
-//! disagrees with the names, ATL-G-007 a group above the size limit).
+//! The rules that hold a user or group against the account Atlassian holds. A POST or PUT body
+//! is judged against `current` and the known lists ([`body_user_rules`]). A PATCH is judged by the
+//! resource it leaves behind: with `current` at hand, the operations are applied and the result
+//! is held against what the user or group is now, as a PUT is (ATL-U-008 an email or userName of
+//! another account, ATL-U-009 a changed externalId, ATL-U-019 a primary email that leaves the
+//! verified domains, ATL-U-020 a display name that disagrees with the names, ATL-G-007 a group
+//! above the size limit).
 //!
 //! Each issue points at the operation that wrote the attribute (the last one, when several do),
 //! in the message as it was sent.
 
 use serde_json::Value;
 
-use super::{issue, names_overwritten, primary_email_of, string_of};
+use super::{Operation, issue, primary_email_of, string_of};
 use crate::profile::{self, Profile};
 use crate::report::{Issues, Severity};
 use crate::rules::{self, Rule};
 use crate::schema::{ResourceKind, USER_URN};
 use crate::walk::loc::Loc;
+use crate::walk::walker::Walker;
 
 /// The index of the last operation of `message` that writes one of `names` (a top-level
 /// attribute of the core schema), and the key `Operations` is written with.
@@ -94,7 +97,7 @@ fn user_rules(profile: &Profile, message: &Value, current: &Value, after: &Value
         && now != sent
     {
         at_writer(issues, message, &["externalId"], Severity::Warning, &rules::ATL_U_009, || {
-            super::external_id_change(now, sent)
+            external_id_change(now, sent)
         });
     }
     let (before, email) = (primary_email_of(current), primary_email_of(after));
@@ -143,4 +146,126 @@ fn group_rules(profile: &Profile, message: &Value, after: &Value, issues: &mut I
             )
         });
     }
+}
+
+/// The user rules that need the whole user body, held against `current` (when given) and the
+/// accounts Atlassian holds: ATL-U-008, ATL-U-009, ATL-U-018, ATL-U-019, ATL-U-020.
+pub(super) fn body_user_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Value>) {
+    let profile = w.profile;
+    let root = Loc::ROOT;
+    let user_name = w.top.user_name.as_deref().map(str::to_string);
+    let email = w.top.primary_email.as_deref().map(str::to_string);
+    let same_as_current = |key: &str, value: &str| -> bool {
+        current.is_some_and(|c| match key {
+            "userName" => string_of(c, "userName").is_some_and(|u| u.eq_ignore_ascii_case(value)),
+            _ => primary_email_of(c).is_some_and(|e| profile::email_key(e) == profile::email_key(value)),
+        })
+    };
+    // A PUT without `current` cannot tell the user's own userName or email (which the known
+    // lists hold too) from a change to another account's: a warning there, a 409 only when
+    // `current` shows a change.
+    let unsure = operation == Operation::Replace && current.is_none();
+    let clash = |detail: String| {
+        if unsure {
+            let detail = format!(
+                "{detail} — unless it is this user's own (pass current to tell a change from the user's own value)"
+            );
+            (Severity::Warning, detail)
+        } else {
+            (Severity::Error, detail)
+        }
+    };
+    if let Some(u) = user_name.as_deref()
+        && !profile.known_user_names.is_empty()
+        && profile.known_user_names.find(&u.to_lowercase()).is_some()
+        && !same_as_current("userName", u)
+    {
+        let (severity, detail) = clash(format!(
+            "the userName {u:?} already belongs to an account Atlassian holds (known_user_names): Atlassian answers 409"
+        ));
+        w.issues.push(issue(severity, &rules::ATL_U_008, &root.key("userName", "userName"), detail));
+    }
+    if let (Some(now), Some(sent)) = (current.and_then(|c| string_of(c, "externalId")), w.top.external_id.as_deref())
+        && now != sent
+    {
+        let detail = external_id_change(now, sent);
+        w.issues.push(issue(Severity::Warning, &rules::ATL_U_009, &root.key("externalId", "externalId"), detail));
+    }
+    let emails_loc = root.key("emails", "emails");
+    let unmanaged =
+        current.filter(|_| operation == Operation::Replace).and_then(|c| super::unmanaged::update_detail(profile, c));
+    if let Some(detail) = &unmanaged {
+        w.issues.push(issue(Severity::Warning, &rules::ATL_U_018, &root, detail.clone()));
+    }
+    if let Some(e) = email.as_deref() {
+        if !profile.known_emails.is_empty()
+            && profile.known_emails.find(&profile::email_key(e)).is_some()
+            && !same_as_current("emails", e)
+        {
+            let (severity, detail) = clash(format!(
+                "Resource [USER]: with email[{e}] already exists. (the email belongs to another account; known_emails)"
+            ));
+            w.issues.push(issue(severity, &rules::ATL_U_008, &emails_loc, detail));
+        }
+        let domains = profile.verified_domains();
+        if !domains.is_empty() && profile::verified(domains, e) == Some(false) {
+            let was_verified =
+                current.and_then(primary_email_of).and_then(|c| profile::verified(domains, c)) == Some(true);
+            if was_verified {
+                let detail = format!(
+                    "the primary email moves from the verified domain of {:?} to {e:?}, whose domain is not verified: Atlassian unlinks the account and drops its SCIM group memberships",
+                    current.and_then(primary_email_of).unwrap_or_default()
+                );
+                w.issues.push(issue(Severity::Warning, &rules::ATL_U_019, &emails_loc, detail));
+            } else if profile.require_verified_domain {
+                let detail = format!(
+                    "{e:?} is not on a verified domain; with require_verified_domain (Atlassian's older rule) the create is refused"
+                );
+                w.issues.push(issue(Severity::Error, &rules::ATL_U_018, &emails_loc, detail));
+            } else if unmanaged.is_none() {
+                let detail = format!(
+                    "{e:?} is not on a verified domain: the user is created as an external user, and later attribute changes are not applied"
+                );
+                w.issues.push(issue(Severity::Warning, &rules::ATL_U_018, &emails_loc, detail));
+            }
+        }
+    }
+    if let Some(display) = w.top.display_name.as_deref()
+        && let Some(detail) = names_overwritten(display, w.top.given_name.as_deref(), w.top.family_name.as_deref())
+    {
+        w.issues.push(issue(Severity::Warning, &rules::ATL_U_020, &root.key("displayName", "displayName"), detail));
+    }
+}
+
+/// ATL-U-009's detail for an externalId that changes from `now` to `sent`.
+fn external_id_change(now: &str, sent: &str) -> String {
+    let how = if now.to_lowercase() == sent.to_lowercase() { " (only in case, which counts)" } else { "" };
+    format!(
+        "externalId changes from {now:?} to {sent:?}{how}: Atlassian keeps externalId byte-exact, so the user is linked to another identity-provider record"
+    )
+}
+
+/// ATL-U-020: what Atlassian makes of names that disagree with the display name, when they do.
+fn names_overwritten(display: &str, given: Option<&str>, family: Option<&str>) -> Option<String> {
+    // The common case, `given family`, agrees without the full rule.
+    let plainly_joined = given.zip(family).is_some_and(|(g, f)| {
+        display.len() == g.len() + 1 + f.len()
+            && display.starts_with(g)
+            && display.ends_with(f)
+            && display.as_bytes()[g.len()] == b' '
+    });
+    if plainly_joined || (given.is_none() && family.is_none()) {
+        return None;
+    }
+    let r = crate::normalize::name::reconcile_name(Some(display), given, family);
+    if !matches!(r.outcome, crate::normalize::name::NameOutcome::NamesOverwritten { .. }) {
+        return None;
+    }
+    Some(format!(
+        "Atlassian overwrites the first and last name with the display name {display:?}: they become {:?} and {:?}, not {:?} and {:?}",
+        r.given.unwrap_or_default(),
+        r.family.unwrap_or_default(),
+        given.unwrap_or_default(),
+        family.unwrap_or_default()
+    ))
 }

@@ -599,7 +599,7 @@ impl<'b> Reader<'_, 'b> {
             // Okta repeats the resource's id in its path-less replace: harmless when unchanged.
             let current = self.current.and_then(|c| get_ci(c, &t.attr.name));
             if current == Some(v) {
-                let rule = self.w.readonly_rule();
+                let rule = self.w.read_only_rule(t.attr);
                 self.rewrite(rule, loc, format!("{key} is read-only and unchanged; dropped from normalized"));
             } else {
                 self.error(&rules::RFC_P_003, loc, format!("{key} is read-only"));

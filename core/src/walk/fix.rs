@@ -67,6 +67,17 @@ const REMOVE: u32 = u32::MAX;
 const TEXT_CHUNK: usize = 64 * 1024;
 const AT_CHUNK: usize = 4096;
 
+impl Fix {
+    /// What an issue's detail adds when lenient mode applied this fix.
+    pub(crate) fn done(&self) -> &'static str {
+        match self {
+            Fix::AddSchema { .. } => " (added in normalized)",
+            Fix::MoveIntoExtension { .. } => "; moved there in normalized",
+            Fix::Replace { .. } | Fix::Remove { .. } | Fix::RenameTop { .. } => " (fixed in normalized)",
+        }
+    }
+}
+
 impl Fixes {
     /// Records a fix (the store is made on the first: most checks need none).
     pub(crate) fn push(&mut self, fix: Fix) {

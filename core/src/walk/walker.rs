@@ -117,14 +117,31 @@ impl<'p, 'de> Walker<'p, 'de> {
         self.issues.push(Issue { severity, rule, path: loc.path(), pointer: loc.pointer(), detail: detail.into() });
     }
 
-    /// A problem lenient mode fixes: reported as info when fixed, as the rule's own severity otherwise.
-    pub(crate) fn fixable(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String, fix: Fix) {
+    /// The lenient policy, the one place it is applied: a problem lenient mode can fix (`fixes`
+    /// not empty) is, when the profile is lenient, reported as info, its detail saying what was
+    /// done (the last fix's [`Fix::done`]), and its fixes recorded for `normalized`; otherwise it
+    /// is reported at `strict`, the severity the rule has there. True when it was fixed.
+    pub(crate) fn found(
+        &mut self,
+        rule: &'static Rule,
+        strict: Severity,
+        loc: &Loc<'_>,
+        detail: String,
+        fixes: impl IntoIterator<Item = Fix>,
+    ) -> bool {
         if self.profile.lenient() {
-            self.issue(Severity::Info, rule, loc, format!("{detail} (fixed in normalized)"));
-            self.fixes.push(fix);
-        } else {
-            self.issue(rule.severity, rule, loc, detail);
+            let mut done = None;
+            for fix in fixes {
+                done = Some(fix.done());
+                self.fixes.push(fix);
+            }
+            if let Some(done) = done {
+                self.issue(Severity::Info, rule, loc, format!("{detail}{done}"));
+                return true;
+            }
         }
+        self.issue(strict, rule, loc, detail);
+        false
     }
 
     fn abort_with<E: de::Error>(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String) -> E {
@@ -192,57 +209,43 @@ impl<'p, 'de> Walker<'p, 'de> {
         None
     }
 
-    pub(crate) fn readonly_rule(&self) -> &'static Rule {
-        if self.atlassian_user() { &rules::ATL_U_010 } else { &rules::RFC_A_004 }
-    }
-
-    fn schemas_rule(&self, rfc: &'static Rule) -> &'static Rule {
-        if self.atlassian_user() { &rules::ATL_U_016 } else { rfc }
-    }
-
-    fn missing_rule(&self, attr: &Attribute, top: bool) -> &'static Rule {
-        if self.profile.is_atlassian() && self.rt.kind == ResourceKind::Group && top && attr.is("displayName") {
-            return &rules::ATL_G_001;
+    /// The rule a breach of the RFC rule `rfc` is reported as at `attr` (a top-level attribute
+    /// when `top`, a sub-attribute of `parent` otherwise): the Atlassian rule the registry says
+    /// refines it there when the profile is Atlassian's ([`rules::REFINEMENTS`]), else `rfc`.
+    pub(crate) fn rule_at(
+        &self,
+        rfc: &'static Rule,
+        attr: Option<&Attribute>,
+        parent: Option<&Attribute>,
+        top: bool,
+    ) -> &'static Rule {
+        if !self.profile.is_atlassian() {
+            return rfc;
         }
-        if self.atlassian_user() && top {
-            if attr.is("userName") {
-                return &rules::ATL_U_001;
-            }
-            if attr.is("emails") {
-                return &rules::ATL_U_002;
-            }
-        }
-        &rules::RFC_A_003
+        rules::refined(rfc, self.rt.kind, attr.map(|a| a.name.as_str()), parent.map(|p| p.name.as_str()), top)
     }
 
-    /// A value of the wrong JSON type: reference §11 names the Atlassian rule for a string
-    /// userName (ATL-U-001), an emails array (ATL-U-002) and a boolean active (ATL-U-017).
-    fn type_rule(&self, attr: &Attribute, top: bool) -> &'static Rule {
-        if self.atlassian_user() && top {
-            if attr.is("userName") {
-                return &rules::ATL_U_001;
-            }
-            if attr.is("emails") {
-                return &rules::ATL_U_002;
-            }
-            if attr.is("active") {
-                return &rules::ATL_U_017;
-            }
-        }
-        &rules::RFC_T_001
+    /// The rule a read-only attribute sent breaks (RFC-A-004, or its Atlassian refinement).
+    pub(crate) fn read_only_rule(&self, attr: &Attribute) -> &'static Rule {
+        self.rule_at(&rules::RFC_A_004, Some(attr), None, false)
     }
 
-    fn boolean_string_rule(&self, attr: &Attribute, top: bool) -> &'static Rule {
-        if self.atlassian_user() && top && attr.is("active") { &rules::ATL_U_017 } else { &rules::RFC_T_002 }
+    /// A member the profile's schema lacks but the RFC's has (ATL-U-011): reported and dropped.
+    fn unsupported(&mut self, loc: &Loc<'_>) {
+        let detail = "not in Atlassian's schema: Atlassian does not store it".to_string();
+        self.drop_member(&rules::ATL_U_011, loc, detail);
     }
 
-    fn canonical_rule(&self, parent: Option<&Attribute>) -> &'static Rule {
-        match parent {
-            Some(p) if self.atlassian_user() && p.is("emails") => &rules::ATL_U_005,
-            Some(p) if self.atlassian_user() && p.is("phoneNumbers") => &rules::ATL_U_014,
-            Some(p) if self.atlassian_user() && p.is("photos") => &rules::ATL_U_024,
-            _ => &rules::RFC_V_001,
-        }
+    /// The same attribute twice in one object (RFC-A-002).
+    fn twice(&mut self, loc: &Loc<'_>, detail: impl Into<String>) {
+        self.issue(Severity::Error, &rules::RFC_A_002, loc, detail);
+    }
+
+    /// A required attribute missing (RFC-A-003, or its Atlassian refinement), `name` as written
+    /// in the detail.
+    fn missing(&mut self, attr: &Attribute, top: bool, loc: &Loc<'_>, name: &str) {
+        let rule = self.rule_at(&rules::RFC_A_003, Some(attr), None, top);
+        self.issue(Severity::Error, rule, loc, format!("{name} is required and missing, null or blank"));
     }
 
     /// Reports a read-only or unsupported member and drops it from `normalized`.
@@ -439,7 +442,7 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, 'de, '_> {
 
 impl<'de> ValueSeed<'_, '_, 'de, '_> {
     fn wrong_type(self, got: &str) -> Summary<'de> {
-        let rule = self.w.type_rule(self.ctx.attr, self.ctx.top && !self.ctx.element);
+        let rule = self.w.rule_at(&rules::RFC_T_001, Some(self.ctx.attr), None, self.ctx.top && !self.ctx.element);
         if self.w.issues.has_room(Severity::Error) {
             let detail = format!("{} must be {}, got {got}", self.ctx.loc.path(), self.ctx.expected());
             self.w.issue(Severity::Error, rule, self.ctx.loc, detail);
@@ -493,13 +496,14 @@ impl<'de> ValueSeed<'_, '_, 'de, '_> {
                         None
                     };
                     if let Some(b) = b {
-                        let rule = w.boolean_string_rule(ctx.attr, ctx.top);
+                        let rule = w.rule_at(&rules::RFC_T_002, Some(ctx.attr), None, ctx.top);
                         let detail = format!("{} is the string {s:?}; it must be the JSON boolean {b}", ctx.loc.path());
-                        w.fixable(
+                        w.found(
                             rule,
+                            rule.severity,
                             ctx.loc,
                             detail,
-                            Fix::Replace { pointer: ctx.loc.pointer(), value: Value::Bool(b) },
+                            Some(Fix::Replace { pointer: ctx.loc.pointer(), value: Value::Bool(b) }),
                         );
                         return Summary { present: true, boolean: Some(b), ..Summary::default() };
                     }
@@ -678,9 +682,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
             }
             let Some((index, attr)) = self.attrs.position(&key) else {
                 if let Some(attr) = self.alt.and_then(|alt| alt.find(&key)) {
-                    let loc = self.loc.key(&key, &attr.name);
-                    let detail = "not in Atlassian's schema: Atlassian does not store it".to_string();
-                    w.drop_member(&rules::ATL_U_011, &loc, detail);
+                    w.unsupported(&self.loc.key(&key, &attr.name));
                 } else {
                     let loc = self.loc.key(&key, &key);
                     let detail = format!("{} is not a sub-attribute the schema defines", loc.path());
@@ -692,16 +694,11 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
             };
             let loc = self.loc.key(&key, &attr.name);
             if !seen.insert(index) {
-                w.issue(
-                    Severity::Error,
-                    &rules::RFC_A_002,
-                    &loc,
-                    format!("{} appears twice (attribute names ignore case)", loc.path()),
-                );
+                w.twice(&loc, format!("{} appears twice (attribute names ignore case)", loc.path()));
             }
             if attr.mutability == Mutability::ReadOnly {
                 let detail = format!("{} is read-only: the server sets it and ignores what a client sends", loc.path());
-                w.drop_member(w.readonly_rule(), &loc, detail);
+                w.drop_member(w.read_only_rule(attr), &loc, detail);
                 map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth })?;
                 continue;
             }
@@ -740,8 +737,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
         for (i, attr) in self.attrs.iter().enumerate() {
             if attr.required && !present.contains(i) && !w.partial {
                 let loc = self.loc.key(&attr.name, &attr.name);
-                let rule = w.missing_rule(attr, false);
-                w.issue(Severity::Error, rule, &loc, format!("{} is required and missing, null or blank", loc.path()));
+                w.missing(attr, false, &loc, &loc.path());
             }
         }
         Ok(element)

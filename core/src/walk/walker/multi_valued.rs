@@ -100,17 +100,11 @@ impl<'de> MultiValued<'de> {
             && self.atlassian_photos
         {
             super::super::photos::second_primary(w, &ctx.loc.index(second), self.primaries);
-        } else if let Some(second) = self.second_primary
-            && w.atlassian_user()
-            && ctx.top
-            && attr.is("phoneNumbers")
-        {
-            let detail = format!("phoneNumbers has {} values marked primary; at most one may be", self.primaries);
-            w.issue(Severity::Error, &rules::ATL_U_014, &ctx.loc.index(second), detail);
         } else if let Some(second) = self.second_primary {
             let loc = ctx.loc.index(second);
+            let rule = w.rule_at(&rules::RFC_V_002, Some(attr), None, ctx.top);
             let detail = format!("{} has {} values marked primary; at most one may be", attr.name, self.primaries);
-            w.issue(Severity::Error, &rules::RFC_V_002, &loc, detail);
+            w.issue(Severity::Error, rule, &loc, detail);
         }
         w.issues.extend(self.later);
     }

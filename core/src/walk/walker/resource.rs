@@ -1,7 +1,49 @@
 //! The top-level object of a resource body: each member goes to `schemas`, an extension, a core
-//! or common attribute, or is reported (unknown, unsupported, read-only); then the required check.
+//! or common attribute, or is reported (unknown, unsupported, read-only); then the required check,
+//! and after the walk whether `schemas` lists what the body uses.
 
 use super::*;
+
+impl Walker<'_, '_> {
+    /// After the walk, RFC 7643 §3 and ATL-U-016: `schemas` lists the core URN and every
+    /// extension the body uses (lenient mode adds what is missing).
+    pub(crate) fn schemas_rules(&mut self) {
+        let w = self;
+        let rt = w.rt;
+        let pick = |w: &Walker<'_, '_>, rfc: &'static Rule| w.rule_at(rfc, None, None, true);
+        let core = rt.core.id.as_str();
+        let (key, listed) = match w.top.schemas.take() {
+            Some((key, Some(listed))) => (Some(key), listed),
+            // Not an array: already reported; the core URN cannot be said to be listed or not.
+            Some((_, None)) => return,
+            None => (None, Vec::new()),
+        };
+        let key_str = key.as_deref().unwrap_or("schemas");
+        let loc_root = Loc::ROOT;
+        let loc = loc_root.key(key_str, "schemas");
+        if key.is_none() {
+            // Missing entirely: lenient mode writes it from what the body uses.
+            let detail = format!("schemas is missing; a {} body must list {core}", rt.kind.as_str());
+            let urns = std::iter::once(core).chain(w.top.extensions_used.clone());
+            let fixes = urns.map(|urn| Fix::AddSchema { urn: urn.to_string() });
+            w.found(pick(w, &rules::RFC_S_001), Severity::Error, &loc, detail, fixes);
+            return;
+        }
+        if !listed.contains(&core) {
+            let detail = format!("schemas must contain {core}");
+            let rule = pick(w, &rules::RFC_S_001);
+            w.issue(Severity::Error, rule, &loc, detail);
+        }
+        for ext in w.top.extensions_used.clone() {
+            if !listed.contains(&ext) {
+                let ext_loc = loc_root.urn(ext, ext);
+                let detail = format!("the body uses the extension {ext} but schemas does not list it");
+                let rule = pick(w, &rules::RFC_S_002);
+                w.found(rule, Severity::Error, &ext_loc, detail, Some(Fix::AddSchema { urn: ext.to_string() }));
+            }
+        }
+    }
+}
 
 pub(super) struct ResourceVisitor<'a, 'p, 'de> {
     pub(super) w: &'a mut Walker<'p, 'de>,
@@ -63,7 +105,7 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
             if key.eq_ignore_ascii_case("schemas") {
                 let loc = root.key(&key, "schemas");
                 if !seen.insert(127) {
-                    w.issue(Severity::Error, &rules::RFC_A_002, &loc, "schemas appears twice");
+                    w.twice(&loc, "schemas appears twice");
                 }
                 let urns = map.next_value_seed(SchemasSeed { w: &mut *w, loc: &loc })?;
                 w.top.schemas = Some((key.into_owned(), urns));
@@ -81,8 +123,7 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
             }
             if let Some(attr) = w.fallback.and_then(|f| f.attribute(&key)) {
                 let loc = root.key(&key, &attr.name);
-                let detail = "not in Atlassian's schema: Atlassian does not store it".to_string();
-                w.drop_member(&rules::ATL_U_011, &loc, detail);
+                w.unsupported(&loc);
                 map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
                 continue;
             }
@@ -109,8 +150,7 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
         for (i, attr) in rt.core.attributes.iter().enumerate() {
             if attr.required && !present.contains(i) && !w.partial {
                 let loc = root.key(&attr.name, &attr.name);
-                let rule = w.missing_rule(attr, true);
-                w.issue(Severity::Error, rule, &loc, format!("{} is required and missing, null or blank", attr.name));
+                w.missing(attr, true, &loc, &attr.name);
             }
         }
         Ok(())
@@ -130,11 +170,12 @@ fn extension_member<'de, A: MapAccess<'de>>(
     let loc = root.urn(key, &ext.id);
     let index = 100 + rt.extensions.iter().position(|e| std::ptr::eq(e, ext)).unwrap_or(0);
     if !seen.insert(index) {
-        w.issue(Severity::Error, &rules::RFC_A_002, &loc, format!("the extension {} appears twice", ext.id));
+        w.twice(&loc, format!("the extension {} appears twice", ext.id));
     }
     if alias {
         let detail = format!("{key} is written {} by Atlassian", ext.id);
-        w.fixable(&rules::ATL_U_016, &loc, detail, Fix::RenameTop { from: key.to_string(), to: ext.id.clone() });
+        let fix = Fix::RenameTop { from: key.to_string(), to: ext.id.clone() };
+        w.found(&rules::ATL_U_016, rules::ATL_U_016.severity, &loc, detail, Some(fix));
     }
     if !w.top.extensions_used.contains(&ext.id.as_str()) {
         w.top.extensions_used.push(&ext.id);
@@ -165,16 +206,11 @@ fn attribute_member<'de, A: MapAccess<'de>>(
     let root = Loc::ROOT;
     let loc = root.key(key, &attr.name);
     if !seen.insert(index) {
-        w.issue(
-            Severity::Error,
-            &rules::RFC_A_002,
-            &loc,
-            format!("{} appears twice (attribute names ignore case)", attr.name),
-        );
+        w.twice(&loc, format!("{} appears twice (attribute names ignore case)", attr.name));
     }
     if attr.mutability == Mutability::ReadOnly {
         let detail = format!("{} is read-only: the server sets it and ignores what a client sends", attr.name);
-        w.drop_member(w.readonly_rule(), &loc, detail);
+        w.drop_member(w.read_only_rule(attr), &loc, detail);
         return map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 });
     }
     let alt = w.fallback.and_then(|f| f.attribute(&attr.name));
@@ -239,7 +275,7 @@ impl<'de> DeserializeSeed<'de> for SchemasSeed<'_, '_, 'de, '_> {
 
 impl SchemasSeed<'_, '_, '_, '_> {
     fn malformed(self, got: &str) -> Option<Vec<&'static str>> {
-        let rule = self.w.schemas_rule(&rules::RFC_S_001);
+        let rule = self.w.rule_at(&rules::RFC_S_001, None, None, true);
         self.w.issue(
             Severity::Error,
             rule,
@@ -291,7 +327,7 @@ impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
             let loc = self.loc.index(i);
             i += 1;
             let Some(urn) = value else {
-                let rule = w.schemas_rule(&rules::RFC_S_001);
+                let rule = w.rule_at(&rules::RFC_S_001, None, None, true);
                 w.issue(Severity::Error, rule, &loc, "every entry of schemas must be a URN string");
                 continue;
             };
@@ -303,16 +339,12 @@ impl<'de> Visitor<'de> for SchemasSeed<'_, '_, 'de, '_> {
             } else if let Some((ext, alias)) = w.extension(&urn) {
                 if alias {
                     let detail = format!("{urn} is written {} by Atlassian", ext.id);
-                    w.fixable(
-                        &rules::ATL_U_016,
-                        &loc,
-                        detail,
-                        Fix::Replace { pointer: loc.pointer(), value: Value::from(ext.id.as_str()) },
-                    );
+                    let fix = Fix::Replace { pointer: loc.pointer(), value: Value::from(ext.id.as_str()) };
+                    w.found(&rules::ATL_U_016, rules::ATL_U_016.severity, &loc, detail, Some(fix));
                 }
                 urns.push(ext.id.as_str());
             } else {
-                let rule = w.schemas_rule(&rules::RFC_S_003);
+                let rule = w.rule_at(&rules::RFC_S_003, None, None, true);
                 let detail =
                     format!("{urn} is not a schema of the {} resource type{}", rt.kind.as_str(), meant_urn(rt, &urn));
                 w.issue(Severity::Error, rule, &loc, detail);

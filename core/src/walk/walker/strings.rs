@@ -8,21 +8,16 @@ use super::*;
 pub(super) fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     let attr = ctx.attr;
     if !attr.canonical_values.is_empty() && !attr.canonical_values.iter().any(|c| c == s) {
-        let rule = w.canonical_rule(ctx.parent);
+        let rule = w.rule_at(&rules::RFC_V_001, Some(attr), ctx.parent, ctx.top);
         match attr.canonical_for(s) {
             Some(canonical) => {
                 let detail = format!("{s:?} is written {canonical:?} in the schema's canonical values");
                 let fix = Fix::Replace { pointer: ctx.loc.pointer(), value: Value::from(canonical) };
-                if w.profile.lenient() {
-                    w.issue(Severity::Info, rule, ctx.loc, format!("{detail} (fixed in normalized)"));
-                    w.fixes.push(fix);
-                } else {
-                    w.issue(Severity::Warning, rule, ctx.loc, detail);
-                }
+                w.found(rule, Severity::Warning, ctx.loc, detail, Some(fix));
             }
             None => {
                 let detail = format!("{s:?} is not one of {}", attr.canonical_values.join(", "));
-                w.issue(Severity::Warning, rule, ctx.loc, detail);
+                w.found(rule, Severity::Warning, ctx.loc, detail, None);
             }
         }
     }
@@ -43,7 +38,7 @@ pub(super) fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
             // IDNA, another text to whoever reads it or compares it as text.
             let detail = format!("{s:?} is written {mapped:?}: IDNA (UTS 46) maps its domain to that A-label");
             let fix = Fix::Replace { pointer: ctx.loc.pointer(), value: Value::String(mapped) };
-            w.fixable(&rules::ATL_U_004, ctx.loc, detail, fix);
+            w.found(&rules::ATL_U_004, rules::ATL_U_004.severity, ctx.loc, detail, Some(fix));
         }
     }
 }
@@ -75,7 +70,7 @@ fn timezone_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
                 tz.canonical
             );
             let fix = Fix::Replace { pointer: ctx.loc.pointer(), value: Value::String(tz.canonical) };
-            fix_or_warn(w, &rules::ATL_U_012, ctx, detail, fix);
+            w.found(&rules::ATL_U_012, Severity::Warning, ctx.loc, detail, Some(fix));
         }
         Err(e) => {
             let detail = format!("{e}; Atlassian accepts a time zone not on its list and silently ignores it");
@@ -100,7 +95,7 @@ fn language_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     if tag != s {
         let detail = format!("{s:?} is written {tag:?} (one BCP 47 language tag)");
         let fix = Fix::Replace { pointer: ctx.loc.pointer(), value: Value::String(tag) };
-        fix_or_warn(w, &rules::ATL_U_013, ctx, detail, fix);
+        w.found(&rules::ATL_U_013, Severity::Warning, ctx.loc, detail, Some(fix));
     }
 }
 
@@ -117,15 +112,5 @@ fn is_plain_canonical_tag(s: &str) -> bool {
         [a, b2] => language(&[*a, *b2]),
         [a, b2, b'-', r1, r2] => language(&[*a, *b2]) && r1.is_ascii_uppercase() && r2.is_ascii_uppercase(),
         _ => false,
-    }
-}
-
-/// A warning-level rule whose problem lenient mode fixes: info when fixed, warning otherwise.
-fn fix_or_warn(w: &mut Walker<'_, '_>, rule: &'static Rule, ctx: &Ctx<'_>, detail: String, fix: Fix) {
-    if w.profile.lenient() {
-        w.issue(Severity::Info, rule, ctx.loc, format!("{detail} (fixed in normalized)"));
-        w.fixes.push(fix);
-    } else {
-        w.issue(Severity::Warning, rule, ctx.loc, detail);
     }
 }

@@ -1,0 +1,152 @@
+//! One home per rule (issue 12, item 2): a rule constant of the registry is named in one module
+//! of core/src (a file), besides `rules.rs` itself and unit tests. The rules still named in more
+//! than one are listed below, each with why; the list may only shrink: the test fails when a rule
+//! not listed is named in two modules, and when a listed one is down to one (take it off the
+//! list). An Atlassian rule that refines an RFC rule at an attribute is data in
+//! `rules::REFINEMENTS`, not a second mention in the walker.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The rules named in more than one module today, and why. Shrink it; never grow it.
+const ALLOWED: &[(&str, &str)] = &[
+    (
+        "ATL-G-002",
+        "a rename is judged on a PUT (check), read from a PatchOp (patch/read) and on the PATCH result (patch)",
+    ),
+    ("ATL-G-003", "check predicts the 409; response.rs maps Atlassian's answer back to the rule"),
+    ("ATL-G-005", "walk/groups checks members; response.rs maps Atlassian's answer back to the rule"),
+    ("ATL-G-007", "members per group in one body (check), after a PATCH (check/state) and across a batch (batch)"),
+    ("ATL-P-004", "remove with a value is read (patch/read) and met again when applied by value (patch/apply)"),
+    ("ATL-Q-001", "request_kinds checks the query; response.rs maps Atlassian's answer back to the rule"),
+    ("ATL-Q-003", "sortBy is judged on a GET's query (request_kinds) and on a .search body (check)"),
+    ("ATL-U-003", "the walk checks the primary email; response.rs maps Atlassian's answer back to the rule"),
+    ("ATL-U-004", "the walk checks email syntax; mapping reports an IdP email it could not map"),
+    ("ATL-U-007", "batch finds the duplicate userName across requests; response.rs maps the 409 back"),
+    ("ATL-U-008", "judged on the account (check/state); response.rs maps Atlassian's 409 back to the rule"),
+    ("ATL-U-012", "the walk checks a sent time zone; mapping reports the one it normalized from an IdP value"),
+    ("ATL-U-013", "the walk checks a sent language tag; mapping reports the one it normalized from an IdP value"),
+    ("ATL-U-020", "judged on the account (check/state); mapping reports names it reconciled (mapping/user)"),
+    ("ATL-U-023", "batch finds the duplicate email across requests; response.rs maps the answer back"),
+    ("MAP-001", "a required value without a source, met mapping a user (mapping/user) and a group (mapping/group)"),
+    (
+        "RFC-A-001",
+        "an unknown attribute at the top (walker/resource), in a complex value (walker) and in a PatchOp (patch/read)",
+    ),
+    (
+        "RFC-J-002",
+        "a body of the wrong shape, met by each reader: check, request_kinds, walker/resource, patch/read, patch/apply",
+    ),
+    ("RFC-J-003", "nesting too deep, counted before the walk (check/nesting) and by the walk (walker)"),
+    ("RFC-J-005", "a string too long, in a body (walker) and in a PatchOp's own members (patch/read)"),
+    ("RFC-P-002", "a PATCH path that does not resolve: parsed (path), read (patch/read), applied (patch/apply)"),
+    ("RFC-P-003", "a read-only target, seen when the PatchOp is read (patch/read) and when applied (patch/apply)"),
+    ("RFC-P-004", "a missing value, seen when the PatchOp is read (patch/read) and when applied (patch/apply)"),
+    ("RFC-P-005", "a bad value filter, seen when the PatchOp is read (patch/read) and when applied (patch/apply)"),
+    ("RFC-P-006", "a value that does not fit its target, read (patch/read) and applied (patch/apply)"),
+    ("RFC-T-001", "a wrongly typed value in a body (walker) and a PatchOp's extension value (patch/read)"),
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read core/src") {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The code of a source file without comment lines and without inline `#[cfg(test)] mod … { … }`
+/// modules (rustfmt closes them with a `}` in the first column).
+fn code(text: &str) -> String {
+    let mut out = String::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let t = line.trim();
+        if t == "#[cfg(test)]" && lines.peek().is_some_and(|l| l.trim_start().starts_with("mod ") && l.ends_with('{')) {
+            for l in lines.by_ref() {
+                if l == "}" {
+                    break;
+                }
+            }
+            continue;
+        }
+        if t.starts_with("//") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The rule ids named in `code`: identifiers spelling a registry constant (`ATL_U_007`), with the
+/// variants of a rule (`ATL_G_005_PATCH`) counted as the rule.
+fn rules_named(code: &str, constants: &BTreeMap<String, &'static str>) -> BTreeSet<&'static str> {
+    code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter_map(|ident| {
+            let variant = ident.as_bytes().get(9) == Some(&b'_');
+            constants.get(ident).or_else(|| constants.get(ident.get(..9)?).filter(|_| variant))
+        })
+        .copied()
+        .collect()
+}
+
+fn constants() -> BTreeMap<String, &'static str> {
+    atlscim_core::rules::RULES.iter().map(|r| (r.id().replace('-', "_"), r.id())).collect()
+}
+
+/// Rule id → the modules (files under core/src) naming it, rules.rs aside.
+fn homes() -> BTreeMap<&'static str, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let constants = constants();
+    let mut homes: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    for file in files {
+        let name = file.strip_prefix(&src).expect("under src").to_string_lossy().replace('\\', "/");
+        if name == "rules.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("read a source file");
+        for id in rules_named(&code(&text), &constants) {
+            homes.entry(id).or_default().insert(name.clone());
+        }
+    }
+    homes
+}
+
+#[test]
+fn the_scanner_finds_rules_in_code_only() {
+    let constants = constants();
+    let text = "use crate::rules::{self, ATL_U_001};\n\
+                // RFC_T_001 in a comment\n\
+                fn f() { g(&rules::RFC_T_002); h(&rules::ATL_G_005_PATCH); NOT_ATL_U_002(); }\n\
+                #[cfg(test)]\n\
+                mod tests {\n    fn t() { x(&rules::RFC_A_001); }\n}\n\
+                fn after() { y(&rules::RFC_A_003) }\n";
+    let found: Vec<_> = rules_named(&code(text), &constants).into_iter().collect();
+    assert_eq!(found, ["ATL-G-005", "ATL-U-001", "RFC-A-003", "RFC-T-002"]);
+}
+
+#[test]
+fn every_rule_has_one_home_outside_the_allowlist() {
+    let homes = homes();
+    let allowed: BTreeMap<&str, &str> = ALLOWED.iter().copied().collect();
+    assert_eq!(allowed.len(), ALLOWED.len(), "a rule is listed twice in ALLOWED");
+    let mut wrong = Vec::new();
+    for (id, modules) in &homes {
+        if modules.len() > 1 && !allowed.contains_key(id) {
+            wrong.push(format!("{id} is named in {modules:?}: give it one home (or a refinement in rules.rs)"));
+        }
+    }
+    for id in allowed.keys() {
+        let n = homes.get(id).map_or(0, BTreeSet::len);
+        if n <= 1 {
+            wrong.push(format!("{id} is named in {n} module(s) now: take it off ALLOWED"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
