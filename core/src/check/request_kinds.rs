@@ -22,6 +22,7 @@ impl Profile {
         endpoint: &Endpoint<'_>,
         body: Option<&Body<'_>>,
         current: Option<&Value>,
+        facts: Option<&mut super::Facts>,
     ) -> Report {
         let parsed;
         let value = match body {
@@ -62,7 +63,7 @@ impl Profile {
                 &parsed
             }
         };
-        self.check_patch_message(endpoint, value, current)
+        self.check_patch_message(endpoint, value, current, facts)
     }
 
     /// Checks a PatchOp message already within `limits.max_body_bytes` and `limits.max_depth`.
@@ -71,7 +72,11 @@ impl Profile {
         endpoint: &Endpoint<'_>,
         value: &Value,
         current: Option<&Value>,
+        facts: Option<&mut super::Facts>,
     ) -> Report {
+        if let Some(facts) = facts {
+            facts.member_delta = crate::batch::member_delta(value);
+        }
         let mut reading = self.read_patch(value, endpoint.kind, current);
         let normalized = reading.changed.then(|| reading.normalized());
         let valid = reading.valid();
