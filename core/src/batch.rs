@@ -256,30 +256,6 @@ fn members_of(group: &Value) -> Option<usize> {
     members.as_array().map(Vec::len)
 }
 
-/// Members a PatchOp message adds minus those it removes (by value filter or value list); the
-/// PATCH check calls it on the message it read, for [`Facts::member_delta`].
-pub(crate) fn member_delta(body: &Value) -> i64 {
-    let ops = body
-        .as_object()
-        .and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case("operations")))
-        .and_then(|(_, v)| v.as_array());
-    let mut delta = 0i64;
-    for op in ops.into_iter().flatten() {
-        let kind = op.get("op").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
-        let path = op.get("path").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
-        if !path.starts_with("members") {
-            continue;
-        }
-        let listed = op.get("value").and_then(Value::as_array).map_or(0, |a| a.len() as i64);
-        match kind.as_str() {
-            "add" => delta += listed,
-            "remove" => delta -= if path.contains('[') { 1 } else { listed },
-            _ => {}
-        }
-    }
-    delta
-}
-
 impl Profile {
     /// Checks requests as one batch (see [`Batch`]): a report per request, in order.
     pub fn check_batch<'a>(&self, requests: impl IntoIterator<Item = Request<'a>>) -> Vec<Report> {
