@@ -6,7 +6,7 @@
 //! None are immutable, so a reference is as good as a copy). Taking one costs a reference count
 //! per value and one `Vec`; copying the dicts and lists instead costs about twice as much on the
 //! benchmark User and building a `serde_json::Value` three times, and most reports never have
-//! `normalized` read. The containers are rebuilt when it is.
+//! `normalized` read. When it is, the record is read straight into a `serde_json::Value`.
 
 use pyo3::PyTraverseError;
 use pyo3::ffi;
@@ -14,7 +14,9 @@ use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
-use super::DEPTH_LIMIT;
+use serde_json::Value;
+
+use super::{DEPTH_LIMIT, Problem};
 
 #[derive(Debug)]
 enum Token {
@@ -49,10 +51,44 @@ impl Snapshot {
         Ok(())
     }
 
-    /// The body rebuilt as new dicts and lists (a tuple comes back as a list).
-    pub(crate) fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    /// The body as a `serde_json::Value`, read straight from the record (no dicts and lists are
+    /// rebuilt first): each scalar is read as [`super::to_value`] reads it, each key as its text.
+    pub(crate) fn to_value(&self, py: Python<'_>) -> Result<Value, ValueError> {
         let mut tokens = self.0.iter();
-        rebuild(py, &mut tokens)
+        value(py, &mut tokens)
+    }
+}
+
+/// Why a snapshot could not be read back as a value (it always can, once the check read it).
+#[derive(Debug)]
+pub(crate) enum ValueError {
+    Problem(Problem),
+    Python(PyErr),
+}
+
+fn value(py: Python<'_>, tokens: &mut std::slice::Iter<'_, Token>) -> Result<Value, ValueError> {
+    let malformed = || ValueError::Python(pyo3::exceptions::PyRuntimeError::new_err("a body snapshot ended early"));
+    match tokens.next().ok_or_else(malformed)? {
+        Token::Dict(len) => {
+            let mut map = serde_json::Map::new();
+            for _ in 0..*len {
+                let Some(Token::Key(key)) = tokens.next() else {
+                    return Err(malformed());
+                };
+                let key = key.bind(py).cast::<PyString>().map_err(|e| ValueError::Python(e.into()))?;
+                let key = key.to_str().map_err(ValueError::Python)?.to_owned();
+                map.insert(key, value(py, tokens)?);
+            }
+            Ok(Value::Object(map))
+        }
+        Token::List(len) => {
+            let mut items = Vec::with_capacity(*len);
+            for _ in 0..*len {
+                items.push(value(py, tokens)?);
+            }
+            Ok(Value::Array(items))
+        }
+        Token::Key(scalar) | Token::Scalar(scalar) => super::to_value(scalar.bind(py)).map_err(ValueError::Problem),
     }
 }
 
@@ -107,40 +143,4 @@ fn record(obj: Borrowed<'_, '_, PyAny>, depth: usize, out: &mut Vec<Token>) -> P
         record(item, depth + 1, out)?;
     }
     Ok(())
-}
-
-/// A key as an exact str: inserting a str subclass would call its `__hash__` (and `__eq__` on a
-/// collision), which may run anything; an exact str hashes and compares in C. The text is the
-/// same, which is all JSON keeps.
-fn plain_key<'py>(key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    if key.is_exact_instance_of::<PyString>() {
-        return Ok(key.clone());
-    }
-    // SAFETY: `key` is a live str subclass (the reader read it as a key); PyUnicode_FromObject
-    // copies its text into a new exact str without calling into Python.
-    unsafe { Bound::from_owned_ptr_or_err(key.py(), ffi::PyUnicode_FromObject(key.as_ptr())) }
-}
-
-fn rebuild<'py>(py: Python<'py>, tokens: &mut std::slice::Iter<'_, Token>) -> PyResult<Bound<'py, PyAny>> {
-    let malformed = || pyo3::exceptions::PyRuntimeError::new_err("a body snapshot ended early");
-    match tokens.next().ok_or_else(malformed)? {
-        Token::Dict(len) => {
-            let dict = PyDict::new(py);
-            for _ in 0..*len {
-                let Some(Token::Key(key)) = tokens.next() else {
-                    return Err(malformed());
-                };
-                dict.set_item(plain_key(key.bind(py))?, rebuild(py, tokens)?)?;
-            }
-            Ok(dict.into_any())
-        }
-        Token::List(len) => {
-            let list = PyList::empty(py);
-            for _ in 0..*len {
-                list.append(rebuild(py, tokens)?)?;
-            }
-            Ok(list.into_any())
-        }
-        Token::Key(value) | Token::Scalar(value) => Ok(value.bind(py).clone()),
-    }
 }
