@@ -88,8 +88,46 @@ fn value(py: Python<'_>, tokens: &mut std::slice::Iter<'_, Token>) -> Result<Val
             }
             Ok(Value::Array(items))
         }
-        Token::Key(scalar) | Token::Scalar(scalar) => super::to_value(scalar.bind(py)).map_err(ValueError::Problem),
+        Token::Key(scalar) | Token::Scalar(scalar) => {
+            let scalar = scalar.bind(py);
+            match exact_scalar(scalar) {
+                Some(value) => Ok(value),
+                None => super::to_value(scalar).map_err(ValueError::Problem),
+            }
+        }
     }
+}
+
+/// A scalar of an exact JSON type (most of a body), read without setting up a reader; `None`
+/// for the rest (subclasses, ints past 64 bits), which [`super::to_value`] reads.
+fn exact_scalar(obj: &Bound<'_, PyAny>) -> Option<Value> {
+    if let Ok(s) = obj.cast_exact::<PyString>() {
+        return s.to_str().ok().map(|s| Value::String(s.to_owned()));
+    }
+    if obj.is_none() {
+        return Some(Value::Null);
+    }
+    if let Ok(b) = obj.cast_exact::<PyBool>() {
+        return Some(Value::Bool(b.is_true()));
+    }
+    if let Ok(int) = obj.cast_exact::<PyInt>() {
+        // SAFETY: `int` is a live exact int; past 64 bits this sets only the overflow flag, and
+        // an error it leaves anyway is cleared (the reader then reads the int).
+        let i = unsafe {
+            let mut overflow: std::ffi::c_int = 0;
+            let i = ffi::PyLong_AsLongLongAndOverflow(int.as_ptr(), &mut overflow);
+            if overflow != 0 || (i == -1 && !ffi::PyErr_Occurred().is_null()) {
+                ffi::PyErr_Clear();
+                return None;
+            }
+            i
+        };
+        return Some(Value::from(i));
+    }
+    if let Ok(float) = obj.cast_exact::<PyFloat>() {
+        return serde_json::Number::from_f64(float.value()).map(Value::Number);
+    }
+    None
 }
 
 fn record(obj: Borrowed<'_, '_, PyAny>, depth: usize, out: &mut Vec<Token>) -> PyResult<()> {
