@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::check::Facts;
 use crate::profile::{self, Profile};
 use crate::report::{Issue, Report, Severity};
-use crate::request::{Body, Endpoint, Method, Request};
+use crate::request::{Endpoint, Method, Request};
 use crate::rules::{self, Rule};
 use crate::schema::ResourceKind;
 use crate::walk::loc::Loc;
@@ -92,12 +92,31 @@ impl<'p> Batch<'p> {
 
     /// Checks the next request of the batch: its own report plus the batch rules.
     pub fn check(&mut self, request: &Request<'_>) -> Report {
-        let index = self.summary.requests;
         let mut facts = Facts::default();
-        let mut report =
-            self.profile.check_collecting(request, Some(&mut facts)).capped(self.profile.limits().max_issues);
+        let report = self.profile.check_collecting(request, Some(&mut facts));
+        self.count(request.method, request.path, request.current, &facts, report)
+    }
+
+    /// Like [`Batch::check`], for a request whose body comes from any serde deserializer (see
+    /// [`Profile::check_deserializer`]).
+    pub fn check_deserializer<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: D,
+        current: Option<&Value>,
+    ) -> Report {
+        let mut facts = Facts::default();
+        let report = self.profile.check_deserializer_collecting(method, path, body, current, Some(&mut facts));
+        self.count(method, path, current, &facts, report)
+    }
+
+    /// Adds the batch rules to a request's own report and counts it.
+    fn count(&mut self, method: &str, path: &str, current: Option<&Value>, facts: &Facts, report: Report) -> Report {
+        let index = self.summary.requests;
+        let mut report = report.capped(self.profile.limits().max_issues);
         if self.profile.is_atlassian() {
-            self.batch_rules(index, request, &facts, &mut report);
+            self.batch_rules(index, (method, path, current), facts, &mut report);
         }
         self.summary.requests += 1;
         if report.valid() {
@@ -120,8 +139,14 @@ impl<'p> Batch<'p> {
         &self.summary
     }
 
-    fn batch_rules(&mut self, index: usize, request: &Request<'_>, facts: &Facts, report: &mut Report) {
-        let (Some(method), Some(endpoint)) = (Method::parse(request.method), Endpoint::parse(request.path)) else {
+    fn batch_rules(
+        &mut self,
+        index: usize,
+        (method, path, current): (&str, &str, Option<&Value>),
+        facts: &Facts,
+        report: &mut Report,
+    ) {
+        let (Some(method), Some(endpoint)) = (Method::parse(method), Endpoint::parse(path)) else {
             return;
         };
         let profile: &Profile = &self.profile;
@@ -197,11 +222,12 @@ impl<'p> Batch<'p> {
                 Method::Patch => {
                     // The first PATCH of a group the batch has not seen starts from its members now.
                     if !self.group_sizes.contains_key(id)
-                        && let Some(n) = request.current.and_then(members_of)
+                        && let Some(n) = current.and_then(members_of)
                     {
                         self.group_sizes.insert(id.to_string(), n as i64);
                     }
-                    member_delta(request)
+                    // From the check's own reading of the PatchOp message.
+                    facts.member_delta
                 }
                 Method::Delete => {
                     self.group_sizes.remove(id);
@@ -228,41 +254,6 @@ impl<'p> Batch<'p> {
 fn members_of(group: &Value) -> Option<usize> {
     let (_, members) = group.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case("members"))?;
     members.as_array().map(Vec::len)
-}
-
-/// Members a PatchOp adds minus those it removes (by value filter or value list).
-fn member_delta(request: &Request<'_>) -> i64 {
-    let parsed;
-    let body = match request.body {
-        Some(Body::Value(v)) => v,
-        Some(Body::Json(bytes)) => match serde_json::from_slice::<Value>(bytes) {
-            Ok(v) => {
-                parsed = v;
-                &parsed
-            }
-            Err(_) => return 0,
-        },
-        None => return 0,
-    };
-    let ops = body
-        .as_object()
-        .and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case("operations")))
-        .and_then(|(_, v)| v.as_array());
-    let mut delta = 0i64;
-    for op in ops.into_iter().flatten() {
-        let kind = op.get("op").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
-        let path = op.get("path").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
-        if !path.starts_with("members") {
-            continue;
-        }
-        let listed = op.get("value").and_then(Value::as_array).map_or(0, |a| a.len() as i64);
-        match kind.as_str() {
-            "add" => delta += listed,
-            "remove" => delta -= if path.contains('[') { 1 } else { listed },
-            _ => {}
-        }
-    }
-    delta
 }
 
 impl Profile {

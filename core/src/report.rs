@@ -521,9 +521,19 @@ impl Report {
         out
     }
 
-    /// The report as a JSON value (see [`Report::to_json`]).
+    /// The report as a JSON value (see [`Report::to_json`]), built member by member: no text is
+    /// written and read back. `normalized` is [`Report::normalized_value`].
     pub fn to_json_value(&self, body: Option<&Body<'_>>) -> Value {
-        serde_json::from_str(&self.to_json(body)).unwrap_or(Value::Null)
+        let mut map = serde_json::Map::new();
+        map.insert("valid".into(), Value::Bool(self.valid()));
+        map.insert("status".into(), self.status().map_or(Value::Null, Value::from));
+        // Issues serialize to plain JSON (strings, numbers, null), which cannot fail.
+        let issues = serde_json::to_value(self.issues.as_slice()).unwrap_or(Value::Null);
+        map.insert("issues".into(), issues);
+        map.insert("omitted".into(), Value::from(self.issues.omitted()));
+        map.insert("sentStatus".into(), self.sent_status().map_or(Value::Null, Value::from));
+        map.insert("normalized".into(), self.normalized_value(body).unwrap_or(Value::Null));
+        Value::Object(map)
     }
 
     /// The SCIM Error message (RFC 7644 §3.12) a server would answer, for the first error.

@@ -112,6 +112,11 @@ fn verify(case: &Case, report: &Report, body: Option<&Body<'_>>, how: &str) -> V
     {
         failures.push(format!("{name}: sent_status {:?} expected {sent}", report.sent_status()));
     }
+    // The report as a value is the report's JSON text read back, member for member.
+    let text: Value = serde_json::from_str(&report.to_json(body)).expect("report JSON");
+    if report.to_json_value(body) != text {
+        failures.push(format!("{name}: to_json_value\n    got  {}\n    want {text}", report.to_json_value(body)));
+    }
     if let Some(normalized) = e.get("normalized") {
         let got = report.normalized_value(body).unwrap_or(Value::Null);
         if &got != normalized {

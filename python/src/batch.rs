@@ -5,65 +5,23 @@
 //! 150,000-user export is never held in memory as requests (the reports are, one per request).
 //! [`PyBatch`] keeps one across calls, for scripts that check each request as they send it.
 //!
-//! A body is handed over as it is for `Profile.check`, except a dict: the core's batch takes a
-//! `serde_json::Value`, so the dict is read into one (holding the GIL) and checked with the GIL
-//! released. A dict nested deeper than the reader goes (130 levels, beyond what any profile
-//! accepts) or containing itself raises `ValueError` here, where `Profile.check` reports it.
+//! A request reaches the core's batch by the route it takes for `Profile.check`
+//! ([`crate::profile::check_with`]): text from its bytes with the GIL released, a dict walked
+//! where it lies, so a batch reports what `Profile.check` reports for the same body.
 
-use atlscim_core::{Batch, Body, Request};
+use atlscim_core::Batch;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
-use crate::exceptions::{Input, guard};
-use crate::from_python::text_bytes;
-use crate::profile::{BodyArg, PyProfile, read, read_optional};
-use crate::report::{Checked, PyReport};
+use crate::profile::{PyProfile, check_with};
+use crate::report::PyReport;
 
 /// The error for a batch used by a second thread while it checks a request.
 fn busy() -> PyErr {
     PyRuntimeError::new_err(
         "this Batch is checking a request in another thread: a batch checks its requests in order, one at a time",
     )
-}
-
-/// Checks the next request of `batch`.
-fn check_next(
-    py: Python<'_>,
-    batch: &mut Batch<'_>,
-    method: &str,
-    path: &str,
-    body: Option<&Bound<'_, PyAny>>,
-    current: Option<&Bound<'_, PyAny>>,
-) -> PyResult<PyReport> {
-    let current = read_optional(current, Input::CURRENT)?;
-    let current = current.as_ref();
-    match BodyArg::of(body)? {
-        BodyArg::None => {
-            let request = Request { method, path, body: None, current };
-            let report = py.detach(|| batch.check(&request));
-            Ok(PyReport::new(report, Checked::Nothing))
-        }
-        BodyArg::Text(text) => {
-            let request = Request { method, path, body: Some(Body::Json(text_bytes(&text)?)), current };
-            let report = py.detach(|| batch.check(&request));
-            let checked = if report.readable() { Checked::Text(text.unbind()) } else { Checked::Nothing };
-            Ok(PyReport::new(report, checked))
-        }
-        BodyArg::Object(object) => {
-            let value = read(&object, Input::BODY)?;
-            let request = Request { method, path, body: Some(Body::Value(&value)), current };
-            let report = py.detach(|| batch.check(&request));
-            let checked = if report.changes_body() {
-                Checked::Value(value)
-            } else if report.readable() {
-                Checked::Same(object.unbind())
-            } else {
-                Checked::Nothing
-            };
-            Ok(PyReport::new(report, checked))
-        }
-    }
 }
 
 /// An error about request `index` of an iterable, saying which (TypeError and ValueError; any
@@ -105,7 +63,7 @@ fn check_item(py: Python<'_>, batch: &mut Batch<'_>, item: &Bound<'_, PyAny>) ->
         }
     };
     let (method, path) = (text(0, "method")?, text(1, "path")?);
-    check_next(py, batch, &method, &path, parts.get(2), parts.get(3))
+    check_with(py, batch, &method, &path, parts.get(2), parts.get(3))
 }
 
 pub(crate) fn check_batch<'py>(
@@ -162,7 +120,7 @@ impl PyBatch {
         current: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyReport> {
         let mut this = slf.try_borrow_mut().map_err(|_| busy())?;
-        guard(|| check_next(slf.py(), &mut this.batch, method, path, body, current))
+        check_with(slf.py(), &mut this.batch, method, path, body, current)
     }
 
     /// Totals so far: `{"requests", "valid", "invalid", "by_rule": {rule id: issues}}`.

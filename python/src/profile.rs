@@ -9,14 +9,16 @@
 //! User the conversion alone holds the GIL about as long as the whole walk (some 3 µs), and the
 //! call takes a third longer in all.
 //!
-//! The other operations take `serde_json::Value`s: their dicts are read into values holding the
-//! GIL, the core's work runs with it released, and the result is written back holding it
-//! ([`crate::patch`], [`crate::mapping`], [`crate::batch`]).
+//! A batch's requests take the same route ([`check_with`], for `Profile.check`, `Batch.check` and
+//! `Profile.check_batch`). The other operations take `serde_json::Value`s: their dicts are read
+//! into values holding the GIL, the core's work runs with it released, and the result is written
+//! back holding it ([`crate::patch`], [`crate::mapping`]).
 
-use atlscim_core::{Body, Profile, Request};
+use atlscim_core::{Batch, Body, Profile, Report, Request};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use serde::Deserializer;
 use serde_json::Value;
 
 use crate::batch::{self, PyBatch};
@@ -108,65 +110,114 @@ impl PyProfile {
         body: Option<&Bound<'_, PyAny>>,
         current: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyReport> {
-        guard(|| {
-            let current = read_optional(current, Input::CURRENT)?;
-            let current = current.as_ref();
-            match BodyArg::of(body)? {
-                BodyArg::None => {
-                    let request = Request { method, path, body: None, current };
-                    let report = py.detach(|| self.profile.check(&request));
-                    Ok(PyReport::new(report, Checked::Nothing))
-                }
-                BodyArg::Text(text) => self.check_text(py, method, path, text, current),
-                BodyArg::Object(body) => self.check_object(method, path, &body, current),
-            }
-        })
+        check_with(py, &mut &self.profile, method, path, body, current)
     }
+}
 
-    fn check_text(
-        &self,
-        py: Python<'_>,
+/// What checks a request: a profile, or a batch (which adds its own rules and counts).
+pub(crate) trait Checker: Send {
+    fn check(&mut self, request: &Request<'_>) -> Report;
+    fn check_deserializer<'de, D: Deserializer<'de>>(
+        &mut self,
         method: &str,
         path: &str,
-        text: Bound<'_, PyAny>,
+        body: D,
         current: Option<&Value>,
-    ) -> PyResult<PyReport> {
-        let request = Request { method, path, body: Some(Body::Json(text_bytes(&text)?)), current };
-        let report = py.detach(|| self.profile.check(&request));
-        let checked = if report.readable() { Checked::Text(text.clone().unbind()) } else { Checked::Nothing };
-        Ok(PyReport::new(report, checked))
+    ) -> Report;
+}
+
+impl Checker for &Profile {
+    fn check(&mut self, request: &Request<'_>) -> Report {
+        Profile::check(self, request)
     }
 
-    fn check_object(
-        &self,
+    fn check_deserializer<'de, D: Deserializer<'de>>(
+        &mut self,
         method: &str,
         path: &str,
-        body: &Bound<'_, PyAny>,
+        body: D,
         current: Option<&Value>,
-    ) -> PyResult<PyReport> {
-        // The snapshot is taken within the same read, so it records the body that was checked.
-        let ((report, snapshot), problem) = Reader::read(body, |de| {
-            let report = self.profile.check_deserializer(method, path, de, current);
-            let snapshot = report.changes_body().then(|| Snapshot::take(body));
-            (report, snapshot)
-        });
-        match problem {
-            // The core stops a body nested too deeply before the reader does, and reports it;
-            // the reader's own stop only backs that up, and the core's report of it stands.
-            Some(problem) if problem.kind == ProblemKind::NotJson => {
-                return Err(unreadable(body.py(), Input::BODY, &problem));
+    ) -> Report {
+        Profile::check_deserializer(self, method, path, body, current)
+    }
+}
+
+impl Checker for Batch<'_> {
+    fn check(&mut self, request: &Request<'_>) -> Report {
+        Batch::check(self, request)
+    }
+
+    fn check_deserializer<'de, D: Deserializer<'de>>(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: D,
+        current: Option<&Value>,
+    ) -> Report {
+        Batch::check_deserializer(self, method, path, body, current)
+    }
+}
+
+/// `Profile.check`, `Batch.check` and `Profile.check_batch`: the one route from Python to the
+/// core's check. Text is checked from its bytes with the GIL released; a dict is walked where it
+/// lies (holding the GIL), with a [`Snapshot`] taken when the lenient fixes change it.
+pub(crate) fn check_with(
+    py: Python<'_>,
+    checker: &mut impl Checker,
+    method: &str,
+    path: &str,
+    body: Option<&Bound<'_, PyAny>>,
+    current: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyReport> {
+    guard(|| {
+        let current = read_optional(current, Input::CURRENT)?;
+        let current = current.as_ref();
+        match BodyArg::of(body)? {
+            BodyArg::None => {
+                let request = Request { method, path, body: None, current };
+                let report = py.detach(|| checker.check(&request));
+                Ok(PyReport::new(report, Checked::Nothing))
             }
-            _ => {}
+            BodyArg::Text(text) => {
+                let request = Request { method, path, body: Some(Body::Json(text_bytes(&text)?)), current };
+                let report = py.detach(|| checker.check(&request));
+                let checked = if report.readable() { Checked::Text(text.clone().unbind()) } else { Checked::Nothing };
+                Ok(PyReport::new(report, checked))
+            }
+            BodyArg::Object(body) => check_object(checker, method, path, &body, current),
         }
-        let checked = if let Some(snapshot) = snapshot {
-            Checked::Snapshot(snapshot?)
-        } else if report.readable() {
-            Checked::Same(body.clone().unbind())
-        } else {
-            Checked::Nothing
-        };
-        Ok(PyReport::new(report, checked))
+    })
+}
+
+fn check_object(
+    checker: &mut impl Checker,
+    method: &str,
+    path: &str,
+    body: &Bound<'_, PyAny>,
+    current: Option<&Value>,
+) -> PyResult<PyReport> {
+    // The snapshot is taken within the same read, so it records the body that was checked.
+    let ((report, snapshot), problem) = Reader::read(body, |de| {
+        let report = checker.check_deserializer(method, path, de, current);
+        let snapshot = report.changes_body().then(|| Snapshot::take(body));
+        (report, snapshot)
+    });
+    match problem {
+        // The core stops a body nested too deeply before the reader does, and reports it;
+        // the reader's own stop only backs that up, and the core's report of it stands.
+        Some(problem) if problem.kind == ProblemKind::NotJson => {
+            return Err(unreadable(body.py(), Input::BODY, &problem));
+        }
+        _ => {}
     }
+    let checked = if let Some(snapshot) = snapshot {
+        Checked::Snapshot(snapshot?)
+    } else if report.readable() {
+        Checked::Same(body.clone().unbind())
+    } else {
+        Checked::Nothing
+    };
+    Ok(PyReport::new(report, checked))
 }
 
 #[pymethods]

@@ -3,8 +3,9 @@
 //! A report keeps what was checked so that `normalized` is built only when asked: for a dict the
 //! lenient fixes leave alone, `normalized` is that same dict (not a copy); for text it is parsed
 //! on first access; for a dict the fixes change, it is built on first access from a record of
-//! the dict taken during the check (the caller may change their dict meanwhile). Each is built
-//! once and then returned as the same object.
+//! the dict taken during the check (the caller may change their dict meanwhile), read straight
+//! into a value, fixed, and written as Python objects once. Each is built once and then returned
+//! as the same object.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -19,7 +20,7 @@ use pyo3::types::{PyBytes, PyDict, PyList};
 use serde_json::Value;
 
 use crate::exceptions::{Input, guard, unreadable};
-use crate::from_python::{Snapshot, text_bytes, to_value};
+use crate::from_python::{Snapshot, SnapshotError, text_bytes, to_value};
 use crate::to_python::to_python;
 
 /// The body as the check saw it, kept to build `normalized` from.
@@ -31,12 +32,17 @@ pub(crate) enum Checked {
     Text(Py<PyAny>),
     /// A Python object the fixes do not change: `normalized` is this very object.
     Same(Py<PyAny>),
-    /// A record of a Python object the fixes change, rebuilt, converted and fixed when
+    /// A record of a Python object the fixes change, read into a value and fixed when
     /// `normalized` is first read.
     Snapshot(Snapshot),
-    /// A Python object the fixes change, already read into this value to be checked (in a
-    /// batch), fixed when `normalized` is first read.
-    Value(Value),
+}
+
+/// The value a snapshot records.
+fn snapshot_value(py: Python<'_>, snapshot: &Snapshot) -> PyResult<Value> {
+    snapshot.to_value(py).map_err(|e| match e {
+        SnapshotError::Problem(p) => unreadable(py, Input::BODY, &p),
+        SnapshotError::Python(e) => e,
+    })
 }
 
 /// One finding, located in the body.
@@ -185,8 +191,12 @@ impl PyReport {
                 return Ok(Some(PyBytes::new(py, text_bytes(text)?).into_any()));
             }
             Checked::Text(text) => self.report.normalized_value(Some(&Body::Json(text_bytes(text.bind(py))?))),
-            Checked::Value(value) => self.report.normalized_value(Some(&Body::Value(value))),
-            Checked::Same(_) | Checked::Snapshot(_) => {
+            Checked::Snapshot(snapshot) => {
+                let mut value = snapshot_value(py, snapshot)?;
+                self.report.apply_fixes(&mut value);
+                Some(value)
+            }
+            Checked::Same(_) => {
                 let object = self.normalized_object(py)?.bind(py);
                 if object.is_none() {
                     return Ok(None);
@@ -209,8 +219,7 @@ impl PyReport {
             Checked::Nothing => Ok(py.None()),
             Checked::Same(obj) => Ok(obj.clone_ref(py)),
             Checked::Snapshot(snapshot) => {
-                let copy = snapshot.to_python(py)?;
-                let mut value = to_value(&copy).map_err(|p| unreadable(py, Input::BODY, &p))?;
+                let mut value = snapshot_value(py, snapshot)?;
                 self.report.apply_fixes(&mut value);
                 Ok(to_python(py, &value)?.unbind())
             }
@@ -221,10 +230,6 @@ impl PyReport {
                     None => Ok(py.None()),
                 }
             }
-            Checked::Value(value) => match self.report.normalized_value(Some(&Body::Value(value))) {
-                Some(value) => Ok(to_python(py, &value)?.unbind()),
-                None => Ok(py.None()),
-            },
         }
     }
 }
@@ -329,7 +334,7 @@ impl PyReport {
         match &self.checked {
             Checked::Text(obj) | Checked::Same(obj) => visit.call(obj)?,
             Checked::Snapshot(snapshot) => snapshot.traverse(&visit)?,
-            Checked::Nothing | Checked::Value(_) => {}
+            Checked::Nothing => {}
         }
         if let Some(normalized) = self.normalized.get() {
             visit.call(normalized)?;

@@ -123,6 +123,23 @@ def test_subclasses_of_json_types_read_as_their_base() -> None:
     assert rules_of(flagged) == rules_of(PROFILE.check("POST", "/Users", json.dumps({**USER, "active": 1})))
 
 
+def test_a_fixed_body_normalizes_every_json_form_as_its_json_text() -> None:
+    # `active` as a string is fixed, so normalized is read back from the check's record of the
+    # dict: exact scalars directly, subclasses and ints past 64 bits through the reader.
+    extras = {"x1": 2**64 + 1, "x2": -(2**63) - 1, "x3": 2**63, "x4": 10**30, "x5": Flag.ON, "x6": -7,
+              "x7": 1.5, "x8": Kind.WORK, "x9": None, "x10": False, "x11": "é\u2028"}
+    body = OrderedDict({**USER, "active": "true", "urn:example:ext": OrderedDict(extras)})
+    as_dict = PROFILE.check("POST", "/Users", body)
+    as_text = PROFILE.check("POST", "/Users", json.dumps(body))
+    # (Ints past 64 bits become floats, as serde_json reads them from text.)
+    assert as_dict.normalized == as_text.normalized
+    assert as_dict.normalized is not body and as_dict.normalized["active"] is True
+    assert isinstance(as_dict.normalized["urn:example:ext"]["x4"], float)
+    for batch in (PROFILE.batch(), None):
+        got = batch.check("POST", "/Users", body) if batch else PROFILE.check_batch([("POST", "/Users", body)])[0]
+        assert got.normalized == as_text.normalized
+
+
 def test_a_tuple_body_member_is_copied_as_a_list_in_normalized() -> None:
     body = {"userName": "bjensen@example.com", "emails": ({"value": "bjensen@example.com", "primary": True},)}
     report = PROFILE.check("POST", "/Users", body)  # schemas missing: added in normalized

@@ -99,8 +99,24 @@ def test_bodies_in_every_form_and_normalized() -> None:
     assert PROFILE.batch().check("POST", "/Users", same).normalized is same
 
 
-def test_a_dict_inside_itself_raises_value_error_in_a_batch() -> None:
+def test_a_dict_inside_itself_is_reported_in_a_batch_as_check_reports_it() -> None:
     body: dict[str, Any] = user("a@example.com")
     body["self"] = body
-    with pytest.raises(ValueError, match="body is nested too deeply"):
-        PROFILE.batch().check("POST", "/Users", body)
+    # A batch reaches the core by the route Profile.check takes: the core stops at its depth
+    # limit and reports it.
+    report = PROFILE.batch().check("POST", "/Users", body)
+    assert report.valid is False and "RFC-J-003" in rules_of(report)
+    assert report.to_dict() == PROFILE.check("POST", "/Users", body).to_dict()
+
+
+def test_a_batch_normalizes_the_dict_as_it_was_checked() -> None:
+    body = {**user("a@example.com"), "active": "true", "emails": [{"value": "a@example.com", "primary": True}]}
+    checked = json.loads(json.dumps(body))
+    batch = PROFILE.batch()
+    report = batch.check("POST", "/Users", body)
+    # The caller's dict changes after the check: normalized is the body that was checked.
+    body["active"] = "no"
+    body["emails"][0]["value"] = "changed@example.com"
+    assert report.normalized == {**checked, "active": True}
+    assert report.normalized is report.normalized
+    assert report.to_dict() == PROFILE.check("POST", "/Users", checked).to_dict()

@@ -108,12 +108,15 @@ fn route<'a>(profile: &Profile, method: &str, path: &'a str) -> Result<(Method, 
     Ok((m, endpoint))
 }
 
-/// What a batch needs to know about a checked resource body.
+/// What a batch needs to know about a checked request, taken from the check's own reading of
+/// its body (a batch never reads a body again).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Facts {
     pub user_name: Option<String>,
     pub primary_email: Option<String>,
     pub member_count: Option<usize>,
+    /// For a PatchOp message: the members its operations add minus those they remove.
+    pub member_delta: i64,
 }
 
 impl Profile {
@@ -131,7 +134,7 @@ impl Profile {
         let operation = match method {
             Method::Post => Operation::Create,
             Method::Put => Operation::Replace,
-            Method::Patch => return self.check_patch(&endpoint, request.body.as_ref(), request.current),
+            Method::Patch => return self.check_patch(&endpoint, request.body.as_ref(), request.current, facts),
             Method::Get => return self.check_query(&endpoint),
             Method::Delete => return self.check_delete(&endpoint),
         };
@@ -177,6 +180,18 @@ impl Profile {
         body: D,
         current: Option<&Value>,
     ) -> Report {
+        self.check_deserializer_collecting(method, path, body, current, None)
+    }
+
+    /// Like [`Profile::check_deserializer`], also filling `facts` (for batches).
+    pub(crate) fn check_deserializer_collecting<'de, D: Deserializer<'de>>(
+        &self,
+        method: &str,
+        path: &str,
+        body: D,
+        current: Option<&Value>,
+        facts: Option<&mut Facts>,
+    ) -> Report {
         let (method, endpoint) = match route(self, method, path) {
             Ok(r) => r,
             Err(report) => return report,
@@ -189,7 +204,7 @@ impl Profile {
             Method::Patch => {
                 // A PatchOp message is small and read as a whole: take it as a value.
                 return match nesting::read_value(body, self.limits.max_depth) {
-                    Ok(value) => self.check_patch_message(&endpoint, &value, current),
+                    Ok(value) => self.check_patch_message(&endpoint, &value, current, facts),
                     Err(_) if budget.exceeded() => self.too_large(),
                     Err((_, Some(too_deep))) => single_issue(too_deep),
                     Err((e, None)) => single(&rules::RFC_J_001, json_error_detail(&e.to_string())),
@@ -198,7 +213,7 @@ impl Profile {
             Method::Get => return self.check_query(&endpoint),
             Method::Delete => return self.check_delete(&endpoint),
         };
-        let report = self.check_resource(endpoint.kind, operation, current, None, |w| {
+        let report = self.check_resource(endpoint.kind, operation, current, facts, |w| {
             w.walk(body).map_err(|e| json_error_detail(&e.to_string()))
         });
         if budget.exceeded() { self.too_large() } else { report }

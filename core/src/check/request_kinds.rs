@@ -22,6 +22,7 @@ impl Profile {
         endpoint: &Endpoint<'_>,
         body: Option<&Body<'_>>,
         current: Option<&Value>,
+        facts: Option<&mut super::Facts>,
     ) -> Report {
         let parsed;
         let value = match body {
@@ -59,7 +60,7 @@ impl Profile {
                 &parsed
             }
         };
-        self.check_patch_message(endpoint, value, current)
+        self.check_patch_message(endpoint, value, current, facts)
     }
 
     /// Checks a PatchOp message already within `limits.max_body_bytes` and `limits.max_depth`.
@@ -68,7 +69,11 @@ impl Profile {
         endpoint: &Endpoint<'_>,
         value: &Value,
         current: Option<&Value>,
+        facts: Option<&mut super::Facts>,
     ) -> Report {
+        if let Some(facts) = facts {
+            facts.member_delta = member_delta(value);
+        }
         let mut reading = self.read_patch(value, endpoint.kind, current);
         let normalized = reading.changed.then(|| reading.normalized());
         let valid = reading.valid();
@@ -225,4 +230,29 @@ fn atlassian_filter(f: &Filter, kind: ResourceKind) -> bool {
         ResourceKind::Group => &["displayName"],
     };
     allowed.iter().any(|a| a.eq_ignore_ascii_case(&path.attr))
+}
+
+/// Members a PatchOp message adds minus those it removes (by value filter or value list), for
+/// [`super::Facts::member_delta`]: a batch counts a group's members from the message the check
+/// read.
+fn member_delta(body: &Value) -> i64 {
+    let ops = body
+        .as_object()
+        .and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case("operations")))
+        .and_then(|(_, v)| v.as_array());
+    let mut delta = 0i64;
+    for op in ops.into_iter().flatten() {
+        let kind = op.get("op").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+        let path = op.get("path").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+        if !path.starts_with("members") {
+            continue;
+        }
+        let listed = op.get("value").and_then(Value::as_array).map_or(0, |a| a.len() as i64);
+        match kind.as_str() {
+            "add" => delta += listed,
+            "remove" => delta -= if path.contains('[') { 1 } else { listed },
+            _ => {}
+        }
+    }
+    delta
 }

@@ -40,7 +40,7 @@ use pyo3::types::{PyBytes, PyString, PyType};
 use serde::de;
 
 pub(crate) use deserializer::PyJson;
-pub(crate) use snapshot::Snapshot;
+pub(crate) use snapshot::{Snapshot, ValueError as SnapshotError};
 
 /// Containers nested deeper than this are not read. No profile accepts more than
 /// [`MAX_DEPTH_CEILING`] levels, so the core always stops a body first; the reader's own limit

@@ -6,7 +6,7 @@
 //! None are immutable, so a reference is as good as a copy). Taking one costs a reference count
 //! per value and one `Vec`; copying the dicts and lists instead costs about twice as much on the
 //! benchmark User and building a `serde_json::Value` three times, and most reports never have
-//! `normalized` read. The containers are rebuilt when it is.
+//! `normalized` read. When it is, the record is read straight into a `serde_json::Value`.
 
 use pyo3::PyTraverseError;
 use pyo3::ffi;
@@ -14,7 +14,9 @@ use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
-use super::DEPTH_LIMIT;
+use serde_json::Value;
+
+use super::{DEPTH_LIMIT, Problem};
 
 #[derive(Debug)]
 enum Token {
@@ -49,11 +51,83 @@ impl Snapshot {
         Ok(())
     }
 
-    /// The body rebuilt as new dicts and lists (a tuple comes back as a list).
-    pub(crate) fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    /// The body as a `serde_json::Value`, read straight from the record (no dicts and lists are
+    /// rebuilt first): each scalar is read as [`super::to_value`] reads it, each key as its text.
+    pub(crate) fn to_value(&self, py: Python<'_>) -> Result<Value, ValueError> {
         let mut tokens = self.0.iter();
-        rebuild(py, &mut tokens)
+        value(py, &mut tokens)
     }
+}
+
+/// Why a snapshot could not be read back as a value (it always can, once the check read it).
+#[derive(Debug)]
+pub(crate) enum ValueError {
+    Problem(Problem),
+    Python(PyErr),
+}
+
+fn value(py: Python<'_>, tokens: &mut std::slice::Iter<'_, Token>) -> Result<Value, ValueError> {
+    let malformed = || ValueError::Python(pyo3::exceptions::PyRuntimeError::new_err("a body snapshot ended early"));
+    match tokens.next().ok_or_else(malformed)? {
+        Token::Dict(len) => {
+            let mut map = serde_json::Map::new();
+            for _ in 0..*len {
+                let Some(Token::Key(key)) = tokens.next() else {
+                    return Err(malformed());
+                };
+                let key = key.bind(py).cast::<PyString>().map_err(|e| ValueError::Python(e.into()))?;
+                let key = key.to_str().map_err(ValueError::Python)?.to_owned();
+                map.insert(key, value(py, tokens)?);
+            }
+            Ok(Value::Object(map))
+        }
+        Token::List(len) => {
+            let mut items = Vec::with_capacity(*len);
+            for _ in 0..*len {
+                items.push(value(py, tokens)?);
+            }
+            Ok(Value::Array(items))
+        }
+        Token::Key(scalar) | Token::Scalar(scalar) => {
+            let scalar = scalar.bind(py);
+            match exact_scalar(scalar) {
+                Some(value) => Ok(value),
+                None => super::to_value(scalar).map_err(ValueError::Problem),
+            }
+        }
+    }
+}
+
+/// A scalar of an exact JSON type (most of a body), read without setting up a reader; `None`
+/// for the rest (subclasses, ints past 64 bits), which [`super::to_value`] reads.
+fn exact_scalar(obj: &Bound<'_, PyAny>) -> Option<Value> {
+    if let Ok(s) = obj.cast_exact::<PyString>() {
+        return s.to_str().ok().map(|s| Value::String(s.to_owned()));
+    }
+    if obj.is_none() {
+        return Some(Value::Null);
+    }
+    if let Ok(b) = obj.cast_exact::<PyBool>() {
+        return Some(Value::Bool(b.is_true()));
+    }
+    if let Ok(int) = obj.cast_exact::<PyInt>() {
+        // SAFETY: `int` is a live exact int; past 64 bits this sets only the overflow flag, and
+        // an error it leaves anyway is cleared (the reader then reads the int).
+        let i = unsafe {
+            let mut overflow: std::ffi::c_int = 0;
+            let i = ffi::PyLong_AsLongLongAndOverflow(int.as_ptr(), &mut overflow);
+            if overflow != 0 || (i == -1 && !ffi::PyErr_Occurred().is_null()) {
+                ffi::PyErr_Clear();
+                return None;
+            }
+            i
+        };
+        return Some(Value::from(i));
+    }
+    if let Ok(float) = obj.cast_exact::<PyFloat>() {
+        return serde_json::Number::from_f64(float.value()).map(Value::Number);
+    }
+    None
 }
 
 fn record(obj: Borrowed<'_, '_, PyAny>, depth: usize, out: &mut Vec<Token>) -> PyResult<()> {
@@ -107,40 +181,4 @@ fn record(obj: Borrowed<'_, '_, PyAny>, depth: usize, out: &mut Vec<Token>) -> P
         record(item, depth + 1, out)?;
     }
     Ok(())
-}
-
-/// A key as an exact str: inserting a str subclass would call its `__hash__` (and `__eq__` on a
-/// collision), which may run anything; an exact str hashes and compares in C. The text is the
-/// same, which is all JSON keeps.
-fn plain_key<'py>(key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    if key.is_exact_instance_of::<PyString>() {
-        return Ok(key.clone());
-    }
-    // SAFETY: `key` is a live str subclass (the reader read it as a key); PyUnicode_FromObject
-    // copies its text into a new exact str without calling into Python.
-    unsafe { Bound::from_owned_ptr_or_err(key.py(), ffi::PyUnicode_FromObject(key.as_ptr())) }
-}
-
-fn rebuild<'py>(py: Python<'py>, tokens: &mut std::slice::Iter<'_, Token>) -> PyResult<Bound<'py, PyAny>> {
-    let malformed = || pyo3::exceptions::PyRuntimeError::new_err("a body snapshot ended early");
-    match tokens.next().ok_or_else(malformed)? {
-        Token::Dict(len) => {
-            let dict = PyDict::new(py);
-            for _ in 0..*len {
-                let Some(Token::Key(key)) = tokens.next() else {
-                    return Err(malformed());
-                };
-                dict.set_item(plain_key(key.bind(py))?, rebuild(py, tokens)?)?;
-            }
-            Ok(dict.into_any())
-        }
-        Token::List(len) => {
-            let list = PyList::empty(py);
-            for _ in 0..*len {
-                list.append(rebuild(py, tokens)?)?;
-            }
-            Ok(list.into_any())
-        }
-        Token::Key(value) | Token::Scalar(value) => Ok(value.bind(py).clone()),
-    }
 }
