@@ -38,7 +38,13 @@ pub(super) struct ValueList {
     by_sub: HashMap<String, SubIndex>,
     /// Positions of the values that are primary.
     primaries: BTreeSet<usize>,
+    /// Up to this many values a filter scans them all rather than building a sub-attribute
+    /// index (building it costs more than the scan for the few emails of a user).
+    scan_up_to: usize,
 }
+
+/// [`ValueList::scan_up_to`] for lists taken out of a resource.
+const SCAN_UP_TO: usize = 16;
 
 #[derive(Debug, Default)]
 struct SubIndex {
@@ -81,7 +87,12 @@ fn sub_key(item: &Value, sub: &str, instants: bool) -> SubKey {
 
 /// Whether a value is primary (RFC 7643 §2.4), read as apply writes it.
 pub(super) fn is_primary(v: &Value) -> bool {
-    v.as_object().and_then(|o| super::apply::key_of(o, "primary").and_then(|k| o.get(&k))) == Some(&Value::Bool(true))
+    // The member apply's `key_of` picks (this spelling, else the first that matches ignoring
+    // case), found without copying its key.
+    let held = v.as_object().and_then(|o| {
+        o.get("primary").or_else(|| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("primary")).map(|(_, v)| v))
+    });
+    held == Some(&Value::Bool(true))
 }
 
 /// An `eq` term of the filter's top-level `and` chain that an index can answer: a sub-attribute
@@ -111,8 +122,12 @@ impl ValueList {
             Some(Value::Null) | None => Vec::new(),
             Some(other) => vec![other],
         };
-        let mut list =
-            ValueList { live: items.len(), items: items.into_iter().map(Some).collect(), ..Default::default() };
+        let mut list = ValueList {
+            live: items.len(),
+            items: items.into_iter().map(Some).collect(),
+            scan_up_to: SCAN_UP_TO,
+            ..Default::default()
+        };
         list.primaries = (0..list.items.len()).filter(|&i| list.get(i).is_some_and(is_primary)).collect();
         list
     }
@@ -192,6 +207,9 @@ impl ValueList {
     /// sub-attributes, for caseExact and types).
     pub(super) fn matching(&mut self, filter: &Filter, subs: Option<&Attributes>) -> Vec<usize> {
         let matches = |v: &Value| filter::element_matches(filter, v, subs, true);
+        if self.items.len() <= self.scan_up_to && self.by_sub.is_empty() {
+            return (0..self.items.len()).filter(|&i| self.get(i).is_some_and(matches)).collect();
+        }
         let candidates: Vec<usize> = match indexed_term(filter) {
             Some((sub, literal)) => {
                 let index = self.sub_index(&sub, subs);
@@ -289,8 +307,9 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// A list that indexes however few values it holds, so that the tests reach the indexes.
     fn list(v: Value) -> ValueList {
-        ValueList::from_slot(Some(v))
+        ValueList { scan_up_to: 0, ..ValueList::from_slot(Some(v)) }
     }
 
     fn scan(items: &[Value], f: &Filter) -> Vec<usize> {
@@ -324,6 +343,11 @@ mod tests {
             let f = filter::parse(text).expect(text);
             let mut l = list(Value::Array(items.clone()));
             assert_eq!(l.matching(&f, None), scan(&items, &f), "{text}");
+            // A short list scans instead of indexing: the same values.
+            let mut short = ValueList::from_slot(Some(Value::Array(items.clone())));
+            assert!(items.len() <= short.scan_up_to);
+            assert_eq!(short.matching(&f, None), scan(&items, &f), "{text}, scanned");
+            assert!(short.by_sub.is_empty(), "{text}: a short list builds no index");
         }
     }
 
