@@ -6,7 +6,10 @@
 //! time (the copy is made outside the timing, as criterion's `iter_batched_ref` does);
 //! `patch/apply_4_entra_ops_copying` is the public `patch::apply`, which copies the resource
 //! first (how every apply worked before), so the two rows are before and after in one run;
-//! `patch/apply_4_entra_ops_in_place_again` patches one user over and over (warm memory).
+//! `patch/apply_4_entra_ops_in_place_again` patches one user over and over (warm memory);
+//! `patch/apply_patch_in_place_4_entra_ops` is `Profile::apply_patch_in_place` (reads the PatchOp,
+//! then applies in place) and `patch/read_and_apply_4_entra_ops` `Profile::apply_patch` (reads,
+//! then applies to a copy).
 //!
 //! Run: `cargo bench -p atlscim-core --bench filter_patch`
 
@@ -70,6 +73,15 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("apply_4_entra_ops_copying", |b| {
         b.iter(|| black_box(patch::apply(black_box(&user), &reading.operations, Some(rt), options).expect("applies")))
+    });
+    // What the decision names: the public Profile entry point, reading the PatchOp and
+    // applying it in place on a fresh copy (made outside the timing).
+    g.bench_function("apply_patch_in_place_4_entra_ops", |b| {
+        b.iter_batched_ref(
+            || user.clone(),
+            |u| profile.apply_patch_in_place(black_box(u), black_box(&ops), ResourceKind::User).expect("applies"),
+            BatchSize::SmallInput,
+        )
     });
     g.bench_function("read_and_apply_4_entra_ops", |b| {
         b.iter(|| {
