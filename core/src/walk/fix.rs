@@ -84,6 +84,11 @@ impl Fixes {
         self.0.get_or_insert_default().push(fix);
     }
 
+    /// Records the removal of the member at `pointer`, copying the pointer (no `Fix` is built).
+    pub(crate) fn push_remove(&mut self, pointer: &str) {
+        self.0.get_or_insert_default().push_pointed(pointer, None);
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_none()
     }
@@ -95,12 +100,15 @@ impl Fixes {
 
 impl Store {
     fn push(&mut self, fix: Fix) {
-        let (pointer, value) = match fix {
-            Fix::Replace { pointer, value } => (pointer, Some(value.to_string())),
-            Fix::Remove { pointer } => (pointer, None),
-            top => return self.top.push(top),
-        };
-        let value_len = value.as_ref().map_or(0, String::len);
+        match fix {
+            Fix::Replace { pointer, value } => self.push_pointed(&pointer, Some(&value.to_string())),
+            Fix::Remove { pointer } => self.push_pointed(&pointer, None),
+            top => self.top.push(top),
+        }
+    }
+
+    fn push_pointed(&mut self, pointer: &str, value: Option<&str>) {
+        let value_len = value.map_or(0, str::len);
         let need = pointer.len() + value_len;
         // A pointer or value of 4 GiB is not a fix any body within the limits needs.
         let (Ok(pointer_len), Ok(value_len)) = (u32::try_from(pointer.len()), u32::try_from(value_len)) else {
@@ -117,8 +125,8 @@ impl Store {
         let chunk = self.text.len() - 1;
         let Some(text) = self.text.last_mut() else { return };
         let Ok(start) = u32::try_from(text.len()) else { return };
-        text.push_str(&pointer);
-        if let Some(v) = &value {
+        text.push_str(pointer);
+        if let Some(v) = value {
             text.push_str(v);
         }
         if self.at.last().is_none_or(|a| a.len() == AT_CHUNK) {

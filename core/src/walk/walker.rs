@@ -251,7 +251,7 @@ impl<'p, 'de> Walker<'p, 'de> {
     /// Reports a read-only or unsupported member and drops it from `normalized`.
     fn drop_member(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String) {
         let pointer = loc.pointer();
-        self.fixes.push(Fix::Remove { pointer: pointer.clone() });
+        self.fixes.push_remove(&pointer);
         if self.issues.has_room(rule.severity) {
             self.issues.push(Issue { severity: rule.severity, rule, path: loc.path(), pointer, detail });
         } else {
