@@ -163,7 +163,7 @@ fn classify(status: u16, body: &[u8], headers: &[(&str, &str)], now: Option<f64>
         Some(w) if w > max_wait => (Some(max_wait), true),
         other => (other, false),
     };
-    let rule = rule_for(status, kind, detail.as_deref());
+    let rule = rules::answered(status, detail.as_deref());
     Response { status, kind, retryable, retry_after, retry_after_clamped, scim_type, detail, trace_id, rule }
 }
 
@@ -209,26 +209,6 @@ fn http_date(v: &str) -> Option<f64> {
     let m = MONTHS.iter().position(|x| x.eq_ignore_ascii_case(month))? + 1;
     let iso = format!("{year}-{m:02}-{:02}T{time}Z", day.parse::<u32>().ok()?);
     crate::filter::instant_of(&iso)
-}
-
-fn rule_for(status: u16, kind: ResponseKind, detail: Option<&str>) -> Option<&'static Rule> {
-    let d = detail.unwrap_or_default().to_ascii_lowercase();
-    match kind {
-        ResponseKind::RateLimited | ResponseKind::ServerError | ResponseKind::CredentialRejected => {
-            Some(&rules::ATL_R_001)
-        }
-        _ if d.contains("need to be marked as primary") => Some(&rules::ATL_U_003),
-        _ if d.contains("with email[") && d.contains("already exists") => Some(&rules::ATL_U_008),
-        _ if d.contains("with displayname already exists") => Some(&rules::ATL_G_003),
-        _ if d.contains("invalid filter") => Some(&rules::ATL_Q_001),
-        _ if d.contains("users referenced do not exist") => Some(&rules::ATL_G_005),
-        ResponseKind::NotFound => Some(&rules::ATL_U_023),
-        ResponseKind::Conflict => Some(&rules::ATL_U_007),
-        _ => {
-            let _ = status;
-            None
-        }
-    }
 }
 
 #[cfg(test)]

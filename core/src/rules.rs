@@ -657,6 +657,46 @@ pub(crate) fn refined(
         .map_or(rfc, |r| r.atl)
 }
 
+/// How an answer of Atlassian names the rule that refused a request: by words its error detail
+/// holds (every one, compared in lower case), or by its status alone where the detail says
+/// nothing more. Part of a rule's metadata, so `classify_response` names no rule itself.
+#[derive(Debug)]
+pub(crate) enum Answer {
+    Detail(&'static [&'static str]),
+    Status(&'static [u16]),
+}
+
+/// Atlassian's answers and their rules, the one list `classify_response` reads (first match
+/// wins): a rate limit, server error or rejected credential is the retry rule whatever its
+/// detail; then the details Atlassian writes for a rule (reference §5.1 and each rule's summary);
+/// then a bare 404 or 409.
+pub(crate) static ANSWERS: &[(Answer, &Rule)] = {
+    use Answer::{Detail, Status};
+    &[
+        (Status(&[429, 500, 502, 503, 504, 401, 403]), &ATL_R_001),
+        (Detail(&["need to be marked as primary"]), &ATL_U_003),
+        (Detail(&["with email[", "already exists"]), &ATL_U_008),
+        (Detail(&["with displayname already exists"]), &ATL_G_003),
+        (Detail(&["invalid filter"]), &ATL_Q_001),
+        (Detail(&["users referenced do not exist"]), &ATL_G_005),
+        (Status(&[404]), &ATL_U_023),
+        (Status(&[409]), &ATL_U_007),
+    ]
+};
+
+/// The rule an answer of Atlassian with `status` and error `detail` corresponds to, when one of
+/// [`ANSWERS`] matches it.
+pub(crate) fn answered(status: u16, detail: Option<&str>) -> Option<&'static Rule> {
+    let detail = detail.unwrap_or_default().to_ascii_lowercase();
+    ANSWERS
+        .iter()
+        .find(|(answer, _)| match answer {
+            Answer::Detail(words) => words.iter().all(|w| detail.contains(w)),
+            Answer::Status(statuses) => statuses.contains(&status),
+        })
+        .map(|(_, rule)| *rule)
+}
+
 /// The fields of a rule, for a variant of it that differs in a field or two.
 const fn copy_of(r: &Rule) -> Rule {
     Rule {
@@ -768,6 +808,26 @@ mod tests {
         assert_eq!(refined(&RFC_A_004, Group, None, None, false).id, "RFC-A-004");
         // An RFC rule with no refinement stays itself.
         assert_eq!(refined(&RFC_A_002, User, Some("userName"), None, true).id, "RFC-A-002");
+    }
+
+    #[test]
+    fn answers_are_matched_in_lower_case_and_in_order() {
+        // The detail is lower-cased before it is matched: a word with a capital never matches.
+        for (answer, rule) in ANSWERS {
+            if let Answer::Detail(words) = answer {
+                assert!(words.iter().all(|w| *w == w.to_ascii_lowercase()), "{}: {words:?}", rule.id);
+            }
+        }
+        let id = |status, detail| answered(status, detail).map(|r| r.id);
+        assert_eq!(id(409, Some("Resource [USER]: with email[a@b.example] already exists.")), Some("ATL-U-008"));
+        assert_eq!(id(409, Some("Group with displayName already exists")), Some("ATL-G-003"));
+        // Every word must be there, and a status-only answer follows the details.
+        assert_eq!(id(409, Some("with email[x] is taken")), Some("ATL-U-007"));
+        assert_eq!(id(404, None), Some("ATL-U-023"));
+        // A rate limit is the retry rule whatever its detail says.
+        assert_eq!(id(429, Some("Invalid filter")), Some("ATL-R-001"));
+        assert_eq!(id(400, Some("Invalid filter: userName eq")), Some("ATL-Q-001"));
+        assert_eq!(id(400, Some("something else")), None);
     }
 
     #[test]
