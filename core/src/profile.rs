@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::email;
 use crate::schema::{ATLASSIAN, RFC, SchemaSet};
+use crate::syntax::json_kind;
 
 /// Which rule set a profile applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,17 +160,6 @@ impl std::error::Error for ConfigError {}
 
 fn err<T>(key: impl Into<String>, message: impl Into<String>) -> Result<T, ConfigError> {
     Err(ConfigError { key: key.into(), message: message.into() })
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// Names from the config that every check looks up (known userNames, emails and groups, reserved
@@ -408,14 +398,14 @@ pub(crate) fn verified(domains: &[VerifiedDomain], address: &str) -> Option<bool
 
 fn strings(key: &str, value: &Value) -> Result<Vec<String>, ConfigError> {
     let Value::Array(items) = value else {
-        return err(key, format!("must be an array of strings, got {}", kind_of(value)));
+        return err(key, format!("must be an array of strings, got {}", json_kind(value)));
     };
     items
         .iter()
         .enumerate()
         .map(|(i, v)| match v {
             Value::String(s) => Ok(s.clone()),
-            _ => err(format!("{key}[{i}]"), format!("must be a string, got {}", kind_of(v))),
+            _ => err(format!("{key}[{i}]"), format!("must be a string, got {}", json_kind(v))),
         })
         .collect()
 }
@@ -428,7 +418,7 @@ fn verified_domain(key: &str, domain: &str, subdomains: bool) -> Result<Verified
 fn verified_domains(value: &Value) -> Result<Vec<VerifiedDomain>, ConfigError> {
     let key = "verified_domains";
     let Value::Array(items) = value else {
-        return err(key, format!("must be an array, got {}", kind_of(value)));
+        return err(key, format!("must be an array, got {}", json_kind(value)));
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
@@ -461,7 +451,7 @@ fn verified_domains(value: &Value) -> Result<Vec<VerifiedDomain>, ConfigError> {
             other => {
                 return err(
                     k,
-                    format!("must be a domain string or {{\"domain\", \"subdomains\"}}, got {}", kind_of(other)),
+                    format!("must be a domain string or {{\"domain\", \"subdomains\"}}, got {}", json_kind(other)),
                 );
             }
         });

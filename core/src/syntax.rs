@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use serde_json::Value;
+
 /// A JSON syntax error: what is wrong, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonSyntaxError {
@@ -242,6 +244,19 @@ fn describe(code: &str, text: &[u8], offset: usize) -> (String, usize) {
         "trailing characters" => (format!("more text after the JSON value: found {}", found(text, offset)), offset),
         "recursion limit exceeded" => ("it is nested too deeply to read (128 levels)".to_string(), offset),
         other => (other.to_string(), offset),
+    }
+}
+
+/// The kind of a JSON value as a message names it ("a string", "an array", …): the one wording
+/// every "must be X, got Y" message of the config, the mapping loader and the mapper uses.
+pub(crate) fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 

@@ -252,3 +252,34 @@ fn every_preset_has_a_vector_file_that_runs_it() {
         assert!(runs > 0, "{} has no case with \"mapping\": {:?}", path.display(), preset.name);
     }
 }
+
+/// A record or member of the wrong JSON type is named by its kind: a group record that is a
+/// (non-empty) string is "a string", not "an empty string" (one wording for every kind, shared
+/// with the config and the mapping loader); a member that is a blank string is "an empty string".
+#[test]
+fn records_and_members_of_the_wrong_type_are_named_by_their_kind() {
+    let profile = Profile::atlassian();
+    let detail = |report: &atlscim_core::Report, rule: &str| {
+        report.issues().iter().find(|i| i.rule().id() == rule).map(|i| i.detail().to_string())
+    };
+    let (_, report) = profile.map_group(&json!("Engineering"), None);
+    assert_eq!(
+        detail(&report, "MAP-001").as_deref(),
+        Some("the record must be a JSON object (one group), got a string")
+    );
+    let (_, report) = profile.map_user(&json!([1]), Mapping::preset("entra").expect("the entra preset"));
+    assert_eq!(
+        detail(&report, "MAP-001").as_deref(),
+        Some("the record must be a JSON object (one user), got an array")
+    );
+    let (_, report) = profile.map_group(&json!({"displayName": "Eng"}), Some(&json!([" ", 7])));
+    let members: Vec<String> =
+        report.issues().iter().filter(|i| i.rule().id() == "MAP-005").map(|i| i.detail().to_string()).collect();
+    assert!(members[0].contains("is an empty string, not a user object"), "{members:?}");
+    assert!(members[1].contains("is a number, not a user object"), "{members:?}");
+    let (_, report) = profile.map_group(&json!({"displayName": "Eng"}), Some(&json!("alice")));
+    assert!(
+        detail(&report, "MAP-005").is_some_and(|d| d.starts_with("members is a string, not an array")),
+        "{report:?}"
+    );
+}

@@ -21,7 +21,6 @@ const ALLOWED: &[(&str, &str)] = &[
     ("ATL-U-012", "the walk checks a sent time zone; mapping reports the one it normalized from an IdP value"),
     ("ATL-U-013", "the walk checks a sent language tag; mapping reports the one it normalized from an IdP value"),
     ("ATL-U-020", "judged on the account (check/state); mapping reports names it reconciled (mapping/user)"),
-    ("MAP-001", "a required value without a source, met mapping a user (mapping/user) and a group (mapping/group)"),
     (
         "RFC-A-001",
         "an unknown attribute at the top (walker/resource), in a complex value (walker) and in a PatchOp (patch/read)",

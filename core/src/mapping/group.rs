@@ -21,6 +21,7 @@ use crate::report::{Issue, Issues, Report, Severity};
 use crate::request::Request;
 use crate::rules;
 use crate::schema;
+use crate::syntax::json_kind;
 
 /// Nested groups deeper than this are not followed (a directory this deep is a data error).
 const MAX_NESTING: usize = 32;
@@ -99,7 +100,7 @@ impl Flatten {
                 other => self.note(
                     Severity::Warning,
                     &rules::MAP_005,
-                    format!("{here} is {}, not a user object or a user id; it is left out", describe(other)),
+                    format!("{here} is {}, not a user object or a user id; it is left out", member_kind(other)),
                 ),
             }
         }
@@ -151,14 +152,12 @@ impl Flatten {
     }
 }
 
-fn describe(v: &Value) -> &'static str {
+/// A member that is neither a user object nor a user id: a string reaching here is empty (any
+/// other string is an id), which says more than "a string".
+fn member_kind(v: &Value) -> &'static str {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
         Value::String(_) => "an empty string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        other => json_kind(other),
     }
 }
 
@@ -188,13 +187,7 @@ impl Profile {
         let obj = match record {
             Value::Object(o) => o,
             other => {
-                issues.push(Issue {
-                    severity: Severity::Error,
-                    rule: &rules::MAP_001,
-                    path: String::new(),
-                    pointer: String::new(),
-                    detail: format!("the record must be a JSON object (one group), got {}", describe(other)),
-                });
+                issues.push(super::not_a_record("one group", other));
                 &empty
             }
         };
@@ -203,13 +196,11 @@ impl Profile {
             Some(name) => {
                 group.insert("displayName".into(), Value::String(name.to_string()));
             }
-            None if record.is_object() => issues.push(Issue {
-                severity: Severity::Error,
-                rule: &rules::MAP_001,
-                path: "displayName".into(),
-                pointer: "/displayName".into(),
-                detail: "the group record has no displayName (Microsoft Graph) or profile.name (Okta)".into(),
-            }),
+            None if record.is_object() => issues.push(super::required_missing(
+                "displayName".into(),
+                "/displayName".into(),
+                "the group record has no displayName (Microsoft Graph) or profile.name (Okta)".into(),
+            )),
             None => {}
         }
         if let Some(id) = first(obj, &[&["id"], &["objectId"], &["externalId"]]) {
@@ -230,7 +221,7 @@ impl Profile {
                 other => flat.note(
                     Severity::Warning,
                     &rules::MAP_005,
-                    format!("members is {}, not an array of members; no members are sent", describe(other)),
+                    format!("members is {}, not an array of members; no members are sent", json_kind(other)),
                 ),
             }
             issues.extend(flat.issues);

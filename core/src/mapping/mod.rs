@@ -30,6 +30,12 @@ mod target;
 mod user;
 mod value_map;
 
+use serde_json::Value;
+
+use crate::report::{Issue, Severity};
+use crate::rules;
+use crate::syntax::json_kind;
+
 pub use crate::normalize::email::{NormalizedEmail, normalize_email};
 pub use crate::normalize::{locale, name, timezone};
 pub use locale::{
@@ -45,3 +51,15 @@ pub use spec::{Mapping, MappingError, Transform};
 pub use timezone::{
     Timezone, TimezoneError, TimezoneKind, is_on_atlassian_list, normalize_timezone, windows_timezone_ids,
 };
+
+/// MAP-001 for a record that is not one JSON object (`what`: "one user", "one group"): there is
+/// nothing to map, and the check of what was built then says what is missing.
+pub(crate) fn not_a_record(what: &str, record: &Value) -> Issue {
+    let detail = format!("the record must be a JSON object ({what}), got {}", json_kind(record));
+    required_missing(String::new(), String::new(), detail)
+}
+
+/// MAP-001 for a value the mapping requires and the record does not give, at `path`.
+pub(crate) fn required_missing(path: String, pointer: String, detail: String) -> Issue {
+    Issue { severity: Severity::Error, rule: &rules::MAP_001, path, pointer, detail }
+}

@@ -47,6 +47,7 @@ use super::presets::{self, PRESETS};
 use super::target::TargetPath;
 use super::value_map::{self, PRESET_VALUE_MAPS, ValueMap};
 use crate::suggest::closest;
+use crate::syntax::json_kind;
 
 /// A mapping that could not be loaded, naming the offending entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,7 +220,7 @@ impl Expr {
             other => {
                 return Err(format!(
                     "an expression is a source attribute name or an object such as {{\"coalesce\": [\"a\", \"b\"]}}, got {}",
-                    kind_of(other)
+                    json_kind(other)
                 ));
             }
         };
@@ -311,17 +312,6 @@ impl Expr {
     }
 }
 
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// One mapping entry.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Entry {
@@ -396,7 +386,7 @@ impl Mapping {
     /// an error naming the entry.
     pub fn from_json(value: &Value) -> Result<Mapping, MappingError> {
         let Value::Object(obj) = value else {
-            return Err(MappingError::new("", format!("must be a JSON object, got {}", kind_of(value))));
+            return Err(MappingError::new("", format!("must be a JSON object, got {}", json_kind(value))));
         };
         for key in obj.keys() {
             if !["description", "extends", "roots", "value_maps", "attributes"].contains(&key.as_str()) {
@@ -417,14 +407,14 @@ impl Mapping {
                 Mapping::preset(name).cloned().map_err(|e| MappingError::new("extends", e.message))?
             }
             Some(other) => {
-                return Err(MappingError::new("extends", format!("must be a preset name, got {}", kind_of(other))));
+                return Err(MappingError::new("extends", format!("must be a preset name, got {}", json_kind(other))));
             }
         };
         match obj.get("description") {
             None => {}
             Some(Value::String(s)) => mapping.description = s.clone(),
             Some(other) => {
-                return Err(MappingError::new("description", format!("must be a string, got {}", kind_of(other))));
+                return Err(MappingError::new("description", format!("must be a string, got {}", json_kind(other))));
             }
         }
         if let Some(roots) = obj.get("roots") {
@@ -439,7 +429,7 @@ impl Mapping {
                     Value::String(s) => SourcePath::parse(s).map_err(|m| MappingError::new(format!("roots[{i}]"), m)),
                     other => Err(MappingError::new(
                         format!("roots[{i}]"),
-                        format!("must be a string, got {}", kind_of(other)),
+                        format!("must be a string, got {}", json_kind(other)),
                     )),
                 })
                 .collect::<Result<_, _>>()?;
@@ -459,7 +449,7 @@ impl Mapping {
             None => return Err(MappingError::new("attributes", "is required: the list of mapping entries")),
             Some(Value::Array(items)) => items.as_slice(),
             Some(other) => {
-                return Err(MappingError::new("attributes", format!("must be an array, got {}", kind_of(other))));
+                return Err(MappingError::new("attributes", format!("must be an array, got {}", json_kind(other))));
             }
         };
         let inherited = mapping.entries.len();
@@ -544,7 +534,7 @@ fn parse_entry(i: usize, item: &Value, maps: &[Arc<ValueMap>]) -> Result<(Target
     let Value::Object(obj) = item else {
         return Err(MappingError::new(
             entry_name(i, None),
-            format!("an entry is an object {{\"target\", \"from\", \"required\"?}}, got {}", kind_of(item)),
+            format!("an entry is an object {{\"target\", \"from\", \"required\"?}}, got {}", json_kind(item)),
         ));
     };
     let target_text = match obj.get("target") {
@@ -552,7 +542,7 @@ fn parse_entry(i: usize, item: &Value, maps: &[Arc<ValueMap>]) -> Result<(Target
         Some(other) => {
             return Err(MappingError::new(
                 entry_name(i, None),
-                format!("target must be a string, got {}", kind_of(other)),
+                format!("target must be a string, got {}", json_kind(other)),
             ));
         }
         None => return Err(MappingError::new(entry_name(i, None), "target is required")),
@@ -568,7 +558,7 @@ fn parse_entry(i: usize, item: &Value, maps: &[Arc<ValueMap>]) -> Result<(Target
         None => false,
         Some(Value::Bool(b)) => *b,
         Some(other) => {
-            return Err(MappingError::new(name, format!("required must be a boolean, got {}", kind_of(other))));
+            return Err(MappingError::new(name, format!("required must be a boolean, got {}", json_kind(other))));
         }
     };
     match obj.get("from") {

@@ -20,6 +20,7 @@ use crate::report::{Issue, Report, Severity};
 use crate::request::Request;
 use crate::rules::{self, Rule};
 use crate::schema::{self, AttrType};
+use crate::syntax::json_kind;
 
 /// A finding made while computing one value, located later at its target.
 #[derive(Debug)]
@@ -36,17 +37,6 @@ fn present(v: &Value) -> bool {
         Value::String(s) => !s.trim().is_empty(),
         Value::Array(a) => !a.is_empty(),
         _ => true,
-    }
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -164,7 +154,7 @@ impl<'a> Eval<'a> {
             self.problem(
                 Severity::Warning,
                 &rules::MAP_002,
-                format!("{from} is {}, but {name} needs text; left out", kind_of(v)),
+                format!("{from} is {}, but {name} needs text; left out", json_kind(v)),
             );
         }
         s
@@ -327,7 +317,7 @@ fn coerce(target: &TargetPath, v: Value) -> Result<Option<Value>, String> {
         },
         AttrType::Integer | AttrType::Decimal => match v {
             Value::Number(_) => Ok(Some(v)),
-            other => Err(format!("{} takes a number, got {}", target.text, kind_of(&other))),
+            other => Err(format!("{} takes a number, got {}", target.text, json_kind(&other))),
         },
         _ => match text(&v) {
             Some(s) if keep_exact => Ok(Some(Value::String(s))),
@@ -335,7 +325,7 @@ fn coerce(target: &TargetPath, v: Value) -> Result<Option<Value>, String> {
                 let t = s.trim();
                 Ok((!t.is_empty()).then(|| Value::String(t.to_string())))
             }
-            None => Err(format!("{} takes text, got {}", target.text, kind_of(&v))),
+            None => Err(format!("{} takes text, got {}", target.text, json_kind(&v))),
         },
     }
 }
@@ -437,7 +427,7 @@ fn run_entry<'a>(entry: &'a Entry, eval: &mut Eval<'a>, user: &mut Map<String, V
                 many.join(", ")
             ),
         };
-        issues.push(issue(Severity::Error, &rules::MAP_001, path, pointer, detail));
+        issues.push(super::required_missing(path, pointer, detail));
     }
 }
 
@@ -577,13 +567,7 @@ impl Profile {
         let mut user = Map::new();
         let mut issues = Vec::new();
         if !record.is_object() {
-            issues.push(issue(
-                Severity::Error,
-                &rules::MAP_001,
-                String::new(),
-                String::new(),
-                format!("the record must be a JSON object (one user), got {}", kind_of(record)),
-            ));
+            issues.push(super::not_a_record("one user", record));
         }
         // A record that is not an object has nothing to map; the check then says what is missing.
         if record.is_object() {

@@ -8,9 +8,11 @@
 
 use serde_json::{Map, Value};
 
+use crate::syntax::json_kind;
+
 use super::{
     ConfigError, DeleteSemantics, Limits, MAX_DEPTH_CEILING, MAX_ISSUES_CEILING, MAX_RETRY_AFTER_CEILING, NameSet,
-    Profile, ProfileKind, email_key, err, group_key, kind_of, strings, verified_domains,
+    Profile, ProfileKind, email_key, err, group_key, strings, verified_domains,
 };
 
 /// One top-level config key.
@@ -372,7 +374,7 @@ pub const LIMIT_KEYS: &[LimitKey] = &[
 /// Builds a profile from a config object, key by key through [`CONFIG_KEYS`].
 pub(super) fn from_config(config: &Value) -> Result<Profile, ConfigError> {
     let Value::Object(map) = config else {
-        return err("", format!("must be a JSON object, got {}", kind_of(config)));
+        return err("", format!("must be a JSON object, got {}", json_kind(config)));
     };
     let mut profile = Profile::atlassian();
     for (key, value) in map {
@@ -394,12 +396,12 @@ fn names<'a>(names: impl Iterator<Item = &'a str>) -> String {
 }
 
 fn boolean(key: &str, value: &Value) -> Result<bool, ConfigError> {
-    value.as_bool().map_or_else(|| err(key, format!("must be a boolean, got {}", kind_of(value))), Ok)
+    value.as_bool().map_or_else(|| err(key, format!("must be a boolean, got {}", json_kind(value))), Ok)
 }
 
 fn limits(value: &Value) -> Result<Limits, ConfigError> {
     let Value::Object(map) = value else {
-        return err("limits", format!("must be an object, got {}", kind_of(value)));
+        return err("limits", format!("must be an object, got {}", json_kind(value)));
     };
     let mut limits = Limits::default();
     for (key, v) in map {
