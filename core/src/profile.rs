@@ -364,6 +364,15 @@ impl Profile {
         }
     }
 
+    /// Which Atlassian rules refine which RFC rules under this profile: the registry's
+    /// [`rules::REFINEMENTS`](crate::rules::REFINEMENTS) for Atlassian's, none for the rfc profile.
+    pub(crate) fn refinements(&self) -> &'static [crate::rules::Refinement] {
+        match self.kind {
+            ProfileKind::Atlassian => crate::rules::REFINEMENTS,
+            ProfileKind::Rfc => &[],
+        }
+    }
+
     pub(crate) fn is_atlassian(&self) -> bool {
         self.kind == ProfileKind::Atlassian
     }

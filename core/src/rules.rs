@@ -632,10 +632,12 @@ pub(crate) static REFINEMENTS: &[Refinement] = {
     ]
 };
 
-/// The rule a breach of `rfc` is reported as where the Atlassian profile checks `attr` (a
-/// top-level attribute when `top`, a sub-attribute of `parent` otherwise) in a body of `kind`:
-/// the Atlassian rule refining it there, or `rfc` itself.
+/// The rule a breach of `rfc` is reported as where a profile with these `refinements` (the
+/// Atlassian profile's are [`REFINEMENTS`], the rfc profile has none) checks `attr` (a top-level
+/// attribute when `top`, a sub-attribute of `parent` otherwise) in a body of `kind`: the
+/// Atlassian rule refining it there, or `rfc` itself.
 pub(crate) fn refined(
+    refinements: &[Refinement],
     rfc: &'static Rule,
     kind: ResourceKind,
     attr: Option<&str>,
@@ -643,7 +645,7 @@ pub(crate) fn refined(
     top: bool,
 ) -> &'static Rule {
     let named = |name: Option<&str>, want: &str| name.is_some_and(|n| n.eq_ignore_ascii_case(want));
-    REFINEMENTS
+    refinements
         .iter()
         .find(|r| {
             std::ptr::eq(r.rfc, rfc)
@@ -796,18 +798,18 @@ mod tests {
     fn refined_picks_the_atlassian_rule_only_where_the_table_says() {
         use ResourceKind::{Group, User};
         // A top-level attribute, by name ignoring case; not when nested.
-        assert_eq!(refined(&RFC_T_001, User, Some("username"), None, true).id, "ATL-U-001");
-        assert_eq!(refined(&RFC_T_001, User, Some("userName"), None, false).id, "RFC-T-001");
-        assert_eq!(refined(&RFC_T_001, Group, Some("userName"), None, true).id, "RFC-T-001");
-        assert_eq!(refined(&RFC_A_003, Group, Some("displayName"), None, true).id, "ATL-G-001");
+        assert_eq!(refined(REFINEMENTS, &RFC_T_001, User, Some("username"), None, true).id, "ATL-U-001");
+        assert_eq!(refined(REFINEMENTS, &RFC_T_001, User, Some("userName"), None, false).id, "RFC-T-001");
+        assert_eq!(refined(REFINEMENTS, &RFC_T_001, Group, Some("userName"), None, true).id, "RFC-T-001");
+        assert_eq!(refined(REFINEMENTS, &RFC_A_003, Group, Some("displayName"), None, true).id, "ATL-G-001");
         // Under a parent, whatever the attribute.
-        assert_eq!(refined(&RFC_V_001, User, Some("type"), Some("phoneNumbers"), false).id, "ATL-U-014");
-        assert_eq!(refined(&RFC_V_001, User, Some("type"), Some("addresses"), false).id, "RFC-V-001");
+        assert_eq!(refined(REFINEMENTS, &RFC_V_001, User, Some("type"), Some("phoneNumbers"), false).id, "ATL-U-014");
+        assert_eq!(refined(REFINEMENTS, &RFC_V_001, User, Some("type"), Some("addresses"), false).id, "RFC-V-001");
         // Anywhere in a User; never in a Group.
-        assert_eq!(refined(&RFC_A_004, User, None, None, false).id, "ATL-U-010");
-        assert_eq!(refined(&RFC_A_004, Group, None, None, false).id, "RFC-A-004");
+        assert_eq!(refined(REFINEMENTS, &RFC_A_004, User, None, None, false).id, "ATL-U-010");
+        assert_eq!(refined(REFINEMENTS, &RFC_A_004, Group, None, None, false).id, "RFC-A-004");
         // An RFC rule with no refinement stays itself.
-        assert_eq!(refined(&RFC_A_002, User, Some("userName"), None, true).id, "RFC-A-002");
+        assert_eq!(refined(REFINEMENTS, &RFC_A_002, User, Some("userName"), None, true).id, "RFC-A-002");
     }
 
     #[test]

@@ -111,6 +111,36 @@ pub struct Attribute {
     pub reference_types: Vec<String>,
     #[serde(default)]
     pub sub_attributes: Attributes,
+    /// The Atlassian rule that runs where this attribute is walked: set on Atlassian's schemas
+    /// when they are built ([`ATLASSIAN`]), never read from a schema document, so the walk asks
+    /// the attribute which Atlassian rule applies instead of asking the profile.
+    #[serde(skip)]
+    pub(crate) check: Option<AtlassianCheck>,
+}
+
+/// The Atlassian rules the walk runs at a tagged attribute of Atlassian's schemas (its home is in
+/// `walk/`; the schema only says where it applies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AtlassianCheck {
+    /// A User's `timezone`: on Atlassian's list (ATL-U-012).
+    Timezone,
+    /// A User's `preferredLanguage`: one of Atlassian's languages (ATL-U-013).
+    PreferredLanguage,
+    /// A User's `emails`: exactly one primary, one email per type, no address twice
+    /// (ATL-U-003/005/006).
+    Emails,
+    /// `emails[].value`: the address's syntax and IDNA form (ATL-U-004).
+    EmailValue,
+    /// A User's `photos`: a type on each photo, at most one primary (ATL-U-024).
+    Photos,
+    /// `photos[].value`: an https URL (ATL-U-024).
+    PhotoValue,
+    /// A Group's `members`: the member rules of `walk/groups.rs`, and the count for the group
+    /// size limit.
+    Members,
+    /// An enterprise attribute Atlassian's OpenAPI also lists at the top level of a User
+    /// (`department`, `organization`).
+    AlsoAtTop,
 }
 
 impl Attribute {
@@ -148,6 +178,14 @@ fn lookup_key(name: &str) -> u16 {
 }
 
 impl Attributes {
+    /// Tags the attribute named `name` (as the schema writes it) with an Atlassian check.
+    fn tag(&mut self, name: &str, check: AtlassianCheck) -> &mut Attribute {
+        let attr = self.list.iter_mut().find(|a| a.name == name);
+        let attr = attr.unwrap_or_else(|| panic!("Atlassian's schema has no attribute {name}"));
+        attr.check = Some(check);
+        attr
+    }
+
     fn new(list: Vec<Attribute>) -> Attributes {
         let keys = list.iter().map(|a| lookup_key(&a.name)).collect();
         Attributes { list, keys }
@@ -247,7 +285,19 @@ impl ResourceType {
 pub struct SchemaSet {
     pub user: ResourceType,
     pub group: ResourceType,
+    /// The schemas this set narrows: an attribute of theirs that is not one of these is one the
+    /// server does not store (Atlassian's narrow RFC 7643's; RFC 7643's narrow none).
+    pub(crate) narrows: Option<&'static SchemaSet>,
+    /// Extension URNs clients send with the wrong version, and the URN the server uses.
+    pub(crate) urn_aliases: &'static [(&'static str, &'static str)],
 }
+
+/// Extension URNs that clients send with the wrong version, and the URN Atlassian uses
+/// (reference/atlassian-scim.md §2.1, contradiction 5).
+const ATLASSIAN_URN_ALIASES: &[(&str, &str)] = &[
+    ("urn:ietf:params:scim:schemas:extension:enterprise:2.1:User", ENTERPRISE_URN),
+    ("urn:scim:schemas:extension:atlassian-external:1.1", ATLASSIAN_EXTERNAL_URN),
+];
 
 impl SchemaSet {
     pub fn resource(&self, kind: ResourceKind) -> &ResourceType {
@@ -300,12 +350,24 @@ pub static RFC: LazyLock<SchemaSet> = LazyLock::new(|| {
     SchemaSet {
         user: ResourceType { kind: ResourceKind::User, core: user, common: common(), extensions: vec![enterprise] },
         group: ResourceType { kind: ResourceKind::Group, core: group, common: common(), extensions: vec![] },
+        narrows: None,
+        urn_aliases: &[],
     }
 });
 
-/// What Atlassian Cloud's user provisioning API supports.
+/// What Atlassian Cloud's user provisioning API supports, its attributes tagged with the
+/// Atlassian rules that run where they are walked.
 pub static ATLASSIAN: LazyLock<SchemaSet> = LazyLock::new(|| {
-    let [user, group, enterprise, external, custom] = ATLASSIAN_DOCUMENTS.map(parse_schema);
+    let [mut user, mut group, mut enterprise, external, custom] = ATLASSIAN_DOCUMENTS.map(parse_schema);
+    use AtlassianCheck::*;
+    let attrs = &mut user.attributes;
+    attrs.tag("timezone", Timezone);
+    attrs.tag("preferredLanguage", PreferredLanguage);
+    attrs.tag("emails", Emails).sub_attributes.tag("value", EmailValue);
+    attrs.tag("photos", Photos).sub_attributes.tag("value", PhotoValue);
+    group.attributes.tag("members", Members);
+    enterprise.attributes.tag("department", AlsoAtTop);
+    enterprise.attributes.tag("organization", AlsoAtTop);
     SchemaSet {
         user: ResourceType {
             kind: ResourceKind::User,
@@ -314,12 +376,36 @@ pub static ATLASSIAN: LazyLock<SchemaSet> = LazyLock::new(|| {
             extensions: vec![enterprise, external, custom],
         },
         group: ResourceType { kind: ResourceKind::Group, core: group, common: common(), extensions: vec![] },
+        narrows: Some(&*RFC),
+        urn_aliases: ATLASSIAN_URN_ALIASES,
     }
 });
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn atlassian_checks_are_tagged_on_atlassian_schemas_only() {
+        let user = &ATLASSIAN.user.core;
+        assert_eq!(user.attribute("timezone").and_then(|a| a.check), Some(AtlassianCheck::Timezone));
+        let emails = user.attribute("emails").expect("emails");
+        assert_eq!(emails.check, Some(AtlassianCheck::Emails));
+        assert_eq!(emails.sub_attribute("value").and_then(|a| a.check), Some(AtlassianCheck::EmailValue));
+        // phoneNumbers.value is another attribute named `value`: untagged.
+        assert_eq!(user.attribute("phoneNumbers").and_then(|a| a.sub_attribute("value")).and_then(|a| a.check), None);
+        assert_eq!(ATLASSIAN.group.core.attribute("members").and_then(|a| a.check), Some(AtlassianCheck::Members));
+        let ent = ATLASSIAN.user.extension(ENTERPRISE_URN).expect("enterprise");
+        assert_eq!(ent.attribute("department").and_then(|a| a.check), Some(AtlassianCheck::AlsoAtTop));
+        assert_eq!(ATLASSIAN.narrows.map(|s| s.user.core.id.as_str()), Some(USER_URN));
+        // RFC 7643's schemas carry no Atlassian rule, narrow nothing and know no aliases.
+        fn untagged(attrs: &Attributes) -> bool {
+            attrs.iter().all(|a| a.check.is_none() && untagged(&a.sub_attributes))
+        }
+        let rfc = [&RFC.user.core, &RFC.group.core].into_iter().chain(&RFC.user.extensions);
+        assert!(rfc.into_iter().all(|s| untagged(&s.attributes)));
+        assert!(RFC.narrows.is_none() && RFC.urn_aliases.is_empty());
+    }
 
     #[test]
     fn bundled_documents_parse() {

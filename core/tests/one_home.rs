@@ -142,3 +142,22 @@ fn every_rule_has_one_home_outside_the_allowlist() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The walk has no profile branches (issue 12, item 2): which Atlassian rule runs at an attribute
+/// is a tag on Atlassian's schema (`schema::AtlassianCheck`), which refinements apply is the
+/// profile's (`Profile::refinements`), and what the schemas narrow and alias is the schema set's.
+#[test]
+fn the_walk_does_not_ask_the_profile_which_it_is() {
+    let walk = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/walk");
+    let mut files = Vec::new();
+    rust_files(&walk, &mut files);
+    assert!(files.len() > 5, "src/walk has the walker's files");
+    let mut asking = Vec::new();
+    for file in files {
+        let text = code(&std::fs::read_to_string(&file).expect("read a walk file"));
+        if ["is_atlassian", "ProfileKind", "is_rfc"].iter().any(|w| text.contains(w)) {
+            asking.push(file.display().to_string());
+        }
+    }
+    assert!(asking.is_empty(), "walk files branch on the profile: {asking:?}");
+}

@@ -23,7 +23,7 @@ use crate::email;
 use crate::profile::Profile;
 use crate::report::{Issue, Issues, Severity};
 use crate::rules::{self, Rule};
-use crate::schema::{self, AttrType, Attribute, Attributes, Mutability, ResourceKind, ResourceType};
+use crate::schema::{self, AtlassianCheck, AttrType, Attribute, Attributes, Mutability, ResourceKind, ResourceType};
 
 mod multi_valued;
 mod resource;
@@ -32,13 +32,6 @@ mod strings;
 use multi_valued::MultiValued;
 use resource::ResourceVisitor;
 use strings::string_rules;
-
-/// Extension URNs that clients send with the wrong version, and the URN Atlassian uses
-/// (reference/atlassian-scim.md §2.1, contradiction 5).
-const URN_ALIASES: [(&str, &str); 2] = [
-    ("urn:ietf:params:scim:schemas:extension:enterprise:2.1:User", schema::ENTERPRISE_URN),
-    ("urn:scim:schemas:extension:atlassian-external:1.1", schema::ATLASSIAN_EXTERNAL_URN),
-];
 
 /// Atlassian's OpenAPI also lists these enterprise attributes at the top level of a User.
 const TOP_LEVEL_ENTERPRISE: [&str; 2] = ["department", "organization"];
@@ -91,7 +84,7 @@ pub(crate) struct Walker<'p, 'de> {
 impl<'p, 'de> Walker<'p, 'de> {
     pub(crate) fn new(profile: &'p Profile, kind: ResourceKind) -> Walker<'p, 'de> {
         let rt = profile.schemas().resource(kind);
-        let fallback = profile.is_atlassian().then(|| schema::RFC.resource(kind));
+        let fallback = profile.schemas().narrows.map(|s| s.resource(kind));
         Walker {
             profile,
             rt,
@@ -105,8 +98,11 @@ impl<'p, 'de> Walker<'p, 'de> {
         }
     }
 
-    pub(crate) fn atlassian_user(&self) -> bool {
-        self.profile.is_atlassian() && self.rt.kind == ResourceKind::User
+    /// Whether the enterprise attribute `name` is one the server also reads at the top level of a
+    /// User (tagged on its schema, [`AtlassianCheck::AlsoAtTop`]).
+    pub(crate) fn also_at_top(&self, name: &str) -> bool {
+        let ext = self.rt.extension(schema::ENTERPRISE_URN);
+        ext.and_then(|e| e.attribute(name)).is_some_and(|a| a.check == Some(AtlassianCheck::AlsoAtTop))
     }
 
     pub(crate) fn issue(&mut self, severity: Severity, rule: &'static Rule, loc: &Loc<'_>, detail: impl Into<String>) {
@@ -199,14 +195,9 @@ impl<'p, 'de> Walker<'p, 'de> {
         if let Some(s) = self.rt.extension(urn) {
             return Some((s, false));
         }
-        if self.profile.is_atlassian() {
-            for (alias, canonical) in URN_ALIASES {
-                if alias.eq_ignore_ascii_case(urn) {
-                    return self.rt.extension(canonical).map(|s| (s, true));
-                }
-            }
-        }
-        None
+        let schemas = self.profile.schemas();
+        let (_, canonical) = schemas.urn_aliases.iter().find(|(alias, _)| alias.eq_ignore_ascii_case(urn))?;
+        self.rt.extension(canonical).map(|s| (s, true))
     }
 
     /// The rule a breach of the RFC rule `rfc` is reported as at `attr` (a top-level attribute
@@ -219,10 +210,8 @@ impl<'p, 'de> Walker<'p, 'de> {
         parent: Option<&Attribute>,
         top: bool,
     ) -> &'static Rule {
-        if !self.profile.is_atlassian() {
-            return rfc;
-        }
-        rules::refined(rfc, self.rt.kind, attr.map(|a| a.name.as_str()), parent.map(|p| p.name.as_str()), top)
+        let (attr, parent) = (attr.map(|a| a.name.as_str()), parent.map(|p| p.name.as_str()));
+        rules::refined(self.profile.refinements(), rfc, self.rt.kind, attr, parent, top)
     }
 
     /// The rule a read-only attribute sent breaks (RFC-A-004, or its Atlassian refinement).
@@ -674,7 +663,6 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
         let mut seen = Seen::default();
         let mut present = Seen::default();
         let mut element = Element::default();
-        let enterprise = self.extension == Some(schema::ENTERPRISE_URN) && w.atlassian_user();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if w.key_too_long(self.loc, &key) {
                 map.next_value_seed(Skip { w: &mut *w, loc: self.loc, depth })?;
@@ -713,7 +701,9 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
                 if w.collect_present {
                     w.top.present.push(format!("{urn}:{}", attr.name));
                 }
-                if enterprise && let Some(i) = TOP_LEVEL_ENTERPRISE.iter().position(|n| attr.is(n)) {
+                if attr.check == Some(AtlassianCheck::AlsoAtTop)
+                    && let Some(i) = TOP_LEVEL_ENTERPRISE.iter().position(|n| attr.is(n))
+                {
                     w.top.enterprise_ext[i] = s.text.clone();
                 }
             }

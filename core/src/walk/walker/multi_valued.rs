@@ -29,12 +29,10 @@ impl<'de> MultiValued<'de> {
             primaries: 0,
             second_primary: None,
             first_primary_value: None,
-            atlassian_emails: w.atlassian_user() && ctx.top && attr.is("emails"),
-            atlassian_photos: w.atlassian_user() && ctx.top && attr.is("photos"),
-            atlassian_members: w.profile.is_atlassian()
-                && w.rt.kind == ResourceKind::Group
-                && ctx.top
-                && attr.is("members"),
+            // Tags on Atlassian's schema say which Atlassian rules apply (`schema::AtlassianCheck`).
+            atlassian_emails: ctx.top && attr.check == Some(AtlassianCheck::Emails),
+            atlassian_photos: ctx.top && attr.check == Some(AtlassianCheck::Photos),
+            atlassian_members: ctx.top && attr.check == Some(AtlassianCheck::Members),
             later: w.profile.no_issues(),
             kinds: FirstSeen::default(),
             values: FirstSeen::default(),

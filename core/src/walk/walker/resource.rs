@@ -127,8 +127,8 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                 map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
                 continue;
             }
-            if w.atlassian_user()
-                && let Some(i) = TOP_LEVEL_ENTERPRISE.iter().position(|n| n.eq_ignore_ascii_case(&key))
+            if let Some(i) = TOP_LEVEL_ENTERPRISE.iter().position(|n| n.eq_ignore_ascii_case(&key))
+                && w.also_at_top(TOP_LEVEL_ENTERPRISE[i])
             {
                 let loc = root.key(&key, TOP_LEVEL_ENTERPRISE[i]);
                 let summary =

@@ -3,8 +3,8 @@
 
 use super::*;
 
-/// Checks on string values that depend on the attribute: canonical values, and the email syntax
-/// rule of the Atlassian profile.
+/// Checks on string values that depend on the attribute: canonical values, and the Atlassian
+/// rules its schema tags the attribute with.
 pub(super) fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
     let attr = ctx.attr;
     if !attr.canonical_values.is_empty() && !attr.canonical_values.iter().any(|c| c == s) {
@@ -21,25 +21,27 @@ pub(super) fn string_rules(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
             }
         }
     }
-    if w.atlassian_user() && ctx.top && attr.is("timezone") {
-        timezone_rule(w, ctx, s);
+    // Which Atlassian rule applies is a tag on Atlassian's schema (`schema::AtlassianCheck`); an
+    // attribute of the RFC schemas has none.
+    match attr.check {
+        Some(AtlassianCheck::Timezone) if ctx.top => timezone_rule(w, ctx, s),
+        Some(AtlassianCheck::PreferredLanguage) if ctx.top => language_rule(w, ctx, s),
+        Some(AtlassianCheck::PhotoValue) if ctx.parent.is_some() => super::super::photos::url_rule(w, ctx.loc, s),
+        Some(AtlassianCheck::EmailValue) if ctx.parent.is_some() => email_rule(w, ctx, s),
+        _ => {}
     }
-    if w.atlassian_user() && ctx.top && attr.is("preferredLanguage") {
-        language_rule(w, ctx, s);
-    }
-    if w.atlassian_user() && attr.is("value") && ctx.parent.is_some_and(|p| p.is("photos")) {
-        super::super::photos::url_rule(w, ctx.loc, s);
-    }
-    if w.atlassian_user() && attr.is("value") && ctx.parent.is_some_and(|p| p.is("emails")) {
-        if let Err(e) = email::parse(s) {
-            w.issue(Severity::Error, &rules::ATL_U_004, ctx.loc, format!("{s:?} is not a valid email address: {e}"));
-        } else if let Some(mapped) = email::mapped_address(s) {
-            // A look-alike domain (full-width letters, another full stop): the same domain to
-            // IDNA, another text to whoever reads it or compares it as text.
-            let detail = format!("{s:?} is written {mapped:?}: IDNA (UTS 46) maps its domain to that A-label");
-            let fix = Fix::Replace { pointer: ctx.loc.pointer(), value: Value::String(mapped) };
-            w.found(&rules::ATL_U_004, rules::ATL_U_004.severity, ctx.loc, detail, Some(fix));
-        }
+}
+
+/// ATL-U-004: an email address's syntax, and its domain in the form IDNA gives it.
+fn email_rule(w: &mut Walker<'_, '_>, ctx: &Ctx<'_>, s: &str) {
+    if let Err(e) = email::parse(s) {
+        w.issue(Severity::Error, &rules::ATL_U_004, ctx.loc, format!("{s:?} is not a valid email address: {e}"));
+    } else if let Some(mapped) = email::mapped_address(s) {
+        // A look-alike domain (full-width letters, another full stop): the same domain to IDNA,
+        // another text to whoever reads it or compares it as text.
+        let detail = format!("{s:?} is written {mapped:?}: IDNA (UTS 46) maps its domain to that A-label");
+        let fix = Fix::Replace { pointer: ctx.loc.pointer(), value: Value::String(mapped) };
+        w.found(&rules::ATL_U_004, rules::ATL_U_004.severity, ctx.loc, detail, Some(fix));
     }
 }
 
