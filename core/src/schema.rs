@@ -116,6 +116,11 @@ pub struct Attribute {
     /// the attribute which Atlassian rule applies instead of asking the profile.
     #[serde(skip)]
     pub(crate) check: Option<AtlassianCheck>,
+    /// In a schema set that narrows another ([`SchemaSet::narrows`]), the attribute of that set
+    /// at the same place: linked when the set is built, so the walk does not look it up by name
+    /// for every member it reads.
+    #[serde(skip)]
+    pub(crate) rfc: Option<&'static Attribute>,
 }
 
 /// The Atlassian rules the walk runs at a tagged attribute of Atlassian's schemas (its home is in
@@ -184,6 +189,16 @@ impl Attributes {
         let attr = attr.unwrap_or_else(|| panic!("Atlassian's schema has no attribute {name}"));
         attr.check = Some(check);
         attr
+    }
+
+    /// Links each attribute, and its sub-attributes, to the attribute of the same name in `wider`
+    /// (the same place in the schemas these narrow), when there is one.
+    fn link(&mut self, wider: &dyn Fn(&str) -> Option<&'static Attribute>) {
+        for attr in &mut self.list {
+            attr.rfc = wider(&attr.name);
+            let subs = attr.rfc.map(|w| &w.sub_attributes);
+            attr.sub_attributes.link(&|name| subs.and_then(|s| s.find(name)));
+        }
     }
 
     fn new(list: Vec<Attribute>) -> Attributes {
@@ -272,6 +287,17 @@ impl ResourceType {
     /// A top-level attribute of the core schema or a common attribute, ignoring case.
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.core.attributes.find(name).or_else(|| self.common.find(name))
+    }
+
+    /// Links every attribute to the one at the same place in `wider`, the resource type these
+    /// schemas narrow ([`Attribute::rfc`]).
+    fn link(&mut self, wider: &'static ResourceType) {
+        self.core.attributes.link(&|name| wider.attribute(name));
+        self.common.link(&|name| wider.attribute(name));
+        for ext in &mut self.extensions {
+            let same = wider.extension(&ext.id);
+            ext.attributes.link(&|name| same.and_then(|s| s.attribute(name)));
+        }
     }
 
     /// The extension schema with this URN, ignoring case.
@@ -368,7 +394,8 @@ pub static ATLASSIAN: LazyLock<SchemaSet> = LazyLock::new(|| {
     group.attributes.tag("members", Members);
     enterprise.attributes.tag("department", AlsoAtTop);
     enterprise.attributes.tag("organization", AlsoAtTop);
-    SchemaSet {
+    let rfc: &'static SchemaSet = &RFC;
+    let mut set = SchemaSet {
         user: ResourceType {
             kind: ResourceKind::User,
             core: user,
@@ -376,9 +403,12 @@ pub static ATLASSIAN: LazyLock<SchemaSet> = LazyLock::new(|| {
             extensions: vec![enterprise, external, custom],
         },
         group: ResourceType { kind: ResourceKind::Group, core: group, common: common(), extensions: vec![] },
-        narrows: Some(&*RFC),
+        narrows: Some(rfc),
         urn_aliases: ATLASSIAN_URN_ALIASES,
-    }
+    };
+    set.user.link(&rfc.user);
+    set.group.link(&rfc.group);
+    set
 });
 
 #[cfg(test)]
@@ -405,6 +435,37 @@ mod tests {
         let rfc = [&RFC.user.core, &RFC.group.core].into_iter().chain(&RFC.user.extensions);
         assert!(rfc.into_iter().all(|s| untagged(&s.attributes)));
         assert!(RFC.narrows.is_none() && RFC.urn_aliases.is_empty());
+    }
+
+    #[test]
+    fn atlassian_attributes_are_linked_to_the_rfc_attribute_at_the_same_place() {
+        fn same(a: Option<&'static Attribute>, b: Option<&Attribute>) -> bool {
+            match (a, b) {
+                (Some(a), Some(b)) => std::ptr::eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+        }
+        fn check(attrs: &Attributes, wider: Option<&'static Attributes>, linked: &mut usize) {
+            for a in attrs.iter() {
+                assert!(same(a.rfc, wider.and_then(|w| w.find(&a.name))), "{}", a.name);
+                *linked += usize::from(a.rfc.is_some());
+                check(&a.sub_attributes, a.rfc.map(|r| &r.sub_attributes), linked);
+            }
+        }
+        let mut linked = 0;
+        for (ours, theirs) in [(&ATLASSIAN.user, &RFC.user), (&ATLASSIAN.group, &RFC.group)] {
+            for a in ours.core.attributes.iter().chain(ours.common.iter()) {
+                assert!(same(a.rfc, theirs.attribute(&a.name)), "{}", a.name);
+                check(&a.sub_attributes, a.rfc.map(|r| &r.sub_attributes), &mut linked);
+            }
+            for ext in &ours.extensions {
+                check(&ext.attributes, theirs.extension(&ext.id).map(|s| &s.attributes), &mut linked);
+            }
+        }
+        assert!(linked > 20, "{linked} sub-attributes linked");
+        assert!(ATLASSIAN.user.core.attribute("emails").and_then(|a| a.rfc).is_some());
+        assert!(RFC.user.core.attribute("emails").and_then(|a| a.rfc).is_none());
     }
 
     #[test]

@@ -690,7 +690,9 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
                 map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth })?;
                 continue;
             }
-            let alt = self.alt.and_then(|alt| alt.find(&attr.name));
+            // The same attribute in the schemas these narrow, linked when they were built (none
+            // where the object was walked without them).
+            let alt = self.alt.and(attr.rfc);
             let ctx = Ctx { attr, alt, parent: self.parent, loc: &loc, depth, element: false, top: false };
             let s = map.next_value_seed(ValueSeed { w: &mut *w, ctx })?;
             if !s.present {

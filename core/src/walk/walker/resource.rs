@@ -213,7 +213,7 @@ fn attribute_member<'de, A: MapAccess<'de>>(
         w.drop_member(w.read_only_rule(attr), &loc, detail);
         return map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 });
     }
-    let alt = w.fallback.and_then(|f| f.attribute(&attr.name));
+    let alt = attr.rfc;
     let summary = map.next_value_seed(ValueSeed {
         w: &mut *w,
         ctx: Ctx { attr, alt, parent: None, loc: &loc, depth: 1, element: false, top: true },
