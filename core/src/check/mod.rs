@@ -76,17 +76,7 @@ fn route<'a>(profile: &Profile, method: &str, path: &'a str) -> Result<(Method, 
     };
     let path = base_url::relative(profile, path)?;
     let Some(endpoint) = Endpoint::parse(path) else {
-        let last = path.split('?').next().unwrap_or("").trim_end_matches('/').rsplit('/').next().unwrap_or("");
-        if ["Bulk", "Me"].iter().any(|e| e.eq_ignore_ascii_case(last)) {
-            return Err(single(
-                &rules::ATL_Q_003,
-                format!("Atlassian has no /{last} endpoint: send one request per resource"),
-            ));
-        }
-        return Err(single(
-            &rules::RFC_R_001,
-            format!("{path:?} is not /Users, /Users/{{id}}, /Groups or /Groups/{{id}}"),
-        ));
+        return Err(request_kinds::no_such_endpoint(path));
     };
     let allowed = match m {
         Method::Post => endpoint.id.is_none(),

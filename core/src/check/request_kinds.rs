@@ -214,6 +214,16 @@ impl Profile {
     }
 }
 
+/// The report on a path that is no endpoint: /Bulk and /Me, which Atlassian does not have
+/// (ATL-Q-003, beside its other unsupported features), or anything else (RFC-R-001).
+pub(super) fn no_such_endpoint(path: &str) -> Report {
+    let last = path.split('?').next().unwrap_or("").trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    if ["Bulk", "Me"].iter().any(|e| e.eq_ignore_ascii_case(last)) {
+        return single(&rules::ATL_Q_003, format!("Atlassian has no /{last} endpoint: send one request per resource"));
+    }
+    single(&rules::RFC_R_001, format!("{path:?} is not /Users, /Users/{{id}}, /Groups or /Groups/{{id}}"))
+}
+
 /// Whether a filter is one Atlassian answers: a single `eq` on userName or externalId (Users),
 /// or on displayName (Groups), with a string value.
 fn atlassian_filter(f: &Filter, kind: ResourceKind) -> bool {
