@@ -16,7 +16,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde_json::Value;
 
-use crate::check::Facts;
+use crate::check::{Facts, GroupSize};
 use crate::profile::{self, Profile};
 use crate::report::{Issue, Report, Severity};
 use crate::request::{Endpoint, Method, Request};
@@ -238,13 +238,10 @@ impl<'p> Batch<'p> {
             let size = self.group_sizes.entry(id.to_string()).or_insert(0);
             *size = (*size + delta).max(0);
             // A PATCH judged against current already says so in its own report.
-            let reported = report.issues().iter().any(|i| i.rule.id == rules::ATL_G_007.id);
-            if *size as u64 > limits.users_per_group && delta > 0 && !reported {
-                let detail = format!(
-                    "group {id} reaches at least {size} members in this batch: above limits.users_per_group ({}), the extra users are not synced",
-                    limits.users_per_group
-                );
-                report.push(issue(Severity::Warning, &rules::ATL_G_007, "", detail));
+            let reported = report.issues().iter().any(|i| i.rule.id == GroupSize::RULE.id);
+            let over = GroupSize::Batch { id, size: *size as u64 }.over(limits.users_per_group);
+            if let Some(detail) = over.filter(|_| delta > 0 && !reported) {
+                report.push(issue(Severity::Warning, GroupSize::RULE, "", detail));
             }
         }
     }

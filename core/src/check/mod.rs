@@ -11,6 +11,8 @@ mod compact_size;
 mod nesting;
 pub(crate) mod request_kinds;
 mod state;
+
+pub(crate) use state::GroupSize;
 mod unmanaged;
 
 use serde::Deserializer;
@@ -332,14 +334,8 @@ fn group_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Va
             w.issues.push(issue(Severity::Warning, &rules::ATL_G_004, &name_loc, detail));
         }
     }
-    let limit = profile.limits.users_per_group;
-    if let Some(n) = w.top.member_count
-        && n as u64 > limit
-    {
-        let detail = format!(
-            "{n} members is more than the {limit} Atlassian syncs per group (limits.users_per_group); the rest are not synced"
-        );
-        w.issues.push(issue(Severity::Warning, &rules::ATL_G_007, &root.key("members", "members"), detail));
+    if let Some(detail) = w.top.member_count.and_then(|n| GroupSize::Body(n).over(profile.limits.users_per_group)) {
+        w.issues.push(issue(Severity::Warning, GroupSize::RULE, &root.key("members", "members"), detail));
     }
 }
 

@@ -136,15 +136,50 @@ fn user_rules(profile: &Profile, message: &Value, current: &Value, after: &Value
 }
 
 fn group_rules(profile: &Profile, message: &Value, after: &Value, issues: &mut Issues) {
-    let limit = profile.limits().users_per_group;
     let members = after.as_object().and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case("members")));
     let n = members.and_then(|(_, v)| v.as_array()).map_or(0, Vec::len);
-    if n as u64 > limit {
-        at_writer(issues, message, &["members"], Severity::Warning, &rules::ATL_G_007, || {
-            format!(
-                "the group has {n} members after this PATCH: more than the {limit} Atlassian syncs per group (limits.users_per_group); the rest are not synced"
-            )
-        });
+    if let Some(detail) = GroupSize::AfterPatch(n).over(profile.limits().users_per_group) {
+        at_writer(issues, message, &["members"], Severity::Warning, GroupSize::RULE, || detail);
+    }
+}
+
+/// A group's size where it is judged against `limits.users_per_group` (ATL-G-007): Atlassian
+/// syncs no more members than that to a group, and says nothing of the rest.
+pub(crate) enum GroupSize<'a> {
+    /// The members one POST or PUT body lists.
+    Body(usize),
+    /// The members after a PATCH, applied to `current`.
+    AfterPatch(usize),
+    /// At least this many members, from the requests of a batch so far.
+    Batch { id: &'a str, size: u64 },
+}
+
+impl GroupSize<'_> {
+    pub(crate) const RULE: &'static Rule = &rules::ATL_G_007;
+
+    /// The warning's detail when the group is above `limit`.
+    pub(crate) fn over(&self, limit: u64) -> Option<String> {
+        let (n, detail) = match *self {
+            GroupSize::Body(n) => (
+                n as u64,
+                format!(
+                    "{n} members is more than the {limit} Atlassian syncs per group (limits.users_per_group); the rest are not synced"
+                ),
+            ),
+            GroupSize::AfterPatch(n) => (
+                n as u64,
+                format!(
+                    "the group has {n} members after this PATCH: more than the {limit} Atlassian syncs per group (limits.users_per_group); the rest are not synced"
+                ),
+            ),
+            GroupSize::Batch { id, size } => (
+                size,
+                format!(
+                    "group {id} reaches at least {size} members in this batch: above limits.users_per_group ({limit}), the extra users are not synced"
+                ),
+            ),
+        };
+        (n > limit).then_some(detail)
     }
 }
 
