@@ -24,7 +24,7 @@ use crate::request::{Body, Endpoint, Method, Request};
 use crate::rules::{self, Rule};
 use crate::schema::{self, Mutability, ResourceKind};
 use crate::walk::fix::{Fix, Fixes};
-use crate::walk::groups;
+use crate::walk::groups::{self, Rename};
 use crate::walk::loc::Loc;
 use crate::walk::walker::Walker;
 use compact_size::{Budget, Measured};
@@ -317,13 +317,11 @@ fn group_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Va
     let root = Loc::ROOT;
     let name_loc = root.key("displayName", "displayName");
     if let Some(name) = w.top.display_name.as_deref().map(str::to_string) {
-        if let Some(current_name) = current.and_then(|c| string_of(c, "displayName"))
-            && current_name != name
+        if let Some(now) = current.and_then(|c| string_of(c, "displayName"))
+            && let rename = (Rename { now, new: &name })
+            && rename.renames()
         {
-            let detail = format!(
-                "renaming the group {current_name:?} to {name:?}: Atlassian does not support renaming a synced group"
-            );
-            w.issues.push(issue(Severity::Error, &rules::ATL_G_002, &name_loc, detail));
+            w.issues.push(issue(Severity::Error, Rename::RULE, &name_loc, rename.refused()));
         }
         if operation == Operation::Create && profile.known_groups.find(&profile::group_key(&name)).is_some() {
             let detail = "Resource [GROUP]: with displayName already exists. (the name is in known_groups)".to_string();

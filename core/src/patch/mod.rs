@@ -272,6 +272,7 @@ impl std::error::Error for PatchError {}
 
 use crate::profile::Profile;
 use crate::schema::ResourceKind;
+use crate::walk::groups::Rename;
 
 impl Profile {
     /// Reads a PatchOp message for a User or Group: its issues, and the operations as they should
@@ -336,18 +337,12 @@ impl Profile {
                     .as_str()
                     .map(str::to_string)
             };
-            if let (Some(now), Some(wanted)) = (name(current), name(desired))
-                && now != wanted
+            if let (Some(now), Some(new)) = (name(current), name(desired))
+                && let rename = (Rename { now: &now, new: &new })
+                && rename.renames()
             {
-                return Err(PatchError::new(
-                    &crate::rules::ATL_G_002,
-                    None,
-                    "displayName".to_string(),
-                    "/displayName".to_string(),
-                    format!(
-                        "the group {now:?} would be renamed to {wanted:?}, and Atlassian does not rename a synced group: create the group {wanted:?} (POST /Groups), move the members to it, then delete {now:?}"
-                    ),
-                ));
+                let (path, pointer) = ("displayName".to_string(), "/displayName".to_string());
+                return Err(PatchError::new(Rename::RULE, None, path, pointer, rename.recipe()));
             }
         }
         Ok(messages(diff(current, desired, self.schemas().resource(kind), self.apply_options(kind)), self.limits()))

@@ -11,6 +11,7 @@ use crate::report::{Issue, Issues, Severity};
 use crate::rules::{self, Rule};
 use crate::schema::{self, Mutability, PATCH_OP_URN, ResourceKind, ResourceType};
 use crate::walk::fix;
+use crate::walk::groups::Rename;
 use crate::walk::loc::Loc;
 use crate::walk::walker::Walker;
 
@@ -665,25 +666,16 @@ impl<'b> Reader<'_, 'b> {
     fn group_rename(&mut self, vloc: &Loc<'_>, v: &Value) -> bool {
         let new = v.as_str().unwrap_or_default();
         match self.current.and_then(|c| get_ci(c, "displayName")).and_then(Value::as_str) {
-            Some(current) if current == new => {
-                let detail = format!(
-                    "displayName {new:?} is the group's name already: a no-op, dropped from normalized (a PATCH of no-ops only leaves nothing to send)"
-                );
-                self.rewrite(&rules::ATL_G_002, vloc, detail);
-                false
-            }
-            Some(current) => {
-                let detail = format!(
-                    "renaming the group {current:?} to {new:?}: Atlassian does not support renaming a synced group"
-                );
-                self.error(&rules::ATL_G_002, vloc, detail);
+            Some(now) => {
+                let rename = Rename { now, new };
+                match rename.renames() {
+                    false => self.rewrite(Rename::RULE, vloc, rename.no_op()),
+                    true => self.error(Rename::RULE, vloc, rename.refused()),
+                }
                 false
             }
             None => {
-                let detail = format!(
-                    "Atlassian refuses a rename: this is accepted only if {new:?} is the group's current name (pass current to check)"
-                );
-                self.w.issue(Severity::Warning, &rules::ATL_G_002, vloc, detail);
+                self.w.issue(Severity::Warning, Rename::RULE, vloc, Rename::unknown(new));
                 true
             }
         }

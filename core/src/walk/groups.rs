@@ -1,10 +1,58 @@
-//! Atlassian's group rules: names Atlassian treats specially, and what a member may be.
+//! Atlassian's group rules: names Atlassian treats specially, renames, and what a member may be.
 
 use super::loc::Loc;
 use super::walker::Walker;
 use crate::profile::{NameSet, group_key};
 use crate::report::Severity;
-use crate::rules;
+use crate::rules::{self, Rule};
+
+/// ATL-G-002: Atlassian does not rename a synced group. The rule's texts, for a PUT or PATCH
+/// that sends a `displayName` (`new`) and for a diff between two groups, held against the name
+/// the group has `now`.
+pub(crate) struct Rename<'a> {
+    pub now: &'a str,
+    pub new: &'a str,
+}
+
+impl Rename<'_> {
+    pub(crate) const RULE: &'static Rule = &rules::ATL_G_002;
+
+    /// Whether the name sent is another name than the group's (names compare exactly).
+    pub(crate) fn renames(&self) -> bool {
+        self.now != self.new
+    }
+
+    /// The error for a request that renames the group.
+    pub(crate) fn refused(&self) -> String {
+        format!(
+            "renaming the group {:?} to {:?}: Atlassian does not support renaming a synced group",
+            self.now, self.new
+        )
+    }
+
+    /// The info for a PATCH that sets the name the group has: a no-op lenient mode drops.
+    pub(crate) fn no_op(&self) -> String {
+        format!(
+            "displayName {:?} is the group's name already: a no-op, dropped from normalized (a PATCH of no-ops only leaves nothing to send)",
+            self.new
+        )
+    }
+
+    /// The warning for a PATCH that sets a name when the group's is not known.
+    pub(crate) fn unknown(new: &str) -> String {
+        format!(
+            "Atlassian refuses a rename: this is accepted only if {new:?} is the group's current name (pass current to check)"
+        )
+    }
+
+    /// The error for a diff between two groups of different names, with the way to get there.
+    pub(crate) fn recipe(&self) -> String {
+        let (now, new) = (self.now, self.new);
+        format!(
+            "the group {now:?} would be renamed to {new:?}, and Atlassian does not rename a synced group: create the group {new:?} (POST /Groups), move the members to it, then delete {now:?}"
+        )
+    }
+}
 
 /// Built-in, blocklisted and protected group names (exact, ignoring case).
 const PROTECTED: [&str; 7] = [
