@@ -11,7 +11,7 @@ CARGO ?= cargo
 # Seconds each fuzz target runs in `make test`; `make fuzz` runs them longer.
 FUZZ_SECONDS ?= 20
 
-.PHONY: test lint test-rust test-complexity test-c test-go test-python test-fuzz fuzz docs bench bench-peers bench-serve clean dist dist-test
+.PHONY: bench-instructions test lint test-rust test-complexity test-c test-go test-python test-fuzz fuzz docs bench bench-peers bench-serve clean dist dist-test
 
 # Every suite in turn, then a summary of each one's result, time and skips (scripts/test-all.sh).
 test:
@@ -76,6 +76,11 @@ bench: bench-peers
 # the workspace, so `make test` never builds the peers). Results: docs/benchmarks.md.
 bench-peers:
 	$(CARGO) bench --manifest-path benches/peers/Cargo.toml
+
+# Instructions per check of the benchmark user against serde_json's, counted by callgrind: a
+# comparison of two builds that the machine's load does not move (not part of `make test`).
+bench-instructions:
+	bash scripts/bench-instructions.sh
 
 # Load bench of `atlscim serve` against python-scim's scim2-server (wrk, 64 connections; minutes;
 # not part of `make test`). Results: docs/benchmarks.md.
