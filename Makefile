@@ -80,7 +80,7 @@ bench-peers:
 # Instructions per check of the benchmark user against serde_json's, counted by callgrind: a
 # comparison of two builds that the machine's load does not move (not part of `make test`).
 bench-instructions:
-	bash scripts/bench-instructions.sh
+	CARGO=$(CARGO) bash scripts/bench-instructions.sh
 
 # Load bench of `atlscim serve` against python-scim's scim2-server (wrk, 64 connections; minutes;
 # not part of `make test`). Results: docs/benchmarks.md.

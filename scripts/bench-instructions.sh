@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-2000}"
-cargo build -q --release -p atlscim-core --example instructions
-bin=target/release/examples/instructions
+"${CARGO:-cargo}" build -q --release -p atlscim-core --example instructions
+bin="${CARGO_TARGET_DIR:-target}/release/examples/instructions"
 count() {
     valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect=instructions_measured \
         "$bin" "$1" "$n" 2>&1 | awk '/Collected/ {print $NF}'

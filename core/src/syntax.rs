@@ -247,8 +247,9 @@ fn describe(code: &str, text: &[u8], offset: usize) -> (String, usize) {
     }
 }
 
-/// The kind of a JSON value as a message names it ("a string", "an array", …): the one wording
-/// every "must be X, got Y" message of the config, the mapping loader and the mapper uses.
+/// The kind of a JSON value as a message names it ("a string", "an array", …): the wording the
+/// "must be X, got Y" messages of the config, the mapping loader and the mapper share (the walk
+/// names the type an attribute expects in the schema's terms instead).
 pub(crate) fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",

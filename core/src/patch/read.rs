@@ -99,6 +99,10 @@ struct Planned {
 /// Reads a PatchOp message for a resource of `rt` (`None`: no schema, so paths are only parsed
 /// and values are not checked). `current` is the resource as it is now, when known: some rules
 /// need it (a group rename, re-sent unchanged emails, a read-only value sent unchanged).
+///
+/// `rt` is normally the profile's own (`profile.schemas().resource(kind)`, what `check` passes).
+/// The Atlassian rules on values are tags on Atlassian's schemas (`schema::AtlassianCheck`), so
+/// they run when `rt` is one of Atlassian's resource types, and not with RFC 7643's.
 pub fn read<'b>(
     body: &'b Value,
     profile: &Profile,
