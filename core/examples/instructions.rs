@@ -14,6 +14,9 @@ use std::hint::black_box;
 use atlscim_core::{Body, Profile, Request};
 use serde_json::Value;
 
+#[path = "../benches/user/mod.rs"]
+mod user;
+
 /// The rows, as named in benches/check.rs's `user_create` group.
 const ROWS: [&str; 5] =
     ["serde_json_value", "check_atlassian", "check_rfc", "serde_json_value_atlassian_ready", "check_atlassian_ready"];
@@ -39,31 +42,6 @@ fn instructions_measured(row: &str, request: &Request<'_>, n: usize, atlassian: 
     }
 }
 
-/// The benchmark user, or the Atlassian-ready user benches/check.rs derives from it.
-fn user(ready: bool) -> Vec<u8> {
-    let path = std::env::var_os("ATLSCIM_BENCH_USER").map_or_else(
-        || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/user.json"),
-        std::path::PathBuf::from,
-    );
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    if !ready {
-        return bytes;
-    }
-    let mut user: Value = serde_json::from_slice(&bytes).expect("user JSON");
-    if let Some(m) = user.as_object_mut() {
-        for key in ["locale", "addresses"] {
-            m.remove(key);
-        }
-        m.insert("displayName".into(), "Barbara Jensen".into());
-        if let Some(ext) =
-            m.get_mut("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User").and_then(|e| e.as_object_mut())
-        {
-            ext.retain(|k, _| k == "department" || k == "organization");
-        }
-    }
-    serde_json::to_vec(&user).expect("serializes")
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(row), Some(n)) = (args.get(1), args.get(2).and_then(|n| n.parse::<usize>().ok())) else {
@@ -74,7 +52,7 @@ fn main() {
         eprintln!("unknown row {row:?}: one of {}", ROWS.join(", "));
         std::process::exit(2);
     }
-    let bytes = user(row.ends_with("ready"));
+    let bytes = if row.ends_with("ready") { user::atlassian_ready(&user::bytes()) } else { user::bytes() };
     let (atlassian, rfc) = (Profile::atlassian(), Profile::rfc());
     let request = Request { method: "POST", path: "/Users", body: Some(Body::Json(&bytes)), current: None };
     // Once outside the measured region, so what is built on first use (the schemas, the time-zone
