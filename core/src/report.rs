@@ -452,6 +452,29 @@ impl Report {
         }
     }
 
+    /// The lenient fixes as data: what `normalized` changes in the body as checked, for a caller
+    /// that applies them to its own copy of the body (its own JSON tree). An array of operations,
+    /// in the order the check recorded them:
+    ///
+    /// - `{"op": "replace", "path", "value"}`: put `value` at the JSON pointer `path`;
+    /// - `{"op": "remove", "path"}`: drop the object member at `path`;
+    /// - `{"op": "rename", "from", "to"}`: rename the top-level member `from` to `to`; when `to` is
+    ///   there too, the members of `from` join it (those `to` already has win);
+    /// - `{"op": "addSchema", "value"}`: add the URN to `schemas` (creating it when missing, never
+    ///   twice);
+    /// - `{"op": "moveIntoExtension", "from", "to", "name"}`: move the top-level member `from` into
+    ///   the extension object `to` as `name` (what the extension already says wins).
+    ///
+    /// Pointers are those of the body as checked: fixes never remove array elements, so none
+    /// shifts another; where two replace the same place, the later wins. Empty when nothing is
+    /// fixed or the body could not be read.
+    pub fn fixes_json(&self) -> Value {
+        if !self.readable {
+            return Value::Array(Vec::new());
+        }
+        self.fixes.to_json()
+    }
+
     /// Applies this report's fixes to a body value the caller already holds (bindings use it to
     /// normalize their own copy of the body).
     pub fn apply_fixes(&self, value: &mut Value) {

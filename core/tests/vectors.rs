@@ -123,7 +123,83 @@ fn verify(case: &Case, report: &Report, body: Option<&Body<'_>>, how: &str) -> V
             failures.push(format!("{name}: normalized\n    got  {got}\n    want {normalized}"));
         }
     }
+    // The fixes as data say everything `normalized` changes: applied to the body as checked by
+    // their documented meaning, they give `normalized`.
+    if report.changes_body()
+        && !report.nothing_to_send()
+        && let Some(mut value) = body.and_then(|b| match b {
+            Body::Json(bytes) => serde_json::from_slice::<Value>(bytes).ok(),
+            Body::Value(v) => Some((*v).clone()),
+        })
+    {
+        let fixes = report.fixes_json();
+        apply_fixes_as_data(&mut value, &fixes);
+        let want = report.normalized_value(body).unwrap_or(Value::Null);
+        if value != want {
+            failures.push(format!("{name}: fixes_json {fixes}\n    applied {value}\n    normalized {want}"));
+        }
+    } else if !report.changes_body() && !report.fixes_json().as_array().is_some_and(Vec::is_empty) {
+        failures.push(format!("{name}: fixes_json is not empty, but the body is not changed"));
+    }
     failures
+}
+
+/// Applies `Report::fixes_json`'s operations to a body, by their documented meaning only.
+fn apply_fixes_as_data(body: &mut Value, fixes: &Value) {
+    let text = |op: &Value, k: &str| op[k].as_str().expect("a fix's member is text").to_string();
+    for op in fixes.as_array().expect("fixes_json is an array") {
+        let Some(top) = body.as_object_mut() else { return };
+        match op["op"].as_str().expect("a fix has an op") {
+            "replace" => {
+                if let Some(at) = body.pointer_mut(&text(op, "path")) {
+                    *at = op["value"].clone();
+                }
+            }
+            "remove" => {
+                let path = text(op, "path");
+                let (parent, key) = path.rsplit_once('/').expect("a member's pointer");
+                let key = key.replace("~1", "/").replace("~0", "~");
+                if let Some(Value::Object(m)) = body.pointer_mut(parent) {
+                    m.remove(&key);
+                }
+            }
+            "rename" => {
+                let (from, to) = (text(op, "from"), text(op, "to"));
+                if let Some(Value::Object(moved)) = top.remove(&from) {
+                    match top.get_mut(&to) {
+                        Some(Value::Object(there)) => {
+                            for (k, v) in moved {
+                                there.entry(k).or_insert(v);
+                            }
+                        }
+                        _ => {
+                            top.insert(to, Value::Object(moved));
+                        }
+                    }
+                }
+            }
+            "addSchema" => {
+                let urn = op["value"].clone();
+                let schemas = top.entry("schemas").or_insert_with(|| json!([]));
+                if let Some(list) = schemas.as_array_mut()
+                    && !list
+                        .iter()
+                        .any(|u| u.as_str().zip(urn.as_str()).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b)))
+                {
+                    list.push(urn);
+                }
+            }
+            "moveIntoExtension" => {
+                let (from, to, name) = (text(op, "from"), text(op, "to"), text(op, "name"));
+                if let Some(v) = top.remove(&from)
+                    && let Some(Value::Object(ext)) = Some(top.entry(to).or_insert_with(|| json!({})))
+                {
+                    ext.entry(name).or_insert(v);
+                }
+            }
+            other => panic!("fixes_json has an op {other:?} the documentation does not give"),
+        }
+    }
 }
 
 /// Every vector file is of a kind the runners know, and every case of every kind has the form its

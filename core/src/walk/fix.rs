@@ -96,6 +96,36 @@ impl Fixes {
     pub(crate) fn len(&self) -> usize {
         self.0.as_ref().map_or(0, |s| s.count + s.top.len())
     }
+
+    /// The fixes as data (see [`crate::Report::fixes_json`]): the per-value fixes in the order
+    /// they were recorded, then the top-level ones.
+    pub(crate) fn to_json(&self) -> Value {
+        let Some(store) = self.0.as_deref() else { return Value::Array(Vec::new()) };
+        let mut out = Vec::with_capacity(store.count + store.top.len());
+        for i in 0..store.count as u32 {
+            let at = store.entry(i);
+            let path = Value::from(store.pointer(at));
+            out.push(match store.value(at) {
+                // The value was written from a Value, so it reads back.
+                Some(v) => serde_json::json!({"op": "replace", "path": path, "value": serde_json::from_str::<Value>(v).unwrap_or(Value::Null)}),
+                None => serde_json::json!({"op": "remove", "path": path}),
+            });
+        }
+        for fix in &store.top {
+            out.push(match fix {
+                Fix::Replace { pointer, value } => {
+                    serde_json::json!({"op": "replace", "path": pointer, "value": value})
+                }
+                Fix::Remove { pointer } => serde_json::json!({"op": "remove", "path": pointer}),
+                Fix::RenameTop { from, to } => serde_json::json!({"op": "rename", "from": from, "to": to}),
+                Fix::AddSchema { urn } => serde_json::json!({"op": "addSchema", "value": urn}),
+                Fix::MoveIntoExtension { from, urn, name } => {
+                    serde_json::json!({"op": "moveIntoExtension", "from": from, "to": urn, "name": name})
+                }
+            });
+        }
+        Value::Array(out)
+    }
 }
 
 impl Store {
