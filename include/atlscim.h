@@ -331,6 +331,9 @@ typedef struct atlscim_profile atlscim_profile;
  * Made by `atlscim_profile_check`, freed with `atlscim_report_free`. It holds a copy of the
  * checked body, so it does not depend on the request's memory or on the profile. Immutable:
  * any number of threads may read one report at once.
+ *
+ * A report made by `atlscim_profile_check_verdict` holds no copy of the body: the caller keeps
+ * it, and passes it to `atlscim_report_normalize` for the body to send.
  */
 typedef struct atlscim_report atlscim_report;
 
@@ -1047,6 +1050,21 @@ atlscim_status atlscim_profile_check(const struct atlscim_profile *profile,
                                      struct atlscim_error **err);
 
 /**
+ * Checks one request as `atlscim_profile_check` does, in a report that keeps no copy of the
+ * body: for a caller that holds the body anyway (and sends it, or `atlscim_report_normalize`
+ * of it when `atlscim_report_changes_body`). Every report function works on it except the two
+ * that write the normalized body from the report's copy, `atlscim_report_normalized_json` and
+ * `atlscim_report_to_json`, which fail with `ATLSCIM_STATUS_INVALID_ARGUMENT`.
+ *
+ * Returns, ownership, NULL and threads: as for `atlscim_profile_check`, except that nothing of
+ * the request is copied into the report.
+ */
+atlscim_status atlscim_profile_check_verdict(const struct atlscim_profile *profile,
+                                             const struct atlscim_request *request,
+                                             struct atlscim_report **out,
+                                             struct atlscim_error **err);
+
+/**
  * Frees a profile.
  *
  * Ownership: takes `profile` back; it must not be used afterwards, nor freed twice. Reports
@@ -1162,7 +1180,8 @@ const struct atlscim_issue *atlscim_report_first_error(const struct atlscim_repo
  * `{"valid", "status", "issues": [{"severity", "rule", "path", "pointer", "status", "scimType",
  * "detail"}], "omitted", "sentStatus", "normalized"}`, where `omitted` counts the issues left out
  * (`atlscim_report_omitted`), `sentStatus` is `atlscim_report_sent_status` (null for 0) and `normalized` is the body as it should be sent (null when the
- * body could not be read).
+ * body could not be read). A report made by `atlscim_profile_check_verdict` has no body to write
+ * it from: the call fails with `ATLSCIM_STATUS_INVALID_ARGUMENT`.
  *
  * Ownership: `report` stays the caller's. On success the caller owns `*out` and frees it with
  * `atlscim_bytes_free`; on failure `*out` is `{NULL, 0}`. If `err` is not NULL, `*err` is set to
@@ -1177,13 +1196,46 @@ atlscim_status atlscim_report_to_json(const struct atlscim_report *report,
 /**
  * The body as it should be sent, as JSON text: the checked body's text with the lenient fixes
  * written in place (what they do not touch is copied as it was), or `null` when the body could
- * not be read (or there was none).
+ * not be read (or there was none). A report made by `atlscim_profile_check_verdict` holds no
+ * body: the call fails with `ATLSCIM_STATUS_INVALID_ARGUMENT` (use `atlscim_report_normalize`).
  *
  * Ownership, NULL and threads: as for `atlscim_report_to_json`.
  */
 atlscim_status atlscim_report_normalized_json(const struct atlscim_report *report,
                                               struct atlscim_bytes *out,
                                               struct atlscim_error **err);
+
+/**
+ * The body as it should be sent, from the caller's own copy of the checked body (`body_len`
+ * bytes at `body`, the same bytes the request had; NULL with 0 for none): as
+ * `atlscim_report_normalized_json`, for a report of either kind. When
+ * `atlscim_report_changes_body` is false it is the body as given (trimmed), so a caller that
+ * sends its own bytes then needs no call at all.
+ *
+ * Ownership: `report` and `body` stay the caller's; `out` and `err` as for
+ * `atlscim_report_to_json`.
+ * NULL: `report` and `out` must not be NULL (`ATLSCIM_STATUS_NULL_PARAMETER`); `body` may be
+ * NULL only with `body_len` 0; `err` may be NULL.
+ * Threads: safe to call from any thread, also on the same report at once.
+ */
+atlscim_status atlscim_report_normalize(const struct atlscim_report *report,
+                                        const char *body,
+                                        size_t body_len,
+                                        struct atlscim_bytes *out,
+                                        struct atlscim_error **err);
+
+/**
+ * The lenient fixes as data, a JSON array: what `normalized` changes in the body as checked, for
+ * a caller that applies them to its own JSON tree (`{"op": "replace", "path", "value"}`,
+ * `{"op": "remove", "path"}`, `{"op": "rename", "from", "to"}`, `{"op": "addSchema", "value"}`,
+ * `{"op": "moveIntoExtension", "from", "to", "name"}`; paths are JSON pointers into the body
+ * as checked; the C README says what each does). `[]` when nothing was fixed.
+ *
+ * Ownership, NULL and threads: as for `atlscim_report_to_json`.
+ */
+atlscim_status atlscim_report_fixes_json(const struct atlscim_report *report,
+                                         struct atlscim_bytes *out,
+                                         struct atlscim_error **err);
 
 /**
  * The SCIM Error message (RFC 7644 §3.12) a server would answer for the first error, as JSON

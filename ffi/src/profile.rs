@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use atlscim_core::{Body, Profile, Request};
+use atlscim_core::{Body, Profile, Report, Request};
 use serde_json::Value;
 
 use crate::boundary::{
@@ -150,6 +150,22 @@ pub unsafe extern "C" fn atlscim_profile_check(
     out: *mut *mut atlscim_report,
     err: *mut *mut atlscim_error,
 ) -> atlscim_status {
+    // SAFETY: passed on from the caller.
+    unsafe { check_into(profile, request, out, err, atlscim_report::into_raw) }
+}
+
+/// Checks a request and makes its report with `make` (given the report and the body).
+///
+/// # Safety
+///
+/// As `atlscim_profile_check`'s caller vouches.
+unsafe fn check_into(
+    profile: *const atlscim_profile,
+    request: *const atlscim_request,
+    out: *mut *mut atlscim_report,
+    err: *mut *mut atlscim_error,
+    make: impl FnOnce(Report, Option<&[u8]>) -> *mut atlscim_report,
+) -> atlscim_status {
     // SAFETY: the caller passes NULL or valid pointers (see above).
     let (profile, request, out, err) = unsafe { (profile.as_ref(), request.as_ref(), out_ref(out), out_ref(err)) };
     call(err, || {
@@ -158,11 +174,28 @@ pub unsafe extern "C" fn atlscim_profile_check(
         let r = request.ok_or_else(|| atlscim_error::null("request"))?;
         // SAFETY: the caller vouches for each pointer and length in the request.
         let parts = unsafe { RequestParts::read(r) }?;
-        let request = parts.request();
-        let report = profile.check(&request);
-        *out = atlscim_report::into_raw(report, parts.body);
+        *out = make(profile.check(&parts.request()), parts.body);
         Ok(())
     })
+}
+
+/// Checks one request as `atlscim_profile_check` does, in a report that keeps no copy of the
+/// body: for a caller that holds the body anyway (and sends it, or `atlscim_report_normalize`
+/// of it when `atlscim_report_changes_body`). Every report function works on it except the two
+/// that write the normalized body from the report's copy, `atlscim_report_normalized_json` and
+/// `atlscim_report_to_json`, which fail with `ATLSCIM_STATUS_INVALID_ARGUMENT`.
+///
+/// Returns, ownership, NULL and threads: as for `atlscim_profile_check`, except that nothing of
+/// the request is copied into the report.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_profile_check_verdict(
+    profile: *const atlscim_profile,
+    request: *const atlscim_request,
+    out: *mut *mut atlscim_report,
+    err: *mut *mut atlscim_error,
+) -> atlscim_status {
+    // SAFETY: passed on from the caller.
+    unsafe { check_into(profile, request, out, err, |report, _| atlscim_report::verdict_into_raw(report)) }
 }
 
 /// The inputs of an `atlscim_request`, read and checked.

@@ -2,7 +2,9 @@
 
 use atlscim_core::{Body, Issue, Report, Severity};
 
-use crate::boundary::{atlscim_error, atlscim_status, call, free_box, guard, out_ref};
+use std::ffi::c_char;
+
+use crate::boundary::{atlscim_error, atlscim_status, call, free_box, guard, optional, out_ref};
 use crate::bytes::{atlscim_bytes, atlscim_str, bytes_out};
 
 /// The verdict on one request: valid or not, the HTTP status Atlassian would answer, every issue,
@@ -11,20 +13,45 @@ use crate::bytes::{atlscim_bytes, atlscim_str, bytes_out};
 /// Made by `atlscim_profile_check`, freed with `atlscim_report_free`. It holds a copy of the
 /// checked body, so it does not depend on the request's memory or on the profile. Immutable:
 /// any number of threads may read one report at once.
+///
+/// A report made by `atlscim_profile_check_verdict` holds no copy of the body: the caller keeps
+/// it, and passes it to `atlscim_report_normalize` for the body to send.
 #[derive(Debug)]
 pub struct atlscim_report {
     report: Report,
-    /// The checked body: `normalized` is built from it on demand.
-    body: Option<Box<[u8]>>,
+    body: Kept,
+}
+
+/// The checked body as the report holds it: `normalized` is built from it on demand.
+#[derive(Debug)]
+enum Kept {
+    Copy(Option<Box<[u8]>>),
+    /// Made without a copy: the caller holds the body.
+    CallersCopy,
 }
 
 impl atlscim_report {
     pub(crate) fn into_raw(report: Report, body: Option<&[u8]>) -> *mut atlscim_report {
-        Box::into_raw(Box::new(atlscim_report { report, body: body.map(Box::from) }))
+        Box::into_raw(Box::new(atlscim_report { report, body: Kept::Copy(body.map(Box::from)) }))
     }
 
-    fn body(&self) -> Option<Body<'_>> {
-        self.body.as_deref().map(Body::Json)
+    /// A report that keeps no copy of the body (`atlscim_profile_check_verdict`).
+    pub(crate) fn verdict_into_raw(report: Report) -> *mut atlscim_report {
+        Box::into_raw(Box::new(atlscim_report { report, body: Kept::CallersCopy }))
+    }
+
+    /// The checked body, or the error for a report made without a copy of it (`asked`: the
+    /// function the caller called).
+    fn body(&self, asked: &str) -> Result<Option<Body<'_>>, atlscim_error> {
+        match &self.body {
+            Kept::Copy(body) => Ok(body.as_deref().map(Body::Json)),
+            Kept::CallersCopy => Err(atlscim_error::new(
+                atlscim_status::InvalidArgument,
+                format!(
+                    "{asked}: the report was made by atlscim_profile_check_verdict and holds no copy of the body; pass the body to atlscim_report_normalize, or check with atlscim_profile_check"
+                ),
+            )),
+        }
     }
 }
 
@@ -215,14 +242,14 @@ unsafe fn report_text(
     report: *const atlscim_report,
     out: *mut atlscim_bytes,
     err: *mut *mut atlscim_error,
-    text: impl FnOnce(&atlscim_report) -> String,
+    text: impl FnOnce(&atlscim_report) -> Result<String, atlscim_error>,
 ) -> atlscim_status {
     // SAFETY: passed on from the caller.
     let (report, out, err) = unsafe { (report.as_ref(), out.as_mut(), out_ref(err)) };
     call(err, || {
         let out = bytes_out(out)?;
         let report = report.ok_or_else(|| atlscim_error::null("report"))?;
-        *out = atlscim_bytes::new(text(report));
+        *out = atlscim_bytes::new(text(report)?);
         Ok(())
     })
 }
@@ -231,7 +258,8 @@ unsafe fn report_text(
 /// `{"valid", "status", "issues": [{"severity", "rule", "path", "pointer", "status", "scimType",
 /// "detail"}], "omitted", "sentStatus", "normalized"}`, where `omitted` counts the issues left out
 /// (`atlscim_report_omitted`), `sentStatus` is `atlscim_report_sent_status` (null for 0) and `normalized` is the body as it should be sent (null when the
-/// body could not be read).
+/// body could not be read). A report made by `atlscim_profile_check_verdict` has no body to write
+/// it from: the call fails with `ATLSCIM_STATUS_INVALID_ARGUMENT`.
 ///
 /// Ownership: `report` stays the caller's. On success the caller owns `*out` and frees it with
 /// `atlscim_bytes_free`; on failure `*out` is `{NULL, 0}`. If `err` is not NULL, `*err` is set to
@@ -245,12 +273,13 @@ pub unsafe extern "C" fn atlscim_report_to_json(
     err: *mut *mut atlscim_error,
 ) -> atlscim_status {
     // SAFETY: passed on from the caller.
-    unsafe { report_text(report, out, err, |r| r.report.to_json(r.body().as_ref())) }
+    unsafe { report_text(report, out, err, |r| Ok(r.report.to_json(r.body("atlscim_report_to_json")?.as_ref()))) }
 }
 
 /// The body as it should be sent, as JSON text: the checked body's text with the lenient fixes
 /// written in place (what they do not touch is copied as it was), or `null` when the body could
-/// not be read (or there was none).
+/// not be read (or there was none). A report made by `atlscim_profile_check_verdict` holds no
+/// body: the call fails with `ATLSCIM_STATUS_INVALID_ARGUMENT` (use `atlscim_report_normalize`).
 ///
 /// Ownership, NULL and threads: as for `atlscim_report_to_json`.
 #[unsafe(no_mangle)]
@@ -261,8 +290,60 @@ pub unsafe extern "C" fn atlscim_report_normalized_json(
 ) -> atlscim_status {
     // SAFETY: passed on from the caller.
     unsafe {
-        report_text(report, out, err, |r| r.report.normalized_json(r.body().as_ref()).unwrap_or_else(|| "null".into()))
+        report_text(report, out, err, |r| {
+            let body = r.body("atlscim_report_normalized_json")?;
+            Ok(r.report.normalized_json(body.as_ref()).unwrap_or_else(|| "null".into()))
+        })
     }
+}
+
+/// The body as it should be sent, from the caller's own copy of the checked body (`body_len`
+/// bytes at `body`, the same bytes the request had; NULL with 0 for none): as
+/// `atlscim_report_normalized_json`, for a report of either kind. When
+/// `atlscim_report_changes_body` is false it is the body as given (trimmed), so a caller that
+/// sends its own bytes then needs no call at all.
+///
+/// Ownership: `report` and `body` stay the caller's; `out` and `err` as for
+/// `atlscim_report_to_json`.
+/// NULL: `report` and `out` must not be NULL (`ATLSCIM_STATUS_NULL_PARAMETER`); `body` may be
+/// NULL only with `body_len` 0; `err` may be NULL.
+/// Threads: safe to call from any thread, also on the same report at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_report_normalize(
+    report: *const atlscim_report,
+    body: *const c_char,
+    body_len: usize,
+    out: *mut atlscim_bytes,
+    err: *mut *mut atlscim_error,
+) -> atlscim_status {
+    // SAFETY: the caller passes NULL or valid pointers (see above).
+    let (report, out, err) = unsafe { (report.as_ref(), out.as_mut(), out_ref(err)) };
+    call(err, || {
+        let out = bytes_out(out)?;
+        let report = report.ok_or_else(|| atlscim_error::null("report"))?;
+        // SAFETY: the caller vouches for `body` and `body_len`.
+        let body = unsafe { optional(body, body_len, "body") }?;
+        let text = report.report.normalized_json(body.map(Body::Json).as_ref());
+        *out = atlscim_bytes::new(text.unwrap_or_else(|| "null".into()));
+        Ok(())
+    })
+}
+
+/// The lenient fixes as data, a JSON array: what `normalized` changes in the body as checked, for
+/// a caller that applies them to its own JSON tree (`{"op": "replace", "path", "value"}`,
+/// `{"op": "remove", "path"}`, `{"op": "rename", "from", "to"}`, `{"op": "addSchema", "value"}`,
+/// `{"op": "moveIntoExtension", "from", "to", "name"}`; paths are JSON pointers into the body
+/// as checked; the C README says what each does). `[]` when nothing was fixed.
+///
+/// Ownership, NULL and threads: as for `atlscim_report_to_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn atlscim_report_fixes_json(
+    report: *const atlscim_report,
+    out: *mut atlscim_bytes,
+    err: *mut *mut atlscim_error,
+) -> atlscim_status {
+    // SAFETY: passed on from the caller.
+    unsafe { report_text(report, out, err, |r| Ok(r.report.fixes_json().to_string())) }
 }
 
 /// The SCIM Error message (RFC 7644 §3.12) a server would answer for the first error, as JSON
@@ -276,7 +357,7 @@ pub unsafe extern "C" fn atlscim_report_scim_error_json(
     err: *mut *mut atlscim_error,
 ) -> atlscim_status {
     // SAFETY: passed on from the caller.
-    unsafe { report_text(report, out, err, |r| r.report.to_scim_error().unwrap_or_default().to_string()) }
+    unsafe { report_text(report, out, err, |r| Ok(r.report.to_scim_error().unwrap_or_default().to_string())) }
 }
 
 /// A one-line human summary for logs: the verdict and the first `max_issues` issues.
@@ -290,7 +371,7 @@ pub unsafe extern "C" fn atlscim_report_summary(
     err: *mut *mut atlscim_error,
 ) -> atlscim_status {
     // SAFETY: passed on from the caller.
-    unsafe { report_text(report, out, err, |r| r.report.summary(max_issues)) }
+    unsafe { report_text(report, out, err, |r| Ok(r.report.summary(max_issues))) }
 }
 
 /// Frees a report, and with it every issue and text view it handed out.

@@ -37,4 +37,15 @@ static inline int bytes_has(atlscim_bytes b, const char *needle) {
     return b.data != NULL && strstr(b.data, needle) != NULL;
 }
 
+/* Whether a borrowed view contains `needle` (views are not NUL-terminated). */
+static inline int str_has(atlscim_str s, const char *needle) {
+    size_t n = strlen(needle), i;
+    for (i = 0; s.data != NULL && i + n <= s.len; i++) {
+        if (memcmp(s.data + i, needle, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 #endif /* ATLSCIM_TEST_EXPECT_H */

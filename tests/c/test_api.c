@@ -331,6 +331,73 @@ static void test_reports(void) {
     atlscim_report_free(fixed);
 }
 
+/* A report that keeps no copy of the body: the same verdict as atlscim_profile_check; the
+ * normalized body from the caller's own copy; the fixes as data. */
+static void test_verdict_without_body(void) {
+    atlscim_profile *profile = atlscim_profile_atlassian();
+    atlscim_request request = post_users(USER_ACTIVE_STRING, LEN(USER_ACTIVE_STRING));
+    atlscim_report *kept = check(profile, &request), *verdict = NULL;
+    atlscim_bytes json = {NULL, 0}, want = {NULL, 0};
+    atlscim_error *err = NULL;
+
+    EXPECT(atlscim_profile_check_verdict(profile, &request, &verdict, NULL) == ATLSCIM_STATUS_OK);
+    if (!EXPECT(verdict != NULL)) {
+        atlscim_report_free(kept);
+        atlscim_profile_free(profile);
+        return;
+    }
+    EXPECT(atlscim_report_valid(verdict) == atlscim_report_valid(kept));
+    EXPECT(atlscim_report_changes_body(verdict));
+    EXPECT(atlscim_report_issue_count(verdict) == atlscim_report_issue_count(kept));
+    EXPECT(str_is(atlscim_issue_rule(atlscim_report_issue(verdict, 0)), "ATL-U-017"));
+    EXPECT(atlscim_report_summary(verdict, 1, &json, NULL) == ATLSCIM_STATUS_OK);
+    atlscim_bytes_free(&json);
+
+    /* It holds no body: the functions that write the normalized body from it say so. */
+    EXPECT(atlscim_report_normalized_json(verdict, &json, &err) == ATLSCIM_STATUS_INVALID_ARGUMENT);
+    EXPECT(json.data == NULL && json.len == 0);
+    EXPECT(err != NULL && str_has(atlscim_error_message(err), "atlscim_report_normalize"));
+    atlscim_error_free(err);
+    err = NULL;
+    EXPECT(atlscim_report_to_json(verdict, &json, NULL) == ATLSCIM_STATUS_INVALID_ARGUMENT);
+
+    /* From the caller's copy of the body, both kinds of report give what normalized_json gives. */
+    EXPECT(atlscim_report_normalized_json(kept, &want, NULL) == ATLSCIM_STATUS_OK);
+    EXPECT(atlscim_report_normalize(verdict, USER_ACTIVE_STRING, LEN(USER_ACTIVE_STRING), &json, NULL) == ATLSCIM_STATUS_OK);
+    EXPECT(json.len == want.len && json.len > 0 && memcmp(json.data, want.data, json.len) == 0);
+    atlscim_bytes_free(&json);
+    EXPECT(atlscim_report_normalize(kept, USER_ACTIVE_STRING, LEN(USER_ACTIVE_STRING), &json, NULL) == ATLSCIM_STATUS_OK);
+    EXPECT(json.len == want.len && memcmp(json.data, want.data, json.len) == 0);
+    atlscim_bytes_free(&json);
+    atlscim_bytes_free(&want);
+    /* No body is none; a NULL body with a length is refused. */
+    EXPECT(atlscim_report_normalize(verdict, NULL, 0, &json, NULL) == ATLSCIM_STATUS_OK);
+    EXPECT(bytes_is(json, "null"));
+    atlscim_bytes_free(&json);
+    EXPECT(atlscim_report_normalize(verdict, NULL, 3, &json, NULL) == ATLSCIM_STATUS_NULL_PARAMETER);
+    EXPECT(atlscim_report_normalize(NULL, USER, LEN(USER), &json, NULL) == ATLSCIM_STATUS_NULL_PARAMETER);
+    EXPECT(atlscim_report_normalize(verdict, USER, LEN(USER), NULL, NULL) == ATLSCIM_STATUS_NULL_PARAMETER);
+
+    /* The fixes as data: "active" the string "False" is replaced by false. */
+    EXPECT(atlscim_report_fixes_json(verdict, &json, NULL) == ATLSCIM_STATUS_OK);
+    EXPECT(bytes_is(json, "[{\"op\":\"replace\",\"path\":\"/active\",\"value\":false}]"));
+    atlscim_bytes_free(&json);
+    EXPECT(atlscim_report_fixes_json(NULL, &json, NULL) == ATLSCIM_STATUS_NULL_PARAMETER);
+    atlscim_report_free(verdict);
+
+    /* A body nothing fixes has no fixes. */
+    request = post_users(USER, LEN(USER));
+    EXPECT(atlscim_profile_check_verdict(profile, &request, &verdict, NULL) == ATLSCIM_STATUS_OK);
+    EXPECT(atlscim_report_fixes_json(verdict, &json, NULL) == ATLSCIM_STATUS_OK);
+    EXPECT(bytes_is(json, "[]"));
+    atlscim_bytes_free(&json);
+    atlscim_report_free(verdict);
+    EXPECT(atlscim_profile_check_verdict(NULL, &request, &verdict, NULL) == ATLSCIM_STATUS_NULL_PARAMETER);
+    EXPECT(verdict == NULL);
+    atlscim_report_free(kept);
+    atlscim_profile_free(profile);
+}
+
 /* A PATCH renaming a group to the name it has: lenient mode drops the operation, so there is
  * nothing left to send; renaming it to another name is an error, not "nothing to send". */
 static void test_nothing_to_send(void) {
@@ -527,6 +594,7 @@ int main(void) {
     test_check_errors();
     test_invalid_requests_are_reports();
     test_reports();
+    test_verdict_without_body();
     test_nothing_to_send();
     test_key_expiry();
     test_sent_status();
