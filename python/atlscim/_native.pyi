@@ -155,6 +155,10 @@ class Report:
     # The status Atlassian would answer to the body as sent (not normalized); None when accepted.
     @property
     def sent_status(self) -> int | None: ...
+    # The lenient fixes as data: what normalized changes in the body as checked (op replace,
+    # remove, rename, addSchema or moveIntoExtension, with JSON pointers into the body).
+    @property
+    def fixes(self) -> list[dict[str, Any]]: ...
     # The body as it should be sent: a dict for a resource body, None when the body could not
     # be read. Typed Any, as json.loads is, so that it can be indexed without casts.
     @property

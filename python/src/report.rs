@@ -273,6 +273,16 @@ impl PyReport {
         self.report.sent_status()
     }
 
+    /// The lenient fixes as data: what `normalized` changes in the body as checked, a list of
+    /// operations (`{"op": "replace", "path", "value"}`, `{"op": "remove", "path"}`, `{"op":
+    /// "rename", "from", "to"}`, `{"op": "addSchema", "value"}`, `{"op": "moveIntoExtension",
+    /// "from", "to", "name"}`; paths are JSON pointers into the body as checked). Empty when
+    /// nothing was fixed.
+    #[getter]
+    fn fixes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_python(py, &self.report.fixes_json()))
+    }
+
     /// The body as it should be sent, after lenient fixes; None when the body could not be read.
     #[getter]
     fn normalized(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {

@@ -104,6 +104,25 @@ def test_normalized_applies_the_fixes_and_leaves_the_callers_dict_alone() -> Non
     assert "id" in body and body["active"] == "False"  # the fixes went to a copy
 
 
+def test_fixes_are_the_changes_normalized_makes_as_data() -> None:
+    body: dict[str, Any] = {**USER, "active": "False", "id": "x"}
+    report = PROFILE.check("POST", "/Users", body)
+    assert sorted(report.fixes, key=lambda f: f["path"]) == [
+        {"op": "replace", "path": "/active", "value": False},
+        {"op": "remove", "path": "/id"},
+    ]
+    # Applied to the caller's own copy, they give normalized.
+    mine = json.loads(json.dumps(body))
+    for fix in report.fixes:
+        key = fix["path"].lstrip("/")
+        if fix["op"] == "replace":
+            mine[key] = fix["value"]
+        elif fix["op"] == "remove":
+            del mine[key]
+    assert mine == report.normalized
+    assert PROFILE.check("POST", "/Users", USER).fixes == []
+
+
 def test_normalized_from_text() -> None:
     text = json.dumps({**USER, "active": "False"})
     for body in (text, text.encode()):
