@@ -69,7 +69,12 @@ impl Source {
                 let env = serde_json::from_str::<Envelope<'_>>(&line).map_err(|e| {
                     // Located in the file: its line, and the column in that line.
                     let why = atlscim_core::JsonSyntaxError::new(&e, line.as_bytes());
-                    Fatal(format!("{}:{line_no}:{}: not a request envelope: {}", self.name(), why.column, why.message))
+                    Fatal(format!(
+                        "{}:{line_no}:{}: not a request envelope: {}",
+                        self.name(),
+                        why.column(),
+                        why.message()
+                    ))
                 })?;
                 each(Some(line_no), &env.prepare())?;
             }

@@ -426,7 +426,7 @@ impl Client {
                         escaped(&r.body.chars().take(200).collect::<String>())
                     ));
                 }
-                let items = pager.feed(r.body.as_bytes()).map_err(|e| e.detail)?;
+                let items = pager.feed(r.body.as_bytes()).map_err(|e| e.detail().to_string())?;
                 if groups { all.groups.extend(items) } else { all.users.extend(items) }
             }
         }

@@ -10,17 +10,14 @@ use std::fmt;
 
 use serde_json::Value;
 
-/// A JSON syntax error: what is wrong, and where.
+/// A JSON syntax error: what is wrong, and where. Read through its methods.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct JsonSyntaxError {
-    /// What is wrong, e.g. "a trailing comma after the last member of an object".
-    pub message: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-    /// Byte offset from the start of the text.
-    pub offset: usize,
+    pub(crate) message: String,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) offset: usize,
 }
 
 impl fmt::Display for JsonSyntaxError {
@@ -32,6 +29,26 @@ impl fmt::Display for JsonSyntaxError {
 impl std::error::Error for JsonSyntaxError {}
 
 impl JsonSyntaxError {
+    /// What is wrong, e.g. "a trailing comma after the last member of an object".
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// 1-based line.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column, in characters.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// Byte offset from the start of the text.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
     /// Describes `error`, which serde_json gave for `text`.
     pub fn new(error: &serde_json::Error, text: &[u8]) -> JsonSyntaxError {
         let full = error.to_string();

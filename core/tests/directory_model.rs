@@ -320,9 +320,9 @@ fn export_and_load_round_trip() {
     assert_eq!(e.groups(), d.groups());
     // Loading it again clashes on the first line, located.
     let err = e.load_ndjson(&text).expect_err("loaded twice");
-    assert_eq!(err.line, 1);
+    assert_eq!(err.line(), 1);
     // A group whose member is missing names the line.
     let mut f = Directory::new(Profile::atlassian(), "d-model", Box::new(SeededIds::new(11)));
     let group_line = text.lines().nth(2).expect("group line");
-    assert_eq!(f.load_ndjson(group_line).map_err(|e| e.line), Err(1));
+    assert_eq!(f.load_ndjson(group_line).map_err(|e| e.line()), Err(1));
 }

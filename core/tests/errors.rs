@@ -108,3 +108,39 @@ fn every_email_error_has_the_kind_the_bindings_report() {
         assert_eq!(e.kind(), "invalid", "{bad:?}: {e}");
     }
 }
+
+#[test]
+fn the_other_error_types_are_read_through_their_accessors() {
+    use atlscim_core::mapping::{AcceptLanguageErrorKind, Mapping, parse_accept_language};
+    use atlscim_core::syntax::JsonSyntaxError;
+
+    let text = b"{\n  \"a\": 1,\n}";
+    let e = serde_json::from_slice::<serde_json::Value>(text).expect_err("a trailing comma");
+    let e = JsonSyntaxError::new(&e, text);
+    // Located at the comma itself.
+    assert_eq!((e.line(), e.column(), e.offset()), (2, 9, 10));
+    assert!(e.message().contains("trailing comma"), "{}", e.message());
+
+    let e = Mapping::from_json(&json!({"attributes": [{"target": 7}]})).expect_err("a bad target");
+    assert!(e.entry().starts_with("attributes[0]"), "{}", e.entry());
+    assert_eq!(e.to_string(), format!("mapping {}: {}", e.entry(), e.message()));
+
+    let list = parse_accept_language("en, fr;q=2");
+    let e = &list.errors[0];
+    assert_eq!((e.index(), e.item()), (1, "fr;q=2"));
+    assert!(matches!(e.kind(), AcceptLanguageErrorKind::Quality(q) if q == "q=2"), "{:?}", e.kind());
+
+    // A document without the plan's format version is refused as another format.
+    let e = atlscim_core::sync::Plan::from_json_str("{}").expect_err("not a plan");
+    assert_eq!(e.kind(), "format");
+    assert_eq!(e.to_string(), format!("format: {}", e.detail()));
+
+    let mut directory = atlscim_core::directory::Directory::new(
+        Profile::atlassian(),
+        "d-errors",
+        Box::new(atlscim_core::directory::SeededIds::new(1)),
+    );
+    let e = directory.load_ndjson("{\"schemas\": []}\nnot json").expect_err("bad lines");
+    assert_eq!(e.line(), 1);
+    assert_eq!(e.to_string(), format!("line 1: {}", e.message()));
+}

@@ -67,8 +67,8 @@ fn run_case(case: &Value) -> Vec<String> {
                 }
                 out
             }
-            (Err(e), Some(want)) if want.as_str() == Some(e.entry.as_str()) => Vec::new(),
-            (Err(e), want) => vec![format!("mapping error {e} (entry {:?}), expected {want:?}", e.entry)],
+            (Err(e), Some(want)) if want.as_str() == Some(e.entry()) => Vec::new(),
+            (Err(e), want) => vec![format!("mapping error {e} (entry {:?}), expected {want:?}", e.entry())],
             (Ok(_), Some(want)) => vec![format!("mapping loaded, expected an error at {want}")],
         },
         "map_group" => {
@@ -94,7 +94,7 @@ fn run_case(case: &Value) -> Vec<String> {
             let list = parse_accept_language(&s(input));
             let got = json!({
                 "best": list.best().map(|t| t.tag.clone()),
-                "errors": list.errors.iter().map(|e| e.index).collect::<Vec<_>>(),
+                "errors": list.errors.iter().map(|e| e.index()).collect::<Vec<_>>(),
             });
             compare(expect, &got)
         }

@@ -405,7 +405,7 @@ fn a_saved_state_resumes_without_repeating_applied_steps() {
     // A state for another plan is refused.
     let other = plan(d.profile(), &Resources::default(), &Resources::default(), &opts());
     let state: ExecState = serde_json::from_str(&saved).expect("state");
-    assert_eq!(Executor::resume(other, ExecOptions::default(), state).map(|_| ()).map_err(|e| e.kind), Err("state"));
+    assert_eq!(Executor::resume(other, ExecOptions::default(), state).map(|_| ()).map_err(|e| e.kind()), Err("state"));
 }
 
 fn kinds_of(p: &Plan) -> Vec<StepKind> {
@@ -438,7 +438,7 @@ fn guard_rails_refuse_too_many_removals_and_truncated_listings_delete_nothing() 
     let refusal = p.refusal.clone().expect("refused");
     assert_eq!(refusal.guard, "removal_share");
     assert!(refusal.detail.contains("5 deactivations and deletes"), "{}", refusal.detail);
-    assert_eq!(Executor::new(p, ExecOptions::default()).map(|_| ()).map_err(|e| e.kind), Err("refused"));
+    assert_eq!(Executor::new(p, ExecOptions::default()).map(|_| ()).map_err(|e| e.kind()), Err("refused"));
     // The count limit.
     let p = plan(
         d.profile(),

@@ -199,7 +199,7 @@ impl atlscim_error {
 
     pub(crate) fn mapping(e: MappingError) -> atlscim_error {
         let message = e.to_string();
-        atlscim_error { key: e.entry, ..atlscim_error::new(atlscim_status::InvalidMapping, message) }
+        atlscim_error { key: e.entry().to_string(), ..atlscim_error::new(atlscim_status::InvalidMapping, message) }
     }
 
     pub(crate) fn not_normalizable(

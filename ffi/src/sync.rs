@@ -41,12 +41,12 @@ impl atlscim_plan {
 
 /// The error for a sync input the core refused; `what` names the input in the message.
 fn sync_error(what: &str, e: SyncError) -> atlscim_error {
-    let status = match e.kind {
+    let status = match e.kind() {
         "refused" => atlscim_status::PlanRefused,
         "feed" => atlscim_status::NothingOutstanding,
         _ => atlscim_status::InvalidSyncInput,
     };
-    atlscim_error::sync(status, e.kind, format!("{what}: {}", e.detail))
+    atlscim_error::sync(status, e.kind(), format!("{what}: {}", e.detail()))
 }
 
 /// Reads a UTF-8 JSON document of type `T` (options, a state): `None` for NULL with length 0.
@@ -390,10 +390,10 @@ fn start(plan: &Plan, options: ExecOptions, state: Option<ExecState>) -> Result<
         None => Executor::new(plan.clone(), options),
         Some(state) => Executor::resume(plan.clone(), options, state),
     };
-    started.map_err(|e| match (&plan.refusal, e.kind) {
+    started.map_err(|e| match (&plan.refusal, e.kind()) {
         (Some(refusal), "refused") => {
             let guard = Cow::Owned(refusal.guard.clone());
-            atlscim_error::sync(atlscim_status::PlanRefused, guard, format!("plan: {}", e.detail))
+            atlscim_error::sync(atlscim_status::PlanRefused, guard, format!("plan: {}", e.detail()))
         }
         _ => sync_error("plan", e),
     })

@@ -100,7 +100,7 @@ pub(crate) fn filter_error(py: Python<'_>, error: &FilterError) -> PyErr {
 
 /// `MappingError(detail, entry=...)`, with the core's message, which names the entry.
 pub(crate) fn mapping_error(py: Python<'_>, error: &MappingError) -> PyErr {
-    python_error(py, "MappingError", &error.to_string(), &[("entry", arg(py, &error.entry))])
+    python_error(py, "MappingError", &error.to_string(), &[("entry", arg(py, error.entry()))])
 }
 
 /// `ScimError` for an issue of a report: what the server would answer to it.

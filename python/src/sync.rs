@@ -41,7 +41,7 @@ fn text_of(obj: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
 /// "Groups", a ListResponse page, a list of resources).
 fn resources(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Resources> {
     let py = obj.py();
-    let read_error = |e: SyncError| sync_error(py, e.kind, &format!("{name}: {}", e.detail));
+    let read_error = |e: SyncError| sync_error(py, e.kind(), &format!("{name}: {}", e.detail()));
     match text_of(obj)? {
         Some(text) => Resources::from_text(&text).map_err(read_error),
         None => Resources::from_json(read(obj, Input::Json(name))?).map_err(read_error),
@@ -105,7 +105,7 @@ impl PyPlan {
             let text = text_of(text)?.ok_or_else(|| PyTypeError::new_err("a plan is JSON text (str or bytes)"))?;
             Plan::from_json_str(&text)
                 .map(PyPlan::new)
-                .map_err(|e| sync_error(py, e.kind, &format!("plan: {}", e.detail)))
+                .map_err(|e| sync_error(py, e.kind(), &format!("plan: {}", e.detail())))
         })
     }
 
@@ -200,7 +200,7 @@ impl PyPager {
     fn feed<'py>(&mut self, py: Python<'py>, body: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             let text = text_of(body)?.ok_or_else(|| PyTypeError::new_err("a page body is str or bytes"))?;
-            let resources = self.pager.feed(text.as_bytes()).map_err(|e| sync_error(py, e.kind, &e.detail))?;
+            let resources = self.pager.feed(text.as_bytes()).map_err(|e| sync_error(py, e.kind(), e.detail()))?;
             to_py(py, &resources)
         })
     }
@@ -245,7 +245,7 @@ impl PyExecutor {
                 None => Executor::new(plan, options),
                 Some(state) => Executor::resume(plan, options, state),
             };
-            started.map(|executor| PyExecutor { executor }).map_err(|e| sync_error(py, e.kind, &e.detail))
+            started.map(|executor| PyExecutor { executor }).map_err(|e| sync_error(py, e.kind(), e.detail()))
         })
     }
 
@@ -285,7 +285,7 @@ impl PyExecutor {
                     response.headers.insert(name, value);
                 }
             }
-            self.executor.feed(&response, now).map_err(|e| sync_error(py, e.kind, &e.detail))
+            self.executor.feed(&response, now).map_err(|e| sync_error(py, e.kind(), e.detail()))
         })
     }
 

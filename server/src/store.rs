@@ -71,7 +71,7 @@ impl Store {
         for row in rows {
             let text = row.map_err(|e| e.to_string())?;
             let value = serde_json::from_str(&text).map_err(|e| format!("a stored record is not JSON: {e}"))?;
-            directory.load_record(&value).map_err(|e| format!("a stored record: {}", e.message))?;
+            directory.load_record(&value).map_err(|e| format!("a stored record: {}", e.message()))?;
             n += 1;
         }
         Ok(n)

@@ -10,12 +10,25 @@ use super::Directory;
 use super::state::{GroupRecord, UserRecord, email_key, name_key, primary_email, user_name};
 use crate::schema::GROUP_URN;
 
-/// A line that could not be loaded; the directory keeps the lines before it.
+/// A line that could not be loaded; the directory keeps the lines before it. Read through its
+/// methods.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LoadError {
+    pub(crate) line: usize,
+    pub(crate) message: String,
+}
+
+impl LoadError {
     /// 1-based line number (0 when loading one record).
-    pub line: usize,
-    pub message: String,
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// What is wrong with the line.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl fmt::Display for LoadError {

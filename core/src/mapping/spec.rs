@@ -53,12 +53,21 @@ use crate::syntax::json_kind;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MappingError {
-    /// The entry, e.g. `attributes[2] (timezone)`, or a top-level key; empty for the whole mapping.
-    pub entry: String,
-    pub message: String,
+    pub(crate) entry: String,
+    pub(crate) message: String,
 }
 
 impl MappingError {
+    /// The entry, e.g. `attributes[2] (timezone)`, or a top-level key; empty for the whole mapping.
+    pub fn entry(&self) -> &str {
+        &self.entry
+    }
+
+    /// What is wrong with it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     pub(crate) fn new(entry: impl Into<String>, message: impl Into<String>) -> MappingError {
         MappingError { entry: entry.into(), message: message.into() }
     }

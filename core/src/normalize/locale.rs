@@ -207,11 +207,28 @@ pub enum AcceptLanguageErrorKind {
 /// A malformed item of an Accept-Language list, located by its index. Serializes as
 /// `{"index", "item", "detail"}`, the detail being the readable message.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AcceptLanguageError {
-    pub index: usize,
+    pub(crate) index: usize,
+    pub(crate) item: String,
+    pub(crate) kind: AcceptLanguageErrorKind,
+}
+
+impl AcceptLanguageError {
+    /// The item's index in the list (0-based).
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
     /// The item as written.
-    pub item: String,
-    pub kind: AcceptLanguageErrorKind,
+    pub fn item(&self) -> &str {
+        &self.item
+    }
+
+    /// Why the item was not used.
+    pub fn kind(&self) -> &AcceptLanguageErrorKind {
+        &self.kind
+    }
 }
 
 impl fmt::Display for AcceptLanguageError {
@@ -283,7 +300,7 @@ impl Serialize for AcceptLanguage {
 ///
 /// let list = parse_accept_language("da, en-gb;q=0.8, xx-;q=0.9, en;q=0.7");
 /// assert_eq!(list.best().map(|t| t.tag.as_str()), Some("da"));
-/// assert_eq!(list.errors[0].index, 2);
+/// assert_eq!(list.errors[0].index(), 2);
 /// ```
 pub fn parse_accept_language(input: &str) -> AcceptLanguage {
     let mut out = AcceptLanguage::default();

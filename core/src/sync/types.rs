@@ -214,14 +214,12 @@ pub struct Plan {
     pub steps: Vec<Step>,
 }
 
-/// A plan or state document that cannot be used.
+/// A plan or state document that cannot be used. Read through its methods.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SyncError {
-    /// `format` (wrong version), `json` (not the documented shape), `refused` (a guard rail),
-    /// `input` (desired/current unreadable), `state` (a state for another plan), `feed` (a
-    /// response with no request outstanding).
-    pub kind: &'static str,
-    pub detail: String,
+    pub(crate) kind: &'static str,
+    pub(crate) detail: String,
 }
 
 impl std::fmt::Display for SyncError {
@@ -233,6 +231,18 @@ impl std::fmt::Display for SyncError {
 impl std::error::Error for SyncError {}
 
 impl SyncError {
+    /// `format` (wrong version), `json` (not the documented shape), `refused` (a guard rail),
+    /// `input` (desired/current unreadable), `state` (a state for another plan), `feed` (a
+    /// response with no request outstanding).
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// What is wrong, in words.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
     pub(crate) fn new(kind: &'static str, detail: impl Into<String>) -> SyncError {
         SyncError { kind, detail: detail.into() }
     }
