@@ -24,7 +24,6 @@ const ALLOWED: &[(&str, &str)] = &[
         "a body of the wrong shape, met by each reader: check, request_kinds, walker/resource, patch/read, patch/apply",
     ),
     ("RFC-J-003", "nesting too deep, counted before the walk (check/nesting) and by the walk (walker)"),
-    ("RFC-J-005", "a string too long, in a body (walker) and in a PatchOp's own members (patch/read)"),
     ("RFC-P-002", "a PATCH path that does not resolve: parsed (path), read (patch/read), applied (patch/apply)"),
     ("RFC-P-003", "a read-only target, seen when the PatchOp is read (patch/read) and when applied (patch/apply)"),
     ("RFC-P-004", "a missing value, seen when the PatchOp is read (patch/read) and when applied (patch/apply)"),

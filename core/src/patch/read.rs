@@ -367,15 +367,10 @@ impl<'b> Reader<'_, 'b> {
     }
 
     /// RFC-J-005 for a string the operation uses as it is (a path, a value naming what to remove)
-    /// when it is longer than `limits.max_string_bytes`. Returns whether it was.
+    /// when it is longer than `limits.max_string_bytes`, as the walk reports it in a body.
+    /// Returns whether it was.
     fn too_long(&mut self, s: &str, loc: &Loc<'_>) -> bool {
-        let max = self.profile.limits().max_string_bytes;
-        if s.len() > max {
-            let detail =
-                format!("the value is {} bytes long; at most {max} are allowed (limits.max_string_bytes)", s.len());
-            self.error(&rules::RFC_J_005, loc, detail);
-        }
-        s.len() > max
+        self.w.too_long(loc, s)
     }
 
     /// Parses and resolves a path; reports and returns `None` when it is unusable.
