@@ -23,7 +23,6 @@ const ALLOWED: &[(&str, &str)] = &[
         "RFC-J-002",
         "a body of the wrong shape, met by each reader: check, request_kinds, walker/resource, patch/read, patch/apply",
     ),
-    ("RFC-J-003", "nesting too deep, counted before the walk (check/nesting) and by the walk (walker)"),
     ("RFC-P-002", "a PATCH path that does not resolve: parsed (path), read (patch/read), applied (patch/apply)"),
     ("RFC-P-003", "a read-only target, seen when the PatchOp is read (patch/read) and when applied (patch/apply)"),
     ("RFC-P-004", "a missing value, seen when the PatchOp is read (patch/read) and when applied (patch/apply)"),

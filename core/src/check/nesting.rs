@@ -14,10 +14,9 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use super::issue;
-use crate::report::{Issue, Severity};
-use crate::rules;
+use crate::report::Issue;
 use crate::walk::loc::Loc;
+use crate::walk::walker;
 
 /// Reads a value from `de`, refusing containers nested deeper than `max_depth` (the root
 /// container is level 1). On `Err`, the issue is set when the depth limit stopped the read; a
@@ -56,12 +55,7 @@ pub(crate) fn too_deep(value: &Value, max_depth: usize) -> Option<Issue> {
 }
 
 fn depth_issue(loc: &Loc<'_>, max: usize) -> Issue {
-    issue(
-        Severity::Error,
-        &rules::RFC_J_003,
-        loc,
-        format!("the body is nested deeper than {max} levels (limits.max_depth)"),
-    )
+    walker::too_deep(loc, max)
 }
 
 struct Read<'l, 's> {

@@ -81,6 +81,13 @@ pub(crate) struct Walker<'p, 'de> {
     pub partial: bool,
 }
 
+/// RFC-J-003: a body nested deeper than `max` levels (`limits.max_depth`), at `loc`, where the
+/// walk stops; also what the depth count before a check reports (`check::nesting`).
+pub(crate) fn too_deep(loc: &Loc<'_>, max: usize) -> Issue {
+    let detail = format!("the body is nested deeper than {max} levels (limits.max_depth)");
+    Issue { severity: Severity::Error, rule: &rules::RFC_J_003, path: loc.path(), pointer: loc.pointer(), detail }
+}
+
 impl<'p, 'de> Walker<'p, 'de> {
     pub(crate) fn new(profile: &'p Profile, kind: ResourceKind) -> Walker<'p, 'de> {
         let rt = profile.schemas().resource(kind);
@@ -148,11 +155,8 @@ impl<'p, 'de> Walker<'p, 'de> {
     fn check_depth<E: de::Error>(&mut self, depth: usize, loc: &Loc<'_>) -> Result<(), E> {
         let max = self.profile.limits().max_depth;
         if depth > max {
-            return Err(self.abort_with(
-                &rules::RFC_J_003,
-                loc,
-                format!("the body is nested deeper than {max} levels (limits.max_depth)"),
-            ));
+            self.abort = Some(too_deep(loc, max));
+            return Err(E::custom("aborted"));
         }
         Ok(())
     }
