@@ -117,15 +117,6 @@ static atlscim_report *check(const atlscim_profile *p, const char *method, const
     return report;
 }
 
-/* Whether a borrowed view (not NUL-terminated) contains `needle`. */
-static int str_has(atlscim_str s, const char *needle) {
-    size_t i, n = strlen(needle);
-    for (i = 0; s.data != NULL && i + n <= s.len; i++) {
-        if (memcmp(s.data + i, needle, n) == 0) return 1;
-    }
-    return 0;
-}
-
 /* Whether the report has exactly one issue, of `rule`, at `pointer`. */
 static int only_issue(const atlscim_report *r, const char *rule, const char *pointer) {
     const atlscim_issue *issue = atlscim_report_issue(r, 0);

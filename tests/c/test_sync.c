@@ -31,16 +31,6 @@ static atlscim_plan *make_plan(atlscim_profile *profile) {
     return plan;
 }
 
-/* Whether a view holds `needle`. */
-static int str_has(atlscim_str s, const char *needle) {
-    size_t n = strlen(needle), i;
-    if (s.data == NULL || s.len < n) return 0;
-    for (i = 0; i + n <= s.len; i++) {
-        if (memcmp(s.data + i, needle, n) == 0) return 1;
-    }
-    return 0;
-}
-
 /* The value of header `name` in a send action, or an absent view. */
 static atlscim_str header(const atlscim_sync_action *a, const char *name) {
     atlscim_str none = {NULL, 0};
