@@ -61,7 +61,7 @@ static void go_apply_loop(const atlscim_profile *profile, const char *resource, 
 	}
 }
 
-enum { GO_NORMALIZED, GO_REPORT_JSON };
+enum { GO_NORMALIZED, GO_REPORT_JSON, GO_FIXES };
 
 // Checks a request and returns its normalized body or (for the tests) the library's report JSON.
 static atlscim_status go_check_text(const atlscim_profile *profile, GO_REQUEST_PARAMS, int what, atlscim_bytes *out,
@@ -72,6 +72,7 @@ static atlscim_status go_check_text(const atlscim_profile *profile, GO_REQUEST_P
 	if (status == ATLSCIM_STATUS_OK) {
 		*nothing_to_send = atlscim_report_nothing_to_send(report);
 		status = what == GO_NORMALIZED ? atlscim_report_normalized_json(report, out, err)
+		         : what == GO_FIXES    ? atlscim_report_fixes_json(report, out, err)
 		                               : atlscim_report_to_json(report, out, err);
 		atlscim_report_free(report);
 	}
@@ -215,10 +216,15 @@ func checked(profile *Profile, req Request, r *C.go_result, issueRoom []C.go_iss
 	if r.normalized.data != nil {
 		normalized, err := copyOutput(r.normalized.data, r.normalized.len)
 		C.atlscim_bytes_free(&r.normalized)
+		asData, errData := copyOutput(r.fixes.data, r.fixes.len)
+		C.atlscim_bytes_free(&r.fixes)
 		if err != nil {
 			return nil, err
 		}
-		report.fixes = builtFixes(normalized, bool(r.nothing_to_send))
+		if errData != nil {
+			return nil, errData
+		}
+		report.fixes = builtFixes(normalized, bool(r.nothing_to_send), asData)
 		return report, nil
 	}
 	if bool(r.readable) {
@@ -298,6 +304,12 @@ func makeIssues(raw []C.go_issue, ctext []C.char) []Issue {
 // normalizedJSON checks a request and returns the body to send (atlscim_report_normalized_json).
 func (p *Profile) normalizedJSON(req Request) ([]byte, bool, error) {
 	return p.checkText(req, C.GO_NORMALIZED)
+}
+
+// fixesJSON checks a request and returns the lenient fixes as data (atlscim_report_fixes_json).
+func (p *Profile) fixesJSON(req Request) ([]byte, error) {
+	text, _, err := p.checkText(req, C.GO_FIXES)
+	return text, err
 }
 
 // reportJSON checks a request and returns the library's own report JSON (atlscim_report_to_json):

@@ -89,6 +89,32 @@ func TestNormalizedIsBuiltWhenAskedAndDoesNotAliasTheRequest(t *testing.T) {
 	}
 }
 
+// Fixes gives the lenient fixes as data: built at check time with Normalize, by checking again
+// without it, and [] when nothing is fixed.
+func TestFixesAreTheChangesNormalizedMakes(t *testing.T) {
+	p := mustProfile(t, Config{})
+	want := `[{"op":"replace","path":"/active","value":false}]`
+	for _, normalize := range []bool{true, false} {
+		body := []byte(userActiveString)
+		r, err := p.Check(Request{Method: "POST", Path: "/Users", Body: body, Normalize: normalize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clear(body) // the report keeps what it needs
+		got, err := r.Fixes()
+		if err != nil || string(got) != want {
+			t.Errorf("normalize %v: fixes %s (%v), want %s", normalize, got, err, want)
+		}
+	}
+	r, err := p.Check(Request{Method: "POST", Path: "/Users", Body: []byte(strings.Replace(userActiveString, `"False"`, "false", 1))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := r.Fixes(); err != nil || string(got) != "[]" {
+		t.Errorf("nothing fixed: %s (%v)", got, err)
+	}
+}
+
 func TestNilAndEmptyBodiesDiffer(t *testing.T) {
 	p := mustProfile(t, Config{})
 	none, err1 := p.Check(Request{Method: "POST", Path: "/Users"})

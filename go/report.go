@@ -111,8 +111,26 @@ func (r *Report) NothingToSend() (bool, error) {
 	return r.fixes.nothingToSend, r.fixes.err
 }
 
-// fixes is what it takes to build a report's normalized body: the rest of the request, and the
-// profile that checked it. Shared by every copy of the Report.
+// Fixes returns the lenient fixes as data, a JSON array: what Normalized changes in the body
+// as checked, for a caller that applies them to its own copy (`{"op": "replace", "path",
+// "value"}`, `{"op": "remove", "path"}`, `{"op": "rename", "from", "to"}`, `{"op":
+// "addSchema", "value"}`, `{"op": "moveIntoExtension", "from", "to", "name"}`; paths are JSON
+// pointers into the body as checked; ffi/README.md says what each does). `[]` when nothing was
+// fixed. Like Normalized, it is ready when the request said Normalize, and otherwise checks the
+// request again on first use, with the report's profile.
+func (r *Report) Fixes() (json.RawMessage, error) {
+	if r.fixes == nil {
+		return json.RawMessage("[]"), nil
+	}
+	f := r.fixes
+	f.dataOnce.Do(func() {
+		f.data, f.dataErr = f.profile.fixesJSON(Request{Method: f.method, Path: f.path, Body: r.body, Current: f.current})
+	})
+	return f.data, f.dataErr
+}
+
+// fixes is what it takes to build a report's normalized body and its fixes as data: the rest
+// of the request, and the profile that checked it. Shared by every copy of the Report.
 type fixes struct {
 	profile       *Profile
 	method, path  string
@@ -121,12 +139,16 @@ type fixes struct {
 	normalized    json.RawMessage
 	nothingToSend bool
 	err           error
+	dataOnce      sync.Once
+	data          json.RawMessage
+	dataErr       error
 }
 
-// builtFixes is the fixes of a report whose normalized body was built at check time.
-func builtFixes(normalized []byte, nothingToSend bool) *fixes {
-	f := &fixes{normalized: normalized, nothingToSend: nothingToSend}
+// builtFixes is the fixes of a report whose normalized body and fixes were built at check time.
+func builtFixes(normalized []byte, nothingToSend bool, data []byte) *fixes {
+	f := &fixes{normalized: normalized, nothingToSend: nothingToSend, data: data}
 	f.once.Do(func() {})
+	f.dataOnce.Do(func() {})
 	return f
 }
 
