@@ -381,6 +381,10 @@ pub static RFC: LazyLock<SchemaSet> = LazyLock::new(|| {
     }
 });
 
+/// The enterprise attributes Atlassian's OpenAPI also lists at the top level of a User (tagged
+/// [`AtlassianCheck::AlsoAtTop`]); the walk and the placement rule (ATL-U-015) index by it.
+pub(crate) const ENTERPRISE_ALSO_AT_TOP: [&str; 2] = ["department", "organization"];
+
 /// What Atlassian Cloud's user provisioning API supports, its attributes tagged with the
 /// Atlassian rules that run where they are walked.
 pub static ATLASSIAN: LazyLock<SchemaSet> = LazyLock::new(|| {
@@ -392,8 +396,9 @@ pub static ATLASSIAN: LazyLock<SchemaSet> = LazyLock::new(|| {
     attrs.tag("emails", Emails).sub_attributes.tag("value", EmailValue);
     attrs.tag("photos", Photos).sub_attributes.tag("value", PhotoValue);
     group.attributes.tag("members", Members);
-    enterprise.attributes.tag("department", AlsoAtTop);
-    enterprise.attributes.tag("organization", AlsoAtTop);
+    for name in ENTERPRISE_ALSO_AT_TOP {
+        enterprise.attributes.tag(name, AlsoAtTop);
+    }
     let rfc: &'static SchemaSet = &RFC;
     let mut set = SchemaSet {
         user: ResourceType {

@@ -6,7 +6,10 @@
 //! `rules::REFINEMENTS`, not a second mention in the walker.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+mod common;
+use common::rust_files;
 
 /// The rules named in more than one module today, and why. Shrink it; never grow it.
 const ALLOWED: &[(&str, &str)] = &[
@@ -30,17 +33,6 @@ const ALLOWED: &[(&str, &str)] = &[
     ("RFC-P-006", "a value that does not fit its target, read (patch/read) and applied (patch/apply)"),
     ("RFC-T-001", "a wrongly typed value in a body (walker) and a PatchOp's extension value (patch/read)"),
 ];
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("read core/src") {
-        let path = entry.expect("a directory entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
 
 /// The code of a source file without comment lines and without inline `#[cfg(test)] mod … { … }`
 /// modules (rustfmt closes them with a `}` in the first column).

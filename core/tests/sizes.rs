@@ -2,7 +2,10 @@
 //! more than one job and is split along its seams. (Functions are kept under 100 lines by
 //! clippy's `too_many_lines`, set in clippy.toml and enabled in src/lib.rs.)
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+mod common;
+use common::rust_files;
 
 const MAX_LINES: usize = 800;
 
@@ -16,17 +19,6 @@ fn code_lines(text: &str) -> usize {
     let tests =
         lines.windows(2).position(|w| w[0].trim() == "#[cfg(test)]" && w[1].trim_start().starts_with("mod tests"));
     tests.unwrap_or(lines.len())
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("read core/src") {
-        let path = entry.expect("a directory entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 #[test]

@@ -339,8 +339,7 @@ fn group_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Va
 
 /// ATL-U-015: department and organization belong in the enterprise extension.
 fn enterprise_placement(w: &mut Walker<'_, '_>) {
-    const NAMES: [&str; 2] = ["department", "organization"];
-    for (i, name) in NAMES.into_iter().enumerate() {
+    for (i, name) in schema::ENTERPRISE_ALSO_AT_TOP.into_iter().enumerate() {
         let Some((key, top)) = w.top.enterprise_top[i].take() else {
             continue;
         };

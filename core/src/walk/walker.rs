@@ -33,9 +33,6 @@ use multi_valued::MultiValued;
 use resource::ResourceVisitor;
 use strings::string_rules;
 
-/// Atlassian's OpenAPI also lists these enterprise attributes at the top level of a User.
-const TOP_LEVEL_ENTERPRISE: [&str; 2] = ["department", "organization"];
-
 /// What the walk learned about the top-level object, for the rules that run after it.
 #[derive(Debug, Default)]
 pub(crate) struct TopFacts<'de> {
@@ -708,7 +705,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
                     w.top.present.push(format!("{urn}:{}", attr.name));
                 }
                 if attr.check == Some(AtlassianCheck::AlsoAtTop)
-                    && let Some(i) = TOP_LEVEL_ENTERPRISE.iter().position(|n| attr.is(n))
+                    && let Some(i) = schema::ENTERPRISE_ALSO_AT_TOP.iter().position(|n| attr.is(n))
                 {
                     w.top.enterprise_ext[i] = s.text.clone();
                 }

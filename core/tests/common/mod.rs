@@ -4,7 +4,7 @@
 #![allow(dead_code)] // each runner uses a part
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use atlscim_core::Report;
 use serde_json::Value;
@@ -370,5 +370,17 @@ pub fn profile(case: &Value) -> atlscim_core::Profile {
     match case.get("config") {
         Some(c) => atlscim_core::Profile::from_config(c).unwrap_or_else(|e| panic!("{}: config: {e}", case["name"])),
         None => atlscim_core::Profile::atlassian(),
+    }
+}
+
+/// Every `.rs` file under `dir`, recursively (the source scans: one home, sizes).
+pub fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read a source directory") {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
     }
 }

@@ -127,12 +127,15 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                 map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
                 continue;
             }
-            if let Some(i) = TOP_LEVEL_ENTERPRISE.iter().position(|n| n.eq_ignore_ascii_case(&key))
-                && w.also_at_top(TOP_LEVEL_ENTERPRISE[i])
+            if let Some(i) = schema::ENTERPRISE_ALSO_AT_TOP.iter().position(|n| n.eq_ignore_ascii_case(&key))
+                && w.also_at_top(schema::ENTERPRISE_ALSO_AT_TOP[i])
             {
-                let loc = root.key(&key, TOP_LEVEL_ENTERPRISE[i]);
-                let summary =
-                    map.next_value_seed(TopEnterpriseSeed { w: &mut *w, loc: &loc, name: TOP_LEVEL_ENTERPRISE[i] })?;
+                let loc = root.key(&key, schema::ENTERPRISE_ALSO_AT_TOP[i]);
+                let summary = map.next_value_seed(TopEnterpriseSeed {
+                    w: &mut *w,
+                    loc: &loc,
+                    name: schema::ENTERPRISE_ALSO_AT_TOP[i],
+                })?;
                 if let Some(text) = summary {
                     w.top.enterprise_top[i] = Some((key.to_string(), text));
                 }
