@@ -213,31 +213,28 @@ func (p *Profile) check(req Request, owned bool) (*Report, error) {
 // and current unless `owned` says they are its to keep.
 func checked(profile *Profile, req Request, r *C.go_result, issueRoom []C.go_issue, textRoom []C.char, owned bool) (*Report, error) {
 	report := reportFrom(r, issueRoom, textRoom)
-	if r.normalized.data != nil {
+	if !bool(r.readable) {
+		return report, nil
+	}
+	keep := bytes.Clone
+	if owned {
+		keep = func(b []byte) []byte { return b }
+	}
+	// Without fixes this is the body to send; with fixes, what Normalized and Fixes build from.
+	report.body = json.RawMessage(keep(req.Body))
+	if !bool(r.changes_body) {
+		return report, nil
+	}
+	f := &fixes{profile: profile, method: req.Method, path: req.Path, current: keep(req.Current)}
+	report.fixes = f
+	if r.normalized.data != nil { // built at check time (req.Normalize)
 		normalized, err := copyOutput(r.normalized.data, r.normalized.len)
 		C.atlscim_bytes_free(&r.normalized)
-		asData, errData := copyOutput(r.fixes.data, r.fixes.len)
-		C.atlscim_bytes_free(&r.fixes)
 		if err != nil {
 			return nil, err
 		}
-		if errData != nil {
-			return nil, errData
-		}
-		report.fixes = builtFixes(normalized, bool(r.nothing_to_send), asData)
-		return report, nil
-	}
-	if bool(r.readable) {
-		keep := bytes.Clone
-		if owned {
-			keep = func(b []byte) []byte { return b }
-		}
-		// Without fixes this is the body to send; with fixes, what Normalized builds it from.
-		report.body = json.RawMessage(keep(req.Body))
-		if bool(r.changes_body) {
-			current := keep(req.Current)
-			report.fixes = &fixes{profile: profile, method: req.Method, path: req.Path, current: current}
-		}
+		f.normalized, f.nothingToSend = normalized, bool(r.nothing_to_send)
+		f.once.Do(func() {})
 	}
 	return report, nil
 }

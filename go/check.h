@@ -24,8 +24,6 @@ typedef struct {
 	// Asked for at check time (go_normalize): the normalized body of a report whose lenient fixes
 	// change it, for Go to copy and free; {NULL, 0} otherwise.
 	atlscim_bytes normalized;
-	// With it, the fixes as data (atlscim_report_fixes_json); {NULL, 0} otherwise.
-	atlscim_bytes fixes;
 	bool nothing_to_send;
 } go_result;
 
@@ -95,17 +93,13 @@ static inline void go_gather(go_result *r, go_issue *issues, size_t issue_room, 
 #define GO_ROOM go_result *r, go_issue *issues, size_t issue_room, char *text, size_t text_room
 
 // With `normalize`, builds the normalized body of a just-made report whose lenient fixes change
-// the body into r->normalized, and the fixes as data into r->fixes (what Report.Normalized and
-// Report.Fixes would otherwise check the request again for); on failure frees the report. Then
-// gathers the report as go_gather does.
+// the body into r->normalized (what Report.Normalized would otherwise check the request again
+// for); on failure frees the report. Then gathers the report as go_gather does.
 static inline atlscim_status go_finish(atlscim_status status, bool normalize, GO_ROOM) {
 	if (status == ATLSCIM_STATUS_OK && normalize && atlscim_report_readable(r->report) &&
 	    atlscim_report_changes_body(r->report)) {
 		r->nothing_to_send = atlscim_report_nothing_to_send(r->report);
 		status = atlscim_report_normalized_json(r->report, &r->normalized, &r->err);
-		if (status == ATLSCIM_STATUS_OK) {
-			status = atlscim_report_fixes_json(r->report, &r->fixes, &r->err);
-		}
 		if (status != ATLSCIM_STATUS_OK) {
 			atlscim_report_free(r->report);
 			r->report = NULL;

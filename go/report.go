@@ -116,8 +116,8 @@ func (r *Report) NothingToSend() (bool, error) {
 // "value"}`, `{"op": "remove", "path"}`, `{"op": "rename", "from", "to"}`, `{"op":
 // "addSchema", "value"}`, `{"op": "moveIntoExtension", "from", "to", "name"}`; paths are JSON
 // pointers into the body as checked; ffi/README.md says what each does). `[]` when nothing was
-// fixed. Like Normalized, it is ready when the request said Normalize, and otherwise checks the
-// request again on first use, with the report's profile.
+// fixed. The first call checks the request again with the report's profile (which must still be
+// open), so a check pays nothing for fixes nobody reads.
 func (r *Report) Fixes() (json.RawMessage, error) {
 	if r.fixes == nil {
 		return json.RawMessage("[]"), nil
@@ -142,14 +142,6 @@ type fixes struct {
 	dataOnce      sync.Once
 	data          json.RawMessage
 	dataErr       error
-}
-
-// builtFixes is the fixes of a report whose normalized body and fixes were built at check time.
-func builtFixes(normalized []byte, nothingToSend bool, data []byte) *fixes {
-	f := &fixes{normalized: normalized, nothingToSend: nothingToSend, data: data}
-	f.once.Do(func() {})
-	f.dataOnce.Do(func() {})
-	return f
 }
 
 func (f *fixes) build(body []byte) {
