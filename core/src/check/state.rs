@@ -282,24 +282,9 @@ fn external_id_change(now: &str, sent: &str) -> String {
 
 /// ATL-U-020: what Atlassian makes of names that disagree with the display name, when they do.
 fn names_overwritten(display: &str, given: Option<&str>, family: Option<&str>) -> Option<String> {
-    // The common case, `given family`, agrees without the full rule.
-    let plainly_joined = given.zip(family).is_some_and(|(g, f)| {
-        display.len() == g.len() + 1 + f.len()
-            && display.starts_with(g)
-            && display.ends_with(f)
-            && display.as_bytes()[g.len()] == b' '
-    });
-    if plainly_joined || (given.is_none() && family.is_none()) {
-        return None;
-    }
-    let r = crate::normalize::name::reconcile_name(Some(display), given, family);
-    if !matches!(r.outcome, crate::normalize::name::NameOutcome::NamesOverwritten { .. }) {
-        return None;
-    }
+    let (new_given, new_family) = crate::normalize::name::overwritten_names(display, given, family)?;
     Some(format!(
-        "Atlassian overwrites the first and last name with the display name {display:?}: they become {:?} and {:?}, not {:?} and {:?}",
-        r.given.unwrap_or_default(),
-        r.family.unwrap_or_default(),
+        "Atlassian overwrites the first and last name with the display name {display:?}: they become {new_given:?} and {new_family:?}, not {:?} and {:?}",
         given.unwrap_or_default(),
         family.unwrap_or_default()
     ))

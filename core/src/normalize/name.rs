@@ -182,7 +182,16 @@ fn is_prefix(word: &str) -> bool {
 
 fn is_suffix(word: &str) -> bool {
     let w = word.trim_end_matches(',');
-    NUMERALS.contains(&w) || SUFFIXES.contains(&squash(w).as_str())
+    if NUMERALS.contains(&w) {
+        return true;
+    }
+    // An ASCII word is compared without building its squashed copy; other words may lowercase
+    // into ASCII (the Kelvin sign is `k`), so they take the full `squash`.
+    if w.is_ascii() {
+        let squashed = || w.bytes().filter(|b| *b != b'.').map(|b| b.to_ascii_lowercase());
+        return SUFFIXES.iter().any(|s| squashed().eq(s.bytes()));
+    }
+    SUFFIXES.contains(&squash(w).as_str())
 }
 
 fn is_particle(word: &str) -> bool {
@@ -396,6 +405,73 @@ pub fn display_name_agrees(display: &str, given: Option<&str>, family: Option<&s
     r.outcome == NameOutcome::Unchanged
 }
 
+/// The first and last name Atlassian will hold when `display` overwrites `given` and `family`
+/// (what [`reconcile_name`] reports as [`NameOutcome::NamesOverwritten`]), or `None` when nothing is
+/// overwritten. The check reports it on every user with a display name, so the common case is
+/// decided without building strings ([`plain_overwrite`]); everything else takes the full rule.
+pub(crate) fn overwritten_names<'a>(
+    display: &'a str,
+    given: Option<&str>,
+    family: Option<&str>,
+) -> Option<(Cow<'a, str>, Cow<'a, str>)> {
+    if let Some(decided) = plain_overwrite(display, given, family) {
+        return decided.map(|(g, f)| (Cow::Borrowed(g), Cow::Borrowed(f)));
+    }
+    let r = reconcile_name(Some(display), given, family);
+    matches!(r.outcome, NameOutcome::NamesOverwritten { .. })
+        .then(|| (Cow::Owned(r.given.unwrap_or_default()), Cow::Owned(r.family.unwrap_or_default())))
+}
+
+/// [`overwritten_names`] for ASCII names already collapsed and a display name that splits into two
+/// plain words, where [`reconcile_name`]'s answer follows from comparisons alone: `None` when
+/// the input is outside that case. ASCII is never East Asian, so the join is `given family`;
+/// without brackets, quotes or commas, a display name of two words, the first no honorific
+/// prefix and the last no suffix, splits into exactly those two words.
+fn plain_overwrite<'a>(
+    display: &'a str,
+    given: Option<&str>,
+    family: Option<&str>,
+) -> Option<Option<(&'a str, &'a str)>> {
+    // Most users: the display name is `given family` as written; whatever the spacing, the
+    // collapsed names then join to the collapsed display name.
+    if given.zip(family).is_some_and(|(g, f)| plainly_joined(display, g, f)) {
+        return Some(None);
+    }
+    if !is_collapsed(display) || !given.is_none_or(is_collapsed) || !family.is_none_or(is_collapsed) {
+        return None;
+    }
+    // `present`: an empty name is no name.
+    let (given, family) = (given.filter(|g| !g.is_empty()), family.filter(|f| !f.is_empty()));
+    if display.is_empty() || (given.is_none() && family.is_none()) {
+        return Some(None);
+    }
+    let joined_is_display = match (given, family) {
+        (Some(g), Some(f)) => plainly_joined(display, g, f),
+        (Some(one), None) | (None, Some(one)) => one == display,
+        (None, None) => false,
+    };
+    if joined_is_display {
+        return Some(None);
+    }
+    if display.contains(['(', '[', '"', ',']) {
+        return None;
+    }
+    let (first, last) = display.split_once(' ')?;
+    if last.contains(' ') || is_prefix(first) || is_suffix(last) {
+        return None;
+    }
+    let agrees = given.is_none_or(|g| g == first) && family.is_none_or(|f| f == last);
+    Some((!agrees).then_some((first, last)))
+}
+
+/// Whether `display` is `given`, one space and `family`, byte for byte.
+fn plainly_joined(display: &str, given: &str, family: &str) -> bool {
+    display.len() == given.len() + 1 + family.len()
+        && display.starts_with(given)
+        && display.ends_with(family)
+        && display.as_bytes()[given.len()] == b' '
+}
+
 /// Applies Atlassian's display-name rule (module documentation) to a user's display name and
 /// names, giving the values to send so that the next sync sees no difference.
 ///
@@ -517,6 +593,79 @@ mod tests {
 
     fn pair(g: &str, f: &str) -> (String, String) {
         (g.to_string(), f.to_string())
+    }
+
+    /// `overwritten_names` decides plain names without `reconcile_name`: every combination of
+    /// display name and names here must get the full rule's answer.
+    #[test]
+    fn overwritten_names_agrees_with_the_full_rule() {
+        let displays = [
+            "",
+            " ",
+            "Babs",
+            "Babs Jensen",
+            "Barbara Jensen",
+            "Dr. Jensen",
+            "Dr Babs Jensen",
+            "Babs Jensen Jr.",
+            "Babs Jr.",
+            "Babs PhD",
+            "Babs III",
+            "Babs Ph.D.",
+            "Babs van Jensen",
+            "Anna de la Cruz",
+            "Jensen, Babs",
+            "Babs (Contractor) Jensen",
+            "Babs \"B\" Jensen",
+            "Babs [x]",
+            "Babs  Jensen",
+            " Babs Jensen",
+            "Babs\tJensen",
+            "山田 太郎",
+            "Jose García",
+            "Babs \u{212A}C",
+            "Babs kc",
+            "Babs Kc.",
+            "Mr. Jensen",
+            "Babs Mr",
+        ];
+        let names = [
+            None,
+            Some(""),
+            Some(" "),
+            Some("Babs"),
+            Some("Barbara"),
+            Some("Jensen"),
+            Some("Babs Jensen"),
+            Some("Babs  Jensen"),
+            Some(" Jensen"),
+            Some("Jr."),
+            Some("太郎"),
+            Some("van Jensen"),
+        ];
+        for display in displays {
+            for given in names {
+                for family in names {
+                    let full = reconcile_name(Some(display), given, family);
+                    let expected = matches!(full.outcome, NameOutcome::NamesOverwritten { .. })
+                        .then(|| (full.given.unwrap_or_default(), full.family.unwrap_or_default()));
+                    let fast = overwritten_names(display, given, family).map(|(g, f)| (g.into_owned(), f.into_owned()));
+                    assert_eq!(fast, expected, "{display:?} {given:?} {family:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_suffixes_match_as_the_squashed_copy_does() {
+        for w in
+            ["Jr.", "jr", "JR", "Ph.D.", "P.h.D", "phd.", "Esq", "K.C.", "kc,", "Jrx", "J", "", ".", "III", "iii", "Iv"]
+        {
+            let t = w.trim_end_matches(',');
+            let full = NUMERALS.contains(&t) || SUFFIXES.contains(&squash(t).as_str());
+            assert_eq!(is_suffix(w), full, "{w:?}");
+        }
+        assert!(is_suffix("\u{212A}C"), "the Kelvin sign lowercases to k: the non-ASCII path squashes");
     }
 
     #[test]
