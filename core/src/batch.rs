@@ -60,7 +60,7 @@ pub struct Batch<'p> {
 fn issue(severity: Severity, rule: &'static Rule, key: &str, detail: String) -> Issue {
     let root = Loc::ROOT;
     let loc = if key.is_empty() { root } else { root.key(key, key) };
-    Issue { severity, rule, path: loc.path(), pointer: loc.pointer(), detail }
+    Issue::at(severity, rule, &loc, &detail)
 }
 
 impl<'p> Batch<'p> {

@@ -16,15 +16,30 @@ pub use crate::rules::Severity;
 use crate::schema::ERROR_URN;
 use crate::walk::fix;
 use crate::walk::fix::Fixes;
+use crate::walk::loc::Loc;
 
 /// One finding, located in the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Issue {
     pub(crate) severity: Severity,
     pub(crate) rule: &'static Rule,
-    pub(crate) path: String,
-    pub(crate) pointer: String,
-    pub(crate) detail: String,
+    /// The path, the pointer and the detail one after the other: a report of many issues costs one
+    /// allocation per issue, not three (the reports of a whole export are mostly issues).
+    text: String,
+    path_end: usize,
+    pointer_end: usize,
+}
+
+impl std::fmt::Debug for Issue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issue")
+            .field("severity", &self.severity)
+            .field("rule", &self.rule.id)
+            .field("path", &self.path())
+            .field("pointer", &self.pointer())
+            .field("detail", &self.detail())
+            .finish()
+    }
 }
 
 impl PartialEq for Rule {
@@ -35,6 +50,23 @@ impl PartialEq for Rule {
 impl Eq for Rule {}
 
 impl Issue {
+    /// An issue at `path` and `pointer`.
+    pub(crate) fn new(severity: Severity, rule: &'static Rule, path: &str, pointer: &str, detail: &str) -> Issue {
+        let mut text = String::with_capacity(path.len() + pointer.len() + detail.len());
+        text.push_str(path);
+        text.push_str(pointer);
+        text.push_str(detail);
+        Issue { severity, rule, text, path_end: path.len(), pointer_end: path.len() + pointer.len() }
+    }
+
+    /// An issue at `loc`, its path and pointer written straight into the issue's one string.
+    pub(crate) fn at(severity: Severity, rule: &'static Rule, loc: &Loc<'_>, detail: &str) -> Issue {
+        let mut text = String::new();
+        let (path_end, pointer_end) = loc.write_path_and_pointer(&mut text, detail.len());
+        text.push_str(detail);
+        Issue { severity, rule, text, path_end, pointer_end }
+    }
+
     /// How serious it is: the rule's severity, or lower where the profile is lenient.
     pub fn severity(&self) -> Severity {
         self.severity
@@ -48,17 +80,17 @@ impl Issue {
     /// SCIM attribute path, e.g. `emails[1].value` or
     /// `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`.
     pub fn path(&self) -> &str {
-        &self.path
+        &self.text[..self.path_end]
     }
 
     /// RFC 6901 pointer into the request body, e.g. `/emails/1/value`.
     pub fn pointer(&self) -> &str {
-        &self.pointer
+        &self.text[self.path_end..self.pointer_end]
     }
 
     /// What is wrong, readable.
     pub fn detail(&self) -> &str {
-        &self.detail
+        &self.text[self.pointer_end..]
     }
 
     /// The HTTP status the server would answer for this issue: an error's, and for an issue that
@@ -87,11 +119,11 @@ impl Serialize for Issue {
         let mut map = serializer.serialize_map(Some(7))?;
         map.serialize_entry("severity", &self.severity)?;
         map.serialize_entry("rule", self.rule.id)?;
-        map.serialize_entry("path", &self.path)?;
-        map.serialize_entry("pointer", &self.pointer)?;
+        map.serialize_entry("path", self.path())?;
+        map.serialize_entry("pointer", self.pointer())?;
         map.serialize_entry("status", &self.status())?;
         map.serialize_entry("scimType", &self.scim_type())?;
-        map.serialize_entry("detail", &self.detail)?;
+        map.serialize_entry("detail", self.detail())?;
         map.end()
     }
 }
@@ -99,10 +131,10 @@ impl Serialize for Issue {
 impl std::fmt::Display for Issue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}", self.severity.as_str(), self.rule.id)?;
-        if !self.path.is_empty() {
-            write!(f, " at {}", self.path)?;
+        if !self.path().is_empty() {
+            write!(f, " at {}", self.path())?;
         }
-        write!(f, ": {}", self.detail)
+        write!(f, ": {}", self.detail())
     }
 }
 
@@ -289,13 +321,7 @@ impl Issues {
             n(infos, "info"),
             shown.join(", "),
         );
-        self.kept.push(Issue {
-            severity,
-            rule: &crate::rules::RFC_J_006,
-            path: String::new(),
-            pointer: String::new(),
-            detail,
-        });
+        self.kept.push(Issue::new(severity, &crate::rules::RFC_J_006, "", "", &detail));
         self.ranks.push(0);
         self.marker = true;
     }
@@ -569,7 +595,7 @@ impl Report {
         if let Some(t) = issue.scim_type() {
             err.insert("scimType".into(), Value::from(t));
         }
-        err.insert("detail".into(), Value::from(issue.detail.clone()));
+        err.insert("detail".into(), Value::from(issue.detail()));
         Some(Value::Object(err))
     }
 
@@ -632,13 +658,7 @@ mod tests {
     use crate::rules;
 
     fn issue(severity: Severity, n: usize) -> Issue {
-        Issue {
-            severity,
-            rule: &rules::RFC_T_001,
-            path: String::new(),
-            pointer: format!("/{n}"),
-            detail: String::new(),
-        }
+        Issue::new(severity, &rules::RFC_T_001, "", &format!("/{n}"), "")
     }
 
     /// What a full report keeps: the `max` highest ranked (the first error highest, then errors,
@@ -654,7 +674,7 @@ mod tests {
     }
 
     fn kept(issues: &Issues) -> Vec<String> {
-        issues.iter().filter(|i| i.rule.id != "RFC-J-006").map(|i| i.pointer.clone()).collect()
+        issues.iter().filter(|i| i.rule.id != "RFC-J-006").map(|i| i.pointer().to_string()).collect()
     }
 
     #[test]

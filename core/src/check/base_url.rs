@@ -108,7 +108,7 @@ mod tests {
 
     fn rel(config: serde_json::Value, path: &str) -> Result<String, String> {
         let profile = Profile::from_config(&config).expect("config");
-        relative(&profile, path).map(str::to_string).map_err(|r| r.issues()[0].detail.clone())
+        relative(&profile, path).map(str::to_string).map_err(|r| r.issues()[0].detail().to_string())
     }
 
     #[test]

@@ -36,8 +36,8 @@ enum Operation {
     Replace,
 }
 
-pub(crate) fn issue(severity: Severity, rule: &'static Rule, loc: &Loc<'_>, detail: impl Into<String>) -> Issue {
-    Issue { severity, rule, path: loc.path(), pointer: loc.pointer(), detail: detail.into() }
+pub(crate) fn issue(severity: Severity, rule: &'static Rule, loc: &Loc<'_>, detail: impl AsRef<str>) -> Issue {
+    Issue::at(severity, rule, loc, detail.as_ref())
 }
 
 impl Profile {

@@ -152,7 +152,7 @@ mod tests {
 
     fn read(text: &str, max: usize) -> Result<Value, Option<(String, String)>> {
         let mut de = serde_json::Deserializer::from_str(text);
-        read_value(&mut de, max).map_err(|(_, issue)| issue.map(|i| (i.pointer, i.path)))
+        read_value(&mut de, max).map_err(|(_, issue)| issue.map(|i| (i.pointer().to_string(), i.path().to_string())))
     }
 
     #[test]
@@ -165,7 +165,10 @@ mod tests {
         assert_eq!(read(text, 5), Err(at));
         let value: Value = serde_json::from_str(text).expect("json");
         assert!(too_deep(&value, 6).is_none());
-        assert_eq!(too_deep(&value, 5).map(|i| i.pointer), Some("/Operations/0/value/title/0".to_string()));
+        assert_eq!(
+            too_deep(&value, 5).map(|i| i.pointer().to_string()),
+            Some("/Operations/0/value/title/0".to_string())
+        );
     }
 
     #[test]
@@ -176,7 +179,7 @@ mod tests {
         let value: Value =
             serde_json::from_str(&format!(r#"{{"Operations":[{{"value":{}{}}}]}}"#, "[".repeat(90), "]".repeat(90)))
                 .expect("json");
-        assert_eq!(too_deep(&value, 32).map(|i| (i.pointer, i.path)), at);
+        assert_eq!(too_deep(&value, 32).map(|i| (i.pointer().to_string(), i.path().to_string())), at);
         assert!(matches!(read("{\"a\":", 32), Err(None)), "a syntax error is not a depth issue");
     }
 }

@@ -292,7 +292,9 @@ impl Directory {
                         Vec::new(),
                     );
                 }
-                Err(e) => return (Answer::scim_error(e.status(), e.scim_type(), e.issue().detail.clone()), Vec::new()),
+                Err(e) => {
+                    return (Answer::scim_error(e.status(), e.scim_type(), e.issue().detail().to_string()), Vec::new());
+                }
             }
         } else {
             resource

@@ -67,7 +67,7 @@ impl Flatten {
         if !self.issues.has_room(severity) {
             return self.issues.count_omitted(severity, rule);
         }
-        self.issues.push(Issue { severity, rule, path: "members".into(), pointer: "/members".into(), detail });
+        self.issues.push(Issue::new(severity, rule, "members", "/members", &detail));
     }
 
     /// Adds a member; `display` is not sent (the group schema makes it read-only).

@@ -61,5 +61,5 @@ pub(crate) fn not_a_record(what: &str, record: &Value) -> Issue {
 
 /// MAP-001 for a value the mapping requires and the record does not give, at `path`.
 pub(crate) fn required_missing(path: String, pointer: String, detail: String) -> Issue {
-    Issue { severity: Severity::Error, rule: &rules::MAP_001, path, pointer, detail }
+    Issue::new(Severity::Error, &rules::MAP_001, &path, &pointer, &detail)
 }

@@ -388,7 +388,7 @@ fn write(user: &mut Map<String, Value>, target: &Target, value: Value) -> usize 
 }
 
 fn issue(severity: Severity, rule: &'static Rule, path: String, pointer: String, detail: String) -> Issue {
-    Issue { severity, rule, path, pointer, detail }
+    Issue::new(severity, rule, &path, &pointer, &detail)
 }
 
 /// Runs one entry: evaluates, coerces, writes, and turns its problems into located issues.

@@ -223,10 +223,10 @@ impl PatchError {
     }
 
     pub(crate) fn from_issue(issue: &Issue) -> PatchError {
-        let operation = issue
-            .pointer
+        let pointer = issue.pointer();
+        let operation = pointer
             .strip_prefix("/Operations/")
-            .or_else(|| issue.pointer.strip_prefix("/operations/"))
+            .or_else(|| pointer.strip_prefix("/operations/"))
             .and_then(|rest| rest.split('/').next())
             .and_then(|i| i.parse().ok());
         PatchError { issue: issue.clone(), operation }
@@ -250,7 +250,7 @@ impl PatchError {
         pointer: String,
         detail: String,
     ) -> PatchError {
-        PatchError { issue: Issue { severity: Severity::Error, rule, path, pointer, detail }, operation }
+        PatchError { issue: Issue::new(Severity::Error, rule, &path, &pointer, &detail), operation }
     }
 }
 
@@ -264,7 +264,7 @@ impl fmt::Display for PatchError {
         if let Some(i) = self.operation {
             write!(f, " in operation {i}")?;
         }
-        write!(f, ": {}", self.issue.detail)
+        write!(f, ": {}", self.issue.detail())
     }
 }
 

@@ -175,24 +175,18 @@ impl<'b> Reader<'_, 'b> {
         self.profile.lenient()
     }
 
-    fn error(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: impl Into<String>) {
+    fn error(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: impl AsRef<str>) {
         if !self.structural_error && structural(rule) {
             // It decides what apply_patch answers: kept however full the report is.
             self.structural_error = true;
-            let issue = Issue {
-                severity: Severity::Error,
-                rule,
-                path: loc.path(),
-                pointer: loc.pointer(),
-                detail: detail.into(),
-            };
+            let issue = Issue::at(Severity::Error, rule, loc, detail.as_ref());
             return self.w.issues.push_pinned(issue);
         }
         self.w.issue(Severity::Error, rule, loc, detail);
     }
 
     /// Reports a lenient rewrite of the message (always an info issue).
-    fn rewrite(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: impl Into<String>) {
+    fn rewrite(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: impl AsRef<str>) {
         self.rewritten = true;
         self.w.issue(Severity::Info, rule, loc, detail);
     }

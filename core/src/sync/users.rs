@@ -79,7 +79,7 @@ pub(super) fn diff_users<'v>(dr: &mut Draft<'_>, sides: Sides<'v, '_>, m: &Match
                     RiskLevel::Danger,
                     Some(e.issue().rule.id),
                     sides.desired_users[d].label(),
-                    &e.issue().detail,
+                    e.issue().detail(),
                 );
                 continue;
             }

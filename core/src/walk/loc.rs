@@ -38,36 +38,44 @@ impl<'a> Loc<'a> {
         Loc { parent: Some(self), seg: Some(Seg::Index(i)) }
     }
 
-    /// Calls `f` on each segment from the root down. Recursion is bounded: locations are only
-    /// made for attributes the schema knows, at most `limits.max_depth` (≤ 128) deep.
-    fn for_each(&self, f: &mut impl FnMut(Seg<'a>)) {
-        if let Some(parent) = self.parent {
-            parent.for_each(f);
+    /// Calls `f` with the segments from the root down, gathered by following the parents in a
+    /// loop into an array on the stack (a `Vec` only past [`SHALLOW`] segments; locations are at
+    /// most `limits.max_depth`, ≤ 128, deep).
+    fn with_segs<R>(&self, f: impl FnOnce(&[Seg<'a>]) -> R) -> R {
+        let mut shallow = [Seg::Index(0); SHALLOW];
+        let mut n = 0;
+        let mut cur = Some(self);
+        while let Some(loc) = cur {
+            if let Some(seg) = loc.seg {
+                if n == SHALLOW {
+                    return f(&self.segs_deep());
+                }
+                shallow[n] = seg;
+                n += 1;
+            }
+            cur = loc.parent;
         }
-        if let Some(seg) = self.seg {
-            f(seg);
+        shallow[..n].reverse();
+        f(&shallow[..n])
+    }
+
+    fn segs_deep(&self) -> Vec<Seg<'a>> {
+        let mut segs = Vec::new();
+        let mut cur = Some(self);
+        while let Some(loc) = cur {
+            segs.extend(loc.seg);
+            cur = loc.parent;
         }
+        segs.reverse();
+        segs
     }
 
     /// The RFC 6901 JSON pointer (`/emails/1/value`).
     pub(crate) fn pointer(&self) -> String {
-        // Sized first (escapes aside, which are rare), so the string is allocated once.
-        let mut len = 0;
-        self.for_each(&mut |seg| {
-            len += 1 + match seg {
-                Seg::Key { key, .. } => key.len(),
-                Seg::Index(i) => digits(i),
-            }
-        });
-        let mut out = String::with_capacity(len);
-        self.for_each(&mut |seg| match seg {
-            Seg::Key { key, .. } => {
-                out.push('/');
-                push_escaped(&mut out, key);
-            }
-            Seg::Index(i) => {
-                let _ = write!(out, "/{i}");
-            }
+        let mut out = String::new();
+        self.with_segs(|segs| {
+            out.reserve(pointer_len(segs));
+            write_pointer(segs, &mut out);
         });
         out
     }
@@ -75,29 +83,90 @@ impl<'a> Loc<'a> {
     /// The SCIM attribute path (`emails[1].value`,
     /// `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`).
     pub(crate) fn path(&self) -> String {
-        let mut len = 0;
-        self.for_each(&mut |seg| {
-            len += match seg {
-                Seg::Key { name, .. } => name.len() + 1,
-                Seg::Index(i) => digits(i) + 2,
-            }
+        let mut out = String::new();
+        self.with_segs(|segs| {
+            out.reserve(path_len(segs));
+            write_path(segs, &mut out);
         });
-        let mut out = String::with_capacity(len);
-        let mut after_urn = false;
-        self.for_each(&mut |seg| match seg {
+        out
+    }
+
+    /// Appends the path then the pointer to `out`, reserving room for both and `extra` bytes more
+    /// at once; returns where each ends in `out`.
+    pub(crate) fn write_path_and_pointer(&self, out: &mut String, extra: usize) -> (usize, usize) {
+        self.with_segs(|segs| {
+            out.reserve(path_len(segs) + pointer_len(segs) + extra);
+            write_path(segs, out);
+            let path_end = out.len();
+            write_pointer(segs, out);
+            (path_end, out.len())
+        })
+    }
+}
+
+/// Segments gathered on the stack before [`Loc::with_segs`] falls back to a `Vec`.
+const SHALLOW: usize = 8;
+
+/// The pointer's length, escapes aside (they are rare).
+fn pointer_len(segs: &[Seg<'_>]) -> usize {
+    segs.iter()
+        .map(|seg| {
+            1 + match *seg {
+                Seg::Key { key, .. } => key.len(),
+                Seg::Index(i) => digits(i),
+            }
+        })
+        .sum()
+}
+
+fn write_pointer(segs: &[Seg<'_>], out: &mut String) {
+    for seg in segs {
+        out.push('/');
+        match *seg {
+            Seg::Key { key, .. } => push_escaped(out, key),
+            Seg::Index(i) => push_index(out, i),
+        }
+    }
+}
+
+fn path_len(segs: &[Seg<'_>]) -> usize {
+    segs.iter()
+        .map(|seg| match *seg {
+            Seg::Key { name, .. } => name.len() + 1,
+            Seg::Index(i) => digits(i) + 2,
+        })
+        .sum()
+}
+
+fn write_path(segs: &[Seg<'_>], out: &mut String) {
+    let start = out.len();
+    let mut after_urn = false;
+    for seg in segs {
+        match *seg {
             Seg::Key { name, urn, .. } => {
-                if !out.is_empty() {
+                if out.len() > start {
                     out.push(if after_urn { ':' } else { '.' });
                 }
                 out.push_str(name);
                 after_urn = urn;
             }
             Seg::Index(i) => {
-                let _ = write!(out, "[{i}]");
+                out.push('[');
+                push_index(out, i);
+                out.push(']');
                 after_urn = false;
             }
-        });
-        out
+        }
+    }
+}
+
+/// Appends `i` in decimal (indices are nearly always one digit; `write!` costs more than the
+/// rest of a pointer).
+fn push_index(out: &mut String, i: usize) {
+    if i < 10 {
+        out.push(char::from(b'0' + i as u8));
+    } else {
+        let _ = write!(out, "{i}");
     }
 }
 
@@ -143,5 +212,33 @@ mod tests {
         let odd = root.key("a/b~c", "a/b~c");
         assert_eq!(odd.pointer(), "/a~1b~0c");
         assert_eq!(root.pointer(), "");
+        let ten = one.index(10);
+        let mut both = String::from("x");
+        assert_eq!(ten.write_path_and_pointer(&mut both, 0), (14, 26));
+        assert_eq!(both, "xemails[1][10]/Emails/1/10");
+    }
+
+    /// Past the segments gathered on the stack, the same texts from the `Vec`.
+    #[test]
+    fn deep_locations() {
+        fn nest(loc: &Loc<'_>, left: usize, expect: &mut Vec<(String, String)>) {
+            expect.push((loc.pointer(), loc.path()));
+            if left > 0 {
+                nest(&loc.key("a/b", "a").index(left), left - 1, expect);
+            }
+        }
+        let mut got = Vec::new();
+        nest(&Loc::ROOT, 12, &mut got);
+        let mut pointer = String::new();
+        let mut path = String::new();
+        for (depth, (p, q)) in got.iter().enumerate().skip(1) {
+            pointer.push_str(&format!("/a~1b/{}", 13 - depth));
+            if depth > 1 {
+                path.push('.');
+            }
+            path.push_str(&format!("a[{}]", 13 - depth));
+            assert_eq!((p, q), (&pointer, &path), "depth {depth}");
+        }
+        assert_eq!(got.len(), 13);
     }
 }

@@ -82,7 +82,7 @@ pub(crate) struct Walker<'p, 'de> {
 /// walk stops; also what the depth count before a check reports (`check::nesting`).
 pub(crate) fn too_deep(loc: &Loc<'_>, max: usize) -> Issue {
     let detail = format!("the body is nested deeper than {max} levels (limits.max_depth)");
-    Issue { severity: Severity::Error, rule: &rules::RFC_J_003, path: loc.path(), pointer: loc.pointer(), detail }
+    Issue::at(Severity::Error, &rules::RFC_J_003, loc, &detail)
 }
 
 impl<'p, 'de> Walker<'p, 'de> {
@@ -109,12 +109,12 @@ impl<'p, 'de> Walker<'p, 'de> {
         ext.and_then(|e| e.attribute(name)).is_some_and(|a| a.check == Some(AtlassianCheck::AlsoAtTop))
     }
 
-    pub(crate) fn issue(&mut self, severity: Severity, rule: &'static Rule, loc: &Loc<'_>, detail: impl Into<String>) {
+    pub(crate) fn issue(&mut self, severity: Severity, rule: &'static Rule, loc: &Loc<'_>, detail: impl AsRef<str>) {
         if !self.issues.has_room(severity) {
             // Counted, not built: a body of millions of wrong values costs no more than the cap.
             return self.issues.count_omitted(severity, rule);
         }
-        self.issues.push(Issue { severity, rule, path: loc.path(), pointer: loc.pointer(), detail: detail.into() });
+        self.issues.push(Issue::at(severity, rule, loc, detail.as_ref()));
     }
 
     /// The lenient policy, the one place it is applied: a problem lenient mode can fix (`fixes`
@@ -145,7 +145,7 @@ impl<'p, 'de> Walker<'p, 'de> {
     }
 
     fn abort_with<E: de::Error>(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String) -> E {
-        self.abort = Some(Issue { severity: Severity::Error, rule, path: loc.path(), pointer: loc.pointer(), detail });
+        self.abort = Some(Issue::at(Severity::Error, rule, loc, &detail));
         E::custom("aborted")
     }
 
@@ -222,12 +222,12 @@ impl<'p, 'de> Walker<'p, 'de> {
 
     /// A member the profile's schema lacks but the RFC's has (ATL-U-011): reported and dropped.
     fn unsupported(&mut self, loc: &Loc<'_>) {
-        let detail = "not in Atlassian's schema: Atlassian does not store it".to_string();
+        let detail = "not in Atlassian's schema: Atlassian does not store it";
         self.drop_member(&rules::ATL_U_011, loc, detail);
     }
 
     /// The same attribute twice in one object (RFC-A-002).
-    fn twice(&mut self, loc: &Loc<'_>, detail: impl Into<String>) {
+    fn twice(&mut self, loc: &Loc<'_>, detail: impl AsRef<str>) {
         self.issue(Severity::Error, &rules::RFC_A_002, loc, detail);
     }
 
@@ -239,12 +239,14 @@ impl<'p, 'de> Walker<'p, 'de> {
     }
 
     /// Reports a read-only or unsupported member and drops it from `normalized`.
-    fn drop_member(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: String) {
-        let pointer = loc.pointer();
-        self.fixes.push_remove(&pointer);
+    fn drop_member(&mut self, rule: &'static Rule, loc: &Loc<'_>, detail: &str) {
         if self.issues.has_room(rule.severity) {
-            self.issues.push(Issue { severity: rule.severity, rule, path: loc.path(), pointer, detail });
+            // The pointer is rendered once, into the issue, and the fix copies it from there.
+            let issue = Issue::at(rule.severity, rule, loc, detail);
+            self.fixes.push_remove(issue.pointer());
+            self.issues.push(issue);
         } else {
+            self.fixes.push_remove(&loc.pointer());
             self.issues.count_omitted(rule.severity, rule);
         }
     }
@@ -687,7 +689,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
             }
             if attr.mutability == Mutability::ReadOnly {
                 let detail = format!("{} is read-only: the server sets it and ignores what a client sends", loc.path());
-                w.drop_member(w.read_only_rule(attr), &loc, detail);
+                w.drop_member(w.read_only_rule(attr), &loc, &detail);
                 map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth })?;
                 continue;
             }

@@ -213,7 +213,7 @@ fn attribute_member<'de, A: MapAccess<'de>>(
     }
     if attr.mutability == Mutability::ReadOnly {
         let detail = format!("{} is read-only: the server sets it and ignores what a client sends", attr.name);
-        w.drop_member(w.read_only_rule(attr), &loc, detail);
+        w.drop_member(w.read_only_rule(attr), &loc, &detail);
         return map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 });
     }
     let alt = attr.rfc;
