@@ -181,7 +181,7 @@ fn digits(mut i: usize) -> usize {
 
 /// Appends `key` escaped for a JSON pointer (`~` → `~0`, `/` → `~1`).
 pub(crate) fn push_escaped(out: &mut String, key: &str) {
-    if !key.bytes().any(|b| matches!(b, b'~' | b'/')) {
+    if memchr::memchr2(b'~', b'/', key.as_bytes()).is_none() {
         out.push_str(key);
         return;
     }
