@@ -163,6 +163,8 @@ pub(crate) struct Issues {
 }
 
 const RANKS: usize = 5;
+/// The issues a report makes room for at its first.
+const FIRST_ROOM: usize = 8;
 const PINNED: u8 = 3;
 const FIRST_ERROR: u8 = 4;
 
@@ -251,6 +253,11 @@ impl Issues {
                     return;
                 }
             }
+        }
+        if self.kept.capacity() == 0 {
+            // A body with one issue usually has several (a typical Entra ID user sends six
+            // attributes Atlassian does not store): room for eight at once, not 4 then 8.
+            self.kept.reserve_exact(FIRST_ROOM.min(self.max));
         }
         self.kept.push(issue);
         self.ranks.push(rank);

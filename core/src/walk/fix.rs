@@ -160,8 +160,9 @@ impl Store {
             text.push_str(v);
         }
         if self.at.last().is_none_or(|a| a.len() == AT_CHUNK) {
-            // The first grows as needed; the others are made full size.
-            self.at.push(if self.at.is_empty() { Vec::new() } else { Vec::with_capacity(AT_CHUNK) });
+            // The first starts with room for a typical user's fixes and grows as needed; the
+            // others are made full size.
+            self.at.push(Vec::with_capacity(if self.at.is_empty() { 8 } else { AT_CHUNK }));
         }
         let at = At {
             chunk: chunk as u32,
