@@ -190,8 +190,8 @@ impl GroupSize<'_> {
 pub(super) fn body_user_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Value>) {
     let profile = w.profile;
     let root = Loc::ROOT;
-    let user_name = w.top.user_name.as_deref().map(str::to_string);
-    let email = w.top.primary_email.as_deref().map(str::to_string);
+    let user_name = w.top.user_name.clone();
+    let email = w.top.primary_email.clone();
     let same_as_current = |key: &str, value: &str| -> bool {
         current.is_some_and(|c| match key {
             "userName" => string_of(c, "userName").is_some_and(|u| u.eq_ignore_ascii_case(value)),

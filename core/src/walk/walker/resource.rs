@@ -34,7 +34,10 @@ impl Walker<'_, '_> {
             let rule = pick(w, &rules::RFC_S_001);
             w.issue(Severity::Error, rule, &loc, detail);
         }
-        for ext in w.top.extensions_used.clone() {
+        // By index: the list is short and its URNs are `'static`, so no copy of it is needed while
+        // the walker records issues.
+        for i in 0..w.top.extensions_used.len() {
+            let ext = w.top.extensions_used[i];
             if !listed.contains(&ext) {
                 let ext_loc = loc_root.urn(ext, ext);
                 let detail = format!("the body uses the extension {ext} but schemas does not list it");
