@@ -14,7 +14,6 @@
 //! Run: `cargo bench -p atlscim-core --bench filter_patch`
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use atlscim_core::Profile;
 use atlscim_core::filter;
@@ -22,25 +21,15 @@ use atlscim_core::patch;
 use atlscim_core::schema::ResourceKind;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
+mod user;
+
 const SHORT: &str = r#"userName eq "bjensen""#;
 const LONG: &str =
     r#"emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]"#;
 
+/// The benchmark user (benches/user: ../shared/bench/user.json, or ATLSCIM_BENCH_USER).
 fn user() -> serde_json::Value {
-    let path = std::env::var_os("ATLSCIM_BENCH_USER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/user.json"));
-    serde_json::from_slice(&std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-        .expect("user JSON")
-}
-
-fn entra_ops() -> serde_json::Value {
-    serde_json::json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
-        {"op": "Replace", "path": "emails[type eq \"work\"].value", "value": "barbara.jensen@example.com"},
-        {"op": "Replace", "path": "name.familyName", "value": "Jensen-Smith"},
-        {"op": "Replace", "path": "active", "value": "False"},
-        {"op": "Add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "value": "Sales"}
-    ]})
+    serde_json::from_slice(&user::bytes()).expect("user JSON")
 }
 
 fn bench(c: &mut Criterion) {
@@ -49,7 +38,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("parse_long", |b| b.iter(|| black_box(filter::parse(black_box(LONG)))));
     g.finish();
 
-    let (user, ops) = (user(), entra_ops());
+    let (user, ops) = (user(), user::entra_ops());
     let profile = Profile::rfc();
     let reading = profile.read_patch(&ops, ResourceKind::User, Some(&user));
     assert!(reading.valid(), "{:?}", reading.issues());

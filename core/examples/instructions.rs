@@ -1,27 +1,37 @@
-//! The benchmark user checked N times, for `scripts/bench-instructions.sh` (`make
+//! The benchmark user checked (or patched) N times, for `scripts/bench-instructions.sh` (`make
 //! bench-instructions`).
 //!
-//! `instructions ROW N` runs one row of benches/check.rs N times inside [`instructions_measured`];
-//! the script counts the instructions executed there under `valgrind --tool=callgrind
-//! --toggle-collect=instructions_measured` and divides by N. A count does not depend on the
-//! machine's load, so two builds can be compared on a busy machine where criterion's times
-//! scatter by 20 % between runs; it is a proxy for time, not time (cache misses and branch
-//! mispredictions are not in it), and the rows of `user_create` in criterion stay the measure of
-//! record.
+//! `instructions ROW N` runs one row of benches/check.rs, or of benches/filter_patch.rs's `patch`
+//! group, N times inside [`instructions_measured`]; the script counts the instructions executed
+//! there under `valgrind --tool=callgrind --toggle-collect=instructions_measured` and divides by
+//! N. A count does not depend on the machine's load, so two builds can be compared on a busy
+//! machine where criterion's times scatter by 20 % between runs; it is a proxy for time, not time
+//! (cache misses and branch mispredictions are not in it), and the rows of `user_create` and
+//! `patch` in criterion stay the measure of record.
 
 use std::hint::black_box;
 
+use atlscim_core::patch::{self, ApplyOptions, Operation};
+use atlscim_core::schema::{ResourceKind, ResourceType};
 use atlscim_core::{Body, Profile, Request};
 use serde_json::Value;
 
 #[path = "../benches/user/mod.rs"]
 mod user;
 
-/// The rows, as named in benches/check.rs's `user_create` group.
-const ROWS: [&str; 5] =
-    ["serde_json_value", "check_atlassian", "check_rfc", "serde_json_value_atlassian_ready", "check_atlassian_ready"];
+/// The rows, as named in benches/check.rs's `user_create` group and benches/filter_patch.rs's
+/// `patch` group.
+const ROWS: [&str; 7] = [
+    "serde_json_value",
+    "check_atlassian",
+    "check_rfc",
+    "serde_json_value_atlassian_ready",
+    "check_atlassian_ready",
+    "apply_4_entra_ops",
+    "clone_user_value",
+];
 
-/// One row's operation, once.
+/// One check row's operation, once.
 fn run(row: &str, request: &Request<'_>, atlassian: &Profile, rfc: &Profile) {
     match row {
         "check_atlassian" | "check_atlassian_ready" => drop(black_box(atlassian.check(black_box(request)))),
@@ -33,12 +43,37 @@ fn run(row: &str, request: &Request<'_>, atlassian: &Profile, rfc: &Profile) {
     }
 }
 
+/// What a row works on.
+enum Work<'p> {
+    /// A `user_create` row: the request and both profiles.
+    Check { request: Request<'p>, atlassian: &'p Profile, rfc: &'p Profile },
+    /// `apply_4_entra_ops`: one fresh copy of the user per call, made (and dropped) outside the
+    /// measured region as criterion's `iter_batched_ref` does; the operations read once.
+    Apply { copies: Vec<Value>, operations: &'p [Operation], rt: &'p ResourceType, options: ApplyOptions },
+    /// `clone_user_value`: a clone of the user and its drop, as criterion times it.
+    Clone { user: &'p Value },
+}
+
 /// The measured region: callgrind counts the instructions executed inside this function.
 #[unsafe(no_mangle)]
 #[inline(never)]
-fn instructions_measured(row: &str, request: &Request<'_>, n: usize, atlassian: &Profile, rfc: &Profile) {
-    for _ in 0..n {
-        run(row, request, atlassian, rfc);
+fn instructions_measured(row: &str, work: &mut Work<'_>, n: usize) {
+    match work {
+        Work::Check { request, atlassian, rfc } => {
+            for _ in 0..n {
+                run(row, request, atlassian, rfc);
+            }
+        }
+        Work::Apply { copies, operations, rt, options } => {
+            for u in copies.iter_mut().take(n) {
+                patch::apply_in_place(black_box(u), operations, Some(rt), *options).expect("applies");
+            }
+        }
+        Work::Clone { user } => {
+            for _ in 0..n {
+                drop(black_box(black_box(*user).clone()));
+            }
+        }
     }
 }
 
@@ -55,8 +90,26 @@ fn main() {
     let bytes = if row.ends_with("ready") { user::atlassian_ready(&user::bytes()) } else { user::bytes() };
     let (atlassian, rfc) = (Profile::atlassian(), Profile::rfc());
     let request = Request { method: "POST", path: "/Users", body: Some(Body::Json(&bytes)), current: None };
-    // Once outside the measured region, so what is built on first use (the schemas, the time-zone
-    // list) is not counted.
-    run(row, &request, &atlassian, &rfc);
-    instructions_measured(row, &request, n, &atlassian, &rfc);
+    if !["apply_4_entra_ops", "clone_user_value"].contains(&row.as_str()) {
+        // Once outside the measured region, so what is built on first use (the schemas, the
+        // time-zone list) is not counted.
+        run(row, &request, &atlassian, &rfc);
+        instructions_measured(row, &mut Work::Check { request, atlassian: &atlassian, rfc: &rfc }, n);
+        return;
+    }
+    // The patch rows as benches/filter_patch.rs sets them up: the RFC profile's reading and
+    // options.
+    let user: Value = serde_json::from_slice(&bytes).expect("the user parses");
+    let reading = rfc.read_patch(&user::entra_ops(), ResourceKind::User, Some(&user));
+    assert!(reading.valid(), "{:?}", reading.issues());
+    let rt = rfc.schemas().resource(ResourceKind::User);
+    let options = rfc.apply_options(ResourceKind::User);
+    // Once outside the measured region, as above.
+    patch::apply_in_place(&mut user.clone(), &reading.operations, Some(rt), options).expect("applies");
+    let mut work = if row == "clone_user_value" {
+        Work::Clone { user: &user }
+    } else {
+        Work::Apply { copies: vec![user.clone(); n], operations: &reading.operations, rt, options }
+    };
+    instructions_measured(row, &mut work, n);
 }
