@@ -136,3 +136,130 @@ fn failures_are_undone_member_by_member() {
         assert_eq!(patched, resource, "case {i}: undone");
     }
 }
+
+/// A multi-valued attribute that operations run on through the open value list is not copied:
+/// the list keeps each value it changes before the first change (by position), and a failed
+/// PATCH rebuilds the attribute from those and the values left alone. Each case ends in a failing
+/// operation; the resource must come back byte for byte, whatever the operations before did to
+/// the values (edited, removed, added, demoted from primary, renumbered) and however the resource
+/// spells or shapes the attribute.
+#[test]
+fn failures_are_undone_value_by_value() {
+    let emails = json!([
+        {"value": "bjensen@example.com", "type": "work", "primary": true},
+        {"value": "babs@jensen.org", "type": "home"},
+        {"value": "b@example.com", "type": "other"}
+    ]);
+    let group_members: Vec<Value> =
+        (0..100).map(|i| json!({"value": format!("u{i}"), "display": format!("U {i}")})).collect();
+    let cases: Vec<(ResourceKind, Value, Vec<Operation>)> = vec![
+        // The benchmark's operation: one sub-attribute of the value a filter reaches.
+        (
+            ResourceKind::User,
+            json!({"userName": "a", "emails": emails}),
+            then_fail(&[(OpKind::Replace, Some("emails[type eq \"work\"].value"), Some(json!("barbara@example.com")))]),
+        ),
+        // Values edited, removed, added and made primary (the others demoted), in one open list.
+        (
+            ResourceKind::User,
+            json!({"userName": "a", "emails": emails}),
+            then_fail(&[
+                (OpKind::Remove, Some("emails[type eq \"home\"]"), None),
+                (OpKind::Add, Some("emails"), Some(json!([{"value": "new@example.com", "type": "work"}]))),
+                (OpKind::Replace, Some("emails[type eq \"other\"].primary"), Some(json!(true))),
+                (
+                    OpKind::Replace,
+                    Some("emails[value eq \"new@example.com\"]"),
+                    Some(json!({"value": "x@example.com"})),
+                ),
+                (OpKind::Remove, Some("emails[type eq \"other\"]"), None),
+            ]),
+        ),
+        // Every value removed: the attribute goes from the resource, and comes back.
+        (
+            ResourceKind::User,
+            json!({"userName": "a", "emails": emails}),
+            then_fail(&[(OpKind::Remove, Some("emails[value co \"@\"]"), None)]),
+        ),
+        // The resource spells the attribute two ways: the list takes one, the log keeps the other.
+        (
+            ResourceKind::User,
+            json!({"userName": "a", "emails": [{"value": "a@example.com", "type": "work"}],
+                   "Emails": [{"value": "b@example.com", "type": "work"}]}),
+            then_fail(&[
+                (OpKind::Replace, Some("EMAILS[type eq \"work\"].value"), Some(json!("c@example.com"))),
+                (OpKind::Replace, Some("Emails"), Some(json!([{"value": "d@example.com"}]))),
+            ]),
+        ),
+        // Spelled only another way, with a duplicate key in a value (two spellings of `value`).
+        (
+            ResourceKind::User,
+            json!({"userName": "a", "EMAILS": [{"value": "a@example.com", "Value": "z@example.com", "type": "work"}]}),
+            then_fail(&[(OpKind::Replace, Some("emails[type eq \"work\"].value"), Some(json!("c@example.com")))]),
+        ),
+        // A lone value where a list belongs, and null: each comes back in its own shape.
+        (
+            ResourceKind::User,
+            json!({"userName": "a", "emails": {"value": "a@example.com", "type": "work"}}),
+            then_fail(&[(OpKind::Replace, Some("emails[type eq \"work\"].value"), Some(json!("c@example.com")))]),
+        ),
+        (
+            ResourceKind::User,
+            json!({"userName": "a", "emails": null}),
+            then_fail(&[(OpKind::Add, Some("emails[type eq \"work\"].value"), Some(json!("c@example.com")))]),
+        ),
+        // Simple values replaced through a filter: the list is renumbered (duplicates dropped).
+        (
+            ResourceKind::User,
+            json!({"userName": "a", "emails": ["a@example.com", "b@example.com", "a@example.com"]}),
+            then_fail(&[
+                (OpKind::Remove, Some("emails[value eq \"b@example.com\"]"), None),
+                (OpKind::Replace, Some("emails[value eq \"a@example.com\"]"), Some(json!("c@example.com"))),
+                (OpKind::Add, Some("emails"), Some(json!(["d@example.com"]))),
+            ]),
+        ),
+        // Another attribute's list opened in between (the first goes back, copied into the log),
+        // the first opened again, then changed whole.
+        (
+            ResourceKind::User,
+            json!({"userName": "a", "emails": emails, "phoneNumbers": [{"value": "555", "type": "work"}]}),
+            then_fail(&[
+                (OpKind::Replace, Some("emails[type eq \"work\"].value"), Some(json!("c@example.com"))),
+                (OpKind::Replace, Some("phoneNumbers[type eq \"work\"].value"), Some(json!("556"))),
+                (OpKind::Remove, Some("emails[type eq \"home\"]"), None),
+                (OpKind::Replace, Some("emails.type"), Some(json!("work"))),
+                (OpKind::Remove, Some("emails[type eq \"work\"]"), None),
+            ]),
+        ),
+        // A group of 100 members (indexed, positions past 64): removes, an add, an edit.
+        (
+            ResourceKind::Group,
+            json!({"displayName": "g", "members": group_members}),
+            then_fail(&[
+                (OpKind::Remove, Some("members[value eq \"u3\"]"), None),
+                (OpKind::Remove, Some("members[value eq \"u70\"]"), None),
+                (OpKind::Remove, Some("members[value eq \"u99\"]"), None),
+                (OpKind::Add, Some("members"), Some(json!([{"value": "u100"}, {"value": "u3"}]))),
+                (OpKind::Replace, Some("members[value eq \"u65\"].display"), Some(json!("Sixty-five"))),
+                (OpKind::Remove, Some("members[value eq \"u65\"]"), None),
+                (OpKind::Replace, Some("members[value eq \"u2\"].display"), Some(json!("Two"))),
+                (OpKind::Remove, Some("members[value eq \"u2\"]"), None),
+            ]),
+        ),
+    ];
+    for profile in [atlscim_core::Profile::rfc(), atlscim_core::Profile::atlassian()] {
+        for (i, (kind, resource, ops)) in cases.iter().enumerate() {
+            let (rt, options) = (Some(profile.schemas().resource(*kind)), profile.apply_options(*kind));
+            let copied = patch::apply(resource, &ops[..ops.len() - 1], rt, options).expect("all but the last apply");
+            assert_ne!(&copied, resource, "case {i}: the operations before the failure change something");
+            let mut patched = resource.clone();
+            let e = patch::apply_in_place(&mut patched, ops, rt, options).expect_err("the last operation fails");
+            assert_eq!(e.issue().rule().id(), "RFC-P-004", "case {i}");
+            assert_eq!(patched.to_string(), resource.to_string(), "case {i}: undone byte for byte");
+            // Without the failure, in place gives what the copy gives.
+            let mut in_place = resource.clone();
+            patch::apply_in_place(&mut in_place, &ops[..ops.len() - 1], rt, options).expect("applies");
+            assert_eq!(in_place.to_string(), copied.to_string(), "case {i}: in place");
+        }
+    }
+}

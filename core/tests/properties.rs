@@ -350,6 +350,34 @@ proptest! {
     }
 
     #[test]
+    fn a_failed_patch_in_place_leaves_the_resource_byte_for_byte(
+        (kind, resource, ops) in prop_oneof![
+            (group(), prop::collection::vec(list_operation("members"), 1..12)).prop_map(|(g, o)| (ResourceKind::Group, g, o)),
+            (user(), prop::collection::vec(list_operation("emails"), 1..12)).prop_map(|(u, o)| (ResourceKind::User, u, o)),
+        ]
+    ) {
+        // The open list keeps only the values it changes (undo.rs, values.rs): whatever the
+        // operations did, a failure after them (a remove without a path), or among them, puts
+        // the resource back as it was; and in place agrees with a copy.
+        let rt = atlscim_core::schema::RFC.resource(kind);
+        let options = Profile::rfc().apply_options(kind);
+        let mut failing = ops.clone();
+        failing.push(patch::Operation::new(OpKind::Remove, None, None));
+        for ops in [&ops, &failing] {
+            let copied = patch::apply(&resource, ops, Some(rt), options);
+            let mut in_place = resource.clone();
+            match (copied, patch::apply_in_place(&mut in_place, ops, Some(rt), options)) {
+                (Ok(want), Ok(())) => prop_assert_eq!(in_place.to_string(), want.to_string()),
+                (Err(want), Err(got)) => {
+                    prop_assert_eq!(got, want);
+                    prop_assert_eq!(in_place.to_string(), resource.to_string());
+                }
+                (want, got) => prop_assert!(false, "copy gave {:?}, in place {:?}", want, got),
+            }
+        }
+    }
+
+    #[test]
     fn operations_applied_together_give_what_they_give_one_by_one(
         (kind, resource, ops) in prop_oneof![
             (group(), prop::collection::vec(list_operation("members"), 1..12)).prop_map(|(g, o)| (ResourceKind::Group, g, o)),

@@ -1,9 +1,11 @@
 //! Applying PATCH operations to a resource (RFC 7644 §3.5.2), all or nothing.
 //!
-//! [`apply_in_place`] changes the caller's resource, keeping an undo log of the top-level
-//! attributes the operations touch (undo.rs); [`apply`] runs on a copy. Either way the first error
-//! is returned and the resource is left as it was. Attribute names match ignoring case. With a schema, whether an attribute is
-//! multi-valued or complex comes from it; without one (custom resources), from the data.
+//! [`apply_in_place`] changes the caller's resource, keeping an undo log of the parts the
+//! operations touch (undo.rs: attributes, members of complex attributes, and the single values a
+//! value filter reaches in a multi-valued one); [`apply`] runs on a copy. Either way the first
+//! error is returned and the resource is left as it was. Attribute names match ignoring case.
+//! With a schema, whether an attribute is multi-valued or complex comes from it; without one
+//! (custom resources), from the data.
 //!
 //! Semantics, operation by operation:
 //! - add: a multi-valued attribute gets the new values appended (values already there are not
@@ -19,12 +21,13 @@
 //! - When a value becomes primary, the others of the attribute stop being primary (RFC 7643 §2.4).
 //!
 //! Consecutive operations on one multi-valued attribute (adds, and anything through a value
-//! filter) share one indexed copy of its values ([`ValueList`]), so K operations on a group of N
-//! members cost about K + N, not K × N.
+//! filter) share one indexed copy of its values ([`ValueList`], taken out of the resource as the
+//! open list, open.rs), so K operations on a group of N members cost about K + N, not K × N.
 
 use serde_json::{Map, Value};
 
 use super::names::{changes_names, drop_stale_formatted, kind_sets_display_name, overwrite_names};
+use super::open::{Form, ListForm, Lists, list_form};
 use super::undo::UndoLog;
 use super::values::{ValueList, is_primary};
 use super::{OpKind, Operation, PatchError};
@@ -74,8 +77,8 @@ pub fn apply(
 }
 
 /// Applies operations to a resource where it lies, all or nothing: on an error the resource is
-/// put back as it was (only the top-level attributes the operations touched are copied, so a
-/// PATCH costs less than a copy of the resource).
+/// put back as it was (only the parts the operations touch are copied, so a PATCH costs less than
+/// a copy of the resource).
 pub fn apply_in_place(
     resource: &mut Value,
     operations: &[Operation],
@@ -98,25 +101,50 @@ fn not_an_object() -> PatchError {
 }
 
 /// The operations in order on `res`, saving what each may change in `undo` first.
-fn run(
+fn run<'s>(
     res: &mut Value,
-    operations: &[Operation],
-    rt: Option<&ResourceType>,
+    operations: &'s [Operation],
+    rt: Option<&'s ResourceType>,
     options: ApplyOptions,
-    undo: &mut UndoLog,
+    undo: &mut UndoLog<'s>,
+) -> Result<(), PatchError> {
+    let budget = std::cell::Cell::new(options.max_written_bytes);
+    let mut lists = Lists { open: None, undo };
+    let result = run_operations(res, operations, rt, options, &budget, &mut lists);
+    if let Some(o) = lists.open.take() {
+        match result {
+            Ok(()) => o.put_back(res),
+            // The list's journal holds what the attribute was; the log puts it back from there.
+            Err(_) => lists.undo.settle_given_up(o.key, o.list),
+        }
+    }
+    result
+}
+
+fn run_operations<'s>(
+    res: &mut Value,
+    operations: &'s [Operation],
+    rt: Option<&'s ResourceType>,
+    options: ApplyOptions,
+    budget: &std::cell::Cell<usize>,
+    lists: &mut Lists<'s, '_>,
 ) -> Result<(), PatchError> {
     let lenient = options.lenient;
-    let budget = std::cell::Cell::new(options.max_written_bytes);
-    // The multi-valued attribute the last operations worked on, out of `res` while they do.
-    let mut open: Option<OpenList<'_>> = None;
     for (i, op) in operations.iter().enumerate() {
+        let ctx = Ctx { rt, lenient, index: i, budget, max_written: options.max_written_bytes };
+        // The path resolved once: whether the open list runs the operation decides what the undo
+        // log saves first.
+        let target = match &op.path {
+            Some(path) => ctx.target(path)?,
+            None => None,
+        };
+        let listed = op.path.as_ref().is_some_and(|p| list_form(target, p, op.op, op.value.as_ref()).is_some());
         let renames = options.display_name_overwrites_names && kind_sets_display_name(op);
-        undo.before(res, op, renames);
+        lists.undo.before(res, op, renames, listed);
         let formatted_goes = options.display_name_overwrites_names && changes_names(op);
         if formatted_goes {
-            undo.before_names(res);
+            lists.undo.before_names(res);
         }
-        let ctx = Ctx { rt, lenient, index: i, budget: &budget, max_written: options.max_written_bytes };
         match (&op.path, op.op) {
             (None, OpKind::Remove) => return Err(PatchError::at(&rules::RFC_P_004, i, "remove needs a path")),
             (None, kind) => {
@@ -128,10 +156,10 @@ fn run(
                     ));
                 };
                 for (key, value) in members {
-                    ctx.pathless_member(res, &mut open, kind, key, value)?;
+                    ctx.pathless_member(res, lists, kind, key, value)?;
                 }
             }
-            (Some(path), kind) => ctx.run(res, &mut open, kind, path, op.value.as_ref())?,
+            (Some(path), kind) => ctx.run(res, lists, kind, path, target, op.value.as_ref())?,
         }
         if renames {
             overwrite_names(res);
@@ -140,59 +168,15 @@ fn run(
             drop_stale_formatted(res);
         }
     }
-    if let Some(o) = open {
-        o.put_back(res);
-    }
     Ok(())
 }
 
-/// A core multi-valued attribute taken out of the resource while operations run on its values.
-struct OpenList<'s> {
-    attr: &'s Attribute,
-    /// The resource's key for it (its spelling there).
-    key: String,
-    list: ValueList,
-}
-
-impl<'s> OpenList<'s> {
-    fn take(res: &mut Value, attr: &'s Attribute) -> OpenList<'s> {
-        let root = res.as_object_mut();
-        let key = root.as_ref().and_then(|m| key_of(m, &attr.name)).unwrap_or_else(|| attr.name.clone());
-        let slot = root.and_then(|m| m.remove(&key));
-        OpenList { attr, key, list: ValueList::from_slot(slot) }
-    }
-
-    /// Writes the values back; an attribute left without values is removed.
-    fn put_back(self, res: &mut Value) {
-        if let Value::Object(root) = res
-            && !self.list.is_empty()
-        {
-            root.insert(self.key, Value::Array(self.list.into_values()));
-        }
-    }
-}
-
-/// What an operation does to a core multi-valued attribute, when the open list can run it.
-struct ListForm<'s, 'a> {
-    attr: &'s Attribute,
-    form: Form<'a>,
-}
-
-enum Form<'a> {
-    /// An add of no values.
-    Nothing,
-    /// `add attr` with these values.
-    Add(&'a Value),
-    /// Anything through a value filter: `attr[filter]`, `attr[filter].sub`.
-    Filtered { filter: &'a Filter, sub: Option<String> },
-}
-
-struct Ctx<'s> {
+struct Ctx<'s, 'b> {
     rt: Option<&'s ResourceType>,
     lenient: bool,
     index: usize,
     /// Bytes the operations may still write (see [`ApplyOptions::max_written_bytes`]).
-    budget: &'s std::cell::Cell<usize>,
+    budget: &'b std::cell::Cell<usize>,
     max_written: usize,
 }
 
@@ -230,7 +214,7 @@ pub(super) fn unassigned(v: &Value) -> bool {
     }
 }
 
-impl<'s> Ctx<'s> {
+impl<'s> Ctx<'s, '_> {
     fn err(&self, rule: &'static rules::Rule, detail: impl Into<String>) -> PatchError {
         PatchError::at(rule, self.index, detail)
     }
@@ -260,7 +244,7 @@ impl<'s> Ctx<'s> {
     fn pathless_member(
         &self,
         res: &mut Value,
-        open: &mut Option<OpenList<'s>>,
+        lists: &mut Lists<'s, '_>,
         kind: OpKind,
         key: &str,
         value: &Value,
@@ -272,18 +256,17 @@ impl<'s> Ctx<'s> {
         if is_extension {
             if let Value::Object(members) = value {
                 for (k, v) in members {
-                    self.pathless_member(res, open, kind, &format!("{key}:{k}"), v)?;
+                    self.pathless_member(res, lists, kind, &format!("{key}:{k}"), v)?;
                 }
             }
             return Ok(());
         }
         let path = PatchPath::parse(key).map_err(|e| self.err(&rules::RFC_P_002, e.message))?;
-        if let Some(t) = self.target(&path)?
+        let target = self.target(&path)?;
+        if let Some(t) = target
             && t.attr.mutability == crate::schema::Mutability::ReadOnly
         {
-            if let Some(o) = open.take_if(|o| std::ptr::eq(o.attr, t.attr)) {
-                o.put_back(res);
-            }
+            lists.put_back_if(res, |o| std::ptr::eq(o.attr, t.attr));
             // Unchanged read-only values (Okta repeats the id) are ignored; changes refused.
             let current = res.as_object().and_then(|m| key_of(m, &t.attr.name)).and_then(|k| res.get(&k));
             if current == Some(value) {
@@ -291,27 +274,25 @@ impl<'s> Ctx<'s> {
             }
             return Err(self.err(&rules::RFC_P_003, format!("{key} is read-only")));
         }
-        self.run(res, open, kind, &path, Some(value))
+        self.run(res, lists, kind, &path, target, Some(value))
     }
 
-    /// One operation with a path: on the open list when it is one the list runs (taking the
-    /// attribute out of the resource first if another is open), else on the resource (putting the
-    /// open list back first if the operation may read or write it).
+    /// One operation with a path (`target`: what it names, resolved): on the open list when it is
+    /// one the list runs (taking the attribute out of the resource first if another is open), else
+    /// on the resource (putting the open list back first if the operation may read or write it).
     fn run(
         &self,
         res: &mut Value,
-        open: &mut Option<OpenList<'s>>,
+        lists: &mut Lists<'s, '_>,
         kind: OpKind,
         path: &PatchPath,
+        target: Option<Target<'s>>,
         value: Option<&Value>,
     ) -> Result<(), PatchError> {
-        match self.list_form(path, kind, value)? {
+        match list_form(target, path, kind, value) {
             Some(ListForm { form: Form::Nothing, .. }) => Ok(()),
             Some(ListForm { attr, form }) => {
-                if let Some(o) = open.take_if(|o| !std::ptr::eq(o.attr, attr)) {
-                    o.put_back(res);
-                }
-                let o = open.get_or_insert_with(|| OpenList::take(res, attr));
+                let o = lists.take(res, attr);
                 match form {
                     Form::Add(v) => self.add_values(&mut o.list, v),
                     Form::Filtered { filter, sub } => {
@@ -322,38 +303,10 @@ impl<'s> Ctx<'s> {
                 Ok(())
             }
             None => {
-                if let Some(o) = open.take_if(|o| path.attr.attr.eq_ignore_ascii_case(&o.attr.name)) {
-                    o.put_back(res);
-                }
-                self.apply_path(res, kind, path, value)
+                lists.put_back_if(res, |o| path.attr.attr.eq_ignore_ascii_case(&o.attr.name));
+                self.apply_path(res, kind, path, target, value)
             }
         }
-    }
-
-    /// The form of an operation on a core multi-valued attribute that the open list runs, if it
-    /// is one (an add to the whole attribute, or anything through a value filter).
-    fn list_form<'a>(
-        &self,
-        path: &'a PatchPath,
-        kind: OpKind,
-        value: Option<&'a Value>,
-    ) -> Result<Option<ListForm<'s, 'a>>, PatchError> {
-        let Some(t) = self.target(path)? else { return Ok(None) };
-        if t.extension.is_some() || !t.attr.multi_valued {
-            return Ok(None);
-        }
-        let form = match (&path.filter, path.sub_name(), kind) {
-            (Some(filter), sub, _) => {
-                Form::Filtered { filter, sub: sub.map(|s| t.sub.map_or(s, |d| d.name.as_str()).to_string()) }
-            }
-            (None, None, OpKind::Add) => match value {
-                None | Some(Value::Null) => Form::Nothing,
-                Some(Value::Array(items)) if items.is_empty() => Form::Nothing,
-                Some(v) => Form::Add(v),
-            },
-            _ => return Ok(None),
-        };
-        Ok(Some(ListForm { attr: t.attr, form }))
     }
 
     /// `add attr` on a multi-valued attribute: values already there are not added again (RFC
@@ -379,9 +332,9 @@ impl<'s> Ctx<'s> {
         res: &mut Value,
         kind: OpKind,
         path: &PatchPath,
+        target: Option<Target<'s>>,
         value: Option<&Value>,
     ) -> Result<(), PatchError> {
-        let target = self.target(path)?;
         let attr_def = target.map(|t| t.attr);
         let Value::Object(root) = res else { return Ok(()) };
         // The object that holds the attribute: the resource, or an extension object.

@@ -12,6 +12,7 @@
 mod apply;
 mod diff;
 mod names;
+mod open;
 mod read;
 mod undo;
 mod values;

@@ -17,6 +17,11 @@
 //! would. Values whose sub-attribute is not a plain string (a boolean, which a lenient filter
 //! compares with `"true"`, an array, a string read as a dateTime) are candidates for every
 //! lookup.
+//!
+//! For an in-place PATCH the list can keep a journal ([`ValueList::journaled`]): each value the
+//! operations change or remove is saved before its first change, by position, so a failed PATCH
+//! puts back the attribute as it was ([`ValueList::into_original`]) having copied only the values
+//! it touched, not all of them (one email of a user's emails, a few members of a group's 35,000).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -41,6 +46,45 @@ pub(super) struct ValueList {
     /// Up to this many values a filter scans them all rather than building a sub-attribute
     /// index (building it costs more than the scan for the few emails of a user).
     scan_up_to: usize,
+    /// What the values were before they changed, when an undo log needs them.
+    journal: Option<Journal>,
+}
+
+/// The values a journaled list held when it was taken, as far as they changed since.
+#[derive(Debug, Default)]
+struct Journal {
+    /// How many values the list held; values pushed after are new and need no saving.
+    len: usize,
+    /// Values as they were before their first change or removal, with their positions, in the
+    /// order saved.
+    saved: Vec<(usize, Value)>,
+    /// Which of the first 64 positions are in `saved`; `more` has the rest, 64 to a word (a user's
+    /// emails fit in `first`, so journaling them allocates nothing but `saved`).
+    first: u64,
+    more: Vec<u64>,
+    /// All the values as they were, once an operation renumbered them ([`ValueList::dedup`]).
+    whole: Option<Vec<Value>>,
+}
+
+impl Journal {
+    /// Marks position `i` saved; returns whether it needs saving (an old value not saved yet).
+    fn mark(&mut self, i: usize) -> bool {
+        if i >= self.len || self.whole.is_some() {
+            return false;
+        }
+        let (word, bit) = match i.checked_sub(64) {
+            None => (&mut self.first, i),
+            Some(j) => {
+                if self.more.is_empty() {
+                    self.more = vec![0; (self.len - 64).div_ceil(64)];
+                }
+                (&mut self.more[j / 64], j % 64)
+            }
+        };
+        let new = *word & (1 << bit) == 0;
+        *word |= 1 << bit;
+        new
+    }
 }
 
 /// [`ValueList::scan_up_to`] for lists taken out of a resource.
@@ -137,6 +181,39 @@ impl ValueList {
         self.items.into_iter().flatten().collect()
     }
 
+    /// The list, keeping from now on the values it held as they were (see the module's doc).
+    pub(super) fn journaled(self) -> ValueList {
+        ValueList { journal: Some(Journal { len: self.items.len(), ..Journal::default() }), ..self }
+    }
+
+    /// The values the list held when it was journaled, as they were then; `None` if it was not.
+    pub(super) fn into_original(mut self) -> Option<Vec<Value>> {
+        let journal = self.journal.take()?;
+        Some(match journal.whole {
+            Some(whole) => whole,
+            None => original(journal.len, journal.saved, |i| self.items[i].take()),
+        })
+    }
+
+    /// [`ValueList::into_original`], copied: the list keeps its values.
+    pub(super) fn original_cloned(&self) -> Option<Vec<Value>> {
+        let journal = self.journal.as_ref()?;
+        Some(match &journal.whole {
+            Some(whole) => whole.clone(),
+            None => original(journal.len, journal.saved.clone(), |i| self.items[i].clone()),
+        })
+    }
+
+    /// Saves value `i` in the journal before its first change.
+    fn keep_old(&mut self, i: usize) {
+        if let Some(journal) = &mut self.journal
+            && journal.mark(i)
+            && let Some(v) = &self.items[i]
+        {
+            journal.saved.push((i, v.clone()));
+        }
+    }
+
     pub(super) fn is_empty(&self) -> bool {
         self.live == 0
     }
@@ -172,8 +249,14 @@ impl ValueList {
     pub(super) fn remove(&mut self, i: usize) {
         if self.get(i).is_some() {
             self.unindex(i);
-            self.items[i] = None;
+            let old = self.items[i].take();
             self.live -= 1;
+            // A value removed is kept as it is, not copied.
+            if let (Some(journal), Some(old)) = (&mut self.journal, old)
+                && journal.mark(i)
+            {
+                journal.saved.push((i, old));
+            }
         }
     }
 
@@ -182,6 +265,7 @@ impl ValueList {
         if self.get(i).is_none() {
             return;
         }
+        self.keep_old(i);
         self.unindex(i);
         if let Some(v) = self.items[i].as_mut() {
             change(v);
@@ -198,9 +282,14 @@ impl ValueList {
     /// operation that costs a pass over every value (replacing values of a multi-valued simple
     /// attribute through a filter).
     pub(super) fn dedup(&mut self) {
+        // Positions change: the journal keeps every value as it was instead.
+        let mut journal = self.journal.take();
+        if let Some(j) = journal.as_mut().filter(|j| j.whole.is_none()) {
+            j.whole = Some(original(j.len, std::mem::take(&mut j.saved), |i| self.items[i].clone()));
+        }
         let mut values = std::mem::take(self).into_values();
         values.dedup();
-        *self = ValueList::from_slot(Some(Value::Array(values)));
+        *self = ValueList { journal, ..ValueList::from_slot(Some(Value::Array(values))) };
     }
 
     /// Positions, in order, of the values `filter` matches (`subs`: the attribute's
@@ -286,6 +375,19 @@ impl ValueList {
         }
         self.primaries.remove(&i);
     }
+}
+
+/// The `len` values a journaled list held: the saved ones where they changed, else the value
+/// still at that position (`at` gives it: a position never saved was never changed or removed).
+fn original(len: usize, mut saved: Vec<(usize, Value)>, mut at: impl FnMut(usize) -> Option<Value>) -> Vec<Value> {
+    saved.sort_unstable_by_key(|(i, _)| *i);
+    let mut saved = saved.into_iter().peekable();
+    (0..len)
+        .filter_map(|i| match saved.next_if(|(j, _)| *j == i) {
+            Some((_, old)) => Some(old),
+            None => at(i),
+        })
+        .collect()
 }
 
 impl SubIndex {
