@@ -93,6 +93,14 @@ fn failures_are_undone_member_by_member() {
                 (OpKind::Remove, Some(&format!("{ext}:department")), None),
             ]),
         ),
+        // A member of an extension where the resource also holds members named like it at the
+        // top level (the log saves only the extension's member; the others stay as they are).
+        (
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ext], "userName": "a",
+                   "department": "Top", format!("{ext}:department"): "Joined",
+                   ext: {"department": "Tours", "organization": "Universal"}}),
+            then_fail(&[(OpKind::Replace, Some(&format!("{ext}:department")), Some(json!("Sales")))]),
+        ),
         // An extension created (and its URN added to schemas).
         (
             json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "a"}),

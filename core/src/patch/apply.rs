@@ -24,11 +24,13 @@
 //! filter) share one indexed copy of its values ([`ValueList`], taken out of the resource as the
 //! open list, open.rs), so K operations on a group of N members cost about K + N, not K × N.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::names::{changes_names, drop_stale_formatted, kind_sets_display_name, overwrite_names};
 use super::open::{Form, ListForm, Lists, list_form};
-use super::undo::UndoLog;
+use super::undo::{Reach, UndoLog};
 use super::values::{ValueList, is_primary};
 use super::{OpKind, Operation, PatchError};
 use crate::filter::{CompValue, CompareOp, Filter};
@@ -138,9 +140,13 @@ fn run_operations<'s>(
             Some(path) => ctx.target(path)?,
             None => None,
         };
-        let listed = op.path.as_ref().is_some_and(|p| list_form(target, p, op.op, op.value.as_ref()).is_some());
+        let reach = match (&op.path, target) {
+            (Some(p), _) if list_form(target, p, op.op, op.value.as_ref()).is_some() => Reach::Listed,
+            (_, Some(Target { extension: Some(_), .. })) => Reach::Extension,
+            _ => Reach::Any,
+        };
         let renames = options.display_name_overwrites_names && kind_sets_display_name(op);
-        lists.undo.before(res, op, renames, listed);
+        lists.undo.before(res, op, renames, reach);
         let formatted_goes = options.display_name_overwrites_names && changes_names(op);
         if formatted_goes {
             lists.undo.before_names(res);
@@ -197,11 +203,23 @@ fn json_len(value: &Value) -> usize {
     count.0
 }
 
-pub(super) fn key_of(m: &Map<String, Value>, name: &str) -> Option<String> {
+/// The key `m` spells `name` with: `name` itself if it is there (borrowed: no copy in the common
+/// case), else the first that matches ignoring ASCII case.
+pub(super) fn key_of<'n>(m: &Map<String, Value>, name: &'n str) -> Option<Cow<'n, str>> {
     if m.contains_key(name) {
-        return Some(name.to_string());
+        return Some(Cow::Borrowed(name));
     }
-    m.keys().find(|k| k.eq_ignore_ascii_case(name)).cloned()
+    m.keys().find(|k| k.eq_ignore_ascii_case(name)).map(|k| Cow::Owned(k.clone()))
+}
+
+/// Sets member `key` of `m`: what `Map::insert` does, without copying a key that is there.
+pub(super) fn set(m: &mut Map<String, Value>, key: &str, v: Value) {
+    match m.get_mut(key) {
+        Some(slot) => *slot = v,
+        None => {
+            m.insert(key.to_string(), v);
+        }
+    }
 }
 
 /// RFC 7643 §2.5: null, `[]` and `{}` (of unassigned members) mean unassigned.
@@ -268,7 +286,7 @@ impl<'s> Ctx<'s, '_> {
         {
             lists.put_back_if(res, |o| std::ptr::eq(o.attr, t.attr));
             // Unchanged read-only values (Okta repeats the id) are ignored; changes refused.
-            let current = res.as_object().and_then(|m| key_of(m, &t.attr.name)).and_then(|k| res.get(&k));
+            let current = res.as_object().and_then(|m| key_of(m, &t.attr.name)).and_then(|k| res.get(&*k));
             if current == Some(value) {
                 return Ok(());
             }
@@ -339,17 +357,17 @@ impl<'s> Ctx<'s, '_> {
         let Value::Object(root) = res else { return Ok(()) };
         // The object that holds the attribute: the resource, or an extension object.
         let extension_urn = match (&path.attr.urn, target) {
-            (Some(_), Some(t)) => t.extension.map(|e| e.id.clone()),
+            (Some(_), Some(t)) => t.extension.map(|e| e.id.as_str()),
             (Some(urn), None) => {
                 let is_core = root.get("schemas").and_then(Value::as_array).is_some_and(|s| {
                     s.first().and_then(Value::as_str).is_some_and(|first| first.eq_ignore_ascii_case(urn))
                 }) || urn.to_ascii_lowercase().ends_with(":core:2.0:user")
                     || urn.to_ascii_lowercase().ends_with(":core:2.0:group");
-                (!is_core).then(|| urn.clone())
+                (!is_core).then_some(urn.as_str())
             }
             (None, _) => None,
         };
-        let container: &mut Map<String, Value> = match &extension_urn {
+        let container: &mut Map<String, Value> = match extension_urn {
             None => root,
             Some(urn) => {
                 let key = key_of(root, urn);
@@ -359,8 +377,11 @@ impl<'s> Ctx<'s, '_> {
                 if key.is_none() {
                     add_schema(root, urn);
                 }
-                let key = key.unwrap_or_else(|| urn.clone());
-                let slot = root.entry(key).or_insert_with(|| Value::Object(Map::new()));
+                let key = key.unwrap_or(Cow::Borrowed(urn));
+                if !root.contains_key(&*key) {
+                    root.insert(key.to_string(), Value::Object(Map::new()));
+                }
+                let Some(slot) = root.get_mut(&*key) else { return Ok(()) };
                 if !slot.is_object() {
                     *slot = Value::Object(Map::new());
                 }
@@ -371,7 +392,7 @@ impl<'s> Ctx<'s, '_> {
             }
         };
         let name = attr_def.map_or(path.attr.attr.as_str(), |a| a.name.as_str());
-        let key = key_of(container, name).unwrap_or_else(|| name.to_string());
+        let key = key_of(container, name).unwrap_or(Cow::Borrowed(name));
         let sub = path.sub_name().map(|s| target.and_then(|t| t.sub).map_or(s, |d| d.name.as_str()));
         match (&path.filter, sub) {
             (None, None) => self.whole(container, &key, attr_def, kind, value),
@@ -380,10 +401,10 @@ impl<'s> Ctx<'s, '_> {
         }?;
         if extension_urn.is_some() && container.is_empty() {
             // An extension left with nothing in it is unassigned.
-            if let (Some(urn), Value::Object(root)) = (&extension_urn, res)
+            if let (Some(urn), Value::Object(root)) = (extension_urn, res)
                 && let Some(k) = key_of(root, urn)
             {
-                root.remove(&k);
+                root.remove(&*k);
             }
         }
         Ok(())
@@ -443,11 +464,11 @@ impl<'s> Ctx<'s, '_> {
                 // A complex attribute keeps the sub-attributes the value does not give.
                 (Some(Value::Object(existing)), Some(Value::Object(new))) => {
                     for (k, v) in new {
-                        let k2 = key_of(existing, k).unwrap_or_else(|| k.clone());
+                        let k2 = key_of(existing, k).unwrap_or(Cow::Borrowed(k));
                         if v.is_null() {
-                            existing.remove(&k2);
+                            existing.remove(&*k2);
                         } else {
-                            existing.insert(k2, v.clone());
+                            set(existing, &k2, v.clone());
                         }
                     }
                 }
@@ -487,11 +508,11 @@ impl<'s> Ctx<'s, '_> {
             self.charge(objects.len(), value)?;
         }
         for o in objects {
-            let k = key_of(o, sub).unwrap_or_else(|| sub.to_string());
+            let k = key_of(o, sub).unwrap_or(Cow::Borrowed(sub));
             if remove {
-                o.remove(&k);
+                o.remove(&*k);
             } else if let Some(v) = value {
-                o.insert(k, v.clone());
+                set(o, &k, v.clone());
             }
         }
         if m.get(key).is_some_and(unassigned) {
@@ -587,7 +608,7 @@ impl<'s> Ctx<'s, '_> {
                                 if let Some(o) = v.as_object_mut()
                                     && let Some(k) = key_of(o, sub)
                                 {
-                                    o.remove(&k);
+                                    o.remove(&*k);
                                 }
                             });
                         }
@@ -614,11 +635,11 @@ impl<'s> Ctx<'s, '_> {
                             for &i in &matching {
                                 items.edit(i, |v| {
                                     if let Some(o) = v.as_object_mut() {
-                                        let k = key_of(o, sub).unwrap_or_else(|| sub.to_string());
+                                        let k = key_of(o, sub).unwrap_or(Cow::Borrowed(sub));
                                         if value.is_null() {
-                                            o.remove(&k);
+                                            o.remove(&*k);
                                         } else {
-                                            o.insert(k, value.clone());
+                                            set(o, &k, value.clone());
                                         }
                                     }
                                 });
@@ -648,8 +669,8 @@ impl<'s> Ctx<'s, '_> {
                                     (OpKind::Replace, _) => *v = Value::Object(new.clone()),
                                     (_, Some(o)) => {
                                         for (k, nv) in &new {
-                                            let k2 = key_of(o, k).unwrap_or_else(|| k.clone());
-                                            o.insert(k2, nv.clone());
+                                            let k2 = key_of(o, k).unwrap_or(Cow::Borrowed(k));
+                                            set(o, &k2, nv.clone());
                                         }
                                     }
                                     (_, None) => {}
@@ -695,7 +716,7 @@ fn keep_one_primary(items: &mut ValueList, touched: &[usize]) {
                 if let Some(o) = v.as_object_mut()
                     && let Some(k) = key_of(o, "primary")
                 {
-                    o.insert(k, Value::Bool(false));
+                    set(o, &k, Value::Bool(false));
                 }
             });
         }

@@ -2,9 +2,11 @@
 //! the given and family names it disagrees with; [`crate::mapping::reconcile_name`]) and the
 //! `name.formatted` that no longer agrees with them.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
-use super::apply::key_of;
+use super::apply::{key_of, set};
 use super::{OpKind, Operation};
 
 /// Whether an operation gives the User a display name.
@@ -47,7 +49,7 @@ pub(super) fn changes_names(op: &Operation) -> bool {
 pub(super) fn drop_stale_formatted(res: &mut Value) {
     let Some(Value::Object(name)) = key_of_value(res, "name") else { return };
     fn get<'m>(m: &'m Map<String, Value>, k: &str) -> Option<&'m str> {
-        key_of(m, k).and_then(|k| m.get(&k)).and_then(Value::as_str)
+        key_of(m, k).and_then(|k| m.get(&*k)).and_then(Value::as_str)
     }
     let Some(formatted) = get(name, "formatted") else { return };
     let joined = crate::normalize::name::join_display_name(
@@ -57,7 +59,7 @@ pub(super) fn drop_stale_formatted(res: &mut Value) {
     if formatted != joined
         && let Some(key) = key_of(name, "formatted")
     {
-        name.remove(&key);
+        name.remove(&*key);
     }
 }
 
@@ -65,21 +67,21 @@ pub(super) fn drop_stale_formatted(res: &mut Value) {
 fn key_of_value<'v>(res: &'v mut Value, key: &str) -> Option<&'v mut Value> {
     let Value::Object(root) = res else { return None };
     let k = key_of(root, key)?;
-    root.get_mut(&k)
+    root.get_mut(&*k)
 }
 
 pub(super) fn overwrite_names(res: &mut Value) {
     let Value::Object(root) = res else { return };
-    let display = key_of(root, "displayName").and_then(|k| root.get(&k)).and_then(Value::as_str).map(str::to_string);
+    let display = key_of(root, "displayName").and_then(|k| root.get(&*k)).and_then(Value::as_str).map(str::to_string);
     let Some(display) = display else { return };
-    let name_key = key_of(root, "name").unwrap_or_else(|| "name".to_string());
+    let name_key = key_of(root, "name").unwrap_or(Cow::Borrowed("name")).into_owned();
     let name = root.entry(name_key).or_insert_with(|| Value::Object(Map::new()));
     if !name.is_object() {
         *name = Value::Object(Map::new());
     }
     let Value::Object(name) = name else { return };
     let get = |m: &Map<String, Value>, k: &str| {
-        key_of(m, k).and_then(|k| m.get(&k)).and_then(Value::as_str).map(str::to_string)
+        key_of(m, k).and_then(|k| m.get(&*k)).and_then(Value::as_str).map(str::to_string)
     };
     let (given, family) = (get(name, "givenName"), get(name, "familyName"));
     let r = crate::normalize::name::reconcile_name(Some(&display), given.as_deref(), family.as_deref());
@@ -87,13 +89,11 @@ pub(super) fn overwrite_names(res: &mut Value) {
         return;
     }
     for (k, v) in [("givenName", r.given), ("familyName", r.family)] {
-        let key = key_of(name, k).unwrap_or_else(|| k.to_string());
+        let key = key_of(name, k).unwrap_or(Cow::Borrowed(k));
         match v {
-            Some(v) => {
-                name.insert(key, Value::String(v));
-            }
+            Some(v) => set(name, &key, Value::String(v)),
             None => {
-                name.remove(&key);
+                name.remove(&*key);
             }
         }
     }

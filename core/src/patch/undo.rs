@@ -108,6 +108,20 @@ enum Shape {
     Array,
 }
 
+/// What an operation's path reaches, as resolving it against the schema tells, so that the log
+/// saves no more than the operation may change.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reach {
+    /// Not known (no schema, no path, a core attribute): whatever the path may name.
+    Any,
+    /// A core multi-valued attribute the open value list runs the operation on: its journal keeps
+    /// the attribute.
+    Listed,
+    /// An attribute of an extension: only the extension object (and `schemas`, which gets its
+    /// URN when the object is new), not a top-level member of the same name.
+    Extension,
+}
+
 /// Saved parts of the resource; disabled when apply works on its own copy anyway.
 pub(super) struct UndoLog<'o> {
     enabled: bool,
@@ -123,12 +137,11 @@ impl<'o> UndoLog<'o> {
         UndoLog { enabled, saved: Vec::new() }
     }
 
-    /// Saves what `op` may change, unless it was saved before. `listed`: the attribute its path
-    /// names is one the open value list runs the operation on, whose journal keeps it instead.
-    pub(super) fn before(&mut self, res: &Value, op: &'o Operation, renames: bool, listed: bool) {
+    /// Saves what `op` may change, unless it was saved before; `reach`: what its path reaches.
+    pub(super) fn before(&mut self, res: &Value, op: &'o Operation, renames: bool, reach: Reach) {
         let (true, Value::Object(root)) = (self.enabled, res) else { return };
         match &op.path {
-            Some(path) => self.save_path(root, path, listed),
+            Some(path) => self.save_path(root, path, reach),
             None => {
                 if let Some(Value::Object(members)) = &op.value {
                     for key in members.keys() {
@@ -155,21 +168,22 @@ impl<'o> UndoLog<'o> {
         }
     }
 
-    fn save_path(&mut self, root: &Map<String, Value>, path: &'o PatchPath, listed: bool) {
+    fn save_path(&mut self, root: &Map<String, Value>, path: &'o PatchPath, reach: Reach) {
         let attr = path.attr.attr.as_str();
         match &path.attr.urn {
             Some(urn) => {
-                // The attribute at the top level too: a core schema URN names a core attribute.
-                if !listed {
+                // The attribute at the top level too: a core schema URN names a core attribute;
+                // and a member named by the whole path, where no schema says what the URN is.
+                if reach == Reach::Any {
                     self.save_top(root, Name::of(attr));
+                    self.save_top(root, Name::Joined(urn, attr));
                 }
-                self.save_top(root, Name::Joined(urn, attr));
                 if !self.save_inner(root, urn, attr) {
                     self.save_top(root, Name::of(urn));
                     self.save_top(root, Name::of("schemas"));
                 }
             }
-            None if listed => {}
+            None if reach == Reach::Listed => {}
             None => match path.sub_name() {
                 Some(sub) if path.filter.is_none() && self.save_inner(root, attr, sub) => {}
                 _ => self.save_top(root, Name::of(attr)),
