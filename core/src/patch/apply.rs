@@ -1,8 +1,9 @@
 //! Applying PATCH operations to a resource (RFC 7644 §3.5.2), all or nothing.
 //!
 //! [`apply_in_place`] changes the caller's resource, keeping an undo log of the parts the
-//! operations touch (undo.rs: attributes, members of complex attributes, and the single values a
-//! value filter reaches in a multi-valued one); [`apply`] runs on a copy. Either way the first
+//! operations touch (undo.rs: attributes and members of complex attributes; for a multi-valued
+//! attribute taken into the open value list, open.rs, the values its journal in values.rs keeps
+//! before their first change); [`apply`] runs on a copy. Either way the first
 //! error is returned and the resource is left as it was. Attribute names match ignoring case.
 //! With a schema, whether an attribute is multi-valued or complex comes from it; without one
 //! (custom resources), from the data.

@@ -294,8 +294,9 @@ impl Profile {
     }
 
     /// [`Profile::apply_patch`] on the resource where it lies: on success it is the patched
-    /// resource, on an error it is left as it was (an undo log of the attributes the operations
-    /// touched, not a copy of the resource, makes it all or nothing).
+    /// resource, on an error it is left as it was (an undo log of what the operations touched —
+    /// attributes, members, single values of a multi-valued attribute — not a copy of the
+    /// resource, makes it all or nothing).
     pub fn apply_patch_in_place(
         &self,
         resource: &mut Value,

@@ -14,7 +14,7 @@
 //! them, so every spelling of a touched member is saved; where an object is spelled more than one
 //! way, the whole attribute is saved instead of one member.
 //!
-//! A core multi-valued attribute that operations run on through the open value list (apply.rs's
+//! A core multi-valued attribute that operations run on through the open value list (open.rs's
 //! `OpenList`: a value filter, an add of values) is not copied when it is taken out: the list's
 //! journal (values.rs) keeps the values the operations change, and its original is settled into
 //! the log from there, by moving the values back when the PATCH fails while the list is open, or
