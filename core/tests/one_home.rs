@@ -132,16 +132,33 @@ fn every_rule_has_one_home_outside_the_allowlist() {
 /// profile's (`Profile::refinements`), and what the schemas narrow and alias is the schema set's.
 #[test]
 fn the_walk_does_not_ask_the_profile_which_it_is() {
-    let walk = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/walk");
+    let asking = asking_the_profile("src/walk", 5, &[]);
+    assert!(asking.is_empty(), "walk files branch on the profile: {asking:?}");
+}
+
+/// Neither does the routing (issue 12, item 1): the server's rules on a request as a whole are
+/// reached through `check::atlassian::ServerRules`, picked once in that file.
+#[test]
+fn the_routing_reaches_the_server_rules_through_hooks() {
+    let asking = asking_the_profile("src/check", 6, &["atlassian.rs"]);
+    assert!(asking.is_empty(), "check files branch on the profile outside check/atlassian.rs: {asking:?}");
+}
+
+/// The files under `dir` (at least `at_least` of them) that name the profile's kind, but for
+/// those named `except`.
+fn asking_the_profile(dir: &str, at_least: usize, except: &[&str]) -> Vec<String> {
     let mut files = Vec::new();
-    rust_files(&walk, &mut files);
-    assert!(files.len() > 5, "src/walk has the walker's files");
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), &mut files);
+    assert!(files.len() > at_least, "{dir} has its files");
     let mut asking = Vec::new();
     for file in files {
-        let text = code(&std::fs::read_to_string(&file).expect("read a walk file"));
+        if file.file_name().is_some_and(|n| except.iter().any(|e| n == *e)) {
+            continue;
+        }
+        let text = code(&std::fs::read_to_string(&file).expect("read a source file"));
         if ["is_atlassian", "ProfileKind", "is_rfc"].iter().any(|w| text.contains(w)) {
             asking.push(file.display().to_string());
         }
     }
-    assert!(asking.is_empty(), "walk files branch on the profile: {asking:?}");
+    asking
 }

@@ -28,10 +28,12 @@ fn is_endpoint(segment: &str) -> bool {
 }
 
 /// The path relative to the base URL (with its query) when `path` is a full URL that starts with
-/// it, `path` itself when it has no scheme and host, or the ATL-A-001 report.
+/// it, `path` itself when it has no scheme and host, or the ATL-A-001 report. Atlassian's rule
+/// (through [`super::atlassian::ServerRules::relative_path`]); the rfc profile takes the path as
+/// given.
 pub(crate) fn relative<'a>(profile: &Profile, path: &'a str) -> Result<&'a str, Report> {
     let before_query = path.split(['?', '#']).next().unwrap_or("");
-    if !profile.is_atlassian() || !before_query.contains("://") {
+    if !before_query.contains("://") {
         return Ok(path);
     }
     let fail = |why: String| Err(super::single(&rules::ATL_A_001, why));
@@ -108,7 +110,10 @@ mod tests {
 
     fn rel(config: serde_json::Value, path: &str) -> Result<String, String> {
         let profile = Profile::from_config(&config).expect("config");
-        relative(&profile, path).map(str::to_string).map_err(|r| r.issues()[0].detail().to_string())
+        super::super::atlassian::server_rules(&profile)
+            .relative_path(&profile, path)
+            .map(str::to_string)
+            .map_err(|r| r.issues()[0].detail().to_string())
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! used, department and organization placement, what a PUT would clear). Lenient fixes are
 //! applied to a copy of the body only when there are any.
 
+mod atlassian;
 mod base_url;
 mod compact_size;
 mod nesting;
@@ -18,13 +19,12 @@ mod unmanaged;
 use serde::Deserializer;
 use serde_json::Value;
 
-use crate::profile::{self, Profile};
+use crate::profile::Profile;
 use crate::report::{Issue, Issues, Report, Severity};
 use crate::request::{Body, Endpoint, Method, Request};
 use crate::rules::{self, Rule};
-use crate::schema::{self, Mutability, ResourceKind};
-use crate::walk::fix::{Fix, Fixes};
-use crate::walk::groups::{self, Rename};
+use crate::schema::ResourceKind;
+use crate::walk::fix::Fixes;
 use crate::walk::loc::Loc;
 use crate::walk::walker::Walker;
 use compact_size::{Budget, Measured};
@@ -76,9 +76,9 @@ fn route<'a>(profile: &Profile, method: &str, path: &'a str) -> Result<(Method, 
             format!("{method:?} is not a method SCIM uses (GET, POST, PUT, PATCH, DELETE)"),
         ));
     };
-    let path = base_url::relative(profile, path)?;
+    let path = atlassian::server_rules(profile).relative_path(profile, path)?;
     let Some(endpoint) = Endpoint::parse(path) else {
-        return Err(request_kinds::no_such_endpoint(path));
+        return Err(atlassian::no_such_endpoint(path));
     };
     let allowed = match m {
         Method::Post => endpoint.id.is_none(),
@@ -244,15 +244,10 @@ impl Profile {
         }
         w.schemas_rules();
         let current = current.filter(|_| operation == Operation::Replace);
-        if w.profile.is_atlassian() && kind == ResourceKind::User {
-            enterprise_placement(&mut w);
-            if let Some(current) = current {
-                replace_clears(&mut w, current);
-            }
-            state::body_user_rules(&mut w, operation, current);
-        }
-        if w.profile.is_atlassian() && kind == ResourceKind::Group {
-            group_rules(&mut w, operation, current);
+        let server = atlassian::server_rules(w.profile);
+        match kind {
+            ResourceKind::User => server.user_body(&mut w, operation, current),
+            ResourceKind::Group => server.group_body(&mut w, operation, current),
         }
         if let Some(f) = facts {
             f.user_name = w.top.user_name.as_deref().map(str::to_string);
@@ -309,111 +304,4 @@ pub(crate) fn primary_email_of(resource: &Value) -> Option<&str> {
 
 pub(crate) fn string_of<'v>(resource: &'v Value, key: &str) -> Option<&'v str> {
     resource.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(key))?.1.as_str()
-}
-
-/// The group rules that need the whole group: ATL-G-002 (PUT), ATL-G-003, ATL-G-004, ATL-G-007.
-fn group_rules(w: &mut Walker<'_, '_>, operation: Operation, current: Option<&Value>) {
-    let profile = w.profile;
-    let root = Loc::ROOT;
-    let name_loc = root.key("displayName", "displayName");
-    if let Some(name) = w.top.display_name.as_deref().map(str::to_string) {
-        if let Some(now) = current.and_then(|c| string_of(c, "displayName"))
-            && let rename = (Rename { now, new: &name })
-            && rename.renames()
-        {
-            w.issues.push(issue(Severity::Error, Rename::RULE, &name_loc, rename.refused()));
-        }
-        if operation == Operation::Create && profile.known_groups.find(&profile::group_key(&name)).is_some() {
-            let detail = "Resource [GROUP]: with displayName already exists. (the name is in known_groups)".to_string();
-            w.issues.push(issue(Severity::Error, &rules::ATL_G_003, &name_loc, detail));
-        }
-        if let Some(why) = groups::reserved_name(&name, &profile.reserved_groups) {
-            let detail = format!("{why}: Atlassian creates the group but does not sync it to the site");
-            w.issues.push(issue(Severity::Warning, &rules::ATL_G_004, &name_loc, detail));
-        }
-    }
-    if let Some(detail) = w.top.member_count.and_then(|n| GroupSize::Body(n).over(profile.limits.users_per_group)) {
-        w.issues.push(issue(Severity::Warning, GroupSize::RULE, &root.key("members", "members"), detail));
-    }
-}
-
-/// ATL-U-015: department and organization belong in the enterprise extension.
-fn enterprise_placement(w: &mut Walker<'_, '_>) {
-    for (i, name) in schema::ENTERPRISE_ALSO_AT_TOP.into_iter().enumerate() {
-        let Some((key, top)) = w.top.enterprise_top[i].take() else {
-            continue;
-        };
-        let root = Loc::ROOT;
-        let loc = root.key(&key, name);
-        let ext = w.top.enterprise_ext[i].as_deref();
-        match ext {
-            Some(e) if e == top => {
-                // Always dropped, in every mode: the extension already says the same.
-                let detail = format!(
-                    "{name} is sent both at the top level and in the enterprise extension; only the extension is needed"
-                );
-                w.issues.push(issue(Severity::Info, &rules::ATL_U_015, &loc, detail));
-                w.fixes.push(Fix::Remove { pointer: loc.pointer() });
-            }
-            Some(e) => {
-                let detail = format!(
-                    "top-level {name} {top:?} disagrees with the enterprise extension's {e:?}; Atlassian documents the extension, so that value is the one to trust"
-                );
-                w.issues.push(issue(Severity::Warning, &rules::ATL_U_015, &loc, detail));
-            }
-            None => {
-                let detail = format!("{name} belongs in the enterprise extension {}", schema::ENTERPRISE_URN);
-                let add = !w.top.extensions_used.contains(&schema::ENTERPRISE_URN);
-                let fixes = add
-                    .then(|| Fix::AddSchema { urn: schema::ENTERPRISE_URN.to_string() })
-                    .into_iter()
-                    .chain([Fix::MoveIntoExtension { from: key.clone(), urn: schema::ENTERPRISE_URN, name }]);
-                if w.found(&rules::ATL_U_015, Severity::Warning, &loc, detail, fixes) && add {
-                    w.top.extensions_used.push(schema::ENTERPRISE_URN);
-                }
-            }
-        }
-    }
-}
-
-/// ATL-U-021: a PUT replaces the whole user; list what the current user has that the PUT leaves out.
-fn replace_clears(w: &mut Walker<'_, '_>, current: &Value) {
-    let Value::Object(current) = current else {
-        return;
-    };
-    let rt = w.rt;
-    let mut cleared = Vec::new();
-    let assigned = |v: &Value| {
-        !matches!(v, Value::Null) && v != &Value::Array(vec![]) && v.as_str().is_none_or(|s| !s.trim().is_empty())
-    };
-    for (key, value) in current {
-        if !assigned(value) {
-            continue;
-        }
-        if let Some(attr) = rt.attribute(key) {
-            if attr.mutability != Mutability::ReadOnly && !w.top.present.iter().any(|p| p == &attr.name) {
-                cleared.push(attr.name.clone());
-            }
-        } else if let Some(ext) = rt.extension(key) {
-            let Value::Object(members) = value else {
-                continue;
-            };
-            for (sub, v) in members {
-                let Some(attr) = ext.attribute(sub) else {
-                    continue;
-                };
-                let path = format!("{}:{}", ext.id, attr.name);
-                if assigned(v) && attr.mutability != Mutability::ReadOnly && !w.top.present.contains(&path) {
-                    cleared.push(path);
-                }
-            }
-        }
-    }
-    if !cleared.is_empty() {
-        let detail = format!(
-            "this PUT replaces the whole user and Atlassian clears what it leaves out: {} (send them again, or use PATCH)",
-            cleared.join(", ")
-        );
-        w.issues.push(issue(Severity::Warning, &rules::ATL_U_021, &Loc::ROOT, detail));
-    }
 }

@@ -1,20 +1,18 @@
-//! Checks of requests that carry no resource body: PATCH (a PatchOp message) and GET queries.
+//! Checks of requests that carry no resource body: PATCH (a PatchOp message), DELETE and GET
+//! queries. The server's own rules on them are its [`super::atlassian::ServerRules`].
 
 use serde_json::Value;
 
+use super::atlassian::{PatchTried, QueryParam, server_rules};
 use super::nesting;
 use super::{issue, single, single_issue};
-use crate::filter::{self, CompValue, CompareOp, Filter};
+use crate::filter;
 use crate::profile::Profile;
 use crate::report::{Report, Severity};
 use crate::request::{Body, Endpoint, query_pairs};
 use crate::rules;
-use crate::schema::ResourceKind;
 use crate::walk::fix::{Fix, Fixes};
 use crate::walk::loc::Loc;
-
-/// Atlassian's page size (its KB: 100 results per page).
-const MAX_COUNT: u64 = 100;
 
 impl Profile {
     pub(super) fn check_patch(
@@ -92,17 +90,10 @@ impl Profile {
                     i.severity = Severity::Error;
                     issues.push(i);
                 }
-                Ok(after) if self.is_atlassian() => {
-                    // The rules judge the names as the message leaves them, before Atlassian's
-                    // display-name rule overwrites them (which ATL-U-020 warns about).
-                    let plain = crate::patch::ApplyOptions { display_name_overwrites_names: false, ..options };
-                    let after = match options.display_name_overwrites_names {
-                        true => crate::patch::apply(current, &operations, Some(rt), plain).unwrap_or(after),
-                        false => after,
-                    };
-                    super::state::patch_rules(self, endpoint.kind, value, current, &after, &mut issues);
+                Ok(after) => {
+                    let tried = PatchTried { message: value, operations: &operations, current, after, options };
+                    server_rules(self).patch_result(self, endpoint.kind, tried, &mut issues);
                 }
-                Ok(_) => {}
             }
         }
         let mut fixes = Fixes::default();
@@ -114,132 +105,41 @@ impl Profile {
         if changed && operations.is_empty() { report.leaving_nothing_to_send() } else { report }
     }
 
-    /// DELETE: what Atlassian does with it (reference §6), and the reversible alternative.
+    /// DELETE: what the server does with it, said by its rules ([`ServerRules::delete`]).
     pub(super) fn check_delete(&self, endpoint: &Endpoint<'_>) -> Report {
-        let root = Loc::ROOT;
-        let i = match (endpoint.kind, self.delete_semantics()) {
-            (_, _) if !self.is_atlassian() => return Report::new(self.no_issues(), Fixes::default(), true),
-            (ResourceKind::User, crate::DeleteSemantics::Unlink) => issue(
-                Severity::Warning,
-                &rules::ATL_D_001,
-                &root,
-                "Atlassian unlinks the user from the identity provider, deactivates the managed account and deletes the SCIM record for good; later requests for this id answer 404. To suspend the user reversibly, PATCH active to false",
-            ),
-            (ResourceKind::User, crate::DeleteSemantics::Deactivate) => issue(
-                Severity::Info,
-                &rules::ATL_D_001,
-                &root,
-                "under the older documented behaviour (delete_semantics deactivate) DELETE deactivates the account like active: false; the id then answers 404 until reactivated",
-            ),
-            (ResourceKind::Group, _) => issue(
-                Severity::Warning,
-                &rules::ATL_D_002,
-                &root,
-                "Atlassian removes the group from the organization's directory and its sites; members lose the product access and permissions it granted",
-            ),
-        };
         let mut issues = self.no_issues();
-        issues.push(i);
+        if let Some(issue) = server_rules(self).delete(self, endpoint.kind) {
+            issues.push(issue);
+        }
         Report::new(issues, Fixes::default(), true)
     }
 
+    /// A GET query: every filter parses (RFC 7644 §3.4.2.2); the server's rules on the query and
+    /// each parameter, in the order sent ([`ServerRules::query`], [`ServerRules::query_param`]).
     pub(super) fn check_query(&self, endpoint: &Endpoint<'_>) -> Report {
         let mut issues = self.no_issues();
         let root = Loc::ROOT;
+        let server = server_rules(self);
         let pairs = endpoint.query.map(query_pairs).unwrap_or_default();
-        let has = |n: &str| pairs.iter().any(|(k, _)| k.eq_ignore_ascii_case(n));
-        if self.is_atlassian() && has("attributes") && has("excludedAttributes") {
-            let loc = root.key("excludedAttributes", "excludedAttributes");
-            issues.push(issue(
-                Severity::Warning,
-                &rules::ATL_Q_004,
-                &loc,
-                "attributes and excludedAttributes are mutually exclusive: send one",
-            ));
-        }
-        for (name, raw) in pairs {
-            let loc = root.key(&name, &name);
-            match name.to_ascii_lowercase().as_str() {
-                "filter" => {
-                    let f = match filter::parse_with(&raw, &self.filter_limits()) {
-                        Ok(f) => f,
-                        Err(e) => {
-                            issues.push(issue(Severity::Error, e.rule(), &loc, e.to_string()));
-                            continue;
-                        }
-                    };
-                    if self.is_atlassian() && endpoint.id.is_none() && !atlassian_filter(&f, endpoint.kind) {
-                        let allowed = match endpoint.kind {
-                            ResourceKind::User => "userName eq \"…\" or externalId eq \"…\"",
-                            ResourceKind::Group => "displayName eq \"…\"",
-                        };
-                        // The filter as it was sent, not as atlscim would print it.
-                        let detail = format!("Atlassian answers 400 \"Caller has provided an invalid filter\" to the filter `{raw}`: it filters {}s only by {allowed}", endpoint.kind.as_str());
-                        issues.push(issue(Severity::Error, &rules::ATL_Q_001, &loc, detail));
+        server.query(&pairs, &mut issues);
+        for (name, raw) in &pairs {
+            let loc = root.key(name, name);
+            let filter = if name.eq_ignore_ascii_case("filter") {
+                match filter::parse_with(raw, &self.filter_limits()) {
+                    Ok(f) => Some(f),
+                    Err(e) => {
+                        issues.push(issue(Severity::Error, e.rule(), &loc, e.to_string()));
+                        continue;
                     }
                 }
-                "attributes" | "excludedattributes" if self.is_atlassian() => {
-                    let rt = self.schemas().resource(endpoint.kind);
-                    for attr in raw.split(',').map(str::trim).filter(|a| !a.is_empty()) {
-                        let known = crate::path::PatchPath::parse_with(attr, &self.filter_limits())
-                            .is_ok_and(|p| p.filter.is_none() && p.resolve(rt).is_ok());
-                        if !known {
-                            let detail = format!("{attr:?} is not an attribute of the {} resource type", endpoint.kind.as_str());
-                            issues.push(issue(Severity::Warning, &rules::ATL_Q_005, &loc, detail));
-                        }
-                    }
-                }
-                "startindex" => match raw.trim().parse::<i64>() {
-                    Ok(n) if n >= 1 => {}
-                    _ if !self.is_atlassian() => {}
-                    _ => issues.push(issue(Severity::Error, &rules::ATL_Q_002, &loc, format!("startIndex must be a whole number of at least 1, got {raw:?}"))),
-                },
-                "sortby" | "sortorder" if self.is_atlassian() => {
-                    issues.push(issue(Severity::Error, &rules::ATL_Q_003, &loc, format!("Atlassian does not sort ({name}); sort the results yourself")));
-                }
-                "count" if self.is_atlassian() => match raw.trim().parse::<i64>() {
-                    Ok(n) if n >= 0 && n as u64 <= MAX_COUNT => {}
-                    Ok(n) if n > 0 => issues.push(issue(
-                        Severity::Warning,
-                        &rules::ATL_Q_002,
-                        &loc,
-                        format!("count {n} is more than Atlassian's page of {MAX_COUNT}: expect at most {MAX_COUNT} results per page and page with startIndex"),
-                    )),
-                    _ => issues.push(issue(Severity::Error, &rules::ATL_Q_002, &loc, format!("count must be a whole number, got {raw:?}"))),
-                },
-                _ => {}
-            }
+            } else {
+                None
+            };
+            let param = QueryParam { name, raw, filter: filter.as_ref(), loc: &loc };
+            server.query_param(self, endpoint, &param, &mut issues);
         }
         Report::new(issues, Fixes::default(), true)
     }
-}
-
-/// The report on a path that is no endpoint: /Bulk and /Me, which Atlassian does not have
-/// (ATL-Q-003, beside its other unsupported features), or anything else (RFC-R-001).
-pub(super) fn no_such_endpoint(path: &str) -> Report {
-    let last = path.split('?').next().unwrap_or("").trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    if ["Bulk", "Me"].iter().any(|e| e.eq_ignore_ascii_case(last)) {
-        return single(&rules::ATL_Q_003, format!("Atlassian has no /{last} endpoint: send one request per resource"));
-    }
-    single(&rules::RFC_R_001, format!("{path:?} is not /Users, /Users/{{id}}, /Groups or /Groups/{{id}}"))
-}
-
-/// Whether a filter is one Atlassian answers: a single `eq` on userName or externalId (Users),
-/// or on displayName (Groups), with a string value.
-fn atlassian_filter(f: &Filter, kind: ResourceKind) -> bool {
-    let Filter::Compare { path, op: CompareOp::Eq, value: CompValue::String(_) } = f else { return false };
-    let core_urn = match kind {
-        ResourceKind::User => crate::schema::USER_URN,
-        ResourceKind::Group => crate::schema::GROUP_URN,
-    };
-    if path.sub.is_some() || path.urn.as_deref().is_some_and(|u| !u.eq_ignore_ascii_case(core_urn)) {
-        return false;
-    }
-    let allowed: &[&str] = match kind {
-        ResourceKind::User => &["userName", "externalId"],
-        ResourceKind::Group => &["displayName"],
-    };
-    allowed.iter().any(|a| a.eq_ignore_ascii_case(&path.attr))
 }
 
 /// Members a PatchOp message adds minus those it removes (by value filter or value list), for

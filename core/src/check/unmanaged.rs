@@ -14,7 +14,7 @@ use crate::profile::{self, Profile};
 /// ATL-U-018's detail for an update to `current`, when `current` is an unmanaged account.
 pub(crate) fn update_detail(profile: &Profile, current: &Value) -> Option<String> {
     let domains = profile.verified_domains();
-    if domains.is_empty() || !profile.is_atlassian() {
+    if domains.is_empty() {
         return None;
     }
     let email = primary_email_of(current)?;
