@@ -9,7 +9,7 @@ use crate::path::{PatchPath, Target};
 use crate::profile::Profile;
 use crate::report::{Issue, Issues, Severity};
 use crate::rules::{self, Rule};
-use crate::schema::{self, Mutability, PATCH_OP_URN, ResourceKind, ResourceType};
+use crate::schema::{Mutability, PATCH_OP_URN, ResourceKind, ResourceType};
 use crate::walk::fix;
 use crate::walk::groups::Rename;
 use crate::walk::loc::Loc;
@@ -112,12 +112,11 @@ pub fn read<'b>(
     let kind = rt.map_or(ResourceKind::User, |rt| rt.kind);
     let mut w = Walker::new(profile, kind);
     w.partial = true;
-    let fallback = if profile.is_atlassian() && rt.is_some_and(|rt| std::ptr::eq(rt, profile.schemas().resource(kind)))
-    {
-        Some(schema::RFC.resource(kind))
-    } else {
-        None
-    };
+    // The schemas the profile's narrow (RFC 7643's, under Atlassian's), for an attribute Atlassian
+    // does not store (ATL-U-011), as the walk has them; none when the caller gave other schemas.
+    let narrows =
+        profile.schemas().narrows.filter(|_| rt.is_some_and(|rt| std::ptr::eq(rt, profile.schemas().resource(kind))));
+    let fallback = narrows.map(|n| n.resource(kind));
     let mut reader =
         Reader { w, profile, rt, fallback, current, planned: Vec::new(), rewritten: false, structural_error: false };
     let readable = reader.message(body);
