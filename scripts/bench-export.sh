@@ -32,5 +32,6 @@ for _ in $(seq "$runs"); do
   measure check "$target/release/atlscim" check --summary-only "$export_file"
 done
 awk '{ if (!($1 in best) || $2 < best[$1]) best[$1] = $2 }
-     END { printf "fastest: check %.2f s, floor %.2f s: check / floor %.2f\n", best["check"], best["floor"], best["check"] / best["floor"] }' \
+     END { if (best["floor"] > 0) ratio = sprintf("%.2f", best["check"] / best["floor"]); else ratio = "n/a (the floor rounds to 0 s: use more users)"
+           printf "fastest: check %.2f s, floor %.2f s: check / floor %s\n", best["check"], best["floor"], ratio }' \
   build/bench-export.runs

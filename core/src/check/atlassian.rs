@@ -1,7 +1,8 @@
 //! Atlassian's rules on a request as a whole, beyond RFC 7643/7644: reached from the routing
 //! (`mod.rs`, `request_kinds.rs`) through the hooks of [`ServerRules`] — after a User or Group
 //! body was walked, after a PATCH was tried on `current`, on a DELETE, on a query and each of
-//! its parameters — and the paths Atlassian does not serve. The profile picks the hooks once
+//! its parameters — and the paths Atlassian does not serve (`no_such_endpoint`, which names
+//! /Bulk and /Me as ATL-Q-003 under every profile). The profile picks the hooks once
 //! ([`server_rules`]); the rfc profile's do nothing (RFC 7644 has no such rules), so the routing
 //! has no profile branches. Rules at an attribute are not here: they are tags on Atlassian's
 //! schema, run by the walk ([`crate::schema::AtlassianCheck`]); rules on Atlassian's state (the

@@ -105,7 +105,7 @@ impl Profile {
         if changed && operations.is_empty() { report.leaving_nothing_to_send() } else { report }
     }
 
-    /// DELETE: what the server does with it, said by its rules ([`ServerRules::delete`]).
+    /// DELETE: what the server does with it, said by its rules ([`super::atlassian::ServerRules::delete`]).
     pub(super) fn check_delete(&self, endpoint: &Endpoint<'_>) -> Report {
         let mut issues = self.no_issues();
         if let Some(issue) = server_rules(self).delete(self, endpoint.kind) {
@@ -115,7 +115,7 @@ impl Profile {
     }
 
     /// A GET query: every filter parses (RFC 7644 §3.4.2.2); the server's rules on the query and
-    /// each parameter, in the order sent ([`ServerRules::query`], [`ServerRules::query_param`]).
+    /// each parameter, in the order sent (`ServerRules::query` and `query_param` in `super::atlassian`).
     pub(super) fn check_query(&self, endpoint: &Endpoint<'_>) -> Report {
         let mut issues = self.no_issues();
         let root = Loc::ROOT;
