@@ -267,6 +267,18 @@ fn round_trip(profile: &Profile, kind: ResourceKind, current: &Value, desired: &
     Ok(())
 }
 
+/// A group and operations on its `members`, or a user and operations on its `emails`.
+fn list_operations() -> impl Strategy<Value = (ResourceKind, Value, Vec<patch::Operation>)> {
+    prop_oneof![
+        (group(), prop::collection::vec(list_operation("members"), 1..12)).prop_map(|(g, o)| (
+            ResourceKind::Group,
+            g,
+            o
+        )),
+        (user(), prop::collection::vec(list_operation("emails"), 1..12)).prop_map(|(u, o)| (ResourceKind::User, u, o)),
+    ]
+}
+
 /// Operations on a multi-valued attribute (`members` or `emails`) in the forms the open list
 /// runs (adds, anything through a value filter), mixed with forms it does not (whole replace and
 /// remove, a sub-attribute of every value, path-less values, other attributes).
@@ -351,10 +363,7 @@ proptest! {
 
     #[test]
     fn a_failed_patch_in_place_leaves_the_resource_byte_for_byte(
-        (kind, resource, ops) in prop_oneof![
-            (group(), prop::collection::vec(list_operation("members"), 1..12)).prop_map(|(g, o)| (ResourceKind::Group, g, o)),
-            (user(), prop::collection::vec(list_operation("emails"), 1..12)).prop_map(|(u, o)| (ResourceKind::User, u, o)),
-        ]
+        (kind, resource, ops) in list_operations()
     ) {
         // The open list keeps only the values it changes (undo.rs, values.rs): whatever the
         // operations did, a failure after them (a remove without a path), or among them, puts
@@ -379,10 +388,7 @@ proptest! {
 
     #[test]
     fn operations_applied_together_give_what_they_give_one_by_one(
-        (kind, resource, ops) in prop_oneof![
-            (group(), prop::collection::vec(list_operation("members"), 1..12)).prop_map(|(g, o)| (ResourceKind::Group, g, o)),
-            (user(), prop::collection::vec(list_operation("emails"), 1..12)).prop_map(|(u, o)| (ResourceKind::User, u, o)),
-        ]
+        (kind, resource, ops) in list_operations()
     ) {
         // Consecutive operations on one multi-valued attribute share one indexed copy of its
         // values; applying them one message at a time takes the attribute out and back each time.
