@@ -387,10 +387,6 @@ fn write(user: &mut Map<String, Value>, target: &Target, value: Value) -> usize 
     }
 }
 
-fn issue(severity: Severity, rule: &'static Rule, path: String, pointer: String, detail: String) -> Issue {
-    Issue::new(severity, rule, &path, &pointer, &detail)
-}
-
 /// Runs one entry: evaluates, coerces, writes, and turns its problems into located issues.
 fn run_entry<'a>(entry: &'a Entry, eval: &mut Eval<'a>, user: &mut Map<String, Value>, issues: &mut Vec<Issue>) {
     let value = eval.eval(&entry.expr);
@@ -410,10 +406,10 @@ fn run_entry<'a>(entry: &'a Entry, eval: &mut Eval<'a>, user: &mut Map<String, V
     }
     let (path, pointer) = (entry.target.scim_path(index), entry.target.pointer(index));
     for p in problems {
-        issues.push(issue(p.severity, p.rule, path.clone(), pointer.clone(), p.detail));
+        issues.push(Issue::new(p.severity, p.rule, &path, &pointer, &p.detail));
     }
     if let Some(e) = type_error {
-        issues.push(issue(Severity::Warning, &rules::MAP_002, path.clone(), pointer.clone(), format!("{e}; left out")));
+        issues.push(Issue::new(Severity::Warning, &rules::MAP_002, &path, &pointer, &format!("{e}; left out")));
     }
     if entry.required && !written {
         let mut names = Vec::new();
@@ -525,7 +521,7 @@ fn reconcile(user: &mut Map<String, Value>, issues: &mut Vec<Issue>) {
         }
     }
     if let Some((severity, pointer, path, detail)) = detail {
-        issues.push(issue(severity, &rules::ATL_U_020, path.into(), pointer.into(), detail));
+        issues.push(Issue::new(severity, &rules::ATL_U_020, path, pointer, &detail));
     }
 }
 
