@@ -3,7 +3,7 @@
 //! the desired listing, users without a key and ambiguous matches are reported and left out,
 //! and the current users they name are protected (never removed).
 
-// The keys come from the operator's own exports (as in batch.rs): a fast hash, no HashDoS concern.
+// The keys come from the operator's own exports (as in batch/): a fast hash, no HashDoS concern.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::input::{Keys, UserRec};
