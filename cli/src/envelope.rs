@@ -40,6 +40,12 @@ impl Source {
         &self,
         mut each: impl FnMut(Option<usize>, &Envelope<'_>) -> Result<(), Fatal>,
     ) -> Result<(), Fatal> {
+        self.for_each_text(|line, text| each(line, &self.envelope(line, text)?))
+    }
+
+    /// Calls `each` with the text of every envelope of the source and its line number (for
+    /// NDJSON), unread: [`Source::envelope`] reads it.
+    pub fn for_each_text(&self, mut each: impl FnMut(Option<usize>, &str) -> Result<(), Fatal>) -> Result<(), Fatal> {
         let mut reader = self.reader()?;
         let mut first = String::new();
         let mut line_no = 0;
@@ -54,8 +60,8 @@ impl Source {
                 break;
             }
         }
-        if let Ok(env) = serde_json::from_str::<Envelope<'_>>(&first) {
-            each(Some(line_no), &env.prepare())?;
+        if serde_json::from_str::<Envelope<'_>>(&first).is_ok() {
+            each(Some(line_no), &first)?;
             let mut line = String::new();
             loop {
                 line.clear();
@@ -63,30 +69,33 @@ impl Source {
                     return Ok(());
                 }
                 line_no += 1;
-                if line.trim().is_empty() {
-                    continue;
+                if !line.trim().is_empty() {
+                    each(Some(line_no), &line)?;
                 }
-                let env = serde_json::from_str::<Envelope<'_>>(&line).map_err(|e| {
-                    // Located in the file: its line, and the column in that line.
-                    let why = atlscim_core::JsonSyntaxError::new(&e, line.as_bytes());
-                    Fatal(format!(
-                        "{}:{line_no}:{}: not a request envelope: {}",
-                        self.name(),
-                        why.column(),
-                        why.message()
-                    ))
-                })?;
-                each(Some(line_no), &env.prepare())?;
             }
         }
         // One envelope spread over several lines.
         let mut text = first;
         reader.read_to_string(&mut text).map_err(|e| Fatal(format!("{}: {e}", self.name())))?;
-        let env = serde_json::from_str::<Envelope<'_>>(&text).map_err(|e| {
-            let why = atlscim_core::JsonSyntaxError::new(&e, text.as_bytes());
-            Fatal(format!("{}: not a request envelope: {why}", self.name()))
-        })?;
-        each(None, &env.prepare())
+        each(None, &text)
+    }
+
+    /// Reads the envelope of [`Source::for_each_text`]'s `text`, which is line `line` of the
+    /// source (NDJSON) or all of it; an error is located in the source.
+    pub fn envelope<'a>(&self, line: Option<usize>, text: &'a str) -> Result<Envelope<'a>, Fatal> {
+        match serde_json::from_str::<Envelope<'_>>(text) {
+            Ok(envelope) => Ok(envelope.prepare()),
+            Err(e) => {
+                let why = atlscim_core::JsonSyntaxError::new(&e, text.as_bytes());
+                Err(Fatal(match line {
+                    // Located in the file: its line, and the column in that line.
+                    Some(n) => {
+                        format!("{}:{n}:{}: not a request envelope: {}", self.name(), why.column(), why.message())
+                    }
+                    None => format!("{}: not a request envelope: {why}", self.name()),
+                }))
+            }
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod envelope;
+mod in_place;
 mod map;
 mod sync;
 mod terminal;
@@ -259,16 +260,28 @@ fn check(
     let mut batch = Batch::new(&profile);
     let progress = std::io::stderr().is_terminal();
     let many = sources.len() > 1;
+    let show_progress = |batch: &Batch<'_>| {
+        let n = batch.summary().requests;
+        if progress && n % 10_000 == 0 {
+            eprint!("\ratlscim: {n} requests checked");
+        }
+    };
     for source in &sources {
+        if summary_only {
+            // Nothing is printed per request: a plain envelope's body is checked where it lies
+            // in its line (in_place.rs), any other read as below.
+            source.for_each_text(|line, text| {
+                if in_place::check(text, &mut batch).is_none() {
+                    batch.check(&source.envelope(line, text)?.request());
+                }
+                show_progress(&batch);
+                Ok(())
+            })?;
+            continue;
+        }
         source.for_each(|line, envelope| {
             let report = batch.check(&envelope.request());
-            let n = batch.summary().requests;
-            if progress && n % 10_000 == 0 {
-                eprint!("\ratlscim: {n} requests checked");
-            }
-            if summary_only {
-                return Ok(());
-            }
+            show_progress(&batch);
             let name = source.located(line);
             match format {
                 Format::Json => {

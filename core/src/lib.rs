@@ -50,7 +50,7 @@ mod normalize;
 mod suggest;
 mod walk;
 
-pub use batch::{Batch, BatchSummary};
+pub use batch::{Batch, BatchSummary, Pending};
 pub use credential::{KeyExpiry, KeyState, key_expiry};
 pub use dates::is_xsd_datetime;
 pub use directory::Directory;

@@ -48,6 +48,20 @@ impl BatchSummary {
     }
 }
 
+/// A request checked for a batch and not yet counted in it ([`Batch::check_pending`]).
+#[derive(Debug)]
+pub struct Pending {
+    report: Report,
+    facts: Facts,
+}
+
+impl Pending {
+    /// The request's own report, before the batch rules.
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+}
+
 /// A batch of requests checked in order. It borrows its profile, or owns a copy
 /// ([`Batch::owning`]) where a binding needs the batch to stand alone.
 #[derive(Debug)]
@@ -110,9 +124,40 @@ impl<'p> Batch<'p> {
         body: D,
         current: Option<&Value>,
     ) -> Report {
+        let pending = self.check_pending(method, path, body, current, None);
+        self.count_pending(method, path, current, pending)
+    }
+
+    /// Checks a request as [`Batch::check_deserializer`] does, without counting it in the batch
+    /// yet: for a reader that meets the body before it knows whether to keep this check (the
+    /// CLI's envelope reader checks a body where it lies in its line, and drops the check when a
+    /// member after the body, such as `current`, asks for another). Count the request with
+    /// [`Batch::count_pending`], with the same method, path and current; a check never counted
+    /// leaves the batch as it was.
+    ///
+    /// `text_at_most`: when the body is read from JSON text, a bound on that text's length (the
+    /// CLI gives its line's). Within `limits.max_body_bytes`, the body is judged as a body given
+    /// as text is, by its length (so it is within the limit), and its compact size is not
+    /// counted while it is read; `None`, or a larger bound, counts it as
+    /// [`Batch::check_deserializer`] does.
+    pub fn check_pending<'de, D: serde::Deserializer<'de>>(
+        &self,
+        method: &str,
+        path: &str,
+        body: D,
+        current: Option<&Value>,
+        text_at_most: Option<usize>,
+    ) -> Pending {
         let mut facts = Facts::default();
-        let report = self.profile.check_deserializer_collecting(method, path, body, current, Some(&mut facts));
-        self.count(method, path, current, &facts, report)
+        let report =
+            self.profile.check_deserializer_collecting(method, path, body, current, Some(&mut facts), text_at_most);
+        Pending { report, facts }
+    }
+
+    /// Counts a request checked by [`Batch::check_pending`] as the next of the batch: its own
+    /// report plus the batch rules, as [`Batch::check`] gives.
+    pub fn count_pending(&mut self, method: &str, path: &str, current: Option<&Value>, pending: Pending) -> Report {
+        self.count(method, path, current, &pending.facts, pending.report)
     }
 
     /// Adds the batch rules to a request's own report and counts it.

@@ -172,10 +172,12 @@ impl Profile {
         body: D,
         current: Option<&Value>,
     ) -> Report {
-        self.check_deserializer_collecting(method, path, body, current, None)
+        self.check_deserializer_collecting(method, path, body, current, None, None)
     }
 
-    /// Like [`Profile::check_deserializer`], also filling `facts` (for batches).
+    /// Like [`Profile::check_deserializer`], also filling `facts` (for batches). With
+    /// `text_at_most`, the body is read from JSON text at most that long (see
+    /// [`crate::Batch::check_pending`]).
     pub(crate) fn check_deserializer_collecting<'de, D: Deserializer<'de>>(
         &self,
         method: &str,
@@ -183,32 +185,49 @@ impl Profile {
         body: D,
         current: Option<&Value>,
         facts: Option<&mut Facts>,
+        text_at_most: Option<usize>,
     ) -> Report {
         let (method, endpoint) = match route(self, method, path) {
             Ok(r) => r,
             Err(report) => return report,
         };
+        // Text within the limit is judged by its length, as a body given as text is: nothing to
+        // count while reading.
+        if text_at_most.is_some_and(|n| n <= self.limits.max_body_bytes) {
+            return self.check_read(method, &endpoint, body, current, facts);
+        }
         let budget = Budget::new(self.limits.max_body_bytes);
-        let body = Measured::new(body, &budget);
+        let report = self.check_read(method, &endpoint, Measured::new(body, &budget), current, facts);
+        // A body found too large stopped the read: its report says only that.
+        if budget.exceeded() { self.too_large() } else { report }
+    }
+
+    /// Checks a routed request whose body comes from a deserializer.
+    fn check_read<'de, D: Deserializer<'de>>(
+        &self,
+        method: Method,
+        endpoint: &Endpoint<'_>,
+        body: D,
+        current: Option<&Value>,
+        facts: Option<&mut Facts>,
+    ) -> Report {
         let operation = match method {
             Method::Post => Operation::Create,
             Method::Put => Operation::Replace,
             Method::Patch => {
                 // A PatchOp message is small and read as a whole: take it as a value.
                 return match nesting::read_value(body, self.limits.max_depth) {
-                    Ok(value) => self.check_patch_message(&endpoint, &value, current, facts),
-                    Err(_) if budget.exceeded() => self.too_large(),
+                    Ok(value) => self.check_patch_message(endpoint, &value, current, facts),
                     Err((_, Some(too_deep))) => single_issue(too_deep),
                     Err((e, None)) => single(&rules::RFC_J_001, json_error_detail(&e.to_string())),
                 };
             }
-            Method::Get => return self.check_query(&endpoint),
-            Method::Delete => return self.check_delete(&endpoint),
+            Method::Get => return self.check_query(endpoint),
+            Method::Delete => return self.check_delete(endpoint),
         };
-        let report = self.check_resource(endpoint.kind, operation, current, facts, |w| {
+        self.check_resource(endpoint.kind, operation, current, facts, |w| {
             w.walk(body).map_err(|e| json_error_detail(&e.to_string()))
-        });
-        if budget.exceeded() { self.too_large() } else { report }
+        })
     }
 
     /// RFC-J-004 for a body given as a value (not text) whose compact JSON is over the limit.
