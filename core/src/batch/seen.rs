@@ -3,12 +3,12 @@
 //!
 //! A batch of Atlassian's 150,000-user directory keeps two such sets, probed at random once or
 //! twice per user. As `HashMap<String, usize>` each set was a table of 8.6 MB plus a heap block
-//! per key, and a probe touched the table and then the key's block: 70–90 ms per set for the
+//! per key, and a probe touched the table and then the key's block: 66–96 ms per set for the
 //! 150,000-user export, mostly cache misses that an instruction count does not see. Here the
-//! table holds only 4-byte entry numbers (1.3 MB for 150,000 keys), the entries (hash, place in
-//! the text, first request) are appended in order, and every key is appended to one text: a
-//! probe for a new key reads the table alone, and the text is read only when the hashes are
-//! equal, so comparisons stay exact (30–37 ms per set, same data; docs/benchmarks.md).
+//! table holds only entry numbers (2.4 MB for 150,000 keys), the entries (hash, where the key
+//! starts in the text, first request) are appended in order, and every key is appended to one
+//! text: a probe for a new key reads the table alone, and the text is read only when the hashes
+//! are equal, so comparisons stay exact (28–37 ms per set, same data; docs/benchmarks.md).
 
 use std::hash::BuildHasher;
 
