@@ -200,6 +200,30 @@ fn check_summary_only_prints_the_totals() {
 }
 
 #[test]
+fn check_summary_only_counts_as_the_full_output_does_whichever_way_a_line_is_read() {
+    // Plain envelopes (checked in place by --summary-only) and others (a PATCH, `current`, the
+    // body first, a body as text) in one batch, duplicates across both kinds.
+    let user = |name: &str| create(name, true)["body"].to_string();
+    let lines = [
+        format!(r#"{{"method":"POST","path":"/Users","body":{}}}"#, user("a@example.com")),
+        format!(r#"{{"body":{},"method":"POST","path":"/Users"}}"#, user("a@example.com")),
+        format!(r#"{{"body":{},"method":"POST","path":"/Users"}}"#, user("b@example.com")),
+        format!(r#"{{"method":"POST","path":"/Users","body":{}}}"#, user("b@example.com")),
+        format!(r#"{{"method":"PUT","path":"/Users/1","body":{},"current":{}}}"#, user("c@example.com"), user("c@example.com")),
+        format!(r#"{{"method":"POST","path":"/Users","body":{}}}"#, create("d@example.com", false)["body"]),
+        r#"{"method":"POST","path":"/Users","body":"{\"userName\": 5}"}"#.to_string(),
+        r#"{"method":"PATCH","path":"/Groups/g","body":{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[]}}"#.to_string(),
+    ];
+    let input = lines.join("\n") + "\n";
+    let full = atlscim(&["check", "-"], Some(&input));
+    let summary = atlscim(&["check", "--summary-only", "-"], Some(&input));
+    assert_eq!(summary.code, full.code, "{summary:?}");
+    let totals = &full.stdout[full.stdout.find("8 requests:").expect("the totals")..];
+    assert_eq!(summary.stdout, totals);
+    assert!(totals.contains("ATL-U-007"), "the duplicates across both readings are found: {totals}");
+}
+
+#[test]
 fn check_a_directory_checks_every_request_file_as_one_batch() {
     let dir = scratch("check_dir");
     write(&dir, "1.json", &create("a@example.com", true).to_string());
