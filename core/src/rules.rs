@@ -589,8 +589,9 @@ pub(crate) enum At {
 }
 
 /// An Atlassian rule that refines an RFC rule: where the Atlassian profile checks a body of `kind`
-/// `at` that place, a breach of `rfc` is reported as `atl` (reference §11 names the Atlassian rule
-/// for the case); the rfc profile reports `rfc`.
+/// `at` that place (or, for `Anywhere`, a PatchOp message for a resource of `kind`), a breach of
+/// `rfc` is reported as `atl` (reference §11 names the Atlassian rule for the case); the rfc
+/// profile reports `rfc`.
 #[derive(Debug)]
 pub(crate) struct Refinement {
     pub rfc: &'static Rule,
@@ -629,6 +630,9 @@ pub(crate) static REFINEMENTS: &[Refinement] = {
         r(&RFC_S_001, &ATL_U_016, User, Anywhere),
         r(&RFC_S_002, &ATL_U_016, User, Anywhere),
         r(&RFC_S_003, &ATL_U_016, User, Anywhere),
+        // A PatchOp `remove` without a path.
+        r(&RFC_P_004, &ATL_P_004, User, Anywhere),
+        r(&RFC_P_004, &ATL_P_004, Group, Anywhere),
     ]
 };
 
@@ -808,6 +812,10 @@ mod tests {
         // Anywhere in a User; never in a Group.
         assert_eq!(refined(REFINEMENTS, &RFC_A_004, User, None, None, false).id, "ATL-U-010");
         assert_eq!(refined(REFINEMENTS, &RFC_A_004, Group, None, None, false).id, "RFC-A-004");
+        // A PatchOp `remove` without a path, for either resource type; the rfc profile's own.
+        assert_eq!(refined(REFINEMENTS, &RFC_P_004, Group, None, None, false).id, "ATL-P-004");
+        assert_eq!(refined(REFINEMENTS, &RFC_P_004, User, None, None, false).id, "ATL-P-004");
+        assert_eq!(refined(&[], &RFC_P_004, User, None, None, false).id, "RFC-P-004");
         // An RFC rule with no refinement stays itself.
         assert_eq!(refined(REFINEMENTS, &RFC_A_002, User, Some("userName"), None, true).id, "RFC-A-002");
     }

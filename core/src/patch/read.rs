@@ -415,8 +415,8 @@ impl<'b> Reader<'_, 'b> {
 
     fn remove(&mut self, loc: &Loc<'_>, path: Option<(PatchPath, String, String)>, value: Option<(&str, &'b Value)>) {
         let Some((p, text, path_pointer)) = path else {
-            // Reference §11 names this case for Atlassian: ATL-P-004 under its profile.
-            let rule = if self.profile.is_atlassian() { &rules::ATL_P_004 } else { &rules::RFC_P_004 };
+            // Reference §11 names this case for Atlassian: the registry's refinement.
+            let rule = self.w.rule_at(&rules::RFC_P_004, None, None, false);
             self.error(rule, loc, "remove needs a path naming what to remove");
             return;
         };
