@@ -278,6 +278,27 @@ pub(crate) fn json_kind(v: &Value) -> &'static str {
     }
 }
 
+/// The length of a value's compact JSON text, as serde_json writes it, counted without writing
+/// it (a PATCH split by size, a value's copies against the write budget, a float in a body
+/// measured by its compact size).
+pub(crate) fn compact_len<T: serde::Serialize + ?Sized>(value: &T) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing a `Value` or a number to a counter cannot fail (a float JSON cannot hold is
+    // written as `null`).
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,5 +379,14 @@ mod tests {
     fn utf8() {
         let e = JsonSyntaxError::utf8(b"{\n\"a\": \"\xff\"}", 8);
         assert_eq!(e.to_string(), "a byte that is not UTF-8 (0xFF) at line 2, column 7 (byte 8)");
+    }
+
+    #[test]
+    fn compact_len_is_the_length_serde_json_writes() {
+        let value: Value =
+            serde_json::from_str(r#"{"a": [1, 2.5, -0.0, 1e300, "é\n\u0001"], "b": {"c": null}}"#).expect("JSON");
+        assert_eq!(compact_len(&value), serde_json::to_string(&value).expect("written").len());
+        assert_eq!(compact_len(&f64::NAN), "null".len());
+        assert_eq!(compact_len(&0.1f64), "0.1".len());
     }
 }

@@ -12,6 +12,8 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::syntax::compact_len;
+
 /// The bytes a body may still take, shared by every level of one read.
 #[derive(Debug)]
 pub(crate) struct Budget {
@@ -97,25 +99,6 @@ fn i64_len(v: i64) -> usize {
     usize::from(v < 0) + u64_len(v.unsigned_abs())
 }
 
-/// The length of a float as serde_json writes it (`null` for what JSON cannot hold).
-fn f64_len(v: f64) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
-    match serde_json::to_writer(&mut count, &v) {
-        Ok(()) => count.0,
-        Err(_) => 4,
-    }
-}
-
 /// A deserializer that counts the compact JSON size of what it reads against a [`Budget`].
 pub(crate) struct Measured<'b, D> {
     inner: D,
@@ -178,7 +161,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Counting<'_, V> {
         self.inner.visit_u128(v)
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
-        self.budget.charge(f64_len(v))?;
+        self.budget.charge(compact_len(&v))?;
         self.inner.visit_f64(v)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {

@@ -38,6 +38,7 @@ use crate::filter::{CompValue, CompareOp, Filter};
 use crate::path::{PatchPath, Target};
 use crate::rules;
 use crate::schema::{Attribute, ResourceType};
+use crate::syntax::compact_len;
 
 /// How to apply operations.
 #[derive(Debug, Clone, Copy)]
@@ -187,23 +188,6 @@ struct Ctx<'s, 'b> {
     max_written: usize,
 }
 
-/// The length of a value's JSON text, counted without writing it.
-fn json_len(value: &Value) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
-    let _ = serde_json::to_writer(&mut count, value);
-    count.0
-}
-
 /// The key `m` spells `name` with: `name` itself if it is there (borrowed: no copy in the common
 /// case), else the first that matches ignoring ASCII case.
 pub(super) fn key_of<'n>(m: &Map<String, Value>, name: &'n str) -> Option<Cow<'n, str>> {
@@ -241,7 +225,7 @@ impl<'s> Ctx<'s, '_> {
     /// Counts `copies` copies of `value` against the budget, before they are made.
     fn charge(&self, copies: usize, value: Option<&Value>) -> Result<(), PatchError> {
         let Some(value) = value.filter(|_| copies > 0) else { return Ok(()) };
-        let bytes = json_len(value).saturating_mul(copies);
+        let bytes = compact_len(value).saturating_mul(copies);
         match self.budget.get().checked_sub(bytes) {
             Some(left) => {
                 self.budget.set(left);

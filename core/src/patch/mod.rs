@@ -24,6 +24,7 @@ use serde_json::{Map, Value};
 use crate::path::PatchPath;
 use crate::report::{Issue, Severity};
 use crate::rules::Rule;
+use crate::syntax::compact_len;
 
 pub use apply::{ApplyOptions, apply, apply_in_place};
 pub use diff::diff;
@@ -93,24 +94,6 @@ fn message_of(operations: Vec<Value>) -> Value {
     Value::Object(m)
 }
 
-/// Bytes of a value's compact JSON text.
-fn json_len(v: &Value) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0 += b.len();
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
-    // Writing a Value to a counter cannot fail.
-    let _ = serde_json::to_writer(&mut count, v);
-    count.0
-}
-
 /// The operations as PatchOp messages a profile with these limits accepts, to be sent in order:
 /// each holds at most `max_operations` operations and `max_patch_values` values (RFC-P-006), and
 /// its compact JSON text at most `max_body_bytes` (RFC-J-004). One message when everything fits;
@@ -123,7 +106,7 @@ fn json_len(v: &Value) -> usize {
 /// with the first values and adds of the rest. An operation that does not fit even alone (one
 /// value longer than `max_body_bytes`) is sent alone: the resource itself is past the limits.
 pub fn messages(operations: Vec<Operation>, limits: &crate::profile::Limits) -> Vec<Value> {
-    let empty = json_len(&message_of(Vec::new()));
+    let empty = compact_len(&message_of(Vec::new()));
     // Room for the operations' texts, and the commas between them.
     let room = limits.max_body_bytes.saturating_sub(empty);
     let max_values = limits.max_patch_values.max(1);
@@ -132,7 +115,7 @@ pub fn messages(operations: Vec<Operation>, limits: &crate::profile::Limits) -> 
     let (mut ops, mut values, mut bytes): (Vec<Value>, usize, usize) = (Vec::new(), 0, 0);
     for operation in operations {
         for (json, n) in pieces(operation, max_values, room) {
-            let size = json_len(&json);
+            let size = compact_len(&json);
             let comma = usize::from(!ops.is_empty());
             if !ops.is_empty()
                 && (ops.len() == max_operations || values + n > max_values || bytes + comma + size > room)
@@ -158,7 +141,7 @@ fn pieces(operation: Operation, max_values: usize, room: usize) -> Vec<(Value, u
         && operation.path.as_ref().is_some_and(|p| p.filter.is_none() && p.sub_name().is_none());
     let whole = operation.to_json();
     let n = operation.value.as_ref().and_then(Value::as_array).map_or(0, Vec::len);
-    if !splittable || (n <= max_values && json_len(&whole) <= room) {
+    if !splittable || (n <= max_values && compact_len(&whole) <= room) {
         return vec![(whole, n)];
     }
     let Operation { op, path, path_text, value } = operation;
@@ -169,11 +152,11 @@ fn pieces(operation: Operation, max_values: usize, room: usize) -> Vec<(Value, u
     };
     // The operation's text without its values, then values while they fit; the first part keeps
     // the operation's kind, the rest add.
-    let bare = json_len(&part_of(op, Vec::new()));
+    let bare = compact_len(&part_of(op, Vec::new()));
     let mut out = Vec::new();
     let (mut part, mut size): (Vec<Value>, usize) = (Vec::new(), bare);
     for item in items {
-        let len = json_len(&item);
+        let len = compact_len(&item);
         if !part.is_empty() && (part.len() == max_values || size + 1 + len > room) {
             let kind = if out.is_empty() { op } else { OpKind::Add };
             let count = part.len();
@@ -405,6 +388,6 @@ mod tests {
         let got = messages(vec![remove("a"), title, remove("b")], &limits);
         let sizes: Vec<usize> = got.iter().map(|m| m["Operations"].as_array().map_or(0, Vec::len)).collect();
         assert_eq!(sizes, vec![1, 1, 1]);
-        assert!(json_len(&got[0]) <= 200 && json_len(&got[1]) > 200 && json_len(&got[2]) <= 200);
+        assert!(compact_len(&got[0]) <= 200 && compact_len(&got[1]) > 200 && compact_len(&got[2]) <= 200);
     }
 }
