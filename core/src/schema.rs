@@ -123,8 +123,9 @@ pub struct Attribute {
     pub(crate) rfc: Option<&'static Attribute>,
 }
 
-/// The Atlassian rules the walk runs at a tagged attribute of Atlassian's schemas (its home is in
-/// `walk/`; the schema only says where it applies).
+/// The Atlassian rules that run at a tagged attribute of Atlassian's schemas: in the walk, and
+/// where a PatchOp reaches the attribute (read, applied, or built by a diff). Their homes are in
+/// `walk/` and `patch/`; the schema only says where they apply, so neither asks the profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AtlassianCheck {
     /// A User's `timezone`: on Atlassian's list (ATL-U-012).
@@ -132,7 +133,7 @@ pub(crate) enum AtlassianCheck {
     /// A User's `preferredLanguage`: one of Atlassian's languages (ATL-U-013).
     PreferredLanguage,
     /// A User's `emails`: exactly one primary, one email per type, no address twice
-    /// (ATL-U-003/005/006).
+    /// (ATL-U-003/005/006); a PATCH that replaces them with the same emails is dropped (ATL-U-022).
     Emails,
     /// `emails[].value`: the address's syntax and IDNA form (ATL-U-004).
     EmailValue,
@@ -140,12 +141,26 @@ pub(crate) enum AtlassianCheck {
     Photos,
     /// `photos[].value`: an https URL (ATL-U-024).
     PhotoValue,
-    /// A Group's `members`: the member rules of `walk/groups.rs`, and the count for the group
-    /// size limit.
+    /// A Group's `members`: the member rules of `walk/groups.rs`, the count for the group size
+    /// limit, and the warning on a PATCH that replaces the whole membership (ATL-G-008).
     Members,
+    /// A Group's `displayName`: Atlassian does not rename a synced group (ATL-G-002), in a
+    /// PATCH or a diff.
+    GroupName,
+    /// A User's `displayName`: Atlassian overwrites `name.givenName` and `name.familyName` from it
+    /// when a PATCH sets it (ATL-U-020; `ApplyOptions::display_name_overwrites_names`).
+    DisplayName,
     /// An enterprise attribute Atlassian's OpenAPI also lists at the top level of a User
     /// (`department`, `organization`).
     AlsoAtTop,
+}
+
+impl ResourceType {
+    /// Whether the core attribute `name` of this resource type carries the Atlassian check
+    /// `check` (never, in RFC 7643's schemas).
+    pub(crate) fn core_tagged(&self, name: &str, check: AtlassianCheck) -> bool {
+        self.core.attribute(name).is_some_and(|a| a.check == Some(check))
+    }
 }
 
 impl Attribute {
@@ -395,7 +410,9 @@ pub static ATLASSIAN: LazyLock<SchemaSet> = LazyLock::new(|| {
     attrs.tag("preferredLanguage", PreferredLanguage);
     attrs.tag("emails", Emails).sub_attributes.tag("value", EmailValue);
     attrs.tag("photos", Photos).sub_attributes.tag("value", PhotoValue);
+    attrs.tag("displayName", DisplayName);
     group.attributes.tag("members", Members);
+    group.attributes.tag("displayName", GroupName);
     for name in ENTERPRISE_ALSO_AT_TOP {
         enterprise.attributes.tag(name, AlsoAtTop);
     }
@@ -430,6 +447,11 @@ mod tests {
         // phoneNumbers.value is another attribute named `value`: untagged.
         assert_eq!(user.attribute("phoneNumbers").and_then(|a| a.sub_attribute("value")).and_then(|a| a.check), None);
         assert_eq!(ATLASSIAN.group.core.attribute("members").and_then(|a| a.check), Some(AtlassianCheck::Members));
+        assert_eq!(
+            ATLASSIAN.group.core.attribute("displayName").and_then(|a| a.check),
+            Some(AtlassianCheck::GroupName)
+        );
+        assert_eq!(user.attribute("displayName").and_then(|a| a.check), Some(AtlassianCheck::DisplayName));
         let ent = ATLASSIAN.user.extension(ENTERPRISE_URN).expect("enterprise");
         assert_eq!(ent.attribute("department").and_then(|a| a.check), Some(AtlassianCheck::AlsoAtTop));
         assert_eq!(ATLASSIAN.narrows.map(|s| s.user.core.id.as_str()), Some(USER_URN));

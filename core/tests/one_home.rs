@@ -144,6 +144,15 @@ fn the_routing_reaches_the_server_rules_through_hooks() {
     assert!(asking.is_empty(), "check files branch on the profile outside check/atlassian.rs: {asking:?}");
 }
 
+/// Nor does PATCH: the Atlassian rules a PatchOp meets (a group rename, a membership replaced
+/// whole, emails re-sent unchanged, the display name overwriting the names) are tags on
+/// Atlassian's schemas (`schema::AtlassianCheck`), read where the operation reaches the attribute.
+#[test]
+fn patch_does_not_ask_the_profile_which_it_is() {
+    let asking = asking_the_profile("src/patch", 6, &[]);
+    assert!(asking.is_empty(), "patch files branch on the profile: {asking:?}");
+}
+
 /// The files under `dir` (at least `at_least` of them) that name the profile's kind, but for
 /// those named `except`.
 fn asking_the_profile(dir: &str, at_least: usize, except: &[&str]) -> Vec<String> {

@@ -255,7 +255,7 @@ impl fmt::Display for PatchError {
 impl std::error::Error for PatchError {}
 
 use crate::profile::Profile;
-use crate::schema::ResourceKind;
+use crate::schema::{AtlassianCheck, ResourceKind};
 use crate::walk::groups::Rename;
 
 impl Profile {
@@ -298,7 +298,10 @@ impl Profile {
     pub fn apply_options(&self, kind: ResourceKind) -> ApplyOptions {
         ApplyOptions {
             lenient: self.lenient(),
-            display_name_overwrites_names: self.is_atlassian() && kind == ResourceKind::User,
+            display_name_overwrites_names: self
+                .schemas()
+                .resource(kind)
+                .core_tagged("displayName", AtlassianCheck::DisplayName),
             max_written_bytes: self.limits().max_body_bytes,
         }
     }
@@ -313,7 +316,7 @@ impl Profile {
     /// Atlassian does not rename a synced group, so no PATCH turns one into the other; the error
     /// gives the recipe (create the new group, move the members, delete the old one).
     pub fn diff(&self, current: &Value, desired: &Value, kind: ResourceKind) -> Result<Vec<Value>, PatchError> {
-        if self.is_atlassian() && kind == ResourceKind::Group {
+        if self.schemas().resource(kind).core_tagged("displayName", AtlassianCheck::GroupName) {
             let name = |v: &Value| {
                 v.as_object()?
                     .iter()

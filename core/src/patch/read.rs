@@ -9,7 +9,7 @@ use crate::path::{PatchPath, Target};
 use crate::profile::Profile;
 use crate::report::{Issue, Issues, Severity};
 use crate::rules::{self, Rule};
-use crate::schema::{Mutability, PATCH_OP_URN, ResourceKind, ResourceType};
+use crate::schema::{AtlassianCheck, Mutability, PATCH_OP_URN, ResourceKind, ResourceType};
 use crate::walk::fix;
 use crate::walk::groups::Rename;
 use crate::walk::loc::Loc;
@@ -101,8 +101,9 @@ struct Planned {
 /// need it (a group rename, re-sent unchanged emails, a read-only value sent unchanged).
 ///
 /// `rt` is normally the profile's own (`profile.schemas().resource(kind)`, what `check` passes).
-/// The Atlassian rules on values are tags on Atlassian's schemas (`schema::AtlassianCheck`), so
-/// they run when `rt` is one of Atlassian's resource types, and not with RFC 7643's.
+/// The Atlassian rules (on values, a group rename, a membership replaced whole, emails re-sent
+/// unchanged) are tags on Atlassian's schemas (`schema::AtlassianCheck`), so they run when `rt`
+/// is one of Atlassian's resource types, and not with RFC 7643's, whichever the profile.
 pub fn read<'b>(
     body: &'b Value,
     profile: &Profile,
@@ -625,7 +626,7 @@ impl<'b> Reader<'_, 'b> {
                 self.error(&rules::RFC_P_005, vloc, format!("{text_str} is required; it cannot be set to null"));
                 return;
             }
-            if self.is_atlassian_group() && t.attr.is("displayName") && p.filter.is_none() {
+            if t.attr.check == Some(AtlassianCheck::GroupName) && p.filter.is_none() {
                 if !self.group_rename(vloc, v) {
                     return;
                 }
@@ -633,9 +634,8 @@ impl<'b> Reader<'_, 'b> {
                 self.error(&rules::RFC_P_003, vloc, format!("{text_str} is immutable; it cannot be replaced"));
                 return;
             }
-            if self.is_atlassian_group()
+            if t.attr.check == Some(AtlassianCheck::Members)
                 && kind == OpKind::Replace
-                && t.attr.is("members")
                 && p.filter.is_none()
                 && t.sub.is_none()
             {
@@ -648,10 +648,6 @@ impl<'b> Reader<'_, 'b> {
             self.check_value(&t, p.filter.is_some(), v, vloc);
         }
         self.planned.push(Planned { op: kind, path: Some(p), path_text: text, value: Source::At(vloc.pointer()) });
-    }
-
-    fn is_atlassian_group(&self) -> bool {
-        self.profile.is_atlassian() && self.rt.is_some_and(|rt| rt.kind == ResourceKind::Group)
     }
 
     /// ATL-G-002: Atlassian refuses to rename a synced group. Returns whether to keep the op.
@@ -675,8 +671,7 @@ impl<'b> Reader<'_, 'b> {
 
     /// ATL-U-022: replacing emails with the emails the user has. Returns true when dropped.
     fn unchanged_emails(&mut self, kind: OpKind, t: &Target<'_>, p: &PatchPath, v: &Value, vloc: &Loc<'_>) -> bool {
-        let atlassian_user = self.profile.is_atlassian() && self.rt.is_some_and(|rt| rt.kind == ResourceKind::User);
-        if !(atlassian_user && kind == OpKind::Replace && t.attr.is("emails") && t.extension.is_none()) {
+        if !(t.attr.check == Some(AtlassianCheck::Emails) && kind == OpKind::Replace && t.extension.is_none()) {
             return false;
         }
         let Some(current) = self.current.and_then(|c| get_ci(c, "emails")) else { return false };
