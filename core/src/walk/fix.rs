@@ -201,10 +201,45 @@ pub(crate) fn apply(body: &mut Value, fixes: &Fixes) {
 
 /// A copy of `body` with the fixes applied.
 pub(crate) fn fixed(body: &Value, fixes: &Fixes) -> Value {
-    if fixes.is_empty() {
-        return body.clone();
+    let Some(store) = fixes.0.as_deref() else { return body.clone() };
+    if let Some(replaced) = values_replaced(body, store) {
+        return replaced;
     }
     rewrite(&body.to_string(), fixes).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_else(|| body.clone())
+}
+
+/// At most this many fixes take [`values_replaced`]'s way (it compares every pair of pointers).
+const FEW: usize = 16;
+
+/// `fixed` without the text's round trip, for the common case of a value held as a `Value`: a
+/// few values replaced (a PatchOp's `op` names and string booleans), each at a pointer the body
+/// has, none inside another. Replaced in the order recorded on a copy, they give what
+/// [`rewrite`] writes: a later replace at the same pointer wins in both. Anything else (a
+/// remove, a top-level fix, a pointer the body lacks or one inside another's value, where the
+/// text's reading decides) returns `None` and goes through the text, the one implementation of
+/// every fix. The round trip costs about 3 readings of the body; a PATCH of four Entra ID
+/// operations spent 40 % of its reading there.
+fn values_replaced(body: &Value, store: &Store) -> Option<Value> {
+    if !store.top.is_empty() || store.count > FEW {
+        return None;
+    }
+    let mut replaces = [("", ""); FEW];
+    for (i, slot) in replaces.iter_mut().enumerate().take(store.count) {
+        let at = store.entry(i as u32);
+        *slot = (store.pointer(at), store.value(at)?);
+    }
+    let replaces = &replaces[..store.count];
+    let inside = |outer: &str, inner: &str| {
+        inner.len() > outer.len() && inner.starts_with(outer) && inner.as_bytes()[outer.len()] == b'/'
+    };
+    if replaces.iter().any(|(p, _)| p.is_empty() || replaces.iter().any(|(q, _)| inside(p, q))) {
+        return None;
+    }
+    let mut copy = body.clone();
+    for (pointer, value) in replaces {
+        *copy.pointer_mut(pointer)? = serde_json::from_str(value).ok()?;
+    }
+    Some(copy)
 }
 
 /// The checked JSON text `text` with the fixes applied; `None` if it is not JSON (it always is
@@ -721,5 +756,57 @@ mod tests {
         let mut v = json!({"active": "True"});
         apply(&mut v, &store(&[Fix::Replace { pointer: "/active".into(), value: json!(true) }]));
         assert_eq!(v, json!({"active": true}));
+    }
+
+    /// `values_replaced` gives what the text gives wherever it answers, and declines what only
+    /// the text's reading decides.
+    #[test]
+    fn values_are_replaced_as_the_text_replaces_them() {
+        let body = json!({"Operations": [{"op": "Replace", "path": "active", "value": "False"},
+                                         {"op": "Add", "value": {"a/b": 1, "c~d": [1, 2]}}], "x": {"y": null}});
+        let replace = |pointer: &str, value: Value| Fix::Replace { pointer: pointer.into(), value };
+        let cases: Vec<(Vec<Fix>, bool)> = vec![
+            // An Entra ID PatchOp's fixes: taken.
+            (
+                vec![
+                    replace("/Operations/0/op", json!("replace")),
+                    replace("/Operations/0/value", json!(false)),
+                    replace("/Operations/1/op", json!("add")),
+                ],
+                true,
+            ),
+            // Escaped keys, an array element, the same pointer twice (the later wins).
+            (
+                vec![
+                    replace("/Operations/1/value/a~1b", json!(2)),
+                    replace("/Operations/1/value/c~0d/1", json!("x")),
+                    replace("/x/y", json!(1)),
+                    replace("/x/y", json!([true])),
+                ],
+                true,
+            ),
+            // Declined: a pointer the body lacks, one inside another, the root, a remove, a
+            // top-level fix, an index written with a leading zero.
+            (vec![replace("/nothing/there", json!(1))], false),
+            (vec![replace("/x", json!({"y": 2})), replace("/x/y", json!(3))], false),
+            (vec![replace("/x/y", json!(3)), replace("/x", json!({"y": 2}))], false),
+            (vec![replace("", json!({}))], false),
+            (vec![replace("/x/y", json!(1)), Fix::Remove { pointer: "/Operations/1".into() }], false),
+            (vec![replace("/x/y", json!(1)), Fix::AddSchema { urn: "urn:x".into() }], false),
+            (vec![replace("/Operations/01/op", json!("add"))], false),
+        ];
+        for (fixes, taken) in cases {
+            let stored = store(&fixes);
+            let fast = values_replaced(&body, stored.0.as_deref().expect("fixes"));
+            assert_eq!(fast.is_some(), taken, "{fixes:?}");
+            let text = fixed(body.clone(), &fixes);
+            if let Some(fast) = fast {
+                assert_eq!(fast, text, "{fixes:?}");
+            }
+            assert_eq!(super::fixed(&body, &stored), text, "{fixes:?}");
+        }
+        // More fixes than FEW go through the text.
+        let many: Vec<Fix> = (0..=FEW).map(|_| replace("/x/y", json!(1))).collect();
+        assert!(values_replaced(&body, store(&many).0.as_deref().expect("fixes")).is_none());
     }
 }
