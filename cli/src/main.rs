@@ -382,10 +382,10 @@ fn print_line(text: &str) -> Result<(), Fatal> {
 
 fn patch_command(config: Option<&Path>, kind: Kind, resource: &Path, patch: &Path) -> Result<bool, Fatal> {
     let profile = profile(config, &[])?;
-    let (resource, patch) = (read_json(resource)?, read_json(patch)?);
-    match profile.apply_patch(&resource, &patch, kind.resource_kind()) {
-        Ok(patched) => {
-            print_line(&escaped_json(&serde_json::to_string_pretty(&patched)?))?;
+    let (mut resource, patch) = (read_json(resource)?, read_json(patch)?);
+    match profile.apply_patch_in_place(&mut resource, &patch, kind.resource_kind()) {
+        Ok(()) => {
+            print_line(&escaped_json(&serde_json::to_string_pretty(&resource)?))?;
             Ok(true)
         }
         Err(e) => {

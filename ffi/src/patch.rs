@@ -70,10 +70,11 @@ pub unsafe extern "C" fn atlscim_profile_apply_patch(
         let profile = &profile.ok_or_else(|| atlscim_error::null("profile"))?.profile;
         let kind = resource_kind(resource_type)?;
         // SAFETY: the caller vouches for each pointer and length.
-        let (resource, patch) =
+        let (mut resource, patch) =
             unsafe { (json_input(resource, resource_len, "resource")?, json_input(patch, patch_len, "patch")?) };
-        let patched = profile.apply_patch(&resource, &patch, kind).map_err(atlscim_error::patch)?;
-        *out = atlscim_bytes::new(patched.to_string());
+        // The resource read from the caller's text is ours: patched where it lies, not copied.
+        profile.apply_patch_in_place(&mut resource, &patch, kind).map_err(atlscim_error::patch)?;
+        *out = atlscim_bytes::new(resource.to_string());
         Ok(())
     })
 }

@@ -26,9 +26,10 @@ pub(crate) fn apply_patch<'py>(
     resource_type: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let kind = resource_kind(resource_type)?;
-    let resource = read(resource, Input::Json("resource"))?;
+    let mut resource = read(resource, Input::Json("resource"))?;
     let patch = read(patch, Input::Json("patch"))?;
-    match py.detach(|| profile.apply_patch(&resource, &patch, kind)) {
+    // The resource read from the caller's objects is ours: patched where it lies, not copied.
+    match py.detach(|| profile.apply_patch_in_place(&mut resource, &patch, kind).map(|()| resource)) {
         Ok(patched) => to_python(py, &patched),
         Err(e) => Err(patch_error(py, &e)),
     }
