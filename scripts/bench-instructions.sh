@@ -15,7 +15,7 @@ count() {
 }
 declare -A per
 for row in serde_json_value check_atlassian check_rfc serde_json_value_atlassian_ready check_atlassian_ready \
-    apply_4_entra_ops clone_user_value; do
+    apply_4_entra_ops apply_patch_in_place_4_entra_ops clone_user_value; do
     total=$(count "$row")
     per[$row]=$((total / n))
     printf '%-34s %8d instructions per call\n' "$row" "${per[$row]}"
@@ -25,3 +25,4 @@ echo "check_atlassian / serde_json_value:              $(ratio "${per[check_atla
 echo "check_rfc / serde_json_value:                    $(ratio "${per[check_rfc]}" "${per[serde_json_value]}")"
 echo "check_atlassian_ready / serde_json_value_ready:  $(ratio "${per[check_atlassian_ready]}" "${per[serde_json_value_atlassian_ready]}")"
 echo "apply_4_entra_ops / clone_user_value:            $(ratio "${per[apply_4_entra_ops]}" "${per[clone_user_value]}")"
+echo "apply_patch_in_place_4_entra_ops / clone:        $(ratio "${per[apply_patch_in_place_4_entra_ops]}" "${per[clone_user_value]}")"

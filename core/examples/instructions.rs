@@ -21,13 +21,14 @@ mod user;
 
 /// The rows, as named in benches/check.rs's `user_create` group and benches/filter_patch.rs's
 /// `patch` group.
-const ROWS: [&str; 7] = [
+const ROWS: [&str; 8] = [
     "serde_json_value",
     "check_atlassian",
     "check_rfc",
     "serde_json_value_atlassian_ready",
     "check_atlassian_ready",
     "apply_4_entra_ops",
+    "apply_patch_in_place_4_entra_ops",
     "clone_user_value",
 ];
 
@@ -50,6 +51,9 @@ enum Work<'p> {
     /// `apply_4_entra_ops`: one fresh copy of the user per call, made (and dropped) outside the
     /// measured region as criterion's `iter_batched_ref` does; the operations read once.
     Apply { copies: Vec<Value>, operations: &'p [Operation], rt: &'p ResourceType, options: ApplyOptions },
+    /// `apply_patch_in_place_4_entra_ops`: `Profile::apply_patch_in_place` (the PatchOp read,
+    /// then applied) on one fresh copy of the user per call, as `Apply`.
+    ReadAndApply { copies: Vec<Value>, patch: &'p Value, profile: &'p Profile },
     /// `clone_user_value`: a clone of the user and its drop, as criterion times it.
     Clone { user: &'p Value },
 }
@@ -67,6 +71,11 @@ fn instructions_measured(row: &str, work: &mut Work<'_>, n: usize) {
         Work::Apply { copies, operations, rt, options } => {
             for u in copies.iter_mut().take(n) {
                 patch::apply_in_place(black_box(u), operations, Some(rt), *options).expect("applies");
+            }
+        }
+        Work::ReadAndApply { copies, patch, profile } => {
+            for u in copies.iter_mut().take(n) {
+                profile.apply_patch_in_place(black_box(u), black_box(patch), ResourceKind::User).expect("applies");
             }
         }
         Work::Clone { user } => {
@@ -90,7 +99,7 @@ fn main() {
     let bytes = if row.ends_with("ready") { user::atlassian_ready(&user::bytes()) } else { user::bytes() };
     let (atlassian, rfc) = (Profile::atlassian(), Profile::rfc());
     let request = Request { method: "POST", path: "/Users", body: Some(Body::Json(&bytes)), current: None };
-    if !["apply_4_entra_ops", "clone_user_value"].contains(&row.as_str()) {
+    if !row.contains("entra_ops") && row != "clone_user_value" {
         // Once outside the measured region, so what is built on first use (the schemas, the
         // time-zone list) is not counted.
         run(row, &request, &atlassian, &rfc);
@@ -100,14 +109,18 @@ fn main() {
     // The patch rows as benches/filter_patch.rs sets them up: the RFC profile's reading and
     // options.
     let user: Value = serde_json::from_slice(&bytes).expect("the user parses");
-    let reading = rfc.read_patch(&user::entra_ops(), ResourceKind::User, Some(&user));
+    let ops = user::entra_ops();
+    let reading = rfc.read_patch(&ops, ResourceKind::User, Some(&user));
     assert!(reading.valid(), "{:?}", reading.issues());
     let rt = rfc.schemas().resource(ResourceKind::User);
     let options = rfc.apply_options(ResourceKind::User);
     // Once outside the measured region, as above.
     patch::apply_in_place(&mut user.clone(), &reading.operations, Some(rt), options).expect("applies");
+    rfc.apply_patch_in_place(&mut user.clone(), &ops, ResourceKind::User).expect("applies");
     let mut work = if row == "clone_user_value" {
         Work::Clone { user: &user }
+    } else if row == "apply_patch_in_place_4_entra_ops" {
+        Work::ReadAndApply { copies: vec![user.clone(); n], patch: &ops, profile: &rfc }
     } else {
         Work::Apply { copies: vec![user.clone(); n], operations: &reading.operations, rt, options }
     };

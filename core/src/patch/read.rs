@@ -12,7 +12,7 @@ use crate::rules::{self, Rule};
 use crate::schema::{AtlassianCheck, Mutability, PATCH_OP_URN, ResourceKind, ResourceType};
 use crate::walk::fix;
 use crate::walk::groups::Rename;
-use crate::walk::loc::Loc;
+use crate::walk::loc::{Loc, at_pointer};
 use crate::walk::walker::Walker;
 
 /// What reading a PatchOp message found, and the message as it should be sent.
@@ -138,7 +138,7 @@ pub fn read<'b>(
             path_text: p.path_text,
             value: match p.value {
                 Source::None => None,
-                Source::At(ptr) => fixed.pointer(&ptr).cloned(),
+                Source::At(ptr) => at_pointer(fixed, &ptr).cloned(),
             },
         })
         .collect();

@@ -17,7 +17,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::loc::push_escaped;
+use super::loc::{at_pointer_mut, push_escaped};
 
 /// One fix, as the walk records it ([`Fixes::push`] stores it compactly).
 #[derive(Debug, Clone)]
@@ -237,7 +237,7 @@ fn values_replaced(body: &Value, store: &Store) -> Option<Value> {
     }
     let mut copy = body.clone();
     for (pointer, value) in replaces {
-        *copy.pointer_mut(pointer)? = serde_json::from_str(value).ok()?;
+        *at_pointer_mut(&mut copy, pointer)? = serde_json::from_str(value).ok()?;
     }
     Some(copy)
 }

@@ -3,7 +3,10 @@
 //! Nothing is allocated while a location is only passed down; the JSON pointer and the SCIM
 //! attribute path are built only when an issue needs them, so valid input pays nothing.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
+
+use serde_json::Value;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Seg<'a> {
@@ -194,9 +197,87 @@ pub(crate) fn push_escaped(out: &mut String, key: &str) {
     }
 }
 
+/// The value at a JSON pointer, as `Value::pointer` finds it. serde_json's copies every reference
+/// token into a new string to unescape it; this borrows the tokens that hold no escape (a
+/// PatchOp's values are looked up by pointer, a dozen tokens for four operations).
+pub(crate) fn at_pointer<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    tokens(pointer)?.try_fold(value, |v, token| match v {
+        Value::Object(m) => m.get(token.as_ref()),
+        Value::Array(a) => a.get(index(&token)?),
+        _ => None,
+    })
+}
+
+/// [`at_pointer`], for changing the value (as `Value::pointer_mut`).
+pub(crate) fn at_pointer_mut<'v>(value: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
+    tokens(pointer)?.try_fold(value, |v, token| match v {
+        Value::Object(m) => m.get_mut(token.as_ref()),
+        Value::Array(a) => a.get_mut(index(&token)?),
+        _ => None,
+    })
+}
+
+/// A pointer's reference tokens, unescaped (RFC 6901 §4: `~1` then `~0`); `None` when it is
+/// neither empty nor starts with `/`.
+fn tokens(pointer: &str) -> Option<impl Iterator<Item = Cow<'_, str>>> {
+    let rest = match pointer.strip_prefix('/') {
+        Some(rest) => Some(rest),
+        None if pointer.is_empty() => None,
+        None => return None,
+    };
+    Some(rest.into_iter().flat_map(|r| r.split('/')).map(|t| match t.contains('~') {
+        true => Cow::Owned(t.replace("~1", "/").replace("~0", "~")),
+        false => Cow::Borrowed(t),
+    }))
+}
+
+/// An array index as a pointer writes it: digits, no sign, no leading zero (as serde_json reads it).
+fn index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+        return None;
+    }
+    token.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The same values serde_json's `pointer` and `pointer_mut` find, for every kind of token.
+    #[test]
+    fn pointers_find_what_serde_json_finds() {
+        let mut value = serde_json::json!({"a": [1, {"b/c": {"d~e": 2}, "": 3}], "0": {"1": 4}, "~1": 5, "f": null});
+        let pointers = [
+            "",
+            "/",
+            "/a",
+            "/a/0",
+            "/a/1",
+            "/a/1/b~1c",
+            "/a/1/b~1c/d~0e",
+            "/a/1/",
+            "/a/01",
+            "/a/+1",
+            "/a/-1",
+            "/a/2",
+            "/a/1/b/c",
+            "/0",
+            "/0/1",
+            "/~01",
+            "/~1",
+            "/f",
+            "/f/g",
+            "a",
+            "/a/0/x",
+            "/a/18446744073709551616",
+            "//",
+        ];
+        for p in pointers {
+            assert_eq!(at_pointer(&value, p), value.pointer(p), "{p:?}");
+            let expected = value.clone().pointer_mut(p).map(|v| v.clone());
+            assert_eq!(at_pointer_mut(&mut value, p).map(|v| v.clone()), expected, "{p:?}");
+        }
+    }
 
     #[test]
     fn pointer_and_path() {
