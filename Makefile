@@ -11,7 +11,7 @@ CARGO ?= cargo
 # Seconds each fuzz target runs in `make test`; `make fuzz` runs them longer.
 FUZZ_SECONDS ?= 20
 
-.PHONY: bench-instructions test lint test-rust test-complexity test-c test-go test-python test-fuzz fuzz docs bench bench-peers bench-serve clean dist dist-test
+.PHONY: bench-instructions bench-go-instructions test lint test-rust test-complexity test-c test-go test-python test-fuzz fuzz docs bench bench-peers bench-serve clean dist dist-test
 
 # Every suite in turn, then a summary of each one's result, time and skips (scripts/test-all.sh).
 test:
@@ -81,6 +81,11 @@ bench-peers:
 # comparison of two builds that the machine's load does not move (not part of `make test`).
 bench-instructions:
 	CARGO=$(CARGO) bash scripts/bench-instructions.sh
+
+# The Go package's calls against the same calls through the C ABI alone, in instructions counted
+# by callgrind (every thread, the garbage collector's included; minutes; not part of `make test`).
+bench-go-instructions:
+	CARGO=$(CARGO) bash scripts/bench-go-instructions.sh
 
 # Load bench of `atlscim serve` against python-scim's scim2-server (wrk, 64 connections; minutes;
 # not part of `make test`). Results: docs/benchmarks.md.
