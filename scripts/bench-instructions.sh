@@ -14,7 +14,7 @@ count() {
         "$bin" "$1" "$n" 2>&1 | awk '/Collected/ {print $NF}'
 }
 declare -A per
-for row in serde_json_value check_atlassian check_rfc serde_json_value_atlassian_ready check_atlassian_ready \
+for row in serde_json_value check_atlassian check_atlassian_normalized check_rfc serde_json_value_atlassian_ready check_atlassian_ready \
     apply_4_entra_ops apply_patch_in_place_4_entra_ops clone_user_value; do
     total=$(count "$row")
     per[$row]=$((total / n))
@@ -22,6 +22,7 @@ for row in serde_json_value check_atlassian check_rfc serde_json_value_atlassian
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 echo "check_atlassian / serde_json_value:              $(ratio "${per[check_atlassian]}" "${per[serde_json_value]}")"
+echo "check_atlassian_normalized / serde_json_value:   $(ratio "${per[check_atlassian_normalized]}" "${per[serde_json_value]}")"
 echo "check_rfc / serde_json_value:                    $(ratio "${per[check_rfc]}" "${per[serde_json_value]}")"
 echo "check_atlassian_ready / serde_json_value_ready:  $(ratio "${per[check_atlassian_ready]}" "${per[serde_json_value_atlassian_ready]}")"
 echo "apply_4_entra_ops / clone_user_value:            $(ratio "${per[apply_4_entra_ops]}" "${per[clone_user_value]}")"

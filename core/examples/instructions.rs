@@ -21,9 +21,10 @@ mod user;
 
 /// The rows, as named in benches/check.rs's `user_create` group and benches/filter_patch.rs's
 /// `patch` group.
-const ROWS: [&str; 8] = [
+const ROWS: [&str; 9] = [
     "serde_json_value",
     "check_atlassian",
+    "check_atlassian_normalized",
     "check_rfc",
     "serde_json_value_atlassian_ready",
     "check_atlassian_ready",
@@ -37,6 +38,12 @@ fn run(row: &str, request: &Request<'_>, atlassian: &Profile, rfc: &Profile) {
     match row {
         "check_atlassian" | "check_atlassian_ready" => drop(black_box(atlassian.check(black_box(request)))),
         "check_rfc" => drop(black_box(rfc.check(black_box(request)))),
+        // The check, then the body to send (the user's unstored attributes dropped), as a binding
+        // that sends `normalized` does.
+        "check_atlassian_normalized" => {
+            let report = atlassian.check(black_box(request));
+            drop(black_box(report.normalized_json(request.body.as_ref())));
+        }
         _ => {
             let Some(Body::Json(bytes)) = request.body else { unreachable!("the rows send bytes") };
             drop(black_box(serde_json::from_slice::<Value>(black_box(bytes)).expect("the user parses")));

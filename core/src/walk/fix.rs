@@ -11,7 +11,7 @@
 //! shifts under another.
 
 use std::borrow::Cow;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -314,6 +314,13 @@ impl<'f> Plan<'f> {
         self.exact(pointer).rev().find_map(|at| self.fixes.value(at))
     }
 
+    /// Whether a fix may point at `pointer` or inside its value (`false` for certain): one search
+    /// where `removed`, `replacement` and `below` take five, for the members most fixes leave alone.
+    fn touched(&self, pointer: &str) -> bool {
+        let start = self.sorted.partition_point(|&i| self.pointer_of(i) < pointer);
+        self.sorted.get(start).is_some_and(|&i| self.pointer_of(i).starts_with(pointer))
+    }
+
     /// Whether a fix points inside the value at `pointer`.
     fn below(&self, pointer: &mut String) -> bool {
         pointer.push('/');
@@ -351,8 +358,13 @@ impl<'f> Plan<'f> {
                     }
                     let len = pointer.len();
                     pointer.push('/');
-                    pointer.push_str(&i.to_string());
-                    let r = self.value(element.get(), pointer, out, false);
+                    let _ = write!(pointer, "{i}");
+                    let r = if self.touched(pointer) {
+                        self.value(element.get(), pointer, out, false)
+                    } else {
+                        out.push_str(element.get());
+                        Ok(())
+                    };
                     pointer.truncate(len);
                     i += 1;
                     r
@@ -381,7 +393,14 @@ impl<'f> Plan<'f> {
             let len = pointer.len();
             pointer.push('/');
             push_escaped(pointer, key);
-            let r = if self.removed(pointer) || !keep(key) {
+            let r = if !self.touched(pointer) {
+                // No fix here or inside: the member as written (what `value` would copy).
+                if keep(key) {
+                    write_key(out, first, key);
+                    out.push_str(value.get());
+                }
+                Ok(())
+            } else if self.removed(pointer) || !keep(key) {
                 Ok(())
             } else {
                 write_key(out, first, key);
@@ -592,7 +611,15 @@ fn write_key(out: &mut String, first: &mut bool, key: &str) {
         out.push(',');
     }
     *first = false;
-    out.push_str(&Value::from(key).to_string());
+    // serde_json escapes only `"`, `\` and control characters: a key with none is written as it
+    // is, without building a `Value` and a string for it.
+    if key.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(key);
+        out.push('"');
+    } else {
+        out.push_str(&Value::from(key).to_string());
+    }
     out.push(':');
 }
 
@@ -697,6 +724,21 @@ mod tests {
         let text = r#"{"a": 1.50, "b" : [ 1 ], "c": "x"}"#;
         let out = rewrite(text, &store(&[Fix::Remove { pointer: "/c".into() }])).expect("JSON");
         assert_eq!(out, r#"{"a":1.50,"b":[ 1 ]}"#);
+    }
+
+    /// Keys are written again as serde_json escapes them (or as they are, when they need no
+    /// escape); members and elements no fix touches are copied as written.
+    #[test]
+    fn keys_escaped_and_untouched_values_copied() {
+        let text = r#"{"a\"b": 1, "c\\d": {"x": "True"}, "é\u0001": 2, "plain": [1, {"y": "x"}]}"#;
+        let fix = Fix::Replace { pointer: "/c\\d/x".into(), value: json!(true) };
+        let out = rewrite(text, &store(&[fix])).expect("JSON");
+        assert_eq!(out, r#"{"a\"b":1,"c\\d":{"x":true},"é\u0001":2,"plain":[1, {"y": "x"}]}"#);
+        let fix = Fix::Replace { pointer: "/0/a".into(), value: json!(true) };
+        assert_eq!(
+            rewrite(r#"[{"a": "True"}, 2, [3 ], {"b" :1}]"#, &store(&[fix])).expect("JSON"),
+            r#"[{"a":true},2,[3 ],{"b" :1}]"#
+        );
     }
 
     #[test]
