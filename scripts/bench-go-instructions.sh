@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Instructions per call of the Go package against the same call through the C ABI alone
 # (BenchmarkCheckUser against BenchmarkCheckUserCABI, BenchmarkApplyPatch against
-# BenchmarkApplyPatchCABI; go/bench_test.go), counted by callgrind: the Go overhead as a ratio
+# BenchmarkApplyPatchCABI; go/bench_test.go), and what Report.Normalized adds to a check (built
+# at check time with Request.Normalize, or by checking again), counted by callgrind: the Go overhead as a ratio
 # that the machine's load does not move (the benchmarks' times move by 30 % between runs here).
 #
 # Each row runs the benchmark twice, with N and 3N iterations, and divides the difference by 2N,
@@ -36,10 +37,13 @@ per_call() {
     echo $(((three - one) / (2 * n)))
 }
 declare -A per
-for row in BenchmarkCheckUserCABI BenchmarkCheckUser BenchmarkApplyPatchCABI BenchmarkApplyPatch; do
+for row in BenchmarkCheckUserCABI BenchmarkCheckUser BenchmarkCheckUserNormalizeAtCheck BenchmarkCheckUserNormalized \
+    BenchmarkApplyPatchCABI BenchmarkApplyPatch; do
     per[$row]=$(per_call "$row")
     printf '%-26s %8d instructions per call\n' "$row" "${per[$row]}"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 echo "Check / C ABI check:              $(ratio "${per[BenchmarkCheckUser]}" "${per[BenchmarkCheckUserCABI]}")"
 echo "ApplyPatch / C ABI apply:         $(ratio "${per[BenchmarkApplyPatch]}" "${per[BenchmarkApplyPatchCABI]}")"
+echo "Check + Normalized, built at check time / Check:  $(ratio "${per[BenchmarkCheckUserNormalizeAtCheck]}" "${per[BenchmarkCheckUser]}")"
+echo "Check + Normalized, checked again / Check:        $(ratio "${per[BenchmarkCheckUserNormalized]}" "${per[BenchmarkCheckUser]}")"
