@@ -4,8 +4,10 @@
 //! checked JSON text, descending only into the members and elements that a fix points into, and
 //! writes each fix in place. Its memory is the output (about the size of the body) and the list
 //! of fixes; a tree of a body of many small objects would be dozens of times its text. A body
-//! held as a `Value` (a binding's own objects) is written out, rewritten and read back
-//! ([`apply`]), so there is one implementation of what each fix does.
+//! held as a `Value` (a binding's own objects, a PatchOp message) is written out, rewritten and
+//! read back ([`apply`]), so there is one implementation of what each fix does; only a few values
+//! replaced, none inside another, are put in a copy directly ([`values_replaced`], held to the
+//! text's result by a unit test).
 //!
 //! Pointers are those of the body as checked: fixes never remove array elements, so no pointer
 //! shifts under another.
