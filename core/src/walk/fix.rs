@@ -7,7 +7,7 @@
 //! held as a `Value` (a binding's own objects, a PatchOp message) is written out, rewritten and
 //! read back ([`apply`]), so there is one implementation of what each fix does; only a few values
 //! replaced, none inside another, are put in a copy directly ([`values_replaced`], held to the
-//! text's result by a unit test).
+//! text's result by a unit test; it says where they differ).
 //!
 //! Pointers are those of the body as checked: fixes never remove array elements, so no pointer
 //! shifts under another.
@@ -216,7 +216,11 @@ const FEW: usize = 16;
 /// `fixed` without the text's round trip, for the common case of a value held as a `Value`: a
 /// few values replaced (a PatchOp's `op` names and string booleans), each at a pointer the body
 /// has, none inside another. Replaced in the order recorded on a copy, they give what
-/// [`rewrite`] writes: a later replace at the same pointer wins in both. Anything else (a
+/// [`rewrite`] writes: a later replace at the same pointer wins in both. (One difference: the
+/// text is read back with serde_json's limit of 128 levels, past which `fixed` keeps the body
+/// unfixed, while a copy has no limit. Only a `Value` built in Rust and given straight to
+/// `Profile::read_patch` or `apply_patch` can be that deep: text is refused when parsed, and a
+/// checked body past `limits.max_depth`, at most 100.) Anything else (a
 /// remove, a top-level fix, a pointer the body lacks or one inside another's value, where the
 /// text's reading decides) returns `None` and goes through the text, the one implementation of
 /// every fix. The round trip costs about 3 readings of the body; a PATCH of four Entra ID
@@ -326,8 +330,7 @@ impl<'f> Plan<'f> {
     /// Whether a fix points inside the value at `pointer`.
     fn below(&self, pointer: &mut String) -> bool {
         pointer.push('/');
-        let start = self.sorted.partition_point(|&i| self.pointer_of(i) < pointer.as_str());
-        let found = self.sorted.get(start).is_some_and(|&i| self.pointer_of(i).starts_with(pointer.as_str()));
+        let found = self.touched(pointer);
         pointer.pop();
         found
     }
@@ -849,6 +852,15 @@ mod tests {
             }
             assert_eq!(super::fixed(&body, &stored), text, "{fixes:?}");
         }
+        // Past serde_json's 128 levels a copy still takes the replaces (reading the text back
+        // cannot: the body would come back unfixed).
+        let mut deep = json!("x");
+        for _ in 0..130 {
+            deep = json!([deep]);
+        }
+        let body = json!({"op": "Replace", "deep": deep});
+        let stored = store(&[replace("/op", json!("replace"))]);
+        assert_eq!(super::fixed(&body, &stored)["op"], json!("replace"));
         // More fixes than FEW go through the text.
         let many: Vec<Fix> = (0..=FEW).map(|_| replace("/x/y", json!(1))).collect();
         assert!(values_replaced(&body, store(&many).0.as_deref().expect("fixes")).is_none());

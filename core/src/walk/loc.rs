@@ -43,7 +43,7 @@ impl<'a> Loc<'a> {
 
     /// Calls `f` with the segments from the root down, gathered by following the parents in a
     /// loop into an array on the stack (a `Vec` only past [`SHALLOW`] segments; locations are at
-    /// most `limits.max_depth`, ≤ 128, deep).
+    /// most `limits.max_depth`, ≤ 100, deep).
     fn with_segs<R>(&self, f: impl FnOnce(&[Seg<'a>]) -> R) -> R {
         let mut shallow = [Seg::Index(0); SHALLOW];
         let mut n = 0;
