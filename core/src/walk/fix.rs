@@ -220,10 +220,9 @@ const FEW: usize = 16;
 /// text is read back with serde_json's limit of 128 levels, past which `fixed` keeps the body
 /// unfixed, while a copy has no limit. Only a `Value` built in Rust and given straight to
 /// `Profile::read_patch` or `apply_patch` can be that deep: text is refused when parsed, and a
-/// checked body past `limits.max_depth`, at most 100.) Anything else (a
-/// remove, a top-level fix, a pointer the body lacks or one inside another's value, where the
-/// text's reading decides) returns `None` and goes through the text, the one implementation of
-/// every fix. The round trip costs about 3 readings of the body; a PATCH of four Entra ID
+/// checked body past `limits.max_depth`, at most 100.) Anything else (a remove, a top-level fix,
+/// a pointer the body lacks or one inside another's value, where the text's reading decides)
+/// returns `None` and goes through the text, the one implementation of every fix. The round trip costs about 3 readings of the body; a PATCH of four Entra ID
 /// operations spent 40 % of its reading there.
 fn values_replaced(body: &Value, store: &Store) -> Option<Value> {
     if !store.top.is_empty() || store.count > FEW {
