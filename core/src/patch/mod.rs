@@ -383,6 +383,34 @@ mod tests {
         );
     }
 
+    /// The reader takes a value as sent unless a lenient fix lies inside it; then from the fixed
+    /// copy. Values with and without fixes, side by side, each get theirs.
+    #[test]
+    fn read_values_are_fixed_exactly_where_a_fix_lies() {
+        let body = json!({"schemas": [crate::schema::PATCH_OP_URN], "Operations": [
+            {"op": "replace", "path": "title", "value": "False"},
+            {"op": "replace", "path": "active", "value": "False"},
+            {"op": "add", "path": "emails", "value": [{"value": "b@example.com", "type": "Work"}]},
+            {"op": "add", "path": "phoneNumbers", "value": [{"value": "+1 555", "type": "work"}]},
+            {"op": "replace", "value": {"active": "True", "displayName": "Babs"}}
+        ]});
+        let profile = Profile::rfc();
+        let reading = profile.read_patch(&body, ResourceKind::User, None);
+        assert!(reading.valid(), "{:?}", reading.issues());
+        let values: Vec<Option<&Value>> = reading.operations.iter().map(|o| o.value.as_ref()).collect();
+        let (title, active, emails, phones) = (
+            json!("False"),
+            json!(false),
+            json!([{"value": "b@example.com", "type": "work"}]),
+            json!([{"value": "+1 555", "type": "work"}]),
+        );
+        let (now_active, display) = (json!(true), json!("Babs"));
+        assert_eq!(
+            values,
+            [Some(&title), Some(&active), Some(&emails), Some(&phones), Some(&now_active), Some(&display)]
+        );
+    }
+
     #[test]
     fn a_value_too_large_for_any_message_is_sent_alone() {
         let limits = Limits { max_body_bytes: 200, ..Limits::default() };

@@ -82,18 +82,20 @@ impl PatchReading {
 
 /// Where an operation's value comes from once the lenient value fixes are applied.
 #[derive(Debug)]
-enum Source {
+enum Source<'b> {
     None,
-    /// A JSON pointer into the (fixed) message.
+    /// The value as sent: no fix touches it (most values; no pointer to build and look up).
+    Sent(&'b Value),
+    /// A JSON pointer into the fixed copy of the message: a fix changed something in the value.
     At(String),
 }
 
 #[derive(Debug)]
-struct Planned {
+struct Planned<'b> {
     op: OpKind,
     path: Option<PatchPath>,
     path_text: Option<String>,
-    value: Source,
+    value: Source<'b>,
 }
 
 /// Reads a PatchOp message for a resource of `rt` (`None`: no schema, so paths are only parsed
@@ -122,14 +124,9 @@ pub fn read<'b>(
         Reader { w, profile, rt, fallback, current, planned: Vec::new(), rewritten: false, structural_error: false };
     let readable = reader.message(body);
     let Reader { w, planned, rewritten, .. } = reader;
-    // Values come from the message itself, or from a fixed copy when lenient fixes changed some.
-    let fixed_copy;
-    let fixed = if w.fixes.is_empty() {
-        body
-    } else {
-        fixed_copy = fix::fixed(body, &w.fixes);
-        &fixed_copy
-    };
+    // Values come from the message itself, or, where lenient fixes changed them, fixed: each
+    // alone when the fixes are a few replaces, else from one fixed copy of the whole message.
+    let mut fixed_copy = None;
     let operations: Vec<Operation> = planned
         .into_iter()
         .map(|p| Operation {
@@ -138,7 +135,10 @@ pub fn read<'b>(
             path_text: p.path_text,
             value: match p.value {
                 Source::None => None,
-                Source::At(ptr) => at_pointer(fixed, &ptr).cloned(),
+                Source::Sent(v) => Some(v.clone()),
+                Source::At(ptr) => fix::fixed_at(body, &w.fixes, &ptr).or_else(|| {
+                    at_pointer(fixed_copy.get_or_insert_with(|| fix::fixed(body, &w.fixes)), &ptr).cloned()
+                }),
             },
         })
         .collect();
@@ -155,7 +155,7 @@ struct Reader<'p, 'b> {
     /// The RFC resource type when the profile's is narrower (ATL-P-005 rather than RFC-P-002).
     fallback: Option<&'static ResourceType>,
     current: Option<&'b Value>,
-    planned: Vec<Planned>,
+    planned: Vec<Planned<'b>>,
     /// Set by every lenient rewrite (each also reports an info issue).
     rewritten: bool,
     /// Whether a structural error was reported (the first one is kept in a full report).
@@ -331,7 +331,7 @@ impl<'b> Reader<'_, 'b> {
             Some((k, Value::String(text))) => {
                 let l = loc.key(k, "path");
                 match self.path(text, &l) {
-                    Some(p) => Some((p, text.clone(), l.pointer())),
+                    Some((p, target)) => Some((p, text.clone(), target)),
                     None => return,
                 }
             }
@@ -351,10 +351,7 @@ impl<'b> Reader<'_, 'b> {
                 let vloc = loc.key(vk, "value");
                 match path {
                     None => self.pathless(kind, loc, &vloc, v),
-                    Some((p, text, _)) => {
-                        let target = self.target(&p);
-                        self.pathed(kind, p, Some(text), target, &vloc, v);
-                    }
+                    Some((p, text, target)) => self.pathed(kind, p, Some(text), target, &vloc, v),
                 }
             }
         }
@@ -367,8 +364,9 @@ impl<'b> Reader<'_, 'b> {
         self.w.too_long(loc, s)
     }
 
-    /// Parses and resolves a path; reports and returns `None` when it is unusable.
-    fn path(&mut self, text: &str, loc: &Loc<'_>) -> Option<PatchPath> {
+    /// Parses and resolves a path: the path and what it names in the schema (`None` without
+    /// one); reports and returns `None` when it is unusable.
+    fn path(&mut self, text: &str, loc: &Loc<'_>) -> Option<(PatchPath, Option<Target<'static>>)> {
         if self.too_long(text, loc) {
             return None;
         }
@@ -379,49 +377,46 @@ impl<'b> Reader<'_, 'b> {
                 return None;
             }
         };
-        if let Some(rt) = self.rt
-            && let Err(e) = p.resolve(rt)
-        {
-            let supported_elsewhere = self.fallback.is_some_and(|f| p.resolve(f).is_ok());
-            let rule = if supported_elsewhere && rt.kind == ResourceKind::User {
-                &rules::ATL_P_005
-            } else {
-                &rules::RFC_P_002
-            };
-            if rule == &rules::ATL_P_005 && self.lenient() {
-                // Real Entra ID mappings add manager, addresses, roles or employeeNumber to
-                // otherwise good updates: the rest goes through, as ATL-U-011 does for a POST.
-                let detail = format!(
-                    "{text}: Atlassian does not store {} (it is not in Atlassian's schema); this operation is dropped from normalized",
-                    p.attr.attr
-                );
-                self.rewritten = true;
-                self.w.issue(Severity::Warning, rule, loc, detail);
-                return None;
-            }
-            let detail = if supported_elsewhere {
-                format!("{text}: Atlassian does not store {} (it is not in Atlassian's schema)", p.attr.attr)
-            } else {
-                e.message
-            };
-            self.error(rule, loc, detail);
+        let Some(rt) = self.rt else { return Some((p, None)) };
+        let e = match p.resolve(rt) {
+            Ok(target) => return Some((p, Some(target))),
+            Err(e) => e,
+        };
+        let supported_elsewhere = self.fallback.is_some_and(|f| p.resolve(f).is_ok());
+        let rule =
+            if supported_elsewhere && rt.kind == ResourceKind::User { &rules::ATL_P_005 } else { &rules::RFC_P_002 };
+        if rule == &rules::ATL_P_005 && self.lenient() {
+            // Real Entra ID mappings add manager, addresses, roles or employeeNumber to
+            // otherwise good updates: the rest goes through, as ATL-U-011 does for a POST.
+            let detail = format!(
+                "{text}: Atlassian does not store {} (it is not in Atlassian's schema); this operation is dropped from normalized",
+                p.attr.attr
+            );
+            self.rewritten = true;
+            self.w.issue(Severity::Warning, rule, loc, detail);
             return None;
         }
-        Some(p)
+        let detail = if supported_elsewhere {
+            format!("{text}: Atlassian does not store {} (it is not in Atlassian's schema)", p.attr.attr)
+        } else {
+            e.message
+        };
+        self.error(rule, loc, detail);
+        None
     }
 
-    fn target(&self, p: &PatchPath) -> Option<Target<'static>> {
-        self.rt.and_then(|rt| p.resolve(rt).ok())
-    }
-
-    fn remove(&mut self, loc: &Loc<'_>, path: Option<(PatchPath, String, String)>, value: Option<(&str, &'b Value)>) {
-        let Some((p, text, path_pointer)) = path else {
+    fn remove(
+        &mut self,
+        loc: &Loc<'_>,
+        path: Option<(PatchPath, String, Option<Target<'static>>)>,
+        value: Option<(&str, &'b Value)>,
+    ) {
+        let Some((p, text, target)) = path else {
             // Reference §11 names this case for Atlassian: the registry's refinement.
             let rule = self.w.rule_at(&rules::RFC_P_004, None, None, false);
             self.error(rule, loc, "remove needs a path naming what to remove");
             return;
         };
-        let target = self.target(&p);
         let ploc_path = loc.key("path", "path");
         if let Some(t) = target {
             let leaf = t.leaf();
@@ -440,7 +435,6 @@ impl<'b> Reader<'_, 'b> {
                 return;
             }
         }
-        let _ = path_pointer;
         if let Some((vk, v)) = value {
             self.remove_by_value(loc, &loc.key(vk, "value"), p, text, target, v);
             return;
@@ -552,7 +546,7 @@ impl<'b> Reader<'_, 'b> {
             return;
         };
         let lenient = self.lenient();
-        let before = self.planned.len();
+        let (before, fixes_before) = (self.planned.len(), self.w.fixes.len());
         let mut split = 0;
         for (k, sub) in obj {
             let kloc = vloc.key(k, k);
@@ -576,7 +570,8 @@ impl<'b> Reader<'_, 'b> {
         if !lenient {
             // Strict mode sends the operation as written.
             self.planned.truncate(before);
-            self.planned.push(Planned { op: kind, path: None, path_text: None, value: Source::At(vloc.pointer()) });
+            let value = self.source(fixes_before, v, vloc);
+            self.planned.push(Planned { op: kind, path: None, path_text: None, value });
         } else if split > 0 {
             let detail = format!("{} without a path is written as {split} operation(s) with paths", kind.as_str());
             self.rewrite(&rules::ATL_P_004, loc, detail);
@@ -585,8 +580,7 @@ impl<'b> Reader<'_, 'b> {
 
     /// One member of a path-less value; returns 1 when an operation was planned for it.
     fn pathless_member(&mut self, kind: OpKind, key: &str, v: &'b Value, loc: &Loc<'_>) -> usize {
-        let Some(p) = self.path(key, loc) else { return 0 };
-        let target = self.target(&p);
+        let Some((p, target)) = self.path(key, loc) else { return 0 };
         if let Some(t) = target
             && (t.attr.mutability == Mutability::ReadOnly || t.leaf().mutability == Mutability::ReadOnly)
         {
@@ -615,6 +609,7 @@ impl<'b> Reader<'_, 'b> {
         vloc: &Loc<'_>,
         v: &'b Value,
     ) {
+        let fixes_before = self.w.fixes.len();
         if let Some(t) = target {
             let leaf = t.leaf();
             let text_str = text.clone().unwrap_or_else(|| p.to_string());
@@ -647,7 +642,14 @@ impl<'b> Reader<'_, 'b> {
             }
             self.check_value(&t, p.filter.is_some(), v, vloc);
         }
-        self.planned.push(Planned { op: kind, path: Some(p), path_text: text, value: Source::At(vloc.pointer()) });
+        let value = self.source(fixes_before, v, vloc);
+        self.planned.push(Planned { op: kind, path: Some(p), path_text: text, value });
+    }
+
+    /// Where the value `v` at `vloc` is taken from, given how many fixes there were before it
+    /// was checked: as sent when checking it added none (fixes of a value lie inside it).
+    fn source(&self, fixes_before: usize, v: &'b Value, vloc: &Loc<'_>) -> Source<'b> {
+        if self.w.fixes.len() == fixes_before { Source::Sent(v) } else { Source::At(vloc.pointer()) }
     }
 
     /// ATL-G-002: Atlassian refuses to rename a synced group. Returns whether to keep the op.

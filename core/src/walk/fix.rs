@@ -7,7 +7,8 @@
 //! held as a `Value` (a binding's own objects, a PatchOp message) is written out, rewritten and
 //! read back ([`apply`]), so there is one implementation of what each fix does; only a few values
 //! replaced, none inside another, are put in a copy directly ([`values_replaced`], held to the
-//! text's result by a unit test; it says where they differ).
+//! text's result by a unit test; it says where they differ), or into a copy of the one value a
+//! caller needs ([`fixed_at`]: a PatchOp's operation values).
 //!
 //! Pointers are those of the body as checked: fixes never remove array elements, so no pointer
 //! shifts under another.
@@ -19,7 +20,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::loc::{at_pointer_mut, push_escaped};
+use super::loc::{at_pointer, at_pointer_mut, push_escaped};
 
 /// One fix, as the walk records it ([`Fixes::push`] stores it compactly).
 #[derive(Debug, Clone)]
@@ -225,6 +226,40 @@ const FEW: usize = 16;
 /// returns `None` and goes through the text, the one implementation of every fix. The round trip costs about 3 readings of the body; a PATCH of four Entra ID
 /// operations spent 40 % of its reading there.
 fn values_replaced(body: &Value, store: &Store) -> Option<Value> {
+    let (replaces, n) = few_replaces(store)?;
+    let mut copy = body.clone();
+    for (pointer, value) in &replaces[..n] {
+        *at_pointer_mut(&mut copy, pointer)? = serde_json::from_str(value).ok()?;
+    }
+    Some(copy)
+}
+
+/// The value at `pointer` in `body` with the fixes applied: what `fixed(body, fixes)` holds at
+/// `pointer`, copying only that value. `None` where [`values_replaced`] declines, and when
+/// `body` has no value at `pointer`: the caller then takes it from [`fixed`].
+pub(crate) fn fixed_at(body: &Value, fixes: &Fixes, pointer: &str) -> Option<Value> {
+    let Some(store) = fixes.0.as_deref() else { return at_pointer(body, pointer).cloned() };
+    let (replaces, n) = few_replaces(store)?;
+    let mut value = at_pointer(body, pointer)?.clone();
+    for (at, replacement) in &replaces[..n] {
+        if *at == pointer {
+            value = serde_json::from_str(replacement).ok()?;
+        } else if inside(pointer, at) {
+            *at_pointer_mut(&mut value, &at[pointer.len()..])? = serde_json::from_str(replacement).ok()?;
+        }
+    }
+    Some(value)
+}
+
+/// Whether the pointer `inner` lies inside the value at `outer`.
+fn inside(outer: &str, inner: &str) -> bool {
+    inner.len() > outer.len() && inner.starts_with(outer) && inner.as_bytes()[outer.len()] == b'/'
+}
+
+/// The fixes as (pointer, replacement JSON) pairs, in the order recorded, and how many there
+/// are, when they are what [`values_replaced`] takes: at most [`FEW`] value replaces, none at
+/// the top, none at the root, none inside another.
+fn few_replaces(store: &Store) -> Option<([(&str, &str); FEW], usize)> {
     if !store.top.is_empty() || store.count > FEW {
         return None;
     }
@@ -233,18 +268,11 @@ fn values_replaced(body: &Value, store: &Store) -> Option<Value> {
         let at = store.entry(i as u32);
         *slot = (store.pointer(at), store.value(at)?);
     }
-    let replaces = &replaces[..store.count];
-    let inside = |outer: &str, inner: &str| {
-        inner.len() > outer.len() && inner.starts_with(outer) && inner.as_bytes()[outer.len()] == b'/'
-    };
-    if replaces.iter().any(|(p, _)| p.is_empty() || replaces.iter().any(|(q, _)| inside(p, q))) {
+    let listed = &replaces[..store.count];
+    if listed.iter().any(|(p, _)| p.is_empty() || listed.iter().any(|(q, _)| inside(p, q))) {
         return None;
     }
-    let mut copy = body.clone();
-    for (pointer, value) in replaces {
-        *at_pointer_mut(&mut copy, pointer)? = serde_json::from_str(value).ok()?;
-    }
-    Some(copy)
+    Some((replaces, store.count))
 }
 
 /// The checked JSON text `text` with the fixes applied; `None` if it is not JSON (it always is
@@ -850,7 +878,22 @@ mod tests {
                 assert_eq!(fast, text, "{fixes:?}");
             }
             assert_eq!(super::fixed(&body, &stored), text, "{fixes:?}");
+            // One value of the fixed body, copied alone: what the fixed copy holds there,
+            // wherever values_replaced answers (and the body has that value).
+            for pointer in
+                ["", "/Operations", "/Operations/0", "/Operations/0/value", "/Operations/1/value/c~0d", "/x", "/x/y"]
+            {
+                let alone = fixed_at(&body, &stored, pointer);
+                // It may answer where values_replaced declines for a fix elsewhere (a pointer
+                // the body lacks), never the other way.
+                assert!(alone.is_some() || !taken, "{fixes:?} at {pointer}");
+                if let Some(alone) = alone {
+                    assert_eq!(Some(&alone), at_pointer(&text, pointer), "{fixes:?} at {pointer}");
+                }
+            }
+            assert_eq!(fixed_at(&body, &stored, "/nothing"), None);
         }
+        assert_eq!(fixed_at(&body, &Fixes::default(), "/x"), Some(json!({"y": null})));
         // Past serde_json's 128 levels a copy still takes the replaces (reading the text back
         // cannot: the body would come back unfixed).
         let mut deep = json!("x");
