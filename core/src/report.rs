@@ -14,6 +14,7 @@ use crate::request::Body;
 use crate::rules::Rule;
 pub use crate::rules::Severity;
 use crate::schema::ERROR_URN;
+use crate::syntax::json_text;
 use crate::walk::fix;
 use crate::walk::fix::Fixes;
 use crate::walk::loc::Loc;
@@ -480,8 +481,8 @@ impl Report {
                     false => fix::rewrite(text, &self.fixes),
                 }
             }
-            Body::Value(v) if self.fixes.is_empty() => Some(v.to_string()),
-            Body::Value(v) => fix::rewrite(&v.to_string(), &self.fixes),
+            Body::Value(v) if self.fixes.is_empty() => Some(json_text(v)),
+            Body::Value(v) => fix::rewrite(&json_text(v), &self.fixes),
         }
     }
 
@@ -560,10 +561,10 @@ impl Report {
                 Err(_) => false,
             },
             Some(Body::Value(v)) if self.fixes.is_empty() => {
-                out.push_str(&v.to_string());
+                out.push_str(&json_text(v));
                 true
             }
-            Some(Body::Value(v)) => fix::rewrite_into(&v.to_string(), &self.fixes, &mut out),
+            Some(Body::Value(v)) => fix::rewrite_into(&json_text(v), &self.fixes, &mut out),
             None => false,
         };
         if !written {

@@ -299,6 +299,15 @@ pub(crate) fn compact_len<T: serde::Serialize + ?Sized>(value: &T) -> usize {
     count.0
 }
 
+/// A value's compact JSON text: what `value.to_string()` gives, in half the instructions
+/// (`Display` writes every piece through a `fmt::Formatter`; serde_json's writer appends to the
+/// bytes directly). For every body, resource and fixed value atlscim writes out.
+pub(crate) fn json_text(value: &Value) -> String {
+    // A `Value` always serializes: its keys are strings, and a float JSON cannot hold does not
+    // get into one.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,6 +396,7 @@ mod tests {
             serde_json::from_str(r#"{"a": [1, 2.5, -0.0, 1e300, "é\n\u0001"], "b": {"c": null}}"#).expect("JSON");
         assert_eq!(compact_len(&value), serde_json::to_string(&value).expect("written").len());
         assert_eq!(compact_len(&f64::NAN), "null".len());
+        assert_eq!(json_text(&value), value.to_string());
         assert_eq!(compact_len(&0.1f64), "0.1".len());
     }
 }

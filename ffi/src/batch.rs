@@ -6,7 +6,7 @@ use std::sync::{Mutex, PoisonError};
 use atlscim_core::Batch;
 
 use crate::boundary::{atlscim_error, atlscim_status, call, free_box, out_param, out_ref};
-use crate::bytes::{atlscim_bytes, bytes_out};
+use crate::bytes::{atlscim_bytes, bytes_out, write_json};
 use crate::profile::{RequestParts, atlscim_profile, atlscim_request};
 use crate::report::atlscim_report;
 
@@ -113,7 +113,7 @@ pub unsafe extern "C" fn atlscim_batch_summary_json(
     call(err, || {
         let out = bytes_out(out)?;
         let batch = batch.ok_or_else(|| atlscim_error::null("batch"))?.lock();
-        *out = atlscim_bytes::new(batch.summary().to_json().to_string());
+        write_json(out, &batch.summary().to_json());
         Ok(())
     })
 }

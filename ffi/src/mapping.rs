@@ -22,7 +22,7 @@ fn mapping_of(spec: &str) -> Result<Cow<'static, Mapping>, atlscim_error> {
 /// Hands a mapped resource and its report to the caller: the resource as JSON text, and a report
 /// holding that text as its body, so that its normalized body is the resource.
 fn mapped((resource, report): (Value, Report), out_resource: &mut atlscim_bytes, out_report: &mut *mut atlscim_report) {
-    let text = resource.to_string();
+    let text = serde_json::to_string(&resource).expect("a Value serializes as JSON");
     *out_report = atlscim_report::into_raw(report, Some(text.as_bytes()));
     *out_resource = atlscim_bytes::new(text);
 }

@@ -4,10 +4,9 @@
 use std::ffi::c_char;
 
 use atlscim_core::schema::ResourceKind;
-use serde_json::Value;
 
 use crate::boundary::{atlscim_error, atlscim_status, call, json_input, out_ref};
-use crate::bytes::{atlscim_bytes, bytes_out};
+use crate::bytes::{atlscim_bytes, bytes_out, write_json};
 use crate::profile::atlscim_profile;
 
 /// Which SCIM resource a call is about: `ATLSCIM_RESOURCE_TYPE_USER` or
@@ -74,7 +73,7 @@ pub unsafe extern "C" fn atlscim_profile_apply_patch(
             unsafe { (json_input(resource, resource_len, "resource")?, json_input(patch, patch_len, "patch")?) };
         // The resource read from the caller's text is ours: patched where it lies, not copied.
         profile.apply_patch_in_place(&mut resource, &patch, kind).map_err(atlscim_error::patch)?;
-        *out = atlscim_bytes::new(resource.to_string());
+        write_json(out, &resource);
         Ok(())
     })
 }
@@ -117,7 +116,7 @@ pub unsafe extern "C" fn atlscim_profile_diff(
         let (current, desired) =
             unsafe { (json_input(current, current_len, "current")?, json_input(desired, desired_len, "desired")?) };
         let messages = profile.diff(&current, &desired, kind).map_err(atlscim_error::patch)?;
-        *out = atlscim_bytes::new(Value::Array(messages).to_string());
+        write_json(out, &messages);
         Ok(())
     })
 }

@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use atlscim_core::{Profile, Response, classify_response};
 
 use crate::boundary::{atlscim_error, atlscim_status, call, optional, out_ref};
-use crate::bytes::{atlscim_bytes, bytes_out};
+use crate::bytes::{atlscim_bytes, bytes_out, write_json};
 use crate::profile::atlscim_profile;
 
 /// One response header: a name and a value, each a pointer and a length in bytes (no NUL
@@ -132,7 +132,7 @@ unsafe fn classify(
             Some(p) => p.classify_response(status, body, &pairs, now),
             None => classify_response(status, body, &pairs, now),
         };
-        *out = atlscim_bytes::new(response.to_json().to_string());
+        write_json(out, &response.to_json());
         Ok(())
     })
 }

@@ -25,6 +25,7 @@ use super::{ApplyOptions, OpKind, Operation, apply};
 use crate::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::path::PatchPath;
 use crate::schema::{Attribute, Mutability, ResourceKind, ResourceType};
+use crate::syntax::json_text;
 
 /// The operations that turn `current` into `desired` (empty when nothing differs), for a
 /// server that applies them with `options`.
@@ -212,7 +213,7 @@ fn same(attr: &Attribute, a: Option<&Value>, b: Option<&Value>) -> bool {
         (Some(Value::Array(x)), Some(Value::Array(y))) => {
             // Order aside; sorted canonical texts keep large lists (group members) n log n.
             let canon = |list: &[Value]| {
-                let mut texts: Vec<String> = list.iter().filter_map(canonical).map(|v| v.to_string()).collect();
+                let mut texts: Vec<String> = list.iter().filter_map(canonical).map(|v| json_text(&v)).collect();
                 texts.sort_unstable();
                 texts
             };

@@ -30,6 +30,7 @@ use serde_json::Value;
 use crate::filter::eval::{fold_key, instant};
 use crate::filter::{self, CompValue, CompareOp, Filter};
 use crate::schema::{AttrType, Attributes};
+use crate::syntax::json_text;
 
 /// The values of one multi-valued attribute, with their indexes.
 #[derive(Debug, Default)]
@@ -236,11 +237,11 @@ impl ValueList {
         if self.texts.is_none() {
             let mut texts: HashMap<String, usize> = HashMap::with_capacity(self.live);
             for v in self.items.iter().flatten() {
-                *texts.entry(v.to_string()).or_default() += 1;
+                *texts.entry(json_text(v)).or_default() += 1;
             }
             self.texts = Some(texts);
         }
-        if self.texts.as_ref().is_some_and(|t| t.contains_key(&v.to_string())) {
+        if self.texts.as_ref().is_some_and(|t| t.contains_key(&json_text(&v))) {
             return None;
         }
         Some(self.push(v))
@@ -336,7 +337,7 @@ impl ValueList {
     fn index(&mut self, i: usize) {
         let Some(v) = self.items[i].as_ref() else { return };
         if let Some(texts) = &mut self.texts {
-            *texts.entry(v.to_string()).or_default() += 1;
+            *texts.entry(json_text(v)).or_default() += 1;
         }
         for (sub, index) in &mut self.by_sub {
             index.insert(i, v, sub);
@@ -349,7 +350,7 @@ impl ValueList {
     fn unindex(&mut self, i: usize) {
         let Some(v) = self.items[i].as_ref() else { return };
         if let Some(texts) = &mut self.texts {
-            let text = v.to_string();
+            let text = json_text(v);
             if let Some(n) = texts.get_mut(&text) {
                 *n -= 1;
                 if *n == 0 {

@@ -21,6 +21,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::loc::{at_pointer, at_pointer_mut, push_escaped};
+use crate::syntax::json_text;
 
 /// One fix, as the walk records it ([`Fixes::push`] stores it compactly).
 #[derive(Debug, Clone)]
@@ -134,7 +135,7 @@ impl Fixes {
 impl Store {
     fn push(&mut self, fix: Fix) {
         match fix {
-            Fix::Replace { pointer, value } => self.push_pointed(&pointer, Some(&value.to_string())),
+            Fix::Replace { pointer, value } => self.push_pointed(&pointer, Some(&json_text(&value))),
             Fix::Remove { pointer } => self.push_pointed(&pointer, None),
             top => self.top.push(top),
         }
@@ -208,7 +209,7 @@ pub(crate) fn fixed(body: &Value, fixes: &Fixes) -> Value {
     if let Some(replaced) = values_replaced(body, store) {
         return replaced;
     }
-    rewrite(&body.to_string(), fixes).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_else(|| body.clone())
+    rewrite(&json_text(body), fixes).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_else(|| body.clone())
 }
 
 /// At most this many fixes take [`values_replaced`]'s way (it compares every pair of pointers).
