@@ -40,6 +40,11 @@ impl PathError {
     pub fn rule(&self) -> &'static crate::rules::Rule {
         &crate::rules::RFC_P_002
     }
+
+    /// A PatchOp operation whose `path` member is not a string.
+    pub(crate) fn not_a_string() -> PathError {
+        PathError { message: "path must be a string".to_string(), offset: None }
+    }
 }
 
 impl fmt::Display for PathError {

@@ -19,19 +19,13 @@ const ALLOWED: &[(&str, &str)] = &[
     ("ATL-U-013", "the walk checks a sent language tag; mapping reports the one it normalized from an IdP value"),
     ("ATL-U-020", "judged on the account (check/state); mapping reports names it reconciled (mapping/user)"),
     (
-        "RFC-A-001",
-        "an unknown attribute at the top (walker/resource), in a complex value (walker) and in a PatchOp (patch/read)",
-    ),
-    (
         "RFC-J-002",
         "a body of the wrong shape, met by each reader: check, request_kinds, walker/resource, patch/read, patch/apply",
     ),
-    ("RFC-P-002", "a PATCH path that does not resolve: parsed (path), read (patch/read), applied (patch/apply)"),
     ("RFC-P-003", "a read-only target, seen when the PatchOp is read (patch/read) and when applied (patch/apply)"),
     ("RFC-P-004", "a missing value, seen when the PatchOp is read (patch/read) and when applied (patch/apply)"),
     ("RFC-P-005", "a bad value filter, seen when the PatchOp is read (patch/read) and when applied (patch/apply)"),
     ("RFC-P-006", "a value that does not fit its target, read (patch/read) and applied (patch/apply)"),
-    ("RFC-T-001", "a wrongly typed value in a body (walker) and a PatchOp's extension value (patch/read)"),
 ];
 
 /// The code of a source file without comment lines and without inline `#[cfg(test)] mod … { … }`

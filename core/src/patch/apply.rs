@@ -264,7 +264,7 @@ impl<'s> Ctx<'s, '_> {
             }
             return Ok(());
         }
-        let path = PatchPath::parse(key).map_err(|e| self.err(&rules::RFC_P_002, e.message))?;
+        let path = PatchPath::parse(key).map_err(|e| self.err(e.rule(), e.message))?;
         let target = self.target(&path)?;
         if let Some(t) = target
             && t.attr.mutability == crate::schema::Mutability::ReadOnly
@@ -326,7 +326,7 @@ impl<'s> Ctx<'s, '_> {
     fn target(&self, path: &PatchPath) -> Result<Option<Target<'s>>, PatchError> {
         match self.rt {
             None => Ok(None),
-            Some(rt) => path.resolve(rt).map(Some).map_err(|e| self.err(&rules::RFC_P_002, e.message)),
+            Some(rt) => path.resolve(rt).map(Some).map_err(|e| self.err(e.rule(), e.message)),
         }
     }
 

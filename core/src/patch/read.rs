@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use super::diff::{email_key, same_emails};
 use super::{OpKind, Operation, PatchError, message};
 use crate::filter::{AttrPath, CompValue, CompareOp, Filter};
-use crate::path::{PatchPath, Target};
+use crate::path::{PatchPath, PathError, Target};
 use crate::profile::Profile;
 use crate::report::{Issue, Issues, Severity};
 use crate::rules::{self, Rule};
@@ -204,11 +204,8 @@ impl<'b> Reader<'_, 'b> {
             }
             if !key.eq_ignore_ascii_case("schemas") && !key.eq_ignore_ascii_case("operations") {
                 let loc = root.key(key, key);
-                self.error(
-                    &rules::RFC_A_001,
-                    &loc,
-                    format!("{key} is not a member of a PatchOp message (schemas, Operations)"),
-                );
+                self.w
+                    .unknown_member(&loc, format!("{key} is not a member of a PatchOp message (schemas, Operations)"));
             }
         }
         match find_ci(m, "schemas") {
@@ -336,7 +333,8 @@ impl<'b> Reader<'_, 'b> {
                 }
             }
             Some((k, _)) => {
-                self.error(&rules::RFC_P_002, &loc.key(k, "path"), "path must be a string");
+                let e = PathError::not_a_string();
+                self.error(e.rule(), &loc.key(k, "path"), e.message());
                 return;
             }
         };
@@ -373,7 +371,7 @@ impl<'b> Reader<'_, 'b> {
         let p = match PatchPath::parse_with(text, &self.profile.filter_limits()) {
             Ok(p) => p,
             Err(e) => {
-                self.error(&rules::RFC_P_002, loc, e.message);
+                self.error(e.rule(), loc, e.message());
                 return None;
             }
         };
@@ -383,8 +381,7 @@ impl<'b> Reader<'_, 'b> {
             Err(e) => e,
         };
         let supported_elsewhere = self.fallback.is_some_and(|f| p.resolve(f).is_ok());
-        let rule =
-            if supported_elsewhere && rt.kind == ResourceKind::User { &rules::ATL_P_005 } else { &rules::RFC_P_002 };
+        let rule = if supported_elsewhere && rt.kind == ResourceKind::User { &rules::ATL_P_005 } else { e.rule() };
         if rule == &rules::ATL_P_005 && self.lenient() {
             // Real Entra ID mappings add manager, addresses, roles or employeeNumber to
             // otherwise good updates: the rest goes through, as ATL-U-011 does for a POST.
@@ -555,7 +552,7 @@ impl<'b> Reader<'_, 'b> {
                 || (self.rt.is_none() && k.to_ascii_lowercase().starts_with("urn:") && sub.is_object());
             if is_urn_object {
                 let Value::Object(members) = sub else {
-                    self.error(&rules::RFC_T_001, &kloc, format!("{k} must be an extension object"));
+                    self.w.not_an_extension_object(&kloc, k);
                     continue;
                 };
                 let urn = extension.map_or(k.as_str(), |e| e.id.as_str());

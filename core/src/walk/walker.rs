@@ -226,6 +226,18 @@ impl<'p, 'de> Walker<'p, 'de> {
         self.drop_member(&rules::ATL_U_011, loc, detail);
     }
 
+    /// A member no schema defines where it is (RFC-A-001): in a resource, in a complex value, at
+    /// the top of a PatchOp message. `detail` says what the place allows.
+    pub(crate) fn unknown_member(&mut self, loc: &Loc<'_>, detail: impl AsRef<str>) {
+        self.issue(Severity::Error, &rules::RFC_A_001, loc, detail);
+    }
+
+    /// A value that must be an extension object and is something else (RFC-T-001), found
+    /// outside a body's walk (a PatchOp's path-less value naming an extension).
+    pub(crate) fn not_an_extension_object(&mut self, loc: &Loc<'_>, name: &str) {
+        self.issue(Severity::Error, &rules::RFC_T_001, loc, format!("{name} must be an extension object"));
+    }
+
     /// The same attribute twice in one object (RFC-A-002).
     fn twice(&mut self, loc: &Loc<'_>, detail: impl AsRef<str>) {
         self.issue(Severity::Error, &rules::RFC_A_002, loc, detail);
@@ -677,7 +689,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
                 } else {
                     let loc = self.loc.key(&key, &key);
                     let detail = format!("{} is not a sub-attribute the schema defines", loc.path());
-                    w.issue(Severity::Error, &rules::RFC_A_001, &loc, detail);
+                    w.unknown_member(&loc, detail);
                 }
                 let loc = self.loc.key(&key, &key);
                 map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth })?;

@@ -150,7 +150,7 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_, '_, 'de> {
                 rt.kind.as_str(),
                 meant_urn(rt, &key)
             );
-            w.issue(Severity::Error, &rules::RFC_A_001, &loc, detail);
+            w.unknown_member(&loc, detail);
             map.next_value_seed(Skip { w: &mut *w, loc: &loc, depth: 1 })?;
         }
         for (i, attr) in rt.core.attributes.iter().enumerate() {
