@@ -409,6 +409,16 @@ mod tests {
             values,
             [Some(&title), Some(&active), Some(&emails), Some(&phones), Some(&now_active), Some(&display)]
         );
+        // More fixes than a copy of one value takes (17 types): from the fixed copy of the message.
+        let sent: Vec<Value> = (0..17).map(|i| json!({"value": format!("u{i}@example.com"), "type": "Work"})).collect();
+        let body = json!({"schemas": [crate::schema::PATCH_OP_URN], "Operations": [
+            {"op": "add", "path": "emails", "value": sent}, {"op": "replace", "path": "active", "value": "False"}
+        ]});
+        let reading = profile.read_patch(&body, ResourceKind::User, None);
+        let fixed: Vec<Value> =
+            (0..17).map(|i| json!({"value": format!("u{i}@example.com"), "type": "work"})).collect();
+        let values: Vec<Option<&Value>> = reading.operations.iter().map(|o| o.value.as_ref()).collect();
+        assert_eq!(values, [Some(&Value::Array(fixed)), Some(&active)]);
     }
 
     #[test]
