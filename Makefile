@@ -11,7 +11,7 @@ CARGO ?= cargo
 # Seconds each fuzz target runs in `make test`; `make fuzz` runs them longer.
 FUZZ_SECONDS ?= 20
 
-.PHONY: bench-instructions bench-go-instructions test lint test-rust test-complexity test-c test-go test-python test-fuzz fuzz docs bench bench-peers bench-serve clean dist dist-test
+.PHONY: bench-instructions bench-go-instructions bench-peers-instructions test lint test-rust test-complexity test-c test-go test-python test-fuzz fuzz docs bench bench-peers bench-serve clean dist dist-test
 
 # Every suite in turn, then a summary of each one's result, time and skips (scripts/test-all.sh).
 test:
@@ -76,6 +76,16 @@ bench: bench-peers
 # the workspace, so `make test` never builds the peers). Results: docs/benchmarks.md.
 bench-peers:
 	$(CARGO) bench --manifest-path benches/peers/Cargo.toml
+
+# The same rows in instructions counted by callgrind (benches/peers/examples/instructions.rs).
+PEER_ROWS := serde_json_value scim_v2_strict_create atlscim_check_rfc atlscim_check_atlassian
+bench-peers-instructions:
+	$(CARGO) build -q --release --manifest-path benches/peers/Cargo.toml --example instructions
+	@for row in $(PEER_ROWS); do \
+	  n=$$(valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect=instructions_measured \
+	    $${CARGO_TARGET_DIR:-benches/peers/target}/release/examples/instructions $$row 2000 2>&1 | awk '/Collected/ {print int($$NF / 2000)}'); \
+	  printf '%-26s %8s instructions per call\n' $$row $$n; \
+	done
 
 # Instructions per check of the benchmark user against serde_json's, counted by callgrind: a
 # comparison of two builds that the machine's load does not move (not part of `make test`).
