@@ -23,7 +23,9 @@ use crate::email;
 use crate::profile::Profile;
 use crate::report::{Issue, Issues, Severity};
 use crate::rules::{self, Rule};
-use crate::schema::{self, AtlassianCheck, AttrType, Attribute, Attributes, Mutability, ResourceKind, ResourceType};
+use crate::schema::{
+    self, AtlassianCheck, AttrType, Attribute, Attributes, Gathered, Mutability, ResourceKind, ResourceType,
+};
 
 mod multi_valued;
 mod resource;
@@ -477,7 +479,10 @@ impl<'de> ValueSeed<'_, '_, 'de, '_> {
         if !ctx.attr.multi_valued || ctx.element {
             match ctx.attr.ty {
                 AttrType::String | AttrType::Reference | AttrType::Binary => {
-                    let present = !s.chars().all(char::is_whitespace);
+                    // Nearly every value starts with a visible ASCII character: no Unicode
+                    // whitespace lookup for those.
+                    let present =
+                        s.as_bytes().first().is_some_and(u8::is_ascii_graphic) || !s.chars().all(char::is_whitespace);
                     string_rules(w, &ctx, &s);
                     return Summary { present, text: Some(s), ..Summary::default() };
                 }
@@ -678,6 +683,8 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
         let mut seen = Seen::default();
         let mut present = Seen::default();
         let mut element = Element::default();
+        // `name`'s members give the names the display-name rule compares.
+        let in_name = self.extension.is_none() && self.parent.is_some_and(|p| p.is("name") && !p.multi_valued);
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if w.key_too_long(self.loc, &key) {
                 map.next_value_seed(Skip { w: &mut *w, loc: self.loc, depth })?;
@@ -724,21 +731,14 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_, 'de, '_> {
                     w.top.enterprise_ext[i] = s.text.clone();
                 }
             }
-            if self.parent.is_some_and(|p| p.is("name") && !p.multi_valued) && self.extension.is_none() {
-                if attr.is("givenName") {
-                    w.top.given_name = s.text.clone();
-                } else if attr.is("familyName") {
-                    w.top.family_name = s.text.clone();
-                }
-            }
-            if attr.is("primary") {
-                element.primary = s.boolean == Some(true);
-            } else if attr.is("value") {
-                element.value = s.text;
-            } else if attr.is("type") {
-                element.kind = s.text;
-            } else if attr.is("$ref") {
-                element.reference = s.text;
+            match attr.gathered {
+                Some(Gathered::GivenName) if in_name => w.top.given_name = s.text,
+                Some(Gathered::FamilyName) if in_name => w.top.family_name = s.text,
+                Some(Gathered::Primary) => element.primary = s.boolean == Some(true),
+                Some(Gathered::Value) => element.value = s.text,
+                Some(Gathered::Type) => element.kind = s.text,
+                Some(Gathered::Ref) => element.reference = s.text,
+                _ => {}
             }
         }
         for (i, attr) in self.attrs.iter().enumerate() {
