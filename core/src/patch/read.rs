@@ -86,7 +86,8 @@ enum Source<'b> {
     None,
     /// The value as sent: no fix touches it (most values; no pointer to build and look up).
     Sent(&'b Value),
-    /// A JSON pointer into the fixed copy of the message: a fix changed something in the value.
+    /// The value's JSON pointer in the message: a fix changed something in it, so it is taken
+    /// fixed (`fix::fixed_at`, else from a fixed copy of the message).
     At(String),
 }
 
